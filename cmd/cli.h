@@ -1,0 +1,84 @@
+/* cli.h - what every trec-* command shares: its name in messages, error exits,
+ * number parsing for options, the closing summary timer. Header-only: each
+ * command is one translation unit. */
+#ifndef TREC_CLI_H
+#define TREC_CLI_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "trec.h"
+
+static const char *cli_prog = "trec";
+
+/* Prints "prog: error: msg" and exits 1 (2 for usage errors). */
+__attribute__((noreturn, format(printf, 2, 3)))
+static void cli_die(int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: error: ", cli_prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(code);
+}
+
+__attribute__((noreturn))
+static void cli_fail(const trec_error *err)
+{
+    cli_die(1, "%s", err->msg);
+}
+
+__attribute__((noreturn))
+static void cli_usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "%s: error: %s%s%s\nTry '%s --help' or 'man %s'.\n", cli_prog, msg,
+            arg ? ": " : "", arg ? arg : "", cli_prog, cli_prog);
+    exit(2);
+}
+
+static double cli_parse_double(const char *opt, const char *s, double lo, double hi)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= lo && v <= hi)) {
+        fprintf(stderr, "%s: error: %s: '%s' is not a number in [%g, %g]\n",
+                cli_prog, opt, s, lo, hi);
+        exit(2);
+    }
+    return v;
+}
+
+static long long cli_parse_int(const char *opt, const char *s, long long lo, long long hi)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) {
+        fprintf(stderr, "%s: error: %s: '%s' is not an integer in [%lld, %lld]\n",
+                cli_prog, opt, s, lo, hi);
+        exit(2);
+    }
+    return v;
+}
+
+static double cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void cli_version(void)
+{
+    printf("%s (trec) %s\n", cli_prog, TREC_VERSION);
+    exit(0);
+}
+
+#endif

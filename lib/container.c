@@ -1,0 +1,252 @@
+/* container.c - writing and verifying the trec container (trec-formats(5)). */
+#include "container.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "crc32.h"
+#include "fileio.h"
+
+static void put_u32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+static void put_u64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+static uint32_t get_u32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static uint64_t get_u64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+static uint64_t align_up(uint64_t x) { return (x + TREC_ALIGN - 1) / TREC_ALIGN * TREC_ALIGN; }
+
+void trec_tag_name(uint32_t tag, char out[5])
+{
+    for (int i = 0; i < 4; i++) {
+        unsigned char ch = (unsigned char)(tag >> (8 * i));
+        out[i] = (ch >= 0x20 && ch < 0x7F) ? (char)ch : '?';
+    }
+    out[4] = 0;
+}
+
+const char *trec_kind_name(uint32_t kind)
+{
+    switch (kind) {
+    case TREC_KIND_MATRIX: return "matrix";
+    case TREC_KIND_MODEL: return "model";
+    default: return "unknown";
+    }
+}
+
+/* Streams a section through a chunk buffer: for the CRC pass and the write
+ * pass alike. */
+#define CHUNK (1u << 20)
+
+typedef int (*chunk_fn)(void *ctx, const void *bytes, size_t len);
+
+static int for_each_chunk(const trec_section *s, uint8_t *tmp, chunk_fn fn, void *ctx)
+{
+    if (s->data)
+        return fn(ctx, s->data, s->size);
+    for (uint64_t off = 0; off < s->size; off += CHUNK) {
+        size_t n = s->size - off < CHUNK ? (size_t)(s->size - off) : CHUNK;
+        s->fill(s->ctx, off, tmp, n);
+        if (fn(ctx, tmp, n) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int crc_chunk(void *ctx, const void *bytes, size_t len)
+{
+    uint32_t *crc = ctx;
+    *crc = trec_crc32(*crc, bytes, len);
+    return 0;
+}
+
+static int write_chunk(void *ctx, const void *bytes, size_t len)
+{
+    FILE *fp = ctx;
+    return fwrite(bytes, 1, len, fp) == len ? 0 : -1;
+}
+
+static int write_zeros(FILE *fp, uint64_t n)
+{
+    static const uint8_t zeros[TREC_ALIGN];
+    return n == 0 || fwrite(zeros, 1, (size_t)n, fp) == n ? 0 : -1;
+}
+
+int trec_container_write(const char *path, uint32_t kind,
+                         const trec_section *sections, size_t count,
+                         trec_error *err)
+{
+    if (count > TREC_MAX_SECTIONS)
+        return trec_fail(err, "%s: too many sections (%zu)", path, count);
+    size_t head_len = TREC_HEADER_SIZE + count * TREC_SECTION_ENTRY_SIZE;
+    uint8_t *head = trec_calloc(1, head_len, err);
+    uint8_t *tmp = trec_malloc(CHUNK, err);
+    if (!head || !tmp) {
+        free(head);
+        free(tmp);
+        return -1;
+    }
+    /* First pass: offsets and checksums. */
+    uint64_t off = align_up(head_len);
+    for (size_t i = 0; i < count; i++) {
+        uint8_t *e = head + TREC_HEADER_SIZE + i * TREC_SECTION_ENTRY_SIZE;
+        uint32_t crc = 0;
+        for_each_chunk(&sections[i], tmp, crc_chunk, &crc);
+        put_u32(e, sections[i].tag);
+        put_u32(e + 4, crc);
+        put_u64(e + 8, off);
+        put_u64(e + 16, sections[i].size);
+        off = i + 1 < count ? align_up(off + sections[i].size) : off + sections[i].size;
+    }
+    uint64_t file_size = count ? off : head_len;
+    memcpy(head, TREC_MAGIC, 8);
+    put_u32(head + 8, TREC_FORMAT_VERSION);
+    put_u32(head + 12, kind);
+    put_u64(head + 16, file_size);
+    put_u32(head + 24, (uint32_t)count);
+    uint32_t hcrc = trec_crc32(0, head, 28);
+    hcrc = trec_crc32(hcrc, head + TREC_HEADER_SIZE, head_len - TREC_HEADER_SIZE);
+    put_u32(head + 28, hcrc);
+
+    /* Second pass: the bytes. */
+    trec_outfile out;
+    if (trec_outfile_open(&out, path, err) != 0) {
+        free(head);
+        free(tmp);
+        return -1;
+    }
+    int bad = fwrite(head, 1, head_len, out.fp) != head_len;
+    uint64_t pos = head_len;
+    for (size_t i = 0; i < count && !bad; i++) {
+        uint64_t start = get_u64(head + TREC_HEADER_SIZE + i * TREC_SECTION_ENTRY_SIZE + 8);
+        bad = write_zeros(out.fp, start - pos) != 0 ||
+              for_each_chunk(&sections[i], tmp, write_chunk, out.fp) != 0;
+        pos = start + sections[i].size;
+    }
+    free(head);
+    free(tmp);
+    if (bad) {
+        int e = trec_fail_errno(err, "%s: write failed",
+                                strcmp(path, "-") == 0 ? "<stdout>" : path);
+        trec_outfile_abort(&out);
+        return e;
+    }
+    return trec_outfile_commit(&out, err);
+}
+
+void trec_container_free(trec_container *c)
+{
+    free(c->buf);
+    free(c->name);
+    memset(c, 0, sizeof *c);
+}
+
+static int parse_header(const uint8_t *buf, size_t len, const char *name,
+                        uint32_t expect_kind, trec_container *c, trec_error *err)
+{
+    if (len < TREC_HEADER_SIZE || memcmp(buf, TREC_MAGIC, 8) != 0) {
+        if (len >= 4 && memcmp(buf, "TREC", 4) == 0)
+            return trec_fail(err, "%s: damaged trec file header (bad magic bytes; "
+                             "was it transferred in text mode?)", name);
+        return trec_fail(err, "%s: not a trec file (bad magic)", name);
+    }
+    c->version = get_u32(buf + 8);
+    if (c->version != TREC_FORMAT_VERSION)
+        return trec_fail(err, "%s: unsupported trec format version %u (this "
+                         "build reads version %u)", name, c->version, TREC_FORMAT_VERSION);
+    c->kind = get_u32(buf + 12);
+    uint64_t file_size = get_u64(buf + 16);
+    c->count = get_u32(buf + 24);
+    if (file_size != len)
+        return trec_fail(err, "%s: file is %zu bytes but its header says %llu "
+                         "(truncated or damaged)", name, len, (unsigned long long)file_size);
+    if (c->count > TREC_MAX_SECTIONS)
+        return trec_fail(err, "%s: corrupt header: %u sections (at most %u)",
+                         name, c->count, TREC_MAX_SECTIONS);
+    size_t head_len = TREC_HEADER_SIZE + (size_t)c->count * TREC_SECTION_ENTRY_SIZE;
+    if (head_len > len)
+        return trec_fail(err, "%s: truncated section table", name);
+    uint32_t crc = trec_crc32(0, buf, 28);
+    crc = trec_crc32(crc, buf + TREC_HEADER_SIZE, head_len - TREC_HEADER_SIZE);
+    if (crc != get_u32(buf + 28))
+        return trec_fail(err, "%s: header checksum mismatch (file is corrupt)", name);
+    if (c->kind != TREC_KIND_MATRIX && c->kind != TREC_KIND_MODEL)
+        return trec_fail(err, "%s: unknown file kind %u", name, c->kind);
+    if (expect_kind && c->kind != expect_kind)
+        return trec_fail(err, "%s: is a %s file, expected a %s file", name,
+                         trec_kind_name(c->kind), trec_kind_name(expect_kind));
+    return 0;
+}
+
+static int parse_sections(const uint8_t *buf, size_t len, const char *name,
+                          trec_container *c, trec_error *err)
+{
+    uint64_t end = TREC_HEADER_SIZE + (uint64_t)c->count * TREC_SECTION_ENTRY_SIZE;
+    for (uint32_t i = 0; i < c->count; i++) {
+        const uint8_t *e = buf + TREC_HEADER_SIZE + i * TREC_SECTION_ENTRY_SIZE;
+        uint32_t tag = get_u32(e);
+        uint64_t off = get_u64(e + 8), size = get_u64(e + 16);
+        char tn[5];
+        trec_tag_name(tag, tn);
+        if (off % TREC_ALIGN != 0 || off < end || off > len || size > len - off)
+            return trec_fail(err, "%s: section %s has offset %llu and length %llu, "
+                             "outside the %zu-byte file or overlapping", name, tn,
+                             (unsigned long long)off, (unsigned long long)size, len);
+        if (get_u64(e + 24) != 0)
+            return trec_fail(err, "%s: section %s: reserved field is not zero", name, tn);
+        for (uint32_t j = 0; j < i; j++)
+            if (c->sections[j].tag == tag)
+                return trec_fail(err, "%s: section %s appears twice", name, tn);
+        uint32_t crc = trec_crc32(0, buf + off, (size_t)size);
+        if (crc != get_u32(e + 4))
+            return trec_fail(err, "%s: checksum mismatch in section %s (file is corrupt)",
+                             name, tn);
+        c->sections[i].tag = tag;
+        c->sections[i].crc = crc;
+        c->sections[i].offset = off;
+        c->sections[i].size = size;
+        end = off + size;
+    }
+    return 0;
+}
+
+int trec_container_parse(uint8_t *buf, size_t len, const char *name,
+                         uint32_t expect_kind, trec_container *c, trec_error *err)
+{
+    memset(c, 0, sizeof *c);
+    if (parse_header(buf, len, name, expect_kind, c, err) != 0 ||
+        parse_sections(buf, len, name, c, err) != 0) {
+        free(buf);
+        memset(c, 0, sizeof *c);
+        return -1;
+    }
+    c->buf = buf;
+    c->len = len;
+    c->name = strdup(name);
+    if (!c->name) {
+        trec_container_free(c);
+        return trec_fail(err, "out of memory");
+    }
+    return 0;
+}
+
+int trec_container_read(const char *path, uint32_t expect_kind,
+                        trec_container *c, trec_error *err)
+{
+    uint8_t *buf;
+    size_t len;
+    memset(c, 0, sizeof *c);
+    if (trec_read_file(path, &buf, &len, err) != 0)
+        return -1;
+    return trec_container_parse(buf, len, trec_display_name(path), expect_kind, c, err);
+}
+
+const void *trec_container_find(const trec_container *c, uint32_t tag, uint64_t *size)
+{
+    for (uint32_t i = 0; i < c->count; i++) {
+        if (c->sections[i].tag == tag) {
+            if (size)
+                *size = c->sections[i].size;
+            return c->buf + c->sections[i].offset;
+        }
+    }
+    return NULL;
+}

@@ -1,0 +1,93 @@
+/* container.h - the trec container: the on-disk layout shared by matrix and
+ * model files, specified in trec-formats(5).
+ *
+ *   offset 0   8 bytes  magic "TREC\r\n\x1a\n"
+ *          8   u32      format version (1)
+ *         12   u32      kind (1 matrix, 2 model)
+ *         16   u64      total file size in bytes
+ *         24   u32      number of sections N
+ *         28   u32      CRC-32 of bytes 0..27 followed by the section table
+ *         32   N x 32   section table, entries:
+ *                         u8[4] tag, u32 CRC-32 of the section's bytes,
+ *                         u64 offset, u64 length, u64 reserved (0)
+ *   sections start at offsets that are multiples of 64, in table order,
+ *   separated by zero padding; the file ends where the last section ends.
+ * All integers little-endian. */
+#ifndef TREC_CONTAINER_H
+#define TREC_CONTAINER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define TREC_MAGIC "TREC\r\n\x1a\n"
+#define TREC_FORMAT_VERSION 1u
+#define TREC_HEADER_SIZE 32u
+#define TREC_SECTION_ENTRY_SIZE 32u
+#define TREC_ALIGN 64u
+#define TREC_MAX_SECTIONS 64u
+
+enum trec_kind { TREC_KIND_MATRIX = 1, TREC_KIND_MODEL = 2 };
+
+/* Tags are 4 ASCII characters; TREC_TAG("DIMS") packs them as stored. */
+#define TREC_TAG(s) ((uint32_t)(unsigned char)(s)[0] | \
+                     (uint32_t)(unsigned char)(s)[1] << 8 | \
+                     (uint32_t)(unsigned char)(s)[2] << 16 | \
+                     (uint32_t)(unsigned char)(s)[3] << 24)
+
+/* A section to write: either `data` (size bytes in memory) or, when data is
+ * NULL, a `fill` callback that produces the bytes [offset, offset+len) on
+ * demand, so large sections can be generated without a second copy. fill may
+ * be called more than once for the same range. */
+typedef struct trec_section {
+    uint32_t tag;
+    uint64_t size;
+    const void *data;
+    void (*fill)(void *ctx, uint64_t offset, void *buf, size_t len);
+    void *ctx;
+} trec_section;
+
+/* Writes a container atomically to path ("-": stdout). */
+int trec_container_write(const char *path, uint32_t kind,
+                         const trec_section *sections, size_t count,
+                         trec_error *err);
+
+/* A container read into memory and fully verified (structure and every
+ * checksum). Section data is 64-byte aligned in memory. */
+typedef struct trec_container {
+    uint32_t kind;
+    uint32_t version;
+    uint32_t count;
+    struct {
+        uint32_t tag;
+        uint32_t crc;
+        uint64_t offset, size;
+    } sections[TREC_MAX_SECTIONS];
+    uint8_t *buf;     /* the whole file */
+    size_t len;
+    char *name;       /* file name for messages */
+} trec_container;
+
+/* Reads and verifies path ("-": stdin); if expect_kind is not 0 the file
+ * must be of that kind. */
+int trec_container_read(const char *path, uint32_t expect_kind,
+                        trec_container *c, trec_error *err);
+/* Verifies a container image already in memory (takes ownership of buf,
+ * which must come from trec_aligned_alloc, on success and on failure). */
+int trec_container_parse(uint8_t *buf, size_t len, const char *name,
+                         uint32_t expect_kind, trec_container *c,
+                         trec_error *err);
+void trec_container_free(trec_container *c);
+
+/* Finds a section by tag; returns its bytes and size, or NULL if absent. */
+const void *trec_container_find(const trec_container *c, uint32_t tag,
+                                uint64_t *size);
+
+/* Writes the 4-character tag into out[5] (NUL-terminated, non-printing
+ * characters replaced by '?'). */
+void trec_tag_name(uint32_t tag, char out[5]);
+
+const char *trec_kind_name(uint32_t kind);
+
+#endif

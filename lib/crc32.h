@@ -1,0 +1,13 @@
+/* crc32.h - CRC-32 as used by zlib, PNG and gzip (IEEE 802.3 polynomial,
+ * reflected, initial value and final XOR 0xFFFFFFFF), so that any language's
+ * standard library can verify trec files (e.g. Python's zlib.crc32). */
+#ifndef TREC_CRC32_H
+#define TREC_CRC32_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Continues a running CRC: start with crc = 0. */
+uint32_t trec_crc32(uint32_t crc, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,41 @@
+/* fileio.h - safe input and output files.
+ *
+ * Outputs are written to a temporary file next to the target and renamed into
+ * place on commit, so a failed or interrupted run never leaves a half-written
+ * file and never clobbers a good one. "-" means stdout (written directly).
+ * Inputs: "-" means stdin. */
+#ifndef TREC_FILEIO_H
+#define TREC_FILEIO_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "error.h"
+
+typedef struct trec_outfile {
+    FILE *fp;          /* write here */
+    char *path;        /* final path, or NULL for stdout */
+    char *tmp_path;    /* temporary path, or NULL for stdout */
+    int slot;          /* index in the interrupt-cleanup registry */
+} trec_outfile;
+
+/* Opens a temporary file in the directory of path (or stdout for "-"). */
+int trec_outfile_open(trec_outfile *out, const char *path, trec_error *err);
+/* Flushes, syncs and renames the temporary file into place. Checks every
+ * write error (disk full shows up here). On failure the temp file is removed. */
+int trec_outfile_commit(trec_outfile *out, trec_error *err);
+/* Removes the temporary file; the target is left untouched. */
+void trec_outfile_abort(trec_outfile *out);
+
+/* Reads a whole file ("-": stdin) into a 64-byte aligned buffer, which the
+ * caller frees with free(). A NUL byte is appended (not counted in *len). */
+int trec_read_file(const char *path, uint8_t **buf, size_t *len, trec_error *err);
+
+/* Opens an input for streaming ("-": stdin). */
+FILE *trec_open_input(const char *path, trec_error *err);
+void trec_close_input(FILE *fp);
+
+/* The name to use for path in messages ("<stdin>" for "-"). */
+const char *trec_display_name(const char *path);
+
+#endif

@@ -1,0 +1,17 @@
+/* trec.h - the libtrec API: everything the trec-* commands are built on.
+ * Each header below documents one concept; see trec(7) for the overview and
+ * trec-formats(5) for the file formats. */
+#ifndef TREC_H
+#define TREC_H
+
+#include "error.h"
+#include "crc32.h"
+#include "fileio.h"
+#include "container.h"
+#include "labels.h"
+#include "idmap.h"
+#include "csr.h"
+
+#define TREC_VERSION "0.1.0"
+
+#endif

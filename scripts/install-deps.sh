@@ -1,0 +1,14 @@
+#!/bin/sh
+# Installs the Debian packages trec needs, only if some are missing.
+set -e
+PKGS="gcc make pkg-config libcsv-dev libcjson-dev libblis-dev check"
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "installing Debian packages:$missing" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
