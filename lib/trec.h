@@ -11,6 +11,7 @@
 #include "labels.h"
 #include "idmap.h"
 #include "csr.h"
+#include "rng.h"
 
 #define TREC_VERSION "0.1.0"
 

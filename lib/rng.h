@@ -1,0 +1,24 @@
+/* rng.h - the seeded random number generator behind every random choice in
+ * trec (splits, initialisation, sampling): xoshiro256** seeded through
+ * splitmix64. Same seed, same sequence, on every platform. */
+#ifndef TREC_RNG_H
+#define TREC_RNG_H
+
+#include <stdint.h>
+
+typedef struct trec_rng {
+    uint64_t s[4];
+} trec_rng;
+
+void trec_rng_seed(trec_rng *r, uint64_t seed);
+/* An independent stream for worker `stream` (e.g. a thread or a user). */
+void trec_rng_seed_stream(trec_rng *r, uint64_t seed, uint64_t stream);
+uint64_t trec_rng_next(trec_rng *r);
+/* Uniform in [0, 1), 53 random bits. */
+double trec_rng_uniform(trec_rng *r);
+/* Uniform integer in [0, n), unbiased (n > 0). */
+uint64_t trec_rng_below(trec_rng *r, uint64_t n);
+/* Standard normal (Box-Muller). */
+double trec_rng_normal(trec_rng *r);
+
+#endif

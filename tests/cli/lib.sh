@@ -1,0 +1,45 @@
+# lib.sh - assertions for the command-line tests (sourced by tests/cli/run.sh).
+# Each assertion prints "ok - desc" or "FAIL - desc" and appends to $RESULTS.
+#   ok DESC CMD...          CMD must exit 0
+#   fails DESC CMD...       CMD must exit non-zero with a one-line "error:" on stderr
+#   same DESC FILE1 FILE2   files must be byte-identical
+#   eq DESC GOT WANT        strings must be equal
+#   contains DESC FILE PAT  FILE must contain the fixed string PAT
+# Variables: $BIN (built tools), $T (a scratch dir per test file),
+# $FIX (tests/fixtures), $ML (ml-latest-small dir, may not exist).
+
+pass_() { echo "ok - $1"; echo pass >>"$RESULTS"; }
+fail_() { echo "FAIL - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/    /' | head -n 20; echo fail >>"$RESULTS"; }
+
+ok() {
+    d=$1; shift
+    if out=$("$@" 2>&1); then pass_ "$d"; else fail_ "$d" "exit $?: $out"; fi
+}
+
+fails() {
+    d=$1; shift
+    if "$@" >"$T/.out" 2>"$T/.err"; then
+        fail_ "$d" "expected failure, got exit 0"
+    elif ! grep -q 'error' "$T/.err"; then
+        fail_ "$d" "no error message on stderr: $(cat "$T/.err")"
+    elif grep -qiE 'AddressSanitizer|runtime error|Segmentation|Aborted' "$T/.err"; then
+        fail_ "$d" "crashed: $(cat "$T/.err")"
+    else
+        pass_ "$d"
+    fi
+}
+
+same() {
+    if cmp -s "$2" "$3"; then pass_ "$1"; else fail_ "$1" "$2 and $3 differ"; fi
+}
+
+eq() {
+    if [ "$2" = "$3" ]; then pass_ "$1"; else fail_ "$1" "got:  $2
+want: $3"; fi
+}
+
+contains() {
+    if grep -qF -- "$3" "$2"; then pass_ "$1"; else fail_ "$1" "'$3' not in $2: $(head -c 600 "$2")"; fi
+}
+
+have_ml() { [ -f "$ML/ratings.csv" ]; }

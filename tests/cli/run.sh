@@ -1,0 +1,21 @@
+#!/bin/sh
+# run.sh BUILD_DIR - runs every tests/cli/test-*.sh and prints the closing
+# line "cli: N passed, N failed".
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+BIN=$(cd "${1:-build}" && pwd)
+export BIN FIX="$root/tests/fixtures" ROOT="$root"
+export ML="${TREC_ML_SMALL:-$root/../shared/datasets/ml-latest-small}"
+export RESULTS=$(mktemp)
+export PATH="$BIN:$PATH"
+scratch=$(mktemp -d)
+for t in "$here"/test-*.sh; do
+    [ -e "$t" ] || continue
+    echo "# $(basename "$t")"
+    T="$scratch/$(basename "$t" .sh)"; mkdir -p "$T"; export T
+    (cd "$T" && . "$here/lib.sh" && . "$t")
+done
+passed=$(grep -c pass "$RESULTS"); failed=$(grep -c fail "$RESULTS")
+rm -rf "$scratch" "$RESULTS"
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
