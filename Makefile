@@ -22,7 +22,7 @@ CMD_SRC := $(wildcard cmd/trec-*.c)
 CMDS := $(CMD_SRC:cmd/%.c=$(B)/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-TOOLS := $(B)/synth-movielens $(B)/bench-csv-tokenize
+TOOLS := $(B)/synth-movielens $(B)/bench-csv-tokenize $(B)/peak-rss
 MAN1 := $(wildcard man/man1/*.1)
 MAN5 := $(wildcard man/man5/*.5)
 MAN7 := $(wildcard man/man7/*.7)
@@ -49,6 +49,10 @@ $(B)/synth-movielens: datasets/synth-movielens.c
 $(B)/bench-csv-tokenize: tests/bench/csv-tokenize.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -o $@ $< -lcsv
+
+$(B)/peak-rss: tests/bench/peak-rss.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -o $@ $<
 
 $(B)/tests/%: tests/unit/%.c tests/unit/check_main.h $(B)/libtrec.a
 	@mkdir -p $(@D)
