@@ -12,6 +12,7 @@
 #include "idmap.h"
 #include "csr.h"
 #include "rng.h"
+#include "model.h"
 
 #define TREC_VERSION "0.1.0"
 

@@ -1,0 +1,102 @@
+/* model.h - a fitted model in memory and in model files (container kind 2,
+ * specified in trec-formats(5)).
+ *
+ * A model scores user u and item i as
+ *     score(u, i) = predict(user_repr[u], item_repr[i]) + user_bias[u] + item_bias[i]
+ * where the representations are computed from each side's features by its
+ * representation function, and a side's bias is the sum of its features'
+ * learned biases. A model file carries everything trec-fit learned (to train
+ * more with --init) and the final representations and biases, so trec-eval
+ * and trec-recommend need no feature files for known users and items.
+ *
+ * Sections: META (JSON: hyper-parameters and provenance), MDIM (shapes and
+ * kinds, u64 x 16), ULAB/ILAB (user/item labels), UFLB/IFLB (labels of the
+ * metadata features, when any), UREP/IREP (f32 n x k, row-major),
+ * UBIA/IBIA (f32 n), and per side the learned parameters:
+ * UW1_/IW1_ (f32 n_features x w1_cols), UB1_/IB1_ (f32 hidden),
+ * UW2_/IW2_ (f32 hidden x k), UFB_/IFB_ (f32 n_features, feature biases). */
+#ifndef TREC_MODEL_H
+#define TREC_MODEL_H
+
+#include <stdint.h>
+
+#include "container.h"
+#include "error.h"
+#include "labels.h"
+
+/* Representation functions (features -> representation). */
+enum trec_repr {
+    TREC_REPR_LINEAR = 0,            /* F W                          */
+    TREC_REPR_NORMALIZED_LINEAR = 1, /* F W, rows scaled to length 1 */
+    TREC_REPR_PASS_THROUGH = 2,      /* F itself (k = n_features)    */
+    TREC_REPR_WEIGHTED_PASS_THROUGH = 3, /* F diag(w) (k = n_features) */
+    TREC_REPR_RELU = 4,              /* relu(F W1 + b1) W2           */
+    TREC_REPR_COUNT
+};
+
+/* Prediction functions (pair of representations -> score). */
+enum trec_predict {
+    TREC_PREDICT_DOT = 0,
+    TREC_PREDICT_COSINE = 1,
+    TREC_PREDICT_EUCLIDEAN = 2,      /* negative Euclidean distance */
+    TREC_PREDICT_COUNT
+};
+
+const char *trec_repr_name(uint32_t repr);       /* "linear", ... */
+int trec_repr_from_name(const char *name);        /* -1 if unknown */
+const char *trec_predict_name(uint32_t predict);  /* "dot", ... */
+int trec_predict_from_name(const char *name);
+
+/* One side (users or items): its features and learned parameters. Features
+ * are the identity block (one per user/item, when identity is set) followed
+ * by n_extra metadata features. */
+typedef struct trec_side {
+    uint32_t repr;
+    int identity;
+    uint64_t n_features;      /* (identity ? n_entities : 0) + n_extra */
+    uint64_t n_extra;
+    uint64_t hidden;          /* relu only, else 0 */
+    trec_labels extra_labels; /* n_extra labels, or count 0 */
+    float *w1;                /* n_features x w1_cols, or NULL */
+    float *b1;                /* hidden, or NULL */
+    float *w2;                /* hidden x k, or NULL */
+    float *feature_bias;      /* n_features, or NULL when biases are off */
+} trec_side;
+
+/* Shapes of a side's parameters for k components. */
+uint64_t trec_side_w1_cols(const trec_side *s, uint64_t k);
+
+typedef struct trec_model {
+    uint64_t n_users, n_items, k;
+    uint32_t predict;
+    int biases;
+    trec_side user, item;
+    trec_labels user_labels, item_labels; /* count 0: absent */
+    float *user_repr, *item_repr;         /* n x k, row-major */
+    float *user_bias, *item_bias;         /* n (zeros when biases are off) */
+    char *meta_json;                      /* NUL-terminated JSON object */
+
+    /* Ownership (private). */
+    trec_container file;
+    void *owned[24];
+    int nowned;
+} trec_model;
+
+/* Allocates every array for the shapes and kinds already set in m (n_users,
+ * n_items, k, predict, biases, user/item repr, identity, n_extra, hidden);
+ * parameters and outputs are zeroed. Labels are not touched. */
+int trec_model_alloc(trec_model *m, trec_error *err);
+/* Hands a malloc'd block to m, to be freed with it. */
+int trec_model_own(trec_model *m, void *block, trec_error *err);
+void trec_model_free(trec_model *m);
+
+/* Checks shapes, kinds, label counts and that every number is finite. */
+int trec_model_validate(const trec_model *m, const char *name, trec_error *err);
+
+/* Writes m atomically ("-": stdout). meta_json may be NULL ("{}"). */
+int trec_model_write(const char *path, const trec_model *m, trec_error *err);
+/* Reads and validates a model file ("-": stdin). */
+int trec_model_read(const char *path, trec_model *m, trec_error *err);
+int trec_model_from_container(trec_container *c, trec_model *m, trec_error *err);
+
+#endif
