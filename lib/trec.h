@@ -12,6 +12,9 @@
 #include "idmap.h"
 #include "csr.h"
 #include "rng.h"
+#include "split.h"
+#include "matrix_stats.h"
+#include "dump.h"
 #include "model.h"
 
 #define TREC_VERSION "0.1.0"
