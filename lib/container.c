@@ -142,6 +142,9 @@ void trec_container_free(trec_container *c)
 static int parse_header(const uint8_t *buf, size_t len, const char *name,
                         uint32_t expect_kind, trec_container *c, trec_error *err)
 {
+    size_t prefix = len < 8 ? len : 8;
+    if (len > 0 && len < TREC_HEADER_SIZE && memcmp(buf, TREC_MAGIC, prefix) == 0)
+        return trec_fail(err, "%s: truncated trec file (%zu bytes)", name, len);
     if (len < TREC_HEADER_SIZE || memcmp(buf, TREC_MAGIC, 8) != 0) {
         if (len >= 4 && memcmp(buf, "TREC", 4) == 0)
             return trec_fail(err, "%s: damaged trec file header (bad magic bytes; "
