@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 size_t trec_format_float(float v, char *buf, size_t size)
 {
@@ -14,6 +15,16 @@ size_t trec_format_float(float v, char *buf, size_t size)
             break;
     }
     return n > 0 ? (size_t)n : 0;
+}
+
+char *trec_format_time(int64_t t, char *buf, size_t size)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if ((int64_t)tt != t || !gmtime_r(&tt, &tm) ||
+        strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(buf, size, "out-of-range");
+    return buf;
 }
 
 /* Decimal text of v into the end of buf[32]; returns where it starts

@@ -11,6 +11,7 @@
 #define TREC_DUMP_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "csr.h"
@@ -19,6 +20,11 @@
 /* Writes the shortest "%.Ng" text of v that strtof reads back as v into
  * buf (at least 32 bytes); returns its length. */
 size_t trec_format_float(float v, char *buf, size_t size);
+
+/* Writes timestamp t (seconds since 1970) as ISO-8601 UTC,
+ * "2018-09-24T14:27:30Z", into buf (at least 32 bytes), or "out-of-range"
+ * when the calendar cannot represent it; returns buf. */
+char *trec_format_time(int64_t t, char *buf, size_t size);
 
 /* Writes every entry of m to fp (named out_name in messages). use_labels: 0
  * prints internal indices even when m has labels. Stops at the first write

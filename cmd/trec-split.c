@@ -1,0 +1,209 @@
+/* trec-split - splits an interaction matrix into train and test matrices
+ * (see trec-split(1)). */
+#include <getopt.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+
+__attribute__((noreturn)) static void usage(void)
+{
+    printf("Usage: %s INPUT --train FILE --test FILE [OPTIONS]\n"
+           "Splits the entries of the matrix file INPUT ('-': stdin) into a train and a\n"
+           "test matrix of the same shape, labels and timestamps ('-': stdout, for one).\n"
+           "\n"
+           "Split (one of; default: random entries):\n"
+           "  --test-fraction F      share of entries in test, in [0, 1] (default %g)\n"
+           "  --seed N               seed of the random choice (default %u)\n"
+           "  --by entry|user        entry: round(F x nnz) entries chosen from all\n"
+           "                         (default); user: round(F x n) of each user's n\n"
+           "                         entries (users with one entry keep it in train)\n"
+           "  --leave-last K         each user's K latest entries (by timestamp) go to\n"
+           "                         test; users with <= K entries keep their earliest\n"
+           "  --time-cut T           entries with timestamp >= T go to test (T: seconds\n"
+           "                         since 1970, or YYYY-MM-DD[THH:MM:SS[Z]] in UTC)\n"
+           "  --time-cut-fraction F  the cut at the time of the round(F x nnz)-th\n"
+           "                         latest entry\n"
+           "Output:\n"
+           "  -q, --quiet            no summary on stderr\n"
+           "  -h, --help             this help\n"
+           "  -V, --version          version\n"
+           "See 'man trec-split' for the exact rules.\n",
+           cli_prog, TREC_SPLIT_DEFAULT_FRACTION, TREC_SPLIT_DEFAULT_SEED);
+    exit(0);
+}
+
+/* Checks that tm holds what timegm made of it (rejects 2021-02-30). */
+static int same_date(const struct tm *want, time_t t)
+{
+    struct tm got;
+    return gmtime_r(&t, &got) && got.tm_year == want->tm_year &&
+           got.tm_mon == want->tm_mon && got.tm_mday == want->tm_mday &&
+           got.tm_hour == want->tm_hour && got.tm_min == want->tm_min &&
+           got.tm_sec == want->tm_sec;
+}
+
+/* s starts with the shape of pattern: 'd' a digit, anything else itself. */
+static int shaped(const char *s, const char *pattern)
+{
+    for (; *pattern; s++, pattern++)
+        if (*pattern == 'd' ? !(*s >= '0' && *s <= '9') : *s != *pattern)
+            return 0;
+    return 1;
+}
+
+#define TIME_FORMS "seconds since 1970 or YYYY-MM-DD[THH:MM:SS[Z]] (UTC)"
+
+/* --time-cut: seconds since the epoch, or an ISO-8601 UTC date/time. */
+static int64_t parse_time(const char *s)
+{
+    if (shaped(s, "dddd-dd-dd")) {
+        int y, mo, d, h = 0, mi = 0, sec = 0;
+        sscanf(s, "%4d-%2d-%2d", &y, &mo, &d);
+        const char *rest = s + 10;
+        if (shaped(rest, "Tdd:dd:dd")) {
+            sscanf(rest, "T%2d:%2d:%2d", &h, &mi, &sec);
+            rest += 9;
+            if (*rest == 'Z')
+                rest++;
+        }
+        struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
+                        .tm_hour = h, .tm_min = mi, .tm_sec = sec};
+        struct tm want = tm;
+        time_t t = timegm(&tm);
+        if (*rest || !same_date(&want, t))
+            cli_usage_error("--time-cut: expected " TIME_FORMS, s);
+        return (int64_t)t;
+    }
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end)
+        cli_usage_error("--time-cut: expected " TIME_FORMS, s);
+    return v;
+}
+
+/* Stops a run that would write train and test to the same file. */
+static void check_outputs(const char *train, const char *test)
+{
+    if (strcmp(train, "-") == 0 && strcmp(test, "-") == 0)
+        cli_usage_error("--train and --test cannot both be '-' (stdout)", NULL);
+    struct stat a, b;
+    if (strcmp(train, test) == 0 ||
+        (stat(train, &a) == 0 && stat(test, &b) == 0 && a.st_dev == b.st_dev &&
+         a.st_ino == b.st_ino))
+        cli_usage_error("--train and --test name the same file", test);
+}
+
+static void summary(const char *in, const trec_csr *m, const trec_split_stats *st,
+                    double seconds)
+{
+    double pct = m->nnz ? 100.0 * (double)st->test_nnz / (double)m->nnz : 0;
+    fprintf(stderr, "%s: %s: %llu entries: train %llu, test %llu (%.2f%%); "
+            "%llu of %llu users have test entries",
+            cli_prog, trec_display_name(in), (unsigned long long)m->nnz,
+            (unsigned long long)st->train_nnz, (unsigned long long)st->test_nnz, pct,
+            (unsigned long long)st->test_rows, (unsigned long long)m->rows);
+    if (st->has_cut) {
+        char buf[64];
+        fprintf(stderr, "; cut at %s (%lld)", trec_format_time(st->cut, buf, sizeof buf),
+                (long long)st->cut);
+    }
+    fprintf(stderr, " (%.2f s)\n", seconds);
+}
+
+enum { OPT_TRAIN = 256, OPT_TEST, OPT_FRACTION, OPT_SEED, OPT_BY, OPT_LAST, OPT_CUT,
+       OPT_CUT_FRACTION };
+
+int main(int argc, char **argv)
+{
+    cli_prog = "trec-split";
+    static const struct option longopts[] = {
+        {"train", required_argument, 0, OPT_TRAIN},
+        {"test", required_argument, 0, OPT_TEST},
+        {"test-fraction", required_argument, 0, OPT_FRACTION},
+        {"seed", required_argument, 0, OPT_SEED},
+        {"by", required_argument, 0, OPT_BY},
+        {"leave-last", required_argument, 0, OPT_LAST},
+        {"time-cut", required_argument, 0, OPT_CUT},
+        {"time-cut-fraction", required_argument, 0, OPT_CUT_FRACTION},
+        {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0}};
+    const char *train_path = NULL, *test_path = NULL;
+    trec_split_opts o = {.mode = TREC_SPLIT_RANDOM, .fraction = TREC_SPLIT_DEFAULT_FRACTION,
+                         .seed = TREC_SPLIT_DEFAULT_SEED};
+    int quiet = 0, modes = 0, fraction_given = 0;
+    const char *mode_opt = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "qhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_TRAIN: train_path = optarg; break;
+        case OPT_TEST: test_path = optarg; break;
+        case OPT_FRACTION:
+            o.fraction = cli_parse_double("--test-fraction", optarg, 0, 1);
+            fraction_given = 1;
+            break;
+        case OPT_SEED:
+            o.seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX);
+            break;
+        case OPT_BY:
+            if (strcmp(optarg, "user") == 0)
+                o.mode = TREC_SPLIT_BY_USER;
+            else if (strcmp(optarg, "entry") == 0)
+                o.mode = TREC_SPLIT_RANDOM;
+            else
+                cli_usage_error("--by: expected 'entry' or 'user'", optarg);
+            modes++, mode_opt = "--by";
+            break;
+        case OPT_LAST:
+            o.mode = TREC_SPLIT_LEAVE_LAST;
+            o.k = (uint64_t)cli_parse_int("--leave-last", optarg, 1, INT64_MAX);
+            modes++, mode_opt = "--leave-last";
+            break;
+        case OPT_CUT:
+            o.mode = TREC_SPLIT_TIME_CUT;
+            o.cut = parse_time(optarg);
+            modes++, mode_opt = "--time-cut";
+            break;
+        case OPT_CUT_FRACTION:
+            o.mode = TREC_SPLIT_TIME_FRACTION;
+            o.fraction = cli_parse_double("--time-cut-fraction", optarg, 0, 1);
+            modes++, mode_opt = "--time-cut-fraction";
+            break;
+        case 'q': quiet = 1; break;
+        case 'h': usage();
+        case 'V': cli_version(); break;
+        default: cli_usage_error("invalid option", NULL);
+        }
+    }
+    if (modes > 1)
+        cli_usage_error("choose one of --by, --leave-last, --time-cut, "
+                        "--time-cut-fraction", NULL);
+    if (fraction_given && o.mode != TREC_SPLIT_RANDOM && o.mode != TREC_SPLIT_BY_USER)
+        cli_usage_error("--test-fraction applies to random splits, not to", mode_opt);
+    if (optind != argc - 1)
+        cli_usage_error(optind == argc ? "missing INPUT matrix file"
+                                       : "expected one INPUT matrix file", NULL);
+    if (!train_path || !test_path)
+        cli_usage_error(!train_path ? "missing --train FILE" : "missing --test FILE", NULL);
+    check_outputs(train_path, test_path);
+
+    const char *in = argv[optind];
+    double t0 = cli_now();
+    trec_error err;
+    trec_csr m, train, test;
+    trec_split_stats st;
+    if (trec_csr_read(in, &m, &err) != 0 ||
+        trec_split(&m, trec_display_name(in), &o, &train, &test, &st, &err) != 0 ||
+        trec_split_write(&train, train_path, &test, test_path, &err) != 0)
+        cli_fail(&err);
+    if (!quiet)
+        summary(in, &m, &st, cli_now() - t0);
+    trec_csr_free(&train);
+    trec_csr_free(&test);
+    trec_csr_free(&m);
+    return 0;
+}
