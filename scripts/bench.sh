@@ -1,0 +1,185 @@
+#!/bin/sh
+# bench.sh BUILD_DIR - trec's benchmarks (run by `make bench`). A benchmark,
+# not a test: it prints a report and fails only when something cannot run.
+#
+# Inputs
+#   ml-latest-small ratings.csv: $TREC_ML_SMALL, default
+#     ../shared/datasets/ml-latest-small relative to the repository (skipped
+#     when absent);
+#   a synthetic ratings.csv of $TREC_BENCH_RATINGS ratings (default 25000000,
+#     about 680 MB), made by synth-movielens once into $TREC_BENCH_DIR
+#     (default /tmp/trec-bench-$USER) and reused while its stamp (arguments +
+#     generator source checksum) matches.
+# Other settings: TREC_BENCH_REPEAT (default 3: best of 3), TREC_BENCH_SLOW
+#   (default 60: a run slower than this many seconds is not repeated, to keep
+#   `make bench` within about 10 minutes), TREC_BENCH_SECTIONS (default: all).
+#
+# Sections: each is a shell function bench_NAME, listed in SECTIONS below.
+# To add a benchmark (e.g. fit and eval time of the getting-started
+# walkthrough), write bench_NAME after the "more sections" marker using the
+# helpers run_timed / fdiv / table_*, then append NAME to SECTIONS.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+B=$(cd "${1:-build}" 2>/dev/null && pwd) || { echo "bench.sh: error: no build dir '${1:-build}'" >&2; exit 1; }
+ML_SMALL=${TREC_ML_SMALL:-$root/../shared/datasets/ml-latest-small}
+[ -d "$ML_SMALL" ] && ML_SMALL=$(cd "$ML_SMALL" && pwd)
+BENCH_DIR=${TREC_BENCH_DIR:-/tmp/trec-bench-$(id -un 2>/dev/null || id -u)}
+BIG_N=${TREC_BENCH_RATINGS:-25000000}
+REPEAT=${TREC_BENCH_REPEAT:-3}
+SLOW=${TREC_BENCH_SLOW:-60}
+SECTIONS=${TREC_BENCH_SECTIONS:-"ingest"}
+W=$BENCH_DIR/work
+mkdir -p "$BENCH_DIR" "$W" || exit 1
+
+for tool in peak-rss bench-csv-tokenize synth-movielens; do
+    [ -x "$B/$tool" ] || { echo "bench.sh: error: $B/$tool missing (run make first)" >&2; exit 1; }
+done
+
+# ---- helpers ---------------------------------------------------------------
+
+# fdiv A B [FMT]: A/B formatted (default %.1f); "-" when B is 0 or empty.
+fdiv() { awk -v a="${1:-0}" -v b="${2:-0}" -v f="${3:-%.1f}" 'BEGIN { if (b + 0 == 0) print "-"; else printf f "\n", a / b }'; }
+fmin() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }'; }
+fsize() { wc -c <"$1" | tr -d ' '; }
+kv() { # kv KEY LINE: the value of KEY=value in LINE
+    printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1
+}
+
+# run_timed CMD...: runs CMD up to $REPEAT times under peak-rss; sets BEST_S
+# (fastest wall time), PEAK_KIB (largest peak RSS), RUNS, RC (0 or the first
+# failing exit status) and ERRLINE (its first stderr line).
+run_timed() {
+    BEST_S=; PEAK_KIB=0; RUNS=0; RC=0; ERRLINE=
+    while [ "$RUNS" -lt "$REPEAT" ]; do
+        "$B/peak-rss" "$@" >"$W/stdout" 2>"$W/stderr"
+        RC=$?
+        line=$(grep '^peak-rss: max_rss_kib=' "$W/stderr" | tail -n 1)
+        if [ "$RC" -ne 0 ]; then
+            ERRLINE=$(grep -v '^peak-rss: max_rss_kib=' "$W/stderr" | head -n 1)
+            return "$RC"
+        fi
+        RUNS=$((RUNS + 1))
+        s=$(kv wall_seconds "$line")
+        k=$(kv max_rss_kib "$line")
+        BEST_S=$(fmin "$BEST_S" "$s")
+        [ "$k" -gt "$PEAK_KIB" ] && PEAK_KIB=$k
+        awk -v s="$s" -v m="$SLOW" 'BEGIN { exit !(s > m) }' && break
+    done
+    return 0
+}
+
+TABLE_FMT='%-16s %9s  %-24s %5s %9s %8s %9s %10s %9s %8s\n'
+table_head() {
+    printf "$TABLE_FMT" input "input MB" program runs "best s" "MB/s" "vs libcsv" "peak RSS MB" "output MB" "RSS/out"
+    printf "$TABLE_FMT" ---------------- --------- ------------------------ ----- --------- -------- --------- ---------- --------- --------
+}
+table_row() { printf "$TABLE_FMT" "$@"; }
+
+# ---- inputs ----------------------------------------------------------------
+
+# synth_input: path of the synthetic ratings.csv, generated once.
+synth_input() {
+    d="$BENCH_DIR/synth-$BIG_N"
+    want="synth-movielens --ratings $BIG_N --seed 1; source $(cksum <"$root/datasets/synth-movielens.c" | cut -d' ' -f1)"
+    if [ -f "$d/ratings.csv" ] && [ "$(cat "$d/.stamp" 2>/dev/null)" = "$want" ]; then
+        echo "$d/ratings.csv"
+        return 0
+    fi
+    echo "generating $BIG_N synthetic ratings into $d (once; reused by later runs)" >&2
+    rm -rf "$d"
+    "$B/peak-rss" "$B/synth-movielens" --ratings "$BIG_N" --seed 1 --out "$d" 2>"$W/gen.err" || {
+        echo "bench.sh: error: synth-movielens failed: $(head -n 1 "$W/gen.err")" >&2
+        return 1
+    }
+    echo "  $(grep '^peak-rss:' "$W/gen.err")" >&2
+    echo "$want" >"$d/.stamp"
+    echo "$d/ratings.csv"
+}
+
+# ---- section: ingest ---------------------------------------------------------
+# libcsv's bare tokenizing speed (bench-csv-tokenize, its own timer) against
+# trec-ingest (wall time, --threads 1 and 2), and ingest's peak memory against
+# the size of the matrix it writes.
+
+bench_ingest_file() { # LABEL FILE
+    label=$1 f=$2
+    bytes=$(fsize "$f")
+    mb=$(fdiv "$bytes" 1000000)
+    best=
+    i=0
+    while [ $i -lt "$REPEAT" ]; do
+        out=$("$B/bench-csv-tokenize" "$f") || {
+            table_row "$label" "$mb" "libcsv tokenize" - FAILED - - - - -
+            return 1
+        }
+        best=$(fmin "$best" "$(kv seconds "$out")")
+        i=$((i + 1))
+    done
+    csv_mbps=$(fdiv "$bytes" "$(awk -v s="$best" 'BEGIN { print s * 1000000 }')")
+    table_row "$label" "$mb" "libcsv tokenize" "$i" "$(printf '%.3f' "$best")" "$csv_mbps" 1.00x - - -
+    for t in 1 2; do
+        prog="trec-ingest --threads $t"
+        if [ ! -x "$B/trec-ingest" ]; then
+            table_row "$label" "$mb" "$prog" - "not built" - - - - -
+            continue
+        fi
+        o="$W/ingest-t$t.csr"
+        rm -f "$o"
+        if ! run_timed "$B/trec-ingest" "$f" -o "$o" --threads "$t" --quiet; then
+            table_row "$label" "$mb" "$prog" - "FAILED" - - - - -
+            echo "    exit $RC: $ERRLINE"
+            FAILED=1
+            continue
+        fi
+        mbps=$(fdiv "$bytes" "$(awk -v s="$BEST_S" 'BEGIN { print s * 1000000 }')")
+        osize=$(fsize "$o")
+        table_row "$label" "$mb" "$prog" "$RUNS" "$(printf '%.3f' "$BEST_S")" "$mbps" \
+            "$(fdiv "$mbps" "$csv_mbps" '%.2fx')" "$(fdiv "$PEAK_KIB" 1024)" \
+            "$(fdiv "$osize" 1048576)" "$(fdiv "$((PEAK_KIB * 1024))" "$osize" '%.1fx')"
+    done
+    if [ -f "$W/ingest-t1.csr" ] && [ -f "$W/ingest-t2.csr" ]; then
+        cmp -s "$W/ingest-t1.csr" "$W/ingest-t2.csr" && same=identical || same=DIFFERENT
+        echo "    $label: --threads 1 and 2 outputs $same"
+    fi
+    rm -f "$W"/ingest-t*.csr
+}
+
+bench_ingest() {
+    echo "== ingest: ratings.csv -> CSR matrix"
+    echo "   libcsv: bench-csv-tokenize FILE (read 1 MiB blocks + csv_parse, count-only callbacks; own timer)"
+    echo "   trec-ingest FILE -o OUT --threads N --quiet (wall time under peak-rss); best of $REPEAT"
+    echo "   MB = 10^6 bytes for speeds; peak RSS and output in MiB; RSS/out = peak RSS / output size"
+    echo
+    big=$(synth_input) || return 1
+    FAILED=0
+    table_head
+    if [ -f "$ML_SMALL/ratings.csv" ]; then
+        bench_ingest_file ml-latest-small "$ML_SMALL/ratings.csv" || FAILED=1
+    else
+        table_row ml-latest-small - "(absent: $ML_SMALL)" - - - - - - -
+    fi
+    bench_ingest_file "synth-$(awk -v n="$BIG_N" 'BEGIN { printf (n >= 1e6 ? "%gM" : "%g"), (n >= 1e6 ? n / 1e6 : n) }')" "$big" || FAILED=1
+    echo
+    return $FAILED
+}
+
+# ---- more sections -----------------------------------------------------------
+# Append bench_NAME functions here (and NAME to SECTIONS above), e.g. fit and
+# eval time of the getting-started walkthrough on ml-latest-small.
+
+# ---- report ------------------------------------------------------------------
+
+echo "trec benchmarks - $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "host: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1), $(nproc 2>/dev/null || echo '?') CPUs; commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'); build $B"
+echo
+status=0
+for s in $SECTIONS; do
+    if command -v "bench_$s" >/dev/null 2>&1; then
+        "bench_$s" || status=1
+    else
+        echo "bench.sh: error: no benchmark section '$s'" >&2
+        status=1
+    fi
+done
+exit $status
