@@ -16,6 +16,10 @@
 #include "matrix_stats.h"
 #include "dump.h"
 #include "model.h"
+#include "score.h"
+#include "topk.h"
+#include "metrics.h"
+#include "titles.h"
 
 #define TREC_VERSION "0.1.0"
 

@@ -1,0 +1,38 @@
+/* titles.h - item titles from a MovieLens-style movies.csv (movieId -> title).
+ *
+ * The file is CSV (RFC 4180 quoting: titles may hold commas and doubled
+ * quotes), parsed with libcsv in strict mode. The first record is the header
+ * and must name the columns "movieId" and "title" (in any position; other
+ * columns are ignored; a UTF-8 byte-order mark is skipped). Every record must
+ * have as many fields as the header; ids and titles must be non-empty UTF-8
+ * without control characters (they are printed in TSV); an id may appear
+ * once. Errors name file:line (the line a record starts on). */
+#ifndef TREC_TITLES_H
+#define TREC_TITLES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "idmap.h"
+
+typedef struct trec_titles {
+    trec_idmap ids;          /* movieId -> entry */
+    uint64_t *title_off;     /* count + 1 offsets into blob */
+    char *blob;
+    uint64_t *line;          /* line of each entry */
+    uint64_t count, cap, blob_len, blob_cap;
+} trec_titles;
+
+/* Reads path ("-": stdin). */
+int trec_titles_read(const char *path, trec_titles *t, trec_error *err);
+/* Parses buf[0..len); name is used in messages. */
+int trec_titles_parse(const char *name, const char *buf, size_t len, trec_titles *t,
+                      trec_error *err);
+void trec_titles_free(trec_titles *t);
+
+/* The title of raw id id[0..n) (not NUL-terminated; *len gets its length),
+ * or NULL when the file has none. */
+const char *trec_titles_find(const trec_titles *t, const char *id, size_t n, size_t *len);
+
+#endif
