@@ -4,8 +4,9 @@
  * sizes (25M ratings) that should not require a download.
  *
  * The model, in short (constants below say the why of each number):
- *  - items: a popularity rank with Zipf-like weight 1/(rank+50)^1, 0..4 of the
- *    19 MovieLens genres (frequencies roughly as in MovieLens), a quality bias;
+ *  - items: a popularity rank with Zipf-like weight 1/(rank+c), c = items/50
+ *    within 1..50; 0..4 of the 19 MovieLens genres (frequencies roughly as
+ *    in MovieLens); a quality bias;
  *    movieIds are sparse and increasing, unrelated to popularity;
  *  - users: a heavy-tailed (Pareto) number of ratings, at least 20 when there
  *    is room (as in MovieLens), 1..3 liked genres, maybe a disliked one, a
@@ -142,10 +143,16 @@ typedef struct {
     double *gcdf;
 } catalog;
 
-/* Offset 50 flattens the head so that the most popular film is rated by about
- * half of the users, as in MovieLens, rather than by nearly all of them. */
-#define ZIPF_OFFSET 50.0
+/* The offset flattens the head so that the most popular film is rated by
+ * about half of the users, as in MovieLens, rather than by nearly all of them;
+ * it shrinks for small catalogues, which would otherwise be nearly uniform. */
 #define ZIPF_EXPONENT 1.0
+
+static double zipf_offset(uint32_t items)
+{
+    double off = items / 50.0;
+    return off < 1 ? 1 : off > 50 ? 50 : off;
+}
 
 static void make_catalog(catalog *c, uint32_t n, uint64_t seed)
 {
@@ -178,10 +185,10 @@ static void make_catalog(catalog *c, uint32_t n, uint64_t seed)
         c->byrank[j] = c->byrank[k];
         c->byrank[k] = t;
     }
-    double sum = 0;
+    double sum = 0, off = zipf_offset(n);
     uint64_t count[NGENRES] = {0};
     for (uint32_t k = 0; k < n; k++) {
-        sum += pow(k + ZIPF_OFFSET, -ZIPF_EXPONENT);
+        sum += pow(k + off, -ZIPF_EXPONENT);
         c->cdf[k] = sum;
         uint32_t g = c->it[c->byrank[k]].genres;
         for (int b = 0; b < NGENRES; b++)
@@ -197,7 +204,7 @@ static void make_catalog(catalog *c, uint32_t n, uint64_t seed)
     memcpy(fill, c->goff, sizeof fill);
     for (uint32_t k = 0; k < n; k++) {
         uint32_t j = c->byrank[k], g = c->it[j].genres;
-        double w = pow(k + ZIPF_OFFSET, -ZIPF_EXPONENT);
+        double w = pow(k + off, -ZIPF_EXPONENT);
         for (int b = 0; b < NGENRES; b++)
             if ((g >> b) & 1) {
                 gsum[b] += w;
