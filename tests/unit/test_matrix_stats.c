@@ -168,6 +168,16 @@ START_TEST(float_text_is_shortest_round_trip)
 }
 END_TEST
 
+START_TEST(time_text_is_iso8601_utc)
+{
+    char buf[32];
+    ck_assert_str_eq(trec_format_time(0, buf, sizeof buf), "1970-01-01T00:00:00Z");
+    ck_assert_str_eq(trec_format_time(964982703, buf, sizeof buf), "2000-07-30T18:45:03Z");
+    ck_assert_str_eq(trec_format_time(-1, buf, sizeof buf), "1969-12-31T23:59:59Z");
+    ck_assert_str_eq(trec_format_time(INT64_MAX, buf, sizeof buf), "out-of-range");
+}
+END_TEST
+
 static Suite *matrix_stats_suite(void)
 {
     Suite *s = suite_create("matrix_stats");
@@ -178,6 +188,7 @@ static Suite *matrix_stats_suite(void)
     tcase_add_test(tc, many_distinct_values);
     tcase_add_test(tc, negative_zero_counts_once);
     tcase_add_test(tc, float_text_is_shortest_round_trip);
+    tcase_add_test(tc, time_text_is_iso8601_utc);
     suite_add_tcase(s, tc);
     return s;
 }
