@@ -20,6 +20,14 @@
 #include "topk.h"
 #include "metrics.h"
 #include "titles.h"
+#include "features_matrix.h"
+#include "prediction.h"
+#include "representation.h"
+#include "loss_rmse.h"
+#include "loss_wmrb.h"
+#include "loss_separation.h"
+#include "adam.h"
+#include "fit.h"
 
 #define TREC_VERSION "0.1.0"
 
