@@ -1,0 +1,214 @@
+/* trec-ingest - delimited ratings or item features -> trec matrix file.
+ * See trec-ingest(1). */
+#include <getopt.h>
+#include <math.h>
+
+#include "cli.h"
+#include "trec.h"
+
+static void usage(void)
+{
+    printf("Usage: trec-ingest [OPTION]... RATINGS -o MATRIX\n"
+           "       trec-ingest --item-features [OPTION]... ITEMS [--align MATRIX] -o MATRIX\n"
+           "Turn a delimited ratings file (MovieLens ratings.csv, u.data, ratings.dat)\n"
+           "into a users x items matrix, or an item file (movies.csv) into a multi-hot\n"
+           "items x features matrix. '-' reads standard input or writes standard output.\n"
+           "\n"
+           "  -o, --output FILE      the matrix file to write (required)\n"
+           "      --sep SEP          field separator: one character, tab, comma,\n"
+           "                         semicolon, space, pipe, or a string such as ::\n"
+           "                         (default: comma)\n"
+           "      --quote CHAR|none  quote character (default: \" except for tab and ::)\n"
+           "      --header, --no-header   line 1 is / is not a header (default: detect)\n"
+           "      --user-col COL     user id column: 1-based number or header name (1)\n"
+           "      --item-col COL     item id column (2)\n"
+           "      --rating-col COL|none   rating column; none: implicit, values 1 (3)\n"
+           "      --time-col COL|none     timestamp column (4)\n"
+           "      --duplicates last|max|sum|error   repeated (user, item) pairs (last)\n"
+           "      --skip-bad         skip and count bad lines instead of failing\n"
+           "      --threads N        parsing threads (default: online cores, at most 8)\n"
+           "      --block-size BYTES input block size (default: 8 MiB)\n"
+           "      --item-features    read item features instead of ratings\n"
+           "      --align MATRIX     rows = the items (column labels) of MATRIX\n"
+           "      --id-col COL       item id column of the features file (movieId)\n"
+           "      --feature-col COL  features column (genres)\n"
+           "      --feature-sep SEP  separator inside the features field (|)\n"
+           "  -q, --quiet            no summary on standard error\n"
+           "  -h, --help             this help\n"
+           "  -V, --version          version\n"
+           "\n"
+           "See trec-ingest(1) for the header rule, id order and error format.\n");
+    exit(0);
+}
+
+enum {
+    OPT_SEP = 256, OPT_QUOTE, OPT_HEADER, OPT_NO_HEADER, OPT_USER, OPT_ITEM,
+    OPT_RATING, OPT_TIME, OPT_DUPS, OPT_SKIP, OPT_THREADS, OPT_BLOCK,
+    OPT_FEATURES, OPT_ALIGN, OPT_IDCOL, OPT_FCOL, OPT_FSEP
+};
+
+static const struct option longopts[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"sep", required_argument, NULL, OPT_SEP},
+    {"quote", required_argument, NULL, OPT_QUOTE},
+    {"header", no_argument, NULL, OPT_HEADER},
+    {"no-header", no_argument, NULL, OPT_NO_HEADER},
+    {"user-col", required_argument, NULL, OPT_USER},
+    {"item-col", required_argument, NULL, OPT_ITEM},
+    {"rating-col", required_argument, NULL, OPT_RATING},
+    {"time-col", required_argument, NULL, OPT_TIME},
+    {"duplicates", required_argument, NULL, OPT_DUPS},
+    {"skip-bad", no_argument, NULL, OPT_SKIP},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"block-size", required_argument, NULL, OPT_BLOCK},
+    {"item-features", no_argument, NULL, OPT_FEATURES},
+    {"align", required_argument, NULL, OPT_ALIGN},
+    {"id-col", required_argument, NULL, OPT_IDCOL},
+    {"feature-col", required_argument, NULL, OPT_FCOL},
+    {"feature-sep", required_argument, NULL, OPT_FSEP},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+static void print_warnings(char (*w)[600], int n, uint64_t skipped, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        fprintf(stderr, "%s: warning: skipped %s\n", cli_prog, w[i]);
+    if (skipped > (uint64_t)n)
+        fprintf(stderr, "%s: warning: %s: %llu more bad lines skipped\n", cli_prog,
+                name, (unsigned long long)(skipped - (uint64_t)n));
+}
+
+static int run_ratings(const char *in, const char *out, const trec_ingest_opts *o,
+                       int quiet)
+{
+    double t0 = cli_now();
+    trec_error err;
+    trec_csr m;
+    trec_ingest_stats st;
+    if (trec_ingest_ratings(in, o, &m, &st, &err) != 0)
+        cli_fail(&err);
+    if (trec_csr_write(out, &m, &err) != 0) {
+        trec_csr_free(&m);
+        cli_fail(&err);
+    }
+    const char *name = trec_display_name(in);
+    if (!quiet) {
+        print_warnings(st.warnings, st.nwarnings, st.skipped, name);
+        double density = (double)m.nnz / ((double)m.rows * (double)m.cols);
+        fprintf(stderr, "%s: %s: %llu users, %llu items, %llu %s (density %.4g%%), "
+                "%llu duplicates merged, %llu lines skipped, %.2f s\n", cli_prog, name,
+                (unsigned long long)m.rows, (unsigned long long)m.cols,
+                (unsigned long long)m.nnz, st.implicit ? "interactions" : "ratings",
+                100.0 * density, (unsigned long long)st.duplicates,
+                (unsigned long long)st.skipped, cli_now() - t0);
+    }
+    trec_csr_free(&m);
+    return 0;
+}
+
+static int run_features(const char *in, const char *out, const char *align_path,
+                        const trec_features_opts *o, int quiet)
+{
+    double t0 = cli_now();
+    trec_error err;
+    trec_csr m, al;
+    trec_features_stats st;
+    memset(&al, 0, sizeof al);
+    if (align_path) {
+        if (trec_csr_read(align_path, &al, &err) != 0)
+            cli_fail(&err);
+        if (al.col_labels.count == 0 && al.cols > 0)
+            cli_die(1, "%s: the matrix has no column labels (raw item ids) to align "
+                    "to", trec_display_name(align_path));
+    }
+    if (trec_item_features(in, o, align_path ? &al.col_labels : NULL, &m, &st, &err) != 0) {
+        trec_csr_free(&al);
+        cli_fail(&err);
+    }
+    trec_csr_free(&al);
+    if (trec_csr_write(out, &m, &err) != 0) {
+        trec_csr_free(&m);
+        cli_fail(&err);
+    }
+    const char *name = trec_display_name(in);
+    if (!quiet) {
+        print_warnings(st.warnings, st.nwarnings, st.skipped, name);
+        fprintf(stderr, "%s: %s: %llu items x %llu features, %llu nonzeros, ",
+                cli_prog, name, (unsigned long long)m.rows, (unsigned long long)m.cols,
+                (unsigned long long)m.nnz);
+        if (align_path)
+            fprintf(stderr, "%llu aligned items without features, %llu file items "
+                    "not in the matrix (dropped), ", (unsigned long long)st.missing,
+                    (unsigned long long)st.dropped);
+        fprintf(stderr, "%llu lines skipped, %.2f s\n", (unsigned long long)st.skipped,
+                cli_now() - t0);
+    }
+    trec_csr_free(&m);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    cli_prog = "trec-ingest";
+    trec_ingest_opts o;
+    trec_features_opts fo;
+    trec_ingest_opts_init(&o);
+    trec_features_opts_init(&fo);
+    const char *out = NULL, *align = NULL;
+    int quiet = 0, features = 0, c;
+    int ratings_only = 0, features_only = 0;
+    while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': out = optarg; break;
+        case OPT_SEP: o.sep = fo.sep = optarg; break;
+        case OPT_QUOTE: o.quote = fo.quote = optarg; break;
+        case OPT_HEADER: o.header = fo.header = 1; break;
+        case OPT_NO_HEADER: o.header = fo.header = 0; break;
+        case OPT_USER: o.user_col = optarg; ratings_only = 1; break;
+        case OPT_ITEM: o.item_col = optarg; ratings_only = 1; break;
+        case OPT_RATING: o.rating_col = optarg; ratings_only = 1; break;
+        case OPT_TIME: o.time_col = optarg; ratings_only = 1; break;
+        case OPT_DUPS:
+            if (trec_dup_policy_parse(optarg, &o.duplicates) != 0)
+                cli_usage_error("--duplicates: expected last, max, sum or error", optarg);
+            ratings_only = 1;
+            break;
+        case OPT_SKIP: o.skip_bad = fo.skip_bad = 1; break;
+        case OPT_THREADS:
+            o.threads = (int)cli_parse_int("--threads", optarg, 1, 1024);
+            break;
+        case OPT_BLOCK:
+            o.block_size = fo.block_size =
+                (size_t)cli_parse_int("--block-size", optarg, 1, 1ll << 40);
+            break;
+        case OPT_FEATURES: features = 1; break;
+        case OPT_ALIGN: align = optarg; features_only = 1; break;
+        case OPT_IDCOL: fo.id_col = optarg; features_only = 1; break;
+        case OPT_FCOL: fo.feature_col = optarg; features_only = 1; break;
+        case OPT_FSEP: fo.feature_sep = optarg; features_only = 1; break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(); break;
+        case 'V': cli_version(); break;
+        default: cli_usage_error("unknown option", NULL);
+        }
+    }
+    if (optind >= argc)
+        cli_usage_error("no input file (use - for standard input)", NULL);
+    if (optind + 1 < argc)
+        cli_usage_error("more than one input file", argv[optind + 1]);
+    if (!out)
+        cli_usage_error("no output file: give -o FILE (- for standard output)", NULL);
+    if (features && ratings_only)
+        cli_usage_error("--user-col, --item-col, --rating-col, --time-col and "
+                        "--duplicates are for ratings, not --item-features", NULL);
+    if (!features && features_only)
+        cli_usage_error("--align, --id-col, --feature-col and --feature-sep need "
+                        "--item-features", NULL);
+    const char *in = argv[optind];
+    (void)cli_parse_double; /* cli.h helper this command does not need */
+    return features ? run_features(in, out, align, &fo, quiet)
+                    : run_ratings(in, out, &o, quiet);
+}

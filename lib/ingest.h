@@ -1,0 +1,75 @@
+/* ingest.h - turning delimited ratings files (MovieLens ratings.csv, u.data,
+ * ratings.dat, ...) into a users x items CSR matrix (trec-ingest(1)).
+ *
+ * Rows are users, columns items, both numbered densely in order of first
+ * appearance in the file; row and column labels hold the raw ids. Values are
+ * the ratings (float32; 1 for implicit data), with timestamps when the input
+ * has them. Within a row, entries are sorted by column.
+ *
+ * The input is read in blocks that are parsed in parallel (each with its own
+ * id maps) and merged in file order, so the result never depends on the
+ * thread count. Nothing is written here: the caller writes the matrix. */
+#ifndef TREC_INGEST_H
+#define TREC_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "csr.h"
+#include "error.h"
+
+#define TREC_INGEST_MAX_ID 256       /* bytes in one raw id */
+#define TREC_INGEST_MAX_THREADS 8
+#define TREC_INGEST_WARNINGS 5       /* skipped records described in stats */
+
+/* What to do with a second rating of the same (user, item) pair. */
+typedef enum trec_dup_policy {
+    TREC_DUP_LAST,   /* the later line wins (value and timestamp) */
+    TREC_DUP_MAX,    /* the larger value wins (a tie: the later line) */
+    TREC_DUP_SUM,    /* values add up; timestamp: the latest */
+    TREC_DUP_ERROR   /* an error naming both lines */
+} trec_dup_policy;
+
+/* "last", "max", "sum", "error" -> policy; -1 if unknown. */
+int trec_dup_policy_parse(const char *s, trec_dup_policy *p);
+
+typedef struct trec_ingest_opts {
+    const char *sep;        /* NULL: ","; "tab", "::", one character, ... */
+    const char *quote;      /* NULL: '"' (off for tab and "::"); "none"; a char */
+    int header;             /* -1: detect (see trec-ingest(1)); 0: no; 1: yes */
+    /* Columns: NULL for the default (1, 2, 3, 4; rating and time only if the
+     * first line has that many fields), a 1-based number, a header name, or
+     * "none" (rating: implicit data, every value 1; time: no timestamps). */
+    const char *user_col, *item_col, *rating_col, *time_col;
+    trec_dup_policy duplicates;
+    int skip_bad;           /* skip and count bad records instead of failing */
+    int threads;            /* 0: online cores; at most TREC_INGEST_MAX_THREADS */
+    size_t block_size;      /* bytes read per block; 0: 8 MiB */
+    int force_libcsv;       /* tests: libcsv even for quote-free blocks */
+} trec_ingest_opts;
+
+void trec_ingest_opts_init(trec_ingest_opts *o);
+
+typedef struct trec_ingest_stats {
+    uint64_t lines;         /* physical lines in the input */
+    uint64_t records;       /* data records (header excluded), skipped included */
+    uint64_t duplicates;    /* entries merged into an earlier one of the same pair */
+    uint64_t skipped;       /* bad records skipped (skip_bad) */
+    int header;             /* line 1 was a header */
+    int implicit;           /* no rating column */
+    int has_time;
+    int threads;            /* threads used */
+    int nwarnings;
+    char warnings[TREC_INGEST_WARNINGS][600]; /* "file:line: problem", file order */
+} trec_ingest_stats;
+
+/* Reads path ("-": stdin) into *out (which the caller frees with
+ * trec_csr_free). Errors name the file, the physical line and the column. */
+int trec_ingest_ratings(const char *path, const trec_ingest_opts *o, trec_csr *out,
+                        trec_ingest_stats *st, trec_error *err);
+/* The same from memory; name is used in messages. */
+int trec_ingest_ratings_mem(const char *data, size_t len, const char *name,
+                            const trec_ingest_opts *o, trec_csr *out,
+                            trec_ingest_stats *st, trec_error *err);
+
+#endif

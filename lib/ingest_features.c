@@ -1,0 +1,442 @@
+/* ingest_features.c - item features (genres) -> multi-hot CSR, optionally aligned
+ * to the items of a ratings matrix. Feature files are small (one line per
+ * item), so this reads them in one thread with the ingest block reader. */
+#include "ingest_features.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "idmap.h"
+#include "ingest.h"
+#include "ingest_reader.h"
+
+void trec_features_opts_init(trec_features_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->header = -1;
+}
+
+typedef struct fstate {
+    const char *name;
+    const trec_features_opts *o;
+    const char *id_spec, *feat_spec, *fsep;
+    size_t fsep_len;
+    int configured, header, idc, fc;
+    size_t nf, maxstore;
+    uint64_t base;            /* absolute line of the current block's start */
+    trec_idmap movies, feats;
+    uint64_t *mline;          /* line of each item */
+    uint64_t *fptr;           /* item i's features: fidx[fptr[i] .. fptr[i+1]) */
+    uint32_t *fidx;
+    size_t mcap, fn, fcap;
+    uint32_t tok[4096];       /* feature ids of the current record */
+    trec_features_stats *st;
+} fstate;
+
+__attribute__((format(printf, 4, 5)))
+static int bad(fstate *s, uint64_t line, trec_error *err, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!s->o->skip_bad)
+        return trec_fail(err, "%s", msg);
+    if (s->st->nwarnings < TREC_FEATURES_WARNINGS)
+        snprintf(s->st->warnings[s->st->nwarnings++], sizeof s->st->warnings[0],
+                 "%s:%llu: %s", s->name, (unsigned long long)(s->base + line), msg);
+    s->st->skipped++;
+    return 0;
+}
+
+/* A column spec: a 1-based number, or a name looked up in the first record. */
+static int resolve(fstate *s, const char *opt, const char *spec, const ing_field *f,
+                   size_t nf, uint64_t line, int *col, trec_error *err)
+{
+    if (spec[0] && strspn(spec, "0123456789") == strlen(spec)) {
+        long v = strlen(spec) > 9 ? 0 : atol(spec);
+        if (v < 1)
+            return trec_fail(err, "%s %s: columns are numbered from 1", opt, spec);
+        *col = (int)(v - 1);
+    } else {
+        if (!s->header)
+            return trec_fail(err, "%s %s: columns given by name need a header "
+                             "line, but --no-header was given", opt, spec);
+        size_t n = strlen(spec), i = 0, k = nf < ING_MAX_FIELDS ? nf : ING_MAX_FIELDS;
+        while (i < k && !(f[i].n == n && memcmp(f[i].p, spec, n) == 0))
+            i++;
+        if (i == k)
+            return trec_fail(err, "%s:%llu: %s %s: no column of that name in the "
+                             "header line", s->name,
+                             (unsigned long long)(s->base + line), opt, spec);
+        *col = (int)i;
+    }
+    if ((size_t)*col >= nf)
+        return trec_fail(err, "%s:%llu: %s %s: line %llu has %zu field%s", s->name,
+                         (unsigned long long)(s->base + line), opt, spec,
+                         (unsigned long long)(s->base + line), nf, nf == 1 ? "" : "s");
+    return 0;
+}
+
+static int is_number(const char *s)
+{
+    return s[0] && strspn(s, "0123456789") == strlen(s);
+}
+
+/* The first record: header or not, and which columns. */
+static int configure(fstate *s, const ing_field *f, size_t nf, uint64_t line,
+                     trec_error *err)
+{
+    int named = !is_number(s->id_spec) || !is_number(s->feat_spec);
+    s->header = s->o->header;
+    if (s->header < 0) {
+        /* With columns given by number: a header iff line 1's id field is a
+         * usual id column name. */
+        s->header = named;
+        if (!named) {
+            long c = atol(s->id_spec) - 1;
+            static const char *const names[] = {"movieid", "itemid", "item_id",
+                                                "movie_id", "item", "movie", "id"};
+            if (c >= 0 && (size_t)c < nf && (size_t)c < ING_MAX_FIELDS)
+                for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+                    if (f[c].n == strlen(names[i]) &&
+                        strncasecmp(f[c].p, names[i], f[c].n) == 0)
+                        s->header = 1;
+        }
+    }
+    s->st->header = s->header;
+    if (resolve(s, "--id-col", s->id_spec, f, nf, line, &s->idc, err) != 0 ||
+        resolve(s, "--feature-col", s->feat_spec, f, nf, line, &s->fc, err) != 0)
+        return -1;
+    if (s->idc == s->fc)
+        return trec_fail(err, "the id and feature columns are the same (%d)", s->idc + 1);
+    s->nf = nf;
+    s->maxstore = (size_t)(s->idc > s->fc ? s->idc : s->fc) + 1;
+    s->configured = 1;
+    return 0;
+}
+
+static int grow_items(fstate *s, trec_error *err)
+{
+    size_t cap = s->mcap ? s->mcap * 2 : 1024;
+    uint64_t *ml = trec_realloc(s->mline, cap * 8, err);
+    if (!ml)
+        return -1;
+    s->mline = ml;
+    uint64_t *fp = trec_realloc(s->fptr, (cap + 1) * 8, err);
+    if (!fp)
+        return -1;
+    s->fptr = fp;
+    s->mcap = cap;
+    return 0;
+}
+
+static int on_item(void *ctx, const ing_field *f, size_t nf, uint64_t line,
+                   trec_error *err)
+{
+    fstate *s = ctx;
+    if (!s->configured) {
+        if (configure(s, f, nf, line, err) != 0)
+            return -1;
+        if (s->header)
+            return 0;
+    }
+    s->st->items++;
+    if (nf != s->nf)
+        return bad(s, line, err, "%zu fields, expected %zu (as on line 1)", nf, s->nf);
+    const ing_field *id = &f[s->idc], *ft = &f[s->fc];
+    char show[64];
+    ing_show(show, sizeof show, id->p, id->n);
+    if (id->n > TREC_INGEST_MAX_ID)
+        return bad(s, line, err, "column %d (id): id too long (%zu bytes, at most %d)",
+                   s->idc + 1, id->n, TREC_INGEST_MAX_ID);
+    const char *why = trec_label_problem(id->p, id->n);
+    if (why)
+        return id->n == 0 ? bad(s, line, err, "column %d (id): empty id", s->idc + 1)
+                          : bad(s, line, err, "column %d (id): bad id '%s' (%s)",
+                                s->idc + 1, show, why);
+    int64_t prev = trec_idmap_find(&s->movies, id->p, id->n);
+    if (prev >= 0)
+        return bad(s, line, err, "column %d (id): duplicate id '%s' (first on line %llu)",
+                   s->idc + 1, show, (unsigned long long)s->mline[prev]);
+    /* Check every name before adding any, so a skipped record leaves no trace. */
+    size_t ntok = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const char *p = ft->p, *end = ft->p + ft->n;
+        while (p <= end) {
+            const char *q = s->fsep_len == 1 ? memchr(p, s->fsep[0], (size_t)(end - p))
+                                             : memmem(p, (size_t)(end - p), s->fsep,
+                                                      s->fsep_len);
+            const char *e = q ? q : end, *a = p;
+            p = q ? q + s->fsep_len : end + 1;
+            while (a < e && (*a == ' ' || *a == '\t'))
+                a++;
+            while (e > a && (e[-1] == ' ' || e[-1] == '\t'))
+                e--;
+            if (a == e)
+                continue;   /* empty names ("a||b", an empty field) are ignored */
+            size_t n = (size_t)(e - a);
+            if (pass == 0) {
+                const char *fwhy = n > TREC_INGEST_MAX_ID ? "longer than 256 bytes"
+                                                          : trec_label_problem(a, n);
+                if (fwhy) {
+                    char fs[64];
+                    ing_show(fs, sizeof fs, a, n);
+                    return bad(s, line, err, "column %d (features): bad feature "
+                               "name '%s' (%s)", s->fc + 1, fs, fwhy);
+                }
+                if (++ntok > sizeof s->tok / sizeof s->tok[0])
+                    return bad(s, line, err, "column %d (features): more than %zu "
+                               "features", s->fc + 1, sizeof s->tok / sizeof s->tok[0]);
+            } else if (trec_idmap_intern(&s->feats, a, n, &s->tok[ntok++], err) < 0) {
+                return -1;
+            }
+        }
+        if (pass == 0)
+            ntok = 0;
+    }
+    uint32_t mid;
+    if (s->movies.count == s->mcap && grow_items(s, err) != 0)
+        return -1;
+    if (trec_idmap_intern(&s->movies, id->p, id->n, &mid, err) < 0)
+        return -1;
+    if (s->fn + ntok > s->fcap) {
+        size_t cap = s->fcap ? s->fcap * 2 : 4096;
+        while (cap < s->fn + ntok)
+            cap *= 2;
+        uint32_t *fi = trec_realloc(s->fidx, cap * 4, err);
+        if (!fi)
+            return -1;
+        s->fidx = fi;
+        s->fcap = cap;
+    }
+    memcpy(s->fidx + s->fn, s->tok, ntok * 4);
+    s->fn += ntok;
+    s->mline[mid] = s->base + line;
+    s->fptr[mid + 1] = s->fn;
+    return 0;
+}
+
+static int cmp_label(const void *a, const void *b, void *ctx)
+{
+    const trec_labels *l = ctx;
+    size_t na, nb;
+    const char *sa = trec_label(l, *(const uint32_t *)a, &na);
+    const char *sb = trec_label(l, *(const uint32_t *)b, &nb);
+    int c = memcmp(sa, sb, na < nb ? na : nb);
+    return c ? c : (na > nb) - (na < nb);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Copies labels into blocks owned by m. */
+static int own_labels(trec_csr *m, const trec_labels *src, trec_labels *dst,
+                      const uint32_t *order, trec_error *err)
+{
+    uint64_t n = src->count, bytes = src->count ? src->offsets[n] - src->offsets[0] : 0;
+    uint64_t *off = trec_malloc((n + 1) * 8, err);
+    char *blob = off ? trec_malloc(bytes, err) : NULL;
+    if (!blob) {
+        free(off);
+        return -1;
+    }
+    off[0] = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        size_t len;
+        const char *s = trec_label(src, order ? order[i] : i, &len);
+        memcpy(blob + off[i], s, len);
+        off[i + 1] = off[i] + len;
+    }
+    dst->count = n;
+    dst->offsets = off;
+    dst->blob = blob;
+    int rc = trec_csr_own(m, off, err);
+    return trec_csr_own(m, blob, err) | rc;
+}
+
+static int build(fstate *s, const trec_labels *align, trec_csr *out, trec_error *err)
+{
+    uint64_t nm = s->movies.count, nfeat = s->feats.count;
+    trec_labels fl = trec_idmap_labels(&s->feats);
+    uint32_t *order = trec_malloc((nfeat + 1) * 4, err);
+    uint32_t *rank = trec_malloc((nfeat + 1) * 4, err);
+    int64_t *rowmovie = NULL;
+    uint8_t *used = NULL;
+    int rc = -1;
+    if (!order || !rank)
+        goto done;
+    for (uint32_t i = 0; i < nfeat; i++)
+        order[i] = i;
+    qsort_r(order, nfeat, 4, cmp_label, &fl);
+    for (uint32_t i = 0; i < nfeat; i++)
+        rank[order[i]] = i;
+    /* Each item's features as sorted, distinct column numbers. */
+    uint64_t w = 0;
+    for (uint64_t m = 0; m < nm; m++) {
+        uint64_t a = s->fptr[m], b = s->fptr[m + 1];
+        for (uint64_t k = a; k < b; k++)
+            s->fidx[k] = rank[s->fidx[k]];
+        qsort(s->fidx + a, b - a, 4, cmp_u32);
+        s->fptr[m] = w;
+        for (uint64_t k = a; k < b; k++)
+            if (k == a || s->fidx[k] != s->fidx[k - 1])
+                s->fidx[w++] = s->fidx[k];
+    }
+    s->fptr[nm] = w;
+    uint64_t rows = align ? align->count : nm, nnz = 0;
+    rowmovie = trec_malloc((rows + 1) * 8, err);
+    used = trec_calloc(nm + 1, 1, err);
+    if (!rowmovie || !used)
+        goto done;
+    for (uint64_t r = 0; r < rows; r++) {
+        if (align) {
+            size_t n;
+            const char *lab = trec_label(align, r, &n);
+            rowmovie[r] = trec_idmap_find(&s->movies, lab, n);
+        } else {
+            rowmovie[r] = (int64_t)r;
+        }
+        if (rowmovie[r] < 0) {
+            s->st->missing++;
+            continue;
+        }
+        used[rowmovie[r]] = 1;
+        nnz += s->fptr[rowmovie[r] + 1] - s->fptr[rowmovie[r]];
+    }
+    for (uint64_t m = 0; m < nm; m++)
+        s->st->dropped += !used[m];
+    if (trec_csr_alloc(out, rows, nfeat, nnz, 0, err) != 0)
+        goto done;
+    uint64_t pos = 0;
+    for (uint64_t r = 0; r < rows; r++) {
+        out->rowptr[r] = pos;
+        if (rowmovie[r] < 0)
+            continue;
+        uint64_t a = s->fptr[rowmovie[r]], b = s->fptr[rowmovie[r] + 1];
+        for (uint64_t k = a; k < b; k++) {
+            out->colidx[pos] = s->fidx[k];
+            out->vals[pos++] = 1.0f;
+        }
+    }
+    out->rowptr[rows] = pos;
+    trec_labels ml = trec_idmap_labels(&s->movies);
+    if (own_labels(out, align ? align : &ml, &out->row_labels, NULL, err) != 0 ||
+        own_labels(out, &fl, &out->col_labels, order, err) != 0) {
+        trec_csr_free(out);
+        goto done;
+    }
+    rc = 0;
+done:
+    free(order);
+    free(rank);
+    free(rowmovie);
+    free(used);
+    return rc;
+}
+
+static int features(ing_reader *rd, const trec_features_opts *o,
+                    const trec_labels *align, trec_csr *out,
+                    trec_features_stats *st, trec_error *err)
+{
+    fstate s;
+    ing_dialect d;
+    memset(&s, 0, sizeof s);
+    memset(st, 0, sizeof *st);
+    memset(out, 0, sizeof *out);
+    if (ing_dialect_init(&d, o->sep, o->quote, err) != 0)
+        return -1;
+    d.force_libcsv = o->force_libcsv;
+    rd->quote = d.quote;
+    s.name = rd->name;
+    s.o = o;
+    s.st = st;
+    s.id_spec = o->id_col ? o->id_col : "movieId";
+    s.feat_spec = o->feature_col ? o->feature_col : "genres";
+    s.fsep = o->feature_sep ? o->feature_sep : "|";
+    s.fsep_len = strlen(s.fsep);
+    s.base = 1;
+    if (s.fsep_len == 0)
+        return trec_fail(err, "the feature separator is empty");
+    if (o->header == 0 && (!is_number(s.id_spec) || !is_number(s.feat_spec)))
+        return trec_fail(err, "columns given by name (%s, %s) need a header line, "
+                         "but --no-header was given; give --id-col and "
+                         "--feature-col as numbers", s.id_spec, s.feat_spec);
+    if (trec_idmap_init(&s.movies, err) != 0)
+        return -1;
+    int rc = -1;
+    if (trec_idmap_init(&s.feats, err) != 0 || grow_items(&s, err) != 0)
+        goto done;
+    s.fptr[0] = 0;
+    for (;;) {
+        ing_block b;
+        int got = ing_reader_next(rd, &b, err);
+        if (got < 0)
+            goto done;
+        if (got == 0)
+            break;
+        ing_block_prepare(&d, &b);
+        uint64_t nl = 0, el = 0;
+        int r = ing_tokenize(&d, &b, s.configured ? s.maxstore : ING_MAX_FIELDS,
+                             on_item, &s, &nl, &el, err);
+        ing_block_free(&b);
+        if (r < 0) {
+            /* configure() messages already carry file:line. */
+            if (strncmp(err->msg, s.name, strlen(s.name)) != 0 ||
+                err->msg[strlen(s.name)] != ':') {
+                char msg[sizeof err->msg];
+                memcpy(msg, err->msg, sizeof msg);
+                trec_fail(err, "%s:%llu: %s", s.name, (unsigned long long)(s.base + el), msg);
+            }
+            goto done;
+        }
+        s.base += nl;
+    }
+    st->lines = s.base - 1;
+    if (s.movies.count == 0) {
+        trec_fail(err, "%s: no items (the input has %s)", s.name,
+                  st->skipped ? "only bad records" : st->header ? "only a header line"
+                                                                 : "no records");
+        goto done;
+    }
+    rc = build(&s, align, out, err);
+done:
+    trec_idmap_free(&s.movies);
+    trec_idmap_free(&s.feats);
+    free(s.mline);
+    free(s.fptr);
+    free(s.fidx);
+    return rc;
+}
+
+int trec_item_features(const char *path, const trec_features_opts *o,
+                       const trec_labels *align, trec_csr *out,
+                       trec_features_stats *st, trec_error *err)
+{
+    ing_reader rd;
+    memset(out, 0, sizeof *out);
+    if (ing_reader_open(&rd, path, o->block_size, -1, err) != 0)
+        return -1;
+    int rc = features(&rd, o, align, out, st, err);
+    ing_reader_close(&rd);
+    return rc;
+}
+
+int trec_item_features_mem(const char *data, size_t len, const char *name,
+                           const trec_features_opts *o, const trec_labels *align,
+                           trec_csr *out, trec_features_stats *st, trec_error *err)
+{
+    ing_reader rd;
+    memset(out, 0, sizeof *out);
+    ing_reader_open_mem(&rd, data, len, name, o->block_size, -1);
+    int rc = features(&rd, o, align, out, st, err);
+    ing_reader_close(&rd);
+    return rc;
+}

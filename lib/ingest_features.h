@@ -1,0 +1,58 @@
+/* ingest_features.h - item features from a delimited file such as MovieLens
+ * movies.csv (movieId,title,genres): a multi-hot items x features CSR
+ * matrix, one column per feature name (e.g. genre) with value 1.
+ *
+ * Columns are the distinct feature names of the whole file sorted by byte
+ * order (like scikit-learn's MultiLabelBinarizer), so ml-latest-small gives
+ * 20 genre columns with "(no genres listed)" first. Rows are either the
+ * file's items in file order, or aligned to the columns of a ratings matrix:
+ * row i is the item whose raw id is that matrix's column label i.
+ *
+ * (Not named features.h: with -Ilib that would shadow glibc's <features.h>.) */
+#ifndef TREC_INGEST_FEATURES_H
+#define TREC_INGEST_FEATURES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "csr.h"
+#include "error.h"
+#include "labels.h"
+
+#define TREC_FEATURES_WARNINGS 5
+
+typedef struct trec_features_opts {
+    const char *sep;          /* NULL: ","; as for trec_ingest_opts */
+    const char *quote;        /* NULL: '"' */
+    int header;               /* -1: detect; 0: no; 1: yes */
+    const char *id_col;       /* NULL: "movieId"; a 1-based number or a name */
+    const char *feature_col;  /* NULL: "genres" */
+    const char *feature_sep;  /* NULL: "|"; separates names within the field */
+    int skip_bad;
+    size_t block_size;        /* 0: 8 MiB */
+    int force_libcsv;         /* tests */
+} trec_features_opts;
+
+void trec_features_opts_init(trec_features_opts *o);
+
+typedef struct trec_features_stats {
+    uint64_t lines;           /* physical lines read */
+    uint64_t items;           /* items (records) in the file */
+    uint64_t missing;         /* aligned items not in the file: empty rows */
+    uint64_t dropped;         /* items of the file not in the aligned matrix */
+    uint64_t skipped;         /* bad records skipped (skip_bad) */
+    int header;
+    int nwarnings;
+    char warnings[TREC_FEATURES_WARNINGS][600];
+} trec_features_stats;
+
+/* Reads path ("-": stdin). align: the column labels of a ratings matrix, or
+ * NULL for one row per item in file order. */
+int trec_item_features(const char *path, const trec_features_opts *o,
+                       const trec_labels *align, trec_csr *out,
+                       trec_features_stats *st, trec_error *err);
+int trec_item_features_mem(const char *data, size_t len, const char *name,
+                           const trec_features_opts *o, const trec_labels *align,
+                           trec_csr *out, trec_features_stats *st, trec_error *err);
+
+#endif

@@ -1,0 +1,496 @@
+/* ingest_reader.c - block reading and tokenizing for trec-ingest. */
+#include "ingest_reader.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* ---- dialect ---------------------------------------------------------- */
+
+static const struct { const char *name, *sep; } sep_names[] = {
+    {"tab", "\t"}, {"\\t", "\t"}, {"comma", ","}, {"semicolon", ";"},
+    {"space", " "}, {"pipe", "|"},
+};
+
+int ing_dialect_init(ing_dialect *d, const char *sep, const char *quote,
+                     trec_error *err)
+{
+    memset(d, 0, sizeof *d);
+    if (!sep)
+        sep = ",";
+    for (size_t i = 0; i < sizeof sep_names / sizeof sep_names[0]; i++)
+        if (strcmp(sep, sep_names[i].name) == 0)
+            sep = sep_names[i].sep;
+    size_t n = strlen(sep);
+    if (n == 0 || n >= sizeof d->msep)
+        return trec_fail(err, "separator '%s': give one character, a name "
+                         "(tab, comma, semicolon, space, pipe) or 2 to %zu "
+                         "characters such as '::'", sep, sizeof d->msep - 1);
+    if (strchr(sep, '\n') || strchr(sep, '\r'))
+        return trec_fail(err, "separator cannot contain a line break");
+    if (n == 1) {
+        d->delim = (unsigned char)sep[0];
+    } else {
+        memcpy(d->msep, sep, n);
+        d->msep_len = n;
+        d->delim = ING_MSEP_BYTE;
+    }
+    if (!quote)
+        d->quote = (n > 1 || sep[0] == '\t') ? -1 : '"';
+    else if (strcmp(quote, "none") == 0)
+        d->quote = -1;
+    else if (strlen(quote) == 1)
+        d->quote = (unsigned char)quote[0];
+    else
+        return trec_fail(err, "quote '%s': give one character or 'none'", quote);
+    if (d->quote >= 0 && (d->quote == '\n' || d->quote == '\r' ||
+                          d->quote == ' ' || d->quote == '\t' ||
+                          memchr(sep, d->quote, n)))
+        return trec_fail(err, "quote character cannot be a space, a line break "
+                         "or part of the separator");
+    return 0;
+}
+
+/* ---- memory ----------------------------------------------------------- */
+
+void *ing_mem_alloc(size_t n, trec_error *err)
+{
+    void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        trec_fail(err, "out of memory allocating %zu bytes", n);
+        return NULL;
+    }
+    return p;
+}
+
+void *ing_mem_grow(void *p, size_t old_n, size_t new_n, trec_error *err)
+{
+    if (!p)
+        return ing_mem_alloc(new_n, err);
+    void *q = mremap(p, old_n ? old_n : 1, new_n, MREMAP_MAYMOVE);
+    if (q == MAP_FAILED) {
+        trec_fail(err, "out of memory allocating %zu bytes", new_n);
+        return NULL;
+    }
+    return q;
+}
+
+void ing_mem_free(void *p, size_t n)
+{
+    if (p)
+        munmap(p, n ? n : 1);
+}
+
+/* ---- reading blocks --------------------------------------------------- */
+
+int ing_reader_open(ing_reader *r, const char *path, size_t block_size, int quote,
+                    trec_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->block_size = block_size ? block_size : ING_DEFAULT_BLOCK;
+    r->quote = quote;
+    r->name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    if (strcmp(path, "-") == 0) {
+        r->fd = 0;
+        return 0;
+    }
+    r->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (r->fd < 0)
+        return trec_fail_errno(err, "%s: cannot open", path);
+    r->close_fd = 1;
+    return 0;
+}
+
+int ing_reader_open_mem(ing_reader *r, const char *data, size_t len,
+                        const char *name, size_t block_size, int quote)
+{
+    memset(r, 0, sizeof *r);
+    r->fd = -1;
+    r->mem = data;
+    r->mem_len = len;
+    r->block_size = block_size ? block_size : ING_DEFAULT_BLOCK;
+    r->quote = quote;
+    r->name = name;
+    return 0;
+}
+
+void ing_reader_close(ing_reader *r)
+{
+    if (r->close_fd)
+        close(r->fd);
+    free(r->carry);
+    memset(r, 0, sizeof *r);
+}
+
+void ing_block_free(ing_block *b)
+{
+    ing_mem_free(b->text, b->cap);
+    b->text = NULL;
+    b->len = b->cap = 0;
+}
+
+/* Fills buf[have..cap) as far as the input allows; returns the new fill. */
+static int fill(ing_reader *r, char *buf, size_t cap, size_t *have, trec_error *err)
+{
+    while (*have < cap && !r->eof) {
+        size_t want = cap - *have;
+        if (r->mem) {
+            size_t n = r->mem_len - r->mem_pos < want ? r->mem_len - r->mem_pos : want;
+            memcpy(buf + *have, r->mem + r->mem_pos, n);
+            r->mem_pos += n;
+            *have += n;
+            if (r->mem_pos == r->mem_len)
+                r->eof = 1;
+            continue;
+        }
+        ssize_t n = read(r->fd, buf + *have, want);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return trec_fail_errno(err, "%s: read failed", r->name);
+        }
+        if (n == 0)
+            r->eof = 1;
+        *have += (size_t)n;
+    }
+    return 0;
+}
+
+/* The end of the last complete record in text[0..len), or 0 if none: just
+ * after the last newline preceded by an even number of quote characters
+ * (every block starts outside quotes). */
+static size_t find_cut(const char *text, size_t len, int quote)
+{
+    if (quote < 0 || !memchr(text, quote, len)) {
+        const char *nl = memrchr(text, '\n', len);
+        return nl ? (size_t)(nl - text) + 1 : 0;
+    }
+    /* Hop from quote to quote; newlines between an even and the next odd
+     * quote are outside quotes. */
+    size_t cut = 0, pos = 0;
+    int inside = 0;
+    while (pos < len) {
+        const char *q = memchr(text + pos, quote, len - pos);
+        size_t end = q ? (size_t)(q - text) : len;
+        if (!inside) {
+            const char *nl = memrchr(text + pos, '\n', end - pos);
+            if (nl)
+                cut = (size_t)(nl - text) + 1;
+        }
+        if (!q)
+            break;
+        inside = !inside;
+        pos = end + 1;
+    }
+    return cut;
+}
+
+int ing_reader_next(ing_reader *r, ing_block *b, trec_error *err)
+{
+    memset(b, 0, sizeof *b);
+    if (r->eof && r->carry_len == 0)
+        return 0;
+    size_t cap = r->block_size;
+    while (cap < 2 * r->carry_len)
+        cap *= 2;
+    /* +1: room for the sentinel after the text. */
+    char *buf = ing_mem_alloc(cap + 1, err);
+    if (!buf)
+        return -1;
+    size_t have = r->carry_len, cut;
+    memcpy(buf, r->carry, r->carry_len);
+    r->carry_len = 0;
+    for (;;) {
+        if (fill(r, buf, cap, &have, err) != 0)
+            goto fail;
+        cut = r->eof ? have : find_cut(buf, have, r->quote);
+        if (cut > 0 || r->eof)
+            break;
+        /* One record longer than the block: read more. */
+        char *nb = ing_mem_grow(buf, cap + 1, 2 * cap + 1, err);
+        if (!nb)
+            goto fail;
+        buf = nb;
+        cap *= 2;
+    }
+    if (have - cut > r->carry_cap) {
+        char *c = realloc(r->carry, have - cut);
+        if (!c) {
+            trec_fail(err, "out of memory");
+            goto fail;
+        }
+        r->carry = c;
+        r->carry_cap = have - cut;
+    }
+    memcpy(r->carry, buf + cut, have - cut);
+    r->carry_len = have - cut;
+    size_t skip = 0;
+    if (r->nblocks == 0 && cut >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        skip = 3;   /* UTF-8 byte order mark */
+    if (skip)
+        memmove(buf, buf + skip, cut - skip);
+    b->text = buf;
+    b->cap = cap + 1;
+    b->len = cut - skip;
+    b->text[b->len] = '\n';
+    b->index = r->nblocks++;
+    b->last = r->eof && r->carry_len == 0;
+    if (b->len == 0 && b->last && b->index > 0) {
+        ing_block_free(b);
+        return 0;
+    }
+    return 1;
+fail:
+    ing_mem_free(buf, cap + 1);
+    return -1;
+}
+
+/* ---- tokenizing ------------------------------------------------------- */
+
+void ing_block_prepare(const ing_dialect *d, ing_block *b)
+{
+    if (b->prepared || d->msep_len == 0)
+        return;
+    b->prepared = 1;
+    /* Compacting rewrite: each separator becomes one ING_MSEP_BYTE. A byte
+     * ING_MSEP_BYTE already in the text becomes DEL, a control character
+     * that no id or number accepts, so it cannot pose as a separator. */
+    const char *s = d->msep;
+    size_t m = d->msep_len;
+    char *in = b->text, *end = b->text + b->len, *out = b->text;
+    while (in < end) {
+        if (*in == s[0] && (size_t)(end - in) >= m && memcmp(in, s, m) == 0) {
+            *out++ = (char)ING_MSEP_BYTE;
+            in += m;
+        } else {
+            char c = *in++;
+            *out++ = c == (char)ING_MSEP_BYTE ? 0x7F : c;
+        }
+    }
+    b->len = (size_t)(out - b->text);
+    b->text[b->len] = '\n';
+}
+
+void ing_show(char *out, size_t outsz, const char *s, size_t n)
+{
+    size_t k = 0, lim = n > 40 ? 40 : n;
+    for (size_t i = 0; i < lim && k + 1 < outsz; i++) {
+        unsigned char c = (unsigned char)s[i];
+        out[k++] = (c < 0x20 || c >= 0x7F) ? '?' : (char)c;
+    }
+    if (n > lim)
+        for (int i = 0; i < 3 && k + 1 < outsz; i++)
+            out[k++] = '.';
+    out[k] = '\0';
+}
+
+/* The quote-free tokenizer: same records and fields as libcsv would give. */
+static int tok_fast(const ing_dialect *d, const ing_block *b, size_t maxstore,
+                    ing_record_fn fn, void *ctx, uint64_t *nlines,
+                    uint64_t *err_line, trec_error *err)
+{
+    unsigned char stop[256] = {0}, sp[256] = {0};
+    stop['\n'] = stop['\r'] = stop[d->delim] = 1;
+    /* libcsv skips spaces and tabs around unquoted fields, unless one of them
+     * is the delimiter. */
+    sp[' '] = d->delim != ' ';
+    sp['\t'] = d->delim != '\t';
+    ing_field f[ING_MAX_FIELDS];
+    if (maxstore > ING_MAX_FIELDS)
+        maxstore = ING_MAX_FIELDS;
+    const unsigned char *p = (const unsigned char *)b->text;
+    const unsigned char *end = p + b->len; /* *end == '\n' (sentinel) */
+    uint64_t line = 0;
+    while (p < end) {
+        while (sp[*p])
+            p++;
+        if (p == end)
+            break;
+        if (*p == '\n' || *p == '\r') { /* blank line: no record */
+            line += *p == '\n';
+            p++;
+            continue;
+        }
+        size_t nf = 0;
+        for (;;) {
+            while (sp[*p])
+                p++;
+            const unsigned char *s = p;
+            while (!stop[*p])
+                p++;
+            const unsigned char *e = p;
+            while (e > s && sp[e[-1]])
+                e--;
+            if (nf < maxstore) {
+                f[nf].p = (const char *)s;
+                f[nf].n = (size_t)(e - s);
+            }
+            nf++;
+            if (p < end && *p == d->delim) {
+                p++;
+                continue;
+            }
+            break;
+        }
+        int rc = fn(ctx, f, nf, line, err);
+        if (rc != 0) {
+            *err_line = line;
+            return rc;
+        }
+        if (p < end) {
+            line += *p == '\n';
+            p++;
+        }
+    }
+    *nlines = line;
+    return 0;
+}
+
+/* libcsv gives one field at a time from a buffer it reuses: keep copies of
+ * the fields of the current record. */
+typedef struct lc_state {
+    char *buf;
+    size_t len, cap;
+    size_t off[ING_MAX_FIELDS], flen[ING_MAX_FIELDS];
+    size_t nf, maxstore;
+    uint64_t rec_line;
+    int halt, rc;
+    ing_record_fn fn;
+    void *ctx;
+    trec_error *err;
+} lc_state;
+
+static void lc_field(void *s, size_t n, void *data)
+{
+    lc_state *st = data;
+    if (st->halt)
+        return;
+    if (st->nf < st->maxstore) {
+        if (st->len + n > st->cap) {
+            size_t cap = st->cap ? st->cap : 256;
+            while (cap < st->len + n)
+                cap *= 2;
+            char *nb = realloc(st->buf, cap);
+            if (!nb) {
+                st->halt = 1;
+                st->rc = trec_fail(st->err, "out of memory");
+                return;
+            }
+            st->buf = nb;
+            st->cap = cap;
+        }
+        if (n)
+            memcpy(st->buf + st->len, s, n);
+        st->off[st->nf] = st->len;
+        st->flen[st->nf] = n;
+        st->len += n;
+    }
+    st->nf++;
+}
+
+static void lc_record(int c, void *data)
+{
+    (void)c;
+    lc_state *st = data;
+    if (st->halt)
+        return;
+    ing_field f[ING_MAX_FIELDS];
+    size_t k = st->nf < st->maxstore ? st->nf : st->maxstore;
+    for (size_t i = 0; i < k; i++) {
+        f[i].p = st->buf + st->off[i];
+        f[i].n = st->flen[i];
+    }
+    int rc = st->fn(st->ctx, f, st->nf, st->rec_line, st->err);
+    st->nf = 0;
+    st->len = 0;
+    if (rc != 0) {
+        st->halt = 1;
+        st->rc = rc;
+    }
+}
+
+static int tok_libcsv(const ing_dialect *d, const ing_block *b, size_t maxstore,
+                      ing_record_fn fn, void *ctx, uint64_t *nlines,
+                      uint64_t *err_line, trec_error *err)
+{
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+        return trec_fail(err, "out of memory");
+    csv_set_delim(&p, d->delim);
+    csv_set_quote(&p, (unsigned char)d->quote);
+    lc_state *st = calloc(1, sizeof *st);
+    if (!st) {
+        csv_free(&p);
+        return trec_fail(err, "out of memory");
+    }
+    st->maxstore = maxstore > ING_MAX_FIELDS ? ING_MAX_FIELDS : maxstore;
+    st->fn = fn;
+    st->ctx = ctx;
+    st->err = err;
+    const char *s = b->text, *end = b->text + b->len;
+    uint64_t line = 0;
+    int rc = 0;
+    /* One physical line at a time, so each record knows its first line. */
+    while (s < end) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        const char *e = nl ? nl + 1 : end;
+        if (p.pstate == 0 && st->nf == 0) /* 0: no record begun */
+            st->rec_line = line;
+        size_t got = csv_parse(&p, s, (size_t)(e - s), lc_field, lc_record, st);
+        if (st->halt) {
+            rc = st->rc;
+            *err_line = st->rec_line;
+            goto done;
+        }
+        if (got != (size_t)(e - s)) {
+            rc = trec_fail(err, "column %zu: malformed quoted field (a quote "
+                           "inside an unquoted field, or text after a closing "
+                           "quote)", st->nf + 1);
+            *err_line = line;
+            goto done;
+        }
+        line += nl != NULL;
+        s = e;
+    }
+    if (p.pstate != 0 && !b->last) {
+        rc = trec_fail(err, "unterminated quoted field");
+        *err_line = st->rec_line;
+        goto done;
+    }
+    if (b->last) {
+        uint64_t start = st->rec_line;
+        if (csv_fini(&p, lc_field, lc_record, st) != 0 && !st->halt) {
+            rc = trec_fail(err, "unterminated quoted field (the input ends "
+                           "inside quotes)");
+            *err_line = start;
+            goto done;
+        }
+        if (st->halt) {
+            rc = st->rc;
+            *err_line = st->rec_line;
+            goto done;
+        }
+    }
+    *nlines = line;
+done:
+    csv_free(&p);
+    free(st->buf);
+    free(st);
+    return rc;
+}
+
+int ing_tokenize(const ing_dialect *d, const ing_block *b, size_t maxstore,
+                 ing_record_fn fn, void *ctx, uint64_t *nlines,
+                 uint64_t *err_line, trec_error *err)
+{
+    *nlines = 0;
+    *err_line = 0;
+    if (d->quote >= 0 && (d->force_libcsv || memchr(b->text, d->quote, b->len)))
+        return tok_libcsv(d, b, maxstore, fn, ctx, nlines, err_line, err);
+    return tok_fast(d, b, maxstore, fn, ctx, nlines, err_line, err);
+}
