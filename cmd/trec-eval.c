@@ -1,0 +1,491 @@
+/* trec-eval - recall, precision, NDCG and F1 at K of a model on test (and
+ * train) interactions, next to the most-popular and random baselines (see
+ * trec-eval(1)). */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define MAX_KS 64
+#define MAX_THREADS 8
+
+__attribute__((noreturn)) static void usage(void)
+{
+    printf("Usage: %s MODEL --test TEST [--train TRAIN] [-k K[,K...]] [--min-rating R]\n"
+           "                 [--exclude-train] [--gain exp|binary] [--json] [--per-user FILE]\n"
+           "                 [-o OUT] [--threads N] [-q]\n"
+           "Ranking metrics of MODEL on the TEST matrix (and on TRAIN when given):\n"
+           "recall@K, precision@K, NDCG@K, F1@K averaged over the users with a positive,\n"
+           "next to the most-popular (needs --train) and random baselines.\n"
+           "\n"
+           "  --test FILE        test interactions (matrix file with the model's users and items)\n"
+           "  --train FILE       training interactions: also evaluated, and the source of the\n"
+           "                     most-popular baseline and of --exclude-train\n"
+           "  -k, --k LIST       cut-offs, comma-separated (default 10)\n"
+           "  --min-rating R     positives are entries >= R (default: every entry)\n"
+           "  --exclude-train    rank, for the test split, only the items a user has not in\n"
+           "                     TRAIN (LightFM's train_interactions); default: rank all items\n"
+           "                     (the walkthrough's TensorRec convention)\n"
+           "  --gain G           NDCG gain: exp (2^rating - 1, TensorRec; default) or binary\n"
+           "  --json             JSON instead of the table\n"
+           "  --per-user FILE    the model's per-user values as TSV\n"
+           "  -o, --output OUT   write the report to OUT (atomically) instead of stdout\n"
+           "  --threads N        worker threads (default: online cores, at most %d); the\n"
+           "                     output does not depend on N\n"
+           "  -q, --quiet        no summary line on stderr\n"
+           "  -h, --help         this help\n"
+           "  -V, --version      version\n"
+           "See 'man trec-eval'.\n",
+           cli_prog, MAX_THREADS);
+    exit(0);
+}
+
+typedef struct options {
+    const char *model, *test, *train, *out, *per_user;
+    uint32_t ks[MAX_KS];
+    int nk;
+    int has_min_rating;
+    double min_rating;
+    int exclude_train, json, quiet, threads, gain;
+} options;
+
+static void parse_ks(options *o, const char *arg)
+{
+    char *copy = strdup(arg), *save = NULL;
+    if (!copy)
+        cli_die(1, "out of memory");
+    o->nk = 0;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (o->nk == MAX_KS)
+            cli_usage_error("too many cut-offs in -k (at most 64)", arg);
+        uint32_t k = (uint32_t)cli_parse_int("-k", t, 1, 1000000000);
+        for (int i = 0; i < o->nk; i++)
+            if (o->ks[i] == k)
+                cli_usage_error("cut-off given twice in -k", arg);
+        o->ks[o->nk++] = k;
+    }
+    if (o->nk == 0 || arg[strlen(arg) - 1] == ',' || arg[0] == ',' || strstr(arg, ",,"))
+        cli_usage_error("-k wants a comma-separated list of integers", arg);
+    free(copy);
+}
+
+static int default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
+}
+
+enum { OPT_TEST = 256, OPT_TRAIN, OPT_MIN_RATING, OPT_EXCLUDE_TRAIN, OPT_GAIN, OPT_JSON,
+       OPT_PER_USER, OPT_THREADS };
+
+static void parse_args(options *o, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"test", required_argument, 0, OPT_TEST},
+        {"train", required_argument, 0, OPT_TRAIN},
+        {"k", required_argument, 0, 'k'},
+        {"min-rating", required_argument, 0, OPT_MIN_RATING},
+        {"exclude-train", no_argument, 0, OPT_EXCLUDE_TRAIN},
+        {"gain", required_argument, 0, OPT_GAIN},
+        {"json", no_argument, 0, OPT_JSON},
+        {"per-user", required_argument, 0, OPT_PER_USER},
+        {"output", required_argument, 0, 'o'},
+        {"threads", required_argument, 0, OPT_THREADS},
+        {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    o->out = "-";
+    o->ks[0] = 10;
+    o->nk = 1;
+    o->threads = default_threads();
+    int c;
+    while ((c = getopt_long(argc, argv, "k:o:qhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_TEST: o->test = optarg; break;
+        case OPT_TRAIN: o->train = optarg; break;
+        case 'k': parse_ks(o, optarg); break;
+        case OPT_MIN_RATING:
+            o->has_min_rating = 1;
+            o->min_rating = cli_parse_double("--min-rating", optarg, -1e300, 1e300);
+            break;
+        case OPT_EXCLUDE_TRAIN: o->exclude_train = 1; break;
+        case OPT_GAIN:
+            if (strcmp(optarg, "exp") == 0)
+                o->gain = TREC_GAIN_EXP;
+            else if (strcmp(optarg, "binary") == 0)
+                o->gain = TREC_GAIN_BINARY;
+            else
+                cli_usage_error("--gain must be exp or binary", optarg);
+            break;
+        case OPT_JSON: o->json = 1; break;
+        case OPT_PER_USER: o->per_user = optarg; break;
+        case 'o': o->out = optarg; break;
+        case OPT_THREADS: o->threads = (int)cli_parse_int("--threads", optarg, 1, 1024); break;
+        case 'q': o->quiet = 1; break;
+        case 'h': usage();
+        case 'V': cli_version(); break;
+        default: cli_usage_error("invalid option", NULL);
+        }
+    }
+    if (optind == argc)
+        cli_usage_error("missing MODEL", NULL);
+    if (argc - optind > 1)
+        cli_usage_error("one MODEL only; unexpected argument", argv[optind + 1]);
+    o->model = argv[optind];
+    if (!o->test)
+        cli_usage_error("missing --test FILE", NULL);
+    if (o->exclude_train && !o->train)
+        cli_usage_error("--exclude-train needs --train FILE", NULL);
+}
+
+/* ---- evaluation ---- */
+
+enum { R_MODEL, R_POPULAR, R_RANDOM, N_RANKERS };
+static const char *const ranker_names[N_RANKERS] = {"model", "most-popular", "random"};
+
+typedef struct split {
+    const char *name, *file;
+    int exclude;                 /* ranking leaves out the user's train items */
+    trec_csr m;
+    trec_positives pos;
+    trec_eval_result res[N_RANKERS];
+    int have[N_RANKERS];
+} split;
+
+typedef struct run {
+    options *o;
+    trec_model model;
+    trec_eval_config cfg;
+    split splits[2];
+    int nsplits;
+    trec_csr *train;             /* splits[1].m when given */
+    trec_scorer scorer;
+    trec_topk_lists all, excl;   /* model top-K: all items / minus train */
+    uint32_t *pop_order;
+} run;
+
+static uint32_t max_k(const options *o)
+{
+    uint32_t m = 0;
+    for (int i = 0; i < o->nk; i++)
+        m = o->ks[i] > m ? o->ks[i] : m;
+    return m;
+}
+
+static void load(run *r)
+{
+    trec_error err;
+    options *o = r->o;
+    if (trec_model_read(o->model, &r->model, &err) != 0)
+        cli_fail(&err);
+    const char *mname = trec_display_name(o->model);
+    r->splits[0] = (split){.name = "test", .file = o->test, .exclude = o->exclude_train};
+    r->nsplits = 1;
+    if (o->train) {
+        /* Train items cannot be left out of their own ranking: the train split
+         * is always ranked over all items. */
+        r->splits[1] = (split){.name = "train", .file = o->train};
+        r->nsplits = 2;
+    }
+    for (int s = 0; s < r->nsplits; s++) {
+        split *sp = &r->splits[s];
+        if (trec_csr_read(sp->file, &sp->m, &err) != 0 ||
+            trec_score_check_matrix(&r->model, mname, &sp->m, trec_display_name(sp->file),
+                                    &err) != 0 ||
+            trec_positives_from_csr(&sp->pos, &sp->m, trec_display_name(sp->file), &r->cfg,
+                                    &err) != 0)
+            cli_fail(&err);
+    }
+    r->train = o->train ? &r->splits[1].m : NULL;
+}
+
+/* LightFM refuses test positives that are also training entries when it
+ * leaves training items out: they could never be retrieved. So do we. */
+static void check_overlap(run *r)
+{
+    uint64_t u;
+    uint32_t i;
+    uint64_t n = trec_positives_overlap(&r->splits[0].pos, r->train, &u, &i);
+    if (n == 0)
+        return;
+    char un[64], in[64];
+    size_t len;
+    const trec_labels *ul = &r->model.user_labels, *il = &r->model.item_labels;
+    if (ul->count) {
+        const char *s = trec_label(ul, u, &len);
+        snprintf(un, sizeof un, "%.*s", (int)(len < 40 ? len : 40), s);
+    } else {
+        snprintf(un, sizeof un, "%llu", (unsigned long long)u);
+    }
+    if (il->count) {
+        const char *s = trec_label(il, i, &len);
+        snprintf(in, sizeof in, "%.*s", (int)(len < 40 ? len : 40), s);
+    } else {
+        snprintf(in, sizeof in, "%u", i);
+    }
+    cli_die(1, "%s and %s share %llu positive user-item pairs (first: user %s, item %s); "
+            "with --exclude-train they could never be recommended: split without overlap",
+            trec_display_name(r->o->test), trec_display_name(r->o->train),
+            (unsigned long long)n, un, in);
+}
+
+static void rank_model(run *r)
+{
+    trec_error err;
+    options *o = r->o;
+    if (trec_scorer_for_users(&r->scorer, &r->model, &err) != 0)
+        cli_fail(&err);
+    /* one list per user, all items (walkthrough convention, and the train
+     * split) and/or minus the user's train items (--exclude-train) */
+    int need_all = !o->exclude_train || o->train;
+    const trec_csr *excl[1] = {r->train};
+    trec_topk_request req = {.scorer = &r->scorer, .n_queries = r->model.n_users,
+                             .k = max_k(o), .threads = o->threads};
+    if (need_all && trec_topk_run(&req, &r->all, &err) != 0)
+        cli_fail(&err);
+    req.exclude = excl;
+    req.n_exclude = 1;
+    if (o->exclude_train && trec_topk_run(&req, &r->excl, &err) != 0)
+        cli_fail(&err);
+}
+
+static void evaluate(run *r)
+{
+    trec_error err;
+    if (r->train && trec_popularity_order(&r->splits[1].pos, &r->pop_order, &err) != 0)
+        cli_fail(&err);
+    for (int s = 0; s < r->nsplits; s++) {
+        split *sp = &r->splits[s];
+        const trec_csr *excl = sp->exclude ? r->train : NULL;
+        if (trec_eval_lists(&sp->pos, sp->exclude ? &r->excl : &r->all, &r->cfg,
+                            &sp->res[R_MODEL], &err) != 0)
+            cli_fail(&err);
+        sp->have[R_MODEL] = 1;
+        if (r->pop_order) {
+            trec_topk_lists pl;
+            if (trec_popular_lists(r->pop_order, r->model.n_users, r->model.n_items, excl,
+                                   max_k(r->o), &pl, &err) != 0 ||
+                trec_eval_lists(&sp->pos, &pl, &r->cfg, &sp->res[R_POPULAR], &err) != 0)
+                cli_fail(&err);
+            trec_topk_lists_free(&pl);
+            sp->have[R_POPULAR] = 1;
+        }
+        if (trec_eval_random(&sp->pos, excl, &r->cfg, &sp->res[R_RANDOM], &err) != 0)
+            cli_fail(&err);
+        sp->have[R_RANDOM] = 1;
+    }
+}
+
+/* ---- output ---- */
+
+static const char *ranking_name(const split *sp)
+{
+    return sp->exclude ? "exclude-train" : "all-items";
+}
+
+static const char *ranking_text(const split *sp)
+{
+    if (sp->exclude)
+        return "items in train left out of each user's ranking (LightFM/standard convention)";
+    return "all items ranked, training items included (walkthrough/TensorRec convention)";
+}
+
+static void print_table(run *r, FILE *f)
+{
+    options *o = r->o;
+    trec_model *m = &r->model;
+    fprintf(f, "model:     %s (%s, k = %llu; %llu users x %llu items)\n",
+            trec_display_name(o->model), trec_predict_name(m->predict),
+            (unsigned long long)m->k, (unsigned long long)m->n_users,
+            (unsigned long long)m->n_items);
+    if (o->has_min_rating)
+        fprintf(f, "positives: entries with value >= %g\n", o->min_rating);
+    else
+        fprintf(f, "positives: every entry\n");
+    fprintf(f, "NDCG gain: %s; equal scores rank the lower item index first\n",
+            o->gain == TREC_GAIN_EXP ? "2^rating - 1" : "1 (binary)");
+    for (int s = 0; s < r->nsplits; s++) {
+        split *sp = &r->splits[s];
+        const trec_eval_result *res = &sp->res[R_MODEL];
+        fprintf(f, "\n%s (%s): %s\n", sp->name, trec_display_name(sp->file), ranking_text(sp));
+        fprintf(f, "  users: %llu evaluated, %llu skipped (no positive); %llu positives\n",
+                (unsigned long long)res->evaluated, (unsigned long long)res->skipped,
+                (unsigned long long)res->n_positives);
+        char head[64];
+        int width[MAX_KS * TREC_N_METRICS];
+        fprintf(f, "  %-14s", "ranker");
+        for (int k = 0; k < o->nk; k++)
+            for (int i = 0; i < TREC_N_METRICS; i++) {
+                snprintf(head, sizeof head, "%s@%u", trec_metric_names[i], o->ks[k]);
+                int w = (int)strlen(head);
+                width[k * TREC_N_METRICS + i] = w < 8 ? 8 : w;
+                fprintf(f, "  %*s", width[k * TREC_N_METRICS + i], head);
+            }
+        fputc('\n', f);
+        for (int rk = 0; rk < N_RANKERS; rk++) {
+            if (!sp->have[rk])
+                continue;
+            fprintf(f, "  %-14s", ranker_names[rk]);
+            for (int j = 0; j < o->nk * TREC_N_METRICS; j++)
+                fprintf(f, "  %*.4f", width[j], sp->res[rk].mean[j]);
+            fputc('\n', f);
+        }
+        if (!sp->have[R_POPULAR])
+            fprintf(f, "  (most-popular needs --train: popularity is never taken from test)\n");
+    }
+}
+
+static void json_metrics(cJSON *obj, const options *o, const double *mean)
+{
+    char key[64];
+    for (int k = 0; k < o->nk; k++)
+        for (int i = 0; i < TREC_N_METRICS; i++) {
+            snprintf(key, sizeof key, "%s@%u", trec_metric_names[i], o->ks[k]);
+            cJSON_AddNumberToObject(obj, key, mean[k * TREC_N_METRICS + i]);
+        }
+}
+
+static void print_json(run *r, FILE *f)
+{
+    options *o = r->o;
+    trec_model *m = &r->model;
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "model", trec_display_name(o->model));
+    cJSON_AddStringToObject(root, "predict", trec_predict_name(m->predict));
+    cJSON_AddNumberToObject(root, "components", (double)m->k);
+    cJSON_AddNumberToObject(root, "users", (double)m->n_users);
+    cJSON_AddNumberToObject(root, "items", (double)m->n_items);
+    cJSON *ks = cJSON_AddArrayToObject(root, "k");
+    for (int k = 0; k < o->nk; k++)
+        cJSON_AddItemToArray(ks, cJSON_CreateNumber(o->ks[k]));
+    if (o->has_min_rating)
+        cJSON_AddNumberToObject(root, "min_rating", o->min_rating);
+    else
+        cJSON_AddNullToObject(root, "min_rating");
+    cJSON_AddStringToObject(root, "gain", o->gain == TREC_GAIN_EXP ? "exp" : "binary");
+    cJSON_AddStringToObject(root, "ties", "lower-item-index-first");
+    cJSON *splits = cJSON_AddArrayToObject(root, "splits");
+    for (int s = 0; s < r->nsplits; s++) {
+        split *sp = &r->splits[s];
+        cJSON *so = cJSON_CreateObject();
+        cJSON_AddStringToObject(so, "split", sp->name);
+        cJSON_AddStringToObject(so, "file", trec_display_name(sp->file));
+        cJSON_AddStringToObject(so, "ranking", ranking_name(sp));
+        cJSON_AddNumberToObject(so, "users_evaluated", (double)sp->res[R_MODEL].evaluated);
+        cJSON_AddNumberToObject(so, "users_skipped", (double)sp->res[R_MODEL].skipped);
+        cJSON_AddNumberToObject(so, "positives", (double)sp->res[R_MODEL].n_positives);
+        cJSON *rankers = cJSON_AddArrayToObject(so, "rankers");
+        for (int rk = 0; rk < N_RANKERS; rk++) {
+            if (!sp->have[rk])
+                continue;
+            cJSON *ro = cJSON_CreateObject();
+            cJSON_AddStringToObject(ro, "ranker", ranker_names[rk]);
+            json_metrics(ro, o, sp->res[rk].mean);
+            cJSON_AddItemToArray(rankers, ro);
+        }
+        cJSON_AddItemToArray(splits, so);
+    }
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text)
+        cli_die(1, "out of memory printing JSON");
+    fprintf(f, "%s\n", text);
+    free(text);
+}
+
+static void print_per_user(run *r, FILE *f)
+{
+    options *o = r->o;
+    fputs("user\tsplit", f);
+    for (int k = 0; k < o->nk; k++)
+        for (int i = 0; i < TREC_N_METRICS; i++)
+            fprintf(f, "\t%s@%u", trec_metric_names[i], o->ks[k]);
+    fputs("\tpositives\n", f);
+    const trec_labels *ul = &r->model.user_labels;
+    for (int s = 0; s < r->nsplits; s++) {
+        split *sp = &r->splits[s];
+        const trec_eval_result *res = &sp->res[R_MODEL];
+        for (uint64_t u = 0; u < res->n_users; u++) {
+            if (!res->has[u])
+                continue;
+            if (ul->count) {
+                size_t n;
+                const char *l = trec_label(ul, u, &n);
+                fprintf(f, "%.*s\t%s", (int)n, l, sp->name);
+            } else {
+                fprintf(f, "%llu\t%s", (unsigned long long)u, sp->name);
+            }
+            const double *v = res->per_user + u * o->nk * TREC_N_METRICS;
+            for (int j = 0; j < o->nk * TREC_N_METRICS; j++)
+                fprintf(f, "\t%.6f", v[j]);
+            fprintf(f, "\t%llu\n",
+                    (unsigned long long)(sp->pos.rowptr[u + 1] - sp->pos.rowptr[u]));
+        }
+    }
+}
+
+static void release(run *r)
+{
+    for (int s = 0; s < r->nsplits; s++) {
+        for (int rk = 0; rk < N_RANKERS; rk++)
+            trec_eval_result_free(&r->splits[s].res[rk]);
+        trec_positives_free(&r->splits[s].pos);
+        trec_csr_free(&r->splits[s].m);
+    }
+    trec_topk_lists_free(&r->all);
+    trec_topk_lists_free(&r->excl);
+    trec_scorer_free(&r->scorer);
+    free(r->pop_order);
+    trec_model_free(&r->model);
+}
+
+int main(int argc, char **argv)
+{
+    cli_prog = "trec-eval";
+    options o;
+    parse_args(&o, argc, argv);
+    double t0 = cli_now();
+    run r;
+    memset(&r, 0, sizeof r);
+    r.o = &o;
+    r.cfg = (trec_eval_config){.ks = o.ks, .nk = o.nk, .has_min_rating = o.has_min_rating,
+                               .min_rating = o.min_rating, .gain = o.gain};
+    load(&r);
+    if (o.exclude_train)
+        check_overlap(&r);
+    rank_model(&r);
+    evaluate(&r);
+    /* Outputs are opened last: an error exit (which does not return) must
+     * not leave a temporary file behind. */
+    trec_error err;
+    trec_outfile out, pu;
+    if (trec_outfile_open(&out, o.out, &err) != 0)
+        cli_fail(&err);
+    if (o.per_user && trec_outfile_open(&pu, o.per_user, &err) != 0) {
+        trec_outfile_abort(&out);
+        cli_fail(&err);
+    }
+    if (o.json)
+        print_json(&r, out.fp);
+    else
+        print_table(&r, out.fp);
+    if (o.per_user) {
+        print_per_user(&r, pu.fp);
+        if (trec_outfile_commit(&pu, &err) != 0) {
+            trec_outfile_abort(&out);
+            cli_fail(&err);
+        }
+    }
+    if (trec_outfile_commit(&out, &err) != 0)
+        cli_fail(&err);
+    if (!o.quiet)
+        fprintf(stderr, "%s: %llu users x %llu items, K up to %u, %d threads, %.2f s\n",
+                cli_prog, (unsigned long long)r.model.n_users,
+                (unsigned long long)r.model.n_items, max_k(&o), o.threads, cli_now() - t0);
+    release(&r);
+    return 0;
+}

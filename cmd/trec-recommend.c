@@ -1,0 +1,414 @@
+/* trec-recommend - the top-K items of users under a model, or the items most
+ * similar to an item, as TSV or JSON (see trec-recommend(1)). */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define MAX_EXCLUDE 16
+#define MAX_THREADS 8
+
+__attribute__((noreturn)) static void usage(void)
+{
+    printf("Usage: %s MODEL (--user ID[,ID...] ... | --all-users) [-k K] [--exclude MATRIX]...\n"
+           "                      [--titles movies.csv] [--json] [--no-header] [-o OUT]\n"
+           "       %s MODEL --similar-to ITEM[,ITEM...] ... [-k K] [--titles movies.csv] ...\n"
+           "The K best items for each user (raw user ids, as in the ratings), or the K\n"
+           "items closest to an item under the model's prediction function, as TSV lines\n"
+           "user TAB rank TAB item TAB score [TAB title], best first.\n"
+           "\n"
+           "  --user ID          a user (repeatable; a comma-separated list is split\n"
+           "                     unless it is itself a user id)\n"
+           "  --all-users        every user of the model, in model order\n"
+           "  --similar-to ITEM  items similar to ITEM (the item itself left out)\n"
+           "  -k, --k K          list length (default 10)\n"
+           "  --exclude MATRIX   leave out the items each user has in MATRIX, e.g. the\n"
+           "                     training ratings (repeatable)\n"
+           "  --titles FILE      add the title column from a MovieLens movies.csv; an item\n"
+           "                     without a title there is an error\n"
+           "  --json             JSON instead of TSV\n"
+           "  --no-header        TSV without its header line\n"
+           "  -o, --output OUT   write to OUT (atomically) instead of stdout\n"
+           "  --threads N        worker threads (default: online cores, at most %d)\n"
+           "  -h, --help         this help\n"
+           "  -V, --version      version\n"
+           "See 'man trec-recommend'.\n",
+           cli_prog, cli_prog, MAX_THREADS);
+    exit(0);
+}
+
+typedef struct options {
+    const char *model, *titles, *out;
+    const char *exclude[MAX_EXCLUDE];
+    int n_exclude;
+    char **user_args, **item_args;  /* --user / --similar-to arguments */
+    int n_user_args, n_item_args;
+    int all_users, json, no_header, threads;
+    uint32_t k;
+} options;
+
+enum { OPT_USER = 256, OPT_ALL_USERS, OPT_SIMILAR, OPT_EXCLUDE, OPT_TITLES, OPT_JSON,
+       OPT_NO_HEADER, OPT_THREADS };
+
+static void push_arg(char ***list, int *n, char *arg)
+{
+    char **l = realloc(*list, (size_t)(*n + 1) * sizeof *l);
+    if (!l)
+        cli_die(1, "out of memory");
+    l[(*n)++] = arg;
+    *list = l;
+}
+
+static int default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
+}
+
+static void parse_args(options *o, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"user", required_argument, 0, OPT_USER},
+        {"all-users", no_argument, 0, OPT_ALL_USERS},
+        {"similar-to", required_argument, 0, OPT_SIMILAR},
+        {"k", required_argument, 0, 'k'},
+        {"exclude", required_argument, 0, OPT_EXCLUDE},
+        {"titles", required_argument, 0, OPT_TITLES},
+        {"json", no_argument, 0, OPT_JSON},
+        {"no-header", no_argument, 0, OPT_NO_HEADER},
+        {"output", required_argument, 0, 'o'},
+        {"threads", required_argument, 0, OPT_THREADS},
+        {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    o->out = "-";
+    o->k = 10;
+    o->threads = default_threads();
+    int c;
+    while ((c = getopt_long(argc, argv, "k:o:hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_USER: push_arg(&o->user_args, &o->n_user_args, optarg); break;
+        case OPT_ALL_USERS: o->all_users = 1; break;
+        case OPT_SIMILAR: push_arg(&o->item_args, &o->n_item_args, optarg); break;
+        case 'k': o->k = (uint32_t)cli_parse_int("-k", optarg, 1, 1000000000); break;
+        case OPT_EXCLUDE:
+            if (o->n_exclude == MAX_EXCLUDE)
+                cli_usage_error("too many --exclude (at most 16)", optarg);
+            o->exclude[o->n_exclude++] = optarg;
+            break;
+        case OPT_TITLES: o->titles = optarg; break;
+        case OPT_JSON: o->json = 1; break;
+        case OPT_NO_HEADER: o->no_header = 1; break;
+        case 'o': o->out = optarg; break;
+        case OPT_THREADS: o->threads = (int)cli_parse_int("--threads", optarg, 1, 1024); break;
+        case 'h': usage();
+        case 'V': cli_version(); break;
+        default: cli_usage_error("invalid option", NULL);
+        }
+    }
+    if (optind == argc)
+        cli_usage_error("missing MODEL", NULL);
+    if (argc - optind > 1)
+        cli_usage_error("one MODEL only; unexpected argument", argv[optind + 1]);
+    o->model = argv[optind];
+    int modes = (o->n_user_args > 0) + o->all_users + (o->n_item_args > 0);
+    if (modes == 0)
+        cli_usage_error("say whom to recommend for: --user ID, --all-users or --similar-to ITEM",
+                        NULL);
+    if (modes > 1)
+        cli_usage_error("--user, --all-users and --similar-to exclude each other", NULL);
+    if (o->n_item_args && o->n_exclude)
+        cli_usage_error("--exclude removes a user's items; it does not go with --similar-to",
+                        NULL);
+    if (o->json && o->no_header)
+        cli_usage_error("--no-header is for TSV output, not --json", NULL);
+}
+
+/* ---- looking ids up ---- */
+
+typedef struct lookup {
+    const trec_labels *labels;   /* count 0: ids are internal indices */
+    trec_idmap map;
+    uint64_t n;
+    const char *what;            /* "user" / "item" */
+} lookup;
+
+static void lookup_init(lookup *l, const trec_labels *labels, uint64_t n, const char *what)
+{
+    trec_error err;
+    memset(l, 0, sizeof *l);
+    l->labels = labels;
+    l->n = n;
+    l->what = what;
+    if (labels->count && trec_idmap_from_labels(&l->map, labels, &err) != 0)
+        cli_fail(&err);
+}
+
+/* The internal index of raw id s[0..n), or -1. */
+static int64_t lookup_find(const lookup *l, const char *s, size_t n)
+{
+    if (l->labels->count)
+        return trec_idmap_find(&l->map, s, n);
+    /* A model without labels: ids are the internal indices 0, 1, ... */
+    char buf[32], *end;
+    if (n == 0 || n >= sizeof buf)
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    unsigned long long v = strtoull(buf, &end, 10);
+    return *end || buf[0] == '-' || buf[0] == '+' || v >= l->n ? -1 : (int64_t)v;
+}
+
+/* Adds the ids of one --user / --similar-to argument to *q. */
+static void resolve_arg(const lookup *l, const char *model, const char *arg, uint64_t **q,
+                        uint64_t *nq)
+{
+    /* The whole argument may itself be an id (ids may contain commas). */
+    int64_t whole = lookup_find(l, arg, strlen(arg));
+    const char *p = arg;
+    for (;;) {
+        const char *comma = whole >= 0 ? NULL : strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        int64_t id = whole >= 0 ? whole : lookup_find(l, p, n);
+        if (id < 0)
+            cli_die(1, "%s: no %s '%.*s' in the model (%llu %ss)", model, l->what, (int)n, p,
+                    (unsigned long long)l->n, l->what);
+        uint64_t *nqs = realloc(*q, (*nq + 1) * sizeof *nqs);
+        if (!nqs)
+            cli_die(1, "out of memory");
+        nqs[(*nq)++] = (uint64_t)id;
+        *q = nqs;
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+}
+
+/* ---- output ---- */
+
+/* The shortest "%g" text that reads back as v, without an exponent for
+ * integral parts up to 9 digits (20, not 2e+01). */
+static void format_score(float v, char *buf, size_t size)
+{
+    if (!isfinite(v)) {
+        snprintf(buf, size, "%s", v < 0 ? "-inf" : "inf");
+        return;
+    }
+    double a = fabs((double)v);
+    int p = a >= 1 ? (int)floor(log10(a)) + 1 : 1;
+    for (p = p > 9 ? 9 : p; p <= 9; p++) {
+        snprintf(buf, size, "%.*g", p, (double)v);
+        if (strtof(buf, NULL) == v)
+            return;
+    }
+}
+
+typedef struct out_ctx {
+    const options *o;
+    const trec_model *m;
+    const trec_labels *qlabels;
+    const uint64_t *queries;
+    const trec_topk_lists *lists;
+    const trec_titles *titles;
+    int similar;
+} out_ctx;
+
+static void label_of(const trec_labels *l, uint64_t i, char *buf, size_t size,
+                     const char **s, size_t *n)
+{
+    if (l->count) {
+        *s = trec_label(l, i, n);
+    } else {
+        *n = (size_t)snprintf(buf, size, "%llu", (unsigned long long)i);
+        *s = buf;
+    }
+}
+
+/* Every listed item must have a title: checked before anything is printed. */
+static void check_titles(const out_ctx *c)
+{
+    const trec_labels *il = &c->m->item_labels;
+    for (uint64_t q = 0; q < c->lists->n_queries; q++)
+        for (uint32_t r = 0; r < c->lists->len[q]; r++) {
+            char buf[32];
+            const char *s;
+            size_t n, tl;
+            label_of(il, c->lists->items[q * c->lists->k + r], buf, sizeof buf, &s, &n);
+            if (!trec_titles_find(c->titles, s, n, &tl))
+                cli_die(1, "%s: no title for item '%.*s' (the titles file does not match "
+                        "the ratings the model was trained on)",
+                        trec_display_name(c->o->titles), (int)n, s);
+        }
+}
+
+static void print_tsv(const out_ctx *c, FILE *f)
+{
+    if (!c->o->no_header)
+        fprintf(f, "%s\trank\titem\tscore%s\n", c->similar ? "query" : "user",
+                c->titles ? "\ttitle" : "");
+    const trec_labels *il = &c->m->item_labels;
+    for (uint64_t q = 0; q < c->lists->n_queries; q++) {
+        char qb[32], ib[32], sb[32];
+        const char *qs, *is;
+        size_t qn, in;
+        label_of(c->qlabels, c->queries[q], qb, sizeof qb, &qs, &qn);
+        for (uint32_t r = 0; r < c->lists->len[q]; r++) {
+            uint64_t at = q * c->lists->k + r;
+            label_of(il, c->lists->items[at], ib, sizeof ib, &is, &in);
+            format_score(c->lists->scores[at], sb, sizeof sb);
+            fprintf(f, "%.*s\t%u\t%.*s\t%s", (int)qn, qs, r + 1, (int)in, is, sb);
+            if (c->titles) {
+                size_t tl;
+                const char *t = trec_titles_find(c->titles, is, in, &tl);
+                fprintf(f, "\t%.*s", (int)tl, t);
+            }
+            fputc('\n', f);
+        }
+    }
+}
+
+static cJSON *json_string(const char *s, size_t n)
+{
+    char *z = strndup(s, n);
+    if (!z)
+        cli_die(1, "out of memory");
+    cJSON *j = cJSON_CreateString(z);
+    free(z);
+    return j;
+}
+
+static void print_json(const out_ctx *c, FILE *f)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "model", trec_display_name(c->o->model));
+    cJSON_AddStringToObject(root, "predict", trec_predict_name(c->m->predict));
+    cJSON_AddNumberToObject(root, "k", c->o->k);
+    cJSON *ex = cJSON_AddArrayToObject(root, "exclude");
+    for (int e = 0; e < c->o->n_exclude; e++)
+        cJSON_AddItemToArray(ex, cJSON_CreateString(trec_display_name(c->o->exclude[e])));
+    cJSON *results = cJSON_AddArrayToObject(root, "results");
+    const trec_labels *il = &c->m->item_labels;
+    for (uint64_t q = 0; q < c->lists->n_queries; q++) {
+        char qb[32], ib[32], sb[32];
+        const char *qs, *is;
+        size_t qn, in;
+        cJSON *ro = cJSON_CreateObject();
+        label_of(c->qlabels, c->queries[q], qb, sizeof qb, &qs, &qn);
+        cJSON_AddItemToObject(ro, c->similar ? "query" : "user", json_string(qs, qn));
+        cJSON *items = cJSON_AddArrayToObject(ro, "items");
+        for (uint32_t r = 0; r < c->lists->len[q]; r++) {
+            uint64_t at = q * c->lists->k + r;
+            cJSON *io = cJSON_CreateObject();
+            label_of(il, c->lists->items[at], ib, sizeof ib, &is, &in);
+            cJSON_AddNumberToObject(io, "rank", r + 1);
+            cJSON_AddItemToObject(io, "item", json_string(is, in));
+            /* the shortest text that reads back as the same float */
+            format_score(c->lists->scores[at], sb, sizeof sb);
+            float v = c->lists->scores[at];
+            cJSON_AddNumberToObject(io, "score", isfinite(v) ? strtod(sb, NULL) : v); /* JSON: null */
+            if (c->titles) {
+                size_t tl;
+                const char *t = trec_titles_find(c->titles, is, in, &tl);
+                cJSON_AddItemToObject(io, "title", json_string(t, tl));
+            }
+            cJSON_AddItemToArray(items, io);
+        }
+        cJSON_AddItemToArray(results, ro);
+    }
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text)
+        cli_die(1, "out of memory printing JSON");
+    fprintf(f, "%s\n", text);
+    free(text);
+}
+
+int main(int argc, char **argv)
+{
+    cli_prog = "trec-recommend";
+    (void)cli_now, (void)cli_parse_double;
+    options o;
+    parse_args(&o, argc, argv);
+    trec_error err;
+    trec_model m;
+    if (trec_model_read(o.model, &m, &err) != 0)
+        cli_fail(&err);
+    const char *mname = trec_display_name(o.model);
+    int similar = o.n_item_args > 0;
+
+    /* who to rank for */
+    lookup users, items;
+    lookup_init(&users, &m.user_labels, m.n_users, "user");
+    lookup_init(&items, &m.item_labels, m.n_items, "item");
+    uint64_t *queries = NULL, nq = 0;
+    if (o.all_users) {
+        queries = malloc((m.n_users ? m.n_users : 1) * sizeof *queries);
+        if (!queries)
+            cli_die(1, "out of memory");
+        for (uint64_t u = 0; u < m.n_users; u++)
+            queries[nq++] = u;
+    }
+    for (int i = 0; i < o.n_user_args; i++)
+        resolve_arg(&users, mname, o.user_args[i], &queries, &nq);
+    for (int i = 0; i < o.n_item_args; i++)
+        resolve_arg(&items, mname, o.item_args[i], &queries, &nq);
+
+    /* what to leave out */
+    trec_csr excl[MAX_EXCLUDE];
+    const trec_csr *excl_p[MAX_EXCLUDE];
+    for (int e = 0; e < o.n_exclude; e++) {
+        if (trec_csr_read(o.exclude[e], &excl[e], &err) != 0 ||
+            trec_score_check_matrix(&m, mname, &excl[e], trec_display_name(o.exclude[e]),
+                                    &err) != 0)
+            cli_fail(&err);
+        excl_p[e] = &excl[e];
+    }
+    trec_titles titles;
+    if (o.titles && trec_titles_read(o.titles, &titles, &err) != 0)
+        cli_fail(&err);
+
+    trec_scorer s;
+    if ((similar ? trec_scorer_for_items(&s, &m, &err) : trec_scorer_for_users(&s, &m, &err)))
+        cli_fail(&err);
+    trec_topk_request req = {.scorer = &s, .queries = queries, .n_queries = nq, .k = o.k,
+                             .exclude = excl_p, .n_exclude = o.n_exclude,
+                             .exclude_self = similar, .threads = o.threads};
+    trec_topk_lists lists;
+    if (trec_topk_run(&req, &lists, &err) != 0)
+        cli_fail(&err);
+
+    out_ctx c = {.o = &o, .m = &m, .qlabels = similar ? &m.item_labels : &m.user_labels,
+                 .queries = queries, .lists = &lists, .titles = o.titles ? &titles : NULL,
+                 .similar = similar};
+    if (c.titles)
+        check_titles(&c);
+    trec_outfile out;
+    if (trec_outfile_open(&out, o.out, &err) != 0)
+        cli_fail(&err);
+    if (o.json)
+        print_json(&c, out.fp);
+    else
+        print_tsv(&c, out.fp);
+    if (trec_outfile_commit(&out, &err) != 0)
+        cli_fail(&err);
+
+    trec_topk_lists_free(&lists);
+    trec_scorer_free(&s);
+    if (o.titles)
+        trec_titles_free(&titles);
+    for (int e = 0; e < o.n_exclude; e++)
+        trec_csr_free(&excl[e]);
+    if (users.labels->count)
+        trec_idmap_free(&users.map);
+    if (items.labels->count)
+        trec_idmap_free(&items.map);
+    free(queries);
+    free(o.user_args);
+    free(o.item_args);
+    trec_model_free(&m);
+    return 0;
+}
