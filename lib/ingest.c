@@ -52,7 +52,66 @@ typedef struct cfg {
     size_t maxstore;        /* fields the parser needs: max col + 1 */
     int skip_bad;
     int keep_lines;         /* remember each entry's line (--duplicates error) */
+    ing_reader *rd;         /* to give block buffers back */
 } cfg;
+
+/* Ids that are plain decimal numbers below NUM_LIMIT (no sign, no leading
+ * zero: exactly the MovieLens ids) are looked up in a direct array by value
+ * before the hash map: no hashing, no string compare, one cache line. The
+ * hash map still gets every string, so the two never disagree. */
+#define NUM_LIMIT (1u << 22)
+
+typedef struct numcache {
+    uint32_t *id1;          /* id + 1 by value; 0: not seen */
+    size_t cap;             /* entries mapped */
+} numcache;
+
+static int canon_number(const char *s, size_t n, uint32_t *v)
+{
+    if (n == 0 || n > 7 || (s[0] == '0' && n > 1))
+        return 0;
+    uint32_t x = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = (unsigned char)s[i] - '0';
+        if (d > 9)
+            return 0;
+        x = x * 10 + d;
+    }
+    if (x >= NUM_LIMIT)
+        return 0;
+    *v = x;
+    return 1;
+}
+
+/* The cached id of value v, or -1. */
+static inline int64_t numcache_get(const numcache *c, uint32_t v)
+{
+    return v < c->cap && c->id1[v] ? (int64_t)c->id1[v] - 1 : -1;
+}
+
+static int numcache_put(numcache *c, uint32_t v, uint32_t id, trec_error *err)
+{
+    if (v >= c->cap) {
+        size_t cap = c->cap ? c->cap : 4096;
+        while (cap <= v)
+            cap *= 2;
+        /* Fresh anonymous pages read as zero: no clearing needed. */
+        uint32_t *p = ing_mem_grow(c->id1, c->cap * 4, cap * 4, err);
+        if (!p)
+            return -1;
+        c->id1 = p;
+        c->cap = cap;
+    }
+    c->id1[v] = id + 1;
+    return 0;
+}
+
+static void numcache_free(numcache *c)
+{
+    ing_mem_free(c->id1, c->cap * 4);
+    c->id1 = NULL;
+    c->cap = 0;
+}
 
 /* One block: its text while parsing, then its entries and local id maps. */
 typedef struct blk {
@@ -63,6 +122,7 @@ typedef struct blk {
     int64_t *time;
     size_t n, cap;
     trec_idmap users, items;
+    numcache unum, inum;    /* while parsing */
     uint64_t nlines, records, skipped;
     int skip_header;
     int failed;
@@ -101,6 +161,8 @@ static void blk_destroy(blk *b)
         return;
     ing_block_free(&b->text);
     blk_free_entries(b);
+    numcache_free(&b->unum);
+    numcache_free(&b->inum);
     trec_idmap_free(&b->users);
     trec_idmap_free(&b->items);
     free(b);
@@ -173,11 +235,21 @@ static int bad(blk *b, uint64_t line, trec_error *err, const char *fmt, ...)
 /* Finds an id in m; when it is new, checks that it can be a label.
  * Returns 0 (found: *fresh = 0, *id set; new: *fresh = 1, *h set), or for a
  * bad id bad()'s result minus 2 (-2: skipped, -3: error). */
-static int lookup_id(blk *b, trec_idmap *m, int which, const ing_field *f,
-                     uint64_t line, uint32_t *id, uint64_t *h, int *fresh,
-                     trec_error *err)
+static int lookup_id(blk *b, trec_idmap *m, const numcache *nc, int which,
+                     const ing_field *f, uint64_t line, uint32_t *id, uint64_t *h,
+                     int *fresh, trec_error *err)
 {
     int colno = b->c->col[which] + 1;
+    uint32_t v;
+    if (canon_number(f->p, f->n, &v)) {
+        int64_t got = numcache_get(nc, v);
+        *fresh = got < 0;   /* every such id seen is in the cache */
+        if (got >= 0)
+            *id = (uint32_t)got;
+        else
+            *h = trec_hash_bytes(f->p, f->n);
+        return 0;
+    }
     if (f->n > TREC_INGEST_MAX_ID)
         return bad(b, line, err, "column %d (%s): id too long (%zu bytes, at most %d)",
                    colno, col_what[which], f->n, TREC_INGEST_MAX_ID) - 2;
@@ -200,6 +272,16 @@ static int lookup_id(blk *b, trec_idmap *m, int which, const ing_field *f,
     }
     *fresh = 1;
     return 0;
+}
+
+/* Adds a new id to the map (and to the number cache if it is a number). */
+static int intern_new(trec_idmap *m, numcache *nc, const ing_field *f, uint64_t h,
+                      uint32_t *id, trec_error *err)
+{
+    if (trec_idmap_intern_hashed(m, f->p, f->n, h, id, err) < 0)
+        return -1;
+    uint32_t v;
+    return canon_number(f->p, f->n, &v) ? numcache_put(nc, v, *id, err) : 0;
 }
 
 static int bad_number(blk *b, uint64_t line, trec_error *err, int which,
@@ -246,14 +328,16 @@ static int on_record(void *ctx, const ing_field *f, size_t nf, uint64_t line,
     int unew = 0, inew = 0, r;
     if (b->have_prev && u->n == b->prev_len && memcmp(u->p, b->prev, u->n) == 0) {
         uid = b->prev_id;
-    } else if ((r = lookup_id(b, &b->users, COL_USER, u, line, &uid, &uh, &unew, err)) != 0) {
+    } else if ((r = lookup_id(b, &b->users, &b->unum, COL_USER, u, line, &uid, &uh,
+                              &unew, err)) != 0) {
         return r + 2;   /* bad()'s result: 0 skipped, -1 error */
     }
-    if ((r = lookup_id(b, &b->items, COL_ITEM, it, line, &iid, &ih, &inew, err)) != 0)
+    if ((r = lookup_id(b, &b->items, &b->inum, COL_ITEM, it, line, &iid, &ih, &inew,
+                       err)) != 0)
         return r + 2;
-    if (unew && trec_idmap_intern_hashed(&b->users, u->p, u->n, uh, &uid, err) < 0)
+    if (unew && intern_new(&b->users, &b->unum, u, uh, &uid, err) < 0)
         return -1;
-    if (inew && trec_idmap_intern_hashed(&b->items, it->p, it->n, ih, &iid, err) < 0)
+    if (inew && intern_new(&b->items, &b->inum, it, ih, &iid, err) < 0)
         return -1;
     memcpy(b->prev, u->p, u->n);
     b->prev_len = u->n;
@@ -272,9 +356,19 @@ static int on_record(void *ctx, const ing_field *f, size_t nf, uint64_t line,
     return 0;
 }
 
+static void drop_hash(trec_idmap *m)
+{
+    free(m->slots);
+    free(m->slot_hash);
+    m->slots = NULL;
+    m->slot_hash = NULL;
+    m->nslots = 0;
+}
+
 static void parse_block(blk *b)
 {
     ing_block_prepare(&b->c->d, &b->text);
+    /* The cache is only needed while parsing: free it right after. */
     uint64_t err_line = 0;
     if (b->text.len > UINT32_MAX && b->c->keep_lines) {
         b->failed = 1;
@@ -284,7 +378,13 @@ static void parse_block(blk *b)
         b->failed = 1;
         b->err_line = err_line;
     }
-    ing_block_free(&b->text);
+    ing_reader_recycle(b->c->rd, &b->text);
+    numcache_free(&b->unum);
+    numcache_free(&b->inum);
+    /* Only the maps' strings are needed from now on (for the merge): drop
+     * their hash tables, most of their memory. */
+    drop_hash(&b->users);
+    drop_hash(&b->items);
 }
 
 /* ---- the first record: header and columns ----------------------------- */
@@ -491,71 +591,43 @@ static void isort_u64(uint64_t *a, size_t n)
     }
 }
 
-static void sift_u64(uint64_t *a, size_t n, size_t i)
+/* Sorts keys (col << 32 | position in row) by column. The keys come in
+ * position order and an LSD radix sort is stable, so equal columns stay in
+ * file order; only the bytes in which the columns differ get a pass. */
+static void radix_sort_keys(uint64_t *a, uint64_t *tmp, size_t n)
 {
-    for (;;) {
-        size_t m = i, l = 2 * i + 1, r = l + 1;
-        if (l < n && a[l] > a[m])
-            m = l;
-        if (r < n && a[r] > a[m])
-            m = r;
-        if (m == i)
-            return;
-        uint64_t t = a[i];
-        a[i] = a[m];
-        a[m] = t;
-        i = m;
+    if (n <= 32) {
+        isort_u64(a, n);
+        return;
     }
-}
-
-static void hsort_u64(uint64_t *a, size_t n)
-{
-    for (size_t i = n / 2; i-- > 0;)
-        sift_u64(a, n, i);
-    for (size_t i = n; i-- > 1;) {
-        uint64_t t = a[0];
-        a[0] = a[i];
-        a[i] = t;
-        sift_u64(a, i, 0);
+    uint32_t any = 0, all = ~0u;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = (uint32_t)(a[i] >> 32);
+        any |= c;
+        all &= c;
     }
-}
-
-/* Introsort of distinct keys. */
-static void sort_u64(uint64_t *a, size_t n, int depth)
-{
-    while (n > 24) {
-        if (depth-- == 0) {
-            hsort_u64(a, n);
-            return;
+    uint32_t vary = any ^ all;
+    uint64_t *src = a, *dst = tmp;
+    for (int shift = 32; shift < 64; shift += 8) {
+        if (((vary >> (shift - 32)) & 0xFF) == 0)
+            continue;
+        size_t cnt[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            cnt[(src[i] >> shift) & 0xFF]++;
+        size_t sum = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = cnt[d];
+            cnt[d] = sum;
+            sum += c;
         }
-        uint64_t x = a[0], y = a[n / 2], z = a[n - 1];
-        uint64_t piv = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
-        size_t i = 0, j = n - 1;
-        for (;;) {
-            while (a[i] < piv)
-                i++;
-            while (a[j] > piv)
-                j--;
-            if (i >= j)
-                break;
-            uint64_t t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-            i++;
-            j--;
-        }
-        /* [0, j] and [j + 1, n): recurse on the smaller part. */
-        size_t left = j + 1;
-        if (left < n - left) {
-            sort_u64(a, left, depth);
-            a += left;
-            n -= left;
-        } else {
-            sort_u64(a + left, n - left, depth);
-            n = left;
-        }
+        for (size_t i = 0; i < n; i++)
+            dst[cnt[(src[i] >> shift) & 0xFF]++] = src[i];
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
     }
-    isort_u64(a, n);
+    if (src != a)
+        memcpy(a, src, n * 8);
 }
 
 typedef struct sort_job {
@@ -566,7 +638,7 @@ typedef struct sort_job {
     uint64_t *newlen;         /* per row, after merging */
     uint64_t dups;
     /* temporaries, sized to the longest row seen */
-    uint64_t *keys, *tline;
+    uint64_t *keys, *ktmp, *tline;
     uint32_t *tcol;
     float *tval;
     int64_t *ttime;
@@ -587,17 +659,19 @@ static int job_reserve(sort_job *j, size_t n)
     while (cap < n)
         cap *= 2;
     free(j->keys);
+    free(j->ktmp);
     free(j->tline);
     free(j->tcol);
     free(j->tval);
     free(j->ttime);
     j->keys = malloc(cap * 8);
+    j->ktmp = malloc(cap * 8);
     j->tline = malloc(cap * 8);
     j->tcol = malloc(cap * 4);
     j->tval = malloc(cap * 4);
     j->ttime = malloc(cap * 8);
     j->tcap = cap;
-    if (!j->keys || !j->tline || !j->tcol || !j->tval || !j->ttime) {
+    if (!j->keys || !j->ktmp || !j->tline || !j->tcol || !j->tval || !j->ttime) {
         j->tcap = 0;
         return -1;
     }
@@ -614,7 +688,7 @@ static int sort_row(sort_job *j, uint64_t a, uint64_t b)
         return -1;
     for (size_t k = 0; k < n; k++)
         j->keys[k] = (uint64_t)m->colidx[a + k] << 32 | k;
-    sort_u64(j->keys, n, 2 * 64);
+    radix_sort_keys(j->keys, j->ktmp, n);
     for (size_t k = 0; k < n; k++) {
         size_t src = a + (uint32_t)j->keys[k];
         j->tcol[k] = m->colidx[src];
@@ -765,6 +839,7 @@ static int sort_and_merge(trec_csr *m, uint64_t *lines, trec_dup_policy policy,
             best.inf_col = j->inf_col;
         }
         free(j->keys);
+        free(j->ktmp);
         free(j->tline);
         free(j->tcol);
         free(j->tval);
@@ -816,10 +891,7 @@ static int sort_and_merge(trec_csr *m, uint64_t *lines, trec_dup_policy policy,
 static int take_labels(trec_csr *m, trec_idmap *map, trec_labels *l, trec_error *err)
 {
     *l = trec_idmap_labels(map);
-    free(map->slots);
-    free(map->slot_hash);
-    map->slots = NULL;
-    map->slot_hash = NULL;
+    drop_hash(map);
     void *off = map->offsets, *blob = map->blob;
     map->offsets = NULL;
     map->blob = NULL;
@@ -829,8 +901,8 @@ static int take_labels(trec_csr *m, trec_idmap *map, trec_labels *l, trec_error 
     return rc;
 }
 
-static int remap(trec_idmap *global, const trec_idmap *local, uint32_t **out,
-                 trec_error *err)
+static int remap(trec_idmap *global, numcache *nc, const trec_idmap *local,
+                 uint32_t **out, trec_error *err)
 {
     *out = trec_malloc(local->count * 4, err);
     if (!*out)
@@ -839,7 +911,15 @@ static int remap(trec_idmap *global, const trec_idmap *local, uint32_t **out,
     for (uint64_t i = 0; i < l.count; i++) {
         size_t n;
         const char *s = trec_label(&l, i, &n);
-        if (trec_idmap_intern(global, s, n, &(*out)[i], err) < 0)
+        uint32_t v;
+        int num = canon_number(s, n, &v);
+        int64_t got = num ? numcache_get(nc, v) : -1;
+        if (got >= 0) {
+            (*out)[i] = (uint32_t)got;
+            continue;
+        }
+        if (trec_idmap_intern(global, s, n, &(*out)[i], err) < 0 ||
+            (num && numcache_put(nc, v, (*out)[i], err) != 0))
             return -1;
     }
     return 0;
@@ -850,6 +930,7 @@ static int assemble(const cfg *c, blk **bs, size_t nb, const trec_ingest_opts *o
                     trec_error *err)
 {
     trec_idmap gu, gi;
+    numcache gun = {0}, gin = {0};
     uint32_t **umap = calloc(nb ? nb : 1, sizeof *umap);
     uint32_t **imap = calloc(nb ? nb : 1, sizeof *imap);
     uint64_t *next = NULL, *lines = NULL;
@@ -867,13 +948,15 @@ static int assemble(const cfg *c, blk **bs, size_t nb, const trec_ingest_opts *o
     have_gi = 1;
     uint64_t nnz = 0;
     for (size_t b = 0; b < nb; b++) {
-        if (remap(&gu, &bs[b]->users, &umap[b], err) != 0 ||
-            remap(&gi, &bs[b]->items, &imap[b], err) != 0)
+        if (remap(&gu, &gun, &bs[b]->users, &umap[b], err) != 0 ||
+            remap(&gi, &gin, &bs[b]->items, &imap[b], err) != 0)
             goto done;
         trec_idmap_free(&bs[b]->users);
         trec_idmap_free(&bs[b]->items);
         nnz += bs[b]->n;
     }
+    numcache_free(&gun);
+    numcache_free(&gin);
     if (nnz == 0) {
         if (st->skipped)
             trec_fail(err, "%s: no interactions (all %llu records were bad and "
@@ -936,6 +1019,8 @@ done:
     free(imap);
     free(next);
     free(lines);
+    numcache_free(&gun);
+    numcache_free(&gin);
     if (have_gu)
         trec_idmap_free(&gu);
     if (have_gi)
@@ -1033,6 +1118,7 @@ static int ingest(ing_reader *rd, const trec_ingest_opts *o, trec_csr *out,
     memset(st, 0, sizeof *st);
     memset(out, 0, sizeof *out);
     R.c.name = rd->name;
+    R.c.rd = rd;
     R.c.skip_bad = o->skip_bad;
     R.c.keep_lines = o->duplicates == TREC_DUP_ERROR;
     if (ing_dialect_init(&R.c.d, o->sep, o->quote, err) != 0)

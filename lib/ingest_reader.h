@@ -21,6 +21,7 @@
 #ifndef TREC_INGEST_READER_H
 #define TREC_INGEST_READER_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,9 @@ int ing_dialect_init(ing_dialect *d, const char *sep, const char *quote,
 void *ing_mem_alloc(size_t n, trec_error *err);
 void *ing_mem_grow(void *p, size_t old_n, size_t new_n, trec_error *err);
 void ing_mem_free(void *p, size_t n);
+/* Asks for transparent huge pages on the 2 MiB pages inside [p, p+n): only
+ * for buffers that get filled whole (a huge page counts whole in memory). */
+void ing_mem_hugepages(void *p, size_t n);
 
 typedef struct ing_block {
     char *text;              /* text[len] is a '\n' sentinel */
@@ -75,6 +79,11 @@ typedef struct ing_reader {
     int eof;
     uint64_t nblocks;
     const char *name;
+    /* Block buffers given back after parsing, reused so that each block
+     * does not pay for fresh pages (a page fault per 4 KiB). */
+    pthread_mutex_t spare_mu;
+    char *spare[4];
+    int nspare;
 } ing_reader;
 
 /* path "-" is stdin. name is used in messages. */
@@ -87,6 +96,8 @@ void ing_reader_close(ing_reader *r);
  * byte order mark at the start of the input is dropped. */
 int ing_reader_next(ing_reader *r, ing_block *b, trec_error *err);
 void ing_block_free(ing_block *b);
+/* Gives a parsed block's buffer back to r for reuse (thread-safe). */
+void ing_reader_recycle(ing_reader *r, ing_block *b);
 
 /* Called for each record: the first min(nf, maxstore) fields, the field
  * count nf, and the record's line (0-based, relative to the block start).

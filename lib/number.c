@@ -101,8 +101,39 @@ static int slow_parse(const char *s, size_t n, int as_float, double *out)
     return TREC_NUM_OK;
 }
 
+/* The usual rating: [-]digits[.digits], at most 9 digits in all. Returns 1
+ * and the value if s is of that form, 0 otherwise (s may still be valid). */
+static int quick_float(const char *s, size_t n, float *out)
+{
+    size_t i = s[0] == '-';
+    uint32_t mant = 0;
+    int digits = 0, frac = 0, point = 0;
+    if (n - i == 0 || n - i > 10)
+        return 0;
+    for (; i < n; i++) {
+        unsigned d = (unsigned char)s[i] - '0';
+        if (d <= 9) {
+            mant = mant * 10 + d;
+            digits++;
+            frac += point;
+        } else if (s[i] == '.' && !point) {
+            point = 1;
+        } else {
+            return 0;
+        }
+    }
+    if (digits == 0 || digits > 7 || (point && frac == 0))
+        return 0;
+    /* mant < 10^7 < 2^24 and 10^frac are exact floats: one rounding. */
+    float v = (float)mant / pow10f_exact[frac];
+    *out = s[0] == '-' ? -v : v;
+    return 1;
+}
+
 int trec_parse_float(const char *s, size_t n, float *out)
 {
+    if (n > 0 && quick_float(s, n, out))
+        return TREC_NUM_OK;
     decimal d;
     if (scan_decimal(s, n, 1, &d) != 0)
         return TREC_NUM_SYNTAX;
@@ -140,6 +171,17 @@ int trec_parse_int64(const char *s, size_t n, int64_t *out)
         neg = s[i++] == '-';
     if (i == n)
         return TREC_NUM_SYNTAX;
+    if (n - i <= 18) { /* cannot overflow: no per-digit range check */
+        int64_t v = 0;
+        for (; i < n; i++) {
+            unsigned d = (unsigned char)s[i] - '0';
+            if (d > 9)
+                return TREC_NUM_SYNTAX;
+            v = v * 10 + (int64_t)d;
+        }
+        *out = neg ? -v : v;
+        return TREC_NUM_OK;
+    }
     uint64_t v = 0;
     /* Magnitude limit: 2^63 - 1, or 2^63 for a negative number. */
     uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
