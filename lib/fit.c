@@ -122,12 +122,15 @@ typedef struct fit {
     uint64_t u0, u1, e0, e1;
     float *s, *g;            /* scores and dL/ds of the batch's entries */
     uint64_t *cptr, *cent;   /* column view of x: entries by item, then user */
+    uint32_t *erow;          /* user of each entry */
     /* sampled losses */
-    uint64_t ns;
-    uint32_t *sample;
-    float *YS, *P, *GP, *dYS, *item_sum;
+    uint64_t ns, stream;
+    uint32_t *sample;        /* batch users x ns sampled items */
+    float *P, *GP, *item_sum;
+    uint64_t *sptr, *sent;   /* sample pairs by item (indices into sample) */
     double *user_loss;       /* per-user loss sums, added in order */
     trec_wmrb_args wa;
+    int task_failed;         /* a task could not allocate its scratch */
     /* dense losses */
     uint64_t block_rows;
     float *S, *G;
@@ -171,6 +174,15 @@ static void user_grad_task(void *ctx, uint64_t t)
                                    F->k, g, dx, NULL);
             F->dbu[u - F->u0] += g;
         }
+        for (uint64_t j = 0; F->ns && j < F->ns; j++) { /* the user's sampled items */
+            uint64_t q = (u - F->u0) * F->ns + j;
+            float g = F->GP[q];
+            if (g == 0.0f)
+                continue;
+            trec_predict_pair_grad(F->m->predict, xu, F->Y + (uint64_t)F->sample[q] * F->k,
+                                   F->k, g, dx, NULL);
+            F->dbu[u - F->u0] += g;
+        }
     }
 }
 
@@ -205,8 +217,17 @@ static void item_grad_task(void *ctx, uint64_t t)
             float g = F->g[e - F->e0];
             if (g == 0.0f)
                 continue;
-            uint64_t u = lower_bound(F->x->rowptr, F->u0, F->u1 + 1, e + 1) - 1;
+            uint64_t u = F->erow[e];
             trec_predict_pair_grad(F->m->predict, F->X + (u - F->u0) * F->k, yi, F->k, g,
+                                   NULL, dy);
+            F->dbi[i] += g;
+        }
+        for (uint64_t c = F->ns ? F->sptr[i] : 0; F->ns && c < F->sptr[i + 1]; c++) {
+            uint64_t q = F->sent[c]; /* in user order */
+            float g = F->GP[q];
+            if (g == 0.0f)
+                continue;
+            trec_predict_pair_grad(F->m->predict, F->X + (q / F->ns) * F->k, yi, F->k, g,
                                    NULL, dy);
             F->dbi[i] += g;
         }
@@ -251,30 +272,69 @@ static double loss_separation(fit *F)
     return l;
 }
 
+/* Each user's sample (its own random stream) and the sampled scores. */
+static void sample_task(void *ctx, uint64_t t)
+{
+    fit *F = ctx;
+    uint64_t a = F->u0 + t * USER_CHUNK, b = a + USER_CHUNK < F->u1 ? a + USER_CHUNK : F->u1;
+    uint64_t ns = F->ns, k = F->k;
+    uint32_t *seen = trec_malloc(trec_wmrb_sample_slots(ns) * sizeof *seen, NULL);
+    if (!seen) {
+        __atomic_store_n(&F->task_failed, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    for (uint64_t u = a; u < b; u++) {
+        trec_rng rng;
+        trec_rng_seed_stream(&rng, F->cfg->seed, F->stream << 32 | u);
+        uint32_t *smp = F->sample + (u - F->u0) * ns;
+        float *P = F->P + (u - F->u0) * ns;
+        const float *xu = F->X + (u - F->u0) * k;
+        trec_wmrb_sample(&rng, F->ni, ns, smp, seen);
+        for (uint64_t j = 0; j < ns; j++)
+            P[j] = trec_predict_pair(F->m->predict, xu, F->Y + (uint64_t)smp[j] * k, k) +
+                   F->bu[u - F->u0] + F->bi[smp[j]];
+    }
+    free(seen);
+}
+
 static void wmrb_task(void *ctx, uint64_t t)
 {
     fit *F = ctx;
     uint64_t a = F->u0 + t * USER_CHUNK, b = a + USER_CHUNK < F->u1 ? a + USER_CHUNK : F->u1;
+    void *scratch = trec_malloc(trec_wmrb_scratch_bytes(F->ns), NULL);
+    if (!scratch) {
+        __atomic_store_n(&F->task_failed, 1, __ATOMIC_RELAXED);
+        return;
+    }
     for (uint64_t u = a; u < b; u++)
-        F->user_loss[u - F->u0] = trec_wmrb_users(&F->wa, u, u + 1);
+        F->user_loss[u - F->u0] = trec_wmrb_users(&F->wa, u, u + 1, scratch);
+    free(scratch);
+}
+
+/* The sample pairs grouped by item, in user order (a counting sort). */
+static void sample_columns(fit *F, uint64_t pairs)
+{
+    memset(F->sptr, 0, (F->ni + 1) * sizeof *F->sptr);
+    for (uint64_t q = 0; q < pairs; q++)
+        F->sptr[F->sample[q] + 1]++;
+    for (uint64_t i = 0; i < F->ni; i++)
+        F->sptr[i + 1] += F->sptr[i];
+    for (uint64_t q = 0; q < pairs; q++)
+        F->sent[F->sptr[F->sample[q]]++] = q;
+    for (uint64_t i = F->ni; i > 0; i--) /* shift back: sptr[i] = start of item i */
+        F->sptr[i] = F->sptr[i - 1];
+    F->sptr[0] = 0;
 }
 
 static int loss_wmrb(fit *F, uint64_t stream, double *loss, trec_error *err)
 {
-    uint64_t nbu = F->u1 - F->u0, ns = F->ns, k = F->k;
+    uint64_t nbu = F->u1 - F->u0, ns = F->ns;
     uint64_t npos = trec_wmrb_count_positive(F->x, F->u0, F->u1);
-    trec_rng rng;
-    trec_rng_seed_stream(&rng, F->cfg->seed, stream);
-    for (uint64_t j = 0; j < ns; j++) {
-        F->sample[j] = (uint32_t)trec_rng_below(&rng, F->ni);
-        memcpy(F->YS + j * k, F->Y + (uint64_t)F->sample[j] * k, k * sizeof(float));
-    }
+    uint64_t tasks = chunks(nbu, USER_CHUNK);
+    F->stream = stream;
+    F->task_failed = 0;
     score_entries(F);
-    if (trec_predict_dense(F->m->predict, F->X, nbu, F->YS, ns, k, F->P, err) != 0)
-        return -1;
-    for (uint64_t u = 0; u < nbu; u++)
-        for (uint64_t j = 0; j < ns; j++)
-            F->P[u * ns + j] += F->bu[u] + F->bi[F->sample[j]];
+    trec_parallel_for(F->cfg->threads, tasks, sample_task, F);
     if (F->cfg->loss == TREC_LOSS_BALANCED_WMRB)
         trec_wmrb_item_sums(F->x, F->u0, F->u1, F->item_sum);
     F->wa = (trec_wmrb_args){.x = F->x, .b0 = F->u0, .s = F->s, .P = F->P, .ns = ns,
@@ -282,28 +342,16 @@ static int loss_wmrb(fit *F, uint64_t stream, double *loss, trec_error *err)
                                              ? F->item_sum : NULL,
                              .inv_npos = npos ? 1.0 / (double)npos : 0.0,
                              .g = F->g, .GP = F->GP};
-    trec_parallel_for(F->cfg->threads, chunks(nbu, USER_CHUNK), wmrb_task, F);
+    if (!F->task_failed)
+        trec_parallel_for(F->cfg->threads, tasks, wmrb_task, F);
+    if (F->task_failed)
+        return trec_fail(err, "out of memory");
     double total = 0;
     for (uint64_t u = 0; u < nbu; u++)
         total += F->user_loss[u];
     *loss = npos ? total / (double)npos : 0.0;
+    sample_columns(F, nbu * ns);
     entry_grads(F);
-    /* the sampled scores' share of the gradient */
-    memset(F->dYS, 0, ns * k * sizeof(float));
-    if (trec_predict_dense_grad(F->m->predict, F->X, nbu, F->YS, ns, k, F->GP, F->dX,
-                                F->dYS, err) != 0)
-        return -1;
-    for (uint64_t u = 0; u < nbu; u++)
-        for (uint64_t j = 0; j < ns; j++) {
-            float g = F->GP[u * ns + j];
-            F->dbu[u] += g;
-            F->dbi[F->sample[j]] += g;
-        }
-    for (uint64_t j = 0; j < ns; j++) { /* in sample order: repeats add up */
-        float *dy = F->dY + (uint64_t)F->sample[j] * k;
-        for (uint64_t c = 0; c < k; c++)
-            dy[c] += F->dYS[j * k + c];
-    }
     return 0;
 }
 
@@ -383,8 +431,8 @@ static double l2_and_penalty(fit *F)
     return F->alpha_b * l2;
 }
 
-static int step(fit *F, uint64_t batch, uint64_t stream, double *loss, double *penalty,
-                trec_error *err)
+/* The loss of one batch and its gradient (without the penalty) in F's slots. */
+static int gradient(fit *F, uint64_t batch, uint64_t stream, double *loss, trec_error *err)
 {
     trec_model *m = F->m;
     uint64_t k = F->k;
@@ -421,6 +469,14 @@ static int step(fit *F, uint64_t batch, uint64_t stream, double *loss, double *p
         return -1;
     trec_bias_backward(&m->user, &F->uf, F->u0, F->u1, F->dbu, &F->gu);
     trec_bias_backward(&m->item, &F->itf, 0, F->ni, F->dbi, &F->gi);
+    return 0;
+}
+
+static int step(fit *F, uint64_t batch, uint64_t stream, double *loss, double *penalty,
+                trec_error *err)
+{
+    if (gradient(F, batch, stream, loss, err) != 0)
+        return -1;
     *penalty = l2_and_penalty(F);
     trec_adam_begin_step(&F->adam);
     for (int s = 0; s < F->nslots; s++)
@@ -463,8 +519,8 @@ static void fit_free(fit *F)
         free(F->slots[s].v);
     }
     void *p[] = {F->Y, F->ycache, F->bi, F->dY, F->dbi, F->X, F->xcache, F->bu, F->dX,
-                 F->dbu, F->s, F->g, F->cptr, F->cent, F->sample, F->YS, F->P, F->GP,
-                 F->dYS, F->item_sum, F->user_loss, F->S, F->G};
+                 F->dbu, F->s, F->g, F->cptr, F->cent, F->erow, F->sample, F->P, F->GP, F->item_sum,
+                 F->sptr, F->sent, F->user_loss, F->S, F->G};
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
         free(p[i]);
 }
@@ -475,8 +531,12 @@ static int build_columns(fit *F, trec_error *err)
     const trec_csr *x = F->x;
     F->cptr = trec_calloc(F->ni + 1, sizeof *F->cptr, err);
     F->cent = F->cptr ? trec_malloc((x->nnz ? x->nnz : 1) * sizeof *F->cent, err) : NULL;
-    if (!F->cent)
+    F->erow = F->cent ? trec_malloc((x->nnz ? x->nnz : 1) * sizeof *F->erow, err) : NULL;
+    if (!F->erow)
         return -1;
+    for (uint64_t r = 0; r < x->rows; r++)
+        for (uint64_t e = x->rowptr[r]; e < x->rowptr[r + 1]; e++)
+            F->erow[e] = (uint32_t)r;
     for (uint64_t e = 0; e < x->nnz; e++)
         F->cptr[x->colidx[e] + 1]++;
     for (uint64_t i = 0; i < F->ni; i++)
@@ -513,10 +573,11 @@ static int alloc_buffers(fit *F, trec_error *err)
         return -1;
     if (F->ns) {
         uint64_t ns = F->ns;
-        if (!(F->sample = trec_calloc(ns, sizeof *F->sample, err)) ||
-            !(F->YS = falloc(ns * k, err)) || !(F->P = falloc(br * ns, err)) ||
-            !(F->GP = falloc(br * ns, err)) || !(F->dYS = falloc(ns * k, err)) ||
+        if (!(F->sample = trec_calloc(br * ns, sizeof *F->sample, err)) ||
+            !(F->P = falloc(br * ns, err)) || !(F->GP = falloc(br * ns, err)) ||
             !(F->item_sum = falloc(ni, err)) ||
+            !(F->sptr = trec_calloc(ni + 1, sizeof *F->sptr, err)) ||
+            !(F->sent = trec_calloc(br * ns, sizeof *F->sent, err)) ||
             !(F->user_loss = trec_calloc(br, sizeof(double), err)))
             return -1;
     }
@@ -674,8 +735,9 @@ static int check_config(const trec_fit_config *cfg, const trec_csr *x, trec_erro
     if (x->rows == 0 || x->cols == 0)
         return trec_fail(err, "the interaction matrix is empty (%llu x %llu)",
                          (unsigned long long)x->rows, (unsigned long long)x->cols);
-    if (x->cols > UINT32_MAX)
-        return trec_fail(err, "too many items (%llu)", (unsigned long long)x->cols);
+    if (x->cols >= UINT32_MAX || x->rows >= UINT32_MAX)
+        return trec_fail(err, "too many users or items (%llu x %llu)",
+                         (unsigned long long)x->rows, (unsigned long long)x->cols);
     if (!isfinite(cfg->learning_rate) || cfg->learning_rate <= 0 || !isfinite(cfg->alpha) ||
         cfg->alpha < 0)
         return trec_fail(err, "--learning-rate must be > 0 and --alpha >= 0");
@@ -751,6 +813,72 @@ static int train(fit *F, trec_fit_result *res, trec_error *err)
     return 0;
 }
 
+/* Everything but the weights: features, batches, sample size, gradient
+ * slots and buffers, for model m (shape set and allocated). */
+static int fit_setup(fit *F, const trec_fit_config *cfg, const trec_csr *x,
+                     const trec_csr *user_extra, const trec_csr *item_extra, trec_model *m,
+                     trec_error *err)
+{
+    F->cfg = cfg;
+    F->x = x;
+    F->m = m;
+    F->k = cfg->components;
+    F->nu = x->rows;
+    F->ni = x->cols;
+    trec_features_init(&F->uf, F->nu, cfg->user_identity, user_extra);
+    trec_features_init(&F->itf, F->ni, cfg->item_identity, item_extra);
+    F->batch_rows = cfg->batch_users && cfg->batch_users < F->nu ? cfg->batch_users : F->nu;
+    F->nb = (F->nu + F->batch_rows - 1) / F->batch_rows;
+    /* TensorRec's calculate_batched_alpha */
+    F->alpha_b = F->nb > 1 ? cfg->alpha / (M_E * log((double)F->nb)) : cfg->alpha;
+    if (trec_loss_is_sampled(cfg->loss)) {
+        F->ns = cfg->sampled_items ? cfg->sampled_items : F->ni / 100;
+        if (F->ns == 0)
+            F->ns = 1;
+        if (F->ns > F->ni)
+            return trec_fail(err, "--sampled-items %llu is more than the %llu items",
+                             (unsigned long long)F->ns, (unsigned long long)F->ni);
+    }
+    if (add_side_slots(F, &m->user, &F->gu, err) || add_side_slots(F, &m->item, &F->gi, err) ||
+        alloc_buffers(F, err) != 0)
+        return -1;
+    trec_adam_init(&F->adam, cfg->learning_rate);
+    /* BLIS's own threads (dense losses, sampled scores); results are the same
+     * for the same thread count. */
+    bli_thread_set_num_threads(cfg->threads > 0 ? cfg->threads : 1);
+    return 0;
+}
+
+static void copy_floats(float *dst, const float *src, uint64_t n)
+{
+    if (dst && src)
+        memcpy(dst, src, n * sizeof(float));
+}
+
+int trec_fit_gradient(const trec_fit_config *cfg, const trec_csr *x,
+                      const trec_csr *user_extra, const trec_csr *item_extra,
+                      trec_model *m, uint64_t batch, uint64_t stream, double *loss,
+                      trec_model *grad, trec_error *err)
+{
+    fit F0 = {0}, *F = &F0;
+    int rc = -1;
+    if (fit_setup(F, cfg, x, user_extra, item_extra, m, err) == 0 &&
+        gradient(F, batch, stream, loss, err) == 0) {
+        uint64_t k = F->k;
+        const trec_side *g[2] = {&F->gu, &F->gi};
+        trec_side *o[2] = {&grad->user, &grad->item};
+        for (int i = 0; i < 2; i++) {
+            copy_floats(o[i]->w1, g[i]->w1, g[i]->n_features * trec_side_w1_cols(g[i], k));
+            copy_floats(o[i]->b1, g[i]->b1, g[i]->hidden);
+            copy_floats(o[i]->w2, g[i]->w2, g[i]->hidden * k);
+            copy_floats(o[i]->feature_bias, g[i]->feature_bias, g[i]->n_features);
+        }
+        rc = 0;
+    }
+    fit_free(F);
+    return rc;
+}
+
 int trec_fit(const trec_fit_config *cfg, const trec_csr *x0, const trec_csr *user_extra,
              const trec_csr *item_extra, const trec_model *init, trec_model *out,
              trec_fit_result *res, trec_error *err)
@@ -769,53 +897,29 @@ int trec_fit(const trec_fit_config *cfg, const trec_csr *x0, const trec_csr *use
         have_filtered = 1;
         x = &filtered;
     }
-    F->cfg = cfg;
-    F->x = x;
-    F->m = out;
-    F->k = cfg->components;
-    F->nu = x->rows;
-    F->ni = x->cols;
-    trec_features_init(&F->uf, F->nu, cfg->user_identity, user_extra);
-    trec_features_init(&F->itf, F->ni, cfg->item_identity, item_extra);
-    model_shape(cfg, x, &F->uf, &F->itf, user_extra, item_extra, out);
+    trec_features uf, itf;
+    trec_features_init(&uf, x->rows, cfg->user_identity, user_extra);
+    trec_features_init(&itf, x->cols, cfg->item_identity, item_extra);
+    model_shape(cfg, x, &uf, &itf, user_extra, item_extra, out);
     res->interactions = x->nnz;
     res->epochs_before = init ? trec_fit_model_epochs(init) : 0;
-    F->batch_rows = cfg->batch_users && cfg->batch_users < F->nu ? cfg->batch_users : F->nu;
-    F->nb = (F->nu + F->batch_rows - 1) / F->batch_rows;
-    res->batches = F->nb;
-    /* TensorRec's calculate_batched_alpha */
-    F->alpha_b = F->nb > 1 ? cfg->alpha / (M_E * log((double)F->nb)) : cfg->alpha;
-    if (trec_loss_is_sampled(cfg->loss)) {
-        F->ns = cfg->sampled_items ? cfg->sampled_items : F->ni / 100;
-        if (F->ns == 0)
-            F->ns = 1;
-        if (F->ns > F->ni) {
-            trec_fail(err, "--sampled-items %llu is more than the %llu items",
-                      (unsigned long long)F->ns, (unsigned long long)F->ni);
-            goto done;
-        }
-        res->sampled_items = F->ns;
-    }
     if (check_side(cfg, &out->user, "user", err) || check_side(cfg, &out->item, "item", err) ||
         check_data(cfg, x, err) || (init && check_init(init, out, err)) ||
         trec_model_alloc(out, err) != 0)
         goto done;
     if (init) {
-        copy_side(&out->user, &init->user, F->k);
-        copy_side(&out->item, &init->item, F->k);
+        copy_side(&out->user, &init->user, cfg->components);
+        copy_side(&out->item, &init->item, cfg->components);
     } else {
         trec_rng rng;
         trec_rng_seed(&rng, cfg->seed);
-        trec_repr_init(&out->user, F->k, &rng);
-        trec_repr_init(&out->item, F->k, &rng);
+        trec_repr_init(&out->user, cfg->components, &rng);
+        trec_repr_init(&out->item, cfg->components, &rng);
     }
-    if (add_side_slots(F, &out->user, &F->gu, err) || add_side_slots(F, &out->item, &F->gi, err) ||
-        alloc_buffers(F, err) != 0)
+    if (fit_setup(F, cfg, x, user_extra, item_extra, out, err) != 0)
         goto done;
-    trec_adam_init(&F->adam, cfg->learning_rate);
-    /* BLIS's own threads (dense losses, sampled scores); results are the same
-     * for the same thread count. */
-    bli_thread_set_num_threads(cfg->threads > 0 ? cfg->threads : 1);
+    res->batches = F->nb;
+    res->sampled_items = F->ns;
     if (train(F, res, err) != 0 || outputs(F, err) != 0)
         goto done;
     rc = 0;

@@ -85,6 +85,16 @@ int trec_fit(const trec_fit_config *cfg, const trec_csr *x, const trec_csr *user
              const trec_csr *item_extra, const trec_model *init, trec_model *out,
              trec_fit_result *res, trec_error *err);
 
+/* For tests: the loss of batch `batch` (0 with no --batch-users) at m's
+ * weights and its gradient (without the L2 penalty, and with the item sample
+ * of random stream `stream`), written into the weight arrays of grad, a
+ * model of the same shape. m's shape must be what trec_fit would make of
+ * cfg; min_rating is not applied. */
+int trec_fit_gradient(const trec_fit_config *cfg, const trec_csr *x,
+                      const trec_csr *user_extra, const trec_csr *item_extra,
+                      trec_model *m, uint64_t batch, uint64_t stream, double *loss,
+                      trec_model *grad, trec_error *err);
+
 /* Runs fn(ctx, t) for t in 0..ntasks-1 on up to `threads` threads. Tasks must
  * write disjoint outputs; the result then does not depend on the schedule. */
 void trec_parallel_for(int threads, uint64_t ntasks, void (*fn)(void *ctx, uint64_t t),

@@ -20,30 +20,75 @@ void trec_wmrb_item_sums(const trec_csr *x, uint64_t u0, uint64_t u1, float *sum
             sums[x->colidx[e]] += x->vals[e];
 }
 
-double trec_wmrb_users(const trec_wmrb_args *a, uint64_t u0, uint64_t u1)
+typedef struct keyed {
+    float v;
+    uint32_t j;
+} keyed;
+
+/* Sorts a[0..n) by value (ties by index: a total order, so deterministic).
+ * Shell sort: no allocation, fast for the sample sizes used here. */
+static void sort_keyed(keyed *a, uint64_t n)
+{
+    static const uint64_t gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
+    for (size_t g = 0; g < sizeof gaps / sizeof gaps[0]; g++) {
+        uint64_t gap = gaps[g];
+        for (uint64_t i = gap; i < n; i++) {
+            keyed t = a[i];
+            uint64_t j = i;
+            while (j >= gap && (a[j - gap].v > t.v || (a[j - gap].v == t.v && a[j - gap].j > t.j))) {
+                a[j] = a[j - gap];
+                j -= gap;
+            }
+            a[j] = t;
+        }
+    }
+}
+
+size_t trec_wmrb_scratch_bytes(uint64_t ns)
+{
+    /* suffix sums, gradient differences, sorted order */
+    return (size_t)(2 * ns + 1) * sizeof(double) + (size_t)ns * sizeof(keyed);
+}
+
+double trec_wmrb_users(const trec_wmrb_args *a, uint64_t u0, uint64_t u1, void *scratch)
 {
     const trec_csr *x = a->x;
     uint64_t ns = a->ns, e0 = x->rowptr[a->b0];
+    double *suffix = scratch, *diff = suffix + ns + 1;
+    keyed *key = (keyed *)(diff + ns);
     double ratio = (double)x->cols / (double)ns, total = 0;
     for (uint64_t u = u0; u < u1; u++) {
         const float *P = a->P + (u - a->b0) * ns;
         float *GP = a->GP + (u - a->b0) * ns;
-        memset(GP, 0, ns * sizeof *GP);
+        int sorted = 0;
         for (uint64_t e = x->rowptr[u]; e < x->rowptr[u + 1]; e++) {
             float *g = &a->g[e - e0];
             *g = 0.0f;
             if (!(x->vals[e] > 0.0f))
                 continue;
-            float s = a->s[e - e0];
-            double margin = 0;
-            uint64_t active = 0;
-            for (uint64_t j = 0; j < ns; j++) {
-                float t = 1.0f - s + P[j];
-                if (t > 0.0f) {
-                    margin += t;
-                    active++;
+            if (!sorted) { /* sorted scores, and sums of each suffix */
+                for (uint64_t j = 0; j < ns; j++) {
+                    key[j] = (keyed){P[j], (uint32_t)j};
+                    diff[j] = 0;
                 }
+                sort_keyed(key, ns);
+                suffix[ns] = 0;
+                for (uint64_t j = ns; j-- > 0;)
+                    suffix[j] = suffix[j + 1] + key[j].v;
+                sorted = 1;
             }
+            /* active samples (1 - s + P_j > 0) form a suffix of the sorted order */
+            float c1 = 1.0f - a->s[e - e0];
+            uint64_t lo = 0, hi = ns;
+            while (lo < hi) {
+                uint64_t mid = lo + (hi - lo) / 2;
+                if (c1 + key[mid].v > 0.0f)
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+            uint64_t active = ns - lo;
+            double margin = (double)active * c1 + suffix[lo];
             double w = ratio;
             if (a->item_sum)
                 w *= (double)x->vals[e] / a->item_sum[x->colidx[e]];
@@ -53,10 +98,54 @@ double trec_wmrb_users(const trec_wmrb_args *a, uint64_t u0, uint64_t u1)
             /* dl/dmargin = w / (1 + w margin); d margin/ds = -active, /dP_j = 1 if active */
             double q = a->inv_npos * w / (1.0 + w * margin);
             *g = (float)(-q * (double)active);
-            for (uint64_t j = 0; j < ns; j++)
-                if (1.0f - s + P[j] > 0.0f)
-                    GP[j] += (float)q;
+            diff[lo] += q;
+        }
+        if (!sorted) {
+            memset(GP, 0, ns * sizeof *GP);
+            continue;
+        }
+        double run = 0;
+        for (uint64_t j = 0; j < ns; j++) {
+            run += diff[j];
+            GP[key[j].j] = (float)run;
         }
     }
     return total;
+}
+
+uint64_t trec_wmrb_sample_slots(uint64_t ns)
+{
+    uint64_t cap = 16;
+    while (cap < 2 * ns)
+        cap *= 2;
+    return cap;
+}
+
+/* Inserts v into the open-addressing set; returns 0 if it was there. */
+static int set_insert(uint32_t *set, uint64_t cap, uint32_t v)
+{
+    uint64_t h = ((uint64_t)v * 0x9E3779B97F4A7C15ull) >> 20;
+    for (uint64_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
+        if (set[i] == UINT32_MAX) {
+            set[i] = v;
+            return 1;
+        }
+        if (set[i] == v)
+            return 0;
+    }
+}
+
+void trec_wmrb_sample(trec_rng *r, uint64_t n, uint64_t ns, uint32_t *out, uint32_t *seen)
+{
+    uint64_t cap = trec_wmrb_sample_slots(ns);
+    memset(seen, 0xff, cap * sizeof *seen);
+    uint64_t o = 0;
+    for (uint64_t j = n - ns; j < n; j++) {
+        uint32_t t = (uint32_t)trec_rng_below(r, j + 1);
+        if (!set_insert(seen, cap, t)) {
+            t = (uint32_t)j;
+            set_insert(seen, cap, t);
+        }
+        out[o++] = t;
+    }
 }
