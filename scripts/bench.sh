@@ -108,7 +108,7 @@ bench_ingest_file() { # LABEL FILE
     mb=$(fdiv "$bytes" 1000000)
     best=
     i=0
-    while [ $i -lt "$REPEAT" ]; do
+    while [ "$i" -lt "$REPEAT" ]; do
         out=$("$B/bench-csv-tokenize" "$f") || {
             table_row "$label" "$mb" "libcsv tokenize" - FAILED - - - - -
             return 1
@@ -161,7 +161,7 @@ bench_ingest() {
     fi
     bench_ingest_file "synth-$(awk -v n="$BIG_N" 'BEGIN { printf (n >= 1e6 ? "%gM" : "%g"), (n >= 1e6 ? n / 1e6 : n) }')" "$big" || FAILED=1
     echo
-    return $FAILED
+    return "$FAILED"
 }
 
 # ---- more sections -----------------------------------------------------------
