@@ -142,7 +142,8 @@ void trec_score_block(const trec_scorer *s, const trec_qblock *b, uint64_t t0,
             const float *ta = s->t_aux + t0;
             for (uint64_t j = 0; j < nt; j++) {
                 float d = qa - 2.0f * row[j] + ta[j];
-                row[j] = -sqrtf(d > EUC_EPS ? d : EUC_EPS);
+                /* NaN (overflow) must not fall to the floor: it is ranked last */
+                row[j] = d != d ? d : -sqrtf(d > EUC_EPS ? d : EUC_EPS);
             }
         }
         for (uint64_t j = 0; j < nt; j++) {
@@ -202,8 +203,10 @@ int trec_score_check_matrix(const trec_model *model, const char *model_name,
                          "ingest)", name, (unsigned long long)m->rows,
                          (unsigned long long)m->cols, model_name,
                          (unsigned long long)model->n_users, (unsigned long long)model->n_items);
-    return same_labels(&model->user_labels, model_name, &m->row_labels, name, "row",
-                       "user", err) ||
-           same_labels(&model->item_labels, model_name, &m->col_labels, name, "column",
-                       "item", err);
+    if (same_labels(&model->user_labels, model_name, &m->row_labels, name, "row", "user",
+                    err) != 0 ||
+        same_labels(&model->item_labels, model_name, &m->col_labels, name, "column", "item",
+                    err) != 0)
+        return -1;
+    return 0;
 }
