@@ -42,45 +42,113 @@ static char *format_i64(int64_t v, char *end)
     return p;
 }
 
-static void put_index(FILE *fp, uint64_t i)
+/* Output is assembled in a large buffer and handed to stdio in big blocks:
+ * one fwrite per field would dominate the time of a large dump. */
+typedef struct outbuf {
+    FILE *fp;
+    size_t len;
+    char data[1 << 16];
+} outbuf;
+
+static void ob_flush(outbuf *o)
+{
+    fwrite(o->data, 1, o->len, o->fp);
+    o->len = 0;
+}
+
+static void ob_put(outbuf *o, const char *s, size_t n)
+{
+    if (n > sizeof o->data - o->len) {
+        ob_flush(o);
+        if (n > sizeof o->data) { /* a huge label: straight through */
+            fwrite(s, 1, n, o->fp);
+            return;
+        }
+    }
+    memcpy(o->data + o->len, s, n);
+    o->len += n;
+}
+
+static void ob_char(outbuf *o, char c)
+{
+    if (o->len == sizeof o->data)
+        ob_flush(o);
+    o->data[o->len++] = c;
+}
+
+static void ob_i64(outbuf *o, int64_t v)
 {
     char buf[32];
-    char *p = format_i64((int64_t)i, buf + sizeof buf);
-    fwrite(p, 1, (size_t)(buf + sizeof buf - p), fp);
+    char *p = format_i64(v, buf + sizeof buf);
+    ob_put(o, p, (size_t)(buf + sizeof buf - p));
 }
 
 /* A row or column name: its label, or its index. */
-static void put_name(FILE *fp, const trec_labels *l, uint64_t i, int use_labels)
+static void ob_name(outbuf *o, const trec_labels *l, uint64_t i, int use_labels)
 {
     if (use_labels && l->count) {
         size_t n;
         const char *s = trec_label(l, i, &n);
-        fwrite(s, 1, n, fp);
+        ob_put(o, s, n);
     } else {
-        put_index(fp, i);
+        ob_i64(o, (int64_t)i);
     }
+}
+
+/* Formatting a float (a printf and a strtof per digit count tried) costs
+ * more than everything else; matrices mostly repeat a few values (ratings),
+ * so texts are kept in a small cache indexed by the value's bits. */
+#define VCACHE 256 /* a power of two: the slot is the top 8 bits of a hash */
+typedef struct vcache {
+    uint32_t bits[VCACHE];
+    uint8_t len[VCACHE];   /* 0: empty */
+    char text[VCACHE][24];
+} vcache;
+
+static void ob_value(outbuf *o, vcache *c, float v)
+{
+    uint32_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    unsigned slot = (uint32_t)(bits * 2654435761u) >> 24; /* VCACHE = 2^8 */
+    if (!c->len[slot] || c->bits[slot] != bits) {
+        c->bits[slot] = bits;
+        c->len[slot] = (uint8_t)trec_format_float(v, c->text[slot], sizeof c->text[slot]);
+    }
+    ob_put(o, c->text[slot], c->len[slot]);
 }
 
 int trec_dump_tsv(const trec_csr *m, FILE *fp, const char *out_name, int use_labels,
                   trec_error *err)
 {
-    char num[32];
-    for (uint64_t r = 0; r < m->rows; r++) {
+    outbuf *o = trec_malloc(sizeof *o, err);
+    vcache *c = trec_calloc(1, sizeof *c, err);
+    if (!o || !c) {
+        free(o);
+        free(c);
+        return -1;
+    }
+    o->fp = fp;
+    o->len = 0;
+    int rc = 0;
+    for (uint64_t r = 0; r < m->rows && rc == 0; r++) {
         for (uint64_t k = m->rowptr[r]; k < m->rowptr[r + 1]; k++) {
-            put_name(fp, &m->row_labels, r, use_labels);
-            putc('\t', fp);
-            put_name(fp, &m->col_labels, m->colidx[k], use_labels);
-            putc('\t', fp);
-            fwrite(num, 1, trec_format_float(m->vals[k], num, sizeof num), fp);
+            ob_name(o, &m->row_labels, r, use_labels);
+            ob_char(o, '\t');
+            ob_name(o, &m->col_labels, m->colidx[k], use_labels);
+            ob_char(o, '\t');
+            ob_value(o, c, m->vals[k]);
             if (m->times) {
-                char *p = format_i64(m->times[k], num + sizeof num);
-                putc('\t', fp);
-                fwrite(p, 1, (size_t)(num + sizeof num - p), fp);
+                ob_char(o, '\t');
+                ob_i64(o, m->times[k]);
             }
-            putc('\n', fp);
+            ob_char(o, '\n');
         }
         if (ferror(fp))
-            return trec_fail_errno(err, "%s: write failed", out_name);
+            rc = trec_fail_errno(err, "%s: write failed", out_name);
     }
-    return 0;
+    if (rc == 0)
+        ob_flush(o);
+    free(o);
+    free(c);
+    return rc;
 }

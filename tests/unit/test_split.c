@@ -313,29 +313,62 @@ START_TEST(leave_last_takes_the_latest)
 }
 END_TEST
 
+/* k = 40 exercises the sorting path (more than 32 latest to find). */
 START_TEST(leave_last_partition_and_counts)
 {
     trec_csr m, tr, te;
     trec_error err;
     trec_split_stats st;
-    random_matrix(&m, 30, 20, 0.2, 5);
-    trec_split_opts o = {.mode = TREC_SPLIT_LEAVE_LAST, .k = 2};
-    ck_assert_int_eq(trec_split(&m, "m", &o, &tr, &te, &st, &err), 0);
-    check_partition(&m, &tr, &te);
-    for (uint64_t r = 0; r < m.rows; r++) {
-        uint64_t n = m.rowptr[r + 1] - m.rowptr[r];
-        uint64_t got = te.rowptr[r + 1] - te.rowptr[r];
-        ck_assert_uint_eq(got, n <= 2 ? (n ? n - 1 : 0) : 2);
-        if (n > 0)
-            ck_assert_uint_gt(tr.rowptr[r + 1] - tr.rowptr[r], 0);
-        /* nothing in train is later than anything in test */
-        for (uint64_t a = tr.rowptr[r]; a < tr.rowptr[r + 1]; a++)
-            for (uint64_t b = te.rowptr[r]; b < te.rowptr[r + 1]; b++)
-                ck_assert(tr.times[a] < te.times[b] ||
-                          (tr.times[a] == te.times[b] && tr.colidx[a] < te.colidx[b]));
+    uint64_t ks[] = {1, 2, 5, 40};
+    random_matrix(&m, 30, 100, 0.5, 5);
+    for (size_t ki = 0; ki < sizeof ks / sizeof ks[0]; ki++) {
+        uint64_t k = ks[ki];
+        trec_split_opts o = {.mode = TREC_SPLIT_LEAVE_LAST, .k = k};
+        ck_assert_int_eq(trec_split(&m, "m", &o, &tr, &te, &st, &err), 0);
+        check_partition(&m, &tr, &te);
+        for (uint64_t r = 0; r < m.rows; r++) {
+            uint64_t n = m.rowptr[r + 1] - m.rowptr[r];
+            uint64_t got = te.rowptr[r + 1] - te.rowptr[r];
+            ck_assert_uint_eq(got, n <= k ? (n ? n - 1 : 0) : k);
+            if (n > 0)
+                ck_assert_uint_gt(tr.rowptr[r + 1] - tr.rowptr[r], 0);
+            /* nothing in train is later than anything in test */
+            for (uint64_t a = tr.rowptr[r]; a < tr.rowptr[r + 1]; a++)
+                for (uint64_t b = te.rowptr[r]; b < te.rowptr[r + 1]; b++)
+                    ck_assert(tr.times[a] < te.times[b] ||
+                              (tr.times[a] == te.times[b] && tr.colidx[a] < te.colidx[b]));
+        }
+        trec_csr_free(&tr);
+        trec_csr_free(&te);
     }
-    trec_csr_free(&tr);
-    trec_csr_free(&te);
+    trec_csr_free(&m);
+}
+END_TEST
+
+/* Many equal timestamps: ties decided by the column, on both paths. */
+START_TEST(leave_last_ties)
+{
+    enum { N = 60 };
+    int r[N], c[N];
+    int64_t t[N];
+    for (int i = 0; i < N; i++)
+        r[i] = 0, c[i] = i, t[i] = i % 3; /* 0 1 2 0 1 2 ... */
+    trec_csr m;
+    build(&m, 1, N, N, r, c, NULL, t);
+    uint64_t ks[] = {3, 25, 45};
+    for (size_t ki = 0; ki < 3; ki++) {
+        uint8_t mark[N];
+        leave_last(&m, ks[ki], mark);
+        /* latest first: time 2 (columns 59, 56, ...), then time 1, then 0 */
+        uint64_t taken = 0;
+        for (int64_t time = 2; time >= 0; time--)
+            for (int col = N - 1; col >= 0; col--)
+                if (t[col] == time) {
+                    ck_assert_msg(mark[col] == (taken < ks[ki]), "k %llu column %d",
+                                  (unsigned long long)ks[ki], col);
+                    taken++;
+                }
+    }
     trec_csr_free(&m);
 }
 END_TEST
@@ -409,6 +442,35 @@ START_TEST(time_fraction_ties)
     ck_assert_int_eq(st.cut, 2);
     uint8_t want[5] = {1, 0, 1, 1, 1};
     ck_assert_mem_eq(mark, want, 5);
+    trec_csr_free(&m);
+}
+END_TEST
+
+/* Timestamps at the ends of the int64 range and negative ones. */
+START_TEST(time_fraction_extremes)
+{
+    int r[6] = {0, 0, 0, 0, 0, 0}, c[6] = {0, 1, 2, 3, 4, 5};
+    int64_t t[6] = {3, INT64_MAX, -5, INT64_MIN, 0, -5};
+    trec_csr m;
+    build(&m, 1, 6, 6, r, c, NULL, t);
+    uint8_t mark[6];
+    trec_error err;
+    trec_split_stats st;
+    trec_split_opts o = opts(TREC_SPLIT_TIME_FRACTION, 0.5, 0);
+    ck_assert_int_eq(trec_split_mark(&m, "m", &o, mark, &st, &err), 0);
+    ck_assert_int_eq(st.cut, 0);
+    uint8_t want[6] = {1, 1, 0, 0, 1, 0};
+    ck_assert_mem_eq(mark, want, 6);
+    o.fraction = 5.0 / 6;
+    ck_assert_int_eq(trec_split_mark(&m, "m", &o, mark, &st, &err), 0);
+    ck_assert_int_eq(st.cut, -5);
+    o.fraction = 1;
+    ck_assert_int_eq(trec_split_mark(&m, "m", &o, mark, &st, &err), 0);
+    ck_assert(st.cut == INT64_MIN);
+    o.fraction = 1.0 / 6;
+    ck_assert_int_eq(trec_split_mark(&m, "m", &o, mark, &st, &err), 0);
+    ck_assert(st.cut == INT64_MAX);
+    ck_assert_uint_eq(st.test_nnz, 1);
     trec_csr_free(&m);
 }
 END_TEST
@@ -628,9 +690,11 @@ static Suite *split_suite(void)
     tcase_add_test(tc, by_user_rows_are_independent);
     tcase_add_test(tc, leave_last_takes_the_latest);
     tcase_add_test(tc, leave_last_partition_and_counts);
+    tcase_add_test(tc, leave_last_ties);
     tcase_add_test(tc, time_cut_boundary);
     tcase_add_test(tc, time_fraction_cut);
     tcase_add_test(tc, time_fraction_ties);
+    tcase_add_test(tc, time_fraction_extremes);
     tcase_add_test(tc, shape_labels_and_empty_rows_kept);
     tcase_add_test(tc, empty_matrix);
     tcase_add_test(tc, errors);
