@@ -1,0 +1,212 @@
+# test-eval.sh - trec-eval on a hand-computed model (tests/fixtures/eval),
+# then on MovieLens-sized data when ml-latest-small is present.
+#
+# The fixture (model.spec): 4 users x 6 items, k = 1, score = user x item.
+# Users 11, 22 (and 33) rank 101 102 103 104 105 106 (103 and 104 tie: lower
+# index first), user 44 ranks 106 105 103 104 102 101.
+# Test positives: 11 {102, 104, 106}, 22 {101, 103}, 44 {105}; 33 none.
+# Train: 11 {101}, 22 {102, 104}, 33 {101, 102}, 44 {106}.
+# With binary gain and K = 2 (L3 = 1/log2(3), the discount of rank 2):
+#   model, all items:  11 hits 102@2   22 hits 101@1   44 hits 105@2
+#   model, excluding train:  11: 102 103 (102@1); 22: 101 103 (both);
+#                            44: 105 103 (105@1)
+#   most popular (train counts 101:2 102:2 104:1 106:1): 101 102 for all;
+#     excluding train: 11: 102 104; 22: 101 106; 44: 101 102
+#   random: E[hits@2] = P x 2 / N, N = 6 (or 5, 4, 5 excluding train)
+. "$FIX/eval/build-mkfix.sh"
+LC_ALL=C; export LC_ALL
+E=$FIX/eval
+ok "mkfix builds" test -x "$T/mkfix"
+ok "fixture model" "$T/mkfix" model "$E/model.spec" m.trec
+ok "fixture test matrix" "$T/mkfix" matrix "$E/test.spec" test.csr
+ok "fixture train matrix" "$T/mkfix" matrix "$E/train.spec" train.csr
+"$T/mkfix" matrix "$E/reordered.spec" reordered.csr
+"$T/mkfix" matrix "$E/wide.spec" wide.csr
+
+# near DESC JSON_FILE GOT_EXPR WANT_EXPR: GOT_EXPR, evaluated on the JSON
+# (m(split, ranker, key) reads a metric, d is the document), equals WANT_EXPR
+# to 1e-9; L3 = 1/log2(3).
+cat >jnear.py <<'EOF'
+import json, math, sys
+d = json.load(open(sys.argv[1]))
+def m(split, ranker, key):
+    s = [x for x in d["splits"] if x["split"] == split][0]
+    return [r for r in s["rankers"] if r["ranker"] == ranker][0][key]
+got = eval(sys.argv[2])
+want = eval(sys.argv[3], {"L3": 1 / math.log2(3), "math": math})
+if abs(got - want) > 1e-9:
+    print("got %r, want %r" % (got, want))
+    sys.exit(1)
+EOF
+near() {
+    if msg=$(python3 jnear.py "$2" "$3" "$4" 2>&1); then pass_ "$1"; else fail_ "$1" "$msg"; fi
+}
+isjson() { python3 -c 'import json,sys; json.load(sys.stdin)' <"$1"; }
+
+# ---- the table ----
+ok "table" trec-eval m.trec --test test.csr --train train.csr -k 2 --gain binary -o t.txt
+contains "table: model row" t.txt "model"
+contains "table: most-popular row" t.txt "most-popular"
+contains "table: random row" t.txt "random"
+contains "table: metric columns" t.txt "recall@2  precision@2    ndcg@2      f1@2"
+contains "table: the walkthrough's convention is named" t.txt \
+    "test (test.csr): all items ranked, training items included (walkthrough/TensorRec convention)"
+contains "table: users evaluated and skipped" t.txt "users: 3 evaluated, 1 skipped (no positive); 6 positives"
+contains "table: model values (4 decimals)" t.txt "model             0.6111       0.5000    0.5436    0.5500"
+contains "table: ties rule stated" t.txt "equal scores rank the lower item index first"
+
+# ---- JSON: hand-computed values, all items ----
+trec-eval m.trec --test test.csr --train train.csr -k 2 --gain binary --json -q >a.json
+ok "--json parses" isjson a.json
+near "model recall@2" a.json "m('test','model','recall@2')" "(1/3 + 1/2 + 1) / 3"
+near "model precision@2" a.json "m('test','model','precision@2')" "1/2"
+near "model ndcg@2" a.json "m('test','model','ndcg@2')" "(L3/(1+L3) + 1/(1+L3) + L3) / 3"
+near "model f1@2 = F1 of the mean precision and recall" a.json "m('test','model','f1@2')" \
+    "2 * 0.5 * 11/18 / (0.5 + 11/18)"
+near "most-popular recall@2" a.json "m('test','most-popular','recall@2')" "(1/3 + 1/2 + 0) / 3"
+near "most-popular ndcg@2" a.json "m('test','most-popular','ndcg@2')" "(L3/(1+L3) + 1/(1+L3)) / 3"
+near "random recall@2 (expected value)" a.json "m('test','random','recall@2')" "1/3"
+near "random precision@2" a.json "m('test','random','precision@2')" "(1/2 + 1/3 + 1/6) / 3"
+near "random ndcg@2" a.json "m('test','random','ndcg@2')" "(1/2 + 1/3 + (1+L3)/6) / 3"
+near "train split: model recall@2" a.json "m('train','model','recall@2')" "(1 + 1/2 + 1 + 1) / 4"
+near "train split: model ndcg@2" a.json "m('train','model','ndcg@2')" "(1 + L3/(1+L3) + 1 + 1) / 4"
+near "users evaluated" a.json "d['splits'][0]['users_evaluated']" "3"
+near "users skipped" a.json "d['splits'][0]['users_skipped']" "1"
+near "train: users evaluated" a.json "d['splits'][1]['users_evaluated']" "4"
+eq "JSON: rankings named" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(" ".join(s["split"]+"="+s["ranking"] for s in d["splits"]))' <a.json)" \
+    "test=all-items train=all-items"
+eq "JSON: fixed key order" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(",".join(d), ",".join(d["splits"][0]), ",".join(d["splits"][0]["rankers"][0]))' <a.json)" \
+    "model,predict,components,users,items,k,min_rating,gain,ties,splits split,file,ranking,users_evaluated,users_skipped,positives,rankers ranker,recall@2,precision@2,ndcg@2,f1@2"
+
+# ---- --exclude-train (LightFM's convention) ----
+trec-eval m.trec --test test.csr --train train.csr -k 2 --gain binary --exclude-train --json -q >x.json
+near "exclude-train: model recall@2" x.json "m('test','model','recall@2')" "(1/3 + 1 + 1) / 3"
+near "exclude-train: model precision@2" x.json "m('test','model','precision@2')" "(1/2 + 1 + 1/2) / 3"
+near "exclude-train: model ndcg@2" x.json "m('test','model','ndcg@2')" "(1/(1+L3) + 1 + 1) / 3"
+near "exclude-train: most-popular recall@2" x.json "m('test','most-popular','recall@2')" "(2/3 + 1/2 + 0) / 3"
+near "exclude-train: random recall@2 (N = 5, 4, 5)" x.json "m('test','random','recall@2')" "(6/5/3 + 1/2 + 2/5) / 3"
+near "exclude-train: random ndcg@2" x.json "m('test','random','ndcg@2')" "(3/5 + 1/2 + (1+L3)/5) / 3"
+near "exclude-train: train split unchanged" x.json "m('train','model','recall@2')" "7/8"
+eq "exclude-train: rankings named" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(" ".join(s["ranking"] for s in d["splits"]))' <x.json)" \
+    "exclude-train all-items"
+trec-eval m.trec --test test.csr --train train.csr --exclude-train -q >x.txt
+contains "exclude-train: table names the convention" x.txt "items in train left out of each user's ranking (LightFM/standard convention)"
+
+# ---- several K, K beyond the item count, ties ----
+trec-eval m.trec --test test.csr --train train.csr -k 10,1,3 --gain binary --json -q >k.json
+eq "-k list keeps its order" "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["k"])' <k.json)" "[10, 1, 3]"
+near "K = 10 > 6 items: recall 1" k.json "m('test','model','recall@10')" "1"
+near "K = 10 > 6 items: precision divides by K" k.json "m('test','model','precision@10')" "(3/10 + 2/10 + 1/10) / 3"
+near "K = 10: random = model (every item listed)" k.json "m('test','random','recall@10')" "1"
+near "K = 1" k.json "m('test','model','precision@1')" "(0 + 1 + 0) / 3"
+# K = 3: user 11 gets 101 102 103, not 104 (103 and 104 tie; lower index first)
+near "K = 3: the tie puts 103 before 104" k.json "m('test','model','recall@3')" "(1/3 + 1 + 1) / 3"
+
+# ---- positives and gain ----
+trec-eval m.trec --test test.csr -k 2 --min-rating 4 --gain binary --json -q >r.json
+near "--min-rating 4: recall@2" r.json "m('test','model','recall@2')" "(1/2 + 0 + 1) / 3"
+near "--min-rating 4: positives counted" r.json "d['splits'][0]['positives']" "4"
+trec-eval m.trec --test test.csr -k 2 --json -q >g.json
+near "default gain 2^rating - 1 (TensorRec)" g.json "m('test','model','ndcg@2')" \
+    "(31*L3/(31 + 15*L3) + 3/(15 + 3*L3) + L3) / 3"
+near "no --min-rating: every entry is positive" g.json "d['splits'][0]['positives']" "6"
+eq "no --train: model and random only" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["splits"]), [r["ranker"] for r in d["splits"][0]["rankers"]])' <g.json)" \
+    "1 ['model', 'random']"
+trec-eval m.trec --test test.csr -q >n.txt
+contains "no --train: the table says most-popular needs it" n.txt "most-popular needs --train"
+contains "default K is 10" n.txt "recall@10"
+
+# ---- per-user TSV ----
+ok "--per-user" trec-eval m.trec --test test.csr --train train.csr -k 3 --gain binary \
+    --per-user pu.tsv -q -o /dev/null
+eq "per-user: header" "$(head -n 1 pu.tsv)" "user	split	recall@3	precision@3	ndcg@3	f1@3	positives"
+eq "per-user: 3 test + 4 train users" "$(tail -n +2 pu.tsv | wc -l | tr -d ' ')" "7"
+eq "per-user: user 11 on test (104 ranks 4th: tie)" "$(grep '^11	test' pu.tsv)" \
+    "11	test	0.333333	0.333333	0.296082	0.333333	3"
+eq "per-user: user 33 only in train" "$(cut -f1,2 pu.tsv | grep -c '^33')" "1"
+
+# ---- outputs, threads, summary ----
+trec-eval m.trec --test test.csr --train train.csr -q >stdout.txt
+trec-eval m.trec --test test.csr --train train.csr -q -o file.txt
+same "-o writes what stdout gets" stdout.txt file.txt
+trec-eval m.trec --test test.csr --train train.csr --json --threads 1 -q >t1.json
+trec-eval m.trec --test test.csr --train train.csr --json --threads 3 -q >t3.json
+same "--threads: same output" t1.json t3.json
+trec-eval m.trec --test test.csr 2>sum.txt >/dev/null
+contains "summary line on stderr" sum.txt "trec-eval: 4 users x 6 items"
+trec-eval m.trec --test test.csr -q 2>quiet.txt >/dev/null
+eq "-q: nothing on stderr" "$(cat quiet.txt)" ""
+ok "--help" trec-eval --help
+ok "--version" trec-eval --version
+
+# ---- bad input ----
+fails "no MODEL" trec-eval --test test.csr
+fails "no --test" trec-eval m.trec
+fails "two MODELs" trec-eval m.trec m.trec --test test.csr
+fails "missing model file" trec-eval nonexistent.trec --test test.csr
+fails "missing test file" trec-eval m.trec --test nonexistent.csr
+fails "missing train file" trec-eval m.trec --test test.csr --train nonexistent.csr
+fails "a matrix as the model" trec-eval test.csr --test test.csr
+fails "a model as the test matrix" trec-eval m.trec --test m.trec
+printf 'not a model\n' >junk.trec
+fails "garbage model file" trec-eval junk.trec --test test.csr
+head -c 300 m.trec >cut.trec
+fails "truncated model file" trec-eval cut.trec --test test.csr
+fails "shape mismatch" trec-eval m.trec --test wide.csr
+trec-eval m.trec --test wide.csr 2>err.txt
+contains "shape mismatch: message" err.txt "wide.csr: 4 users x 7 items, but m.trec has 4 users x 6 items"
+fails "label mismatch" trec-eval m.trec --test reordered.csr
+trec-eval m.trec --test reordered.csr 2>err.txt
+contains "label mismatch: message" err.txt "column 2 is '104' but item 2 of m.trec is '103'"
+fails "train shape mismatch" trec-eval m.trec --test test.csr --train wide.csr
+fails "--exclude-train without --train" trec-eval m.trec --test test.csr --exclude-train
+fails "--exclude-train with overlapping test and train" trec-eval m.trec --test test.csr --train test.csr --exclude-train
+trec-eval m.trec --test test.csr --train test.csr --exclude-train 2>err.txt
+contains "overlap: message" err.txt "share 6 positive user-item pairs (first: user 11, item 102)"
+ok "overlap is fine without --exclude-train" trec-eval m.trec --test test.csr --train test.csr -q -o /dev/null
+fails "-k 0" trec-eval m.trec --test test.csr -k 0
+fails "-k not a number" trec-eval m.trec --test test.csr -k ten
+fails "-k empty item" trec-eval m.trec --test test.csr -k 5,,10
+fails "-k trailing comma" trec-eval m.trec --test test.csr -k 5,
+fails "-k twice the same" trec-eval m.trec --test test.csr -k 5,5
+fails "bad --gain" trec-eval m.trec --test test.csr --gain linear
+fails "bad --min-rating" trec-eval m.trec --test test.csr --min-rating four
+fails "--threads 0" trec-eval m.trec --test test.csr --threads 0
+fails "unknown option" trec-eval m.trec --test test.csr --frobnicate
+fails "output in a missing directory" trec-eval m.trec --test test.csr -o no/such/dir/out.txt
+printf 'users 11 22 33 44\nitems 101 102 103 104 105 106\n11 102 0\n' >zero.spec
+"$T/mkfix" matrix zero.spec zero.csr
+fails "graded gain with a 0 rating positive" trec-eval m.trec --test zero.csr
+ok "... fine with --gain binary" trec-eval m.trec --test zero.csr --gain binary -q -o /dev/null
+
+# ---- MovieLens-sized: speed and determinism ----
+if have_ml && command -v trec-ingest >/dev/null && command -v trec-split >/dev/null; then
+    trec-ingest "$ML/ratings.csv" -o ml.csr -q 2>/dev/null || trec-ingest "$ML/ratings.csv" -o ml.csr
+    trec-split ml.csr --train mltr.csr --test mlte.csr --test-fraction 0.2 --seed 1 -q
+    for k in 5 100; do
+        "$T/mkfix" random-model mltr.csr ml$k.trec $k dot 1
+        t0=$(date +%s.%N)
+        trec-eval ml$k.trec --test mlte.csr --train mltr.csr -k 5,10,20 --min-rating 4 \
+            --threads 1 --json -q >ml$k.1.json
+        t1=$(date +%s.%N)
+        trec-eval ml$k.trec --test mlte.csr --train mltr.csr -k 5,10,20 --min-rating 4 \
+            --threads 2 --json -q >ml$k.2.json
+        same "ml-latest-small, k=$k: 1 or 2 threads, same output" ml$k.1.json ml$k.2.json
+        secs=$(echo "$t1 - $t0" | bc)
+        echo "# eval, 610 x 9724, k=$k, 1 thread: $secs s"
+        if [ -z "$SAN" ]; then
+            eq "ml-latest-small, k=$k: eval under 0.5 s" "$(echo "$secs < 0.5" | bc)" 1
+        fi
+        # a random model is as good as the random baseline (within noise)
+        near "ml-latest-small, k=$k: random model ~ random baseline" ml$k.1.json \
+            "round(m('test','model','recall@20') / m('test','random','recall@20'))" "1"
+    done
+    for p in cosine euclidean; do
+        "$T/mkfix" random-model mltr.csr ml$p.trec 20 $p 2
+        trec-eval ml$p.trec --test mlte.csr --train mltr.csr --exclude-train --threads 1 --json -q >ml$p.1.json
+        trec-eval ml$p.trec --test mlte.csr --train mltr.csr --exclude-train --threads 2 --json -q >ml$p.2.json
+        same "ml-latest-small, $p: same output for any thread count" ml$p.1.json ml$p.2.json
+    done
+else
+    echo "# ml-latest-small or trec-ingest/trec-split absent: MovieLens eval checks skipped"
+fi
