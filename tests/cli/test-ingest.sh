@@ -1,0 +1,165 @@
+# test-ingest.sh - trec-ingest(1): every option, errors (exit status, file:line
+# in the message, no output left behind), stdin, and ml-latest-small.
+# Contents are checked through `trec-info --dump` (row TAB col TAB value [TAB time]).
+I=$BIN/trec-ingest
+F=$FIX/ingest
+dump() { "$BIN/trec-info" --dump "$1"; }
+
+# ---- ratings.csv --------------------------------------------------------------
+ok "ratings.csv -> matrix" $I "$F/ratings.csv" -o r.csr
+$I "$F/ratings.csv" -o r2.csr 2>sum.txt
+contains "summary: users, items, ratings" sum.txt "3 users, 4 items, 6 ratings (density 50%), 0 duplicates merged, 0 lines skipped"
+eq "entries: rows in first-seen order, sorted by column, with timestamps" "$(dump r.csr | tr '\t' ' ' | tr '\n' ';')" \
+   "7 30 4 100;7 10 3.5 101;7 20 5 102;3 30 0.5 201;3 10 1.5 200;9 40 2 300;"
+$I -q "$F/ratings.csv" -o q.csr 2>q.err
+eq "--quiet prints nothing" "$(cat q.err)" ""
+same "--quiet: same matrix" r.csr q.csr
+
+# ---- determinism: threads and block size ----------------------------------------
+ok "--threads 3 --block-size 16" $I -q --threads 3 --block-size 16 "$F/ratings.csv" -o t3.csr
+ok "--threads 1" $I -q --threads 1 "$F/ratings.csv" -o t1.csr
+same "--threads 1 and --threads 3 (16-byte blocks) give identical files" t1.csr t3.csr
+same "and the default" t1.csr r.csr
+
+# ---- stdin / stdout, CRLF, BOM, no final newline --------------------------------
+ok "- reads stdin" sh -c "cat '$F/ratings.csv' | $I -q - -o s.csr"
+same "stdin gives the same matrix" s.csr r.csr
+ok "-o - writes stdout" sh -c "$I -q '$F/ratings.csv' -o - > so.csr"
+same "stdout gives the same bytes" so.csr r.csr
+printf '\357\273\277' > crlf.csv
+sed 's/$/\r/' "$F/ratings.csv" | head -c -2 >> crlf.csv
+ok "BOM, CRLF, no final newline" $I -q crlf.csv -o crlf.csr
+same "BOM/CRLF file gives the same matrix" crlf.csr r.csr
+
+# ---- other formats ------------------------------------------------------------------
+printf '7,30,4,100\n7,10,3,101\n3,10,1,200\n' > plain.csv
+$I -q --no-header plain.csv -o plain.csr
+ok "u.data: --sep tab --no-header" $I -q --sep tab --no-header "$F/u.data" -o udata.csr
+same "u.data matrix = the CSV one" udata.csr plain.csr
+ok "ratings.dat: --sep ::" $I -q --sep :: "$F/ratings.dat" -o dat.csr
+same "ratings.dat matrix = the CSV one" dat.csr plain.csr
+tr ',' ';' < plain.csv > semi.csv
+ok "--sep ';'" $I -q --sep ';' semi.csv -o semi.csr
+same "semicolon matrix = the CSV one" semi.csr plain.csr
+printf '"7,30,4,100\n' > q.csv
+ok "--quote none" $I -q --quote none q.csv -o qn.csr
+eq "--quote none keeps the quote in the id" "$(dump qn.csr | cut -f1)" '"7'
+fails "quoting on: the same file is an unterminated quote" $I -q q.csv -o qq.csr
+contains "unterminated quote names file:line" "$T/.err" "q.csv:1: unterminated quoted field"
+
+# ---- columns ------------------------------------------------------------------------
+ok "--rating-col none" $I -q --rating-col none "$F/ratings.csv" -o imp.csr
+eq "implicit values are 1" "$(dump imp.csr | cut -f3 | sort -u)" "1"
+ok "--time-col none" $I -q --time-col none "$F/ratings.csv" -o nt.csr
+eq "no timestamps" "$(dump nt.csr | head -n 1 | awk -F'\t' '{print NF}')" "3"
+ok "columns by header name" $I -q --user-col movieId --item-col userId --rating-col rating --time-col timestamp "$F/ratings.csv" -o byname.csr
+eq "swapped user and item" "$(dump byname.csr | head -n 1 | cut -f1,2 | tr '\t' ' ')" "30 7"
+ok "columns by number" $I -q --user-col 2 --item-col 1 --rating-col 3 --time-col 4 "$F/ratings.csv" -o bynum.csr
+same "by number = by name" bynum.csr byname.csr
+fails "unknown column name" $I -q --user-col nope "$F/ratings.csv" -o x.csr
+contains "unknown column: file:line" "$T/.err" "ratings.csv:1: --user-col nope: no column of that name"
+fails "column beyond the fields" $I -q --time-col 9 "$F/ratings.csv" -o x.csr
+contains "column 9 does not exist" "$T/.err" "column 9 (timestamp) does not exist: line 1 has 4 fields"
+
+# ---- header detection -----------------------------------------------------------------
+printf 'user,item,score,when\n1,2,3,4\n' > h.csv
+$I h.csv -o h.csr 2>h.err
+contains "non-numeric rating/time in line 1: a header" h.err "1 users, 1 items, 1 ratings"
+fails "--no-header on a header line: an error at line 1" $I -q --no-header "$F/ratings.csv" -o x.csr
+contains "line 1 rating is not a number" "$T/.err" "ratings.csv:1: column 3 (rating): 'rating' is not a number"
+$I --header plain.csv -o ph.csr 2>ph.err
+contains "--header skips line 1" ph.err "2 users, 1 items, 2 ratings"
+
+# ---- errors: exit 1, file:line:column, no output, no clobbering -------------------------
+rm -f out.csr
+fails "bad rating is an error" $I "$F/bad-rating.csv" -o out.csr
+contains "error names file, line and column" "$T/.err" "trec-ingest: error: $F/bad-rating.csv:3: column 3 (rating): 'x' is not a number"
+$I -q "$F/bad-rating.csv" -o out.csr 2>/dev/null; eq "exit status 1" "$?" "1"
+eq "no output file created" "$(ls out.csr* 2>/dev/null)" ""
+cp r.csr keep.csr
+fails "bad input with an existing output" $I "$F/bad-rating.csv" -o keep.csr
+same "existing output not clobbered" keep.csr r.csr
+eq "no temporary file left" "$(ls keep.csr.* 2>/dev/null)" ""
+printf 'u,i,r,t\n1,2,3,4\n%0300d,2,3,4\n' 0 > long.csv
+fails "id over 256 bytes" $I long.csv -o x.csr
+contains "id too long: file:line" "$T/.err" "long.csv:3: column 1 (user): id too long (300 bytes, at most 256)"
+printf 'u,i,r,t\n1,2,3\n' > nf.csv
+fails "wrong field count" $I nf.csv -o x.csr
+contains "field count: file:line" "$T/.err" "nf.csv:2: 3 fields, expected 4"
+printf 'u,i,r,t\n1,2,nan,4\n' > nan.csv
+fails "NaN rating" $I nan.csv -o x.csr
+contains "NaN: file:line" "$T/.err" "nan.csv:2: column 3 (rating): 'nan' is not a number"
+printf 'u,i,r,t\n1,2,3,4.5\n' > ts.csv
+fails "non-integer timestamp" $I ts.csv -o x.csr
+contains "timestamp: file:line" "$T/.err" "ts.csv:2: column 4 (timestamp): '4.5' is not an integer"
+printf 'u,i,r,t\n1,\377,3,4\n' > utf.csv
+fails "invalid UTF-8 id" $I utf.csv -o x.csr
+contains "UTF-8: file:line" "$T/.err" "utf.csv:2: column 2 (item): bad id '?' (invalid UTF-8)"
+printf '' > empty.csv
+fails "empty input" $I empty.csv -o x.csr
+contains "empty input message" "$T/.err" "empty.csv: no interactions (the input is empty)"
+printf 'userId,movieId,rating,timestamp\n' > ho.csv
+fails "header-only input" $I ho.csv -o x.csr
+contains "header-only message" "$T/.err" "ho.csv: no interactions (the input has only a header line)"
+fails "missing input file" $I nonexistent.csv -o x.csr
+eq "no x.csr after all these errors" "$(ls x.csr* 2>/dev/null)" ""
+
+# ---- --skip-bad ---------------------------------------------------------------------------
+$I --skip-bad "$F/bad-rating.csv" -o sb.csr 2>sb.err
+eq "--skip-bad succeeds" "$?" "0"
+contains "--skip-bad warns with file:line" sb.err "trec-ingest: warning: skipped $F/bad-rating.csv:3: column 3 (rating): 'x' is not a number"
+contains "--skip-bad counts in the summary" sb.err "1 users, 2 items, 2 ratings (density 100%), 0 duplicates merged, 1 lines skipped"
+
+# ---- duplicates -----------------------------------------------------------------------------
+$I "$F/dups.csv" -o d.csr 2>d.err
+contains "duplicates counted" d.err "2 items, 2 ratings (density 100%), 1 duplicates merged"
+eq "default last: later line wins, with its timestamp" "$(dump d.csr | head -n 1 | tr '\t' ' ')" "1 1 5 12"
+$I -q --duplicates max "$F/dups.csv" -o dm.csr
+eq "--duplicates max" "$(dump dm.csr | head -n 1 | tr '\t' ' ')" "1 1 5 12"
+$I -q --duplicates sum "$F/dups.csv" -o ds.csr
+eq "--duplicates sum: latest timestamp" "$(dump ds.csr | head -n 1 | tr '\t' ' ')" "1 1 8 12"
+fails "--duplicates error" $I --duplicates error "$F/dups.csv" -o x.csr
+contains "duplicate error names both lines" "$T/.err" "dups.csv:4: duplicate rating: user '1', item '1' (first on line 2)"
+
+# ---- usage ---------------------------------------------------------------------------------
+$I "$F/ratings.csv" 2>/dev/null; eq "no -o: exit 2" "$?" "2"
+$I --bogus "$F/ratings.csv" -o x.csr 2>/dev/null; eq "unknown option: exit 2" "$?" "2"
+fails "--duplicates foo" $I --duplicates foo "$F/ratings.csv" -o x.csr
+fails "--threads 0" $I --threads 0 "$F/ratings.csv" -o x.csr
+fails "--align without --item-features" $I --align r.csr "$F/ratings.csv" -o x.csr
+fails "two inputs" $I "$F/ratings.csv" "$F/dups.csv" -o x.csr
+$I --help > help.txt; eq "--help exits 0" "$?" "0"
+contains "--help shows usage" help.txt "Usage: trec-ingest"
+contains "--version" "$($I --version > v.txt; echo v.txt)" "trec-ingest (trec)"
+
+# ---- item features --------------------------------------------------------------------------
+ok "--item-features" $I --item-features "$F/movies.csv" -o g.csr
+eq "genre columns sorted, titles with commas and quotes parsed" "$(dump g.csr | tr '\t' ' ' | tr '\n' ';')" \
+   "30 Comedy 1;30 Drama 1;30 Romance 1;10 Comedy 1;50 (no genres listed) 1;"
+$I --item-features "$F/movies.csv" --align r.csr -o ga.csr 2>ga.err
+eq "--align exits 0" "$?" "0"
+contains "--align summary: missing and dropped" ga.err "4 items x 4 features, 4 nonzeros, 2 aligned items without features, 1 file items not in the matrix (dropped)"
+eq "--align rows = the matrix's items" "$(dump ga.csr | cut -f1 | tr '\n' ' ')" "30 30 30 10 "
+ok "--id-col/--feature-col/--feature-sep" $I -q --item-features --id-col 1 --feature-col 3 --feature-sep '|' "$F/movies.csv" -o g2.csr
+same "explicit defaults = defaults" g2.csr g.csr
+fails "--item-features with --duplicates" $I --item-features --duplicates sum "$F/movies.csv" -o x.csr
+fails "--align on a missing matrix" $I --item-features --align nope.csr "$F/movies.csv" -o x.csr
+
+# ---- ml-latest-small ----------------------------------------------------------------------
+if have_ml; then
+    $I "$ML/ratings.csv" -o ml.csr 2>ml.err
+    contains "ml-latest-small: 610 users, 9724 items, 100836 ratings" ml.err "610 users, 9724 items, 100836 ratings"
+    "$BIN/trec-info" --json ml.csr > ml.json
+    contains "trec-info agrees: 100836 entries" ml.json '"nnz":	100836'
+    $I -q --threads 2 --block-size 100000 "$ML/ratings.csv" -o ml2.csr
+    same "ml-latest-small: --threads 2, small blocks: identical" ml.csr ml2.csr
+    eq "first-seen order: user 1 first, its first movie 1" "$(dump ml.csr | head -n 1 | tr '\t' ' ')" "1 1 4 964982703"
+    $I --item-features "$ML/movies.csv" --align ml.csr -o genres.csr 2>gen.err
+    contains "genres: 9724 items x 20 features" gen.err "9724 items x 20 features"
+    "$BIN/trec-info" genres.csr > gen.txt
+    contains "genres: (no genres listed) first" gen.txt "col labels: 20: (no genres listed), Action"
+    eq "Toy Story genres" "$(dump genres.csr | awk -F'\t' '$1=="1" {print $2}' | tr '\n' ' ')" \
+       "Adventure Animation Children Comedy Fantasy "
+else
+    echo "# ml-latest-small absent: MovieLens checks skipped"
+fi
