@@ -214,7 +214,8 @@ static int on_item(void *ctx, const ing_field *f, size_t nf, uint64_t line,
         s->fidx = fi;
         s->fcap = cap;
     }
-    memcpy(s->fidx + s->fn, s->tok, ntok * 4);
+    if (ntok)
+        memcpy(s->fidx + s->fn, s->tok, ntok * 4);
     s->fn += ntok;
     s->mline[mid] = s->base + line;
     s->fptr[mid + 1] = s->fn;

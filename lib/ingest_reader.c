@@ -247,7 +247,8 @@ int ing_reader_next(ing_reader *r, ing_block *b, trec_error *err)
         ing_mem_hugepages(buf, cap + 1);  /* filled whole, reused */
     }
     size_t have = r->carry_len, cut;
-    memcpy(buf, r->carry, r->carry_len);
+    if (r->carry_len)
+        memcpy(buf, r->carry, r->carry_len);
     r->carry_len = 0;
     for (;;) {
         if (fill(r, buf, cap, &have, err) != 0)
@@ -271,7 +272,8 @@ int ing_reader_next(ing_reader *r, ing_block *b, trec_error *err)
         r->carry = c;
         r->carry_cap = have - cut;
     }
-    memcpy(r->carry, buf + cut, have - cut);
+    if (have > cut)
+        memcpy(r->carry, buf + cut, have - cut);
     r->carry_len = have - cut;
     size_t skip = 0;
     if (r->nblocks == 0 && cut >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
