@@ -1,0 +1,123 @@
+# test-recommend.sh - trec-recommend on the hand-computed model of
+# tests/fixtures/eval (see test-eval.sh): users 11, 22, 33 score the items
+# 101..106 as 6 5 4 4 2 1 (103 and 104 tie: lower index first), user 44 as
+# -6 -5 -4 -4 -2 -1. Similar items: item x item values (no biases).
+. "$FIX/eval/build-mkfix.sh"
+LC_ALL=C; export LC_ALL
+E=$FIX/eval
+"$T/mkfix" model "$E/model.spec" m.trec
+"$T/mkfix" matrix "$E/test.spec" test.csr
+"$T/mkfix" matrix "$E/train.spec" train.csr
+"$T/mkfix" matrix "$E/wide.spec" wide.csr
+"$T/mkfix" matrix "$E/reordered.spec" reordered.csr
+isjson() { python3 -c 'import json,sys; json.load(sys.stdin)' <"$1"; }
+TAB=$(printf '\t')
+
+# ---- top-K for users ----
+trec-recommend m.trec --user 11 -k 3 >u11.tsv
+printf 'user\trank\titem\tscore\n11\t1\t101\t6\n11\t2\t102\t5\n11\t3\t103\t4\n' >want.tsv
+same "--user 11 -k 3: TSV by rank, the tie 103/104 broken by index" u11.tsv want.tsv
+trec-recommend m.trec --user 44 -k 4 --no-header >u44.tsv
+printf '44\t1\t106\t-1\n44\t2\t105\t-2\n44\t3\t103\t-4\n44\t4\t104\t-4\n' >want.tsv
+same "--user 44: reversed order; --no-header" u44.tsv want.tsv
+trec-recommend m.trec --user 11,44 -k 2 >a.tsv
+trec-recommend m.trec --user 11 --user 44 -k 2 >b.tsv
+same "--user comma list = repeated --user" a.tsv b.tsv
+eq "users in the order given" "$(trec-recommend m.trec --user 44,11 -k 1 --no-header | cut -f1 | tr '\n' ' ')" "44 11 "
+trec-recommend m.trec --all-users -k 2 --no-header >all.tsv
+eq "--all-users: every user, model order" "$(cut -f1 all.tsv | uniq | tr '\n' ' ')" "11 22 33 44 "
+eq "--all-users: k rows each" "$(wc -l <all.tsv | tr -d ' ')" "8"
+eq "default -k is 10 (capped at 6 items)" "$(trec-recommend m.trec --user 22 --no-header | wc -l | tr -d ' ')" "6"
+eq "-k beyond the items: all 6" "$(trec-recommend m.trec --user 22 -k 100 --no-header | wc -l | tr -d ' ')" "6"
+trec-recommend m.trec --all-users -k 3 --threads 1 >t1.tsv
+trec-recommend m.trec --all-users -k 3 --threads 3 >t3.tsv
+same "--threads: same output" t1.tsv t3.tsv
+
+# ---- seen items ----
+eq "--exclude train.csr: 44 loses 106" \
+    "$(trec-recommend m.trec --user 44 -k 2 --exclude train.csr --no-header | cut -f3 | tr '\n' ' ')" "105 103 "
+eq "--exclude train.csr: 22 loses 102, 104" \
+    "$(trec-recommend m.trec --user 22 -k 6 --exclude train.csr --no-header | cut -f3 | tr '\n' ' ')" "101 103 105 106 "
+eq "--exclude twice: train and test left out" \
+    "$(trec-recommend m.trec --user 11 -k 6 --exclude train.csr --exclude test.csr --no-header | cut -f3 | tr '\n' ' ')" "103 105 "
+eq "--exclude the same matrix twice: no harm" \
+    "$(trec-recommend m.trec --user 11 -k 6 --exclude train.csr --exclude test.csr --exclude test.csr --no-header | wc -l | tr -d ' ')" "2"
+
+# ---- similar items ----
+trec-recommend m.trec --similar-to 103 -k 3 >s.tsv
+printf 'query\trank\titem\tscore\n103\t1\t101\t24\n103\t2\t102\t20\n103\t3\t104\t16\n' >want.tsv
+same "--similar-to 103: item x item scores, itself left out" s.tsv want.tsv
+eq "--similar-to: at most items - 1" "$(trec-recommend m.trec --similar-to 101 -k 50 --no-header | wc -l | tr -d ' ')" "5"
+eq "--similar-to list" "$(trec-recommend m.trec --similar-to 101,106 -k 1 --no-header | cut -f1,3 | tr '\n' ' ')" \
+    "101${TAB}102 106${TAB}101 "
+
+# ---- titles ----
+trec-recommend m.trec --user 11 -k 3 --titles "$E/movies.csv" >ti.tsv
+printf 'user\trank\titem\tscore\ttitle\n11\t1\t101\t6\tAlpha, The (1990)\n11\t2\t102\t5\t"Quoted" Beta (1991)\n11\t3\t103\t4\tGamma (1992)\n' >want.tsv
+same "--titles: quoted titles with commas and quotes" ti.tsv want.tsv
+eq "--titles with --similar-to" "$(trec-recommend m.trec --similar-to 101 -k 1 --titles "$E/movies.csv" --no-header | cut -f5)" "\"Quoted\" Beta (1991)"
+fails "--titles: an item without a title" trec-recommend m.trec --user 11 -k 3 --titles "$E/movies-missing.csv"
+trec-recommend m.trec --user 11 -k 3 --titles "$E/movies-missing.csv" >partial.tsv 2>err.txt
+contains "missing title: message names file and item" err.txt "movies-missing.csv: no title for item '101'"
+eq "missing title: nothing printed" "$(cat partial.tsv)" ""
+ok "missing title of an item not listed: fine" trec-recommend m.trec --user 44 -k 3 --titles "$E/movies-missing.csv"
+fails "--titles: bad movies.csv line" trec-recommend m.trec --user 11 --titles "$E/movies-bad.csv"
+trec-recommend m.trec --user 11 --titles "$E/movies-bad.csv" 2>err.txt
+contains "bad movies.csv: file:line" err.txt "movies-bad.csv:3: wrong number of fields: 4 fields, expected 3"
+fails "--titles: missing file" trec-recommend m.trec --user 11 --titles nonexistent.csv
+
+# ---- JSON ----
+trec-recommend m.trec --user 11,44 -k 2 --titles "$E/movies.csv" --exclude train.csr --json >r.json
+ok "--json parses" isjson r.json
+eq "--json: content" "$(python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["k"], d["exclude"], [(r["user"], [(i["rank"], i["item"], i["score"], i["title"]) for i in r["items"]]) for r in d["results"]])' <r.json)" \
+    "2 ['train.csr'] [('11', [(1, '102', 5, '\"Quoted\" Beta (1991)'), (2, '103', 4, 'Gamma (1992)')]), ('44', [(1, '105', -2, 'Epsilon, Part II (1994)'), (2, '103', -4, 'Gamma (1992)')])]"
+trec-recommend m.trec --similar-to 103 -k 1 --json >s.json
+eq "--json --similar-to: query key" "$(python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; print(r["query"], r["items"][0]["item"])' <s.json)" "103 101"
+trec-recommend m.trec --user 11 -o out.tsv
+trec-recommend m.trec --user 11 >stdout.tsv
+same "-o writes what stdout gets" out.tsv stdout.tsv
+ok "--help" trec-recommend --help
+
+# ---- bad input ----
+fails "no MODEL" trec-recommend --user 11
+fails "nobody to recommend for" trec-recommend m.trec
+fails "--user and --similar-to" trec-recommend m.trec --user 11 --similar-to 101
+fails "--user and --all-users" trec-recommend m.trec --user 11 --all-users
+fails "--exclude with --similar-to" trec-recommend m.trec --similar-to 101 --exclude train.csr
+fails "--json with --no-header" trec-recommend m.trec --user 11 --json --no-header
+fails "unknown user" trec-recommend m.trec --user 12
+trec-recommend m.trec --user 11,12 2>err.txt >/dev/null
+contains "unknown user: message" err.txt "m.trec: no user '12' in the model (4 users)"
+fails "unknown item" trec-recommend m.trec --similar-to 999
+trec-recommend m.trec --similar-to 999 2>err.txt
+contains "unknown item: message" err.txt "m.trec: no item '999' in the model (6 items)"
+fails "empty id in a list" trec-recommend m.trec --user 11,
+fails "missing model file" trec-recommend nonexistent.trec --user 11
+fails "a matrix as the model" trec-recommend test.csr --user 11
+fails "--exclude: missing file" trec-recommend m.trec --user 11 --exclude nonexistent.csr
+fails "--exclude: shape mismatch" trec-recommend m.trec --user 11 --exclude wide.csr
+fails "--exclude: label mismatch" trec-recommend m.trec --user 11 --exclude reordered.csr
+fails "-k 0" trec-recommend m.trec --user 11 -k 0
+fails "-k not a number" trec-recommend m.trec --user 11 -k x
+fails "--threads 0" trec-recommend m.trec --user 11 --threads 0
+
+# ---- the walkthrough on ml-latest-small (user 433 is internal user 432) ----
+if have_ml && command -v trec-ingest >/dev/null && command -v trec-split >/dev/null; then
+    trec-ingest "$ML/ratings.csv" -o ml.csr -q
+    trec-split ml.csr --train mltr.csr --test mlte.csr --test-fraction 0.2 --seed 1 -q
+    "$T/mkfix" random-model mltr.csr ml.trec 5 dot 1
+    ok "user 433 with real titles" trec-recommend ml.trec --user 433 -k 10 \
+        --titles "$ML/movies.csv" --exclude mltr.csr -o w.tsv
+    eq "user 433: 10 rows, 5 columns" "$(tail -n +2 w.tsv | awk -F"$TAB" 'NF == 5' | wc -l | tr -d ' ')" "10"
+    eq "user 433: no training item recommended" \
+        "$(trec-info --dump mltr.csr | awk -F"$TAB" '$1 == 433 { print $2 }' | sort >seen.txt;
+           tail -n +2 w.tsv | cut -f3 | sort | comm -12 - seen.txt | wc -l | tr -d ' ')" "0"
+    ok "--similar-to Toy Story (1)" trec-recommend ml.trec --similar-to 1 --titles "$ML/movies.csv" -o sim.tsv
+    ok "--all-users --json on 610 users" trec-recommend ml.trec --all-users --json -o allml.json
+    ok "--all-users --json parses" isjson allml.json
+else
+    echo "# ml-latest-small or trec-ingest/trec-split absent: MovieLens checks skipped"
+fi
