@@ -17,7 +17,7 @@ static const char *cli_prog = "trec";
 
 /* Prints "prog: error: msg" and exits 1 (2 for usage errors). */
 __attribute__((noreturn, format(printf, 2, 3)))
-static void cli_die(int code, const char *fmt, ...)
+static inline void cli_die(int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -29,20 +29,20 @@ static void cli_die(int code, const char *fmt, ...)
 }
 
 __attribute__((noreturn))
-static void cli_fail(const trec_error *err)
+static inline void cli_fail(const trec_error *err)
 {
     cli_die(1, "%s", err->msg);
 }
 
 __attribute__((noreturn))
-static void cli_usage_error(const char *msg, const char *arg)
+static inline void cli_usage_error(const char *msg, const char *arg)
 {
     fprintf(stderr, "%s: error: %s%s%s\nTry '%s --help' or 'man %s'.\n", cli_prog, msg,
             arg ? ": " : "", arg ? arg : "", cli_prog, cli_prog);
     exit(2);
 }
 
-static double cli_parse_double(const char *opt, const char *s, double lo, double hi)
+static inline double cli_parse_double(const char *opt, const char *s, double lo, double hi)
 {
     char *end;
     errno = 0;
@@ -55,7 +55,7 @@ static double cli_parse_double(const char *opt, const char *s, double lo, double
     return v;
 }
 
-static long long cli_parse_int(const char *opt, const char *s, long long lo, long long hi)
+static inline long long cli_parse_int(const char *opt, const char *s, long long lo, long long hi)
 {
     char *end;
     errno = 0;
@@ -68,14 +68,14 @@ static long long cli_parse_int(const char *opt, const char *s, long long lo, lon
     return v;
 }
 
-static double cli_now(void)
+static inline double cli_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static void cli_version(void)
+static inline void cli_version(void)
 {
     printf("%s (trec) %s\n", cli_prog, TREC_VERSION);
     exit(0);

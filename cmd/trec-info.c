@@ -2,6 +2,7 @@
  * dumps a matrix as TSV (see trec-info(1)). */
 #include <cjson/cJSON.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdint.h>
 
 #include "cli.h"
@@ -33,7 +34,7 @@ __attribute__((noreturn)) static void usage(void)
  * then the part for its kind, then the section list. Each kind has a loader
  * (which validates everything before anything is printed, so a bad file gives
  * an error and no half description) and a text and a JSON printer. A kind
- * without an entry (models, for now) gets the head and section list only. */
+ * without an entry gets the head and section list only. */
 
 typedef struct kind_printer {
     uint32_t kind;
@@ -217,8 +218,106 @@ static void matrix_json(const void *info, cJSON *obj)
     cJSON_AddItemToObject(obj, "col_labels", json_labels(&mi->m.col_labels));
 }
 
+/* ---- model files ---- */
+
+static void *model_load(trec_container *c, trec_error *err)
+{
+    trec_model *m = trec_calloc(1, sizeof *m, err);
+    if (!m) {
+        trec_container_free(c);
+        return NULL;
+    }
+    if (trec_model_from_container(c, m, err) != 0) {
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+static void model_release(void *info)
+{
+    trec_model_free(info);
+    free(info);
+}
+
+/* Mean Euclidean length of n rows of k floats. */
+static double mean_norm(const float *rows, uint64_t n, uint64_t k)
+{
+    double total = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        double sq = 0;
+        for (uint64_t j = 0; j < k; j++)
+            sq += (double)rows[i * k + j] * rows[i * k + j];
+        total += sqrt(sq);
+    }
+    return n ? total / (double)n : 0;
+}
+
+static void side_text(FILE *out, const char *what, const trec_side *s, uint64_t n_entities)
+{
+    fprintf(out, "%-12s%s representation, ", what, trec_repr_name(s->repr));
+    if (s->identity)
+        fprintf(out, "%llu identity + ", (unsigned long long)n_entities);
+    fprintf(out, "%llu metadata features", (unsigned long long)s->n_extra);
+    if (s->hidden)
+        fprintf(out, ", hidden layer %llu", (unsigned long long)s->hidden);
+    fputc('\n', out);
+    if (s->extra_labels.count)
+        text_labels(out, "  features:", &s->extra_labels, "features");
+}
+
+static void model_text(const void *info, FILE *out)
+{
+    const trec_model *m = info;
+    fprintf(out, "users:      %llu\n", (unsigned long long)m->n_users);
+    fprintf(out, "items:      %llu\n", (unsigned long long)m->n_items);
+    fprintf(out, "components: %llu\n", (unsigned long long)m->k);
+    fprintf(out, "prediction: %s\n", trec_predict_name(m->predict));
+    fprintf(out, "biases:     %s\n", m->biases ? "on" : "off");
+    side_text(out, "user side:", &m->user, m->n_users);
+    side_text(out, "item side:", &m->item, m->n_items);
+    fprintf(out, "repr norms: users %.4g, items %.4g (mean length)\n",
+            mean_norm(m->user_repr, m->n_users, m->k), mean_norm(m->item_repr, m->n_items, m->k));
+    text_labels(out, "user labels:", &m->user_labels, "users");
+    text_labels(out, "item labels:", &m->item_labels, "items");
+    cJSON *meta = cJSON_Parse(m->meta_json);
+    char *text = meta ? cJSON_PrintUnformatted(meta) : NULL;
+    fprintf(out, "meta:       %s\n", text ? text : m->meta_json);
+    free(text);
+    cJSON_Delete(meta);
+}
+
+static cJSON *side_json(const trec_side *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "representation", trec_repr_name(s->repr));
+    cJSON_AddBoolToObject(o, "identity", s->identity);
+    cJSON_AddNumberToObject(o, "features", (double)s->n_features);
+    cJSON_AddNumberToObject(o, "metadata_features", (double)s->n_extra);
+    cJSON_AddNumberToObject(o, "hidden", (double)s->hidden);
+    cJSON_AddItemToObject(o, "feature_labels", json_labels(&s->extra_labels));
+    return o;
+}
+
+static void model_json(const void *info, cJSON *obj)
+{
+    const trec_model *m = info;
+    cJSON_AddNumberToObject(obj, "users", (double)m->n_users);
+    cJSON_AddNumberToObject(obj, "items", (double)m->n_items);
+    cJSON_AddNumberToObject(obj, "components", (double)m->k);
+    cJSON_AddStringToObject(obj, "prediction", trec_predict_name(m->predict));
+    cJSON_AddBoolToObject(obj, "biases", m->biases);
+    cJSON_AddItemToObject(obj, "user_side", side_json(&m->user));
+    cJSON_AddItemToObject(obj, "item_side", side_json(&m->item));
+    cJSON_AddItemToObject(obj, "user_labels", json_labels(&m->user_labels));
+    cJSON_AddItemToObject(obj, "item_labels", json_labels(&m->item_labels));
+    cJSON *meta = cJSON_Parse(m->meta_json);
+    cJSON_AddItemToObject(obj, "meta", meta ? meta : cJSON_CreateNull());
+}
+
 static const kind_printer printers[] = {
     {TREC_KIND_MATRIX, matrix_load, matrix_text, matrix_json, matrix_release},
+    {TREC_KIND_MODEL, model_load, model_text, model_json, model_release},
 };
 
 static const kind_printer *printer_for(uint32_t kind)
@@ -358,8 +457,6 @@ enum { OPT_JSON = 256, OPT_DUMP, OPT_NO_LABELS };
 int main(int argc, char **argv)
 {
     cli_prog = "trec-info";
-    /* shared helpers this command does not need */
-    (void)cli_now, (void)cli_parse_int, (void)cli_parse_double;
     static const struct option longopts[] = {
         {"json", no_argument, 0, OPT_JSON},
         {"dump", no_argument, 0, OPT_DUMP},

@@ -132,18 +132,12 @@ eq "--dump without timestamps: three columns" \
 trec-info --json notime.csr >nt.json
 contains "--json: time is null" nt.json "\"time\":${TAB}null,"
 
-# ---- a model file (container kind 2): the generic description ----
+# ---- a model-kind file without model sections is refused ----
 cp r.csr model.trec
 set_u32 model.trec 12 2
 fix_header_crc model.trec
-ok "model file" trec-info model.trec
-trec-info model.trec >model.txt
-contains "model: kind" model.txt "kind:       model"
-contains "model: sections listed" model.txt "  DIMS  offset"
-contains "model: checksum" model.txt "checksum:   ok"
-eq "model: no matrix figures" "$(grep -c '^shape:' model.txt)" 0
-trec-info --json model.trec >model.json
-contains "model: --json kind" model.json "\"kind\":${TAB}\"model\","
+fails "model-kind file with matrix sections" trec-info model.trec
+contains "model-kind file: names the missing section" "$T/.err" "model file has no MDIM section"
 fails "--dump of a model file" trec-info --dump model.trec
 contains "--dump of a model file: says a matrix is needed" "$T/.err" "expected a matrix file"
 cp model.trec kind3.trec
