@@ -1,0 +1,113 @@
+# test-fit.sh - trec-fit: options, model contents, errors, determinism,
+# divergence. Fixtures: tests/fixtures/fit (see make-fixtures.c there).
+F=$FIX/fit
+R=$F/ratings.csr
+fit() { trec-fit "$@" -q; }
+
+ok "default fit (rmse, linear, k=100)" fit "$R" -o default.trec
+contains "model file is a model" default.trec "TREC"
+trec-info default.trec >info.txt 2>&1
+ok "trec-info reads the model" test -s info.txt
+eq "META records the defaults" \
+  "$(grep -ao '"loss":"rmse","prediction":"dot","components":100,"biases":true' default.trec | head -n 1)" \
+  '"loss":"rmse","prediction":"dot","components":100,"biases":true'
+contains "META records learning rate, alpha and epochs" default.trec '"learning_rate":0.1,"alpha":1e-05,"epochs":100'
+contains "META records the input file" default.trec '"interactions":{"file":"'"$R"'","size":'
+
+# determinism: same inputs, seed and threads give the same bytes
+ok "fit a" fit "$R" -o a.trec --components 4 --loss wmrb --min-rating 4 --epochs 20 --threads 2 --seed 5
+ok "fit b" fit "$R" -o b.trec --components 4 --loss wmrb --min-rating 4 --epochs 20 --threads 2 --seed 5
+same "same seed and threads: same model bytes" a.trec b.trec
+ok "fit c (other seed)" fit "$R" -o c.trec --components 4 --loss wmrb --min-rating 4 --epochs 20 --threads 2 --seed 6
+if cmp -s a.trec c.trec; then fail_ "another seed gives another model"; else pass_ "another seed gives another model"; fi
+
+# every option is accepted and recorded
+ok "--loss rmse-dense --predict cosine" fit "$R" -o o1.trec --components 3 --epochs 5 --loss rmse-dense --predict cosine
+contains "META loss rmse-dense, prediction cosine" o1.trec '"loss":"rmse-dense","prediction":"cosine","components":3'
+ok "--loss balanced-wmrb --sampled-items 4 --predict euclidean" fit "$R" -o o2.trec --components 3 --epochs 5 --loss balanced-wmrb --sampled-items 4 --predict euclidean
+contains "META sampled items" o2.trec '"sampled_items":4'
+ok "--loss separation-dense --min-rating 4" fit "$R" -o o3.trec --components 3 --epochs 5 --loss separation-dense --min-rating 4
+contains "META min rating" o3.trec '"min_rating":4'
+ok "--user-repr relu --hidden 6 --item-repr normalized-linear" fit "$R" -o o4.trec --components 3 --epochs 5 --user-repr relu --hidden 6 --item-repr normalized-linear
+contains "META relu hidden size" o4.trec '"representation":"relu","identity":true,"metadata_features":0,"features":12,"hidden":6'
+ok "--user-repr relu default hidden (4 x components)" fit "$R" -o o5.trec --components 3 --epochs 2 --user-repr relu
+contains "META default hidden 12" o5.trec '"hidden":12'
+ok "--batch-users 5 --learning-rate 0.05 --alpha 0.001" fit "$R" -o o6.trec --components 3 --epochs 5 --batch-users 5 --learning-rate 0.05 --alpha 0.001
+contains "META batches" o6.trec '"batch_users":5,"batches":3'
+contains "META learning rate and alpha" o6.trec '"learning_rate":0.05,"alpha":0.001'
+ok "--no-biases" fit "$R" -o o7.trec --components 3 --epochs 5 --no-biases
+contains "META biases off" o7.trec '"biases":false'
+ok "--user-features with identity" fit "$R" -o o8.trec --components 3 --epochs 5 --user-features $F/users.csr
+contains "META user metadata features" o8.trec '"user":{"representation":"linear","identity":true,"metadata_features":2,"features":14'
+ok "content model: item pass-through of genres" fit "$R" -o content.trec --components 3 --epochs 5 --loss wmrb --min-rating 4 --item-features $F/genres.csr --no-item-identity --item-repr pass-through
+contains "META content item side" content.trec '"item":{"representation":"pass-through","identity":false,"metadata_features":3,"features":3'
+contains "model carries the genre labels" content.trec "evenoddany"
+ok "hybrid: identity + genres" fit "$R" -o hybrid.trec --components 4 --epochs 5 --loss wmrb --min-rating 4 --item-features $F/genres.csr
+contains "META hybrid item side" hybrid.trec '"item":{"representation":"linear","identity":true,"metadata_features":3,"features":18'
+ok "weighted pass-through, users without identity" fit "$R" -o o9.trec --components 2 --epochs 5 --user-features $F/users.csr --no-user-identity --user-repr weighted-pass-through
+fails "--loss separation needs non-positive values" fit "$R" -o bad.trec --loss separation
+contains "separation error suggests separation-dense" "$T/.err" "separation-dense"
+
+# --init: continue from a model; --epochs 0 keeps the weights
+ok "fit 10 epochs" fit "$R" -o ten.trec --components 4 --epochs 10 --loss wmrb --min-rating 4
+ok "--init with 0 more epochs" fit "$R" -o again.trec --components 4 --epochs 0 --loss wmrb --min-rating 4 --init ten.trec
+contains "META records the init model" again.trec '"init":{"file":"ten.trec"'
+contains "META counts the epochs" again.trec '"epochs":0,"epochs_total":10'
+ok "--init with 10 more epochs" fit "$R" -o twenty.trec --components 4 --epochs 10 --loss wmrb --min-rating 4 --init ten.trec
+contains "META epochs total 20" twenty.trec '"epochs_total":20'
+fails "--init with other --components" fit "$R" -o bad.trec --components 5 --init ten.trec
+contains "init mismatch names the option" "$T/.err" "different --components"
+fails "--init with another prediction" fit "$R" -o bad.trec --components 4 --predict cosine --init ten.trec
+fails "--init that is not a model" fit "$R" -o bad.trec --components 4 --init "$R"
+
+# progress and summary
+trec-fit "$R" -o p.trec --components 3 --epochs 20 2>progress.txt
+contains "progress every 10% of the epochs (not a terminal)" progress.txt "trec-fit: epoch 2/20 loss"
+contains "progress shows elapsed and ETA" progress.txt "elapsed"
+contains "summary line" progress.txt "trec-fit: wrote p.trec: 12 users, 15 items, 3 components, rmse loss"
+trec-fit "$R" -o p.trec --components 3 --epochs 20 -q 2>quiet.txt
+eq "--quiet prints nothing" "$(cat quiet.txt)" ""
+ok "--help" trec-fit --help
+ok "--version" trec-fit --version
+ok "output to stdout" sh -c "trec-fit '$R' -o - -q --components 2 --epochs 2 >stdout.trec && test -s stdout.trec"
+
+# bad inputs
+fails "missing input file" fit nope.csr -o bad.trec
+fails "missing -o" fit "$R"
+fails "unknown --loss" fit "$R" -o bad.trec --loss hinge
+fails "unknown --predict" fit "$R" -o bad.trec --predict manhattan
+fails "unknown --item-repr" fit "$R" -o bad.trec --item-repr deep
+fails "--components 0" fit "$R" -o bad.trec --components 0
+fails "--learning-rate not a number" fit "$R" -o bad.trec --learning-rate fast
+fails "--hidden without relu" fit "$R" -o bad.trec --hidden 8
+fails "--sampled-items without a wmrb loss" fit "$R" -o bad.trec --sampled-items 4
+fails "feature file with the wrong row count" fit "$R" -o bad.trec --item-features $F/genres-short.csr
+contains "row count error names the file" "$T/.err" "genres-short.csr: item feature matrix has 14 rows, but the interaction matrix has 15 items"
+fails "feature file with mismatched labels" fit "$R" -o bad.trec --item-features $F/genres-relabel.csr
+contains "label error names the row" "$T/.err" "row 7 is labelled 'i7x' but item 7 of the interaction matrix is 'i7'"
+fails "feature file rows for users given as items" fit "$R" -o bad.trec --item-features $F/users.csr
+fails "labelled features, unlabelled interactions" fit $F/unlabelled.csr -o bad.trec --item-features $F/genres.csr
+fails "pass-through with the wrong --components" fit "$R" -o bad.trec --item-features $F/genres.csr --no-item-identity --item-repr pass-through --components 5
+contains "pass-through error" "$T/.err" "item representation pass-through needs --components equal to the number of item features (3), not 5"
+fails "no item features at all" fit "$R" -o bad.trec --no-item-identity
+fails "--sampled-items above the number of items" fit "$R" -o bad.trec --loss wmrb --sampled-items 16
+fails "a feature file that is not a matrix" fit "$R" -o bad.trec --item-features ten.trec
+eq "no model left by the failures" "$(ls bad.trec 2>/dev/null)" ""
+
+# divergence: a huge learning rate stops with a message and no model
+fails "huge learning rate diverges" fit "$R" -o nan.trec --learning-rate 1e30 --epochs 50
+contains "divergence message" "$T/.err" "loss diverged at epoch"
+contains "divergence advice" "$T/.err" "try a lower --learning-rate"
+eq "no model written on divergence" "$(ls nan.trec 2>/dev/null)" ""
+cp default.trec keep.trec
+fails "divergence leaves an existing file alone" fit "$R" -o keep.trec --learning-rate 1e30 --epochs 50
+same "existing model unchanged" default.trec keep.trec
+
+# the walkthrough on ml-latest-small (needs trec-ingest and trec-split)
+if have_ml && [ -x "$BIN/trec-ingest" ] && [ -x "$BIN/trec-split" ]; then
+    trec-ingest "$ML/ratings.csv" -o ml.csr -q 2>/dev/null || trec-ingest "$ML/ratings.csv" -o ml.csr
+    trec-split ml.csr --train ml-train.csr --test ml-test.csr --test-fraction 0.2 --seed 1 -q 2>/dev/null ||
+        trec-split ml.csr --train ml-train.csr --test ml-test.csr --test-fraction 0.2 --seed 1
+    ok "ml: WMRB matrix factorisation" fit ml-train.csr -o ml-wmrb.trec --components 5 --loss wmrb --min-rating 4
+    contains "ml: 1% of the items sampled" ml-wmrb.trec '"sampled_items":97'
+fi
