@@ -123,6 +123,7 @@ typedef struct fit {
     float *s, *g;            /* scores and dL/ds of the batch's entries */
     uint64_t *cptr, *cent;   /* column view of x: entries by item, then user */
     uint32_t *erow;          /* user of each entry */
+    int need_dX, need_dY;    /* a side without weights (pass-through) needs none */
     /* sampled losses */
     uint64_t ns, stream;
     uint32_t *sample;        /* batch users x ns sampled items */
@@ -170,8 +171,9 @@ static void user_grad_task(void *ctx, uint64_t t)
             float g = F->g[e - F->e0];
             if (g == 0.0f)
                 continue;
-            trec_predict_pair_grad(F->m->predict, xu, F->Y + (uint64_t)x->colidx[e] * F->k,
-                                   F->k, g, dx, NULL);
+            if (F->need_dX)
+                trec_predict_pair_grad(F->m->predict, xu, F->Y + (uint64_t)x->colidx[e] * F->k,
+                                       F->k, g, dx, NULL);
             F->dbu[u - F->u0] += g;
         }
         for (uint64_t j = 0; F->ns && j < F->ns; j++) { /* the user's sampled items */
@@ -179,8 +181,9 @@ static void user_grad_task(void *ctx, uint64_t t)
             float g = F->GP[q];
             if (g == 0.0f)
                 continue;
-            trec_predict_pair_grad(F->m->predict, xu, F->Y + (uint64_t)F->sample[q] * F->k,
-                                   F->k, g, dx, NULL);
+            if (F->need_dX)
+                trec_predict_pair_grad(F->m->predict, xu, F->Y + (uint64_t)F->sample[q] * F->k,
+                                       F->k, g, dx, NULL);
             F->dbu[u - F->u0] += g;
         }
     }
@@ -218,8 +221,9 @@ static void item_grad_task(void *ctx, uint64_t t)
             if (g == 0.0f)
                 continue;
             uint64_t u = F->erow[e];
-            trec_predict_pair_grad(F->m->predict, F->X + (u - F->u0) * F->k, yi, F->k, g,
-                                   NULL, dy);
+            if (F->need_dY)
+                trec_predict_pair_grad(F->m->predict, F->X + (u - F->u0) * F->k, yi, F->k, g,
+                                       NULL, dy);
             F->dbi[i] += g;
         }
         for (uint64_t c = F->ns ? F->sptr[i] : 0; F->ns && c < F->sptr[i + 1]; c++) {
@@ -227,8 +231,9 @@ static void item_grad_task(void *ctx, uint64_t t)
             float g = F->GP[q];
             if (g == 0.0f)
                 continue;
-            trec_predict_pair_grad(F->m->predict, F->X + (q / F->ns) * F->k, yi, F->k, g,
-                                   NULL, dy);
+            if (F->need_dY)
+                trec_predict_pair_grad(F->m->predict, F->X + (q / F->ns) * F->k, yi, F->k, g,
+                                       NULL, dy);
             F->dbi[i] += g;
         }
     }
@@ -246,8 +251,10 @@ static void score_entries(fit *F)
 
 static void entry_grads(fit *F)
 {
-    trec_parallel_for(F->cfg->threads, chunks(F->u1 - F->u0, USER_CHUNK), user_grad_task, F);
-    trec_parallel_for(F->cfg->threads, chunks(F->ni, ITEM_CHUNK), item_grad_task, F);
+    if (F->need_dX || F->m->biases)
+        trec_parallel_for(F->cfg->threads, chunks(F->u1 - F->u0, USER_CHUNK), user_grad_task, F);
+    if (F->need_dY || F->m->biases)
+        trec_parallel_for(F->cfg->threads, chunks(F->ni, ITEM_CHUNK), item_grad_task, F);
 }
 
 /* ---- losses ---- */
@@ -398,8 +405,9 @@ static int loss_dense(fit *F, double *loss, trec_error *err)
         else
             trec_sep_grad_dense(&gr, F->x, a, b, F->S, F->G);
         if (trec_predict_dense_grad(F->m->predict, F->X + (a - F->u0) * F->k, b - a, F->Y,
-                                    ni, F->k, F->G, F->dX + (a - F->u0) * F->k, F->dY,
-                                    err) != 0)
+                                    ni, F->k, F->G,
+                                    F->need_dX ? F->dX + (a - F->u0) * F->k : NULL,
+                                    F->need_dY ? F->dY : NULL, err) != 0)
             return -1;
         for (uint64_t u = a; u < b; u++) {
             const float *grow = F->G + (u - a) * ni;
@@ -827,6 +835,8 @@ static int fit_setup(fit *F, const trec_fit_config *cfg, const trec_csr *x,
     F->ni = x->cols;
     trec_features_init(&F->uf, F->nu, cfg->user_identity, user_extra);
     trec_features_init(&F->itf, F->ni, cfg->item_identity, item_extra);
+    F->need_dX = m->user.repr != TREC_REPR_PASS_THROUGH;
+    F->need_dY = m->item.repr != TREC_REPR_PASS_THROUGH;
     F->batch_rows = cfg->batch_users && cfg->batch_users < F->nu ? cfg->batch_users : F->nu;
     F->nb = (F->nu + F->batch_rows - 1) / F->batch_rows;
     /* TensorRec's calculate_batched_alpha */
