@@ -113,6 +113,75 @@ static void numcache_free(numcache *c)
     c->cap = 0;
 }
 
+/* A block's users (or items): local ids 0, 1, ... in first-seen order.
+ * Numeric ids live only in the number cache and key[] (no hashing, no
+ * string copy); other ids in a hash map. key[l] is the value of local id l,
+ * or STR_KEY | its index in strs. */
+#define STR_KEY 0x80000000u
+
+typedef struct localids {
+    numcache num;
+    trec_idmap strs;
+    uint32_t *str_local;      /* strs id -> local id */
+    size_t str_cap;
+    uint32_t *key;
+    size_t count, cap;
+} localids;
+
+static int localids_init(localids *l, trec_error *err)
+{
+    memset(l, 0, sizeof *l);
+    return trec_idmap_init(&l->strs, err);
+}
+
+static void localids_free(localids *l)
+{
+    numcache_free(&l->num);
+    trec_idmap_free(&l->strs);
+    free(l->str_local);
+    free(l->key);
+    memset(l, 0, sizeof *l);
+}
+
+/* Adds a new id (f, with hash h if not numeric); *id receives its local id. */
+static int localids_add(localids *l, const char *s, size_t n, uint64_t h,
+                        uint32_t *id, trec_error *err)
+{
+    if (l->count == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 1024;
+        uint32_t *k = trec_realloc(l->key, cap * 4, err);
+        if (!k)
+            return -1;
+        l->key = k;
+        l->cap = cap;
+    }
+    if (l->count >= UINT32_MAX - 1)
+        return trec_fail(err, "more than %u distinct ids", UINT32_MAX - 1);
+    uint32_t local = (uint32_t)l->count, v;
+    if (canon_number(s, n, &v)) {
+        if (numcache_put(&l->num, v, local, err) != 0)
+            return -1;
+        l->key[local] = v;
+    } else {
+        uint32_t sid;
+        if (trec_idmap_intern_hashed(&l->strs, s, n, h, &sid, err) < 0)
+            return -1;
+        if (sid >= l->str_cap) {
+            size_t cap = l->str_cap ? l->str_cap * 2 : 256;
+            uint32_t *sl = trec_realloc(l->str_local, cap * 4, err);
+            if (!sl)
+                return -1;
+            l->str_local = sl;
+            l->str_cap = cap;
+        }
+        l->str_local[sid] = local;
+        l->key[local] = STR_KEY | sid;
+    }
+    l->count++;
+    *id = local;
+    return 0;
+}
+
 /* One block: its text while parsing, then its entries and local id maps. */
 typedef struct blk {
     ing_block text;
@@ -121,8 +190,7 @@ typedef struct blk {
     float *val;
     int64_t *time;
     size_t n, cap;
-    trec_idmap users, items;
-    numcache unum, inum;    /* while parsing */
+    localids users, items;
     uint64_t nlines, records, skipped;
     int skip_header;
     int failed;
@@ -161,10 +229,8 @@ static void blk_destroy(blk *b)
         return;
     ing_block_free(&b->text);
     blk_free_entries(b);
-    numcache_free(&b->unum);
-    numcache_free(&b->inum);
-    trec_idmap_free(&b->users);
-    trec_idmap_free(&b->items);
+    localids_free(&b->users);
+    localids_free(&b->items);
     free(b);
 }
 
@@ -176,7 +242,7 @@ static blk *blk_new(const cfg *c, ing_block *text, trec_error *err)
     b->c = c;
     b->text = *text;
     memset(text, 0, sizeof *text);
-    if (trec_idmap_init(&b->users, err) != 0 || trec_idmap_init(&b->items, err) != 0) {
+    if (localids_init(&b->users, err) != 0 || localids_init(&b->items, err) != 0) {
         blk_destroy(b);
         return NULL;
     }
@@ -235,28 +301,26 @@ static int bad(blk *b, uint64_t line, trec_error *err, const char *fmt, ...)
 /* Finds an id in m; when it is new, checks that it can be a label.
  * Returns 0 (found: *fresh = 0, *id set; new: *fresh = 1, *h set), or for a
  * bad id bad()'s result minus 2 (-2: skipped, -3: error). */
-static int lookup_id(blk *b, trec_idmap *m, const numcache *nc, int which,
-                     const ing_field *f, uint64_t line, uint32_t *id, uint64_t *h,
-                     int *fresh, trec_error *err)
+static int lookup_id(blk *b, const localids *m, int which, const ing_field *f,
+                     uint64_t line, uint32_t *id, uint64_t *h, int *fresh,
+                     trec_error *err)
 {
     int colno = b->c->col[which] + 1;
     uint32_t v;
     if (canon_number(f->p, f->n, &v)) {
-        int64_t got = numcache_get(nc, v);
+        int64_t got = numcache_get(&m->num, v);
         *fresh = got < 0;   /* every such id seen is in the cache */
         if (got >= 0)
             *id = (uint32_t)got;
-        else
-            *h = trec_hash_bytes(f->p, f->n);
         return 0;
     }
     if (f->n > TREC_INGEST_MAX_ID)
         return bad(b, line, err, "column %d (%s): id too long (%zu bytes, at most %d)",
                    colno, col_what[which], f->n, TREC_INGEST_MAX_ID) - 2;
     *h = trec_hash_bytes(f->p, f->n);
-    int64_t got = trec_idmap_find_hashed(m, f->p, f->n, *h);
+    int64_t got = trec_idmap_find_hashed(&m->strs, f->p, f->n, *h);
     if (got >= 0) {
-        *id = (uint32_t)got;
+        *id = m->str_local[got];
         *fresh = 0;
         return 0;
     }
@@ -272,16 +336,6 @@ static int lookup_id(blk *b, trec_idmap *m, const numcache *nc, int which,
     }
     *fresh = 1;
     return 0;
-}
-
-/* Adds a new id to the map (and to the number cache if it is a number). */
-static int intern_new(trec_idmap *m, numcache *nc, const ing_field *f, uint64_t h,
-                      uint32_t *id, trec_error *err)
-{
-    if (trec_idmap_intern_hashed(m, f->p, f->n, h, id, err) < 0)
-        return -1;
-    uint32_t v;
-    return canon_number(f->p, f->n, &v) ? numcache_put(nc, v, *id, err) : 0;
 }
 
 static int bad_number(blk *b, uint64_t line, trec_error *err, int which,
@@ -328,16 +382,15 @@ static int on_record(void *ctx, const ing_field *f, size_t nf, uint64_t line,
     int unew = 0, inew = 0, r;
     if (b->have_prev && u->n == b->prev_len && memcmp(u->p, b->prev, u->n) == 0) {
         uid = b->prev_id;
-    } else if ((r = lookup_id(b, &b->users, &b->unum, COL_USER, u, line, &uid, &uh,
-                              &unew, err)) != 0) {
+    } else if ((r = lookup_id(b, &b->users, COL_USER, u, line, &uid, &uh, &unew,
+                              err)) != 0) {
         return r + 2;   /* bad()'s result: 0 skipped, -1 error */
     }
-    if ((r = lookup_id(b, &b->items, &b->inum, COL_ITEM, it, line, &iid, &ih, &inew,
-                       err)) != 0)
+    if ((r = lookup_id(b, &b->items, COL_ITEM, it, line, &iid, &ih, &inew, err)) != 0)
         return r + 2;
-    if (unew && intern_new(&b->users, &b->unum, u, uh, &uid, err) < 0)
+    if (unew && localids_add(&b->users, u->p, u->n, uh, &uid, err) < 0)
         return -1;
-    if (inew && intern_new(&b->items, &b->inum, it, ih, &iid, err) < 0)
+    if (inew && localids_add(&b->items, it->p, it->n, ih, &iid, err) < 0)
         return -1;
     memcpy(b->prev, u->p, u->n);
     b->prev_len = u->n;
@@ -379,12 +432,12 @@ static void parse_block(blk *b)
         b->err_line = err_line;
     }
     ing_reader_recycle(b->c->rd, &b->text);
-    numcache_free(&b->unum);
-    numcache_free(&b->inum);
-    /* Only the maps' strings are needed from now on (for the merge): drop
-     * their hash tables, most of their memory. */
-    drop_hash(&b->users);
-    drop_hash(&b->items);
+    /* Only the ids themselves are needed from now on (for the merge): drop
+     * the lookup structures, most of their memory. */
+    numcache_free(&b->users.num);
+    numcache_free(&b->items.num);
+    drop_hash(&b->users.strs);
+    drop_hash(&b->items.strs);
 }
 
 /* ---- the first record: header and columns ----------------------------- */
@@ -901,25 +954,32 @@ static int take_labels(trec_csr *m, trec_idmap *map, trec_labels *l, trec_error 
     return rc;
 }
 
-static int remap(trec_idmap *global, numcache *nc, const trec_idmap *local,
+/* Global ids of a block's local ids, interning them in file order. */
+static int remap(trec_idmap *global, numcache *nc, const localids *local,
                  uint32_t **out, trec_error *err)
 {
     *out = trec_malloc(local->count * 4, err);
     if (!*out)
         return -1;
-    trec_labels l = trec_idmap_labels(local);
-    for (uint64_t i = 0; i < l.count; i++) {
-        size_t n;
-        const char *s = trec_label(&l, i, &n);
-        uint32_t v;
-        int num = canon_number(s, n, &v);
-        int64_t got = num ? numcache_get(nc, v) : -1;
-        if (got >= 0) {
-            (*out)[i] = (uint32_t)got;
+    trec_labels strs = trec_idmap_labels(&local->strs);
+    for (size_t l = 0; l < local->count; l++) {
+        uint32_t k = local->key[l], *g = &(*out)[l];
+        if (k & STR_KEY) {
+            size_t n;
+            const char *s = trec_label(&strs, k & ~STR_KEY, &n);
+            if (trec_idmap_intern(global, s, n, g, err) < 0)
+                return -1;
             continue;
         }
-        if (trec_idmap_intern(global, s, n, &(*out)[i], err) < 0 ||
-            (num && numcache_put(nc, v, (*out)[i], err) != 0))
+        int64_t got = numcache_get(nc, k);
+        if (got >= 0) {
+            *g = (uint32_t)got;
+            continue;
+        }
+        char num[16];
+        int n = snprintf(num, sizeof num, "%u", k);
+        if (trec_idmap_intern(global, num, (size_t)n, g, err) < 0 ||
+            numcache_put(nc, k, *g, err) != 0)
             return -1;
     }
     return 0;
@@ -951,8 +1011,8 @@ static int assemble(const cfg *c, blk **bs, size_t nb, const trec_ingest_opts *o
         if (remap(&gu, &gun, &bs[b]->users, &umap[b], err) != 0 ||
             remap(&gi, &gin, &bs[b]->items, &imap[b], err) != 0)
             goto done;
-        trec_idmap_free(&bs[b]->users);
-        trec_idmap_free(&bs[b]->items);
+        localids_free(&bs[b]->users);
+        localids_free(&bs[b]->items);
         nnz += bs[b]->n;
     }
     numcache_free(&gun);

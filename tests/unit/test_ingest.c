@@ -157,6 +157,32 @@ START_TEST(basic_matrix)
 }
 END_TEST
 
+START_TEST(numeric_and_text_ids)
+{
+    /* Plain numbers take a fast path; "01" and "1" must stay two ids, and
+     * first-seen order must hold across the two kinds, in every block size. */
+    const char *text = "1,x,1\n01,7,2\na,x,3\n1,y,4\n4194304,x,5\n01,y,6\n0,7,1\n";
+    for (size_t bs = 0; bs < 12; bs += 5) {
+        trec_ingest_opts o = opts();
+        o.block_size = bs;
+        o.threads = bs ? 2 : 1;
+        trec_csr m;
+        ingest_ok(text, &o, &m, NULL);
+        const char *users[] = {"1", "01", "a", "4194304", "0"};
+        const char *items[] = {"x", "7", "y"};
+        ck_assert_uint_eq(m.rows, 5);
+        ck_assert_uint_eq(m.cols, 3);
+        for (int i = 0; i < 5; i++)
+            ck_assert(label_is(&m.row_labels, (uint64_t)i, users[i]));
+        for (int i = 0; i < 3; i++)
+            ck_assert(label_is(&m.col_labels, (uint64_t)i, items[i]));
+        ck_assert(entry(&m, "01", "y", NULL) == 6.0f);
+        ck_assert(entry(&m, "1", "y", NULL) == 4.0f);
+        trec_csr_free(&m);
+    }
+}
+END_TEST
+
 START_TEST(line_endings_bom_final_newline)
 {
     trec_ingest_opts o = opts();
@@ -628,6 +654,7 @@ static Suite *ingest_suite(void)
     TCase *tc = tcase_create("ingest");
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, basic_matrix);
+    tcase_add_test(tc, numeric_and_text_ids);
     tcase_add_test(tc, line_endings_bom_final_newline);
     tcase_add_test(tc, quoted_fields);
     tcase_add_test(tc, header_detection);
