@@ -208,7 +208,6 @@ int main(int argc, char **argv)
         cli_usage_error("--align, --id-col, --feature-col and --feature-sep need "
                         "--item-features", NULL);
     const char *in = argv[optind];
-    (void)cli_parse_double; /* cli.h helper this command does not need */
     return features ? run_features(in, out, align, &fo, quiet)
                     : run_ratings(in, out, &o, quiet);
 }

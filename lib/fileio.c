@@ -60,6 +60,13 @@ static void unregister_temp(int slot)
         temp_used[slot] = 0;
 }
 
+static void free_names(trec_outfile *out)
+{
+    free(out->path);
+    free(out->tmp_path);
+    out->path = out->tmp_path = NULL;
+}
+
 const char *trec_display_name(const char *path)
 {
     return strcmp(path, "-") == 0 ? "<stdin>" : path;
@@ -74,8 +81,23 @@ int trec_outfile_open(trec_outfile *out, const char *path, trec_error *err)
         return 0;
     }
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    int exists = stat(path, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
         return trec_fail(err, "%s: is a directory", path);
+    if (exists && !S_ISREG(st.st_mode)) {
+        /* A device or a pipe (/dev/null, a FIFO): write straight into it;
+         * renaming over it would replace the device with a regular file. */
+        out->fp = fopen(path, "wb");
+        if (!out->fp)
+            return trec_fail_errno(err, "%s: cannot open for writing", path);
+        out->path = strdup(path);
+        if (!out->path) {
+            fclose(out->fp);
+            out->fp = NULL;
+            return trec_fail(err, "out of memory");
+        }
+        return 0;
+    }
     size_t n = strlen(path);
     out->path = strdup(path);
     out->tmp_path = malloc(n + 16);
@@ -115,19 +137,15 @@ int trec_outfile_open(trec_outfile *out, const char *path, trec_error *err)
     return 0;
 }
 
-static void free_names(trec_outfile *out)
-{
-    free(out->path);
-    free(out->tmp_path);
-    out->path = out->tmp_path = NULL;
-}
-
 void trec_outfile_abort(trec_outfile *out)
 {
-    if (!out->tmp_path) {
-        if (out->fp)
+    if (!out->tmp_path) { /* stdout or a device: nothing to remove */
+        if (out->fp && out->path)
+            fclose(out->fp);
+        else if (out->fp)
             fflush(out->fp);
         out->fp = NULL;
+        free_names(out);
         return;
     }
     if (out->fp)
@@ -140,21 +158,22 @@ void trec_outfile_abort(trec_outfile *out)
 
 int trec_outfile_commit(trec_outfile *out, trec_error *err)
 {
-    if (!out->tmp_path) { /* stdout */
+    if (!out->tmp_path) { /* stdout or a device */
         int bad = fflush(out->fp) != 0 || ferror(out->fp);
+        if (out->path && fclose(out->fp) != 0)
+            bad = 1;
         out->fp = NULL;
-        if (bad)
-            return trec_fail_errno(err, "<stdout>: write failed");
+        if (bad) {
+            int e = trec_fail_errno(err, "%s: write failed", out->path ? out->path : "<stdout>");
+            free_names(out);
+            return e;
+        }
+        free_names(out);
         return 0;
     }
     const char *name = out->path;
     if (fflush(out->fp) != 0 || ferror(out->fp)) {
         int e = trec_fail_errno(err, "%s: write failed", name);
-        trec_outfile_abort(out);
-        return e;
-    }
-    if (fsync(fileno(out->fp)) != 0 && errno != EINVAL) {
-        int e = trec_fail_errno(err, "%s: fsync failed", name);
         trec_outfile_abort(out);
         return e;
     }

@@ -2,7 +2,8 @@
  *
  * Outputs are written to a temporary file next to the target and renamed into
  * place on commit, so a failed or interrupted run never leaves a half-written
- * file and never clobbers a good one. "-" means stdout (written directly).
+ * file and never clobbers a good one. "-" means stdout, and an existing
+ * device or pipe (/dev/null, a FIFO) is written directly.
  * Inputs: "-" means stdin. */
 #ifndef TREC_FILEIO_H
 #define TREC_FILEIO_H
@@ -21,8 +22,10 @@ typedef struct trec_outfile {
 
 /* Opens a temporary file in the directory of path (or stdout for "-"). */
 int trec_outfile_open(trec_outfile *out, const char *path, trec_error *err);
-/* Flushes, syncs and renames the temporary file into place. Checks every
- * write error (disk full shows up here). On failure the temp file is removed. */
+/* Flushes, closes and renames the temporary file into place (no fsync:
+ * like gzip and zstd, trec guards against failed and interrupted runs, not
+ * against power loss, and an fsync would double the time of large writes).
+ * Checks every write error (disk full shows up here). On failure the temp file is removed. */
 int trec_outfile_commit(trec_outfile *out, trec_error *err);
 /* Removes the temporary file; the target is left untouched. */
 void trec_outfile_abort(trec_outfile *out);

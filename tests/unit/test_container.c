@@ -407,6 +407,19 @@ START_TEST(failed_write_keeps_old_file)
 }
 END_TEST
 
+START_TEST(devices_are_written_in_place)
+{
+    trec_outfile out;
+    trec_error err;
+    ck_assert_int_eq(trec_outfile_open(&out, "/dev/null", &err), 0);
+    fputs("discarded", out.fp);
+    ck_assert_int_eq(trec_outfile_commit(&out, &err), 0);
+    struct stat st;
+    ck_assert_int_eq(stat("/dev/null", &st), 0);
+    ck_assert(S_ISCHR(st.st_mode)); /* still the device, not a renamed file */
+}
+END_TEST
+
 /* ---- model files ---- */
 
 static void small_model(trec_model *m, trec_idmap *u, trec_idmap *it)
@@ -541,6 +554,7 @@ static Suite *container_suite(void)
     tcase_add_test(tc, idmap_first_seen_order_and_growth);
     tcase_add_test(tc, idmap_rejects_duplicate_labels);
     tcase_add_test(tc, failed_write_keeps_old_file);
+    tcase_add_test(tc, devices_are_written_in_place);
     tcase_add_test(tc, model_round_trip);
     tcase_add_test(tc, model_rejects_corruption);
     tcase_add_test(tc, model_rejects_bad_meta);
