@@ -39,7 +39,7 @@ int trec_positives_from_csr(trec_positives *p, const trec_csr *m, const char *na
     p->n_users = m->rows;
     p->n_items = m->cols;
     for (uint64_t e = 0; e < m->nnz; e++)
-        p->n += is_positive(cfg, m->vals[e]);
+        p->n += is_positive(cfg, m->vals[e]) ? 1 : 0;
     p->rowptr = trec_calloc(m->rows + 1, sizeof *p->rowptr, err);
     p->items = trec_malloc((p->n ? p->n : 1) * sizeof *p->items, err);
     p->gains = trec_malloc((p->n ? p->n : 1) * sizeof *p->gains, err);
@@ -144,7 +144,7 @@ static void finish_means(trec_eval_result *r)
     for (uint64_t u = 0; u < r->n_users; u++) {
         if (!r->has[u])
             continue;
-        const double *v = r->per_user + u * nk * TREC_N_METRICS;
+        const double *v = r->per_user + u * (uint64_t)nk * TREC_N_METRICS;
         for (int i = 0; i < nk * TREC_N_METRICS; i++)
             r->mean[i] += v[i];
     }
@@ -271,7 +271,7 @@ int trec_eval_lists(const trec_positives *p, const trec_topk_lists *lists,
             s.hits[r] = s.hits[r - 1] + (at >= 0);
             s.dcg[r] = s.dcg[r - 1] + (at >= 0 ? gain[at] / log2((double)r + 1.0) : 0.0);
         }
-        double *v = out->per_user + u * cfg->nk * TREC_N_METRICS;
+        double *v = out->per_user + u * (uint64_t)cfg->nk * TREC_N_METRICS;
         for (int k = 0; k < cfg->nk; k++, v += TREC_N_METRICS) {
             uint32_t m = cfg->ks[k] < len ? cfg->ks[k] : len;
             v[TREC_RECALL] = s.hits[m] / (double)np;
@@ -402,7 +402,7 @@ int trec_eval_random(const trec_positives *p, const trec_csr *exclude,
                 rank_pos += 1;
                 rank_gain += gain[e];
             }
-        double *v = out->per_user + u * cfg->nk * TREC_N_METRICS;
+        double *v = out->per_user + u * (uint64_t)cfg->nk * TREC_N_METRICS;
         for (int k = 0; k < cfg->nk; k++, v += TREC_N_METRICS) {
             uint64_t m = cfg->ks[k] < n_cand ? cfg->ks[k] : n_cand;
             double hits = n_cand ? rank_pos * (double)m / (double)n_cand : 0.0;
