@@ -118,7 +118,7 @@ contains "default K is 10" n.txt "recall@10"
 
 # ---- per-user TSV ----
 ok "--per-user" trec-eval m.trec --test test.csr --train train.csr -k 3 --gain binary \
-    --per-user pu.tsv -q -o /dev/null
+    --per-user pu.tsv -q -o discard.out
 eq "per-user: header" "$(head -n 1 pu.tsv)" "user	split	recall@3	precision@3	ndcg@3	f1@3	positives"
 eq "per-user: 3 test + 4 train users" "$(tail -n +2 pu.tsv | wc -l | tr -d ' ')" "7"
 eq "per-user: user 11 on test (104 ranks 4th: tie)" "$(grep '^11	test' pu.tsv)" \
@@ -163,7 +163,7 @@ fails "--exclude-train without --train" trec-eval m.trec --test test.csr --exclu
 fails "--exclude-train with overlapping test and train" trec-eval m.trec --test test.csr --train test.csr --exclude-train
 trec-eval m.trec --test test.csr --train test.csr --exclude-train 2>err.txt
 contains "overlap: message" err.txt "share 6 positive user-item pairs (first: user 11, item 102)"
-ok "overlap is fine without --exclude-train" trec-eval m.trec --test test.csr --train test.csr -q -o /dev/null
+ok "overlap is fine without --exclude-train" trec-eval m.trec --test test.csr --train test.csr -q -o discard.out
 fails "-k 0" trec-eval m.trec --test test.csr -k 0
 fails "-k not a number" trec-eval m.trec --test test.csr -k ten
 fails "-k empty item" trec-eval m.trec --test test.csr -k 5,,10
@@ -177,7 +177,7 @@ fails "output in a missing directory" trec-eval m.trec --test test.csr -o no/suc
 printf 'users 11 22 33 44\nitems 101 102 103 104 105 106\n11 102 0\n' >zero.spec
 "$T/mkfix" matrix zero.spec zero.csr
 fails "graded gain with a 0 rating positive" trec-eval m.trec --test zero.csr
-ok "... fine with --gain binary" trec-eval m.trec --test zero.csr --gain binary -q -o /dev/null
+ok "... fine with --gain binary" trec-eval m.trec --test zero.csr --gain binary -q -o discard.out
 
 # ---- MovieLens-sized: speed and determinism ----
 if have_ml && command -v trec-ingest >/dev/null && command -v trec-split >/dev/null; then
