@@ -1,5 +1,6 @@
 # lib.sh - assertions for the command-line tests (sourced by tests/cli/run.sh).
-# Each assertion prints "ok - desc" or "FAIL - desc" and appends to $RESULTS.
+# Each assertion appends to $RESULTS and prints "FAIL - desc" on failure
+# ("ok - desc" too when VERBOSE is set: make test VERBOSE=1).
 #   ok DESC CMD...          CMD must exit 0
 #   fails DESC CMD...       CMD must exit non-zero with a one-line "error:" on stderr
 #   same DESC FILE1 FILE2   files must be byte-identical
@@ -8,7 +9,7 @@
 # Variables: $BIN (built tools), $T (a scratch dir per test file),
 # $FIX (tests/fixtures), $ML (ml-latest-small dir, may not exist).
 
-pass_() { echo "ok - $1"; echo pass >>"$RESULTS"; }
+pass_() { [ -n "${VERBOSE:-}" ] && echo "ok - $1"; echo pass >>"$RESULTS"; }
 fail_() { echo "FAIL - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/    /' | head -n 20; echo fail >>"$RESULTS"; }
 
 ok() {

@@ -11,9 +11,11 @@ export PATH="$BIN:$PATH"
 scratch=$(mktemp -d)
 for t in "$here"/test-*.sh; do
     [ -e "$t" ] || continue
-    echo "# $(basename "$t")"
+    before=$(wc -l <"$RESULTS")
     T="$scratch/$(basename "$t" .sh)"; mkdir -p "$T"; export T
     (cd "$T" && . "$here/lib.sh" && . "$t")
+    n=$(($(wc -l <"$RESULTS") - before))
+    echo "$(basename "$t"): $n checks, $(tail -n "$n" "$RESULTS" | grep -c fail) failed"
 done
 passed=$(grep -c pass "$RESULTS"); failed=$(grep -c fail "$RESULTS")
 rm -rf "$scratch" "$RESULTS"
