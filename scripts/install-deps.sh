@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages trec needs, only if some are missing.
 set -e
-PKGS="gcc make pkg-config libcsv-dev libcjson-dev libblis-dev check"
+# build: compiler, libraries; tests: python3 (JSON checks), zip/unzip (dataset fetch tests)
+PKGS="gcc make pkg-config libcsv-dev libcjson-dev libblis-dev check python3 zip unzip"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
