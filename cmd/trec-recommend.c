@@ -330,7 +330,6 @@ static void print_json(const out_ctx *c, FILE *f)
 int main(int argc, char **argv)
 {
     cli_prog = "trec-recommend";
-    (void)cli_now, (void)cli_parse_double;
     options o;
     parse_args(&o, argc, argv);
     trec_error err;

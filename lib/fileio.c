@@ -9,8 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Temporary files currently open, removed by the signal handler so that an
- * interrupted run (Ctrl-C, kill, closed pipe) leaves nothing behind. Paths
+/* Temporary files currently open, removed by the signal handler and at exit
+ * so that an interrupted or failed run (Ctrl-C, kill, closed pipe, an error
+ * exit) leaves nothing behind. Paths
  * are stored in fixed buffers: the handler may only call async-signal-safe
  * functions such as unlink(). */
 #define MAX_TEMPS 16
@@ -18,11 +19,16 @@ static char temp_paths[MAX_TEMPS][4096];
 static volatile sig_atomic_t temp_used[MAX_TEMPS];
 static int handlers_installed;
 
-static void remove_temps_and_die(int sig)
+static void remove_temps(void)
 {
     for (int i = 0; i < MAX_TEMPS; i++)
         if (temp_used[i])
             unlink(temp_paths[i]);
+}
+
+static void remove_temps_and_die(int sig)
+{
+    remove_temps();
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -32,6 +38,9 @@ static void install_handlers(void)
     if (handlers_installed)
         return;
     handlers_installed = 1;
+    /* A command that exits on an error before committing (exit(1) from
+     * anywhere) leaves no temporary file behind either. */
+    atexit(remove_temps);
     int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
         struct sigaction sa;

@@ -335,68 +335,6 @@ void ing_show(char *out, size_t outsz, const char *s, size_t n)
     out[k] = '\0';
 }
 
-/* The quote-free tokenizer: same records and fields as libcsv would give. */
-static int tok_fast(const ing_dialect *d, const ing_block *b, size_t maxstore,
-                    ing_record_fn fn, void *ctx, uint64_t *nlines,
-                    uint64_t *err_line, trec_error *err)
-{
-    unsigned char stop[256] = {0}, sp[256] = {0};
-    stop['\n'] = stop['\r'] = stop[d->delim] = 1;
-    /* libcsv skips spaces and tabs around unquoted fields, unless one of them
-     * is the delimiter. */
-    sp[' '] = d->delim != ' ';
-    sp['\t'] = d->delim != '\t';
-    ing_field f[ING_MAX_FIELDS];
-    if (maxstore > ING_MAX_FIELDS)
-        maxstore = ING_MAX_FIELDS;
-    const unsigned char *p = (const unsigned char *)b->text;
-    const unsigned char *end = p + b->len; /* *end == '\n' (sentinel) */
-    uint64_t line = 0;
-    while (p < end) {
-        while (sp[*p])
-            p++;
-        if (p == end)
-            break;
-        if (*p == '\n' || *p == '\r') { /* blank line: no record */
-            line += *p == '\n';
-            p++;
-            continue;
-        }
-        size_t nf = 0;
-        for (;;) {
-            while (sp[*p])
-                p++;
-            const unsigned char *s = p;
-            while (!stop[*p])
-                p++;
-            const unsigned char *e = p;
-            while (e > s && sp[e[-1]])
-                e--;
-            if (nf < maxstore) {
-                f[nf].p = (const char *)s;
-                f[nf].n = (size_t)(e - s);
-            }
-            nf++;
-            if (p < end && *p == d->delim) {
-                p++;
-                continue;
-            }
-            break;
-        }
-        int rc = fn(ctx, f, nf, line, err);
-        if (rc != 0) {
-            *err_line = line;
-            return rc;
-        }
-        if (p < end) {
-            line += *p == '\n';
-            p++;
-        }
-    }
-    *nlines = line;
-    return 0;
-}
-
 /* libcsv gives one field at a time from a buffer it reuses: keep copies of
  * the fields of the current record. */
 typedef struct lc_state {
@@ -405,6 +343,8 @@ typedef struct lc_state {
     size_t off[ING_MAX_FIELDS], flen[ING_MAX_FIELDS];
     size_t nf, maxstore;
     uint64_t rec_line;
+    uint64_t line;           /* whole-block mode: newlines seen so far */
+    int count_lines;         /* whole-block mode (CSV_REPALL_NL) */
     int halt, rc;
     ing_record_fn fn;
     void *ctx;
@@ -441,10 +381,18 @@ static void lc_field(void *s, size_t n, void *data)
 
 static void lc_record(int c, void *data)
 {
-    (void)c;
     lc_state *st = data;
     if (st->halt)
         return;
+    if (st->count_lines) {
+        /* CSV_REPALL_NL reports every unquoted CR and LF, also those that end
+         * no record (blank lines, the LF of CR LF): count LFs, skip empties. */
+        uint64_t start = st->line;
+        st->line += c == '\n';
+        if (st->nf == 0)
+            return;
+        st->rec_line = start;
+    }
     ing_field f[ING_MAX_FIELDS];
     size_t k = st->nf < st->maxstore ? st->nf : st->maxstore;
     for (size_t i = 0; i < k; i++) {
@@ -530,6 +478,52 @@ done:
     return rc;
 }
 
+/* A block without quote characters: every newline ends a line outside
+ * quotes, so libcsv can take the whole block in one call and the line of each
+ * record is the count of LFs reported before it. */
+static int tok_libcsv_block(const ing_dialect *d, const ing_block *b, size_t maxstore,
+                            ing_record_fn fn, void *ctx, uint64_t *nlines,
+                            uint64_t *err_line, trec_error *err)
+{
+    const char *nul = d->quote < 0 ? memchr(b->text, 0, b->len) : NULL;
+    if (nul) { /* with quoting off, NUL is what libcsv is told is the quote */
+        uint64_t line = 0;
+        for (const char *q = b->text; q < nul; q++)
+            line += *q == '\n';
+        *err_line = line;
+        return trec_fail(err, "NUL byte in the input");
+    }
+    struct csv_parser p;
+    if (csv_init(&p, CSV_REPALL_NL) != 0)
+        return trec_fail(err, "out of memory");
+    csv_set_delim(&p, d->delim);
+    csv_set_quote(&p, d->quote < 0 ? 0 : (unsigned char)d->quote);
+    lc_state *st = calloc(1, sizeof *st);
+    if (!st) {
+        csv_free(&p);
+        return trec_fail(err, "out of memory");
+    }
+    st->maxstore = maxstore > ING_MAX_FIELDS ? ING_MAX_FIELDS : maxstore;
+    st->fn = fn;
+    st->ctx = ctx;
+    st->err = err;
+    st->count_lines = 1;
+    int rc = 0;
+    csv_parse(&p, b->text, b->len, lc_field, lc_record, st);
+    if (!st->halt)
+        csv_fini(&p, lc_field, lc_record, st);
+    if (st->halt) {
+        rc = st->rc;
+        *err_line = st->rec_line;
+    } else {
+        *nlines = st->line;
+    }
+    csv_free(&p);
+    free(st->buf);
+    free(st);
+    return rc;
+}
+
 int ing_tokenize(const ing_dialect *d, const ing_block *b, size_t maxstore,
                  ing_record_fn fn, void *ctx, uint64_t *nlines,
                  uint64_t *err_line, trec_error *err)
@@ -538,5 +532,5 @@ int ing_tokenize(const ing_dialect *d, const ing_block *b, size_t maxstore,
     *err_line = 0;
     if (d->quote >= 0 && (d->force_libcsv || memchr(b->text, d->quote, b->len)))
         return tok_libcsv(d, b, maxstore, fn, ctx, nlines, err_line, err);
-    return tok_fast(d, b, maxstore, fn, ctx, nlines, err_line, err);
+    return tok_libcsv_block(d, b, maxstore, fn, ctx, nlines, err_line, err);
 }

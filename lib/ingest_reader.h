@@ -11,13 +11,12 @@
  * carried over to the next block, so every block starts at a record
  * boundary and can be tokenized on its own (in parallel with the others).
  *
- * Tokenizing: blocks containing quote characters go through libcsv (strict
- * mode), fed one physical line at a time so that each record knows the line
- * it starts on. Blocks without any quote character (the usual ratings file)
- * go through a byte-class loop written to give exactly libcsv's result on
- * quote-free text (records end at CR or LF, blank and all-space lines are
- * skipped, spaces and tabs around fields are trimmed) but several times
- * faster; tests check the two agree. */
+ * Tokenizing is libcsv's. Blocks containing quote characters go through it
+ * in strict mode, fed one physical line at a time so that each record knows
+ * the line it starts on (a quoted field may span lines). Blocks without any
+ * quote character (the usual ratings file) are given to libcsv whole, with
+ * CSV_REPALL_NL so that every line end is reported and counted; tests check
+ * that both ways give the same records. */
 #ifndef TREC_INGEST_READER_H
 #define TREC_INGEST_READER_H
 
@@ -41,7 +40,7 @@ typedef struct ing_dialect {
     char msep[16];           /* a multi-byte separator ("::"), rewritten to */
     size_t msep_len;         /* ING_MSEP_BYTE before tokenizing; 0: none */
     int quote;               /* quote byte, or -1: quoting off */
-    int force_libcsv;        /* tests: tokenize quote-free blocks with libcsv */
+    int force_libcsv;        /* tests: quote-free blocks line by line too */
 } ing_dialect;
 
 /* Sets up a dialect from a --sep value (NULL: ","; "tab", "comma",

@@ -185,18 +185,11 @@ if have_ml && command -v trec-ingest >/dev/null && command -v trec-split >/dev/n
     trec-split ml.csr --train mltr.csr --test mlte.csr --test-fraction 0.2 --seed 1 -q
     for k in 5 100; do
         "$T/mkfix" random-model mltr.csr ml$k.trec $k dot 1
-        t0=$(date +%s.%N)
         trec-eval ml$k.trec --test mlte.csr --train mltr.csr -k 5,10,20 --min-rating 4 \
             --threads 1 --json -q >ml$k.1.json
-        t1=$(date +%s.%N)
         trec-eval ml$k.trec --test mlte.csr --train mltr.csr -k 5,10,20 --min-rating 4 \
             --threads 2 --json -q >ml$k.2.json
         same "ml-latest-small, k=$k: 1 or 2 threads, same output" ml$k.1.json ml$k.2.json
-        secs=$(echo "$t1 - $t0" | bc)
-        echo "# eval, 610 x 9724, k=$k, 1 thread: $secs s"
-        if [ -z "$SAN" ]; then
-            eq "ml-latest-small, k=$k: eval under 0.5 s" "$(echo "$secs < 0.5" | bc)" 1
-        fi
         # a random model is as good as the random baseline (within noise)
         near "ml-latest-small, k=$k: random model ~ random baseline" ml$k.1.json \
             "round(m('test','model','recall@20') / m('test','random','recall@20'))" "1"

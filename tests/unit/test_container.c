@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check_main.h"
@@ -407,6 +408,27 @@ START_TEST(failed_write_keeps_old_file)
 }
 END_TEST
 
+START_TEST(error_exit_leaves_no_temporary_file)
+{
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) { /* a command that fails after opening its output */
+        trec_outfile out;
+        trec_error err;
+        if (trec_outfile_open(&out, path_in("out.csr"), &err) != 0)
+            _exit(3);
+        fputs("partial", out.fp);
+        exit(1);
+    }
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s')\"", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 START_TEST(devices_are_written_in_place)
 {
     trec_outfile out;
@@ -555,6 +577,7 @@ static Suite *container_suite(void)
     tcase_add_test(tc, idmap_rejects_duplicate_labels);
     tcase_add_test(tc, failed_write_keeps_old_file);
     tcase_add_test(tc, devices_are_written_in_place);
+    tcase_add_test(tc, error_exit_leaves_no_temporary_file);
     tcase_add_test(tc, model_round_trip);
     tcase_add_test(tc, model_rejects_corruption);
     tcase_add_test(tc, model_rejects_bad_meta);

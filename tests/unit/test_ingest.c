@@ -557,10 +557,10 @@ START_TEST(block_boundaries)
 }
 END_TEST
 
-START_TEST(fast_tokenizer_matches_libcsv)
+START_TEST(whole_block_tokenizing_matches_line_by_line)
 {
-    /* Quote-free text goes through trec's own tokenizer unless forced to
-     * libcsv: both must give the same records. */
+    /* Quote-free text is given to libcsv a block at a time unless forced to
+     * go line by line: both must give the same records. */
     const char *texts[] = {
         "1,2,3,4\n  1 , 3 ,\t4\t, 5 \n\n\r\n \t \n2,2,1,1\r\n2,5,1,1",
         "a b,c d,1,2\r3,4,5,6\n",
@@ -665,7 +665,7 @@ static Suite *ingest_suite(void)
     tcase_add_test(tc, duplicates);
     tcase_add_test(tc, skip_bad);
     tcase_add_test(tc, block_boundaries);
-    tcase_add_test(tc, fast_tokenizer_matches_libcsv);
+    tcase_add_test(tc, whole_block_tokenizing_matches_line_by_line);
     tcase_add_test(tc, file_input);
     tcase_add_test(tc, movielens_small);
     suite_add_tcase(s, tc);
