@@ -203,3 +203,24 @@ usage --dump r.csr r.csr
 usage --frobnicate r.csr
 ok "--help" trec-info --help
 ok "--version" trec-info --version
+
+# ---- a real model file: shape, sides, feature labels, meta ----
+ok "model: fit a hybrid to describe" trec-fit -q "$FIX/fit/ratings.csr" -o hyb.trec \
+    --item-features "$FIX/fit/genres.csr" --components 3 --epochs 3 --loss wmrb --seed 7
+trec-info hyb.trec >hyb.txt
+contains "model: kind" hyb.txt "kind:       model"
+contains "model: users" hyb.txt "users:      12"
+contains "model: items" hyb.txt "items:      15"
+contains "model: components" hyb.txt "components: 3"
+contains "model: prediction" hyb.txt "prediction: dot"
+contains "model: item side, identity + genres" hyb.txt "item side:  linear representation, 15 identity + 3 metadata features"
+contains "model: genre labels" hyb.txt "3: even, odd, any"
+contains "model: meta has the loss" hyb.txt '"loss":"wmrb"'
+contains "model: checksum" hyb.txt "checksum:   ok"
+trec-info --json hyb.trec >hyb.json
+eq "model: --json parses, meta embedded" \
+    "$(python3 -c 'import json,sys; d=json.load(open("hyb.json")); print(d["kind"], d["components"], d["item_side"]["metadata_features"], d["meta"]["loss"])')" \
+    "model 3 3 wmrb"
+head -c 600 hyb.trec >hyb-cut.trec
+fails "model: truncated model file" trec-info hyb-cut.trec
+contains "model: truncated: says so" "$T/.err" "truncated"
