@@ -83,7 +83,7 @@ static const char *ftext(float v, char buf[32])
 
 static void text_labels(FILE *out, const char *what, const trec_labels *l, const char *dim)
 {
-    fprintf(out, "%-12s", what);
+    fprintf(out, "%-11s ", what);
     if (!l->count) {
         fprintf(out, "none (%s numbered from 0)\n", dim);
         return;
