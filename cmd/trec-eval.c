@@ -71,12 +71,6 @@ static void parse_ks(options *o, const char *arg)
     free(copy);
 }
 
-static int default_threads(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
-}
-
 enum { OPT_TEST = 256, OPT_TRAIN, OPT_MIN_RATING, OPT_EXCLUDE_TRAIN, OPT_GAIN, OPT_JSON,
        OPT_PER_USER, OPT_THREADS };
 
@@ -101,7 +95,7 @@ static void parse_args(options *o, int argc, char **argv)
     o->out = "-";
     o->ks[0] = 10;
     o->nk = 1;
-    o->threads = default_threads();
+    o->threads = cli_default_threads();
     int c;
     while ((c = getopt_long(argc, argv, "k:o:qhV", longopts, NULL)) != -1) {
         switch (c) {

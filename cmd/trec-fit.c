@@ -115,12 +115,6 @@ static void read_features(const char *path, const trec_csr *x, int users, trec_c
         cli_fail(&err);
 }
 
-static int default_threads(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 8 ? 8 : (int)n;
-}
-
 static uint32_t parse_repr(const char *opt, const char *s)
 {
     int r = trec_repr_from_name(s);
@@ -171,7 +165,7 @@ int main(int argc, char **argv)
         {0, 0, 0, 0}};
     trec_fit_config cfg;
     trec_fit_config_default(&cfg);
-    cfg.threads = default_threads();
+    cfg.threads = cli_default_threads();
     const char *out_path = NULL, *uf_path = NULL, *if_path = NULL, *init_path = NULL;
     int quiet = 0, c;
     const long long BIG = 1LL << 40;

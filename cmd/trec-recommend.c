@@ -62,12 +62,6 @@ static void push_arg(char ***list, int *n, char *arg)
     *list = l;
 }
 
-static int default_threads(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
-}
-
 static void parse_args(options *o, int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -87,7 +81,7 @@ static void parse_args(options *o, int argc, char **argv)
     memset(o, 0, sizeof *o);
     o->out = "-";
     o->k = 10;
-    o->threads = default_threads();
+    o->threads = cli_default_threads();
     int c;
     while ((c = getopt_long(argc, argv, "k:o:hV", longopts, NULL)) != -1) {
         switch (c) {
