@@ -264,7 +264,7 @@ show "(baseline) Most popular movies of the training set" hybrid.json most-popul
 echo
 echo "A better configuration (see README.md \"Results\" and scripts/reproduce-walkthrough.sh):"
 echo "  trec-fit train.csr -o better.trec --item-features genres.csr --loss wmrb --min-rating 4 \\"
-echo "      --components 40 --epochs 200 --learning-rate 0.02 --sampled-items 500"
+echo "      --components 10 --alpha 3e-4 --sampled-items 1000"
 echo
 
 # ---- 5. one user's recommendations ------------------------------------------------------
