@@ -28,7 +28,7 @@ BENCH_DIR=${TREC_BENCH_DIR:-/tmp/trec-bench-$(id -un 2>/dev/null || id -u)}
 BIG_N=${TREC_BENCH_RATINGS:-25000000}
 REPEAT=${TREC_BENCH_REPEAT:-3}
 SLOW=${TREC_BENCH_SLOW:-60}
-SECTIONS=${TREC_BENCH_SECTIONS:-"ingest"}
+SECTIONS=${TREC_BENCH_SECTIONS:-"ingest walkthrough"}
 W=$BENCH_DIR/work
 mkdir -p "$BENCH_DIR" "$W" || exit 1
 
@@ -167,6 +167,118 @@ bench_ingest() {
 # ---- more sections -----------------------------------------------------------
 # Append bench_NAME functions here (and NAME to SECTIONS above), e.g. fit and
 # eval time of the getting-started walkthrough on ml-latest-small.
+
+# ---- section: walkthrough ---------------------------------------------------
+# The getting-started walkthrough on ml-latest-small (scripts/getting-started.sh,
+# split seed 1): fit time of each of its four models (100 epochs, trec-fit's
+# default threads), trec-eval time (train and test recall@10 with baselines),
+# and the whole walkthrough - ingest, split, 4 fits, 4 evaluations and the 2
+# recommendation lists - against the target of 5 s on 2 cores.
+
+WT_FMT='%-46s %5s %9s %12s\n'
+wt_row() { printf "$WT_FMT" "$@"; }
+
+# wt_time LABEL CMD...: one row, best of $REPEAT; sets WT_S (best seconds).
+wt_time() {
+    label=$1; shift
+    WT_S=
+    if ! run_timed "$@"; then
+        wt_row "$label" - FAILED -
+        echo "    exit $RC: $ERRLINE"
+        FAILED=1
+        return 1
+    fi
+    WT_S=$BEST_S
+    wt_row "$label" "$RUNS" "$(printf '%.3f' "$BEST_S")" "$(fdiv "$PEAK_KIB" 1024)"
+}
+
+# wt_models DIR: the walkthrough's models, NAME|LABEL|trec-fit options.
+wt_models() {
+    echo "rmse|RMSE MF (k=5)|--components 5"
+    echo "wmrb|WMRB MF (k=5, >=4, 97 sampled)|--components 5 --loss wmrb --min-rating 4"
+    echo "content|content (genres, pass-through, k=20)|--item-features $1/genres.csr --no-item-identity --item-repr pass-through --components 20 --loss wmrb --min-rating 4"
+    echo "hybrid|hybrid (identity + genres, k=5)|--item-features $1/genres.csr --components 5 --loss wmrb --min-rating 4"
+}
+
+# wt_script DIR: the whole walkthrough as one shell script working in DIR.
+wt_script() {
+    q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+    b=$(q "$B") ml=$(q "$ML_SMALL")
+    echo "set -e"
+    echo "cd $(q "$1")"
+    echo "$b/trec-ingest $ml/ratings.csv -o ratings.csr -q"
+    echo "$b/trec-ingest --item-features $ml/movies.csv --align ratings.csr -o genres.csr -q"
+    echo "$b/trec-split ratings.csr --train train.csr --test test.csr --test-fraction 0.2 --seed 1 -q"
+    wt_models . | while IFS='|' read -r name label opts; do
+        echo "$b/trec-fit train.csr -o $name.trec -q $opts"
+    done
+    for name in rmse wmrb content hybrid; do
+        echo "$b/trec-eval $name.trec --test test.csr --train train.csr -k 10 --min-rating 4 -q -o $name.txt"
+    done
+    echo "$b/trec-recommend hybrid.trec --user 433 -k 10 --titles $ml/movies.csv -o recs.tsv"
+    echo "$b/trec-recommend hybrid.trec --user 433 -k 10 --titles $ml/movies.csv --exclude train.csr -o recs-ex.tsv"
+}
+
+bench_walkthrough() {
+    echo "== walkthrough: the getting-started models on ml-latest-small (split seed 1)"
+    echo "   wall time under peak-rss, best of $REPEAT; trec-fit and trec-eval with their default threads"
+    echo
+    if [ ! -f "$ML_SMALL/ratings.csv" ] || [ ! -f "$ML_SMALL/movies.csv" ]; then
+        echo "   skipped: ml-latest-small absent ($ML_SMALL)"
+        echo
+        return 0
+    fi
+    for tool in trec-ingest trec-split trec-fit trec-eval trec-recommend; do
+        [ -x "$B/$tool" ] || { echo "bench.sh: error: $B/$tool missing" >&2; return 1; }
+    done
+    FAILED=0
+    d=$W/walkthrough
+    rm -rf "$d"
+    mkdir -p "$d/all" || return 1
+    # The inputs of the fits, made once (ingest and split are timed within the
+    # whole walkthrough).
+    if ! "$B/trec-ingest" "$ML_SMALL/ratings.csv" -o "$d/ratings.csr" -q ||
+        ! "$B/trec-ingest" --item-features "$ML_SMALL/movies.csv" --align "$d/ratings.csr" \
+            -o "$d/genres.csr" -q ||
+        ! "$B/trec-split" "$d/ratings.csr" --train "$d/train.csr" --test "$d/test.csr" \
+            --test-fraction 0.2 --seed 1 -q; then
+        echo "bench.sh: error: the walkthrough's inputs could not be made" >&2
+        return 1
+    fi
+    wt_row step runs "best s" "peak RSS MB"
+    wt_row ---------------------------------------------- ----- --------- ------------
+    wt_models "$d" >"$d/models"
+    fit_sum=0
+    eval_sum=0
+    while IFS='|' read -r name label opts; do
+        # shellcheck disable=SC2086 # the options are split on blanks
+        wt_time "trec-fit: $label" "$B/trec-fit" "$d/train.csr" -o "$d/$name.trec" -q $opts || continue
+        fit_sum=$(awk -v a="$fit_sum" -v b="$WT_S" 'BEGIN { print a + b }')
+        wt_time "  trec-eval $name.trec (train + test)" "$B/trec-eval" "$d/$name.trec" \
+            --test "$d/test.csr" --train "$d/train.csr" -k 10 --min-rating 4 -q -o "$d/$name.txt" || continue
+        eval_sum=$(awk -v a="$eval_sum" -v b="$WT_S" 'BEGIN { print a + b }')
+    done <"$d/models"
+    wt_row "sum of the best fits" - "$(printf '%.3f' "$fit_sum")" -
+    wt_row "sum of the best evaluations" - "$(printf '%.3f' "$eval_sum")" -
+    wt_script "$d/all" >"$d/all.sh"
+    if wt_time "whole walkthrough (ingest .. recommend)" sh "$d/all.sh"; then
+        whole=$WT_S
+    else
+        whole=
+    fi
+    if [ -x "$root/scripts/getting-started.sh" ]; then
+        wt_time "scripts/getting-started.sh (make demo)" env TREC_WORK="$d/demo" \
+            TREC_ML_SMALL="$ML_SMALL" "$root/scripts/getting-started.sh" "$B" || :
+    fi
+    if [ -n "$whole" ]; then
+        echo
+        echo "   target: the whole walkthrough under 5 s on 2 cores ($(nproc 2>/dev/null || echo '?') online here):" \
+            "$(printf '%.2f' "$whole") s, $(awk -v s="$whole" 'BEGIN { print (s < 5) ? "met" : "MISSED" }')"
+    fi
+    rm -rf "$d"
+    echo
+    return "$FAILED"
+}
 
 # ---- report ------------------------------------------------------------------
 
