@@ -77,8 +77,9 @@ t_start=$(now)
 # ---- the dataset --------------------------------------------------------------
 if [ -n "${TREC_ML_SMALL:-}" ]; then
     ML=$TREC_ML_SMALL
-    [ -f "$ML/ratings.csv" ] && [ -f "$ML/movies.csv" ] ||
+    if [ ! -f "$ML/ratings.csv" ] || [ ! -f "$ML/movies.csv" ]; then
         die "TREC_ML_SMALL=$ML has no ratings.csv and movies.csv"
+    fi
 elif [ -f "$root/../shared/datasets/ml-latest-small/ratings.csv" ]; then
     ML=$root/../shared/datasets/ml-latest-small
 else

@@ -59,14 +59,15 @@ case $seeds in ''|*[!0-9]*|0) echo "$prog: error: --seeds: '$seeds' is not a pos
 
 B=${B:-$root/build}
 B=$(cd "$B" 2>/dev/null && pwd) || die "no build directory '${B}' (run make first)"
-for t in trec-ingest trec-split trec-fit trec-eval; do
+for t in trec-ingest trec-split trec-info trec-fit trec-eval; do
     [ -x "$B/$t" ] || die "$B/$t is missing (run make first)"
 done
 
 if [ -n "${TREC_ML_SMALL:-}" ]; then
     ML=$TREC_ML_SMALL
-    [ -f "$ML/ratings.csv" ] && [ -f "$ML/movies.csv" ] ||
+    if [ ! -f "$ML/ratings.csv" ] || [ ! -f "$ML/movies.csv" ]; then
         die "TREC_ML_SMALL=$ML has no ratings.csv and movies.csv"
+    fi
 elif [ -f "$root/../shared/datasets/ml-latest-small/ratings.csv" ]; then
     ML=$root/../shared/datasets/ml-latest-small
 else
@@ -149,7 +150,7 @@ recommended|-|-|recommended (hybrid, k=10)|--item-features genres.csr --componen
 [ "$only" -eq 0 ] || MODELS=
 if [ -n "$extra" ]; then
     extra_rows=$(printf '%s' "$extra" | awk '{
-        i = index($0, "="); if (i < 2) { print "bad" > "/dev/stderr"; exit 1 }
+        i = index($0, "="); if (i < 2) exit 1
         name = substr($0, 1, i - 1); printf "%s|-|-|%s|%s\n", name, name, substr($0, i + 1) }') ||
         die "--config needs NAME=OPTIONS"
     MODELS=$(printf '%s\n%s' "$MODELS" "$extra_rows" | sed '/^$/d')
@@ -159,6 +160,14 @@ fi
 t_start=$(date +%s)
 run "ingesting ratings" "$B/trec-ingest" "$ML/ratings.csv" -o ratings.csr -q
 run "ingesting genres" "$B/trec-ingest" --item-features "$ML/movies.csv" --align ratings.csr -o genres.csr -q
+# The recommended 1000 sampled items are for ml-latest-small's 9,724 items: a
+# smaller dataset samples all its items instead (trec-fit refuses more).
+n_items=$("$B/trec-info" ratings.csr | sed -n 's/^shape: *[0-9]* rows x \([0-9]*\) columns.*/\1/p')
+case $n_items in ''|*[!0-9]*) die "cannot read the number of items of ratings.csr" ;; esac
+if [ "$n_items" -lt 1000 ] && [ "$only" -eq 0 ]; then
+    echo "note: $n_items items only: the recommended configuration samples $n_items, not 1000" >&2
+    MODELS=$(printf '%s\n' "$MODELS" | sed "/^recommended|/s/--sampled-items 1000/--sampled-items $n_items/")
+fi
 
 : >results.tsv
 s=1
@@ -167,7 +176,7 @@ while [ "$s" -le "$seeds" ]; do
     run "splitting (seed $s)" "$B/trec-split" ratings.csr --train train.csr --test test.csr \
         --test-fraction 0.2 --seed "$s" -q
     first=1
-    printf '%s\n' "$MODELS" | while IFS='|' read -r name wtrain wtest label opts; do
+    printf '%s\n' "$MODELS" | while IFS='|' read -r name _ _ _ opts; do
         # shellcheck disable=SC2086 # the options are split on blanks
         run "fitting $name (seed $s)" "$B/trec-fit" train.csr -o "$name.trec" -q $opts
         run "evaluating $name (seed $s)" "$B/trec-eval" "$name.trec" --test test.csr --train train.csr \
@@ -187,7 +196,7 @@ done
 
 # ---- the table ----------------------------------------------------------------
 cmdline="scripts/$prog${args:+ $args}"
-echo "recall@10 on ml-latest-small, 80/20 random splits of seeds 1..$seeds: mean +- sample std over the seeds"
+echo "recall@10 on $ML, 80/20 random splits of seeds 1..$seeds: mean +- sample std over the seeds"
 echo "positives: ratings >= 4; all items: the walkthrough/TensorRec convention (training items ranked too);"
 echo "unrated only: the standard convention (trec-eval --exclude-train). Target: |test - walkthrough| <= 0.01."
 echo "command: $cmdline   ($(($(date +%s) - t_start)) s)"

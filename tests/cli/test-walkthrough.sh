@@ -128,3 +128,36 @@ if have_ml; then
         fail_ "ml: WMRB MF test recall@10 > 0.05 and > RMSE MF's" "WMRB $wmrb, RMSE $rmse"
     fi
 fi
+
+# ---- scripts/reproduce-walkthrough.sh, on the samples ----
+RW=$ROOT/scripts/reproduce-walkthrough.sh
+ok "reproduce: 2 seeds and an extra configuration" \
+    env TREC_ML_SMALL="$SAMPLES" TREC_WORK="$T/r" sh -c '"$0" --seeds 2 --config "$1" "$2" >"$3"' \
+    "$RW" "k3=--components 3 --loss wmrb --min-rating 4" "$BIN" "$T/r.out"
+for row in "RMSE MF (k=5)" "WMRB MF (k=5)" "content (genres)" "hybrid (k=5)" "recommended (hybrid, k=10)" \
+    "k3 " "most-popular (baseline)"; do
+    n=$(grep -c "^$row.*| .* +- .* +- .* | .* +- " "$T/r.out")
+    eq "reproduce: one row '$row'" "$n" 1
+done
+# Per-seed values are trec-eval's on the seed's split (the chain: split,
+# fit with the row's options, eval, JSON parsing), and the table's means
+# and standard deviations are those of the per-seed values.
+trec-ingest -q "$SAMPLES/ratings.csv" -o r.csr
+trec-split -q r.csr --train r-train.csr --test r-test.csr --test-fraction 0.2 --seed 2
+trec-fit -q r-train.csr -o r-k3.trec --components 3 --loss wmrb --min-rating 4
+want=$(trec-eval r-k3.trec --test r-test.csr --train r-train.csr -k 10 --min-rating 4 --exclude-train -q |
+    awk '/^test / { t = 1 } t && $1 == "model" { print $2; exit }')
+got=$(awk -F'\t' '$1 == "k3" && $2 == 2 { printf "%.4f", $5 }' "$T/r/results.tsv")
+eq "reproduce: seed 2's --exclude-train test recall is trec-eval's" "$got" "$want"
+for m in "hybrid|hybrid (k=5)" "wmrb|WMRB MF (k=5)" "k3|k3"; do
+    name=${m%%|*} label=${m#*|}
+    want=$(awk -F'\t' -v m="$name" '$1 == m { n++; s += $4; q += $4 * $4 } END {
+        a = s / n; v = (q - n * a * a) / (n - 1); if (v < 0) v = 0; printf "%.4f +- %.4f", a, sqrt(v) }' "$T/r/results.tsv")
+    grep "^$label " "$T/r.out" >r-row
+    contains "reproduce: $name's test mean +- std from the per-seed values" r-row "| $(awk -F'\t' -v m="$name" \
+        '$1 == m { n++; s += $3; q += $3 * $3 } END { a = s / n; v = (q - n * a * a) / (n - 1); if (v < 0) v = 0
+        printf "%.4f +- %.4f", a, sqrt(v) }' "$T/r/results.tsv")  $want "
+done
+fails "reproduce: --seeds 0" "$RW" --seeds 0 "$BIN"
+fails "reproduce: --only-configs without --config" env TREC_ML_SMALL="$SAMPLES" "$RW" --only-configs "$BIN"
+fails "reproduce: a bad --config" env TREC_ML_SMALL="$SAMPLES" "$RW" --config "no-equals-sign" "$BIN"
