@@ -36,8 +36,8 @@ differs_ "synth: other seed, other ratings.csv" "$T/a/ratings.csv" "$T/c/ratings
 differs_ "synth: other seed, other movies.csv" "$T/a/movies.csv" "$T/c/movies.csv"
 ok "synth: regenerate the committed samples (datasets/README.md command)" \
     "$SYN" --ratings 2000 --users 100 --items 300 --seed 1 --out "$T/samples"
-same "synth: datasets/samples/ratings.csv is up to date" "$T/samples/ratings.csv" "$ROOT/datasets/samples/ratings.csv"
-same "synth: datasets/samples/movies.csv is up to date" "$T/samples/movies.csv" "$ROOT/datasets/samples/movies.csv"
+same "synth: datasets/samples/synth-ratings.csv is up to date" "$T/samples/ratings.csv" "$ROOT/datasets/samples/synth-ratings.csv"
+same "synth: datasets/samples/synth-movies.csv is up to date" "$T/samples/movies.csv" "$ROOT/datasets/samples/synth-movies.csv"
 eq "synth: leaves no temp files" "$(ls -A "$T/a")" "movies.csv
 ratings.csv"
 
@@ -143,7 +143,10 @@ if command -v python3 >/dev/null 2>&1; then
     ok "synth: format and statistics (5000 ratings)" python3 "$T/check.py" "$T/a" 5000 120
     ok "synth: format and statistics (defaults from --ratings 30000)" sh -c \
         "'$SYN' --ratings 30000 --out '$T/d' && python3 '$T/check.py' '$T/d' 30000 200"
-    ok "synth: committed samples pass the checks" python3 "$T/check.py" "$ROOT/datasets/samples" 2000 100
+    mkdir -p "$T/committed"
+    cp "$ROOT/datasets/samples/synth-ratings.csv" "$T/committed/ratings.csv"
+    cp "$ROOT/datasets/samples/synth-movies.csv" "$T/committed/movies.csv"
+    ok "synth: committed samples pass the checks" python3 "$T/check.py" "$T/committed" 2000 100
     ok "synth: ratings have learnable taste (user x genre beats biases)" python3 "$T/learn.py" "$T/d"
     # every user rates every item: the rejection sampler must fall back
     ok "synth: users rating the whole catalogue" "$SYN" --ratings 200 --users 2 --items 100 --out "$T/full"
@@ -283,7 +286,7 @@ fi
 
 # ---- bench helpers -----------------------------------------------------------
 
-S="$ROOT/datasets/samples"
+S="$T/samples" # the generated copy of datasets/samples, MovieLens file names
 "$BIN/bench-csv-tokenize" "$S/ratings.csv" >"$T/tok.out"
 eq "bench-csv-tokenize: records" "$(sed 's/.*records=\([0-9]*\).*/\1/' "$T/tok.out")" "$(wc -l <"$S/ratings.csv" | tr -d ' ')"
 eq "bench-csv-tokenize: fields" "$(sed 's/.*fields=\([0-9]*\).*/\1/' "$T/tok.out")" "$(($(wc -l <"$S/ratings.csv") * 4))"

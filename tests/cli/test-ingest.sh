@@ -6,35 +6,35 @@ F=$FIX/ingest
 dump() { "$BIN/trec-info" --dump "$1"; }
 
 # ---- ratings.csv --------------------------------------------------------------
-ok "ratings.csv -> matrix" $I "$F/ratings.csv" -o r.csr
-$I "$F/ratings.csv" -o r2.csr 2>sum.txt
+ok "ratings.csv -> matrix" $I "$F/small-ratings.csv" -o r.csr
+$I "$F/small-ratings.csv" -o r2.csr 2>sum.txt
 contains "summary: users, items, ratings" sum.txt "3 users, 4 items, 6 ratings (density 50%), 0 duplicates merged, 0 lines skipped"
 eq "entries: rows in first-seen order, sorted by column, with timestamps" "$(dump r.csr | tr '\t' ' ' | tr '\n' ';')" \
    "7 30 4 100;7 10 3.5 101;7 20 5 102;3 30 0.5 201;3 10 1.5 200;9 40 2 300;"
-$I -q "$F/ratings.csv" -o q.csr 2>q.err
+$I -q "$F/small-ratings.csv" -o q.csr 2>q.err
 eq "--quiet prints nothing" "$(cat q.err)" ""
 same "--quiet: same matrix" r.csr q.csr
 
 # ---- determinism: threads and block size ----------------------------------------
-ok "--threads 3 --block-size 16" $I -q --threads 3 --block-size 16 "$F/ratings.csv" -o t3.csr
-ok "--threads 1" $I -q --threads 1 "$F/ratings.csv" -o t1.csr
+ok "--threads 3 --block-size 16" $I -q --threads 3 --block-size 16 "$F/small-ratings.csv" -o t3.csr
+ok "--threads 1" $I -q --threads 1 "$F/small-ratings.csv" -o t1.csr
 same "--threads 1 and --threads 3 (16-byte blocks) give identical files" t1.csr t3.csr
 same "and the default" t1.csr r.csr
 
 # ---- stdin / stdout, CRLF, BOM, no final newline --------------------------------
-ok "- reads stdin" sh -c "cat '$F/ratings.csv' | $I -q - -o s.csr"
+ok "- reads stdin" sh -c "cat '$F/small-ratings.csv' | $I -q - -o s.csr"
 same "stdin gives the same matrix" s.csr r.csr
-ok "-o - writes stdout" sh -c "$I -q '$F/ratings.csv' -o - > so.csr"
+ok "-o - writes stdout" sh -c "$I -q '$F/small-ratings.csv' -o - > so.csr"
 same "stdout gives the same bytes" so.csr r.csr
 printf '\357\273\277' > crlf.csv
-sed 's/$/\r/' "$F/ratings.csv" | head -c -2 >> crlf.csv
+sed 's/$/\r/' "$F/small-ratings.csv" | head -c -2 >> crlf.csv
 ok "BOM, CRLF, no final newline" $I -q crlf.csv -o crlf.csr
 same "BOM/CRLF file gives the same matrix" crlf.csr r.csr
 
 # ---- other formats ------------------------------------------------------------------
 printf '7,30,4,100\n7,10,3,101\n3,10,1,200\n' > plain.csv
 $I -q --no-header plain.csv -o plain.csr
-ok "u.data: --sep tab --no-header" $I -q --sep tab --no-header "$F/u.data" -o udata.csr
+ok "u.data: --sep tab --no-header" $I -q --sep tab --no-header "$F/small-u.data" -o udata.csr
 same "u.data matrix = the CSV one" udata.csr plain.csr
 ok "ratings.dat: --sep ::" $I -q --sep :: "$F/ratings.dat" -o dat.csr
 same "ratings.dat matrix = the CSV one" dat.csr plain.csr
@@ -48,24 +48,24 @@ fails "quoting on: the same file is an unterminated quote" $I -q q.csv -o qq.csr
 contains "unterminated quote names file:line" "$T/.err" "q.csv:1: unterminated quoted field"
 
 # ---- columns ------------------------------------------------------------------------
-ok "--rating-col none" $I -q --rating-col none "$F/ratings.csv" -o imp.csr
+ok "--rating-col none" $I -q --rating-col none "$F/small-ratings.csv" -o imp.csr
 eq "implicit values are 1" "$(dump imp.csr | cut -f3 | sort -u)" "1"
-ok "--time-col none" $I -q --time-col none "$F/ratings.csv" -o nt.csr
+ok "--time-col none" $I -q --time-col none "$F/small-ratings.csv" -o nt.csr
 eq "no timestamps" "$(dump nt.csr | head -n 1 | awk -F'\t' '{print NF}')" "3"
-ok "columns by header name" $I -q --user-col movieId --item-col userId --rating-col rating --time-col timestamp "$F/ratings.csv" -o byname.csr
+ok "columns by header name" $I -q --user-col movieId --item-col userId --rating-col rating --time-col timestamp "$F/small-ratings.csv" -o byname.csr
 eq "swapped user and item" "$(dump byname.csr | head -n 1 | cut -f1,2 | tr '\t' ' ')" "30 7"
-ok "columns by number" $I -q --user-col 2 --item-col 1 --rating-col 3 --time-col 4 "$F/ratings.csv" -o bynum.csr
+ok "columns by number" $I -q --user-col 2 --item-col 1 --rating-col 3 --time-col 4 "$F/small-ratings.csv" -o bynum.csr
 same "by number = by name" bynum.csr byname.csr
-fails "unknown column name" $I -q --user-col nope "$F/ratings.csv" -o x.csr
+fails "unknown column name" $I -q --user-col nope "$F/small-ratings.csv" -o x.csr
 contains "unknown column: file:line" "$T/.err" "ratings.csv:1: --user-col nope: no column of that name"
-fails "column beyond the fields" $I -q --time-col 9 "$F/ratings.csv" -o x.csr
+fails "column beyond the fields" $I -q --time-col 9 "$F/small-ratings.csv" -o x.csr
 contains "column 9 does not exist" "$T/.err" "column 9 (timestamp) does not exist: line 1 has 4 fields"
 
 # ---- header detection -----------------------------------------------------------------
 printf 'user,item,score,when\n1,2,3,4\n' > h.csv
 $I h.csv -o h.csr 2>h.err
 contains "non-numeric rating/time in line 1: a header" h.err "1 users, 1 items, 1 ratings"
-fails "--no-header on a header line: an error at line 1" $I -q --no-header "$F/ratings.csv" -o x.csr
+fails "--no-header on a header line: an error at line 1" $I -q --no-header "$F/small-ratings.csv" -o x.csr
 contains "line 1 rating is not a number" "$T/.err" "ratings.csv:1: column 3 (rating): 'rating' is not a number"
 $I --header plain.csv -o ph.csr 2>ph.err
 contains "--header skips line 1" ph.err "2 users, 1 items, 2 ratings"
@@ -122,28 +122,28 @@ fails "--duplicates error" $I --duplicates error "$F/dups.csv" -o x.csr
 contains "duplicate error names both lines" "$T/.err" "dups.csv:4: duplicate rating: user '1', item '1' (first on line 2)"
 
 # ---- usage ---------------------------------------------------------------------------------
-$I "$F/ratings.csv" 2>/dev/null; eq "no -o: exit 2" "$?" "2"
-$I --bogus "$F/ratings.csv" -o x.csr 2>/dev/null; eq "unknown option: exit 2" "$?" "2"
-fails "--duplicates foo" $I --duplicates foo "$F/ratings.csv" -o x.csr
-fails "--threads 0" $I --threads 0 "$F/ratings.csv" -o x.csr
-fails "--align without --item-features" $I --align r.csr "$F/ratings.csv" -o x.csr
-fails "two inputs" $I "$F/ratings.csv" "$F/dups.csv" -o x.csr
+$I "$F/small-ratings.csv" 2>/dev/null; eq "no -o: exit 2" "$?" "2"
+$I --bogus "$F/small-ratings.csv" -o x.csr 2>/dev/null; eq "unknown option: exit 2" "$?" "2"
+fails "--duplicates foo" $I --duplicates foo "$F/small-ratings.csv" -o x.csr
+fails "--threads 0" $I --threads 0 "$F/small-ratings.csv" -o x.csr
+fails "--align without --item-features" $I --align r.csr "$F/small-ratings.csv" -o x.csr
+fails "two inputs" $I "$F/small-ratings.csv" "$F/dups.csv" -o x.csr
 $I --help > help.txt; eq "--help exits 0" "$?" "0"
 contains "--help shows usage" help.txt "Usage: trec-ingest"
 contains "--version" "$($I --version > v.txt; echo v.txt)" "trec-ingest (trec)"
 
 # ---- item features --------------------------------------------------------------------------
-ok "--item-features" $I --item-features "$F/movies.csv" -o g.csr
+ok "--item-features" $I --item-features "$F/small-movies.csv" -o g.csr
 eq "genre columns sorted, titles with commas and quotes parsed" "$(dump g.csr | tr '\t' ' ' | tr '\n' ';')" \
    "30 Comedy 1;30 Drama 1;30 Romance 1;10 Comedy 1;50 (no genres listed) 1;"
-$I --item-features "$F/movies.csv" --align r.csr -o ga.csr 2>ga.err
+$I --item-features "$F/small-movies.csv" --align r.csr -o ga.csr 2>ga.err
 eq "--align exits 0" "$?" "0"
 contains "--align summary: missing and dropped" ga.err "4 items x 4 features, 4 nonzeros, 2 aligned items without features, 1 file items not in the matrix (dropped)"
 eq "--align rows = the matrix's items" "$(dump ga.csr | cut -f1 | tr '\n' ' ')" "30 30 30 10 "
-ok "--id-col/--feature-col/--feature-sep" $I -q --item-features --id-col 1 --feature-col 3 --feature-sep '|' "$F/movies.csv" -o g2.csr
+ok "--id-col/--feature-col/--feature-sep" $I -q --item-features --id-col 1 --feature-col 3 --feature-sep '|' "$F/small-movies.csv" -o g2.csr
 same "explicit defaults = defaults" g2.csr g.csr
-fails "--item-features with --duplicates" $I --item-features --duplicates sum "$F/movies.csv" -o x.csr
-fails "--align on a missing matrix" $I --item-features --align nope.csr "$F/movies.csv" -o x.csr
+fails "--item-features with --duplicates" $I --item-features --duplicates sum "$F/small-movies.csv" -o x.csr
+fails "--align on a missing matrix" $I --item-features --align nope.csr "$F/small-movies.csv" -o x.csr
 
 # ---- ml-latest-small ----------------------------------------------------------------------
 if have_ml; then

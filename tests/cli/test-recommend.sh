@@ -52,10 +52,10 @@ eq "--similar-to list" "$(trec-recommend m.trec --similar-to 101,106 -k 1 --no-h
     "101${TAB}102 106${TAB}101 "
 
 # ---- titles ----
-trec-recommend m.trec --user 11 -k 3 --titles "$E/movies.csv" >ti.tsv
+trec-recommend m.trec --user 11 -k 3 --titles "$E/titles.csv" >ti.tsv
 printf 'user\trank\titem\tscore\ttitle\n11\t1\t101\t6\tAlpha, The (1990)\n11\t2\t102\t5\t"Quoted" Beta (1991)\n11\t3\t103\t4\tGamma (1992)\n' >want.tsv
 same "--titles: quoted titles with commas and quotes" ti.tsv want.tsv
-eq "--titles with --similar-to" "$(trec-recommend m.trec --similar-to 101 -k 1 --titles "$E/movies.csv" --no-header | cut -f5)" "\"Quoted\" Beta (1991)"
+eq "--titles with --similar-to" "$(trec-recommend m.trec --similar-to 101 -k 1 --titles "$E/titles.csv" --no-header | cut -f5)" "\"Quoted\" Beta (1991)"
 fails "--titles: an item without a title" trec-recommend m.trec --user 11 -k 3 --titles "$E/movies-missing.csv"
 trec-recommend m.trec --user 11 -k 3 --titles "$E/movies-missing.csv" >partial.tsv 2>err.txt
 contains "missing title: message names file and item" err.txt "movies-missing.csv: no title for item '101'"
@@ -67,7 +67,7 @@ contains "bad movies.csv: file:line" err.txt "movies-bad.csv:3: wrong number of 
 fails "--titles: missing file" trec-recommend m.trec --user 11 --titles nonexistent.csv
 
 # ---- JSON ----
-trec-recommend m.trec --user 11,44 -k 2 --titles "$E/movies.csv" --exclude train.csr --json >r.json
+trec-recommend m.trec --user 11,44 -k 2 --titles "$E/titles.csv" --exclude train.csr --json >r.json
 ok "--json parses" isjson r.json
 eq "--json: content" "$(python3 -c '
 import json, sys

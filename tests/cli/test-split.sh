@@ -3,7 +3,7 @@
 . "$FIX/split/binpatch.sh"
 LC_ALL=C; export LC_ALL
 TAB=$(printf '\t')
-csv=$FIX/split/ratings.csv
+csv=$FIX/split/split-ratings.csv
 N=$(($(wc -l <"$csv") - 1))
 lines() { wc -l <"$1" | tr -d ' '; }
 code() { "$@" >/dev/null 2>&1; echo $?; }

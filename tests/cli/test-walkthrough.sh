@@ -4,7 +4,11 @@
 # table, trec-recommend's titles, trec-info's dump), never against constants,
 # except the walkthrough's own claim that WMRB beats RMSE by far.
 GS=$ROOT/scripts/getting-started.sh
-SAMPLES=$ROOT/datasets/samples
+# The committed samples, under the file names of a MovieLens directory.
+SAMPLES=$T/samples
+mkdir -p "$SAMPLES"
+cp "$ROOT/datasets/samples/synth-ratings.csv" "$SAMPLES/ratings.csv"
+cp "$ROOT/datasets/samples/synth-movies.csv" "$SAMPLES/movies.csv"
 
 # wt_recall OUT TITLE SPLIT: the Train or Test value of the "Recall at 10"
 # line under the heading TITLE in the script's output OUT.
