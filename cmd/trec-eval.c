@@ -14,7 +14,7 @@
 __attribute__((noreturn)) static void usage(void)
 {
     printf("Usage: %s MODEL --test TEST [--train TRAIN] [-k K[,K...]] [--min-rating R]\n"
-           "                 [--exclude-train] [--gain exp|binary] [--json] [--per-user FILE]\n"
+           "                 [--exclude-train] [--gain exp|binary] [--json|--tsv] [--per-user FILE]\n"
            "                 [-o OUT] [--threads N] [-q]\n"
            "Ranking metrics of MODEL on the TEST matrix (and on TRAIN when given):\n"
            "recall@K, precision@K, NDCG@K, F1@K averaged over the users with a positive,\n"
@@ -30,6 +30,7 @@ __attribute__((noreturn)) static void usage(void)
            "                     (the walkthrough's TensorRec convention)\n"
            "  --gain G           NDCG gain: exp (2^rating - 1, TensorRec; default) or binary\n"
            "  --json             JSON instead of the table\n"
+           "  --tsv              TSV lines split, ranking, ranker, metric@K, value\n"
            "  --per-user FILE    the model's per-user values as TSV\n"
            "  -o, --output OUT   write the report to OUT (atomically) instead of stdout\n"
            "  --threads N        worker threads (default: online cores, at most %d); the\n"
@@ -48,7 +49,7 @@ typedef struct options {
     int nk;
     int has_min_rating;
     double min_rating;
-    int exclude_train, json, quiet, threads, gain;
+    int exclude_train, json, tsv, quiet, threads, gain;
 } options;
 
 static void parse_ks(options *o, const char *arg)
@@ -72,7 +73,7 @@ static void parse_ks(options *o, const char *arg)
 }
 
 enum { OPT_TEST = 256, OPT_TRAIN, OPT_MIN_RATING, OPT_EXCLUDE_TRAIN, OPT_GAIN, OPT_JSON,
-       OPT_PER_USER, OPT_THREADS };
+       OPT_TSV, OPT_PER_USER, OPT_THREADS };
 
 static void parse_args(options *o, int argc, char **argv)
 {
@@ -84,6 +85,7 @@ static void parse_args(options *o, int argc, char **argv)
         {"exclude-train", no_argument, 0, OPT_EXCLUDE_TRAIN},
         {"gain", required_argument, 0, OPT_GAIN},
         {"json", no_argument, 0, OPT_JSON},
+        {"tsv", no_argument, 0, OPT_TSV},
         {"per-user", required_argument, 0, OPT_PER_USER},
         {"output", required_argument, 0, 'o'},
         {"threads", required_argument, 0, OPT_THREADS},
@@ -116,6 +118,7 @@ static void parse_args(options *o, int argc, char **argv)
                 cli_usage_error("--gain must be exp or binary", optarg);
             break;
         case OPT_JSON: o->json = 1; break;
+        case OPT_TSV: o->tsv = 1; break;
         case OPT_PER_USER: o->per_user = optarg; break;
         case 'o': o->out = optarg; break;
         case OPT_THREADS: o->threads = (int)cli_parse_int("--threads", optarg, 1, 1024); break;
@@ -134,6 +137,8 @@ static void parse_args(options *o, int argc, char **argv)
         cli_usage_error("missing --test FILE", NULL);
     if (o->exclude_train && !o->train)
         cli_usage_error("--exclude-train needs --train FILE", NULL);
+    if (o->json && o->tsv)
+        cli_usage_error("--json and --tsv exclude each other", NULL);
 }
 
 /* ---- evaluation ---- */
@@ -391,6 +396,25 @@ static void print_json(run *r, FILE *f)
     free(text);
 }
 
+/* One line per split, ranker and metric: the shape awk and join want. */
+static void print_tsv(run *r, FILE *f)
+{
+    options *o = r->o;
+    fputs("split\tranking\tranker\tmetric\tvalue\n", f);
+    for (int s = 0; s < r->nsplits; s++) {
+        split *sp = &r->splits[s];
+        for (int rk = 0; rk < N_RANKERS; rk++) {
+            if (!sp->have[rk])
+                continue;
+            for (int k = 0; k < o->nk; k++)
+                for (int i = 0; i < TREC_N_METRICS; i++)
+                    fprintf(f, "%s\t%s\t%s\t%s@%u\t%.10g\n", sp->name, ranking_name(sp),
+                            ranker_names[rk], trec_metric_names[i], o->ks[k],
+                            sp->res[rk].mean[k * TREC_N_METRICS + i]);
+        }
+    }
+}
+
 static void print_per_user(run *r, FILE *f)
 {
     options *o = r->o;
@@ -465,6 +489,8 @@ int main(int argc, char **argv)
     }
     if (o.json)
         print_json(&r, out.fp);
+    else if (o.tsv)
+        print_tsv(&r, out.fp);
     else
         print_table(&r, out.fp);
     if (o.per_user) {

@@ -158,42 +158,10 @@ csv_titles() {
     }' "$1" "$2"
 }
 
-# json_metrics FILE: "split ranker metric value" lines from a trec-eval --json
-# report, by a small tokenizer of JSON (strings with escapes, numbers,
-# punctuation): each "key": value pair is read in order, and the latest
-# "split" and "ranker" values name the metrics that follow them.
-json_metrics() {
-    awk '
-    { text = text $0 "\n" }
-    END {
-        s = text; key = ""; colon = 0
-        while (length(s) > 0) {
-            if (match(s, /^[ \t\r\n]+/)) { s = substr(s, RLENGTH + 1); continue }
-            if (match(s, /^"([^"\\]|\\.)*"/)) {
-                tok = substr(s, 2, RLENGTH - 2); s = substr(s, RLENGTH + 1)
-                if (colon) { value(key, tok); colon = 0 } else last = tok
-                continue
-            }
-            if (match(s, /^-?[0-9][0-9.eE+-]*/) || match(s, /^(true|false|null)/)) {
-                tok = substr(s, 1, RLENGTH); s = substr(s, RLENGTH + 1)
-                if (colon) { value(key, tok); colon = 0 }
-                continue
-            }
-            c = substr(s, 1, 1); s = substr(s, 2)
-            if (c == ":") { key = last; colon = 1 } else colon = 0
-        }
-    }
-    function value(k, v) {
-        if (k == "split") sp = v
-        else if (k == "ranker") rk = v
-        else if (sp != "" && rk != "") print sp, rk, k, v
-    }' "$1"
-}
-
-# metric FILE SPLIT RANKER KEY: one value of a trec-eval --json report, with 4
+# metric FILE SPLIT RANKER KEY: one value of a trec-eval --tsv report, with 4
 # decimals; stops with an error when it is missing or not in [0, 1].
 metric() {
-    v=$(json_metrics "$1" | awk -v s="$2" -v r="$3" -v k="$4" '$1 == s && $2 == r && $3 == k { print $4; exit }')
+    v=$(awk -F'\t' -v s="$2" -v r="$3" -v k="$4" '$1 == s && $3 == r && $4 == k { print $5; exit }' "$1")
     case $v in
     ''|*[!0-9.eE+-]*) die "no $4 of $3 on $2 in $1" ;;
     esac
@@ -251,17 +219,17 @@ echo
 echo "== 4. Recall at 10 (walkthrough convention: all items ranked, likes = ratings >= 4)"
 for name in rmse wmrb content hybrid; do
     run "evaluating $name.trec" "$B/trec-eval" "$name.trec" --test test.csr --train train.csr \
-        -k 10 --min-rating 4 --json -q -o "$name.json"
+        -k 10 --min-rating 4 --tsv -q -o "$name.tsv"
 done
-show() { # TITLE JSON RANKER
+show() { # TITLE REPORT RANKER
     echo "$1:"
     echo "Recall at 10: Train: $(metric "$2" train "$3" recall@10) Test: $(metric "$2" test "$3" recall@10)"
 }
-show "Matrix factorization collaborative filter" rmse.json model
-show "WMRB matrix factorization collaborative filter" wmrb.json model
-show "Content-based recommender" content.json model
-show "Hybrid recommender" hybrid.json model
-show "(baseline) Most popular movies of the training set" hybrid.json most-popular
+show "Matrix factorization collaborative filter" rmse.tsv model
+show "WMRB matrix factorization collaborative filter" wmrb.tsv model
+show "Content-based recommender" content.tsv model
+show "Hybrid recommender" hybrid.tsv model
+show "(baseline) Most popular movies of the training set" hybrid.tsv most-popular
 echo
 echo "A better configuration (see README.md \"Results\" and scripts/reproduce-walkthrough.sh):"
 echo "  trec-fit train.csr -o better.trec --item-features genres.csr --loss wmrb --min-rating 4 \\"

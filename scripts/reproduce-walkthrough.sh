@@ -99,38 +99,9 @@ $msg}"
     fi
 }
 
-# json_metrics FILE: "split ranker metric value" lines of a trec-eval --json
-# report (a small JSON tokenizer, as in getting-started.sh).
-json_metrics() {
-    awk '
-    { text = text $0 "\n" }
-    END {
-        s = text; key = ""; colon = 0
-        while (length(s) > 0) {
-            if (match(s, /^[ \t\r\n]+/)) { s = substr(s, RLENGTH + 1); continue }
-            if (match(s, /^"([^"\\]|\\.)*"/)) {
-                tok = substr(s, 2, RLENGTH - 2); s = substr(s, RLENGTH + 1)
-                if (colon) { value(key, tok); colon = 0 } else last = tok
-                continue
-            }
-            if (match(s, /^-?[0-9][0-9.eE+-]*/) || match(s, /^(true|false|null)/)) {
-                tok = substr(s, 1, RLENGTH); s = substr(s, RLENGTH + 1)
-                if (colon) { value(key, tok); colon = 0 }
-                continue
-            }
-            c = substr(s, 1, 1); s = substr(s, 2)
-            if (c == ":") { key = last; colon = 1 } else colon = 0
-        }
-    }
-    function value(k, v) {
-        if (k == "split") sp = v
-        else if (k == "ranker") rk = v
-        else if (sp != "" && rk != "") print sp, rk, k, v
-    }' "$1"
-}
 # recall FILE SPLIT RANKER: recall@10 from a report, or stop.
 recall() {
-    v=$(json_metrics "$1" | awk -v s="$2" -v r="$3" '$1 == s && $2 == r && $3 == "recall@10" { print $4; exit }')
+    v=$(awk -F'\t' -v s="$2" -v r="$3" '$1 == s && $3 == r && $4 == "recall@10" { print $5; exit }' "$1")
     case $v in ''|*[!0-9.eE+-]*) die "no recall@10 of $3 on $2 in $1" ;; esac
     echo "$v"
 }
@@ -180,14 +151,14 @@ while [ "$s" -le "$seeds" ]; do
         # shellcheck disable=SC2086 # the options are split on blanks
         run "fitting $name (seed $s)" "$B/trec-fit" train.csr -o "$name.trec" -q $opts
         run "evaluating $name (seed $s)" "$B/trec-eval" "$name.trec" --test test.csr --train train.csr \
-            -k 10 --min-rating 4 --json -q -o all.json
+            -k 10 --min-rating 4 --tsv -q -o all.tsv
         run "evaluating $name --exclude-train (seed $s)" "$B/trec-eval" "$name.trec" --test test.csr \
-            --train train.csr -k 10 --min-rating 4 --exclude-train --json -q -o excl.json
-        printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$s" "$(recall all.json train model)" \
-            "$(recall all.json test model)" "$(recall excl.json test model)" >>results.tsv
+            --train train.csr -k 10 --min-rating 4 --exclude-train --tsv -q -o excl.tsv
+        printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$s" "$(recall all.tsv train model)" \
+            "$(recall all.tsv test model)" "$(recall excl.tsv test model)" >>results.tsv
         if [ "$first" -eq 1 ]; then
-            printf '%s\t%s\t%s\t%s\t%s\n' most-popular "$s" "$(recall all.json train most-popular)" \
-                "$(recall all.json test most-popular)" "$(recall excl.json test most-popular)" >>results.tsv
+            printf '%s\t%s\t%s\t%s\t%s\n' most-popular "$s" "$(recall all.tsv train most-popular)" \
+                "$(recall all.tsv test most-popular)" "$(recall excl.tsv test most-popular)" >>results.tsv
             first=0
         fi
     done

@@ -59,6 +59,26 @@ contains "table: ties rule stated" t.txt "equal scores rank the lower item index
 trec-eval m.trec --test test.csr --train train.csr -k 2 --gain binary --json -q >a.json
 ok "--json parses" isjson a.json
 near "model recall@2" a.json "m('test','model','recall@2')" "(1/3 + 1/2 + 1) / 3"
+TAB=$(printf '\t')
+trec-eval m.trec --test test.csr --train train.csr -k 2 --gain binary --tsv -q >a.tsv
+eq "--tsv: header" "$(head -n 1 a.tsv)" "split${TAB}ranking${TAB}ranker${TAB}metric${TAB}value"
+eq "--tsv: a line per split, ranker and metric (2 x 3 x 4)" "$(($(wc -l <a.tsv) - 1))" 24
+eq "--tsv: the same figures as --json" "$(python3 -c '
+import json, sys
+d = json.load(open("a.json"))
+want = {}
+for sp in d["splits"]:
+    for r in sp["rankers"]:
+        for k, v in r.items():
+            if k != "ranker":
+                want[(sp["split"], sp["ranking"], r["ranker"], k)] = v
+got = {}
+for line in list(open("a.tsv"))[1:]:
+    s, rk, r, k, v = line.rstrip("\n").split("\t")
+    got[(s, rk, r, k)] = float(v)
+bad = [k for k in want if k not in got or abs(got[k] - want[k]) > 1e-9]
+print("same" if not bad and len(got) == len(want) else "differ: %r" % bad)')" same
+fails "--json and --tsv together" trec-eval m.trec --test test.csr --json --tsv
 near "model precision@2" a.json "m('test','model','precision@2')" "1/2"
 near "model ndcg@2" a.json "m('test','model','ndcg@2')" "(L3/(1+L3) + 1/(1+L3) + L3) / 3"
 near "model f1@2 = F1 of the mean precision and recall" a.json "m('test','model','f1@2')" \
