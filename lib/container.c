@@ -64,10 +64,102 @@ static int write_chunk(void *ctx, const void *bytes, size_t len)
     return fwrite(bytes, 1, len, fp) == len ? 0 : -1;
 }
 
+/* Checksums and writes in the same pass, while the bytes are in cache. */
+typedef struct crc_writer {
+    FILE *fp;
+    uint32_t crc;
+} crc_writer;
+
+static int crc_write_chunk(void *ctx, const void *bytes, size_t len)
+{
+    crc_writer *w = ctx;
+    w->crc = trec_crc32(w->crc, bytes, len);
+    return fwrite(bytes, 1, len, w->fp) == len ? 0 : -1;
+}
+
 static int write_zeros(FILE *fp, uint64_t n)
 {
     static const uint8_t zeros[TREC_ALIGN];
     return n == 0 || fwrite(zeros, 1, (size_t)n, fp) == n ? 0 : -1;
+}
+
+/* Section table entry i of head. */
+static uint8_t *entry(uint8_t *head, size_t i)
+{
+    return head + TREC_HEADER_SIZE + i * TREC_SECTION_ENTRY_SIZE;
+}
+
+/* Lays out the header and section table; the CRCs are filled in later. */
+static void layout(uint8_t *head, uint32_t kind, const trec_section *sections, size_t count)
+{
+    size_t head_len = TREC_HEADER_SIZE + count * TREC_SECTION_ENTRY_SIZE;
+    uint64_t off = align_up(head_len);
+    for (size_t i = 0; i < count; i++) {
+        put_u32(entry(head, i), sections[i].tag);
+        put_u64(entry(head, i) + 8, off);
+        put_u64(entry(head, i) + 16, sections[i].size);
+        off = i + 1 < count ? align_up(off + sections[i].size) : off + sections[i].size;
+    }
+    memcpy(head, TREC_MAGIC, 8);
+    put_u32(head + 8, TREC_FORMAT_VERSION);
+    put_u32(head + 12, kind);
+    put_u64(head + 16, count ? off : head_len);
+    put_u32(head + 24, (uint32_t)count);
+}
+
+static void seal_header(uint8_t *head, size_t head_len)
+{
+    uint32_t hcrc = trec_crc32(0, head, 28);
+    hcrc = trec_crc32(hcrc, head + TREC_HEADER_SIZE, head_len - TREC_HEADER_SIZE);
+    put_u32(head + 28, hcrc);
+}
+
+/* Writes the sections after the header; with crc_pass (the output can seek
+ * back), also checksums them into the table. */
+static int write_sections(FILE *fp, uint8_t *head, size_t head_len,
+                          const trec_section *sections, size_t count, uint8_t *tmp,
+                          int crc_pass)
+{
+    uint64_t pos = head_len;
+    for (size_t i = 0; i < count; i++) {
+        uint64_t start = get_u64(entry(head, i) + 8);
+        if (write_zeros(fp, start - pos) != 0)
+            return -1;
+        if (crc_pass) {
+            crc_writer w = {fp, 0};
+            if (for_each_chunk(&sections[i], tmp, crc_write_chunk, &w) != 0)
+                return -1;
+            put_u32(entry(head, i) + 4, w.crc);
+        } else if (for_each_chunk(&sections[i], tmp, write_chunk, fp) != 0) {
+            return -1;
+        }
+        pos = start + sections[i].size;
+    }
+    return 0;
+}
+
+/* A file: header placeholder, sections (checksummed as they go), then the
+ * real header. A pipe or a device: checksums first, then everything in
+ * order, reading each section twice. */
+static int write_all(trec_outfile *out, uint8_t *head, size_t head_len,
+                     const trec_section *sections, size_t count, uint8_t *tmp)
+{
+    if (out->tmp_path) {
+        return fwrite(head, 1, head_len, out->fp) != head_len ||
+               write_sections(out->fp, head, head_len, sections, count, tmp, 1) != 0 ||
+               (seal_header(head, head_len), fseek(out->fp, 0, SEEK_SET) != 0) ||
+               fwrite(head, 1, head_len, out->fp) != head_len
+                   ? -1 : 0;
+    }
+    for (size_t i = 0; i < count; i++) {
+        uint32_t crc = 0;
+        for_each_chunk(&sections[i], tmp, crc_chunk, &crc);
+        put_u32(entry(head, i) + 4, crc);
+    }
+    seal_header(head, head_len);
+    return fwrite(head, 1, head_len, out->fp) != head_len ||
+           write_sections(out->fp, head, head_len, sections, count, tmp, 0) != 0
+               ? -1 : 0;
 }
 
 int trec_container_write(const char *path, uint32_t kind,
@@ -79,48 +171,14 @@ int trec_container_write(const char *path, uint32_t kind,
     size_t head_len = TREC_HEADER_SIZE + count * TREC_SECTION_ENTRY_SIZE;
     uint8_t *head = trec_calloc(1, head_len, err);
     uint8_t *tmp = trec_malloc(CHUNK, err);
-    if (!head || !tmp) {
-        free(head);
-        free(tmp);
-        return -1;
-    }
-    /* First pass: offsets and checksums. */
-    uint64_t off = align_up(head_len);
-    for (size_t i = 0; i < count; i++) {
-        uint8_t *e = head + TREC_HEADER_SIZE + i * TREC_SECTION_ENTRY_SIZE;
-        uint32_t crc = 0;
-        for_each_chunk(&sections[i], tmp, crc_chunk, &crc);
-        put_u32(e, sections[i].tag);
-        put_u32(e + 4, crc);
-        put_u64(e + 8, off);
-        put_u64(e + 16, sections[i].size);
-        off = i + 1 < count ? align_up(off + sections[i].size) : off + sections[i].size;
-    }
-    uint64_t file_size = count ? off : head_len;
-    memcpy(head, TREC_MAGIC, 8);
-    put_u32(head + 8, TREC_FORMAT_VERSION);
-    put_u32(head + 12, kind);
-    put_u64(head + 16, file_size);
-    put_u32(head + 24, (uint32_t)count);
-    uint32_t hcrc = trec_crc32(0, head, 28);
-    hcrc = trec_crc32(hcrc, head + TREC_HEADER_SIZE, head_len - TREC_HEADER_SIZE);
-    put_u32(head + 28, hcrc);
-
-    /* Second pass: the bytes. */
     trec_outfile out;
-    if (trec_outfile_open(&out, path, err) != 0) {
+    if (!head || !tmp || trec_outfile_open(&out, path, err) != 0) {
         free(head);
         free(tmp);
         return -1;
     }
-    int bad = fwrite(head, 1, head_len, out.fp) != head_len;
-    uint64_t pos = head_len;
-    for (size_t i = 0; i < count && !bad; i++) {
-        uint64_t start = get_u64(head + TREC_HEADER_SIZE + i * TREC_SECTION_ENTRY_SIZE + 8);
-        bad = write_zeros(out.fp, start - pos) != 0 ||
-              for_each_chunk(&sections[i], tmp, write_chunk, out.fp) != 0;
-        pos = start + sections[i].size;
-    }
+    layout(head, kind, sections, count);
+    int bad = write_all(&out, head, head_len, sections, count, tmp);
     free(head);
     free(tmp);
     if (bad) {
