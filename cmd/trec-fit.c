@@ -32,6 +32,8 @@ __attribute__((noreturn)) static void usage(void)
            "                         separation, separation-dense\n"
            "  --sampled-items N      items sampled per step by wmrb losses (default 1%%\n"
            "                         of the items)\n"
+           "  --sample-unobserved    wmrb samples only items the user has no positive\n"
+           "                         interaction with (default: all items, TensorRec)\n"
            "  --min-rating X         train on interactions with value >= X only\n"
            "  --epochs N             passes over the data (default 100)\n"
            "  --learning-rate X      Adam step size (default 0.1)\n"
@@ -130,7 +132,7 @@ static uint32_t parse_repr(const char *opt, const char *s)
 enum {
     OPT_USER_FEATURES = 256, OPT_ITEM_FEATURES, OPT_NO_USER_IDENTITY, OPT_NO_ITEM_IDENTITY,
     OPT_COMPONENTS, OPT_USER_REPR, OPT_ITEM_REPR, OPT_HIDDEN, OPT_PREDICT, OPT_NO_BIASES,
-    OPT_LOSS, OPT_SAMPLED, OPT_MIN_RATING, OPT_EPOCHS, OPT_LR, OPT_ALPHA, OPT_BATCH,
+    OPT_LOSS, OPT_SAMPLED, OPT_UNOBSERVED, OPT_MIN_RATING, OPT_EPOCHS, OPT_LR, OPT_ALPHA, OPT_BATCH,
     OPT_SEED, OPT_THREADS, OPT_INIT
 };
 
@@ -151,6 +153,7 @@ int main(int argc, char **argv)
         {"no-biases", no_argument, 0, OPT_NO_BIASES},
         {"loss", required_argument, 0, OPT_LOSS},
         {"sampled-items", required_argument, 0, OPT_SAMPLED},
+        {"sample-unobserved", no_argument, 0, OPT_UNOBSERVED},
         {"min-rating", required_argument, 0, OPT_MIN_RATING},
         {"epochs", required_argument, 0, OPT_EPOCHS},
         {"learning-rate", required_argument, 0, OPT_LR},
@@ -195,6 +198,7 @@ int main(int argc, char **argv)
                                 "separation, separation-dense)", optarg);
             break;
         case OPT_SAMPLED: cfg.sampled_items = (uint64_t)cli_parse_int("--sampled-items", optarg, 1, BIG); break;
+        case OPT_UNOBSERVED: cfg.sample_unobserved = 1; break;
         case OPT_MIN_RATING:
             cfg.has_min_rating = 1;
             cfg.min_rating = cli_parse_double("--min-rating", optarg, -1e30, 1e30);
@@ -222,6 +226,8 @@ int main(int argc, char **argv)
         cli_usage_error("--hidden needs --user-repr relu or --item-repr relu", NULL);
     if (cfg.sampled_items && !trec_loss_is_sampled(cfg.loss))
         cli_usage_error("--sampled-items only applies to --loss wmrb or balanced-wmrb", NULL);
+    if (cfg.sample_unobserved && !trec_loss_is_sampled(cfg.loss))
+        cli_usage_error("--sample-unobserved only applies to --loss wmrb or balanced-wmrb", NULL);
     const char *in_path = argv[optind];
     int stdin_uses = !strcmp(in_path, "-") + (uf_path && !strcmp(uf_path, "-")) +
                      (if_path && !strcmp(if_path, "-")) + (init_path && !strcmp(init_path, "-"));

@@ -239,6 +239,23 @@ static void item_grad_task(void *ctx, uint64_t t)
     }
 }
 
+/* --sample-unobserved: every user must leave at least ns items unobserved. */
+static int check_unobserved(const fit *F, trec_error *err)
+{
+    for (uint64_t u = 0; u < F->nu; u++) {
+        uint64_t npos = trec_wmrb_count_positive(F->x, u, u + 1);
+        if (F->ni - npos >= F->ns)
+            continue;
+        size_t n = 0;
+        const char *label = F->x->row_labels.count ? trec_label(&F->x->row_labels, u, &n) : "";
+        return trec_fail(err, "--sample-unobserved: user %.*s%s has %llu positive items, "
+                         "fewer than --sampled-items %llu are left to sample",
+                         (int)n, label, n ? "" : "(unlabelled)", (unsigned long long)npos,
+                         (unsigned long long)F->ns);
+    }
+    return 0;
+}
+
 static uint64_t chunks(uint64_t n, uint64_t size)
 {
     return (n + size - 1) / size;
@@ -296,7 +313,13 @@ static void sample_task(void *ctx, uint64_t t)
         uint32_t *smp = F->sample + (u - F->u0) * ns;
         float *P = F->P + (u - F->u0) * ns;
         const float *xu = F->X + (u - F->u0) * k;
-        trec_wmrb_sample(&rng, F->ni, ns, smp, seen);
+        if (F->cfg->sample_unobserved) {
+            uint64_t a0 = F->x->rowptr[u], a1 = F->x->rowptr[u + 1];
+            trec_wmrb_sample_unobserved(&rng, F->ni, ns, F->x->colidx + a0, F->x->vals + a0,
+                                        a1 - a0, smp, seen);
+        } else {
+            trec_wmrb_sample(&rng, F->ni, ns, smp, seen);
+        }
         for (uint64_t j = 0; j < ns; j++)
             P[j] = trec_predict_pair(F->m->predict, xu, F->Y + (uint64_t)smp[j] * k, k) +
                    F->bu[u - F->u0] + F->bi[smp[j]];
@@ -345,6 +368,7 @@ static int loss_wmrb(fit *F, uint64_t stream, double *loss, trec_error *err)
     if (F->cfg->loss == TREC_LOSS_BALANCED_WMRB)
         trec_wmrb_item_sums(F->x, F->u0, F->u1, F->item_sum);
     F->wa = (trec_wmrb_args){.x = F->x, .b0 = F->u0, .s = F->s, .P = F->P, .ns = ns,
+                             .unobserved = F->cfg->sample_unobserved,
                              .item_sum = F->cfg->loss == TREC_LOSS_BALANCED_WMRB
                                              ? F->item_sum : NULL,
                              .inv_npos = npos ? 1.0 / (double)npos : 0.0,
@@ -848,6 +872,8 @@ static int fit_setup(fit *F, const trec_fit_config *cfg, const trec_csr *x,
         if (F->ns > F->ni)
             return trec_fail(err, "--sampled-items %llu is more than the %llu items",
                              (unsigned long long)F->ns, (unsigned long long)F->ni);
+        if (cfg->sample_unobserved && check_unobserved(F, err) != 0)
+            return -1;
     }
     if (add_side_slots(F, &m->user, &F->gu, err) || add_side_slots(F, &m->item, &F->gi, err) ||
         alloc_buffers(F, err) != 0)
@@ -1020,6 +1046,8 @@ char *trec_fit_meta_json(const trec_fit_config *cfg, const trec_fit_result *res,
     cJSON_AddNumberToObject(o, "batches", (double)res->batches);
     add_number_or_null(o, "sampled_items", res->sampled_items != 0,
                        (double)res->sampled_items);
+    cJSON_AddStringToObject(o, "sample_from", !res->sampled_items ? "none"
+                            : cfg->sample_unobserved ? "unobserved-items" : "all-items");
     add_number_or_null(o, "min_rating", cfg->has_min_rating, cfg->min_rating);
     cJSON_AddNumberToObject(o, "seed", (double)cfg->seed);
     cJSON_AddNumberToObject(o, "users", (double)m->n_users);

@@ -54,6 +54,7 @@ typedef struct trec_fit_config {
     uint64_t epochs;            /* default 100 */
     uint64_t batch_users;       /* 0: all users in one batch */
     uint64_t sampled_items;     /* 0: 1% of the items (at least 1) */
+    int sample_unobserved;      /* wmrb samples skip the user's positives */
     int has_min_rating;         /* train on values >= min_rating only */
     double min_rating;
     uint64_t seed;              /* default TREC_FIT_DEFAULT_SEED */

@@ -1,4 +1,4 @@
-/* loss_wmrb.c - WMRB and balanced WMRB over a shared item sample. */
+/* loss_wmrb.c - WMRB and balanced WMRB over per-user item samples. */
 #include "loss_wmrb.h"
 
 #include <math.h>
@@ -58,6 +58,8 @@ double trec_wmrb_users(const trec_wmrb_args *a, uint64_t u0, uint64_t u1, void *
     keyed *key = (keyed *)(diff + ns);
     double ratio = (double)x->cols / (double)ns, total = 0;
     for (uint64_t u = u0; u < u1; u++) {
+        if (a->unobserved) /* the sample stands for the user's other items */
+            ratio = (double)(x->cols - trec_wmrb_count_positive(x, u, u + 1)) / (double)ns;
         const float *P = a->P + (u - a->b0) * ns;
         float *GP = a->GP + (u - a->b0) * ns;
         int sorted = 0;
@@ -148,4 +150,31 @@ void trec_wmrb_sample(trec_rng *r, uint64_t n, uint64_t ns, uint32_t *out, uint3
         }
         out[o++] = t;
     }
+}
+
+/* The v-th (from 0) item of 0..n-1 that is not a positive of the row: every
+ * positive at or below the candidate pushes it one further. */
+static uint32_t nth_unobserved(uint64_t v, const uint32_t *cols, const float *vals, uint64_t len)
+{
+    uint64_t item = v;
+    for (uint64_t k = 0; k < len; k++) {
+        if (!(vals[k] > 0.0f))
+            continue;
+        if (cols[k] > item)
+            break;
+        item++;
+    }
+    return (uint32_t)item;
+}
+
+void trec_wmrb_sample_unobserved(trec_rng *r, uint64_t n, uint64_t ns, const uint32_t *cols,
+                                 const float *vals, uint64_t len, uint32_t *out,
+                                 uint32_t *seen)
+{
+    uint64_t npos = 0;
+    for (uint64_t k = 0; k < len; k++)
+        npos += vals[k] > 0.0f;
+    trec_wmrb_sample(r, n - npos, ns, out, seen);
+    for (uint64_t j = 0; j < ns; j++)
+        out[j] = nth_unobserved(out[j], cols, vals, len);
 }

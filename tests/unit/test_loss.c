@@ -159,7 +159,8 @@ END_TEST
 #define NS 5
 
 /* WMRB from its definition, for every positive of every user. */
-static double wmrb_direct(const trec_csr *x, const float *s, const float *P, int balanced)
+static double wmrb_direct(const trec_csr *x, const float *s, const float *P, int balanced,
+                          int unobserved)
 {
     double sums[NI] = {0}, total = 0;
     uint64_t npos = 0;
@@ -176,6 +177,12 @@ static double wmrb_direct(const trec_csr *x, const float *s, const float *P, int
             for (int j = 0; j < NS; j++)
                 m += fmax(0.0, 1.0 - s[e] + P[u * NS + j]);
             double w = (double)NI / NS;
+            if (unobserved) { /* the sample stands for the user's non-positive items */
+                uint64_t upos = 0;
+                for (uint64_t f = x->rowptr[u]; f < x->rowptr[u + 1]; f++)
+                    upos += x->vals[f] > 0;
+                w = (double)(NI - upos) / NS;
+            }
             if (balanced)
                 w *= x->vals[e] / sums[x->colidx[e]];
             total += log(1 + w * m);
@@ -184,12 +191,12 @@ static double wmrb_direct(const trec_csr *x, const float *s, const float *P, int
 }
 
 static double wmrb_lib(const trec_csr *x, const float *s, const float *P, int balanced,
-                       float *g, float *GP)
+                       int unobserved, float *g, float *GP)
 {
     float sums[NI];
     trec_wmrb_item_sums(x, 0, NU, sums);
     uint64_t npos = trec_wmrb_count_positive(x, 0, NU);
-    trec_wmrb_args a = {.x = x, .b0 = 0, .s = s, .P = P, .ns = NS,
+    trec_wmrb_args a = {.x = x, .b0 = 0, .s = s, .P = P, .ns = NS, .unobserved = unobserved,
                         .item_sum = balanced ? sums : NULL, .inv_npos = 1.0 / (double)npos,
                         .g = g, .GP = GP};
     void *scratch = malloc(trec_wmrb_scratch_bytes(NS));
@@ -206,13 +213,14 @@ START_TEST(wmrb)
     make_x(&x);
     ck_assert_uint_eq(trec_wmrb_count_positive(&x, 0, NU), 9);
     float s[16], P[NU * NS], g[16], GP[NU * NS], g2[16], GP2[NU * NS];
-    for (int balanced = 0; balanced < 2; balanced++)
+    for (int variant = 0; variant < 4; variant++)
         for (int t = 0; t < 5; t++) {
+            int balanced = variant & 1, unobserved = variant >> 1;
             random_scores(s, (int)x.nnz, 10 + (uint64_t)t);
             random_scores(P, NU * NS, 20 + (uint64_t)t);
             P[3] = P[2]; /* a tie among the sampled scores */
-            double l = wmrb_lib(&x, s, P, balanced, g, GP);
-            ck_assert_double_eq_tol(l, wmrb_direct(&x, s, P, balanced), 1e-6);
+            double l = wmrb_lib(&x, s, P, balanced, unobserved, g, GP);
+            ck_assert_double_eq_tol(l, wmrb_direct(&x, s, P, balanced, unobserved), 1e-6);
             for (uint64_t e = 0; e < x.nnz; e++) {
                 if (!(x.vals[e] > 0)) {
                     ck_assert_float_eq(g[e], 0.0f);
@@ -220,18 +228,18 @@ START_TEST(wmrb)
                 }
                 float keep = s[e];
                 s[e] = keep + 1e-3f;
-                double lp = wmrb_lib(&x, s, P, balanced, g2, GP2);
+                double lp = wmrb_lib(&x, s, P, balanced, unobserved, g2, GP2);
                 s[e] = keep - 1e-3f;
-                double lm = wmrb_lib(&x, s, P, balanced, g2, GP2);
+                double lm = wmrb_lib(&x, s, P, balanced, unobserved, g2, GP2);
                 s[e] = keep;
                 ck_assert_double_eq_tol(g[e], (lp - lm) / 2e-3, 2e-3);
             }
             for (int c = 0; c < NU * NS; c++) {
                 float keep = P[c];
                 P[c] = keep + 1e-3f;
-                double lp = wmrb_lib(&x, s, P, balanced, g2, GP2);
+                double lp = wmrb_lib(&x, s, P, balanced, unobserved, g2, GP2);
                 P[c] = keep - 1e-3f;
-                double lm = wmrb_lib(&x, s, P, balanced, g2, GP2);
+                double lm = wmrb_lib(&x, s, P, balanced, unobserved, g2, GP2);
                 P[c] = keep;
                 ck_assert_double_eq_tol(GP[c], (lp - lm) / 2e-3, 2e-3);
             }
@@ -268,6 +276,44 @@ START_TEST(wmrb_sampler)
         mark[out[j]]++;
     for (int i = 0; i < 7; i++)
         ck_assert_int_eq(mark[i], 1);
+}
+END_TEST
+
+START_TEST(wmrb_sampler_unobserved)
+{
+    trec_rng r;
+    trec_rng_seed(&r, 9);
+    /* a row of 12 items: 2, 3 and 9 positive; 5 observed but not positive */
+    uint32_t cols[] = {2, 3, 5, 9};
+    float vals[] = {4.0f, 5.0f, 0.0f, 4.5f};
+    uint32_t out[9], seen[64];
+    uint64_t counts[12] = {0};
+    for (int t = 0; t < 3000; t++) {
+        trec_wmrb_sample_unobserved(&r, 12, 6, cols, vals, 4, out, seen);
+        int mark[12] = {0};
+        for (int j = 0; j < 6; j++) {
+            ck_assert_uint_lt(out[j], 12);
+            ck_assert_int_eq(mark[out[j]], 0); /* distinct */
+            mark[out[j]] = 1;
+            counts[out[j]]++;
+        }
+    }
+    for (int i = 0; i < 12; i++) {
+        if (i == 2 || i == 3 || i == 9) { /* positives are never sampled */
+            ck_assert_uint_eq(counts[i], 0);
+            continue;
+        }
+        /* the 9 others (5 included) each in about 6/9 of the samples */
+        ck_assert_msg(counts[i] > 1850 && counts[i] < 2150, "item %d: %llu", i,
+                      (unsigned long long)counts[i]);
+    }
+    /* ns = every unobserved item: exactly those */
+    trec_wmrb_sample_unobserved(&r, 12, 9, cols, vals, 4, out, seen);
+    int mark[12] = {0};
+    for (int j = 0; j < 9; j++)
+        mark[out[j]]++;
+    for (int i = 0; i < 12; i++)
+        ck_assert_int_eq(mark[i], (i == 2 || i == 3 || i == 9) ? 0 : 1);
 }
 END_TEST
 
@@ -310,6 +356,7 @@ static Suite *loss_suite(void)
     tcase_add_test(tc, separation);
     tcase_add_test(tc, wmrb);
     tcase_add_test(tc, wmrb_sampler);
+    tcase_add_test(tc, wmrb_sampler_unobserved);
     tcase_add_test(tc, adam_step);
     suite_add_tcase(s, tc);
     return s;
