@@ -26,6 +26,13 @@ ok "--loss rmse-dense --predict cosine" fit "$R" -o o1.trec --components 3 --epo
 contains "META loss rmse-dense, prediction cosine" o1.trec '"loss":"rmse-dense","prediction":"cosine","components":3'
 ok "--loss balanced-wmrb --sampled-items 4 --predict euclidean" fit "$R" -o o2.trec --components 3 --epochs 5 --loss balanced-wmrb --sampled-items 4 --predict euclidean
 contains "META sampled items" o2.trec '"sampled_items":4'
+contains "META: samples from all items by default" o2.trec '"sample_from":"all-items"'
+ok "--sample-unobserved" fit "$R" -o o2u.trec --components 3 --epochs 5 --loss wmrb --sampled-items 4 --sample-unobserved
+contains "META: samples from unobserved items" o2u.trec '"sample_from":"unobserved-items"'
+if cmp -s o2u.trec o2.trec; then fail_ "--sample-unobserved changes the model"; else pass_ "--sample-unobserved changes the model"; fi
+fails "--sample-unobserved without a wmrb loss" fit "$R" -o bad.trec --sample-unobserved
+fails "--sample-unobserved with too few unobserved items" fit "$R" -o bad.trec --loss wmrb --sampled-items 6 --sample-unobserved
+contains "too few unobserved items: names the user" "$T/.err" "has 10 positive items, fewer than --sampled-items 6 are left to sample"
 ok "--loss separation-dense --min-rating 4" fit "$R" -o o3.trec --components 3 --epochs 5 --loss separation-dense --min-rating 4
 contains "META min rating" o3.trec '"min_rating":4'
 ok "--user-repr relu --hidden 6 --item-repr normalized-linear" fit "$R" -o o4.trec --components 3 --epochs 5 --user-repr relu --hidden 6 --item-repr normalized-linear
