@@ -276,6 +276,11 @@ static void model_text(const void *info, FILE *out)
     fprintf(out, "biases:     %s\n", m->biases ? "on" : "off");
     side_text(out, "user side:", &m->user, m->n_users);
     side_text(out, "item side:", &m->item, m->n_items);
+    if (m->adam_n)
+        fprintf(out, "optimiser:  Adam state after %llu steps (%llu parameters)\n",
+                (unsigned long long)m->adam_t, (unsigned long long)m->adam_n);
+    else
+        fprintf(out, "optimiser:  no state saved\n");
     fprintf(out, "repr norms: users %.4g, items %.4g (mean length)\n",
             mean_norm(m->user_repr, m->n_users, m->k), mean_norm(m->item_repr, m->n_items, m->k));
     text_labels(out, "user labels:", &m->user_labels, "users");
@@ -309,6 +314,11 @@ static void model_json(const void *info, cJSON *obj)
     cJSON_AddBoolToObject(obj, "biases", m->biases);
     cJSON_AddItemToObject(obj, "user_side", side_json(&m->user));
     cJSON_AddItemToObject(obj, "item_side", side_json(&m->item));
+    cJSON_AddNumberToObject(obj, "parameters", (double)trec_model_param_count(m));
+    if (m->adam_n)
+        cJSON_AddNumberToObject(obj, "optimiser_steps", (double)m->adam_t);
+    else
+        cJSON_AddNullToObject(obj, "optimiser_steps");
     cJSON_AddItemToObject(obj, "user_labels", json_labels(&m->user_labels));
     cJSON_AddItemToObject(obj, "item_labels", json_labels(&m->item_labels));
     cJSON *meta = cJSON_Parse(m->meta_json);

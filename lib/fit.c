@@ -915,6 +915,34 @@ int trec_fit_gradient(const trec_fit_config *cfg, const trec_csr *x,
     return rc;
 }
 
+/* Adam's state from an --init model: the slots hold the parameters in the
+ * model file's order (user W1, b1, W2, biases, then items), so the moments
+ * are consecutive runs of init's arrays. */
+static void moments_in(fit *F, const trec_model *init)
+{
+    uint64_t off = 0;
+    for (int s = 0; s < F->nslots; s++) {
+        memcpy(F->slots[s].m, init->adam_m + off, F->slots[s].n * sizeof(float));
+        memcpy(F->slots[s].v, init->adam_v + off, F->slots[s].n * sizeof(float));
+        off += F->slots[s].n;
+    }
+    F->adam.t = init->adam_t;
+}
+
+static int moments_out(const fit *F, trec_model *out, trec_error *err)
+{
+    if (trec_model_alloc_adam(out, err) != 0)
+        return -1;
+    uint64_t off = 0;
+    for (int s = 0; s < F->nslots; s++) {
+        memcpy(out->adam_m + off, F->slots[s].m, F->slots[s].n * sizeof(float));
+        memcpy(out->adam_v + off, F->slots[s].v, F->slots[s].n * sizeof(float));
+        off += F->slots[s].n;
+    }
+    out->adam_t = F->adam.t;
+    return 0;
+}
+
 int trec_fit(const trec_fit_config *cfg, const trec_csr *x0, const trec_csr *user_extra,
              const trec_csr *item_extra, const trec_model *init, trec_model *out,
              trec_fit_result *res, trec_error *err)
@@ -954,9 +982,11 @@ int trec_fit(const trec_fit_config *cfg, const trec_csr *x0, const trec_csr *use
     }
     if (fit_setup(F, cfg, x, user_extra, item_extra, out, err) != 0)
         goto done;
+    if (init && init->adam_n)
+        moments_in(F, init);
     res->batches = F->nb;
     res->sampled_items = F->ns;
-    if (train(F, res, err) != 0 || outputs(F, err) != 0)
+    if (train(F, res, err) != 0 || outputs(F, err) != 0 || moments_out(F, out, err) != 0)
         goto done;
     rc = 0;
 done:

@@ -94,6 +94,26 @@ static void alloc_side(trec_model *m, trec_side *s, uint64_t n_entities,
         s->feature_bias = alloc_floats(m, s->n_features, err, failed);
 }
 
+static uint64_t side_param_count(const trec_model *m, const trec_side *s)
+{
+    return s->n_features * trec_side_w1_cols(s, m->k) + s->hidden + s->hidden * m->k +
+           (m->biases ? s->n_features : 0);
+}
+
+uint64_t trec_model_param_count(const trec_model *m)
+{
+    return side_param_count(m, &m->user) + side_param_count(m, &m->item);
+}
+
+int trec_model_alloc_adam(trec_model *m, trec_error *err)
+{
+    int failed = 0;
+    m->adam_n = trec_model_param_count(m);
+    m->adam_m = alloc_floats(m, m->adam_n, err, &failed);
+    m->adam_v = alloc_floats(m, m->adam_n, err, &failed);
+    return failed ? -1 : 0;
+}
+
 int trec_model_alloc(trec_model *m, trec_error *err)
 {
     int failed = 0;
@@ -167,6 +187,17 @@ int trec_model_validate(const trec_model *m, const char *name, trec_error *err)
         check_finite(m->user_bias, m->n_users, name, "user biases", err) ||
         check_finite(m->item_bias, m->n_items, name, "item biases", err))
         return -1;
+    if (m->adam_n && m->adam_n != trec_model_param_count(m))
+        return trec_fail(err, "%s: optimiser state for %llu parameters, the model has %llu",
+                         name, (unsigned long long)m->adam_n,
+                         (unsigned long long)trec_model_param_count(m));
+    if (check_finite(m->adam_m, m->adam_n, name, "optimiser moments", err) ||
+        check_finite(m->adam_v, m->adam_n, name, "optimiser moments", err))
+        return -1;
+    for (uint64_t i = 0; i < m->adam_n; i++)
+        if (m->adam_v[i] < 0)
+            return trec_fail(err, "%s: optimiser second moment %llu is negative", name,
+                             (unsigned long long)i);
     return 0;
 }
 
@@ -202,7 +233,7 @@ int trec_model_write(const char *path, const trec_model *m, trec_error *err)
         m->user.repr, (uint64_t)(m->user.identity != 0), m->user.n_extra, m->user.hidden,
         m->item.repr, (uint64_t)(m->item.identity != 0), m->item.n_extra, m->item.hidden};
     const char *meta = m->meta_json ? m->meta_json : "{}";
-    trec_section s[24];
+    trec_section s[27];
     size_t n = 0;
     add(s, &n, "META", meta, strlen(meta));
     add(s, &n, "MDIM", dims, sizeof dims);
@@ -220,6 +251,12 @@ int trec_model_write(const char *path, const trec_model *m, trec_error *err)
     add(s, &n, "IBIA", m->item_bias, 4 * m->n_items);
     add_side(s, &n, m, &m->user, user_tags);
     add_side(s, &n, m, &m->item, item_tags);
+    uint64_t adam[2] = {m->adam_t, m->adam_n};
+    if (m->adam_n) {
+        add(s, &n, "ADAM", adam, sizeof adam);
+        add(s, &n, "ADMM", m->adam_m, 4 * m->adam_n);
+        add(s, &n, "ADMV", m->adam_v, 4 * m->adam_n);
+    }
     return trec_container_write(path, TREC_KIND_MODEL, s, n, err);
 }
 
@@ -328,6 +365,30 @@ static int read_meta(const trec_container *c, trec_model *m, trec_error *err)
     return 0;
 }
 
+/* The optional optimiser state: all three sections or none. */
+static int read_adam(const trec_container *c, trec_model *m, trec_error *err)
+{
+    uint64_t size;
+    const uint64_t *a = trec_container_find(c, TREC_TAG("ADAM"), &size);
+    if (!a) {
+        if (trec_container_find(c, TREC_TAG("ADMM"), NULL) ||
+            trec_container_find(c, TREC_TAG("ADMV"), NULL))
+            return trec_fail(err, "%s: optimiser moments without an ADAM section", c->name);
+        return 0;
+    }
+    if (size != 16)
+        return trec_fail(err, "%s: ADAM section is %llu bytes, expected 16", c->name,
+                         (unsigned long long)size);
+    if (a[1] == 0 || a[1] != trec_model_param_count(m))
+        return trec_fail(err, "%s: optimiser state for %llu parameters, the model has %llu",
+                         c->name, (unsigned long long)a[1],
+                         (unsigned long long)trec_model_param_count(m));
+    m->adam_t = a[0];
+    m->adam_n = a[1];
+    return get_floats(c, "ADMM", m->adam_n, &m->adam_m, err) ||
+           get_floats(c, "ADMV", m->adam_n, &m->adam_v, err);
+}
+
 int trec_model_from_container(trec_container *c, trec_model *m, trec_error *err)
 {
     memset(m, 0, sizeof *m);
@@ -344,7 +405,7 @@ int trec_model_from_container(trec_container *c, trec_model *m, trec_error *err)
         get_floats(c, "UBIA", m->n_users, &m->user_bias, err) ||
         get_floats(c, "IBIA", m->n_items, &m->item_bias, err) ||
         read_side(c, m, &m->user, user_tags, err) ||
-        read_side(c, m, &m->item, item_tags, err) ||
+        read_side(c, m, &m->item, item_tags, err) || read_adam(c, m, err) ||
         trec_model_validate(m, c->name, err)) {
         trec_model_free(m);
         return -1;

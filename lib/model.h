@@ -14,7 +14,10 @@
  * metadata features, when any), UREP/IREP (f32 n x k, row-major),
  * UBIA/IBIA (f32 n), and per side the learned parameters:
  * UW1_/IW1_ (f32 n_features x w1_cols), UB1_/IB1_ (f32 hidden),
- * UW2_/IW2_ (f32 hidden x k), UFB_/IFB_ (f32 n_features, feature biases). */
+ * UW2_/IW2_ (f32 hidden x k), UFB_/IFB_ (f32 n_features, feature biases),
+ * and optionally the optimiser state: ADAM (u64 step count, u64 n), ADMM
+ * and ADMV (f32 n: Adam's first and second moments of every parameter, in
+ * the order user W1, b1, W2, feature biases, then the same for items). */
 #ifndef TREC_MODEL_H
 #define TREC_MODEL_H
 
@@ -75,6 +78,10 @@ typedef struct trec_model {
     float *user_repr, *item_repr;         /* n x k, row-major */
     float *user_bias, *item_bias;         /* n (zeros when biases are off) */
     char *meta_json;                      /* NUL-terminated JSON object */
+    /* Optimiser state, so that trec-fit --init continues a fit exactly:
+     * Adam's step count and moments of the parameters (adam_n = 0: none). */
+    uint64_t adam_t, adam_n;
+    float *adam_m, *adam_v;
 
     /* Ownership (private). */
     trec_container file;
@@ -88,6 +95,10 @@ typedef struct trec_model {
 int trec_model_alloc(trec_model *m, trec_error *err);
 /* Hands a malloc'd block to m, to be freed with it. */
 int trec_model_own(trec_model *m, void *block, trec_error *err);
+/* Number of learned parameters (weights and biases of both sides). */
+uint64_t trec_model_param_count(const trec_model *m);
+/* Allocates zeroed optimiser moments for every parameter. */
+int trec_model_alloc_adam(trec_model *m, trec_error *err);
 void trec_model_free(trec_model *m);
 
 /* Checks shapes, kinds, label counts and that every number is finite. */

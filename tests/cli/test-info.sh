@@ -216,6 +216,7 @@ contains "model: prediction" hyb.txt "prediction: dot"
 contains "model: item side, identity + genres" hyb.txt "item side:  linear representation, 15 identity + 3 metadata features"
 contains "model: genre labels" hyb.txt "3: even, odd, any"
 contains "model: meta has the loss" hyb.txt '"loss":"wmrb"'
+contains "model: optimiser state (3 epochs, one batch)" hyb.txt "optimiser:  Adam state after 3 steps"
 contains "model: checksum" hyb.txt "checksum:   ok"
 trec-info --json hyb.trec >hyb.json
 eq "model: --json parses, meta embedded" \

@@ -539,6 +539,62 @@ START_TEST(model_rejects_corruption)
 }
 END_TEST
 
+START_TEST(model_optimiser_state)
+{
+    trec_model m, r;
+    trec_idmap u, it;
+    trec_error err;
+    small_model(&m, &u, &it);
+    /* user: 2x2 weights + 2 biases; item: 4x4 W1 + 4 b1 + 4x2 W2 + 4 biases */
+    ck_assert_uint_eq(trec_model_param_count(&m), 6 + 16 + 4 + 8 + 4);
+    ck_assert_int_eq(trec_model_alloc_adam(&m, &err), 0);
+    m.adam_t = 7;
+    m.adam_m[3] = 0.25f;
+    m.adam_v[37] = 2.0f;
+    const char *p = path_in("adam.trec");
+    ck_assert_int_eq(trec_model_write(p, &m, &err), 0);
+    ck_assert_int_eq(trec_model_read(p, &r, &err), 0);
+    ck_assert_uint_eq(r.adam_t, 7);
+    ck_assert_uint_eq(r.adam_n, 38);
+    ck_assert_float_eq(r.adam_m[3], 0.25f);
+    ck_assert_float_eq(r.adam_v[37], 2.0f);
+    trec_model_free(&r);
+    /* negative second moments and wrong counts are refused */
+    m.adam_v[0] = -1.0f;
+    ck_assert_int_eq(trec_model_write(p, &m, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "second moment 0 is negative"));
+    m.adam_v[0] = 0.0f;
+    m.adam_n = 37;
+    ck_assert_int_eq(trec_model_write(p, &m, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "optimiser state for 37 parameters, the model has 38"));
+    /* moments without the ADAM section */
+    uint64_t dims[16] = {2, 3, 2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0};
+    float zeros[64] = {0};
+    trec_section s[9] = {
+        {.tag = TREC_TAG("META"), .size = 2, .data = "{}"},
+        {.tag = TREC_TAG("MDIM"), .size = sizeof dims, .data = dims},
+        {.tag = TREC_TAG("UREP"), .size = 16, .data = zeros},
+        {.tag = TREC_TAG("IREP"), .size = 24, .data = zeros},
+        {.tag = TREC_TAG("UBIA"), .size = 8, .data = zeros},
+        {.tag = TREC_TAG("IBIA"), .size = 12, .data = zeros},
+        {.tag = TREC_TAG("UW1_"), .size = 16, .data = zeros},
+        {.tag = TREC_TAG("IW1_"), .size = 24, .data = zeros}};
+    ck_assert_int_eq(trec_container_write(p, TREC_KIND_MODEL, s, 8, &err), 0);
+    ck_assert_int_eq(trec_model_read(p, &r, &err), 0); /* no state: fine */
+    ck_assert_uint_eq(r.adam_n, 0);
+    trec_model_free(&r);
+    s[8] = (trec_section){.tag = TREC_TAG("ADMM"), .size = 40, .data = zeros};
+    ck_assert_int_eq(trec_container_write(p, TREC_KIND_MODEL, s, 9, &err), 0);
+    ck_assert_int_eq(trec_model_read(p, &r, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "optimiser moments without an ADAM section"));
+    m.adam_n = 38;
+    m.meta_json = NULL;
+    trec_model_free(&m);
+    trec_idmap_free(&u);
+    trec_idmap_free(&it);
+}
+END_TEST
+
 START_TEST(model_rejects_bad_meta)
 {
     trec_model m, r;
@@ -581,6 +637,7 @@ static Suite *container_suite(void)
     tcase_add_test(tc, model_round_trip);
     tcase_add_test(tc, model_rejects_corruption);
     tcase_add_test(tc, model_rejects_bad_meta);
+    tcase_add_test(tc, model_optimiser_state);
     suite_add_tcase(s, tc);
     return s;
 }

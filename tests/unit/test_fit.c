@@ -228,12 +228,26 @@ START_TEST(init_round_trip)
     ck_assert_mem_eq(b.item.w1, a.item.w1, a.n_items * a.k * sizeof(float));
     ck_assert_mem_eq(b.user_repr, a.user_repr, a.n_users * a.k * sizeof(float));
     ck_assert_mem_eq(b.item_bias, a.item_bias, a.n_items * sizeof(float));
-    /* 10 more continue from there: the loss keeps falling below the first
-     * 10 epochs' (Adam's moments restart: see trec-fit(1)) */
+    /* 10 more continue from there, Adam's state included: exactly what 20
+     * epochs in one go give */
+    ck_assert_uint_eq(loaded.adam_t, 10);
+    ck_assert_uint_eq(loaded.adam_n, trec_model_param_count(&loaded));
     c.epochs = 10;
     ck_assert_int_eq(fit(&c, &x, NULL, &loaded, &d, &r3, &err), 0);
     ck_assert_uint_eq(r3.epochs_before, 10);
     ck_assert_double_lt(r3.loss, r1.loss);
+    trec_model twenty;
+    trec_fit_result r20;
+    c.epochs = 20;
+    ck_assert_int_eq(fit(&c, &x, NULL, NULL, &twenty, &r20, &err), 0);
+    ck_assert_mem_eq(d.item.w1, twenty.item.w1, a.n_items * a.k * sizeof(float));
+    ck_assert_mem_eq(d.user.w1, twenty.user.w1, a.n_users * a.k * sizeof(float));
+    ck_assert_mem_eq(d.item_bias, twenty.item_bias, a.n_items * sizeof(float));
+    ck_assert_mem_eq(d.adam_v, twenty.adam_v, twenty.adam_n * sizeof(float));
+    ck_assert_uint_eq(d.adam_t, 20);
+    ck_assert_double_eq(r3.loss, r20.loss);
+    trec_model_free(&twenty);
+    c.epochs = 10;
     /* a different structure is refused */
     trec_model e;
     c.components = 5;
