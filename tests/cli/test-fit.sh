@@ -62,6 +62,12 @@ contains "META records the init model" again.trec '"init":{"file":"ten.trec"'
 contains "META counts the epochs" again.trec '"epochs":0,"epochs_total":10'
 ok "--init with 10 more epochs" fit "$R" -o twenty.trec --components 4 --epochs 10 --loss wmrb --min-rating 4 --init ten.trec
 contains "META epochs total 20" twenty.trec '"epochs_total":20'
+ok "fit 20 epochs at once" fit "$R" -o once.trec --components 4 --epochs 20 --loss wmrb --min-rating 4
+# every section but META (which names the inputs) has the same checksum
+crcs() { trec-info "$1" | awk '$2 == "offset" && $1 != "META" { print $1, $NF }'; }
+eq "10 + 10 epochs with --init = 20 epochs (weights, moments, outputs)" "$(crcs twenty.trec)" "$(crcs once.trec)"
+eq "... and the comparison covers the weights and Adam's moments" \
+    "$(crcs once.trec | awk '$1 ~ /W1_|ADMM|ADMV|IREP/' | wc -l | tr -d ' ')" 5
 fails "--init with other --components" fit "$R" -o bad.trec --components 5 --init ten.trec
 contains "init mismatch names the option" "$T/.err" "different --components"
 fails "--init with another prediction" fit "$R" -o bad.trec --components 4 --predict cosine --init ten.trec
