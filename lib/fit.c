@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "adam.h"
+#include "parallel.h"
 #include "features_matrix.h"
 #include "loss_rmse.h"
 #include "loss_separation.h"
@@ -52,45 +53,6 @@ void trec_fit_config_default(trec_fit_config *c)
         .biases = 1, .user_repr = TREC_REPR_LINEAR, .item_repr = TREC_REPR_LINEAR,
         .user_identity = 1, .item_identity = 1, .learning_rate = 0.1, .alpha = 1e-5,
         .epochs = 100, .seed = TREC_FIT_DEFAULT_SEED, .threads = 1};
-}
-
-/* ---- threads ---- */
-
-typedef struct pool_job {
-    void (*fn)(void *ctx, uint64_t t);
-    void *ctx;
-    uint64_t ntasks;
-    uint64_t next; /* atomic */
-} pool_job;
-
-static void *pool_worker(void *arg)
-{
-    pool_job *j = arg;
-    for (;;) {
-        uint64_t t = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED);
-        if (t >= j->ntasks)
-            return NULL;
-        j->fn(j->ctx, t);
-    }
-}
-
-void trec_parallel_for(int threads, uint64_t ntasks, void (*fn)(void *ctx, uint64_t t),
-                       void *ctx)
-{
-    pool_job job = {fn, ctx, ntasks, 0};
-    pthread_t tid[63];
-    int n = 0;
-    uint64_t want = threads > 1 ? (uint64_t)threads - 1 : 0;
-    if (want > ntasks - (ntasks > 0))
-        want = ntasks ? ntasks - 1 : 0;
-    if (want > 63)
-        want = 63;
-    for (uint64_t i = 0; i < want; i++)
-        if (pthread_create(&tid[n], NULL, pool_worker, &job) == 0)
-            n++; /* if a thread cannot start, the others do its share */
-    pool_worker(&job);
-    for (int i = 0; i < n; i++)
-        pthread_join(tid[i], NULL);
 }
 
 /* ---- state ---- */

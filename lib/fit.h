@@ -96,10 +96,7 @@ int trec_fit_gradient(const trec_fit_config *cfg, const trec_csr *x,
                       trec_model *m, uint64_t batch, uint64_t stream, double *loss,
                       trec_model *grad, trec_error *err);
 
-/* Runs fn(ctx, t) for t in 0..ntasks-1 on up to `threads` threads. Tasks must
- * write disjoint outputs; the result then does not depend on the schedule. */
-void trec_parallel_for(int threads, uint64_t ntasks, void (*fn)(void *ctx, uint64_t t),
-                       void *ctx);
+
 
 /* Provenance of one input file: name, size and the CRC-32 stored in its
  * header (which covers the section table and so every section's CRC). */

@@ -30,6 +30,7 @@
 #include "loss_wmrb.h"
 #include "loss_separation.h"
 #include "adam.h"
+#include "parallel.h"
 #include "fit.h"
 
 #define TREC_VERSION "0.1.0"
