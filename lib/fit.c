@@ -5,7 +5,6 @@
 #include <blis.h>
 #include <cjson/cJSON.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
