@@ -46,12 +46,19 @@ kv() { # kv KEY LINE: the value of KEY=value in LINE
     printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1
 }
 
-# run_timed CMD...: runs CMD up to $REPEAT times under peak-rss; sets BEST_S
+# settle_output: before a timed ingest, remove the previous output and flush
+# dirty pages, so a run is not throttled by the writeback of the one before
+# (each writes hundreds of MB; without this the order of runs decides).
+settle_output() { rm -f "$o"; sync; }
+
+# run_timed CMD...: runs CMD up to $REPEAT times under peak-rss (calling
+# $BEFORE_RUN, if set, before each run); sets BEST_S
 # (fastest wall time), PEAK_KIB (largest peak RSS), RUNS, RC (0 or the first
 # failing exit status) and ERRLINE (its first stderr line).
 run_timed() {
     BEST_S=; PEAK_KIB=0; RUNS=0; RC=0; ERRLINE=
     while [ "$RUNS" -lt "$REPEAT" ]; do
+        ${BEFORE_RUN:-true}
         "$B/peak-rss" "$@" >"$W/stdout" 2>"$W/stderr"
         RC=$?
         line=$(grep '^peak-rss: max_rss_kib=' "$W/stderr" | tail -n 1)
@@ -126,7 +133,7 @@ bench_ingest_file() { # LABEL FILE
         fi
         o="$W/ingest-t$t.csr"
         rm -f "$o"
-        if ! run_timed "$B/trec-ingest" "$f" -o "$o" --threads "$t" --quiet; then
+        if ! BEFORE_RUN=settle_output run_timed "$B/trec-ingest" "$f" -o "$o" --threads "$t" --quiet; then
             table_row "$label" "$mb" "$prog" - "FAILED" - - - - -
             echo "    exit $RC: $ERRLINE"
             FAILED=1
@@ -148,7 +155,8 @@ bench_ingest_file() { # LABEL FILE
 bench_ingest() {
     echo "== ingest: ratings.csv -> CSR matrix"
     echo "   libcsv: bench-csv-tokenize FILE (read 1 MiB blocks + csv_parse, count-only callbacks; own timer)"
-    echo "   trec-ingest FILE -o OUT --threads N --quiet (wall time under peak-rss); best of $REPEAT"
+    echo "   trec-ingest FILE -o OUT --threads N --quiet (wall time under peak-rss); best of $REPEAT,"
+    echo "   each after removing the previous output and a sync (no writeback of the run before)"
     echo "   MB = 10^6 bytes for speeds; peak RSS and output in MiB; RSS/out = peak RSS / output size"
     echo
     big=$(synth_input) || return 1
