@@ -1,4 +1,4 @@
-/* trec-ingest - delimited ratings or item features -> trec matrix file.
+/* trec-ingest - delimited ratings, item or user features -> trec matrix file.
  * See trec-ingest(1). */
 #include <getopt.h>
 #include <math.h>
@@ -10,9 +10,12 @@ static void usage(void)
 {
     printf("Usage: trec-ingest [OPTION]... RATINGS -o MATRIX\n"
            "       trec-ingest --item-features [OPTION]... ITEMS [--align MATRIX] -o MATRIX\n"
+           "       trec-ingest --user-features --feature-col COL [OPTION]... USERS\n"
+           "                   [--align MATRIX] -o MATRIX\n"
            "Turn a delimited ratings file (MovieLens ratings.csv, u.data, ratings.dat)\n"
-           "into a users x items matrix, or an item file (movies.csv) into a multi-hot\n"
-           "items x features matrix. '-' reads standard input or writes standard output.\n"
+           "into a users x items matrix, or an item file (movies.csv) or a user file\n"
+           "into a multi-hot items (users) x features matrix. '-' reads standard input\n"
+           "or writes standard output.\n"
            "\n"
            "  -o, --output FILE      the matrix file to write (required)\n"
            "      --sep SEP          field separator: one character, tab, comma,\n"
@@ -29,9 +32,11 @@ static void usage(void)
            "      --threads N        parsing threads (default: online cores, at most 8)\n"
            "      --block-size BYTES input block size (default: 8 MiB)\n"
            "      --item-features    read item features instead of ratings\n"
-           "      --align MATRIX     rows = the items (column labels) of MATRIX\n"
-           "      --id-col COL       item id column of the features file (movieId)\n"
-           "      --feature-col COL  features column (genres)\n"
+           "      --user-features    read user features instead of ratings\n"
+           "      --align MATRIX     rows = the items (column labels) of MATRIX, or\n"
+           "                         its users (row labels) with --user-features\n"
+           "      --id-col COL       id column of the features file (movieId; userId)\n"
+           "      --feature-col COL  features column (genres; required for users)\n"
            "      --feature-sep SEP  separator inside the features field (|)\n"
            "  -q, --quiet            no summary on standard error\n"
            "  -h, --help             this help\n"
@@ -44,7 +49,7 @@ static void usage(void)
 enum {
     OPT_SEP = 256, OPT_QUOTE, OPT_HEADER, OPT_NO_HEADER, OPT_USER, OPT_ITEM,
     OPT_RATING, OPT_TIME, OPT_DUPS, OPT_SKIP, OPT_THREADS, OPT_BLOCK,
-    OPT_FEATURES, OPT_ALIGN, OPT_IDCOL, OPT_FCOL, OPT_FSEP
+    OPT_FEATURES, OPT_USER_FEATURES, OPT_ALIGN, OPT_IDCOL, OPT_FCOL, OPT_FSEP
 };
 
 static const struct option longopts[] = {
@@ -62,6 +67,7 @@ static const struct option longopts[] = {
     {"threads", required_argument, NULL, OPT_THREADS},
     {"block-size", required_argument, NULL, OPT_BLOCK},
     {"item-features", no_argument, NULL, OPT_FEATURES},
+    {"user-features", no_argument, NULL, OPT_USER_FEATURES},
     {"align", required_argument, NULL, OPT_ALIGN},
     {"id-col", required_argument, NULL, OPT_IDCOL},
     {"feature-col", required_argument, NULL, OPT_FCOL},
@@ -109,9 +115,12 @@ static int run_ratings(const char *in, const char *out, const trec_ingest_opts *
     return 0;
 }
 
+/* Item features align to a matrix's columns (items), user features to its
+ * rows (users). */
 static int run_features(const char *in, const char *out, const char *align_path,
-                        const trec_features_opts *o, int quiet)
+                        const trec_features_opts *o, int users, int quiet)
 {
+    const char *what = users ? "users" : "items", *one = users ? "user" : "item";
     double t0 = cli_now();
     trec_error err;
     trec_csr m, al;
@@ -120,11 +129,13 @@ static int run_features(const char *in, const char *out, const char *align_path,
     if (align_path) {
         if (trec_csr_read(align_path, &al, &err) != 0)
             cli_fail(&err);
-        if (al.col_labels.count == 0 && al.cols > 0)
-            cli_die(1, "%s: the matrix has no column labels (raw item ids) to align "
-                    "to", trec_display_name(align_path));
+        const trec_labels *l = users ? &al.row_labels : &al.col_labels;
+        if (l->count == 0 && (users ? al.rows : al.cols) > 0)
+            cli_die(1, "%s: the matrix has no %s labels (raw %s ids) to align to",
+                    trec_display_name(align_path), users ? "row" : "column", one);
     }
-    if (trec_item_features(in, o, align_path ? &al.col_labels : NULL, &m, &st, &err) != 0) {
+    const trec_labels *align = !align_path ? NULL : users ? &al.row_labels : &al.col_labels;
+    if (trec_item_features(in, o, align, &m, &st, &err) != 0) {
         trec_csr_free(&al);
         cli_fail(&err);
     }
@@ -136,13 +147,13 @@ static int run_features(const char *in, const char *out, const char *align_path,
     const char *name = trec_display_name(in);
     if (!quiet) {
         print_warnings(st.warnings, st.nwarnings, st.skipped, name);
-        fprintf(stderr, "%s: %s: %llu items x %llu features, %llu nonzeros, ",
-                cli_prog, name, (unsigned long long)m.rows, (unsigned long long)m.cols,
+        fprintf(stderr, "%s: %s: %llu %s x %llu features, %llu nonzeros, ",
+                cli_prog, name, (unsigned long long)m.rows, what, (unsigned long long)m.cols,
                 (unsigned long long)m.nnz);
         if (align_path)
-            fprintf(stderr, "%llu aligned items without features, %llu file items "
-                    "not in the matrix (dropped), ", (unsigned long long)st.missing,
-                    (unsigned long long)st.dropped);
+            fprintf(stderr, "%llu aligned %s without features, %llu file %s "
+                    "not in the matrix (dropped), ", (unsigned long long)st.missing, what,
+                    (unsigned long long)st.dropped, what);
         fprintf(stderr, "%llu lines skipped, %.2f s\n", (unsigned long long)st.skipped,
                 cli_now() - t0);
     }
@@ -158,7 +169,7 @@ int main(int argc, char **argv)
     trec_ingest_opts_init(&o);
     trec_features_opts_init(&fo);
     const char *out = NULL, *align = NULL;
-    int quiet = 0, features = 0, c;
+    int quiet = 0, features = 0, item_features = 0, user_features = 0, c;
     int ratings_only = 0, features_only = 0;
     while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
         switch (c) {
@@ -184,7 +195,8 @@ int main(int argc, char **argv)
             o.block_size = fo.block_size =
                 (size_t)cli_parse_int("--block-size", optarg, 1, 1ll << 40);
             break;
-        case OPT_FEATURES: features = 1; break;
+        case OPT_FEATURES: features = item_features = 1; break;
+        case OPT_USER_FEATURES: features = user_features = 1; break;
         case OPT_ALIGN: align = optarg; features_only = 1; break;
         case OPT_IDCOL: fo.id_col = optarg; features_only = 1; break;
         case OPT_FCOL: fo.feature_col = optarg; features_only = 1; break;
@@ -201,13 +213,22 @@ int main(int argc, char **argv)
         cli_usage_error("more than one input file", argv[optind + 1]);
     if (!out)
         cli_usage_error("no output file: give -o FILE (- for standard output)", NULL);
+    if (item_features && user_features)
+        cli_usage_error("--item-features and --user-features exclude each other", NULL);
     if (features && ratings_only)
         cli_usage_error("--user-col, --item-col, --rating-col, --time-col and "
-                        "--duplicates are for ratings, not --item-features", NULL);
+                        "--duplicates are for ratings, not for features", NULL);
     if (!features && features_only)
         cli_usage_error("--align, --id-col, --feature-col and --feature-sep need "
-                        "--item-features", NULL);
+                        "--item-features or --user-features", NULL);
+    if (user_features) {
+        /* MovieLens has no standard user file: say which column to use. */
+        if (!fo.feature_col)
+            cli_usage_error("--user-features needs --feature-col COL", NULL);
+        if (!fo.id_col)
+            fo.id_col = "userId";
+    }
     const char *in = argv[optind];
-    return features ? run_features(in, out, align, &fo, quiet)
+    return features ? run_features(in, out, align, &fo, user_features, quiet)
                     : run_ratings(in, out, &o, quiet);
 }

@@ -6,7 +6,9 @@
  * order (like scikit-learn's MultiLabelBinarizer), so ml-latest-small gives
  * 20 genre columns with "(no genres listed)" first. Rows are either the
  * file's items in file order, or aligned to the columns of a ratings matrix:
- * row i is the item whose raw id is that matrix's column label i.
+ * row i is the item whose raw id is that matrix's column label i. The same
+ * reader serves user features (a file of users, aligned to the matrix's row
+ * labels): "item" below is whatever entity the file lists.
  *
  * (Not named features.h: with -Ilib that would shadow glibc's <features.h>.) */
 #ifndef TREC_INGEST_FEATURES_H

@@ -145,6 +145,22 @@ same "explicit defaults = defaults" g2.csr g.csr
 fails "--item-features with --duplicates" $I --item-features --duplicates sum "$F/small-movies.csv" -o x.csr
 fails "--align on a missing matrix" $I --item-features --align nope.csr "$F/small-movies.csv" -o x.csr
 
+# ---- user features --------------------------------------------------------------------------
+printf 'userId,age,occupation\n3,25,writer|artist\n99,40,engineer\n7,31,"programmer, senior"\n' >users.csv
+$I --user-features --feature-col occupation users.csv --align r.csr -o uf.csr 2>uf.err
+eq "--user-features --align exits 0" "$?" "0"
+contains "--user-features summary: users, missing and dropped" uf.err "users x 4 features, 3 nonzeros"
+contains "--user-features summary: dropped" uf.err "1 file users not in the matrix (dropped)"
+eq "--user-features rows = the matrix's users, with their labels" \
+   "$(trec-info --json uf.csr | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["rows"], d["row_labels"]["sample"])')" \
+   "$(trec-info --json r.csr | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["rows"], d["row_labels"]["sample"])')"
+eq "--user-features: each user's features" "$(dump uf.csr | tr '\t' ' ' | tr '\n' ';')" \
+   "7 programmer, senior 1;3 artist 1;3 writer 1;"
+ok "trec-fit takes the user features" trec-fit -q r.csr -o uf.trec --user-features uf.csr --components 2 --epochs 2
+fails "--user-features without --feature-col" $I --user-features users.csv -o x.csr
+fails "--user-features with --item-features" $I --user-features --item-features --feature-col occupation users.csv -o x.csr
+fails "--user-features with a ratings option" $I --user-features --feature-col occupation --rating-col 3 users.csv -o x.csr
+
 # ---- ml-latest-small ----------------------------------------------------------------------
 if have_ml; then
     $I "$ML/ratings.csv" -o ml.csr 2>ml.err
