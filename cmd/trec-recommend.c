@@ -29,6 +29,10 @@ __attribute__((noreturn)) static void usage(void)
            "                     training ratings (repeatable)\n"
            "  --titles FILE      add the title column from a MovieLens movies.csv; an item\n"
            "                     without a title there is an error\n"
+           "  --user-features F  users' representations from their rows of matrix F (new\n"
+           "                     users are added): cold start, with a model fitted on\n"
+           "                     user metadata features\n"
+           "  --item-features F  the same for items (new items become candidates)\n"
            "  --json             JSON instead of TSV\n"
            "  --no-header        TSV without its header line\n"
            "  -o, --output OUT   write to OUT (atomically) instead of stdout\n"
@@ -41,7 +45,7 @@ __attribute__((noreturn)) static void usage(void)
 }
 
 typedef struct options {
-    const char *model, *titles, *out;
+    const char *model, *titles, *out, *user_features, *item_features;
     const char *exclude[MAX_EXCLUDE];
     int n_exclude;
     char **user_args, **item_args;  /* --user / --similar-to arguments */
@@ -51,7 +55,7 @@ typedef struct options {
 } options;
 
 enum { OPT_USER = 256, OPT_ALL_USERS, OPT_SIMILAR, OPT_EXCLUDE, OPT_TITLES, OPT_JSON,
-       OPT_NO_HEADER, OPT_THREADS };
+       OPT_NO_HEADER, OPT_THREADS, OPT_USER_FEATURES, OPT_ITEM_FEATURES };
 
 static void push_arg(char ***list, int *n, char *arg)
 {
@@ -71,6 +75,8 @@ static void parse_args(options *o, int argc, char **argv)
         {"k", required_argument, 0, 'k'},
         {"exclude", required_argument, 0, OPT_EXCLUDE},
         {"titles", required_argument, 0, OPT_TITLES},
+        {"user-features", required_argument, 0, OPT_USER_FEATURES},
+        {"item-features", required_argument, 0, OPT_ITEM_FEATURES},
         {"json", no_argument, 0, OPT_JSON},
         {"no-header", no_argument, 0, OPT_NO_HEADER},
         {"output", required_argument, 0, 'o'},
@@ -95,6 +101,8 @@ static void parse_args(options *o, int argc, char **argv)
             o->exclude[o->n_exclude++] = optarg;
             break;
         case OPT_TITLES: o->titles = optarg; break;
+        case OPT_USER_FEATURES: o->user_features = optarg; break;
+        case OPT_ITEM_FEATURES: o->item_features = optarg; break;
         case OPT_JSON: o->json = 1; break;
         case OPT_NO_HEADER: o->no_header = 1; break;
         case 'o': o->out = optarg; break;
@@ -120,6 +128,9 @@ static void parse_args(options *o, int argc, char **argv)
                         NULL);
     if (o->json && o->no_header)
         cli_usage_error("--no-header is for TSV output, not --json", NULL);
+    if (o->n_exclude && (o->user_features || o->item_features))
+        cli_usage_error("--exclude goes with the model's own users and items, not with "
+                        "--user-features or --item-features", NULL);
 }
 
 /* ---- looking ids up ---- */
@@ -327,10 +338,21 @@ int main(int argc, char **argv)
     options o;
     parse_args(&o, argc, argv);
     trec_error err;
-    trec_model m;
-    if (trec_model_read(o.model, &m, &err) != 0)
+    trec_model file_model, m;
+    if (trec_model_read(o.model, &file_model, &err) != 0)
         cli_fail(&err);
     const char *mname = trec_display_name(o.model);
+    trec_csr uf, itf;
+    memset(&uf, 0, sizeof uf);
+    memset(&itf, 0, sizeof itf);
+    if ((o.user_features && trec_csr_read(o.user_features, &uf, &err) != 0) ||
+        (o.item_features && trec_csr_read(o.item_features, &itf, &err) != 0) ||
+        trec_coldstart_apply(&file_model, o.user_features ? &uf : NULL,
+                             o.user_features ? trec_display_name(o.user_features) : NULL,
+                             o.item_features ? &itf : NULL,
+                             o.item_features ? trec_display_name(o.item_features) : NULL,
+                             &m, &err) != 0)
+        cli_fail(&err);
     int similar = o.n_item_args > 0;
 
     /* who to rank for */
@@ -403,5 +425,8 @@ int main(int argc, char **argv)
     free(o.user_args);
     free(o.item_args);
     trec_model_free(&m);
+    trec_csr_free(&uf);
+    trec_csr_free(&itf);
+    trec_model_free(&file_model);
     return 0;
 }

@@ -19,6 +19,7 @@
 #include "matrix_stats.h"
 #include "dump.h"
 #include "model.h"
+#include "coldstart.h"
 #include "score.h"
 #include "topk.h"
 #include "metrics.h"

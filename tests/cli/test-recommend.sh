@@ -104,6 +104,37 @@ fails "-k 0" trec-recommend m.trec --user 11 -k 0
 fails "-k not a number" trec-recommend m.trec --user 11 -k x
 fails "--threads 0" trec-recommend m.trec --user 11 --threads 0
 
+# ---- cold start: --item-features / --user-features on a model with metadata ----
+FF=$FIX/fit
+trec-fit -q "$FF/ratings.csr" -o hyb.trec --item-features "$FF/genres.csr" --components 3 --epochs 5 --loss wmrb
+ok "--item-features with the training genres" trec-recommend hyb.trec --user u1 -k 15 --item-features "$FF/genres.csr" -o same.tsv
+trec-recommend hyb.trec --user u1 -k 15 -o plain.tsv
+same "... recomputes exactly the representations trec-fit stored" same.tsv plain.tsv
+printf 'movieId,title,genres\nnew1,A New One,odd|any\nnew2,Another,even\n' >newitems.csv
+trec-ingest -q --item-features newitems.csv -o newitems.csr
+trec-recommend hyb.trec --user u1 -k 17 --item-features newitems.csr --no-header -o cold.tsv
+eq "new items become candidates (15 + 2 ranked)" "$(wc -l <cold.tsv | tr -d ' ')" 17
+eq "... both of them" "$(cut -f3 cold.tsv | grep -c '^new')" 2
+ok "--similar-to a new item" trec-recommend hyb.trec --similar-to new1 -k 3 --item-features newitems.csr
+printf 'movieId,title,genres\nnew3,Strange,space opera\n' >unknown.csv
+trec-ingest -q --item-features unknown.csv -o unknown.csr
+fails "a feature the model does not know" trec-recommend hyb.trec --user u1 --item-features unknown.csr
+contains "... is named" "$T/.err" "feature 'space opera' is not one of the model's 3 item features"
+fails "user features for a model without user metadata" trec-recommend hyb.trec --user u1 --user-features newitems.csr
+contains "... says so" "$T/.err" "the model has no user metadata features"
+fails "--exclude with --item-features" trec-recommend hyb.trec --user u1 --item-features newitems.csr --exclude "$FF/ratings.csr"
+# a content model of users (no user identity): a new user with u1's features
+# (users.csr: u1 has feature 0 only) gets u1's list, scores included
+trec-fit -q "$FF/ratings.csr" -o ucont.trec --user-features "$FF/users.csr" --no-user-identity --components 2 --epochs 5 --loss wmrb
+printf 'userId,group\nnewbie,0\nother,1\n' >newusers.csv
+trec-ingest -q --user-features --feature-col group newusers.csv -o nu.csr
+trec-recommend ucont.trec --user u1 -k 5 --no-header | cut -f2- >u1.tsv
+trec-recommend ucont.trec --user newbie -k 5 --no-header --user-features nu.csr >newbie.tsv
+eq "a new user is named in the output" "$(cut -f1 newbie.tsv | sort -u)" newbie
+cut -f2- newbie.tsv >newbie2.tsv
+same "a new user with u1's features gets u1's recommendations" newbie2.tsv u1.tsv
+fails "an id in neither the model nor the features" trec-recommend ucont.trec --user nobody --user-features nu.csr
+
 # ---- the walkthrough on ml-latest-small (user 433 is internal user 432) ----
 if have_ml && command -v trec-ingest >/dev/null && command -v trec-split >/dev/null; then
     trec-ingest "$ML/ratings.csv" -o ml.csr -q
