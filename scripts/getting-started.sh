@@ -24,7 +24,7 @@ prog=getting-started.sh
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 
-die() { echo "$prog: error: $*" >&2; exit 1; }
+. "$here/walkthrough-lib.sh"
 usage() {
     cat <<EOF
 Usage: $prog [--seed N] [--user ID] [BUILD_DIR]
@@ -60,11 +60,7 @@ done
 case $seed in ''|*[!0-9]*) echo "$prog: error: --seed: '$seed' is not a non-negative integer" >&2; exit 2 ;; esac
 case $user in ''|*[!0-9A-Za-z_.-]*) echo "$prog: error: --user: '$user' is not a user id" >&2; exit 2 ;; esac
 
-B=${B:-$root/build}
-B=$(cd "$B" 2>/dev/null && pwd) || die "no build directory '${B}' (run make first)"
-for t in trec-ingest trec-split trec-info trec-fit trec-eval trec-recommend; do
-    [ -x "$B/$t" ] || die "$B/$t is missing (run make first)"
-done
+use_build "$B" trec-ingest trec-split trec-info trec-fit trec-eval trec-recommend
 
 # now(): seconds since 1970 with a fraction when date supports %N.
 now() {
@@ -75,22 +71,7 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 t_start=$(now)
 
 # ---- the dataset --------------------------------------------------------------
-if [ -n "${TREC_ML_SMALL:-}" ]; then
-    ML=$TREC_ML_SMALL
-    if [ ! -f "$ML/ratings.csv" ] || [ ! -f "$ML/movies.csv" ]; then
-        die "TREC_ML_SMALL=$ML has no ratings.csv and movies.csv"
-    fi
-elif [ -f "$root/../shared/datasets/ml-latest-small/ratings.csv" ]; then
-    ML=$root/../shared/datasets/ml-latest-small
-else
-    ML=$root/datasets/cache/ml-latest-small
-    if [ ! -f "$ML/ratings.csv" ] || [ ! -f "$ML/movies.csv" ] || [ ! -f "$ML/.trec-sha256" ]; then
-        echo "ml-latest-small not found: fetching it with datasets/fetch-movielens.sh"
-        "$root/datasets/fetch-movielens.sh" ml-latest-small ||
-            die "could not fetch ml-latest-small (see above; or set TREC_ML_SMALL to a copy)"
-    fi
-fi
-ML=$(cd "$ML" && pwd)
+find_ml
 
 # ---- the work directory ---------------------------------------------------------
 if [ -n "${TREC_WORK:-}" ]; then
@@ -101,16 +82,6 @@ else
 fi
 cd "$W"
 
-# run DESC CMD...: runs CMD with its standard error in step.err; on failure,
-# stops with DESC and the tool's own error message.
-run() {
-    desc=$1; shift
-    if ! "$@" 2>step.err; then
-        msg=$(grep -v '^$' step.err | tail -n 3)
-        die "$desc failed: $*${msg:+
-$msg}"
-    fi
-}
 
 # csv_titles IDS MOVIES: for each movieId of the file IDS (one a line, first
 # field), in that order, "movieId TAB title" from the MovieLens MOVIES file.

@@ -20,7 +20,7 @@ prog=reproduce-walkthrough.sh
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 
-die() { echo "$prog: error: $*" >&2; exit 1; }
+. "$here/walkthrough-lib.sh"
 usage() {
     cat <<EOF
 Usage: $prog [--seeds N] [--config NAME=OPTIONS]... [BUILD_DIR]
@@ -57,28 +57,9 @@ while [ $# -gt 0 ]; do
 done
 case $seeds in ''|*[!0-9]*|0) echo "$prog: error: --seeds: '$seeds' is not a positive integer" >&2; exit 2 ;; esac
 
-B=${B:-$root/build}
-B=$(cd "$B" 2>/dev/null && pwd) || die "no build directory '${B}' (run make first)"
-for t in trec-ingest trec-split trec-info trec-fit trec-eval; do
-    [ -x "$B/$t" ] || die "$B/$t is missing (run make first)"
-done
+use_build "$B" trec-ingest trec-split trec-info trec-fit trec-eval
 
-if [ -n "${TREC_ML_SMALL:-}" ]; then
-    ML=$TREC_ML_SMALL
-    if [ ! -f "$ML/ratings.csv" ] || [ ! -f "$ML/movies.csv" ]; then
-        die "TREC_ML_SMALL=$ML has no ratings.csv and movies.csv"
-    fi
-elif [ -f "$root/../shared/datasets/ml-latest-small/ratings.csv" ]; then
-    ML=$root/../shared/datasets/ml-latest-small
-else
-    ML=$root/datasets/cache/ml-latest-small
-    if [ ! -f "$ML/ratings.csv" ] || [ ! -f "$ML/movies.csv" ] || [ ! -f "$ML/.trec-sha256" ]; then
-        echo "ml-latest-small not found: fetching it with datasets/fetch-movielens.sh" >&2
-        "$root/datasets/fetch-movielens.sh" ml-latest-small >&2 ||
-            die "could not fetch ml-latest-small (or set TREC_ML_SMALL to a copy)"
-    fi
-fi
-ML=$(cd "$ML" && pwd)
+find_ml
 
 if [ -n "${TREC_WORK:-}" ]; then
     mkdir -p "$TREC_WORK" || die "cannot create work directory $TREC_WORK"
@@ -90,14 +71,6 @@ else
 fi
 cd "$W"
 
-run() { # DESC CMD...: CMD, or stop with DESC and the tool's error message
-    desc=$1; shift
-    if ! "$@" 2>step.err; then
-        msg=$(grep -v '^$' step.err | tail -n 3)
-        die "$desc failed: $*${msg:+
-$msg}"
-    fi
-}
 
 # recall FILE SPLIT RANKER: recall@10 from a report, or stop.
 recall() {
