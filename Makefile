@@ -3,6 +3,7 @@
 #   make test       unit tests (Check) and command-line tests
 #   make test-sanitize   the same, built with AddressSanitizer + UBSan
 #   make bench      benchmarks (not tests)
+#   make fuzz       fuzz the file and CSV readers (clang libFuzzer; not a test)
 #   make demo       the getting-started walkthrough on ml-latest-small
 #   make install PREFIX=/usr/local
 PREFIX ?= /usr/local
@@ -27,7 +28,7 @@ MAN1 := $(wildcard man/man1/*.1)
 MAN5 := $(wildcard man/man5/*.5)
 MAN7 := $(wildcard man/man7/*.7)
 
-.PHONY: all deps test unit cli test-sanitize bench demo install clean
+.PHONY: all deps test unit cli test-sanitize bench demo install clean fuzz
 
 all: $(B)/libtrec.a $(CMDS) $(TOOLS)
 
@@ -85,6 +86,24 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/getting-started.sh $(B)
 
+# Coverage-guided fuzzing of the readers (clang's libFuzzer, ASan + UBSan):
+# FUZZ_SECONDS per target, corpus seeded from the test fixtures. Not a test.
+FUZZ_SECONDS ?= 60
+FUZZ_B := build-fuzz
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+fuzz:
+	@$(MAKE) --no-print-directory B=$(FUZZ_B) CC=clang OPT="-O1 -g" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" $(FUZZ_B)/libtrec.a
+	@for t in files csv; do \
+	  clang $(CPPFLAGS) -O1 -g $(FUZZ_FLAGS) -o $(FUZZ_B)/fuzz_$$t tests/fuzz/fuzz_$$t.c \
+	    $(FUZZ_B)/libtrec.a $(LDLIBS_ALL) || exit 1; \
+	  mkdir -p $(FUZZ_B)/corpus-$$t; done
+	@cp tests/fixtures/fit/*.csr $(FUZZ_B)/corpus-files/
+	@cp tests/fixtures/ingest/*.csv tests/fixtures/ingest/*.dat tests/fixtures/ingest/*.data \
+	  datasets/samples/synth-movies.csv $(FUZZ_B)/corpus-csv/
+	$(FUZZ_B)/fuzz_files -max_total_time=$(FUZZ_SECONDS) -max_len=8192 $(FUZZ_B)/corpus-files
+	$(FUZZ_B)/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(FUZZ_B)/corpus-csv
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 \
@@ -97,4 +116,4 @@ install: all
 	$(if $(MAN7),install -m 644 $(MAN7) $(DESTDIR)$(PREFIX)/share/man/man7)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz

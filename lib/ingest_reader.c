@@ -395,8 +395,10 @@ static void lc_record(int c, void *data)
     }
     ing_field f[ING_MAX_FIELDS];
     size_t k = st->nf < st->maxstore ? st->nf : st->maxstore;
+    /* Only empty fields so far: no buffer yet (and no arithmetic on NULL). */
+    const char *base = st->buf ? st->buf : "";
     for (size_t i = 0; i < k; i++) {
-        f[i].p = st->buf + st->off[i];
+        f[i].p = base + st->off[i];
         f[i].n = st->flen[i];
     }
     int rc = st->fn(st->ctx, f, st->nf, st->rec_line, st->err);

@@ -145,6 +145,12 @@ same "explicit defaults = defaults" g2.csr g.csr
 fails "--item-features with --duplicates" $I --item-features --duplicates sum "$F/small-movies.csv" -o x.csr
 fails "--align on a missing matrix" $I --item-features --align nope.csr "$F/small-movies.csv" -o x.csr
 
+# ---- inputs found by `make fuzz` (run under the sanitizers by make test-sanitize) --------------
+printf ',,,\n1,2,3,4\n' >empty-fields.csv
+fails "a first record of empty fields" $I --no-header empty-fields.csv -o x.csr
+contains "... names line 1" "$T/.err" "empty-fields.csv:1: column 3 (rating): '' is not a number"
+fails "fuzzer input: empty fields at a block start" $I --block-size 64 "$ROOT/tests/fixtures/fuzz/csv-empty-fields.csv" -o x.csr
+
 # ---- user features --------------------------------------------------------------------------
 printf 'userId,age,occupation\n3,25,writer|artist\n99,40,engineer\n7,31,"programmer, senior"\n' >users.csv
 $I --user-features --feature-col occupation users.csv --align r.csr -o uf.csr 2>uf.err
