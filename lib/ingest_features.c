@@ -285,7 +285,8 @@ static int build(fstate *s, const trec_labels *align, trec_csr *out, trec_error 
         uint64_t a = s->fptr[m], b = s->fptr[m + 1];
         for (uint64_t k = a; k < b; k++)
             s->fidx[k] = rank[s->fidx[k]];
-        qsort(s->fidx + a, b - a, 4, cmp_u32);
+        if (b - a > 1) /* (fidx is NULL when no item has any feature) */
+            qsort(s->fidx + a, b - a, 4, cmp_u32);
         s->fptr[m] = w;
         for (uint64_t k = a; k < b; k++)
             if (k == a || s->fidx[k] != s->fidx[k - 1])

@@ -150,6 +150,10 @@ printf ',,,\n1,2,3,4\n' >empty-fields.csv
 fails "a first record of empty fields" $I --no-header empty-fields.csv -o x.csr
 contains "... names line 1" "$T/.err" "empty-fields.csv:1: column 3 (rating): '' is not a number"
 fails "fuzzer input: empty fields at a block start" $I --block-size 64 "$ROOT/tests/fixtures/fuzz/csv-empty-fields.csv" -o x.csr
+printf 'movieId,title,genres\n1,A,\n2,B,\n' >nogenres.csv
+ok "items without any feature: an items x 0 matrix" $I -q --item-features nogenres.csv -o nog.csr
+eq "... of 2 rows and no columns" "$(trec-info nog.csr | grep '^shape:')" "shape:      2 rows x 0 columns"
+ok "fuzzer input: no features at all" $I -q --item-features "$ROOT/tests/fixtures/fuzz/movies-no-features.csv" -o nog2.csr
 
 # ---- user features --------------------------------------------------------------------------
 printf 'userId,age,occupation\n3,25,writer|artist\n99,40,engineer\n7,31,"programmer, senior"\n' >users.csv
