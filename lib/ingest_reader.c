@@ -511,7 +511,13 @@ static int tok_libcsv_block(const ing_dialect *d, const ing_block *b, size_t max
     st->err = err;
     st->count_lines = 1;
     int rc = 0;
-    csv_parse(&p, b->text, b->len, lc_field, lc_record, st);
+    /* In pieces, so that a callback that stops (an error, or the header
+     * peek, which wants one record) does not leave libcsv tokenizing the
+     * rest of the block for nothing. */
+    enum { PIECE = 64 << 10 };
+    for (size_t at = 0; at < b->len && !st->halt; at += PIECE)
+        csv_parse(&p, b->text + at, b->len - at < PIECE ? b->len - at : PIECE, lc_field,
+                  lc_record, st);
     if (!st->halt)
         csv_fini(&p, lc_field, lc_record, st);
     if (st->halt) {
