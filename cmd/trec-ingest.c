@@ -38,6 +38,8 @@ static void usage(void)
            "      --id-col COL       id column of the features file (movieId; userId)\n"
            "      --feature-col COL  features column (genres; required for users)\n"
            "      --feature-sep SEP  separator inside the features field (|)\n"
+           "      --repeated-ids merge|error   an id on several lines (tags.csv: one\n"
+           "                         tag a line): unite their features, or fail (error)\n"
            "  -q, --quiet            no summary on standard error\n"
            "  -h, --help             this help\n"
            "  -V, --version          version\n"
@@ -49,7 +51,7 @@ static void usage(void)
 enum {
     OPT_SEP = 256, OPT_QUOTE, OPT_HEADER, OPT_NO_HEADER, OPT_USER, OPT_ITEM,
     OPT_RATING, OPT_TIME, OPT_DUPS, OPT_SKIP, OPT_THREADS, OPT_BLOCK,
-    OPT_FEATURES, OPT_USER_FEATURES, OPT_ALIGN, OPT_IDCOL, OPT_FCOL, OPT_FSEP
+    OPT_FEATURES, OPT_USER_FEATURES, OPT_ALIGN, OPT_IDCOL, OPT_FCOL, OPT_FSEP, OPT_REPEATED
 };
 
 static const struct option longopts[] = {
@@ -68,6 +70,7 @@ static const struct option longopts[] = {
     {"block-size", required_argument, NULL, OPT_BLOCK},
     {"item-features", no_argument, NULL, OPT_FEATURES},
     {"user-features", no_argument, NULL, OPT_USER_FEATURES},
+    {"repeated-ids", required_argument, NULL, OPT_REPEATED},
     {"align", required_argument, NULL, OPT_ALIGN},
     {"id-col", required_argument, NULL, OPT_IDCOL},
     {"feature-col", required_argument, NULL, OPT_FCOL},
@@ -201,6 +204,13 @@ int main(int argc, char **argv)
         case OPT_IDCOL: fo.id_col = optarg; features_only = 1; break;
         case OPT_FCOL: fo.feature_col = optarg; features_only = 1; break;
         case OPT_FSEP: fo.feature_sep = optarg; features_only = 1; break;
+        case OPT_REPEATED:
+            if (strcmp(optarg, "merge") == 0)
+                fo.merge_ids = 1;
+            else if (strcmp(optarg, "error") != 0)
+                cli_usage_error("--repeated-ids: expected merge or error", optarg);
+            features_only = 1;
+            break;
         case 'q': quiet = 1; break;
         case 'h': usage(); break;
         case 'V': cli_version(); break;
@@ -219,8 +229,8 @@ int main(int argc, char **argv)
         cli_usage_error("--user-col, --item-col, --rating-col, --time-col and "
                         "--duplicates are for ratings, not for features", NULL);
     if (!features && features_only)
-        cli_usage_error("--align, --id-col, --feature-col and --feature-sep need "
-                        "--item-features or --user-features", NULL);
+        cli_usage_error("--align, --id-col, --feature-col, --feature-sep and "
+                        "--repeated-ids need --item-features or --user-features", NULL);
     if (user_features) {
         /* MovieLens has no standard user file: say which column to use. */
         if (!fo.feature_col)

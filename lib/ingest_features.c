@@ -29,8 +29,9 @@ typedef struct fstate {
     uint64_t base;            /* absolute line of the current block's start */
     trec_idmap movies, feats;
     uint64_t *mline;          /* line of each item */
-    uint64_t *fptr;           /* item i's features: fidx[fptr[i] .. fptr[i+1]) */
-    uint32_t *fidx;
+    uint64_t *fptr;           /* by build(): item i's features are fidx[fptr[i] .. fptr[i+1]) */
+    uint32_t *fidx;           /* feature ids in file order, ... */
+    uint32_t *fitem;          /* ... and the item each belongs to */
     size_t mcap, fn, fcap;
     uint32_t tok[4096];       /* feature ids of the current record */
     trec_features_stats *st;
@@ -160,7 +161,7 @@ static int on_item(void *ctx, const ing_field *f, size_t nf, uint64_t line,
                           : bad(s, line, err, "column %d (id): bad id '%s' (%s)",
                                 s->idc + 1, show, why);
     int64_t prev = trec_idmap_find(&s->movies, id->p, id->n);
-    if (prev >= 0)
+    if (prev >= 0 && !s->o->merge_ids)
         return bad(s, line, err, "column %d (id): duplicate id '%s' (first on line %llu)",
                    s->idc + 1, show, (unsigned long long)s->mline[prev]);
     /* Check every name before adding any, so a skipped record leaves no trace. */
@@ -202,7 +203,8 @@ static int on_item(void *ctx, const ing_field *f, size_t nf, uint64_t line,
     uint32_t mid;
     if (s->movies.count == s->mcap && grow_items(s, err) != 0)
         return -1;
-    if (trec_idmap_intern(&s->movies, id->p, id->n, &mid, err) < 0)
+    int added = trec_idmap_intern(&s->movies, id->p, id->n, &mid, err);
+    if (added < 0)
         return -1;
     if (s->fn + ntok > s->fcap) {
         size_t cap = s->fcap ? s->fcap * 2 : 4096;
@@ -212,13 +214,46 @@ static int on_item(void *ctx, const ing_field *f, size_t nf, uint64_t line,
         if (!fi)
             return -1;
         s->fidx = fi;
+        uint32_t *it = trec_realloc(s->fitem, cap * 4, err);
+        if (!it)
+            return -1;
+        s->fitem = it;
         s->fcap = cap;
     }
-    if (ntok)
-        memcpy(s->fidx + s->fn, s->tok, ntok * 4);
+    for (size_t k = 0; k < ntok; k++) {
+        s->fidx[s->fn + k] = s->tok[k];
+        s->fitem[s->fn + k] = mid;
+    }
     s->fn += ntok;
-    s->mline[mid] = s->base + line;
-    s->fptr[mid + 1] = s->fn;
+    if (added)
+        s->mline[mid] = s->base + line;
+    return 0;
+}
+
+/* Groups the (item, feature) pairs by item, keeping file order within an
+ * item (a counting sort): item m's features become fidx[fptr[m] ..
+ * fptr[m+1]). */
+static int group_by_item(fstate *s, uint64_t nm, trec_error *err)
+{
+    memset(s->fptr, 0, (nm + 1) * sizeof *s->fptr);
+    for (size_t k = 0; k < s->fn; k++)
+        s->fptr[s->fitem[k] + 1]++;
+    for (uint64_t m = 0; m < nm; m++)
+        s->fptr[m + 1] += s->fptr[m];
+    uint32_t *sorted = trec_malloc((s->fn ? s->fn : 1) * 4, err);
+    if (!sorted)
+        return -1;
+    uint64_t *next = trec_malloc((nm + 1) * 8, err);
+    if (!next) {
+        free(sorted);
+        return -1;
+    }
+    memcpy(next, s->fptr, (nm + 1) * 8);
+    for (size_t k = 0; k < s->fn; k++)
+        sorted[next[s->fitem[k]]++] = s->fidx[k];
+    free(next);
+    free(s->fidx);
+    s->fidx = sorted;
     return 0;
 }
 
@@ -272,7 +307,7 @@ static int build(fstate *s, const trec_labels *align, trec_csr *out, trec_error 
     int64_t *rowmovie = NULL;
     uint8_t *used = NULL;
     int rc = -1;
-    if (!order || !rank)
+    if (!order || !rank || group_by_item(s, nm, err) != 0)
         goto done;
     for (uint32_t i = 0; i < nfeat; i++)
         order[i] = i;
@@ -285,7 +320,7 @@ static int build(fstate *s, const trec_labels *align, trec_csr *out, trec_error 
         uint64_t a = s->fptr[m], b = s->fptr[m + 1];
         for (uint64_t k = a; k < b; k++)
             s->fidx[k] = rank[s->fidx[k]];
-        if (b - a > 1) /* (fidx is NULL when no item has any feature) */
+        if (b - a > 1)
             qsort(s->fidx + a, b - a, 4, cmp_u32);
         s->fptr[m] = w;
         for (uint64_t k = a; k < b; k++)
@@ -376,7 +411,6 @@ static int features(ing_reader *rd, const trec_features_opts *o,
     int rc = -1;
     if (trec_idmap_init(&s.feats, err) != 0 || grow_items(&s, err) != 0)
         goto done;
-    s.fptr[0] = 0;
     for (;;) {
         ing_block b;
         int got = ing_reader_next(rd, &b, err);
@@ -415,6 +449,7 @@ done:
     free(s.mline);
     free(s.fptr);
     free(s.fidx);
+    free(s.fitem);
     return rc;
 }
 

@@ -31,6 +31,8 @@ typedef struct trec_features_opts {
     const char *feature_col;  /* NULL: "genres" */
     const char *feature_sep;  /* NULL: "|"; separates names within the field */
     int skip_bad;
+    int merge_ids;            /* lines with the same id unite their features
+                               * (tags.csv: one tag a line); else an error */
     size_t block_size;        /* 0: 8 MiB */
     int force_libcsv;         /* tests */
 } trec_features_opts;

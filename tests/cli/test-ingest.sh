@@ -155,6 +155,18 @@ ok "items without any feature: an items x 0 matrix" $I -q --item-features nogenr
 eq "... of 2 rows and no columns" "$(trec-info nog.csr | grep '^shape:')" "shape:      2 rows x 0 columns"
 ok "fuzzer input: no features at all" $I -q --item-features "$ROOT/tests/fixtures/fuzz/movies-no-features.csv" -o nog2.csr
 
+# ---- repeated ids: tags.csv, one tag a line ------------------------------------------------
+printf 'userId,movieId,tag,timestamp\n1,30,funny,1\n2,30,dark,2\n3,10,funny,3\n4,30,funny,4\n' >tags.csv
+fails "a repeated id is an error by default" $I --item-features --id-col movieId --feature-col tag tags.csv -o x.csr
+contains "... naming both lines" "$T/.err" "tags.csv:3: column 2 (id): duplicate id '30' (first on line 2)"
+ok "--repeated-ids merge" $I -q --item-features --id-col movieId --feature-col tag --repeated-ids merge tags.csv -o tags.csr
+eq "... unites each item's features (first-seen item order, sorted names, once each)" \
+   "$(dump tags.csr | tr '\t' ' ' | tr '\n' ';')" "30 dark 1;30 funny 1;10 funny 1;"
+ok "--repeated-ids merge with --align" $I -q --item-features --id-col movieId --feature-col tag --repeated-ids merge --align r.csr tags.csv -o tagsa.csr
+eq "... rows are the matrix's items" "$(dump tagsa.csr | cut -f1 | tr '\n' ' ')" "30 30 10 "
+fails "--repeated-ids with a bad value" $I --item-features --repeated-ids sometimes tags.csv -o x.csr
+fails "--repeated-ids without features" $I --repeated-ids merge "$F/small-ratings.csv" -o x.csr
+
 # ---- user features --------------------------------------------------------------------------
 printf 'userId,age,occupation\n3,25,writer|artist\n99,40,engineer\n7,31,"programmer, senior"\n' >users.csv
 $I --user-features --feature-col occupation users.csv --align r.csr -o uf.csr 2>uf.err
