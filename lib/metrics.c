@@ -53,11 +53,18 @@ int trec_positives_from_csr(trec_positives *p, const trec_csr *m, const char *na
             float v = m->vals[e];
             if (!is_positive(cfg, v))
                 continue;
-            if (cfg->gain == TREC_GAIN_EXP && !(v > 0)) {
+            /* 2^v - 1 must be positive, and small enough that sums of
+             * gains stay finite (2^1024 overflows a double, and NDCG would
+             * become inf / inf): ratings up to 512 with the exp gain. */
+            if (cfg->gain == TREC_GAIN_EXP && !(v > 0 && v <= 512)) {
                 char un[256], in[256];
                 name_of(&m->row_labels, u, un, sizeof un);
                 name_of(&m->col_labels, m->colidx[e], in, sizeof in);
                 trec_positives_free(p);
+                if (v > 0)
+                    return trec_fail(err, "%s: user %s, item %s: positive value %g has NDCG "
+                                     "gain 2^%g - 1, too large (at most 2^512 - 1; use "
+                                     "--gain binary)", name, un, in, (double)v, (double)v);
                 return trec_fail(err, "%s: user %s, item %s: positive value %g has NDCG gain "
                                  "2^%g - 1 <= 0 (raise --min-rating or use --gain binary)",
                                  name, un, in, (double)v, (double)v);

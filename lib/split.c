@@ -49,7 +49,10 @@ static void mark_by_user(const trec_csr *m, const trec_split_opts *o, uint8_t *t
         /* One stream per row: a row's choice is independent of the others. */
         trec_rng r;
         trec_rng_seed_stream(&r, o->seed, row);
-        select_uniform(&r, test + a, n, share(o->fraction, n));
+        /* At least one entry stays in train, as for single-entry users, so
+         * every user found in test has training data. */
+        uint64_t q = share(o->fraction, n);
+        select_uniform(&r, test + a, n, q < n ? q : n - 1);
     }
 }
 

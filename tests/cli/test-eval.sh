@@ -198,6 +198,12 @@ printf 'users 11 22 33 44\nitems 101 102 103 104 105 106\n11 102 0\n' >zero.spec
 "$T/mkfix" matrix zero.spec zero.csr
 fails "graded gain with a 0 rating positive" trec-eval m.trec --test zero.csr
 ok "... fine with --gain binary" trec-eval m.trec --test zero.csr --gain binary -q -o discard.out
+printf 'users 11 22 33 44\nitems 101 102 103 104 105 106\n11 102 2000\n22 101 4\n' >huge.spec
+"$T/mkfix" matrix huge.spec huge.csr
+fails "graded gain of a rating of 2000 (2^2000 overflows)" trec-eval m.trec --test huge.csr
+contains "... says so, naming user and item" "$T/.err" "user '11', item '102': positive value 2000 has NDCG gain 2^2000 - 1, too large"
+trec-eval m.trec --test huge.csr --gain binary --tsv -q >huge.tsv
+eq "... and --gain binary gives numbers, no NaN" "$(grep -ci nan huge.tsv)" 0
 
 # ---- MovieLens-sized: speed and determinism ----
 if have_ml && command -v trec-ingest >/dev/null && command -v trec-split >/dev/null; then

@@ -79,6 +79,12 @@ same "per user: round(f x n) of each user's n entries in test, single entries in
     u_got.txt u_want.txt
 trec-split r.csr --train u_tr2.csr --test u_te2.csr --by user --test-fraction 0.5 --seed 3 -q
 same "per user: same seed, same bytes" u_te2.csr u_te.csr
+for f in 0.75 1; do
+    trec-split r.csr --train u_trf.csr --test u_tef.csr --by user --test-fraction $f -q
+    eq "per user, --test-fraction $f: every user in test keeps an entry in train" \
+        "$(trec-info --dump u_trf.csr | cut -f1 | sort -u >u_trf.txt
+           trec-info --dump u_tef.csr | cut -f1 | sort -u | comm -23 - u_trf.txt | wc -l | tr -d ' ')" 0
+done
 trec-split r.csr --train u_tr2.csr --test u_te2.csr --by user --test-fraction 0.5 --seed 4 -q
 if cmp -s u_te2.csr u_te.csr; then fail_ "per user: another seed, another split"
 else pass_ "per user: another seed, another split"; fi
