@@ -237,6 +237,23 @@ static int check_config(const trec_eval_config *cfg, trec_error *err)
     return 0;
 }
 
+/* Counts user u as evaluated or skipped and, when it has positives, sets the
+ * ideal DCGs in s; returns its number of positives (0: skipped). */
+static uint64_t begin_user(const trec_positives *p, uint64_t u, const trec_eval_config *cfg,
+                           scratch *s, trec_eval_result *out)
+{
+    uint64_t np = p->rowptr[u + 1] - p->rowptr[u];
+    if (np == 0) {
+        out->skipped++;
+        return 0;
+    }
+    out->has[u] = 1;
+    out->evaluated++;
+    out->n_positives += np;
+    ideal_dcg(p->gains + p->rowptr[u], np, cfg, s->sorted, s->idcg);
+    return np;
+}
+
 int trec_eval_lists(const trec_positives *p, const trec_topk_lists *lists,
                     const trec_eval_config *cfg, trec_eval_result *out, trec_error *err)
 {
@@ -260,15 +277,9 @@ int trec_eval_lists(const trec_positives *p, const trec_topk_lists *lists,
     for (uint64_t u = 0; u < p->n_users; u++) {
         const uint32_t *pos = p->items + p->rowptr[u];
         const double *gain = p->gains + p->rowptr[u];
-        uint64_t np = p->rowptr[u + 1] - p->rowptr[u];
-        if (np == 0) {
-            out->skipped++;
+        uint64_t np = begin_user(p, u, cfg, &s, out);
+        if (np == 0)
             continue;
-        }
-        out->has[u] = 1;
-        out->evaluated++;
-        out->n_positives += np;
-        ideal_dcg(gain, np, cfg, s.sorted, s.idcg);
         /* prefix sums over the list: hits and DCG of ranks 1..r */
         const uint32_t *list = lists->items + u * lists->k;
         uint32_t len = lists->len[u];
@@ -391,15 +402,9 @@ int trec_eval_random(const trec_positives *p, const trec_csr *exclude,
     for (uint64_t u = 0; u < p->n_users; u++) {
         const uint32_t *pos = p->items + p->rowptr[u];
         const double *gain = p->gains + p->rowptr[u];
-        uint64_t np = p->rowptr[u + 1] - p->rowptr[u];
-        if (np == 0) {
-            out->skipped++;
+        uint64_t np = begin_user(p, u, cfg, &s, out);
+        if (np == 0)
             continue;
-        }
-        out->has[u] = 1;
-        out->evaluated++;
-        out->n_positives += np;
-        ideal_dcg(gain, np, cfg, s.sorted, s.idcg);
         const uint32_t *row = exclude ? exclude->colidx + exclude->rowptr[u] : NULL;
         uint64_t nx = exclude ? exclude->rowptr[u + 1] - exclude->rowptr[u] : 0;
         uint64_t n_cand = p->n_items - nx;
