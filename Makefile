@@ -13,11 +13,12 @@ OPT ?= -O2 -g
 SAN ?=
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
-CPPFLAGS += -Ilib -D_GNU_SOURCE
+LIB_DIRS := common format ingest train serve
+CPPFLAGS += -Ilib $(LIB_DIRS:%=-Ilib/%) -D_GNU_SOURCE
 CFLAGS_ALL = $(OPT) $(SAN) -std=c11 -Wall -Wextra -pthread $(CFLAGS)
 LDLIBS_ALL = -lcsv -lcjson -lblis -lm -pthread $(LDLIBS)
 
-LIB_SRC := $(wildcard lib/*.c)
+LIB_SRC := $(wildcard lib/*/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 CMD_SRC := $(wildcard cmd/trec-*.c)
 CMDS := $(CMD_SRC:cmd/%.c=$(B)/%)
@@ -32,7 +33,7 @@ MAN7 := $(wildcard man/man7/*.7)
 
 all: $(B)/libtrec.a $(CMDS) $(TOOLS)
 
-$(B)/lib/%.o: lib/%.c $(wildcard lib/*.h)
+$(B)/lib/%.o: lib/%.c $(wildcard lib/*.h lib/*/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -c -o $@ $<
 
@@ -110,7 +111,7 @@ install: all
 	  $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/trec
 	install -m 755 $(CMDS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(B)/libtrec.a $(DESTDIR)$(PREFIX)/lib
-	install -m 644 lib/*.h $(DESTDIR)$(PREFIX)/include/trec
+	install -m 644 lib/*.h lib/*/*.h $(DESTDIR)$(PREFIX)/include/trec
 	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1)
 	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5)
 	$(if $(MAN7),install -m 644 $(MAN7) $(DESTDIR)$(PREFIX)/share/man/man7)

@@ -45,7 +45,7 @@ wt_checks() {
         "$(wt_recall "$out" "WMRB matrix factorization collaborative filter" Train)" "$want"
 
     # Titles: every titled line (liked, held out, recommended) carries the
-    # title trec-recommend gives that item (lib/titles.c: an independent CSV
+    # title trec-recommend gives that item (lib/serve/titles.c: an independent CSV
     # reader), so the script's awk CSV splitter reads quotes and commas right.
     trec-recommend "$work/hybrid.trec" --user "$u" -k 100000 --titles "$ML_DIR/movies.csv" --no-header |
         awk -F'\t' '{ print $3 "\t" $5 }' | sort >"$label.titles"
