@@ -7,7 +7,6 @@
 
 #include "cli.h"
 
-#define LABEL_SAMPLE 5
 
 __attribute__((noreturn)) static void usage(void)
 {
@@ -83,18 +82,7 @@ static const char *ftext(float v, char buf[32])
 
 static void text_labels(FILE *out, const char *what, const trec_labels *l, const char *dim)
 {
-    fprintf(out, "%-11s ", what);
-    if (!l->count) {
-        fprintf(out, "none (%s numbered from 0)\n", dim);
-        return;
-    }
-    fprintf(out, "%llu:", (unsigned long long)l->count);
-    for (uint64_t i = 0; i < l->count && i < LABEL_SAMPLE; i++) {
-        size_t n;
-        const char *s = trec_label(l, i, &n);
-        fprintf(out, "%s %.*s", i ? "," : "", (int)n, s);
-    }
-    fputs(l->count > LABEL_SAMPLE ? ", ...\n" : "\n", out);
+    trec_labels_describe_text(out, what, l, dim);
 }
 
 static void text_counts(FILE *out, const char *what, const trec_count_summary *c)
@@ -160,17 +148,7 @@ static cJSON *json_counts(const trec_count_summary *c)
 
 static cJSON *json_labels(const trec_labels *l)
 {
-    cJSON *o = cJSON_CreateObject(), *sample = cJSON_CreateArray();
-    cJSON_AddNumberToObject(o, "count", (double)l->count);
-    for (uint64_t i = 0; i < l->count && i < LABEL_SAMPLE; i++) {
-        size_t n;
-        const char *s = trec_label(l, i, &n);
-        char *z = strndup(s, n);
-        cJSON_AddItemToArray(sample, cJSON_CreateString(z ? z : ""));
-        free(z);
-    }
-    cJSON_AddItemToObject(o, "sample", sample);
-    return o;
+    return trec_labels_describe_json(l);
 }
 
 static void matrix_json(const void *info, cJSON *obj)
@@ -240,89 +218,14 @@ static void model_release(void *info)
     free(info);
 }
 
-/* Mean Euclidean length of n rows of k floats. */
-static double mean_norm(const float *rows, uint64_t n, uint64_t k)
-{
-    double total = 0;
-    for (uint64_t i = 0; i < n; i++) {
-        double sq = 0;
-        for (uint64_t j = 0; j < k; j++)
-            sq += (double)rows[i * k + j] * rows[i * k + j];
-        total += sqrt(sq);
-    }
-    return n ? total / (double)n : 0;
-}
-
-static void side_text(FILE *out, const char *what, const trec_side *s, uint64_t n_entities)
-{
-    fprintf(out, "%-12s%s representation, ", what, trec_repr_name(s->repr));
-    if (s->identity)
-        fprintf(out, "%llu identity + ", (unsigned long long)n_entities);
-    fprintf(out, "%llu metadata features", (unsigned long long)s->n_extra);
-    if (s->hidden)
-        fprintf(out, ", hidden layer %llu", (unsigned long long)s->hidden);
-    fputc('\n', out);
-    if (s->extra_labels.count)
-        text_labels(out, "  features:", &s->extra_labels, "features");
-}
-
 static void model_text(const void *info, FILE *out)
 {
-    const trec_model *m = info;
-    fprintf(out, "users:      %llu\n", (unsigned long long)m->n_users);
-    fprintf(out, "items:      %llu\n", (unsigned long long)m->n_items);
-    fprintf(out, "components: %llu\n", (unsigned long long)m->k);
-    fprintf(out, "prediction: %s\n", trec_predict_name(m->predict));
-    fprintf(out, "biases:     %s\n", m->biases ? "on" : "off");
-    side_text(out, "user side:", &m->user, m->n_users);
-    side_text(out, "item side:", &m->item, m->n_items);
-    if (m->adam_n)
-        fprintf(out, "optimiser:  Adam state after %llu steps (%llu parameters)\n",
-                (unsigned long long)m->adam_t, (unsigned long long)m->adam_n);
-    else
-        fprintf(out, "optimiser:  no state saved\n");
-    fprintf(out, "repr norms: users %.4g, items %.4g (mean length)\n",
-            mean_norm(m->user_repr, m->n_users, m->k), mean_norm(m->item_repr, m->n_items, m->k));
-    text_labels(out, "user labels:", &m->user_labels, "users");
-    text_labels(out, "item labels:", &m->item_labels, "items");
-    cJSON *meta = cJSON_Parse(m->meta_json);
-    char *text = meta ? cJSON_PrintUnformatted(meta) : NULL;
-    fprintf(out, "meta:       %s\n", text ? text : m->meta_json);
-    free(text);
-    cJSON_Delete(meta);
-}
-
-static cJSON *side_json(const trec_side *s)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "representation", trec_repr_name(s->repr));
-    cJSON_AddBoolToObject(o, "identity", s->identity);
-    cJSON_AddNumberToObject(o, "features", (double)s->n_features);
-    cJSON_AddNumberToObject(o, "metadata_features", (double)s->n_extra);
-    cJSON_AddNumberToObject(o, "hidden", (double)s->hidden);
-    cJSON_AddItemToObject(o, "feature_labels", json_labels(&s->extra_labels));
-    return o;
+    trec_model_describe(info, out, NULL);
 }
 
 static void model_json(const void *info, cJSON *obj)
 {
-    const trec_model *m = info;
-    cJSON_AddNumberToObject(obj, "users", (double)m->n_users);
-    cJSON_AddNumberToObject(obj, "items", (double)m->n_items);
-    cJSON_AddNumberToObject(obj, "components", (double)m->k);
-    cJSON_AddStringToObject(obj, "prediction", trec_predict_name(m->predict));
-    cJSON_AddBoolToObject(obj, "biases", m->biases);
-    cJSON_AddItemToObject(obj, "user_side", side_json(&m->user));
-    cJSON_AddItemToObject(obj, "item_side", side_json(&m->item));
-    cJSON_AddNumberToObject(obj, "parameters", (double)trec_model_param_count(m));
-    if (m->adam_n)
-        cJSON_AddNumberToObject(obj, "optimiser_steps", (double)m->adam_t);
-    else
-        cJSON_AddNullToObject(obj, "optimiser_steps");
-    cJSON_AddItemToObject(obj, "user_labels", json_labels(&m->user_labels));
-    cJSON_AddItemToObject(obj, "item_labels", json_labels(&m->item_labels));
-    cJSON *meta = cJSON_Parse(m->meta_json);
-    cJSON_AddItemToObject(obj, "meta", meta ? meta : cJSON_CreateNull());
+    trec_model_describe(info, NULL, obj);
 }
 
 static const kind_printer printers[] = {

@@ -1,6 +1,8 @@
 /* labels.c - label lists: validation and their on-disk section. */
 #include "labels.h"
 
+#include <cjson/cJSON.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *trec_label_problem(const char *s, size_t n)
@@ -107,4 +109,36 @@ int trec_labels_parse(const void *data, uint64_t size, const char *file,
     l->offsets = off;
     l->blob = blob;
     return 0;
+}
+
+void trec_labels_describe_text(FILE *out, const char *what, const trec_labels *l,
+                               const char *dim)
+{
+    fprintf(out, "%-11s ", what);
+    if (!l->count) {
+        fprintf(out, "none (%s numbered from 0)\n", dim);
+        return;
+    }
+    fprintf(out, "%llu:", (unsigned long long)l->count);
+    for (uint64_t i = 0; i < l->count && i < TREC_LABELS_SAMPLE; i++) {
+        size_t n;
+        const char *s = trec_label(l, i, &n);
+        fprintf(out, "%s %.*s", i ? "," : "", (int)n, s);
+    }
+    fputs(l->count > TREC_LABELS_SAMPLE ? ", ...\n" : "\n", out);
+}
+
+cJSON *trec_labels_describe_json(const trec_labels *l)
+{
+    cJSON *o = cJSON_CreateObject(), *sample = cJSON_CreateArray();
+    cJSON_AddNumberToObject(o, "count", (double)l->count);
+    for (uint64_t i = 0; i < l->count && i < TREC_LABELS_SAMPLE; i++) {
+        size_t n;
+        const char *s = trec_label(l, i, &n);
+        char *z = strndup(s, n);
+        cJSON_AddItemToArray(sample, cJSON_CreateString(z ? z : ""));
+        free(z);
+    }
+    cJSON_AddItemToObject(o, "sample", sample);
+    return o;
 }

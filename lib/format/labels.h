@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "container.h"
 #include "error.h"
@@ -39,5 +40,14 @@ trec_section trec_labels_section(uint32_t tag, const trec_labels *l);
  * what names the section in messages (e.g. "row labels"). */
 int trec_labels_parse(const void *data, uint64_t size, const char *file,
                       const char *what, trec_labels *l, trec_error *err);
+
+/* Descriptions (trec-info): the count and the first TREC_LABELS_SAMPLE
+ * labels, as the line "WHAT N: a, b, c, ..." (or "WHAT none (DIM numbered
+ * from 0)"), or as a new JSON object {"count": N, "sample": [...]}. */
+#define TREC_LABELS_SAMPLE 5
+struct cJSON;
+void trec_labels_describe_text(FILE *out, const char *what, const trec_labels *l,
+                               const char *dim);
+struct cJSON *trec_labels_describe_json(const trec_labels *l);
 
 #endif

@@ -1,31 +1,57 @@
 /* model.h - a fitted model in memory and in model files (container kind 2,
  * specified in trec-formats(5)).
  *
- * A model scores user u and item i as
+ * A model is of one of these kinds (MDIM word 13), each with its own
+ * sections and its own scorer (lib/serve/score.h):
+ *
+ * factors (0): user u and item i score
  *     score(u, i) = predict(user_repr[u], item_repr[i]) + user_bias[u] + item_bias[i]
  * where the representations are computed from each side's features by its
  * representation function, and a side's bias is the sum of its features'
- * learned biases. A model file carries everything trec-fit learned (to train
- * more with --init) and the final representations and biases, so trec-eval
- * and trec-recommend need no feature files for known users and items.
+ * learned biases. Every trainer but EASE makes one (TensorRec's Adam trainer,
+ * SGD ranking losses, ALS). A model file carries everything trec-fit learned
+ * (to train more with --init) and the final representations and biases, so
+ * trec-eval and trec-recommend need no feature files for known users and
+ * items. Sections: UREP/IREP (f32 n x k, row-major), UBIA/IBIA (f32 n), and
+ * per side the learned parameters: UW1_/IW1_ (f32 n_features x w1_cols),
+ * UB1_/IB1_ (f32 hidden), UW2_/IW2_ (f32 hidden x k), UFB_/IFB_ (f32
+ * n_features, feature biases), UFLB/IFLB (labels of the metadata features,
+ * when any), and optionally the optimiser state: ADAM (u64 step count, u64
+ * n), ADMM and ADMV (f32 n: Adam's first and second moments of every
+ * parameter, in the order user W1, b1, W2, feature biases, then the same for
+ * items).
  *
- * Sections: META (JSON: hyper-parameters and provenance), MDIM (shapes and
- * kinds, u64 x 16), ULAB/ILAB (user/item labels), UFLB/IFLB (labels of the
- * metadata features, when any), UREP/IREP (f32 n x k, row-major),
- * UBIA/IBIA (f32 n), and per side the learned parameters:
- * UW1_/IW1_ (f32 n_features x w1_cols), UB1_/IB1_ (f32 hidden),
- * UW2_/IW2_ (f32 hidden x k), UFB_/IFB_ (f32 n_features, feature biases),
- * and optionally the optimiser state: ADAM (u64 step count, u64 n), ADMM
- * and ADMV (f32 n: Adam's first and second moments of every parameter, in
- * the order user W1, b1, W2, feature biases, then the same for items). */
+ * item-item (1): a user's score is its history row times an item-item
+ * weight matrix B (EASE):
+ *     score(u, i) = sum over items j of h[u][j] B[j][i]
+ * B is stored for the "active" items only (those with training data; the
+ * others have zero rows and columns): IIAC (u32 n_active, ascending item
+ * indices), IIMX (f32 n_active x n_active, row-major, row = history item).
+ * The known users' histories h, the weighted training rows the model was
+ * fitted on, are stored as CSR: HPTR (u64 n_users + 1), HIDX (u32 nnz,
+ * ascending per row), HVAL (f32 nnz).
+ *
+ * Every kind has META (JSON: hyper-parameters and provenance), MDIM (u64 x
+ * 16: users, items, then the kind's shape words) and ULAB/ILAB (user/item
+ * labels). */
 #ifndef TREC_MODEL_H
 #define TREC_MODEL_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "container.h"
 #include "error.h"
 #include "labels.h"
+
+/* Model kinds: how a model scores (see above). */
+enum trec_model_kind {
+    TREC_MODEL_FACTORS = 0,
+    TREC_MODEL_ITEM_ITEM = 1,
+    TREC_MODEL_KIND_COUNT
+};
+
+const char *trec_model_kind_name(uint32_t kind); /* "factors", "item-item" */
 
 /* Representation functions (features -> representation). */
 enum trec_repr {
@@ -69,8 +95,23 @@ typedef struct trec_side {
 /* Shapes of a side's parameters for k components. */
 uint64_t trec_side_w1_cols(const trec_side *s, uint64_t k);
 
+/* The item-item kind's weights and the known users' histories. */
+typedef struct trec_item_item {
+    uint64_t n_active;        /* items with a row and column in b */
+    uint32_t *active;         /* n_active item indices, ascending */
+    float *b;                 /* n_active x n_active, row-major */
+    uint64_t hist_nnz;
+    uint64_t *hist_ptr;       /* n_users + 1 */
+    uint32_t *hist_idx;       /* hist_nnz item indices, ascending per user */
+    float *hist_val;          /* hist_nnz weights */
+} trec_item_item;
+
 typedef struct trec_model {
-    uint64_t n_users, n_items, k;
+    uint32_t kind;                        /* enum trec_model_kind */
+    uint64_t n_users, n_items;
+    trec_item_item ii;                    /* item-item kind only */
+    /* The factors kind (k = 0 and every field below zero for the others). */
+    uint64_t k;
     uint32_t predict;
     int biases;
     trec_side user, item;
@@ -89,9 +130,10 @@ typedef struct trec_model {
     int nowned;
 } trec_model;
 
-/* Allocates every array for the shapes and kinds already set in m (n_users,
- * n_items, k, predict, biases, user/item repr, identity, n_extra, hidden);
- * parameters and outputs are zeroed. Labels are not touched. */
+/* Allocates every array for the shapes and kinds already set in m (factors:
+ * n_users, n_items, k, predict, biases, user/item repr, identity, n_extra,
+ * hidden; item-item: n_users, n_items, ii.n_active, ii.hist_nnz); parameters
+ * and outputs are zeroed. Labels are not touched. */
 int trec_model_alloc(trec_model *m, trec_error *err);
 /* Hands a malloc'd block to m, to be freed with it. */
 int trec_model_own(trec_model *m, void *block, trec_error *err);
@@ -109,5 +151,10 @@ int trec_model_write(const char *path, const trec_model *m, trec_error *err);
 /* Reads and validates a model file ("-": stdin). */
 int trec_model_read(const char *path, trec_model *m, trec_error *err);
 int trec_model_from_container(trec_container *c, trec_model *m, trec_error *err);
+
+/* Describes m for people (trec-info): "name: value" lines on text, or the
+ * same as members of the JSON object json (exactly one of them non-NULL). */
+struct cJSON;
+void trec_model_describe(const trec_model *m, FILE *text, struct cJSON *json);
 
 #endif
