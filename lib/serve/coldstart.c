@@ -208,6 +208,18 @@ int trec_coldstart_apply(const trec_model *m, const trec_csr *user_features,
                          const char *item_name, trec_model *out, trec_error *err)
 {
     memset(out, 0, sizeof *out);
+    if (m->kind != TREC_MODEL_FACTORS) {
+        if (user_features || item_features)
+            return trec_fail(err, "%s: a %s model has no feature weights, so features do not "
+                             "apply (cold start needs a model fitted with --user-features or "
+                             "--item-features)", user_features ? user_name : item_name,
+                             trec_model_kind_name(m->kind));
+        /* Nothing to apply: a view of m that owns nothing. */
+        *out = *m;
+        memset(&out->file, 0, sizeof out->file);
+        out->nowned = 0;
+        return 0;
+    }
     out->k = m->k;
     out->predict = m->predict;
     out->biases = m->biases;

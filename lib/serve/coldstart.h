@@ -12,7 +12,9 @@
  *   - a row with a new id: a new user (item) is appended, after the model's
  *     own, in the matrix's row order.
  * The result has representations, biases and labels only (it is for
- * scoring; it is not a model to save or to train further). */
+ * scoring; it is not a model to save or to train further). Models of other
+ * kinds than factors have no feature weights: with no features given the
+ * result is a view of m, with features it is an error. */
 #ifndef TREC_COLDSTART_H
 #define TREC_COLDSTART_H
 

@@ -1,77 +1,61 @@
-/* score.c - block scoring with BLIS sgemm (see score.h). */
+/* score.c - the scorer interface: model kind -> scorer kind, and the calls
+ * every kind shares (see score.h). */
 #include "score.h"
 
-#include <blis.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* TensorRec's constants: l2_normalize's epsilon on the squared norm, and the
- * floor of the squared distance in its Euclidean prediction graph. */
-#define COS_EPS 1e-12
-#define EUC_EPS 1e-16f
+#include "score_kind.h"
 
-/* Per-row auxiliary values: 1/norm for cosine, squared norm for Euclidean. */
-static float *row_aux(uint32_t predict, const float *repr, uint64_t n, uint64_t k,
-                      trec_error *err)
-{
-    if (predict == TREC_PREDICT_DOT)
-        return NULL;
-    float *aux = trec_malloc((n ? n : 1) * sizeof *aux, err);
-    if (!aux)
-        return NULL;
-    for (uint64_t r = 0; r < n; r++) {
-        double ss = 0;
-        for (uint64_t c = 0; c < k; c++)
-            ss += (double)repr[r * k + c] * repr[r * k + c];
-        if (predict == TREC_PREDICT_COSINE)
-            aux[r] = (float)(1.0 / sqrt(ss > COS_EPS ? ss : COS_EPS));
-        else
-            aux[r] = (float)ss;
-    }
-    return aux;
-}
+/* One row per model kind, indexed by enum trec_model_kind. */
+static const trec_scorer_kind *const kinds[TREC_MODEL_KIND_COUNT] = {
+    [TREC_MODEL_FACTORS] = &trec_scorer_kind_factors,
+    [TREC_MODEL_ITEM_ITEM] = &trec_scorer_kind_item_item,
+};
 
-int trec_scorer_init(trec_scorer *s, uint32_t predict, uint64_t k,
-                     const float *q_repr, const float *q_bias, uint64_t nq,
-                     const float *t_repr, const float *t_bias, uint64_t nt,
-                     trec_error *err)
+static const trec_scorer_kind *kind_of(const trec_model *m, trec_error *err)
 {
-    memset(s, 0, sizeof *s);
-    if (predict >= TREC_PREDICT_COUNT)
-        return trec_fail(err, "unknown prediction function %u", predict);
-    if (k == 0)
-        return trec_fail(err, "scoring needs at least one component");
-    *s = (trec_scorer){.predict = predict, .k = k, .nq = nq, .nt = nt,
-                       .q_repr = q_repr, .t_repr = t_repr,
-                       .q_bias = q_bias, .t_bias = t_bias};
-    if (predict != TREC_PREDICT_DOT) {
-        s->q_aux = row_aux(predict, q_repr, nq, k, err);
-        s->t_aux = s->q_aux ? row_aux(predict, t_repr, nt, k, err) : NULL;
-        if (!s->q_aux || !s->t_aux) {
-            trec_scorer_free(s);
-            return -1;
-        }
+    if (m->kind >= TREC_MODEL_KIND_COUNT || !kinds[m->kind]) {
+        trec_fail(err, "no scorer for model kind %u", m->kind);
+        return NULL;
     }
-    return 0;
+    return kinds[m->kind];
 }
 
 int trec_scorer_for_users(trec_scorer *s, const trec_model *m, trec_error *err)
 {
-    return trec_scorer_init(s, m->predict, m->k, m->user_repr, m->user_bias, m->n_users,
-                            m->item_repr, m->item_bias, m->n_items, err);
+    memset(s, 0, sizeof *s);
+    const trec_scorer_kind *k = kind_of(m, err);
+    return k ? k->for_users(s, m, err) : -1;
 }
 
 int trec_scorer_for_items(trec_scorer *s, const trec_model *m, trec_error *err)
 {
-    return trec_scorer_init(s, m->predict, m->k, m->item_repr, NULL, m->n_items,
-                            m->item_repr, NULL, m->n_items, err);
+    memset(s, 0, sizeof *s);
+    const trec_scorer_kind *k = kind_of(m, err);
+    return k ? k->for_items(s, m, err) : -1;
+}
+
+int trec_scorer_for_histories(trec_scorer *s, const trec_model *m, const trec_csr *h,
+                              trec_error *err)
+{
+    memset(s, 0, sizeof *s);
+    const trec_scorer_kind *k = kind_of(m, err);
+    if (!k)
+        return -1;
+    if (!k->for_histories)
+        return trec_fail(err, "a %s model cannot score users from their histories (fold-in); "
+                         "refit with them", trec_model_kind_name(m->kind));
+    if (h->cols != m->n_items)
+        return trec_fail(err, "histories have %llu item columns, the model %llu items",
+                         (unsigned long long)h->cols, (unsigned long long)m->n_items);
+    return k->for_histories(s, m, h, err);
 }
 
 void trec_scorer_free(trec_scorer *s)
 {
-    free(s->q_aux);
-    free(s->t_aux);
+    if (s->ops && s->ops->free)
+        s->ops->free(s);
     memset(s, 0, sizeof *s);
 }
 
@@ -79,46 +63,22 @@ int trec_qblock_init(trec_qblock *b, const trec_scorer *s, uint64_t cap, trec_er
 {
     memset(b, 0, sizeof *b);
     b->cap = cap;
-    b->repr = trec_aligned_alloc((cap ? cap : 1) * s->k * sizeof(float), err);
-    return b->repr ? 0 : -1;
+    return s->ops->qblock_init ? s->ops->qblock_init(b, s, err) : 0;
 }
 
 void trec_qblock_set(trec_qblock *b, const trec_scorer *s, const uint64_t *idx, uint64_t n)
 {
     b->idx = idx;
     b->n = n;
-    int run = 1;
-    for (uint64_t r = 1; r < n && run; r++)
-        run = idx[r] == idx[0] + r;
-    /* A run of consecutive queries is used in place; others are gathered. */
-    if (n > 0 && run) {
-        b->rows = s->q_repr + idx[0] * s->k;
-        return;
-    }
-    for (uint64_t r = 0; r < n; r++)
-        memcpy(b->repr + r * s->k, s->q_repr + idx[r] * s->k, s->k * sizeof(float));
-    b->rows = b->repr;
+    if (s->ops->qblock_set)
+        s->ops->qblock_set(b, s);
 }
 
-void trec_qblock_free(trec_qblock *b)
+void trec_qblock_free(trec_qblock *b, const trec_scorer *s)
 {
-    free(b->repr);
+    if (s->ops && s->ops->qblock_free)
+        s->ops->qblock_free(b);
     memset(b, 0, sizeof *b);
-}
-
-/* out = rows (n x k) times targets [t0, t0+nt) transposed, single-threaded
- * and through BLIS's conventional (packed) path only: see score.h. */
-static void gemm_block(const trec_scorer *s, const float *rows, uint64_t n, uint64_t t0,
-                       uint64_t nt, float *out, uint64_t ldo)
-{
-    rntm_t rntm = BLIS_RNTM_INITIALIZER;
-    bli_rntm_set_num_threads(1, &rntm);
-    bli_rntm_disable_l3_sup(&rntm);
-    float one = 1.0f, zero = 0.0f;
-    inc_t k = (inc_t)s->k;
-    bli_sgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, (dim_t)n, (dim_t)nt, k, &one,
-                 (float *)rows, k, 1, (float *)(s->t_repr + t0 * s->k), 1, k, &zero,
-                 out, (inc_t)ldo, 1, NULL, &rntm);
 }
 
 void trec_score_block(const trec_scorer *s, const trec_qblock *b, uint64_t t0,
@@ -126,52 +86,12 @@ void trec_score_block(const trec_scorer *s, const trec_qblock *b, uint64_t t0,
 {
     if (b->n == 0 || nt == 0)
         return;
-    gemm_block(s, b->rows, b->n, t0, nt, out, ldo);
-    for (uint64_t r = 0; r < b->n; r++) {
-        uint64_t q = b->idx[r];
-        float qb = s->q_bias ? s->q_bias[q] : 0.0f;
-        float *row = out + r * ldo;
-        const float *tb = s->t_bias ? s->t_bias + t0 : NULL;
-        if (s->predict == TREC_PREDICT_COSINE) {
-            float qa = s->q_aux[q];
-            const float *ta = s->t_aux + t0;
-            for (uint64_t j = 0; j < nt; j++)
-                row[j] = row[j] * qa * ta[j];
-        } else if (s->predict == TREC_PREDICT_EUCLIDEAN) {
-            float qa = s->q_aux[q];
-            const float *ta = s->t_aux + t0;
-            for (uint64_t j = 0; j < nt; j++) {
-                float d = qa - 2.0f * row[j] + ta[j];
-                /* NaN (overflow) must not fall to the floor: it is ranked last */
-                row[j] = d != d ? d : -sqrtf(d > EUC_EPS ? d : EUC_EPS);
-            }
-        }
-        for (uint64_t j = 0; j < nt; j++) {
-            float v = row[j] + qb + (tb ? tb[j] : 0.0f);
-            row[j] = v != v ? -INFINITY : v;
-        }
-    }
+    s->ops->score_block(s, b, t0, nt, out, ldo);
 }
 
 double trec_score_pair(const trec_scorer *s, uint64_t q, uint64_t t)
 {
-    const float *u = s->q_repr + q * s->k, *i = s->t_repr + t * s->k;
-    double dot = 0, uu = 0, ii = 0, dd = 0;
-    for (uint64_t c = 0; c < s->k; c++) {
-        dot += (double)u[c] * i[c];
-        uu += (double)u[c] * u[c];
-        ii += (double)i[c] * i[c];
-        dd += ((double)u[c] - i[c]) * ((double)u[c] - i[c]);
-    }
-    double v;
-    if (s->predict == TREC_PREDICT_COSINE)
-        v = dot / (sqrt(uu > COS_EPS ? uu : COS_EPS) * sqrt(ii > COS_EPS ? ii : COS_EPS));
-    else if (s->predict == TREC_PREDICT_EUCLIDEAN)
-        v = -sqrt(dd > EUC_EPS ? dd : EUC_EPS);
-    else
-        v = dot;
-    v += (s->q_bias ? s->q_bias[q] : 0.0) + (s->t_bias ? s->t_bias[t] : 0.0);
-    return v != v ? -INFINITY : v;
+    return s->ops->score_pair(s, q, t);
 }
 
 /* Compares the labels of one side; "what" is "row"/"column", "side"

@@ -1,19 +1,36 @@
-/* score.h - scoring blocks of (query, target) pairs with a model's
- * prediction function, through BLIS sgemm.
+/* score.h - scoring blocks of (query, target) pairs, one scorer per model
+ * kind behind one interface.
  *
- * Queries are users (or items, for "similar items"), targets are items:
+ * Queries are users (or items, for "similar items"), targets are items. A
+ * scorer is made from a model by trec_scorer_for_users / _for_items /
+ * _for_histories, which pick the model kind's implementation; callers
+ * (trec-eval, trec-recommend, the top-K driver) only use the functions here:
+ *
+ *     trec_qblock_init(&b, s, cap)      per thread: room for cap queries
+ *     trec_qblock_set(&b, s, idx, n)    the block's queries
+ *     trec_score_block(s, &b, t0, nt, out, ldo)   their scores for targets
+ *                                       [t0, t0 + nt), row r for idx[r]
+ *
+ * Nothing ever holds a dense queries x targets matrix. A NaN score (only from
+ * overflow) is replaced by -infinity so that rankings stay total. A score
+ * depends only on its query and target, never on the block it was computed
+ * in or on the thread (so results do not depend on the thread count).
+ *
+ * factors models (score_factors.c), through BLIS sgemm:
  *     score(q, t) = predict(q_repr[q], t_repr[t]) + q_bias[q] + t_bias[t]
  * with predict one of (as in TensorRec's prediction graphs)
  *     dot        u . i
  *     cosine     (u . i) / (|u| |i|), a norm below 1e-6 counting as 1e-6
  *     euclidean  -sqrt(max(|u|^2 - 2 u . i + |i|^2, 1e-16))
- * Every score is computed from one sgemm block product; nothing ever holds a
- * dense queries x targets matrix. A NaN score (only from overflowing
- * representations) is replaced by -infinity so that rankings stay total.
+ * BLIS runs single-threaded inside each call, with its small-matrix ("sup")
+ * path disabled, so that a score does not depend on the block.
+ * Similar items: the prediction function on item representations, no biases
+ * (TensorRec's predict_similar_items).
  *
- * Determinism: BLIS runs single-threaded inside each call, with its
- * small-matrix ("sup") path disabled, so a score depends only on its query and
- * target rows, never on the block it was computed in or on the thread. */
+ * item-item models (score_item_item.c):
+ *     score(q, t) = sum over the query's history items j of h[q][j] B[j][t]
+ * summed in ascending j. Users' histories are those stored in the model;
+ * the history of item j for similar items is j alone (score = B[j][t]). */
 #ifndef TREC_SCORE_H
 #define TREC_SCORE_H
 
@@ -23,39 +40,44 @@
 #include "error.h"
 #include "model.h"
 
-typedef struct trec_scorer {
-    uint32_t predict;             /* enum trec_predict */
-    uint64_t k;                   /* components */
-    uint64_t nq, nt;              /* queries, targets */
-    const float *q_repr, *t_repr; /* n x k, row-major */
-    const float *q_bias, *t_bias; /* n, or NULL for no bias */
-    float *q_aux, *t_aux;         /* cosine: 1/norm; euclidean: squared norm */
-} trec_scorer;
+typedef struct trec_scorer trec_scorer;
 
-/* A scorer over arbitrary representations (borrowed: they must outlive it). */
-int trec_scorer_init(trec_scorer *s, uint32_t predict, uint64_t k,
-                     const float *q_repr, const float *q_bias, uint64_t nq,
-                     const float *t_repr, const float *t_bias, uint64_t nt,
-                     trec_error *err);
-/* Users x items of a model, biases included (the model's score). */
-int trec_scorer_for_users(trec_scorer *s, const trec_model *m, trec_error *err);
-/* Items x items of a model: the prediction function on item representations,
- * no biases (TensorRec's predict_similar_items). */
-int trec_scorer_for_items(trec_scorer *s, const trec_model *m, trec_error *err);
-void trec_scorer_free(trec_scorer *s);
-
-/* A block of up to cap queries, gathered into contiguous rows. */
+/* A block of up to cap queries and the kind's working memory for it. */
 typedef struct trec_qblock {
     uint64_t cap, n;
-    const uint64_t *idx;  /* the n query indices */
-    float *repr;          /* cap x k gathered rows */
-    const float *rows;    /* repr, or the scorer's rows when idx is a run */
+    const uint64_t *idx;      /* the n query indices */
+    void *state;              /* the scorer kind's */
 } trec_qblock;
+
+struct trec_scorer_ops;
+struct trec_scorer {
+    const struct trec_scorer_ops *ops; /* the kind's (score_kind.h) */
+    uint64_t nq, nt;          /* queries, targets */
+    void *state;              /* the kind's */
+};
+
+/* Users x items of a model: the model's score. */
+int trec_scorer_for_users(trec_scorer *s, const trec_model *m, trec_error *err);
+/* Items x items of a model: similar items (see above). */
+int trec_scorer_for_items(trec_scorer *s, const trec_model *m, trec_error *err);
+/* Users given by their histories, rows of h (columns: the model's items,
+ * values: weights), not by the model's own users: fold-in. Fails with a
+ * message for model kinds that cannot fold in. h must outlive s. */
+int trec_scorer_for_histories(trec_scorer *s, const trec_model *m, const trec_csr *h,
+                              trec_error *err);
+void trec_scorer_free(trec_scorer *s);
+
+/* A factors scorer over arbitrary representations (borrowed: they must
+ * outlive it): predict is an enum trec_predict; q_bias/t_bias may be NULL. */
+int trec_scorer_factors(trec_scorer *s, uint32_t predict, uint64_t k,
+                        const float *q_repr, const float *q_bias, uint64_t nq,
+                        const float *t_repr, const float *t_bias, uint64_t nt,
+                        trec_error *err);
 
 int trec_qblock_init(trec_qblock *b, const trec_scorer *s, uint64_t cap, trec_error *err);
 /* Sets the block's queries (n <= cap; idx must stay valid while used). */
 void trec_qblock_set(trec_qblock *b, const trec_scorer *s, const uint64_t *idx, uint64_t n);
-void trec_qblock_free(trec_qblock *b);
+void trec_qblock_free(trec_qblock *b, const trec_scorer *s);
 
 /* Scores the block's queries against targets [t0, t0 + nt): row r of out
  * (leading dimension ldo >= nt) receives the scores of query b->idx[r]. */

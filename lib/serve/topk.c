@@ -237,7 +237,7 @@ static void *work(void *arg)
 
 static void worker_free(worker *w)
 {
-    trec_qblock_free(&w->qblock);
+    trec_qblock_free(&w->qblock, w->j->req->scorer);
     if (w->heaps)
         for (uint64_t r = 0; r < w->j->qb; r++)
             trec_topk_free(&w->heaps[r]);

@@ -53,7 +53,7 @@ static void score_all(const trec_scorer *s, const uint64_t *idx, uint64_t n, uin
         uint64_t nt = s->nt - t0 < tb ? s->nt - t0 : tb;
         trec_score_block(s, &b, t0, nt, out + t0, s->nt);
     }
-    trec_qblock_free(&b);
+    trec_qblock_free(&b, s);
 }
 
 START_TEST(block_matches_definition)
@@ -68,7 +68,7 @@ START_TEST(block_matches_definition)
             reps_make(&r, shapes[sh][0], shapes[sh][1], shapes[sh][2], 7 + sh + 100 * p);
             trec_scorer s;
             trec_error err;
-            ck_assert_int_eq(trec_scorer_init(&s, p, r.k, r.q, r.qb, r.nq, r.t, r.tb, r.nt,
+            ck_assert_int_eq(trec_scorer_factors(&s, p, r.k, r.q, r.qb, r.nq, r.t, r.tb, r.nt,
                                               &err), 0);
             float *out = malloc(r.nq * r.nt * sizeof(float));
             uint64_t *idx = malloc(r.nq * sizeof(uint64_t));
@@ -110,7 +110,7 @@ START_TEST(score_does_not_depend_on_block)
         reps_make(&r, 50, 5000, 40, 99 + p);
         trec_scorer s;
         trec_error err;
-        ck_assert_int_eq(trec_scorer_init(&s, p, r.k, r.q, r.qb, r.nq, r.t, r.tb, r.nt, &err), 0);
+        ck_assert_int_eq(trec_scorer_factors(&s, p, r.k, r.q, r.qb, r.nq, r.t, r.tb, r.nt, &err), 0);
         float *all = malloc(r.nq * r.nt * sizeof(float)), *one = malloc(r.nt * sizeof(float));
         uint64_t idx[50];
         for (uint64_t i = 0; i < 50; i++)
@@ -143,7 +143,7 @@ static float one_score(uint32_t predict, uint64_t k, const float *q, float qb, c
 {
     trec_scorer s;
     trec_error err;
-    ck_assert_int_eq(trec_scorer_init(&s, predict, k, q, &qb, 1, t, &tb, 1, &err), 0);
+    ck_assert_int_eq(trec_scorer_factors(&s, predict, k, q, &qb, 1, t, &tb, 1, &err), 0);
     uint64_t idx = 0;
     float out;
     score_all(&s, &idx, 1, 1, &out);
@@ -186,9 +186,9 @@ START_TEST(bad_scorer)
     trec_scorer s;
     trec_error err;
     float x = 1;
-    ck_assert_int_eq(trec_scorer_init(&s, 7, 1, &x, NULL, 1, &x, NULL, 1, &err), -1);
+    ck_assert_int_eq(trec_scorer_factors(&s, 7, 1, &x, NULL, 1, &x, NULL, 1, &err), -1);
     ck_assert(strstr(err.msg, "unknown prediction function"));
-    ck_assert_int_eq(trec_scorer_init(&s, 0, 0, &x, NULL, 1, &x, NULL, 1, &err), -1);
+    ck_assert_int_eq(trec_scorer_factors(&s, 0, 0, &x, NULL, 1, &x, NULL, 1, &err), -1);
 }
 END_TEST
 

@@ -188,7 +188,7 @@ static void check_against_sort(const trec_scorer *s, const trec_topk_request *re
             ck_assert_float_eq(got->scores[qi * got->k + j], p[j].s);
         }
     }
-    trec_qblock_free(&b);
+    trec_qblock_free(&b, s);
     free(row);
     free(p);
 }
@@ -201,7 +201,7 @@ START_TEST(driver_matches_sort)
     for (uint32_t p = 0; p < TREC_PREDICT_COUNT; p++) {
         trec_scorer s;
         trec_error err;
-        ck_assert_int_eq(trec_scorer_init(&s, p, f.k, f.q, NULL, f.nq, f.t, NULL, f.nt, &err), 0);
+        ck_assert_int_eq(trec_scorer_factors(&s, p, f.k, f.q, NULL, f.nq, f.t, NULL, f.nt, &err), 0);
         const trec_csr *ex[2] = {&f.ex1, &f.ex2};
         for (int nex = 0; nex <= 2; nex++)
             for (size_t b = 0; b < 3; b++)
@@ -231,7 +231,7 @@ START_TEST(driver_subset_and_self)
     fixture_make(&f, 60, 60, 4, 12);
     trec_scorer s;
     trec_error err;
-    ck_assert_int_eq(trec_scorer_init(&s, TREC_PREDICT_COSINE, f.k, f.t, NULL, f.nt, f.t,
+    ck_assert_int_eq(trec_scorer_factors(&s, TREC_PREDICT_COSINE, f.k, f.t, NULL, f.nt, f.t,
                                       NULL, f.nt, &err), 0);
     uint64_t queries[] = {59, 0, 7, 7, 30};
     for (int nex = 0; nex <= 1; nex++) {
@@ -258,7 +258,7 @@ START_TEST(driver_same_output_any_threads)
     fixture_make(&f, 700, 900, 8, 13);
     trec_scorer s;
     trec_error err;
-    ck_assert_int_eq(trec_scorer_init(&s, TREC_PREDICT_DOT, f.k, f.q, NULL, f.nq, f.t, NULL,
+    ck_assert_int_eq(trec_scorer_factors(&s, TREC_PREDICT_DOT, f.k, f.q, NULL, f.nq, f.t, NULL,
                                       f.nt, &err), 0);
     trec_topk_lists ref;
     trec_topk_request req = {.scorer = &s, .n_queries = f.nq, .k = 20, .threads = 1};
@@ -283,7 +283,7 @@ START_TEST(driver_errors)
     fixture_make(&f, 5, 6, 2, 14);
     trec_scorer s;
     trec_error err;
-    ck_assert_int_eq(trec_scorer_init(&s, TREC_PREDICT_DOT, f.k, f.q, NULL, f.nq, f.t, NULL,
+    ck_assert_int_eq(trec_scorer_factors(&s, TREC_PREDICT_DOT, f.k, f.q, NULL, f.nq, f.t, NULL,
                                       f.nt, &err), 0);
     trec_topk_lists l;
     uint64_t bad = 5;

@@ -1,0 +1,220 @@
+/* score_factors.c - the factors scorer: block scores with BLIS sgemm (see
+ * score.h). */
+#include <blis.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "score_kind.h"
+
+/* TensorRec's constants: l2_normalize's epsilon on the squared norm, and the
+ * floor of the squared distance in its Euclidean prediction graph. */
+#define COS_EPS 1e-12
+#define EUC_EPS 1e-16f
+
+typedef struct factors {
+    uint32_t predict;             /* enum trec_predict */
+    uint64_t k;                   /* components */
+    const float *q_repr, *t_repr; /* n x k, row-major */
+    const float *q_bias, *t_bias; /* n, or NULL for no bias */
+    float *q_aux, *t_aux;         /* cosine: 1/norm; euclidean: squared norm */
+} factors;
+
+/* A block's query rows: gathered, or the scorer's own when they are a run. */
+typedef struct block {
+    float *repr;                  /* cap x k */
+    const float *rows;
+} block;
+
+static const trec_scorer_ops factors_ops;
+
+/* Per-row auxiliary values: 1/norm for cosine, squared norm for Euclidean. */
+static float *row_aux(uint32_t predict, const float *repr, uint64_t n, uint64_t k,
+                      trec_error *err)
+{
+    if (predict == TREC_PREDICT_DOT)
+        return NULL;
+    float *aux = trec_malloc((n ? n : 1) * sizeof *aux, err);
+    if (!aux)
+        return NULL;
+    for (uint64_t r = 0; r < n; r++) {
+        double ss = 0;
+        for (uint64_t c = 0; c < k; c++)
+            ss += (double)repr[r * k + c] * repr[r * k + c];
+        if (predict == TREC_PREDICT_COSINE)
+            aux[r] = (float)(1.0 / sqrt(ss > COS_EPS ? ss : COS_EPS));
+        else
+            aux[r] = (float)ss;
+    }
+    return aux;
+}
+
+static void factors_free(trec_scorer *s)
+{
+    factors *f = s->state;
+    if (f) {
+        free(f->q_aux);
+        free(f->t_aux);
+        free(f);
+    }
+}
+
+int trec_scorer_factors(trec_scorer *s, uint32_t predict, uint64_t k,
+                        const float *q_repr, const float *q_bias, uint64_t nq,
+                        const float *t_repr, const float *t_bias, uint64_t nt,
+                        trec_error *err)
+{
+    memset(s, 0, sizeof *s);
+    if (predict >= TREC_PREDICT_COUNT)
+        return trec_fail(err, "unknown prediction function %u", predict);
+    if (k == 0)
+        return trec_fail(err, "scoring needs at least one component");
+    factors *f = trec_calloc(1, sizeof *f, err);
+    if (!f)
+        return -1;
+    *f = (factors){.predict = predict, .k = k, .q_repr = q_repr, .t_repr = t_repr,
+                   .q_bias = q_bias, .t_bias = t_bias};
+    *s = (trec_scorer){.ops = &factors_ops, .nq = nq, .nt = nt, .state = f};
+    if (predict != TREC_PREDICT_DOT) {
+        f->q_aux = row_aux(predict, q_repr, nq, k, err);
+        f->t_aux = f->q_aux ? row_aux(predict, t_repr, nt, k, err) : NULL;
+        if (!f->q_aux || !f->t_aux) {
+            trec_scorer_free(s);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int for_users(trec_scorer *s, const trec_model *m, trec_error *err)
+{
+    return trec_scorer_factors(s, m->predict, m->k, m->user_repr, m->user_bias, m->n_users,
+                               m->item_repr, m->item_bias, m->n_items, err);
+}
+
+static int for_items(trec_scorer *s, const trec_model *m, trec_error *err)
+{
+    return trec_scorer_factors(s, m->predict, m->k, m->item_repr, NULL, m->n_items,
+                               m->item_repr, NULL, m->n_items, err);
+}
+
+static int qblock_init(trec_qblock *b, const trec_scorer *s, trec_error *err)
+{
+    const factors *f = s->state;
+    block *bl = trec_calloc(1, sizeof *bl, err);
+    if (!bl)
+        return -1;
+    b->state = bl;
+    bl->repr = trec_aligned_alloc((b->cap ? b->cap : 1) * f->k * sizeof(float), err);
+    return bl->repr ? 0 : -1;
+}
+
+static void qblock_set(trec_qblock *b, const trec_scorer *s)
+{
+    const factors *f = s->state;
+    block *bl = b->state;
+    int run = 1;
+    for (uint64_t r = 1; r < b->n && run; r++)
+        run = b->idx[r] == b->idx[0] + r;
+    /* A run of consecutive queries is used in place; others are gathered. */
+    if (b->n > 0 && run) {
+        bl->rows = f->q_repr + b->idx[0] * f->k;
+        return;
+    }
+    for (uint64_t r = 0; r < b->n; r++)
+        memcpy(bl->repr + r * f->k, f->q_repr + b->idx[r] * f->k, f->k * sizeof(float));
+    bl->rows = bl->repr;
+}
+
+static void qblock_free(trec_qblock *b)
+{
+    block *bl = b->state;
+    if (bl)
+        free(bl->repr);
+    free(bl);
+}
+
+/* out = rows (n x k) times targets [t0, t0+nt) transposed, single-threaded
+ * and through BLIS's conventional (packed) path only: see score.h. */
+static void gemm_block(const factors *f, const float *rows, uint64_t n, uint64_t t0,
+                       uint64_t nt, float *out, uint64_t ldo)
+{
+    rntm_t rntm = BLIS_RNTM_INITIALIZER;
+    bli_rntm_set_num_threads(1, &rntm);
+    bli_rntm_disable_l3_sup(&rntm);
+    float one = 1.0f, zero = 0.0f;
+    inc_t k = (inc_t)f->k;
+    bli_sgemm_ex(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, (dim_t)n, (dim_t)nt, k, &one,
+                 (float *)rows, k, 1, (float *)(f->t_repr + t0 * f->k), 1, k, &zero,
+                 out, (inc_t)ldo, 1, NULL, &rntm);
+}
+
+static void score_block(const trec_scorer *s, const trec_qblock *b, uint64_t t0,
+                        uint64_t nt, float *out, uint64_t ldo)
+{
+    const factors *f = s->state;
+    const block *bl = b->state;
+    gemm_block(f, bl->rows, b->n, t0, nt, out, ldo);
+    for (uint64_t r = 0; r < b->n; r++) {
+        uint64_t q = b->idx[r];
+        float qb = f->q_bias ? f->q_bias[q] : 0.0f;
+        float *row = out + r * ldo;
+        const float *tb = f->t_bias ? f->t_bias + t0 : NULL;
+        if (f->predict == TREC_PREDICT_COSINE) {
+            float qa = f->q_aux[q];
+            const float *ta = f->t_aux + t0;
+            for (uint64_t j = 0; j < nt; j++)
+                row[j] = row[j] * qa * ta[j];
+        } else if (f->predict == TREC_PREDICT_EUCLIDEAN) {
+            float qa = f->q_aux[q];
+            const float *ta = f->t_aux + t0;
+            for (uint64_t j = 0; j < nt; j++) {
+                float d = qa - 2.0f * row[j] + ta[j];
+                /* NaN (overflow) must not fall to the floor: it is ranked last */
+                row[j] = d != d ? d : -sqrtf(d > EUC_EPS ? d : EUC_EPS);
+            }
+        }
+        for (uint64_t j = 0; j < nt; j++) {
+            float v = row[j] + qb + (tb ? tb[j] : 0.0f);
+            row[j] = v != v ? -INFINITY : v;
+        }
+    }
+}
+
+static double score_pair(const trec_scorer *s, uint64_t q, uint64_t t)
+{
+    const factors *f = s->state;
+    const float *u = f->q_repr + q * f->k, *i = f->t_repr + t * f->k;
+    double dot = 0, uu = 0, ii = 0, dd = 0;
+    for (uint64_t c = 0; c < f->k; c++) {
+        dot += (double)u[c] * i[c];
+        uu += (double)u[c] * u[c];
+        ii += (double)i[c] * i[c];
+        dd += ((double)u[c] - i[c]) * ((double)u[c] - i[c]);
+    }
+    double v;
+    if (f->predict == TREC_PREDICT_COSINE)
+        v = dot / (sqrt(uu > COS_EPS ? uu : COS_EPS) * sqrt(ii > COS_EPS ? ii : COS_EPS));
+    else if (f->predict == TREC_PREDICT_EUCLIDEAN)
+        v = -sqrt(dd > EUC_EPS ? dd : EUC_EPS);
+    else
+        v = dot;
+    v += (f->q_bias ? f->q_bias[q] : 0.0) + (f->t_bias ? f->t_bias[t] : 0.0);
+    return v != v ? -INFINITY : v;
+}
+
+static const trec_scorer_ops factors_ops = {
+    .name = "factors",
+    .qblock_init = qblock_init,
+    .qblock_set = qblock_set,
+    .qblock_free = qblock_free,
+    .score_block = score_block,
+    .score_pair = score_pair,
+    .free = factors_free,
+};
+
+const trec_scorer_kind trec_scorer_kind_factors = {
+    .for_users = for_users,
+    .for_items = for_items,
+    .for_histories = NULL, /* fold-in of factors: a least-squares solve (not yet) */
+};
