@@ -1,26 +1,19 @@
-/* fit.c - the training loop: set-up, one Adam step per batch of users, and
- * the fitted model's outputs. */
+/* fit.c - what every algorithm shares: names, defaults, the option check,
+ * the training data (min-rating, weights), dispatch to the algorithm table,
+ * and META. */
 #include "fit.h"
 
-#include <blis.h>
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "adam.h"
-#include "parallel.h"
-#include "features_matrix.h"
-#include "loss_rmse.h"
-#include "loss_separation.h"
-#include "loss_wmrb.h"
-#include "prediction.h"
-#include "representation.h"
-#include "rng.h"
+#include "algorithm.h"
 #include "trec.h" /* TREC_VERSION */
 
 static const char *const loss_names[TREC_LOSS_COUNT] = {
-    "rmse", "rmse-dense", "wmrb", "balanced-wmrb", "separation", "separation-dense"};
+    "rmse", "rmse-dense", "wmrb", "balanced-wmrb", "separation", "separation-dense",
+    "bpr", "warp", "warp-kos", "logistic"};
 
 const char *trec_loss_name(int loss)
 {
@@ -40,922 +33,180 @@ int trec_loss_is_sampled(int loss)
     return loss == TREC_LOSS_WMRB || loss == TREC_LOSS_BALANCED_WMRB;
 }
 
-static int loss_is_dense(int loss)
+static const char *const option_names[TREC_OPT_COUNT] = {
+    [TREC_OPT_USER_FEATURES] = "--user-features", [TREC_OPT_ITEM_FEATURES] = "--item-features",
+    [TREC_OPT_NO_USER_IDENTITY] = "--no-user-identity",
+    [TREC_OPT_NO_ITEM_IDENTITY] = "--no-item-identity",
+    [TREC_OPT_COMPONENTS] = "--components", [TREC_OPT_USER_REPR] = "--user-repr",
+    [TREC_OPT_ITEM_REPR] = "--item-repr", [TREC_OPT_HIDDEN] = "--hidden",
+    [TREC_OPT_PREDICT] = "--predict", [TREC_OPT_NO_BIASES] = "--no-biases",
+    [TREC_OPT_LOSS] = "--loss", [TREC_OPT_SAMPLED_ITEMS] = "--sampled-items",
+    [TREC_OPT_SAMPLE_UNOBSERVED] = "--sample-unobserved",
+    [TREC_OPT_MIN_RATING] = "--min-rating", [TREC_OPT_OTHER_WEIGHT] = "--other-weight",
+    [TREC_OPT_VALUES] = "--values", [TREC_OPT_EPOCHS] = "--epochs",
+    [TREC_OPT_LEARNING_RATE] = "--learning-rate", [TREC_OPT_ALPHA] = "--alpha",
+    [TREC_OPT_BATCH_USERS] = "--batch-users", [TREC_OPT_SEED] = "--seed",
+    [TREC_OPT_THREADS] = "--threads", [TREC_OPT_INIT] = "--init",
+    [TREC_OPT_LAMBDA] = "--lambda", [TREC_OPT_LAMBDA_EXPONENT] = "--lambda-exponent",
+    [TREC_OPT_CONFIDENCE] = "--confidence", [TREC_OPT_CONFIDENCE_SCALE] = "--confidence-scale",
+    [TREC_OPT_SOLVER] = "--solver", [TREC_OPT_CG_STEPS] = "--cg-steps",
+    [TREC_OPT_MAX_MEMORY] = "--max-memory", [TREC_OPT_SCHEDULE] = "--schedule",
+    [TREC_OPT_MAX_SAMPLED] = "--max-sampled", [TREC_OPT_KOS_K] = "--kos-k",
+};
+
+const char *trec_fit_option_name(int o)
 {
-    return loss == TREC_LOSS_RMSE_DENSE || loss == TREC_LOSS_SEPARATION_DENSE;
+    return o >= 0 && o < TREC_OPT_COUNT && option_names[o] ? option_names[o] : "?";
 }
+
+/* ---- configuration ---- */
 
 void trec_fit_config_default(trec_fit_config *c)
 {
     *c = (trec_fit_config){
-        .components = 100, .predict = TREC_PREDICT_DOT, .loss = TREC_LOSS_RMSE,
-        .biases = 1, .user_repr = TREC_REPR_LINEAR, .item_repr = TREC_REPR_LINEAR,
-        .user_identity = 1, .item_identity = 1, .learning_rate = 0.1, .alpha = 1e-5,
-        .epochs = 100, .seed = TREC_FIT_DEFAULT_SEED, .threads = 1};
+        .algorithm = NULL, .components = 100, .predict = TREC_PREDICT_DOT,
+        .loss = TREC_LOSS_RMSE, .biases = 1, .user_repr = TREC_REPR_LINEAR,
+        .item_repr = TREC_REPR_LINEAR, .user_identity = 1, .item_identity = 1,
+        .learning_rate = 0.1, .alpha = 1e-5, .epochs = 100, .values = TREC_VALUES_BINARY,
+        .lambda = 0.1, .confidence = TREC_CONFIDENCE_LINEAR, .confidence_scale = 1.0,
+        .confidence_eps = 1.0, .solver = TREC_SOLVER_CG, .cg_steps = 3,
+        .max_memory = UINT64_C(8) << 30, .schedule = TREC_SCHEDULE_ADAGRAD,
+        .max_sampled = 10, .kos_k = 5, .seed = TREC_FIT_DEFAULT_SEED, .threads = 1};
 }
 
-/* ---- state ---- */
-
-#define USER_CHUNK 32
-#define ITEM_CHUNK 256
-#define MAX_SLOTS 8
-
-typedef struct slot {
-    float *p, *g, *m, *v;
-    uint64_t n;
-} slot;
-
-typedef struct fit {
-    const trec_fit_config *cfg;
-    const trec_csr *x;      /* interactions trained on */
-    trec_features uf, itf;
-    trec_model *m;          /* parameters live in m->user, m->item */
-    trec_side gu, gi;       /* gradients, same shapes */
-    slot slots[MAX_SLOTS];
-    int nslots;
-    trec_adam adam;
-    uint64_t k, nu, ni, nb, batch_rows, max_batch_nnz;
-    double alpha_b;
-    /* item side, all items */
-    float *Y, *ycache, *bi, *dY, *dbi;
-    /* user side, one batch */
-    float *X, *xcache, *bu, *dX, *dbu;
-    uint64_t u0, u1, e0, e1;
-    float *s, *g;            /* scores and dL/ds of the batch's entries */
-    uint64_t *cptr, *cent;   /* column view of x: entries by item, then user */
-    uint32_t *erow;          /* user of each entry */
-    int need_dX, need_dY;    /* a side without weights (pass-through) needs none */
-    /* sampled losses */
-    uint64_t ns, stream;
-    uint32_t *sample;        /* batch users x ns sampled items */
-    float *P, *GP, *item_sum;
-    uint64_t *sptr, *sent;   /* sample pairs by item (indices into sample) */
-    double *user_loss;       /* per-user loss sums, added in order */
-    trec_wmrb_args wa;
-    int task_failed;         /* a task could not allocate its scratch */
-    /* dense losses */
-    uint64_t block_rows;
-    float *S, *G;
-} fit;
-
-static float *falloc(uint64_t n, trec_error *err)
+int trec_fit_config_for(trec_fit_config *c, const char *name, trec_error *err)
 {
-    return trec_calloc(n ? n : 1, sizeof(float), err);
-}
-
-/* ---- batch scoring and gradients of observed entries ---- */
-
-static void score_task(void *ctx, uint64_t t)
-{
-    fit *F = ctx;
-    const trec_csr *x = F->x;
-    uint64_t a = F->u0 + t * USER_CHUNK, b = a + USER_CHUNK < F->u1 ? a + USER_CHUNK : F->u1;
-    for (uint64_t u = a; u < b; u++) {
-        const float *xu = F->X + (u - F->u0) * F->k;
-        for (uint64_t e = x->rowptr[u]; e < x->rowptr[u + 1]; e++) {
-            uint32_t i = x->colidx[e];
-            F->s[e - F->e0] = trec_predict_pair(F->m->predict, xu, F->Y + (uint64_t)i * F->k,
-                                                F->k) + F->bu[u - F->u0] + F->bi[i];
-        }
-    }
-}
-
-static void user_grad_task(void *ctx, uint64_t t)
-{
-    fit *F = ctx;
-    const trec_csr *x = F->x;
-    uint64_t a = F->u0 + t * USER_CHUNK, b = a + USER_CHUNK < F->u1 ? a + USER_CHUNK : F->u1;
-    for (uint64_t u = a; u < b; u++) {
-        const float *xu = F->X + (u - F->u0) * F->k;
-        float *dx = F->dX + (u - F->u0) * F->k;
-        for (uint64_t e = x->rowptr[u]; e < x->rowptr[u + 1]; e++) {
-            float g = F->g[e - F->e0];
-            if (g == 0.0f)
-                continue;
-            if (F->need_dX)
-                trec_predict_pair_grad(F->m->predict, xu, F->Y + (uint64_t)x->colidx[e] * F->k,
-                                       F->k, g, dx, NULL);
-            F->dbu[u - F->u0] += g;
-        }
-        for (uint64_t j = 0; F->ns && j < F->ns; j++) { /* the user's sampled items */
-            uint64_t q = (u - F->u0) * F->ns + j;
-            float g = F->GP[q];
-            if (g == 0.0f)
-                continue;
-            if (F->need_dX)
-                trec_predict_pair_grad(F->m->predict, xu, F->Y + (uint64_t)F->sample[q] * F->k,
-                                       F->k, g, dx, NULL);
-            F->dbu[u - F->u0] += g;
-        }
-    }
-}
-
-/* First position in the sorted list a[lo..hi) that is >= v. */
-static uint64_t lower_bound(const uint64_t *a, uint64_t lo, uint64_t hi, uint64_t v)
-{
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < v)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-static void item_grad_task(void *ctx, uint64_t t)
-{
-    fit *F = ctx;
-    uint64_t a = t * ITEM_CHUNK, b = a + ITEM_CHUNK < F->ni ? a + ITEM_CHUNK : F->ni;
-    int full = F->e0 == 0 && F->e1 == F->x->nnz;
-    for (uint64_t i = a; i < b; i++) {
-        uint64_t lo = F->cptr[i], hi = F->cptr[i + 1];
-        if (!full) { /* the batch's entries of item i: a contiguous run */
-            lo = lower_bound(F->cent, lo, hi, F->e0);
-            hi = lower_bound(F->cent, lo, hi, F->e1);
-        }
-        const float *yi = F->Y + i * F->k;
-        float *dy = F->dY + i * F->k;
-        for (uint64_t c = lo; c < hi; c++) {
-            uint64_t e = F->cent[c];
-            float g = F->g[e - F->e0];
-            if (g == 0.0f)
-                continue;
-            uint64_t u = F->erow[e];
-            if (F->need_dY)
-                trec_predict_pair_grad(F->m->predict, F->X + (u - F->u0) * F->k, yi, F->k, g,
-                                       NULL, dy);
-            F->dbi[i] += g;
-        }
-        for (uint64_t c = F->ns ? F->sptr[i] : 0; F->ns && c < F->sptr[i + 1]; c++) {
-            uint64_t q = F->sent[c]; /* in user order */
-            float g = F->GP[q];
-            if (g == 0.0f)
-                continue;
-            if (F->need_dY)
-                trec_predict_pair_grad(F->m->predict, F->X + (q / F->ns) * F->k, yi, F->k, g,
-                                       NULL, dy);
-            F->dbi[i] += g;
-        }
-    }
-}
-
-/* --sample-unobserved: every user must leave at least ns items unobserved. */
-static int check_unobserved(const fit *F, trec_error *err)
-{
-    for (uint64_t u = 0; u < F->nu; u++) {
-        uint64_t npos = trec_wmrb_count_positive(F->x, u, u + 1);
-        if (F->ni - npos >= F->ns)
-            continue;
-        size_t n = 0;
-        const char *label = F->x->row_labels.count ? trec_label(&F->x->row_labels, u, &n) : "";
-        return trec_fail(err, "--sample-unobserved: user %.*s%s has %llu positive items, "
-                         "fewer than --sampled-items %llu are left to sample",
-                         (int)n, label, n ? "" : "(unlabelled)", (unsigned long long)npos,
-                         (unsigned long long)F->ns);
-    }
-    return 0;
-}
-
-static uint64_t chunks(uint64_t n, uint64_t size)
-{
-    return (n + size - 1) / size;
-}
-
-static void score_entries(fit *F)
-{
-    trec_parallel_for(F->cfg->threads, chunks(F->u1 - F->u0, USER_CHUNK), score_task, F);
-}
-
-static void entry_grads(fit *F)
-{
-    if (F->need_dX || F->m->biases)
-        trec_parallel_for(F->cfg->threads, chunks(F->u1 - F->u0, USER_CHUNK), user_grad_task, F);
-    if (F->need_dY || F->m->biases)
-        trec_parallel_for(F->cfg->threads, chunks(F->ni, ITEM_CHUNK), item_grad_task, F);
-}
-
-/* ---- losses ---- */
-
-static double loss_rmse(fit *F)
-{
-    score_entries(F);
-    double l = trec_rmse_observed(F->x->vals + F->e0, F->s, F->e1 - F->e0, F->g);
-    entry_grads(F);
-    return l;
-}
-
-static double loss_separation(fit *F)
-{
-    trec_sep_stats st = {0};
-    trec_sep_grad gr;
-    score_entries(F);
-    trec_sep_add_observed(&st, F->x->vals + F->e0, F->s, F->e1 - F->e0);
-    double l = trec_sep_loss(&st, &gr);
-    trec_sep_grad_observed(&gr, F->x->vals + F->e0, F->s, F->e1 - F->e0, F->g);
-    entry_grads(F);
-    return l;
-}
-
-/* Each user's sample (its own random stream) and the sampled scores. */
-static void sample_task(void *ctx, uint64_t t)
-{
-    fit *F = ctx;
-    uint64_t a = F->u0 + t * USER_CHUNK, b = a + USER_CHUNK < F->u1 ? a + USER_CHUNK : F->u1;
-    uint64_t ns = F->ns, k = F->k;
-    uint32_t *seen = trec_malloc(trec_wmrb_sample_slots(ns) * sizeof *seen, NULL);
-    if (!seen) {
-        __atomic_store_n(&F->task_failed, 1, __ATOMIC_RELAXED);
-        return;
-    }
-    for (uint64_t u = a; u < b; u++) {
-        trec_rng rng;
-        trec_rng_seed_stream(&rng, F->cfg->seed, F->stream << 32 | u);
-        uint32_t *smp = F->sample + (u - F->u0) * ns;
-        float *P = F->P + (u - F->u0) * ns;
-        const float *xu = F->X + (u - F->u0) * k;
-        if (F->cfg->sample_unobserved) {
-            uint64_t a0 = F->x->rowptr[u], a1 = F->x->rowptr[u + 1];
-            trec_wmrb_sample_unobserved(&rng, F->ni, ns, F->x->colidx + a0, F->x->vals + a0,
-                                        a1 - a0, smp, seen);
-        } else {
-            trec_wmrb_sample(&rng, F->ni, ns, smp, seen);
-        }
-        for (uint64_t j = 0; j < ns; j++)
-            P[j] = trec_predict_pair(F->m->predict, xu, F->Y + (uint64_t)smp[j] * k, k) +
-                   F->bu[u - F->u0] + F->bi[smp[j]];
-    }
-    free(seen);
-}
-
-static void wmrb_task(void *ctx, uint64_t t)
-{
-    fit *F = ctx;
-    uint64_t a = F->u0 + t * USER_CHUNK, b = a + USER_CHUNK < F->u1 ? a + USER_CHUNK : F->u1;
-    void *scratch = trec_malloc(trec_wmrb_scratch_bytes(F->ns), NULL);
-    if (!scratch) {
-        __atomic_store_n(&F->task_failed, 1, __ATOMIC_RELAXED);
-        return;
-    }
-    for (uint64_t u = a; u < b; u++)
-        F->user_loss[u - F->u0] = trec_wmrb_users(&F->wa, u, u + 1, scratch);
-    free(scratch);
-}
-
-/* The sample pairs grouped by item, in user order (a counting sort). */
-static void sample_columns(fit *F, uint64_t pairs)
-{
-    memset(F->sptr, 0, (F->ni + 1) * sizeof *F->sptr);
-    for (uint64_t q = 0; q < pairs; q++)
-        F->sptr[F->sample[q] + 1]++;
-    for (uint64_t i = 0; i < F->ni; i++)
-        F->sptr[i + 1] += F->sptr[i];
-    for (uint64_t q = 0; q < pairs; q++)
-        F->sent[F->sptr[F->sample[q]]++] = q;
-    for (uint64_t i = F->ni; i > 0; i--) /* shift back: sptr[i] = start of item i */
-        F->sptr[i] = F->sptr[i - 1];
-    F->sptr[0] = 0;
-}
-
-static int loss_wmrb(fit *F, uint64_t stream, double *loss, trec_error *err)
-{
-    uint64_t nbu = F->u1 - F->u0, ns = F->ns;
-    uint64_t npos = trec_wmrb_count_positive(F->x, F->u0, F->u1);
-    uint64_t tasks = chunks(nbu, USER_CHUNK);
-    F->stream = stream;
-    F->task_failed = 0;
-    score_entries(F);
-    trec_parallel_for(F->cfg->threads, tasks, sample_task, F);
-    if (F->cfg->loss == TREC_LOSS_BALANCED_WMRB)
-        trec_wmrb_item_sums(F->x, F->u0, F->u1, F->item_sum);
-    F->wa = (trec_wmrb_args){.x = F->x, .b0 = F->u0, .s = F->s, .P = F->P, .ns = ns,
-                             .unobserved = F->cfg->sample_unobserved,
-                             .item_sum = F->cfg->loss == TREC_LOSS_BALANCED_WMRB
-                                             ? F->item_sum : NULL,
-                             .inv_npos = npos ? 1.0 / (double)npos : 0.0,
-                             .g = F->g, .GP = F->GP};
-    if (!F->task_failed)
-        trec_parallel_for(F->cfg->threads, tasks, wmrb_task, F);
-    if (F->task_failed)
-        return trec_fail(err, "out of memory");
-    double total = 0;
-    for (uint64_t u = 0; u < nbu; u++)
-        total += F->user_loss[u];
-    *loss = npos ? total / (double)npos : 0.0;
-    sample_columns(F, nbu * ns);
-    entry_grads(F);
-    return 0;
-}
-
-/* Dense scores (with biases) of batch users a..b against every item. */
-static int dense_block(fit *F, uint64_t a, uint64_t b, trec_error *err)
-{
-    uint64_t ni = F->ni;
-    if (trec_predict_dense(F->m->predict, F->X + (a - F->u0) * F->k, b - a, F->Y, ni, F->k,
-                           F->S, err) != 0)
-        return -1;
-    for (uint64_t u = a; u < b; u++) {
-        float *row = F->S + (u - a) * ni, bu = F->bu[u - F->u0];
-        for (uint64_t i = 0; i < ni; i++)
-            row[i] += bu + F->bi[i];
-    }
-    return 0;
-}
-
-static int loss_dense(fit *F, double *loss, trec_error *err)
-{
-    int rmse = F->cfg->loss == TREC_LOSS_RMSE_DENSE;
-    uint64_t ni = F->ni, br = F->block_rows;
-    double sumsq = 0, cells = (double)(F->u1 - F->u0) * (double)ni;
-    trec_sep_stats st = {0};
-    trec_sep_grad gr;
-    /* pass 1: the statistics the gradient depends on */
-    for (uint64_t a = F->u0; a < F->u1; a += br) {
-        uint64_t b = a + br < F->u1 ? a + br : F->u1;
-        if (dense_block(F, a, b, err) != 0)
-            return -1;
-        if (rmse)
-            sumsq += trec_rmse_dense_sumsq(F->x, a, b, F->S);
-        else
-            trec_sep_add_dense(&st, F->x, a, b, F->S);
-    }
-    *loss = rmse ? trec_rmse_dense_loss(sumsq, cells) : trec_sep_loss(&st, &gr);
-    /* pass 2: gradients, block by block */
-    for (uint64_t a = F->u0; a < F->u1; a += br) {
-        uint64_t b = a + br < F->u1 ? a + br : F->u1;
-        if (dense_block(F, a, b, err) != 0)
-            return -1;
-        if (rmse)
-            trec_rmse_dense_grad(F->x, a, b, F->S, *loss, cells, F->G);
-        else
-            trec_sep_grad_dense(&gr, F->x, a, b, F->S, F->G);
-        if (trec_predict_dense_grad(F->m->predict, F->X + (a - F->u0) * F->k, b - a, F->Y,
-                                    ni, F->k, F->G,
-                                    F->need_dX ? F->dX + (a - F->u0) * F->k : NULL,
-                                    F->need_dY ? F->dY : NULL, err) != 0)
-            return -1;
-        for (uint64_t u = a; u < b; u++) {
-            const float *grow = F->G + (u - a) * ni;
-            float rs = 0;
-            for (uint64_t i = 0; i < ni; i++) {
-                rs += grow[i];
-                F->dbi[i] += grow[i];
-            }
-            F->dbu[u - F->u0] += rs;
-        }
-    }
-    return 0;
-}
-
-/* ---- one step ---- */
-
-static double l2_and_penalty(fit *F)
-{
-    double l2 = 0;
-    for (int s = 0; s < F->nslots; s++) {
-        slot *sl = &F->slots[s];
-        double sum = 0;
-        for (uint64_t i = 0; i < sl->n; i++) {
-            sum += (double)sl->p[i] * sl->p[i];
-            sl->g[i] += (float)F->alpha_b * sl->p[i];
-        }
-        l2 += 0.5 * sum;
-    }
-    return F->alpha_b * l2;
-}
-
-/* The loss of one batch and its gradient (without the penalty) in F's slots. */
-static int gradient(fit *F, uint64_t batch, uint64_t stream, double *loss, trec_error *err)
-{
-    trec_model *m = F->m;
-    uint64_t k = F->k;
-    F->u0 = batch * F->batch_rows;
-    F->u1 = F->u0 + F->batch_rows < F->nu ? F->u0 + F->batch_rows : F->nu;
-    F->e0 = F->x->rowptr[F->u0];
-    F->e1 = F->x->rowptr[F->u1];
-    uint64_t nbu = F->u1 - F->u0;
-    for (int s = 0; s < F->nslots; s++)
-        memset(F->slots[s].g, 0, F->slots[s].n * sizeof(float));
-    memset(F->dY, 0, F->ni * k * sizeof(float));
-    memset(F->dbi, 0, F->ni * sizeof(float));
-    memset(F->dX, 0, nbu * k * sizeof(float));
-    memset(F->dbu, 0, nbu * sizeof(float));
-
-    trec_repr_forward(&m->item, &F->itf, k, 0, F->ni, F->Y, F->ycache);
-    trec_bias_forward(&m->item, &F->itf, 0, F->ni, F->bi);
-    trec_repr_forward(&m->user, &F->uf, k, F->u0, F->u1, F->X, F->xcache);
-    trec_bias_forward(&m->user, &F->uf, F->u0, F->u1, F->bu);
-
-    int rc = 0;
-    switch (F->cfg->loss) {
-    case TREC_LOSS_RMSE: *loss = loss_rmse(F); break;
-    case TREC_LOSS_SEPARATION: *loss = loss_separation(F); break;
-    case TREC_LOSS_WMRB:
-    case TREC_LOSS_BALANCED_WMRB: rc = loss_wmrb(F, stream, loss, err); break;
-    default: rc = loss_dense(F, loss, err); break;
-    }
-    if (rc != 0 ||
-        trec_repr_backward(&m->user, &F->uf, k, F->u0, F->u1, F->X, F->xcache, F->dX,
-                           &F->gu, err) != 0 ||
-        trec_repr_backward(&m->item, &F->itf, k, 0, F->ni, F->Y, F->ycache, F->dY,
-                           &F->gi, err) != 0)
-        return -1;
-    trec_bias_backward(&m->user, &F->uf, F->u0, F->u1, F->dbu, &F->gu);
-    trec_bias_backward(&m->item, &F->itf, 0, F->ni, F->dbi, &F->gi);
-    return 0;
-}
-
-static int step(fit *F, uint64_t batch, uint64_t stream, double *loss, double *penalty,
-                trec_error *err)
-{
-    if (gradient(F, batch, stream, loss, err) != 0)
-        return -1;
-    *penalty = l2_and_penalty(F);
-    trec_adam_begin_step(&F->adam);
-    for (int s = 0; s < F->nslots; s++)
-        trec_adam_update(&F->adam, F->slots[s].p, F->slots[s].g, F->slots[s].m,
-                         F->slots[s].v, F->slots[s].n);
-    return 0;
-}
-
-/* ---- set-up ---- */
-
-static int add_slot(fit *F, float *p, float **g, uint64_t n, trec_error *err)
-{
-    if (!p || n == 0)
+    trec_fit_config_default(c);
+    if (!name)
         return 0;
-    slot *s = &F->slots[F->nslots++];
-    s->p = p;
-    s->n = n;
-    s->g = *g = falloc(n, err);
-    s->m = s->g ? falloc(n, err) : NULL;
-    s->v = s->m ? falloc(n, err) : NULL;
-    return s->v ? 0 : -1;
-}
-
-static int add_side_slots(fit *F, trec_side *s, trec_side *g, trec_error *err)
-{
-    uint64_t k = F->k, cols = trec_side_w1_cols(s, k);
-    *g = *s;
-    g->w1 = g->b1 = g->w2 = g->feature_bias = NULL;
-    return add_slot(F, s->w1, &g->w1, s->n_features * cols, err) ||
-           add_slot(F, s->b1, &g->b1, s->hidden, err) ||
-           add_slot(F, s->w2, &g->w2, s->hidden * k, err) ||
-           add_slot(F, s->feature_bias, &g->feature_bias, s->n_features, err);
-}
-
-static void fit_free(fit *F)
-{
-    for (int s = 0; s < F->nslots; s++) {
-        free(F->slots[s].g);
-        free(F->slots[s].m);
-        free(F->slots[s].v);
-    }
-    void *p[] = {F->Y, F->ycache, F->bi, F->dY, F->dbi, F->X, F->xcache, F->bu, F->dX,
-                 F->dbu, F->s, F->g, F->cptr, F->cent, F->erow, F->sample, F->P, F->GP, F->item_sum,
-                 F->sptr, F->sent, F->user_loss, F->S, F->G};
-    for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
-        free(p[i]);
-}
-
-/* Column view of x: for each item, its entries' indices in user order. */
-static int build_columns(fit *F, trec_error *err)
-{
-    const trec_csr *x = F->x;
-    F->cptr = trec_calloc(F->ni + 1, sizeof *F->cptr, err);
-    F->cent = F->cptr ? trec_malloc((x->nnz ? x->nnz : 1) * sizeof *F->cent, err) : NULL;
-    F->erow = F->cent ? trec_malloc((x->nnz ? x->nnz : 1) * sizeof *F->erow, err) : NULL;
-    if (!F->erow)
-        return -1;
-    for (uint64_t r = 0; r < x->rows; r++)
-        for (uint64_t e = x->rowptr[r]; e < x->rowptr[r + 1]; e++)
-            F->erow[e] = (uint32_t)r;
-    for (uint64_t e = 0; e < x->nnz; e++)
-        F->cptr[x->colidx[e] + 1]++;
-    for (uint64_t i = 0; i < F->ni; i++)
-        F->cptr[i + 1] += F->cptr[i];
-    uint64_t *fill = trec_malloc((F->ni ? F->ni : 1) * sizeof *fill, err);
-    if (!fill)
-        return -1;
-    memcpy(fill, F->cptr, F->ni * sizeof *fill);
-    for (uint64_t e = 0; e < x->nnz; e++)
-        F->cent[fill[x->colidx[e]]++] = e;
-    free(fill);
+    const trec_algorithm *a = trec_algorithm_find(name);
+    if (!a)
+        return trec_fail(err, "unknown algorithm '%s' (%s)", name, trec_fit_algorithm_list());
+    c->algorithm = a->name;
+    if (a->defaults)
+        a->defaults(c);
     return 0;
 }
 
-static int alloc_buffers(fit *F, trec_error *err)
+const char *trec_fit_algorithm_name(const trec_fit_config *cfg)
 {
-    trec_model *m = F->m;
-    uint64_t k = F->k, br = F->batch_rows, ni = F->ni;
-    F->max_batch_nnz = 0;
-    for (uint64_t u = 0; u < F->nu; u += br) {
-        uint64_t b = u + br < F->nu ? u + br : F->nu;
-        uint64_t n = F->x->rowptr[b] - F->x->rowptr[u];
-        if (n > F->max_batch_nnz)
-            F->max_batch_nnz = n;
-    }
-    if (!(F->Y = falloc(ni * k, err)) ||
-        !(F->ycache = falloc(trec_repr_cache_floats(&m->item, k, ni), err)) ||
-        !(F->bi = falloc(ni, err)) || !(F->dY = falloc(ni * k, err)) ||
-        !(F->dbi = falloc(ni, err)) || !(F->X = falloc(br * k, err)) ||
-        !(F->xcache = falloc(trec_repr_cache_floats(&m->user, k, br), err)) ||
-        !(F->bu = falloc(br, err)) || !(F->dX = falloc(br * k, err)) ||
-        !(F->dbu = falloc(br, err)) || !(F->s = falloc(F->max_batch_nnz, err)) ||
-        !(F->g = falloc(F->max_batch_nnz, err)) || build_columns(F, err) != 0)
-        return -1;
-    if (F->ns) {
-        uint64_t ns = F->ns;
-        if (!(F->sample = trec_calloc(br * ns, sizeof *F->sample, err)) ||
-            !(F->P = falloc(br * ns, err)) || !(F->GP = falloc(br * ns, err)) ||
-            !(F->item_sum = falloc(ni, err)) ||
-            !(F->sptr = trec_calloc(ni + 1, sizeof *F->sptr, err)) ||
-            !(F->sent = trec_calloc(br * ns, sizeof *F->sent, err)) ||
-            !(F->user_loss = trec_calloc(br, sizeof(double), err)))
-            return -1;
-    }
-    if (loss_is_dense(F->cfg->loss)) {
-        /* blocks of about 4M scores, so users x items is never held at once */
-        uint64_t rows = ni ? (4u << 20) / ni : 1;
-        F->block_rows = rows < 1 ? 1 : rows > br ? br : rows;
-        if (!(F->S = falloc(F->block_rows * ni, err)) ||
-            !(F->G = falloc(F->block_rows * ni, err)))
-            return -1;
-    }
+    if (cfg->algorithm)
+        return trec_algorithm_find(cfg->algorithm) ? cfg->algorithm : NULL;
+    if (cfg->loss >= TREC_LOSS_TENSORREC_END && cfg->loss < TREC_LOSS_COUNT)
+        return "sgd";
+    return "tensorrec";
+}
+
+/* Options given that the algorithm does not take are errors, not ignored. */
+static int check_options(const trec_algorithm *a, const trec_fit_config *cfg, trec_error *err)
+{
+    uint64_t extra = cfg->given & ~a->options;
+    for (int o = 0; o < TREC_OPT_COUNT; o++)
+        if (extra & TREC_OPT(o))
+            return trec_fail(err, "%s does not apply to --algorithm %s", trec_fit_option_name(o),
+                             a->name);
+    if (!isfinite(cfg->other_weight) || cfg->other_weight < 0)
+        return trec_fail(err, "--other-weight must be >= 0");
+    if ((cfg->given & TREC_OPT(TREC_OPT_OTHER_WEIGHT)) && !cfg->has_min_rating)
+        return trec_fail(err, "--other-weight weighs the entries below --min-rating: give "
+                         "--min-rating too");
     return 0;
 }
 
-/* ---- checks ---- */
-
-static int same_labels(const trec_labels *a, const trec_labels *b)
+static int check_shape(const trec_csr *x, trec_error *err)
 {
-    if (a->count != b->count)
-        return 0;
-    for (uint64_t i = 0; i < a->count; i++) {
-        size_t n1, n2;
-        const char *s1 = trec_label(a, i, &n1), *s2 = trec_label(b, i, &n2);
-        if (n1 != n2 || memcmp(s1, s2, n1) != 0)
-            return 0;
-    }
-    return 1;
-}
-
-static int check_side(const trec_fit_config *cfg, const trec_side *s, const char *side,
-                      trec_error *err)
-{
-    if (s->n_features == 0)
-        return trec_fail(err, "the %s side has no features: give --%s-features or drop "
-                         "--no-%s-identity", side, side, side);
-    if ((s->repr == TREC_REPR_PASS_THROUGH || s->repr == TREC_REPR_WEIGHTED_PASS_THROUGH) &&
-        s->n_features != cfg->components)
-        return trec_fail(err, "%s representation %s needs --components equal to the number "
-                         "of %s features (%llu), not %llu", side, trec_repr_name(s->repr),
-                         side, (unsigned long long)s->n_features,
-                         (unsigned long long)cfg->components);
-    return 0;
-}
-
-static int check_init(const trec_model *init, const trec_model *m, trec_error *err)
-{
-    const char *what = NULL;
-    if (init->n_users != m->n_users || init->n_items != m->n_items)
-        what = "number of users or items";
-    else if (init->k != m->k)
-        what = "--components";
-    else if (init->predict != m->predict)
-        what = "--predict";
-    else if (init->biases != m->biases)
-        what = "biases (--no-biases)";
-    else if (init->user.repr != m->user.repr || init->item.repr != m->item.repr)
-        what = "representation (--user-repr/--item-repr)";
-    else if (init->user.identity != m->user.identity || init->item.identity != m->item.identity)
-        what = "identity features (--no-user-identity/--no-item-identity)";
-    else if (init->user.n_extra != m->user.n_extra || init->item.n_extra != m->item.n_extra)
-        what = "number of metadata features (--user-features/--item-features)";
-    else if (init->user.hidden != m->user.hidden || init->item.hidden != m->item.hidden)
-        what = "--hidden";
-    else if ((init->user_labels.count && m->user_labels.count &&
-              !same_labels(&init->user_labels, &m->user_labels)) ||
-             (init->item_labels.count && m->item_labels.count &&
-              !same_labels(&init->item_labels, &m->item_labels)))
-        what = "user or item labels";
-    else if ((init->user.extra_labels.count && m->user.extra_labels.count &&
-              !same_labels(&init->user.extra_labels, &m->user.extra_labels)) ||
-             (init->item.extra_labels.count && m->item.extra_labels.count &&
-              !same_labels(&init->item.extra_labels, &m->item.extra_labels)))
-        what = "metadata feature labels";
-    if (what)
-        return trec_fail(err, "--init model does not match this fit: different %s", what);
-    return 0;
-}
-
-static void copy_side(trec_side *dst, const trec_side *src, uint64_t k)
-{
-    uint64_t cols = trec_side_w1_cols(dst, k);
-    if (dst->w1)
-        memcpy(dst->w1, src->w1, dst->n_features * cols * sizeof(float));
-    if (dst->b1)
-        memcpy(dst->b1, src->b1, dst->hidden * sizeof(float));
-    if (dst->w2)
-        memcpy(dst->w2, src->w2, dst->hidden * k * sizeof(float));
-    if (dst->feature_bias)
-        memcpy(dst->feature_bias, src->feature_bias, dst->n_features * sizeof(float));
-}
-
-static int params_finite(const fit *F)
-{
-    for (int s = 0; s < F->nslots; s++)
-        for (uint64_t i = 0; i < F->slots[s].n; i++)
-            if (!isfinite(F->slots[s].p[i]))
-                return 0;
-    return 1;
-}
-
-/* Keeps the entries with value >= min (labels shared with x). */
-static int filter_min(const trec_csr *x, double min, trec_csr *out, trec_error *err)
-{
-    uint64_t n = 0;
-    for (uint64_t e = 0; e < x->nnz; e++)
-        n += x->vals[e] >= min;
-    if (trec_csr_alloc(out, x->rows, x->cols, n, 0, err) != 0)
-        return -1;
-    uint64_t o = 0;
-    for (uint64_t r = 0; r < x->rows; r++) {
-        for (uint64_t e = x->rowptr[r]; e < x->rowptr[r + 1]; e++)
-            if (x->vals[e] >= min) {
-                out->colidx[o] = x->colidx[e];
-                out->vals[o++] = x->vals[e];
-            }
-        out->rowptr[r + 1] = o;
-    }
-    trec_csr_share_labels(out, x);
-    return 0;
-}
-
-/* The model's shape and kinds from the configuration. */
-static void model_shape(const trec_fit_config *cfg, const trec_csr *x, const trec_features *uf,
-                        const trec_features *itf, const trec_csr *ue, const trec_csr *ie,
-                        trec_model *m)
-{
-    memset(m, 0, sizeof *m);
-    m->n_users = x->rows;
-    m->n_items = x->cols;
-    m->k = cfg->components;
-    m->predict = cfg->predict;
-    m->biases = cfg->biases != 0;
-    uint64_t hidden = cfg->hidden ? cfg->hidden : 4 * cfg->components;
-    m->user = (trec_side){.repr = cfg->user_repr, .identity = uf->identity,
-                          .n_extra = uf->n_extra, .n_features = uf->n_features,
-                          .hidden = cfg->user_repr == TREC_REPR_RELU ? hidden : 0};
-    m->item = (trec_side){.repr = cfg->item_repr, .identity = itf->identity,
-                          .n_extra = itf->n_extra, .n_features = itf->n_features,
-                          .hidden = cfg->item_repr == TREC_REPR_RELU ? hidden : 0};
-    if (ue)
-        m->user.extra_labels = ue->col_labels;
-    if (ie)
-        m->item.extra_labels = ie->col_labels;
-    m->user_labels = x->row_labels;
-    m->item_labels = x->col_labels;
-}
-
-static int check_config(const trec_fit_config *cfg, const trec_csr *x, trec_error *err)
-{
-    if (cfg->components == 0)
-        return trec_fail(err, "--components must be at least 1");
-    if (cfg->predict >= TREC_PREDICT_COUNT || cfg->user_repr >= TREC_REPR_COUNT ||
-        cfg->item_repr >= TREC_REPR_COUNT || cfg->loss < 0 || cfg->loss >= TREC_LOSS_COUNT)
-        return trec_fail(err, "internal error: unknown prediction, representation or loss");
     if (x->rows == 0 || x->cols == 0)
         return trec_fail(err, "the interaction matrix is empty (%llu x %llu)",
                          (unsigned long long)x->rows, (unsigned long long)x->cols);
     if (x->cols >= UINT32_MAX || x->rows >= UINT32_MAX)
         return trec_fail(err, "too many users or items (%llu x %llu)",
                          (unsigned long long)x->rows, (unsigned long long)x->cols);
-    if (!isfinite(cfg->learning_rate) || cfg->learning_rate <= 0 || !isfinite(cfg->alpha) ||
-        cfg->alpha < 0)
-        return trec_fail(err, "--learning-rate must be > 0 and --alpha >= 0");
     return 0;
 }
 
-/* Loss-specific requirements on the training interactions. */
-static int check_data(const trec_fit_config *cfg, const trec_csr *x, trec_error *err)
+/* ---- training data ---- */
+
+/* The weight an algorithm trains entry value v with (0: left out). */
+static float entry_weight(const trec_fit_config *cfg, int data, float v)
 {
-    uint64_t pos = trec_wmrb_count_positive(x, 0, x->rows);
-    const char *after = cfg->has_min_rating ? " (after --min-rating)" : "";
-    if (!loss_is_dense(cfg->loss) && x->nnz == 0)
-        return trec_fail(err, "no interactions to train on%s", after);
-    if ((trec_loss_is_sampled(cfg->loss) || cfg->loss == TREC_LOSS_SEPARATION ||
-         cfg->loss == TREC_LOSS_SEPARATION_DENSE) && pos == 0)
-        return trec_fail(err, "loss %s needs positive interactions (value > 0)%s",
-                         trec_loss_name(cfg->loss), after);
-    if (cfg->loss == TREC_LOSS_SEPARATION && pos == x->nnz)
-        return trec_fail(err, "loss separation needs non-positive interactions (value <= 0) "
-                         "as well as positive ones; every observed value is > 0 (try "
-                         "--loss separation-dense, which counts unobserved pairs as "
-                         "negatives)");
-    return 0;
+    int kept = !cfg->has_min_rating || (double)v >= cfg->min_rating;
+    if (data == TREC_DATA_VALUES)
+        return kept ? v : NAN;
+    if (!kept)
+        return (float)cfg->other_weight;
+    return cfg->values == TREC_VALUES_RAW ? v : 1.0f;
 }
 
-/* Final outputs: every user's and item's representation and summed bias. */
-static int outputs(fit *F, trec_error *err)
+static int keeps(int data, float w)
 {
-    trec_model *m = F->m;
-    uint64_t k = F->k;
-    float *uc = falloc(trec_repr_cache_floats(&m->user, k, F->nu), err);
-    float *ic = uc ? falloc(trec_repr_cache_floats(&m->item, k, F->ni), err) : NULL;
-    if (ic) {
-        trec_repr_forward(&m->user, &F->uf, k, 0, F->nu, m->user_repr, uc);
-        trec_repr_forward(&m->item, &F->itf, k, 0, F->ni, m->item_repr, ic);
-        trec_bias_forward(&m->user, &F->uf, 0, F->nu, m->user_bias);
-        trec_bias_forward(&m->item, &F->itf, 0, F->ni, m->item_bias);
-    }
-    free(uc);
-    free(ic);
-    return ic ? 0 : -1;
+    return data == TREC_DATA_VALUES ? w == w : w > 0;
 }
 
-static int diverged(trec_fit_result *res, uint64_t epoch, double loss, trec_error *err)
+/* The entries an algorithm trains on, with their values or weights (labels
+ * shared with x). */
+static int prepare(const trec_fit_config *cfg, int data, const trec_csr *x, trec_csr *out,
+                   trec_error *err)
 {
-    res->diverged_epoch = epoch;
-    return trec_fail(err, "loss diverged at epoch %llu (loss %g); try a lower "
-                     "--learning-rate", (unsigned long long)epoch, loss);
-}
-
-static int train(fit *F, trec_fit_result *res, trec_error *err)
-{
-    const trec_fit_config *cfg = F->cfg;
-    for (uint64_t ep = 0; ep < cfg->epochs; ep++) {
-        double sum = 0, loss = 0, pen = 0;
-        for (uint64_t b = 0; b < F->nb; b++) {
-            uint64_t stream = (res->epochs_before + ep) * F->nb + b + 1;
-            if (step(F, b, stream, &loss, &pen, err) != 0)
-                return -1;
-            if (!isfinite(loss + pen))
-                return diverged(res, ep + 1, loss + pen, err);
-            sum += loss;
-        }
-        if (!params_finite(F))
-            return diverged(res, ep + 1, NAN, err);
-        res->loss = sum / (double)F->nb;
-        res->penalty = pen;
-        if (cfg->progress) {
-            trec_fit_progress p = {ep + 1, cfg->epochs, res->loss, pen};
-            cfg->progress(cfg->progress_ctx, &p);
-        }
-    }
-    return 0;
-}
-
-/* Everything but the weights: features, batches, sample size, gradient
- * slots and buffers, for model m (shape set and allocated). */
-static int fit_setup(fit *F, const trec_fit_config *cfg, const trec_csr *x,
-                     const trec_csr *user_extra, const trec_csr *item_extra, trec_model *m,
-                     trec_error *err)
-{
-    F->cfg = cfg;
-    F->x = x;
-    F->m = m;
-    F->k = cfg->components;
-    F->nu = x->rows;
-    F->ni = x->cols;
-    trec_features_init(&F->uf, F->nu, cfg->user_identity, user_extra);
-    trec_features_init(&F->itf, F->ni, cfg->item_identity, item_extra);
-    F->need_dX = m->user.repr != TREC_REPR_PASS_THROUGH;
-    F->need_dY = m->item.repr != TREC_REPR_PASS_THROUGH;
-    F->batch_rows = cfg->batch_users && cfg->batch_users < F->nu ? cfg->batch_users : F->nu;
-    F->nb = (F->nu + F->batch_rows - 1) / F->batch_rows;
-    /* TensorRec's calculate_batched_alpha */
-    F->alpha_b = F->nb > 1 ? cfg->alpha / (M_E * log((double)F->nb)) : cfg->alpha;
-    if (trec_loss_is_sampled(cfg->loss)) {
-        F->ns = cfg->sampled_items ? cfg->sampled_items : F->ni / 100;
-        if (F->ns == 0)
-            F->ns = 1;
-        if (F->ns > F->ni)
-            return trec_fail(err, "--sampled-items %llu is more than the %llu items",
-                             (unsigned long long)F->ns, (unsigned long long)F->ni);
-        if (cfg->sample_unobserved && check_unobserved(F, err) != 0)
-            return -1;
-    }
-    if (add_side_slots(F, &m->user, &F->gu, err) || add_side_slots(F, &m->item, &F->gi, err) ||
-        alloc_buffers(F, err) != 0)
+    uint64_t n = 0;
+    for (uint64_t e = 0; e < x->nnz; e++)
+        n += keeps(data, entry_weight(cfg, data, x->vals[e]));
+    if (trec_csr_alloc(out, x->rows, x->cols, n, 0, err) != 0)
         return -1;
-    trec_adam_init(&F->adam, cfg->learning_rate);
-    /* BLIS's own threads (dense losses, sampled scores); results are the same
-     * for the same thread count. */
-    bli_thread_set_num_threads(cfg->threads > 0 ? cfg->threads : 1);
-    return 0;
-}
-
-static void copy_floats(float *dst, const float *src, uint64_t n)
-{
-    if (dst && src)
-        memcpy(dst, src, n * sizeof(float));
-}
-
-int trec_fit_gradient(const trec_fit_config *cfg, const trec_csr *x,
-                      const trec_csr *user_extra, const trec_csr *item_extra,
-                      trec_model *m, uint64_t batch, uint64_t stream, double *loss,
-                      trec_model *grad, trec_error *err)
-{
-    fit F0 = {0}, *F = &F0;
-    int rc = -1;
-    if (fit_setup(F, cfg, x, user_extra, item_extra, m, err) == 0 &&
-        gradient(F, batch, stream, loss, err) == 0) {
-        uint64_t k = F->k;
-        const trec_side *g[2] = {&F->gu, &F->gi};
-        trec_side *o[2] = {&grad->user, &grad->item};
-        for (int i = 0; i < 2; i++) {
-            copy_floats(o[i]->w1, g[i]->w1, g[i]->n_features * trec_side_w1_cols(g[i], k));
-            copy_floats(o[i]->b1, g[i]->b1, g[i]->hidden);
-            copy_floats(o[i]->w2, g[i]->w2, g[i]->hidden * k);
-            copy_floats(o[i]->feature_bias, g[i]->feature_bias, g[i]->n_features);
+    uint64_t o = 0;
+    for (uint64_t r = 0; r < x->rows; r++) {
+        for (uint64_t e = x->rowptr[r]; e < x->rowptr[r + 1]; e++) {
+            float w = entry_weight(cfg, data, x->vals[e]);
+            if (!keeps(data, w))
+                continue;
+            out->colidx[o] = x->colidx[e];
+            out->vals[o++] = w;
         }
-        rc = 0;
+        out->rowptr[r + 1] = o;
     }
-    fit_free(F);
-    return rc;
-}
-
-/* Adam's state from an --init model: the slots hold the parameters in the
- * model file's order (user W1, b1, W2, biases, then items), so the moments
- * are consecutive runs of init's arrays. */
-static void moments_in(fit *F, const trec_model *init)
-{
-    uint64_t off = 0;
-    for (int s = 0; s < F->nslots; s++) {
-        memcpy(F->slots[s].m, init->adam_m + off, F->slots[s].n * sizeof(float));
-        memcpy(F->slots[s].v, init->adam_v + off, F->slots[s].n * sizeof(float));
-        off += F->slots[s].n;
-    }
-    F->adam.t = init->adam_t;
-}
-
-static int moments_out(const fit *F, trec_model *out, trec_error *err)
-{
-    if (trec_model_alloc_adam(out, err) != 0)
-        return -1;
-    uint64_t off = 0;
-    for (int s = 0; s < F->nslots; s++) {
-        memcpy(out->adam_m + off, F->slots[s].m, F->slots[s].n * sizeof(float));
-        memcpy(out->adam_v + off, F->slots[s].v, F->slots[s].n * sizeof(float));
-        off += F->slots[s].n;
-    }
-    out->adam_t = F->adam.t;
+    trec_csr_share_labels(out, x);
     return 0;
+}
+
+uint64_t trec_fit_positive_count(const trec_csr *x)
+{
+    uint64_t n = 0;
+    for (uint64_t e = 0; e < x->nnz; e++)
+        n += x->vals[e] > 0;
+    return n;
+}
+
+const char *trec_fit_user_name(const trec_csr *x, uint64_t u, char *buf, size_t size)
+{
+    if (x->row_labels.count) {
+        size_t n;
+        const char *l = trec_label(&x->row_labels, u, &n);
+        snprintf(buf, size, "%.*s", (int)(n < 200 ? n : 200), l);
+    } else {
+        snprintf(buf, size, "%llu (unlabelled)", (unsigned long long)u);
+    }
+    return buf;
 }
 
 int trec_fit(const trec_fit_config *cfg, const trec_csr *x0, const trec_csr *user_extra,
              const trec_csr *item_extra, const trec_model *init, trec_model *out,
              trec_fit_result *res, trec_error *err)
 {
-    fit F0 = {0}, *F = &F0;
-    trec_csr filtered = {0};
-    int have_filtered = 0, rc = -1;
     memset(res, 0, sizeof *res);
     memset(out, 0, sizeof *out);
-    if (check_config(cfg, x0, err) != 0)
+    const char *name = trec_fit_algorithm_name(cfg);
+    const trec_algorithm *a = name ? trec_algorithm_find(name) : NULL;
+    if (!a)
+        return trec_fail(err, "unknown algorithm '%s' (%s)", cfg->algorithm,
+                         trec_fit_algorithm_list());
+    if (check_options(a, cfg, err) || check_shape(x0, err) || a->check(cfg, err))
         return -1;
-    const trec_csr *x = x0;
-    if (cfg->has_min_rating) {
-        if (filter_min(x0, cfg->min_rating, &filtered, err) != 0)
-            return -1;
-        have_filtered = 1;
-        x = &filtered;
-    }
-    trec_features uf, itf;
-    trec_features_init(&uf, x->rows, cfg->user_identity, user_extra);
-    trec_features_init(&itf, x->cols, cfg->item_identity, item_extra);
-    model_shape(cfg, x, &uf, &itf, user_extra, item_extra, out);
-    res->interactions = x->nnz;
-    res->epochs_before = init ? trec_fit_model_epochs(init) : 0;
-    if (check_side(cfg, &out->user, "user", err) || check_side(cfg, &out->item, "item", err) ||
-        check_data(cfg, x, err) || (init && check_init(init, out, err)) ||
-        trec_model_alloc(out, err) != 0)
-        goto done;
-    if (init) {
-        copy_side(&out->user, &init->user, cfg->components);
-        copy_side(&out->item, &init->item, cfg->components);
-    } else {
-        trec_rng rng;
-        trec_rng_seed(&rng, cfg->seed);
-        trec_repr_init(&out->user, cfg->components, &rng);
-        trec_repr_init(&out->item, cfg->components, &rng);
-    }
-    if (fit_setup(F, cfg, x, user_extra, item_extra, out, err) != 0)
-        goto done;
-    if (init && init->adam_n)
-        moments_in(F, init);
-    res->batches = F->nb;
-    res->sampled_items = F->ns;
-    if (train(F, res, err) != 0 || outputs(F, err) != 0 || moments_out(F, out, err) != 0)
-        goto done;
-    rc = 0;
-done:
-    fit_free(F);
-    if (rc != 0)
-        trec_model_free(out);
-    if (have_filtered)
-        trec_csr_free(&filtered);
+    trec_csr x;
+    if (prepare(cfg, a->data, x0, &x, err) != 0)
+        return -1;
+    trec_fit_data d = {.x = &x, .user_extra = user_extra, .item_extra = item_extra};
+    res->interactions = x.nnz;
+    int rc = a->fit(cfg, &d, init, out, res, err);
+    trec_csr_free(&x);
     return rc;
 }
 
@@ -998,17 +249,6 @@ static cJSON *input_json(const trec_fit_input *in)
     return o;
 }
 
-static cJSON *side_json(const trec_side *s)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "representation", trec_repr_name(s->repr));
-    cJSON_AddBoolToObject(o, "identity", s->identity);
-    cJSON_AddNumberToObject(o, "metadata_features", (double)s->n_extra);
-    cJSON_AddNumberToObject(o, "features", (double)s->n_features);
-    cJSON_AddNumberToObject(o, "hidden", (double)s->hidden);
-    return o;
-}
-
 static void add_number_or_null(cJSON *o, const char *key, int present, double v)
 {
     if (present)
@@ -1020,26 +260,23 @@ static void add_number_or_null(cJSON *o, const char *key, int present, double v)
 char *trec_fit_meta_json(const trec_fit_config *cfg, const trec_fit_result *res,
                          const trec_model *m, const trec_fit_inputs *in, trec_error *err)
 {
+    const char *name = trec_fit_algorithm_name(cfg);
+    const trec_algorithm *a = name ? trec_algorithm_find(name) : NULL;
+    if (!a) {
+        trec_fail(err, "unknown algorithm");
+        return NULL;
+    }
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "creator", "trec-fit");
     cJSON_AddStringToObject(o, "trec_version", TREC_VERSION);
-    cJSON_AddStringToObject(o, "loss", trec_loss_name(cfg->loss));
-    cJSON_AddStringToObject(o, "prediction", trec_predict_name(m->predict));
-    cJSON_AddNumberToObject(o, "components", (double)m->k);
-    cJSON_AddBoolToObject(o, "biases", m->biases);
-    cJSON_AddItemToObject(o, "user", side_json(&m->user));
-    cJSON_AddItemToObject(o, "item", side_json(&m->item));
-    cJSON_AddNumberToObject(o, "learning_rate", cfg->learning_rate);
-    cJSON_AddNumberToObject(o, "alpha", cfg->alpha);
-    cJSON_AddNumberToObject(o, "epochs", (double)cfg->epochs);
-    cJSON_AddNumberToObject(o, "epochs_total", (double)(res->epochs_before + cfg->epochs));
-    add_number_or_null(o, "batch_users", cfg->batch_users != 0, (double)cfg->batch_users);
-    cJSON_AddNumberToObject(o, "batches", (double)res->batches);
-    add_number_or_null(o, "sampled_items", res->sampled_items != 0,
-                       (double)res->sampled_items);
-    cJSON_AddStringToObject(o, "sample_from", !res->sampled_items ? "none"
-                            : cfg->sample_unobserved ? "unobserved-items" : "all-items");
+    cJSON_AddStringToObject(o, "algorithm", a->name);
+    cJSON_AddStringToObject(o, "model_kind", trec_model_kind_name(m->kind));
+    a->meta(cfg, res, m, o);
     add_number_or_null(o, "min_rating", cfg->has_min_rating, cfg->min_rating);
+    if (a->data == TREC_DATA_WEIGHTS) {
+        cJSON_AddStringToObject(o, "values", cfg->values == TREC_VALUES_RAW ? "raw" : "binary");
+        cJSON_AddNumberToObject(o, "other_weight", cfg->other_weight);
+    }
     cJSON_AddNumberToObject(o, "seed", (double)cfg->seed);
     cJSON_AddNumberToObject(o, "users", (double)m->n_users);
     cJSON_AddNumberToObject(o, "items", (double)m->n_items);

@@ -1,13 +1,18 @@
-/* fit.h - fitting a model (trec-fit(1)): configuration, initialisation, the
- * training loop (full batch or user mini-batches, Adam), progress reports,
- * and the model's META provenance.
+/* fit.h - fitting a model (trec-fit(1)): one configuration, a table of
+ * algorithms, the model's META provenance.
  *
- * One step on a batch of users: the item representations and biases are
- * computed for all items and the users' for the batch; the loss and its
- * gradient with respect to the scores are computed, pushed back through the
- * prediction and representation functions to the weights, the L2 penalty
- * alpha * sum(w^2)/2 over every weight array (TensorRec's tf.nn.l2_loss) is
- * added, and Adam takes one step. An epoch is one step per batch. */
+ * Algorithms (lib/train/algorithms.c holds one row per algorithm; each is
+ * one file):
+ *   tensorrec  TensorRec's model family trained full-batch or on user
+ *              mini-batches with Adam (tensorrec.c): every representation,
+ *              prediction and the losses rmse ... separation-dense
+ *   sgd        LightFM's ranking losses bpr, warp, warp-kos, logistic, one
+ *              step per interaction with Adagrad or plain SGD (sgd.c)
+ *   als        implicit alternating least squares (als.c)
+ *   ease       the EASE item-item closed form (ease.c)
+ * trec_fit_config_for() sets an algorithm's defaults; the caller then sets
+ * the options it was given and records them in `given` (TREC_OPT_* bits), so
+ * that an option the algorithm does not use is refused rather than ignored. */
 #ifndef TREC_FIT_H
 #define TREC_FIT_H
 
@@ -19,12 +24,19 @@
 #include "model.h"
 
 enum trec_loss {
+    /* tensorrec */
     TREC_LOSS_RMSE = 0,
     TREC_LOSS_RMSE_DENSE,
     TREC_LOSS_WMRB,
     TREC_LOSS_BALANCED_WMRB,
     TREC_LOSS_SEPARATION,
     TREC_LOSS_SEPARATION_DENSE,
+    TREC_LOSS_TENSORREC_END,
+    /* sgd */
+    TREC_LOSS_BPR = TREC_LOSS_TENSORREC_END,
+    TREC_LOSS_WARP,
+    TREC_LOSS_WARP_KOS,
+    TREC_LOSS_LOGISTIC,
     TREC_LOSS_COUNT
 };
 
@@ -32,8 +44,36 @@ const char *trec_loss_name(int loss);      /* "rmse", "wmrb", ... */
 int trec_loss_from_name(const char *name); /* -1 if unknown */
 int trec_loss_is_sampled(int loss);        /* wmrb, balanced-wmrb */
 
+/* Options an algorithm may take: bits of trec_fit_config.given. */
+enum trec_fit_option {
+    TREC_OPT_USER_FEATURES, TREC_OPT_ITEM_FEATURES, TREC_OPT_NO_USER_IDENTITY,
+    TREC_OPT_NO_ITEM_IDENTITY, TREC_OPT_COMPONENTS, TREC_OPT_USER_REPR, TREC_OPT_ITEM_REPR,
+    TREC_OPT_HIDDEN, TREC_OPT_PREDICT, TREC_OPT_NO_BIASES, TREC_OPT_LOSS,
+    TREC_OPT_SAMPLED_ITEMS, TREC_OPT_SAMPLE_UNOBSERVED, TREC_OPT_MIN_RATING,
+    TREC_OPT_OTHER_WEIGHT, TREC_OPT_VALUES, TREC_OPT_EPOCHS, TREC_OPT_LEARNING_RATE,
+    TREC_OPT_ALPHA, TREC_OPT_BATCH_USERS, TREC_OPT_SEED, TREC_OPT_THREADS, TREC_OPT_INIT,
+    TREC_OPT_LAMBDA, TREC_OPT_LAMBDA_EXPONENT, TREC_OPT_CONFIDENCE, TREC_OPT_CONFIDENCE_SCALE,
+    TREC_OPT_SOLVER, TREC_OPT_CG_STEPS, TREC_OPT_MAX_MEMORY, TREC_OPT_SCHEDULE,
+    TREC_OPT_MAX_SAMPLED, TREC_OPT_KOS_K, TREC_OPT_COUNT
+};
+#define TREC_OPT(o) (UINT64_C(1) << (o))
+
+/* The command-line spelling of option o ("--lambda"). */
+const char *trec_fit_option_name(int o);
+
+/* How ALS turns a training weight w into a confidence. */
+enum trec_confidence {
+    TREC_CONFIDENCE_LINEAR = 0, /* c = 1 + scale w */
+    TREC_CONFIDENCE_LOG = 1,    /* c = 1 + scale log(1 + w / eps) */
+};
+
+enum trec_solver { TREC_SOLVER_CG = 0, TREC_SOLVER_CHOLESKY = 1 };
+enum trec_schedule { TREC_SCHEDULE_ADAGRAD = 0, TREC_SCHEDULE_SGD = 1 };
+/* What an entry's training weight is (als, ease, sgd). */
+enum trec_values { TREC_VALUES_BINARY = 0, TREC_VALUES_RAW = 1 };
+
 typedef struct trec_fit_progress {
-    uint64_t epoch, epochs; /* epochs done in this run, and to do */
+    uint64_t epoch, epochs; /* epochs (iterations) done in this run, and to do */
     double loss;            /* the epoch's loss (mean over its batches) */
     double penalty;         /* alpha * L2 of the weights, at the last batch */
 } trec_fit_progress;
@@ -42,28 +82,52 @@ typedef struct trec_fit_progress {
 #define TREC_FIT_MAX_SEED 9007199254740991ull /* 2^53 - 1: exact in JSON */
 
 typedef struct trec_fit_config {
-    uint64_t components;        /* k, default 100 */
+    const char *algorithm;      /* NULL: from the loss (sgd's losses: sgd, else tensorrec) */
+    uint64_t given;             /* TREC_OPT bits set by the user */
+    uint64_t components;        /* k */
     uint32_t predict;           /* enum trec_predict, default dot */
-    int loss;                   /* enum trec_loss, default rmse */
-    int biases;                 /* default 1 */
+    int loss;                   /* enum trec_loss */
+    int biases;
     uint32_t user_repr, item_repr; /* enum trec_repr, default linear */
     int user_identity, item_identity; /* default 1 */
     uint64_t hidden;            /* relu hidden size; 0: 4 x components */
-    double learning_rate;       /* default 0.1 */
-    double alpha;               /* default 1e-5 */
-    uint64_t epochs;            /* default 100 */
-    uint64_t batch_users;       /* 0: all users in one batch */
-    uint64_t sampled_items;     /* 0: 1% of the items (at least 1) */
+    double learning_rate;
+    double alpha;               /* L2 penalty weight (tensorrec, sgd) */
+    uint64_t epochs;            /* passes over the data (ALS: iterations) */
+    uint64_t batch_users;       /* tensorrec: 0: all users in one batch */
+    uint64_t sampled_items;     /* wmrb: 0: 1% of the items (at least 1) */
     int sample_unobserved;      /* wmrb samples skip the user's positives */
-    int has_min_rating;         /* train on values >= min_rating only */
+    int has_min_rating;         /* positives: values >= min_rating only */
     double min_rating;
+    double other_weight;        /* als/ease/sgd: weight of the entries below
+                                 * min_rating (0: left out) */
+    int values;                 /* enum trec_values: an entry's weight */
+    double lambda;              /* als, ease: L2 regularisation */
+    double lambda_exponent;     /* als: lambda_u = lambda (weight_u)^exponent */
+    int confidence;             /* als: enum trec_confidence */
+    double confidence_scale;    /* als: the scale in the confidence formula */
+    double confidence_eps;      /* als: eps of the log form */
+    int solver;                 /* als: enum trec_solver */
+    uint32_t cg_steps;          /* als: conjugate-gradient steps per row */
+    uint64_t max_memory;        /* ease: bytes the item-item solve may use */
+    int schedule;               /* sgd: enum trec_schedule */
+    uint32_t max_sampled;       /* sgd warp: negatives tried per positive */
+    uint32_t kos_k;             /* sgd warp-kos: the k of k-OS */
     uint64_t seed;              /* default TREC_FIT_DEFAULT_SEED */
     int threads;                /* >= 1 */
     void (*progress)(void *ctx, const trec_fit_progress *p); /* per epoch */
     void *progress_ctx;
 } trec_fit_config;
 
+/* TensorRec's defaults (the tensorrec algorithm). */
 void trec_fit_config_default(trec_fit_config *c);
+/* The defaults of algorithm `name` (NULL: tensorrec); -1 if unknown. */
+int trec_fit_config_for(trec_fit_config *c, const char *name, trec_error *err);
+/* The algorithm a configuration runs: cfg->algorithm, or the one its loss
+ * belongs to. NULL if unknown. */
+const char *trec_fit_algorithm_name(const trec_fit_config *cfg);
+/* Algorithm names, for help texts: "tensorrec, sgd, als, ease". */
+const char *trec_fit_algorithm_list(void);
 
 typedef struct trec_fit_result {
     double loss, penalty;       /* of the last epoch */
@@ -77,26 +141,14 @@ typedef struct trec_fit_result {
 /* Fits a model on interactions x (users x items) with optional metadata
  * feature matrices (rows aligned to x's rows / columns: check them first with
  * trec_features_check) and, when init is not NULL, starting from its weights
- * (its shape, representations, prediction and feature labels must match).
- * On success *out holds the weights, final representations, summed biases
- * and labels (shared with x and the feature matrices, which must outlive
- * out); out->meta_json is left NULL. A loss that becomes NaN or infinite
- * fails with "loss diverged at epoch N" (res->diverged_epoch = N). */
+ * (for the algorithms that can; its shape, representations, prediction and
+ * feature labels must match). On success *out holds the model (labels
+ * shared with x and the feature matrices, which must outlive out);
+ * out->meta_json is left NULL. A loss that becomes NaN or infinite fails
+ * with "loss diverged at epoch N" (res->diverged_epoch = N). */
 int trec_fit(const trec_fit_config *cfg, const trec_csr *x, const trec_csr *user_extra,
              const trec_csr *item_extra, const trec_model *init, trec_model *out,
              trec_fit_result *res, trec_error *err);
-
-/* For tests: the loss of batch `batch` (0 with no --batch-users) at m's
- * weights and its gradient (without the L2 penalty, and with the item sample
- * of random stream `stream`), written into the weight arrays of grad, a
- * model of the same shape. m's shape must be what trec_fit would make of
- * cfg; min_rating is not applied. */
-int trec_fit_gradient(const trec_fit_config *cfg, const trec_csr *x,
-                      const trec_csr *user_extra, const trec_csr *item_extra,
-                      trec_model *m, uint64_t batch, uint64_t stream, double *loss,
-                      trec_model *grad, trec_error *err);
-
-
 
 /* Provenance of one input file: name, size and the CRC-32 stored in its
  * header (which covers the section table and so every section's CRC). */

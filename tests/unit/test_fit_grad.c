@@ -8,6 +8,7 @@
 
 #include "check_main.h"
 #include "trec.h"
+#include "tensorrec.h" /* internal: the gradient test hook */
 
 #define NU 7
 #define NI 9
@@ -123,7 +124,7 @@ static double loss_at(problem *P)
 {
     trec_error err;
     double l;
-    ck_assert_msg(trec_fit_gradient(&P->cfg, &P->x, P->use_ue ? &P->ue : NULL,
+    ck_assert_msg(trec_tensorrec_gradient(&P->cfg, &P->x, P->use_ue ? &P->ue : NULL,
                                     P->use_ie ? &P->ie : NULL, &P->m, 0, 3, &l, &P->g,
                                     &err) == 0, "%s", err.msg);
     return l;
@@ -218,7 +219,7 @@ static void run_case(int loss, uint32_t predict, uint32_t urepr, uint32_t irepr,
 
 START_TEST(every_loss_and_prediction)
 {
-    for (int loss = 0; loss < TREC_LOSS_COUNT; loss++)
+    for (int loss = 0; loss < TREC_LOSS_TENSORREC_END; loss++)
         for (uint32_t p = 0; p < TREC_PREDICT_COUNT; p++)
             run_case(loss, p, TREC_REPR_LINEAR, TREC_REPR_LINEAR, 1, 1, 1, 1, 1,
                      100 + 10 * (uint64_t)loss + p);

@@ -1,0 +1,52 @@
+/* algorithm.h - what a fitting algorithm implements (internal to
+ * lib/train). A new algorithm is one file defining a trec_algorithm and one
+ * row in algorithms.c's table. */
+#ifndef TREC_ALGORITHM_H
+#define TREC_ALGORITHM_H
+
+#include <cjson/cJSON.h>
+
+#include "fit.h"
+
+/* What an algorithm trains on, prepared by fit.c from the interactions:
+ * TREC_DATA_VALUES  the stored values, entries below min_rating dropped
+ *                   (tensorrec: rmse regresses on them, wmrb ranks value > 0)
+ * TREC_DATA_WEIGHTS a positive weight per kept entry: 1 (--values binary) or
+ *                   the value (raw) for entries >= min_rating, other_weight
+ *                   for the others (left out when 0) */
+enum trec_data { TREC_DATA_VALUES, TREC_DATA_WEIGHTS };
+
+typedef struct trec_fit_data {
+    const trec_csr *x;              /* prepared interactions (labels shared) */
+    const trec_csr *user_extra;     /* metadata features, or NULL */
+    const trec_csr *item_extra;
+} trec_fit_data;
+
+typedef struct trec_algorithm {
+    const char *name;
+    uint64_t options;               /* TREC_OPT bits it takes */
+    int data;                       /* enum trec_data */
+    /* Its defaults over trec_fit_config_default's. */
+    void (*defaults)(trec_fit_config *cfg);
+    /* Option values and combinations (the data are checked by fit). */
+    int (*check)(const trec_fit_config *cfg, trec_error *err);
+    int (*fit)(const trec_fit_config *cfg, const trec_fit_data *d, const trec_model *init,
+               trec_model *out, trec_fit_result *res, trec_error *err);
+    /* Its hyper-parameters in META (after the common keys). */
+    void (*meta)(const trec_fit_config *cfg, const trec_fit_result *res, const trec_model *m,
+                 cJSON *o);
+} trec_algorithm;
+
+extern const trec_algorithm trec_algorithm_tensorrec;
+
+/* The table (algorithms.c). */
+const trec_algorithm *trec_algorithm_find(const char *name);
+const trec_algorithm *trec_algorithm_at(int i); /* NULL past the end */
+
+/* Helpers the algorithms share (fit.c). */
+/* "the user side has no features ..." for an empty side. */
+uint64_t trec_fit_positive_count(const trec_csr *x);
+/* Names user u (its label) for messages into buf. */
+const char *trec_fit_user_name(const trec_csr *x, uint64_t u, char *buf, size_t size);
+
+#endif

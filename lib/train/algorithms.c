@@ -1,0 +1,40 @@
+/* algorithms.c - the table of fitting algorithms (algorithm.h). */
+#include <pthread.h>
+#include <string.h>
+
+#include "algorithm.h"
+
+static const trec_algorithm *const table[] = {
+    &trec_algorithm_tensorrec,
+};
+
+const trec_algorithm *trec_algorithm_at(int i)
+{
+    return i >= 0 && i < (int)(sizeof table / sizeof table[0]) ? table[i] : NULL;
+}
+
+const trec_algorithm *trec_algorithm_find(const char *name)
+{
+    for (int i = 0; trec_algorithm_at(i); i++)
+        if (strcmp(table[i]->name, name) == 0)
+            return table[i];
+    return NULL;
+}
+
+static char list[256];
+
+static void make_list(void)
+{
+    for (int i = 0; trec_algorithm_at(i); i++) {
+        if (i)
+            strcat(list, ", ");
+        strcat(list, table[i]->name);
+    }
+}
+
+const char *trec_fit_algorithm_list(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, make_list);
+    return list;
+}
