@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,28 @@ static inline long long cli_parse_int(const char *opt, const char *s, long long 
         exit(2);
     }
     return v;
+}
+
+/* A size in bytes: digits with an optional K, M, G or T suffix (powers of
+ * 1024). */
+static inline uint64_t cli_parse_size(const char *opt, const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    int shift = 0;
+    switch (*end) {
+    case 'K': case 'k': shift = 10; end++; break;
+    case 'M': case 'm': shift = 20; end++; break;
+    case 'G': case 'g': shift = 30; end++; break;
+    case 'T': case 't': shift = 40; end++; break;
+    }
+    if (errno || end == s || *end || s[0] == '-' || v > (UINT64_MAX >> shift)) {
+        fprintf(stderr, "%s: error: %s: '%s' is not a size (bytes, or a number with K, M, "
+                "G or T)\n", cli_prog, opt, s);
+        exit(2);
+    }
+    return (uint64_t)v << shift;
 }
 
 static inline double cli_now(void)

@@ -1,5 +1,5 @@
 /* trec-fit - fits a recommender model on an interaction matrix (see
- * trec-fit(1)). */
+ * trec-fit(1)): parse_args, run, print. */
 #include <getopt.h>
 #include <math.h>
 #include <stdint.h>
@@ -9,47 +9,274 @@
 
 __attribute__((noreturn)) static void usage(void)
 {
-    printf("Usage: %s TRAIN.csr -o MODEL [OPTIONS]\n"
-           "Fits a model scoring user u and item i as\n"
-           "  predict(user_repr[u], item_repr[i]) + user_bias[u] + item_bias[i]\n"
-           "on the interaction matrix TRAIN ('-': stdin; rows users, columns items).\n"
+    printf("Usage: %s TRAIN.csr -o MODEL [--algorithm A] [OPTIONS]\n"
+           "Fits a recommender model on the interaction matrix TRAIN ('-': stdin; rows\n"
+           "users, columns items) with one of the algorithms %s.\n"
            "\n"
-           "Features:\n"
+           "Algorithms (default: tensorrec, or sgd for its losses):\n"
+           "  --algorithm A          tensorrec  TensorRec's family, full batch, Adam\n"
+           "                         sgd        LightFM's ranking losses, per interaction\n"
+           "                         als        implicit alternating least squares\n"
+           "                         ease       item-item closed form (EASE)\n"
+           "Data (every algorithm):\n"
+           "  --min-rating X         positives: entries with value >= X only\n"
+           "  --other-weight W       sgd/als/ease: entries below --min-rating count with\n"
+           "                         weight W (default 0: left out)\n"
+           "  --values binary|raw    sgd/als/ease: a positive's weight is 1 (default) or\n"
+           "                         its value\n"
+           "Features (tensorrec, sgd):\n"
            "  --user-features F      add the metadata features of matrix file F (rows\n"
            "                         aligned to the users)\n"
            "  --item-features F      same for the items\n"
            "  --no-user-identity     no identity (indicator) feature per user\n"
            "  --no-item-identity     no identity (indicator) feature per item\n"
            "Model:\n"
-           "  --components N         representation size k (default 100)\n"
-           "  --user-repr R          linear (default), normalized-linear, pass-through,\n"
-           "  --item-repr R          weighted-pass-through, relu\n"
+           "  --components N         representation size k (tensorrec 100, sgd/als 64)\n"
+           "  --user-repr R          tensorrec: linear (default), normalized-linear,\n"
+           "  --item-repr R            pass-through, weighted-pass-through, relu\n"
            "  --hidden N             relu hidden layer size (default 4 x components)\n"
-           "  --predict P            dot (default), cosine, euclidean\n"
-           "  --no-biases            no learned per-feature biases\n"
+           "  --predict P            tensorrec: dot (default), cosine, euclidean\n"
+           "  --no-biases            tensorrec, sgd: no learned per-feature biases\n"
            "Training:\n"
-           "  --loss L               rmse (default), rmse-dense, wmrb, balanced-wmrb,\n"
-           "                         separation, separation-dense\n"
-           "  --sampled-items N      items sampled per step by wmrb losses (default 1%%\n"
-           "                         of the items)\n"
-           "  --sample-unobserved    wmrb samples only items the user has no positive\n"
-           "                         interaction with (default: all items, TensorRec)\n"
-           "  --min-rating X         train on interactions with value >= X only\n"
-           "  --epochs N             passes over the data (default 100)\n"
-           "  --learning-rate X      Adam step size (default 0.1)\n"
-           "  --alpha X              L2 penalty weight (default 1e-05)\n"
-           "  --batch-users N        one Adam step per N users (default: all at once)\n"
+           "  --loss L               tensorrec: rmse (default), rmse-dense, wmrb,\n"
+           "                         balanced-wmrb, separation, separation-dense;\n"
+           "                         sgd: bpr, warp (default), warp-kos, logistic\n"
+           "  --epochs N             passes over the data (ALS: iterations)\n"
+           "  --learning-rate X      tensorrec: Adam step (0.1); sgd: step (0.05)\n"
+           "  --alpha X              tensorrec, sgd: L2 penalty weight\n"
+           "  --sampled-items N      wmrb: items sampled per step (default 1%% of items)\n"
+           "  --sample-unobserved    wmrb: sample only items the user has no positive for\n"
+           "  --batch-users N        tensorrec: one Adam step per N users\n"
+           "  --schedule S           sgd: adagrad (default) or sgd\n"
+           "  --max-sampled N        sgd warp: negatives tried per positive (default 10)\n"
+           "  --kos-k N              sgd warp-kos: the k of k-OS (default 5)\n"
+           "  --lambda L             als, ease: L2 regularisation\n"
+           "  --lambda-exponent E    als: lambda scaled by (row weight)^E (default 0)\n"
+           "  --confidence F         als: linear (c = 1 + s w, default) or log\n"
+           "                         (c = 1 + s log(1 + w))\n"
+           "  --confidence-scale S   als: the s above (default 1)\n"
+           "  --solver S             als: cg (default) or cholesky\n"
+           "  --cg-steps N           als: conjugate-gradient steps per row (default 3)\n"
+           "  --max-memory SIZE      ease: refuse beyond SIZE bytes (K/M/G; default 8G)\n"
            "  --seed N               seed of initialisation and sampling (default %u)\n"
            "  --threads N            worker threads (default: online cores, at most 8)\n"
-           "  --init MODEL           start from MODEL's weights (same structure)\n"
+           "  --init MODEL           tensorrec, als: start from MODEL's weights\n"
            "Output:\n"
            "  -o, --output FILE      the model file ('-': stdout)\n"
            "  -q, --quiet            no progress or summary on stderr\n"
            "  -h, --help             this help\n"
            "  -V, --version          version\n"
-           "See 'man trec-fit' for the model family and the loss formulas.\n",
-           cli_prog, TREC_FIT_DEFAULT_SEED);
+           "See 'man trec-fit' for the algorithms, their formulas and defaults.\n",
+           cli_prog, trec_fit_algorithm_list(), TREC_FIT_DEFAULT_SEED);
     exit(0);
+}
+
+/* ---- options ---- */
+
+typedef struct options {
+    trec_fit_config cfg;
+    const char *in, *out, *user_features, *item_features, *init;
+    int quiet;
+} options;
+
+/* Long options are TREC_OPT_* + OPT_BASE, so each one is also its bit of
+ * trec_fit_config.given. */
+#define OPT_BASE 256
+#define OPT_ALGORITHM (OPT_BASE + TREC_OPT_COUNT)
+
+static const struct option longopts[] = {
+    {"algorithm", required_argument, 0, OPT_ALGORITHM},
+    {"output", required_argument, 0, 'o'},
+    {"user-features", required_argument, 0, OPT_BASE + TREC_OPT_USER_FEATURES},
+    {"item-features", required_argument, 0, OPT_BASE + TREC_OPT_ITEM_FEATURES},
+    {"no-user-identity", no_argument, 0, OPT_BASE + TREC_OPT_NO_USER_IDENTITY},
+    {"no-item-identity", no_argument, 0, OPT_BASE + TREC_OPT_NO_ITEM_IDENTITY},
+    {"components", required_argument, 0, OPT_BASE + TREC_OPT_COMPONENTS},
+    {"user-repr", required_argument, 0, OPT_BASE + TREC_OPT_USER_REPR},
+    {"item-repr", required_argument, 0, OPT_BASE + TREC_OPT_ITEM_REPR},
+    {"hidden", required_argument, 0, OPT_BASE + TREC_OPT_HIDDEN},
+    {"predict", required_argument, 0, OPT_BASE + TREC_OPT_PREDICT},
+    {"no-biases", no_argument, 0, OPT_BASE + TREC_OPT_NO_BIASES},
+    {"loss", required_argument, 0, OPT_BASE + TREC_OPT_LOSS},
+    {"sampled-items", required_argument, 0, OPT_BASE + TREC_OPT_SAMPLED_ITEMS},
+    {"sample-unobserved", no_argument, 0, OPT_BASE + TREC_OPT_SAMPLE_UNOBSERVED},
+    {"min-rating", required_argument, 0, OPT_BASE + TREC_OPT_MIN_RATING},
+    {"other-weight", required_argument, 0, OPT_BASE + TREC_OPT_OTHER_WEIGHT},
+    {"values", required_argument, 0, OPT_BASE + TREC_OPT_VALUES},
+    {"epochs", required_argument, 0, OPT_BASE + TREC_OPT_EPOCHS},
+    {"learning-rate", required_argument, 0, OPT_BASE + TREC_OPT_LEARNING_RATE},
+    {"alpha", required_argument, 0, OPT_BASE + TREC_OPT_ALPHA},
+    {"batch-users", required_argument, 0, OPT_BASE + TREC_OPT_BATCH_USERS},
+    {"seed", required_argument, 0, OPT_BASE + TREC_OPT_SEED},
+    {"threads", required_argument, 0, OPT_BASE + TREC_OPT_THREADS},
+    {"init", required_argument, 0, OPT_BASE + TREC_OPT_INIT},
+    {"lambda", required_argument, 0, OPT_BASE + TREC_OPT_LAMBDA},
+    {"lambda-exponent", required_argument, 0, OPT_BASE + TREC_OPT_LAMBDA_EXPONENT},
+    {"confidence", required_argument, 0, OPT_BASE + TREC_OPT_CONFIDENCE},
+    {"confidence-scale", required_argument, 0, OPT_BASE + TREC_OPT_CONFIDENCE_SCALE},
+    {"solver", required_argument, 0, OPT_BASE + TREC_OPT_SOLVER},
+    {"cg-steps", required_argument, 0, OPT_BASE + TREC_OPT_CG_STEPS},
+    {"max-memory", required_argument, 0, OPT_BASE + TREC_OPT_MAX_MEMORY},
+    {"schedule", required_argument, 0, OPT_BASE + TREC_OPT_SCHEDULE},
+    {"max-sampled", required_argument, 0, OPT_BASE + TREC_OPT_MAX_SAMPLED},
+    {"kos-k", required_argument, 0, OPT_BASE + TREC_OPT_KOS_K},
+    {"quiet", no_argument, 0, 'q'},
+    {"help", no_argument, 0, 'h'},
+    {"version", no_argument, 0, 'V'},
+    {0, 0, 0, 0}};
+
+static uint32_t parse_repr(const char *opt, const char *s)
+{
+    int r = trec_repr_from_name(s);
+    if (r < 0) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s: unknown representation (linear, normalized-linear, "
+                 "pass-through, weighted-pass-through, relu)", opt);
+        cli_usage_error(msg, s);
+    }
+    return (uint32_t)r;
+}
+
+/* One of the words in names[0..n), by index. */
+static int parse_word(const char *opt, const char *s, const char *const *names, int n,
+                      const char *list)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(s, names[i]) == 0)
+            return i;
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s: unknown value (%s)", opt, list);
+    cli_usage_error(msg, s);
+}
+
+static int parse_loss(const char *s)
+{
+    int loss = trec_loss_from_name(s);
+    if (loss < 0)
+        cli_usage_error("--loss: unknown loss (rmse, rmse-dense, wmrb, balanced-wmrb, "
+                        "separation, separation-dense, bpr, warp, warp-kos, logistic)", s);
+    return loss;
+}
+
+/* The algorithm whose defaults apply: --algorithm, else the one --loss
+ * belongs to (a first getopt pass that looks at nothing else). */
+static const char *pick_algorithm(int argc, char **argv)
+{
+    const char *algorithm = NULL;
+    trec_fit_config probe;
+    trec_fit_config_default(&probe);
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
+        if (c == OPT_ALGORITHM)
+            algorithm = optarg;
+        else if (c == OPT_BASE + TREC_OPT_LOSS)
+            probe.loss = parse_loss(optarg);
+    }
+    opterr = 1;
+    optind = 0; /* glibc: rescan from the start */
+    return algorithm ? algorithm : trec_fit_algorithm_name(&probe);
+}
+
+static void set_option(options *o, int opt, const char *arg)
+{
+    trec_fit_config *cfg = &o->cfg;
+    const long long BIG = 1LL << 40;
+    static const char *const predicts[] = {"dot", "cosine", "euclidean"};
+    static const char *const values[] = {"binary", "raw"};
+    static const char *const confidences[] = {"linear", "log"};
+    static const char *const solvers[] = {"cg", "cholesky"};
+    static const char *const schedules[] = {"adagrad", "sgd"};
+    const char *name = trec_fit_option_name(opt);
+    cfg->given |= TREC_OPT(opt);
+    switch (opt) {
+    case TREC_OPT_USER_FEATURES: o->user_features = arg; break;
+    case TREC_OPT_ITEM_FEATURES: o->item_features = arg; break;
+    case TREC_OPT_NO_USER_IDENTITY: cfg->user_identity = 0; break;
+    case TREC_OPT_NO_ITEM_IDENTITY: cfg->item_identity = 0; break;
+    case TREC_OPT_COMPONENTS: cfg->components = (uint64_t)cli_parse_int(name, arg, 1, 1 << 20); break;
+    case TREC_OPT_USER_REPR: cfg->user_repr = parse_repr(name, arg); break;
+    case TREC_OPT_ITEM_REPR: cfg->item_repr = parse_repr(name, arg); break;
+    case TREC_OPT_HIDDEN: cfg->hidden = (uint64_t)cli_parse_int(name, arg, 1, 1 << 20); break;
+    case TREC_OPT_PREDICT:
+        cfg->predict = (uint32_t)parse_word(name, arg, predicts, 3, "dot, cosine, euclidean");
+        break;
+    case TREC_OPT_NO_BIASES: cfg->biases = 0; break;
+    case TREC_OPT_LOSS: cfg->loss = parse_loss(arg); break;
+    case TREC_OPT_SAMPLED_ITEMS: cfg->sampled_items = (uint64_t)cli_parse_int(name, arg, 1, BIG); break;
+    case TREC_OPT_SAMPLE_UNOBSERVED: cfg->sample_unobserved = 1; break;
+    case TREC_OPT_MIN_RATING:
+        cfg->has_min_rating = 1;
+        cfg->min_rating = cli_parse_double(name, arg, -1e30, 1e30);
+        break;
+    case TREC_OPT_OTHER_WEIGHT: cfg->other_weight = cli_parse_double(name, arg, 0, 1e30); break;
+    case TREC_OPT_VALUES: cfg->values = parse_word(name, arg, values, 2, "binary, raw"); break;
+    case TREC_OPT_EPOCHS: cfg->epochs = (uint64_t)cli_parse_int(name, arg, 0, BIG); break;
+    case TREC_OPT_LEARNING_RATE: cfg->learning_rate = cli_parse_double(name, arg, 1e-30, 1e30); break;
+    case TREC_OPT_ALPHA: cfg->alpha = cli_parse_double(name, arg, 0, 1e30); break;
+    case TREC_OPT_BATCH_USERS: cfg->batch_users = (uint64_t)cli_parse_int(name, arg, 1, BIG); break;
+    case TREC_OPT_SEED:
+        cfg->seed = (uint64_t)cli_parse_int(name, arg, 0, (long long)TREC_FIT_MAX_SEED);
+        break;
+    case TREC_OPT_THREADS: cfg->threads = (int)cli_parse_int(name, arg, 1, 64); break;
+    case TREC_OPT_INIT: o->init = arg; break;
+    case TREC_OPT_LAMBDA: cfg->lambda = cli_parse_double(name, arg, 0, 1e30); break;
+    case TREC_OPT_LAMBDA_EXPONENT: cfg->lambda_exponent = cli_parse_double(name, arg, 0, 2); break;
+    case TREC_OPT_CONFIDENCE:
+        cfg->confidence = parse_word(name, arg, confidences, 2, "linear, log");
+        break;
+    case TREC_OPT_CONFIDENCE_SCALE:
+        cfg->confidence_scale = cli_parse_double(name, arg, 0, 1e30);
+        break;
+    case TREC_OPT_SOLVER: cfg->solver = parse_word(name, arg, solvers, 2, "cg, cholesky"); break;
+    case TREC_OPT_CG_STEPS: cfg->cg_steps = (uint32_t)cli_parse_int(name, arg, 1, 1000); break;
+    case TREC_OPT_MAX_MEMORY: cfg->max_memory = cli_parse_size(name, arg); break;
+    case TREC_OPT_SCHEDULE:
+        cfg->schedule = parse_word(name, arg, schedules, 2, "adagrad, sgd");
+        break;
+    case TREC_OPT_MAX_SAMPLED: cfg->max_sampled = (uint32_t)cli_parse_int(name, arg, 1, 1 << 30); break;
+    case TREC_OPT_KOS_K: cfg->kos_k = (uint32_t)cli_parse_int(name, arg, 1, 1 << 20); break;
+    }
+}
+
+static void parse_args(options *o, int argc, char **argv)
+{
+    memset(o, 0, sizeof *o);
+    trec_error err;
+    if (trec_fit_config_for(&o->cfg, pick_algorithm(argc, argv), &err) != 0)
+        cli_usage_error(err.msg, NULL);
+    o->cfg.threads = cli_default_threads();
+    int c;
+    while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
+        if (c >= OPT_BASE && c < OPT_BASE + TREC_OPT_COUNT) {
+            set_option(o, c - OPT_BASE, optarg);
+            continue;
+        }
+        switch (c) {
+        case OPT_ALGORITHM: break; /* taken by pick_algorithm */
+        case 'o': o->out = optarg; break;
+        case 'q': o->quiet = 1; break;
+        case 'h': usage();
+        case 'V': cli_version(); break;
+        default: cli_usage_error("invalid option", NULL);
+        }
+    }
+    if (optind >= argc)
+        cli_usage_error("missing the interaction matrix (TRAIN.csr)", NULL);
+    if (optind + 1 < argc)
+        cli_usage_error("too many arguments", argv[optind + 1]);
+    if (!o->out)
+        cli_usage_error("missing -o MODEL", NULL);
+    o->in = argv[optind];
+    /* Every option value and combination is checked before any file is read. */
+    if (trec_fit_check(&o->cfg, &err) != 0)
+        cli_usage_error(err.msg, NULL);
+    const char *ins[] = {o->in, o->user_features, o->item_features, o->init};
+    int stdin_uses = 0;
+    for (size_t i = 0; i < sizeof ins / sizeof ins[0]; i++)
+        stdin_uses += ins[i] && !strcmp(ins[i], "-");
+    if (stdin_uses > 1)
+        cli_usage_error("only one input can be '-' (stdin)", NULL);
 }
 
 /* ---- progress ---- */
@@ -103,7 +330,16 @@ static void on_epoch(void *ctx, const trec_fit_progress *p)
     fflush(stderr);
 }
 
-/* ---- inputs ---- */
+/* ---- run ---- */
+
+typedef struct run {
+    options *o;
+    trec_csr x, uf, itf;
+    trec_model init, model;
+    trec_fit_inputs inputs;
+    trec_fit_result res;
+    double t0;
+} run;
 
 static void read_features(const char *path, const trec_csr *x, int users, trec_csr *f)
 {
@@ -117,173 +353,97 @@ static void read_features(const char *path, const trec_csr *x, int users, trec_c
         cli_fail(&err);
 }
 
-static uint32_t parse_repr(const char *opt, const char *s)
+static void load(run *r)
 {
-    int r = trec_repr_from_name(s);
-    if (r < 0) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "%s: unknown representation (linear, normalized-linear, "
-                 "pass-through, weighted-pass-through, relu)", opt);
-        cli_usage_error(msg, s);
+    options *o = r->o;
+    trec_error err;
+    if (trec_csr_read(o->in, &r->x, &err) != 0)
+        cli_fail(&err);
+    trec_fit_input_set(&r->inputs.interactions, trec_display_name(o->in), &r->x.file);
+    if (o->user_features) {
+        read_features(o->user_features, &r->x, 1, &r->uf);
+        trec_fit_input_set(&r->inputs.user_features, trec_display_name(o->user_features),
+                           &r->uf.file);
     }
-    return (uint32_t)r;
+    if (o->item_features) {
+        read_features(o->item_features, &r->x, 0, &r->itf);
+        trec_fit_input_set(&r->inputs.item_features, trec_display_name(o->item_features),
+                           &r->itf.file);
+    }
+    if (o->init) {
+        if (trec_model_read(o->init, &r->init, &err) != 0)
+            cli_fail(&err);
+        trec_fit_input_set(&r->inputs.init, trec_display_name(o->init), &r->init.file);
+    }
 }
 
-enum {
-    OPT_USER_FEATURES = 256, OPT_ITEM_FEATURES, OPT_NO_USER_IDENTITY, OPT_NO_ITEM_IDENTITY,
-    OPT_COMPONENTS, OPT_USER_REPR, OPT_ITEM_REPR, OPT_HIDDEN, OPT_PREDICT, OPT_NO_BIASES,
-    OPT_LOSS, OPT_SAMPLED, OPT_UNOBSERVED, OPT_MIN_RATING, OPT_EPOCHS, OPT_LR, OPT_ALPHA, OPT_BATCH,
-    OPT_SEED, OPT_THREADS, OPT_INIT
-};
+static void fit_and_write(run *r)
+{
+    options *o = r->o;
+    trec_error err;
+    progress pr = {.tty = isatty(2), .quiet = o->quiet, .t0 = r->t0,
+                   .every = o->cfg.epochs >= 10 ? o->cfg.epochs / 10 : 1};
+    o->cfg.progress = on_epoch;
+    o->cfg.progress_ctx = &pr;
+    if (trec_fit(&o->cfg, &r->x, o->user_features ? &r->uf : NULL,
+                 o->item_features ? &r->itf : NULL, o->init ? &r->init : NULL, &r->model,
+                 &r->res, &err) != 0) {
+        if (pr.tty && !o->quiet && pr.last_draw > 0)
+            fputc('\n', stderr);
+        cli_fail(&err);
+    }
+    char *meta = trec_fit_meta_json(&o->cfg, &r->res, &r->model, &r->inputs, &err);
+    if (!meta || trec_model_own(&r->model, meta, &err) != 0)
+        cli_fail(&err);
+    r->model.meta_json = meta;
+    if (trec_model_write(o->out, &r->model, &err) != 0)
+        cli_fail(&err);
+}
+
+static void print_summary(const run *r)
+{
+    const options *o = r->o;
+    const trec_model *m = &r->model;
+    if (o->quiet)
+        return;
+    const char *algo = trec_fit_algorithm_name(&o->cfg);
+    fprintf(stderr, "%s: wrote %s: ", cli_prog, trec_display_name(o->out));
+    if (m->kind != TREC_MODEL_FACTORS)
+        fprintf(stderr, "%s model, ", trec_model_kind_name(m->kind));
+    fprintf(stderr, "%llu users, %llu items", (unsigned long long)m->n_users,
+            (unsigned long long)m->n_items);
+    if (m->kind == TREC_MODEL_FACTORS)
+        fprintf(stderr, ", %llu components", (unsigned long long)m->k);
+    if (strcmp(algo, "tensorrec") == 0 || strcmp(algo, "sgd") == 0)
+        fprintf(stderr, ", %s loss %.6g after %llu epochs", trec_loss_name(o->cfg.loss),
+                r->res.loss, (unsigned long long)o->cfg.epochs);
+    else
+        fprintf(stderr, ", %s", algo);
+    fprintf(stderr, " (%llu interactions) in %.2f s\n",
+            (unsigned long long)r->res.interactions, cli_now() - r->t0);
+}
+
+static void release(run *r)
+{
+    trec_model_free(&r->model);
+    trec_model_free(&r->init);
+    trec_csr_free(&r->uf);
+    trec_csr_free(&r->itf);
+    trec_csr_free(&r->x);
+}
 
 int main(int argc, char **argv)
 {
     cli_prog = "trec-fit";
-    static const struct option opts[] = {
-        {"output", required_argument, 0, 'o'},
-        {"user-features", required_argument, 0, OPT_USER_FEATURES},
-        {"item-features", required_argument, 0, OPT_ITEM_FEATURES},
-        {"no-user-identity", no_argument, 0, OPT_NO_USER_IDENTITY},
-        {"no-item-identity", no_argument, 0, OPT_NO_ITEM_IDENTITY},
-        {"components", required_argument, 0, OPT_COMPONENTS},
-        {"user-repr", required_argument, 0, OPT_USER_REPR},
-        {"item-repr", required_argument, 0, OPT_ITEM_REPR},
-        {"hidden", required_argument, 0, OPT_HIDDEN},
-        {"predict", required_argument, 0, OPT_PREDICT},
-        {"no-biases", no_argument, 0, OPT_NO_BIASES},
-        {"loss", required_argument, 0, OPT_LOSS},
-        {"sampled-items", required_argument, 0, OPT_SAMPLED},
-        {"sample-unobserved", no_argument, 0, OPT_UNOBSERVED},
-        {"min-rating", required_argument, 0, OPT_MIN_RATING},
-        {"epochs", required_argument, 0, OPT_EPOCHS},
-        {"learning-rate", required_argument, 0, OPT_LR},
-        {"alpha", required_argument, 0, OPT_ALPHA},
-        {"batch-users", required_argument, 0, OPT_BATCH},
-        {"seed", required_argument, 0, OPT_SEED},
-        {"threads", required_argument, 0, OPT_THREADS},
-        {"init", required_argument, 0, OPT_INIT},
-        {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},
-        {0, 0, 0, 0}};
-    trec_fit_config cfg;
-    trec_fit_config_default(&cfg);
-    cfg.threads = cli_default_threads();
-    const char *out_path = NULL, *uf_path = NULL, *if_path = NULL, *init_path = NULL;
-    int quiet = 0, c;
-    const long long BIG = 1LL << 40;
-    while ((c = getopt_long(argc, argv, "o:qhV", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out_path = optarg; break;
-        case OPT_USER_FEATURES: uf_path = optarg; break;
-        case OPT_ITEM_FEATURES: if_path = optarg; break;
-        case OPT_NO_USER_IDENTITY: cfg.user_identity = 0; break;
-        case OPT_NO_ITEM_IDENTITY: cfg.item_identity = 0; break;
-        case OPT_COMPONENTS: cfg.components = (uint64_t)cli_parse_int("--components", optarg, 1, 1 << 20); break;
-        case OPT_USER_REPR: cfg.user_repr = parse_repr("--user-repr", optarg); break;
-        case OPT_ITEM_REPR: cfg.item_repr = parse_repr("--item-repr", optarg); break;
-        case OPT_HIDDEN: cfg.hidden = (uint64_t)cli_parse_int("--hidden", optarg, 1, 1 << 20); break;
-        case OPT_PREDICT: {
-            int p = trec_predict_from_name(optarg);
-            if (p < 0)
-                cli_usage_error("--predict: unknown prediction (dot, cosine, euclidean)", optarg);
-            cfg.predict = (uint32_t)p;
-            break;
-        }
-        case OPT_NO_BIASES: cfg.biases = 0; break;
-        case OPT_LOSS:
-            cfg.loss = trec_loss_from_name(optarg);
-            if (cfg.loss < 0)
-                cli_usage_error("--loss: unknown loss (rmse, rmse-dense, wmrb, balanced-wmrb, "
-                                "separation, separation-dense)", optarg);
-            break;
-        case OPT_SAMPLED: cfg.sampled_items = (uint64_t)cli_parse_int("--sampled-items", optarg, 1, BIG); break;
-        case OPT_UNOBSERVED: cfg.sample_unobserved = 1; break;
-        case OPT_MIN_RATING:
-            cfg.has_min_rating = 1;
-            cfg.min_rating = cli_parse_double("--min-rating", optarg, -1e30, 1e30);
-            break;
-        case OPT_EPOCHS: cfg.epochs = (uint64_t)cli_parse_int("--epochs", optarg, 0, BIG); break;
-        case OPT_LR: cfg.learning_rate = cli_parse_double("--learning-rate", optarg, 1e-30, 1e30); break;
-        case OPT_ALPHA: cfg.alpha = cli_parse_double("--alpha", optarg, 0, 1e30); break;
-        case OPT_BATCH: cfg.batch_users = (uint64_t)cli_parse_int("--batch-users", optarg, 1, BIG); break;
-        case OPT_SEED: cfg.seed = (uint64_t)cli_parse_int("--seed", optarg, 0, (long long)TREC_FIT_MAX_SEED); break;
-        case OPT_THREADS: cfg.threads = (int)cli_parse_int("--threads", optarg, 1, 64); break;
-        case OPT_INIT: init_path = optarg; break;
-        case 'q': quiet = 1; break;
-        case 'h': usage();
-        case 'V': cli_version(); break;
-        default: cli_usage_error("invalid option", NULL);
-        }
-    }
-    if (optind >= argc)
-        cli_usage_error("missing the interaction matrix (TRAIN.csr)", NULL);
-    if (optind + 1 < argc)
-        cli_usage_error("too many arguments", argv[optind + 1]);
-    if (!out_path)
-        cli_usage_error("missing -o MODEL", NULL);
-    if (cfg.hidden && cfg.user_repr != TREC_REPR_RELU && cfg.item_repr != TREC_REPR_RELU)
-        cli_usage_error("--hidden needs --user-repr relu or --item-repr relu", NULL);
-    if (cfg.sampled_items && !trec_loss_is_sampled(cfg.loss))
-        cli_usage_error("--sampled-items only applies to --loss wmrb or balanced-wmrb", NULL);
-    if (cfg.sample_unobserved && !trec_loss_is_sampled(cfg.loss))
-        cli_usage_error("--sample-unobserved only applies to --loss wmrb or balanced-wmrb", NULL);
-    const char *in_path = argv[optind];
-    int stdin_uses = !strcmp(in_path, "-") + (uf_path && !strcmp(uf_path, "-")) +
-                     (if_path && !strcmp(if_path, "-")) + (init_path && !strcmp(init_path, "-"));
-    if (stdin_uses > 1)
-        cli_usage_error("only one input can be '-' (stdin)", NULL);
-
-    double t0 = cli_now();
-    trec_error err;
-    trec_csr x, uf = {0}, itf = {0};
-    trec_model init = {0}, model;
-    trec_fit_inputs inputs;
-    memset(&inputs, 0, sizeof inputs);
-    if (trec_csr_read(in_path, &x, &err) != 0)
-        cli_fail(&err);
-    trec_fit_input_set(&inputs.interactions, trec_display_name(in_path), &x.file);
-    if (uf_path) {
-        read_features(uf_path, &x, 1, &uf);
-        trec_fit_input_set(&inputs.user_features, trec_display_name(uf_path), &uf.file);
-    }
-    if (if_path) {
-        read_features(if_path, &x, 0, &itf);
-        trec_fit_input_set(&inputs.item_features, trec_display_name(if_path), &itf.file);
-    }
-    if (init_path) {
-        if (trec_model_read(init_path, &init, &err) != 0)
-            cli_fail(&err);
-        trec_fit_input_set(&inputs.init, trec_display_name(init_path), &init.file);
-    }
-    progress pr = {.tty = isatty(2), .quiet = quiet, .t0 = t0,
-                   .every = cfg.epochs >= 10 ? cfg.epochs / 10 : 1};
-    cfg.progress = on_epoch;
-    cfg.progress_ctx = &pr;
-    trec_fit_result res;
-    if (trec_fit(&cfg, &x, uf_path ? &uf : NULL, if_path ? &itf : NULL,
-                 init_path ? &init : NULL, &model, &res, &err) != 0) {
-        if (pr.tty && !quiet)
-            fputc('\n', stderr);
-        cli_fail(&err);
-    }
-    char *meta = trec_fit_meta_json(&cfg, &res, &model, &inputs, &err);
-    if (!meta || trec_model_own(&model, meta, &err) != 0)
-        cli_fail(&err);
-    model.meta_json = meta;
-    if (trec_model_write(out_path, &model, &err) != 0)
-        cli_fail(&err);
-    if (!quiet)
-        fprintf(stderr, "%s: wrote %s: %llu users, %llu items, %llu components, %s loss "
-                "%.6g after %llu epochs (%llu interactions) in %.2f s\n", cli_prog,
-                trec_display_name(out_path), (unsigned long long)model.n_users,
-                (unsigned long long)model.n_items, (unsigned long long)model.k,
-                trec_loss_name(cfg.loss), res.loss, (unsigned long long)cfg.epochs,
-                (unsigned long long)res.interactions, cli_now() - t0);
-    trec_model_free(&model);
-    trec_model_free(&init);
-    trec_csr_free(&uf);
-    trec_csr_free(&itf);
-    trec_csr_free(&x);
+    options o;
+    parse_args(&o, argc, argv);
+    run r;
+    memset(&r, 0, sizeof r);
+    r.o = &o;
+    r.t0 = cli_now();
+    load(&r);
+    fit_and_write(&r);
+    print_summary(&r);
+    release(&r);
     return 0;
 }

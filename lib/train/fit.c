@@ -187,18 +187,34 @@ const char *trec_fit_user_name(const trec_csr *x, uint64_t u, char *buf, size_t 
     return buf;
 }
 
+static const trec_algorithm *algorithm_of(const trec_fit_config *cfg, trec_error *err)
+{
+    const char *name = trec_fit_algorithm_name(cfg);
+    const trec_algorithm *a = name ? trec_algorithm_find(name) : NULL;
+    if (!a)
+        trec_fail(err, "unknown algorithm '%s' (%s)", cfg->algorithm ? cfg->algorithm : "?",
+                  trec_fit_algorithm_list());
+    return a;
+}
+
+int trec_fit_check(const trec_fit_config *cfg, trec_error *err)
+{
+    const trec_algorithm *a = algorithm_of(cfg, err);
+    if (!a || check_options(a, cfg, err) || a->check(cfg, err))
+        return -1;
+    if (cfg->threads < 1)
+        return trec_fail(err, "--threads must be at least 1");
+    return 0;
+}
+
 int trec_fit(const trec_fit_config *cfg, const trec_csr *x0, const trec_csr *user_extra,
              const trec_csr *item_extra, const trec_model *init, trec_model *out,
              trec_fit_result *res, trec_error *err)
 {
     memset(res, 0, sizeof *res);
     memset(out, 0, sizeof *out);
-    const char *name = trec_fit_algorithm_name(cfg);
-    const trec_algorithm *a = name ? trec_algorithm_find(name) : NULL;
-    if (!a)
-        return trec_fail(err, "unknown algorithm '%s' (%s)", cfg->algorithm,
-                         trec_fit_algorithm_list());
-    if (check_options(a, cfg, err) || check_shape(x0, err) || a->check(cfg, err))
+    const trec_algorithm *a = algorithm_of(cfg, err);
+    if (!a || trec_fit_check(cfg, err) || check_shape(x0, err))
         return -1;
     trec_csr x;
     if (prepare(cfg, a->data, x0, &x, err) != 0)

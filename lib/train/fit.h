@@ -126,6 +126,10 @@ int trec_fit_config_for(trec_fit_config *c, const char *name, trec_error *err);
 /* The algorithm a configuration runs: cfg->algorithm, or the one its loss
  * belongs to. NULL if unknown. */
 const char *trec_fit_algorithm_name(const trec_fit_config *cfg);
+/* Checks a configuration before any data is read: the algorithm exists,
+ * takes every option in `given`, and its option values and combinations are
+ * valid. trec_fit checks again. */
+int trec_fit_check(const trec_fit_config *cfg, trec_error *err);
 /* Algorithm names, for help texts: "tensorrec, sgd, als, ease". */
 const char *trec_fit_algorithm_list(void);
 
