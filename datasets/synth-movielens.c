@@ -544,24 +544,29 @@ static void write_ratings(const catalog *c, const uint32_t *k, uint32_t users,
 
 /* ---- the latent model (--model latent) ----------------------------------- */
 /* Pure Zipf popularity with a settable exponent, lognormal activity and
- * low-rank taste (datasets/README.md has the measurements behind the
- * defaults):
- *  - items: popularity rank k (0-based, random order as above) has weight
- *    (k+1)^-zipf, drawn in O(1) from an alias table; D latent factors, half
- *    of their variance shared by the items of the same genres; a quality bias
- *    that is a little higher for popular films (as in MovieLens);
- *  - users: activity exp(mu + sigma Z) rounded and clipped to [min, items];
- *    mu is solved so that the total is the requested number of ratings; D
- *    latent factors, a rating bias, and 40% rate in whole stars only;
- *  - a user is offered items by popularity and takes an offered item not yet
- *    rated with probability 1/(1+exp(-taste a)), a = the user x item affinity
- *    (dot product of the factors, about N(0,1)); over users that averages to
- *    1/2 for every item, so the popularity law is kept while what a user rates
- *    depends on their taste;
+ * low-rank taste; the defaults are fitted to ml-latest-small (datasets/README.md
+ * says how):
+ *  - items: popularity rank k (0-based, in a random order of the items as
+ *    above) has weight (k+1)^-zipf, drawn in O(1) from an alias table; D
+ *    latent factors, 3/4 of their variance shared with the items of the same
+ *    genres (so genres help a content model); a quality bias, a little higher
+ *    for popular films (as in MovieLens);
+ *  - users: activity round(exp(mu + sigma Z)) clipped to [min, items], mu
+ *    solved so that the total is exactly the requested number of ratings; D
+ *    latent factors; a rating bias; 40% rate in whole stars only;
+ *  - a user is offered items by popularity and decides once per item to rate
+ *    it, with probability 1/(1+exp(-taste a)), a = the user x item affinity
+ *    (the dot product of the factors, about N(0,1)); averaged over users that
+ *    is 1/2 for every item, so the popularity law holds while what a user
+ *    rates follows their taste; deciding once caps the most popular film at
+ *    about half of the users, as in MovieLens;
  *  - rating = LATENT_MEAN + user bias + item bias + LATENT_ALPHA a + noise, on
- *    the half-star grid;
+ *    the half-star grid: the rated items lean to high affinities, the ratings
+ *    too;
  *  - timestamps strictly increasing per user, in rating order (sessions of
- *    quick ratings separated by days), so a time-ordered split is meaningful. */
+ *    quick ratings separated by days), so a time-ordered split is meaningful;
+ *    a user's first ratings tend to be the most popular films.
+ * The cost per rating is constant: a few alias draws, a D-dot product each. */
 
 typedef struct {
     double zipf;      /* popularity weight of rank k: (k+1)^-zipf */
@@ -572,10 +577,10 @@ typedef struct {
 } latent_opts;
 
 #define LATENT_MAX_FACTORS 64
-#define LATENT_RHO 0.5        /* share of an item's factors given by its genres */
-#define LATENT_MEAN 3.15      /* calibrated with the two below: mean rating 3.5, sd 1.04, 48% >= 4 */
-#define LATENT_ALPHA 0.5      /* weight of the affinity in the rating */
-#define LATENT_NOISE 0.9      /* sd of the rating noise */
+#define LATENT_RHO 0.75       /* share of an item's factor variance given by its genres */
+#define LATENT_MEAN 2.9       /* with the two below: mean rating 3.5, sd 1.04, 48% >= 4 */
+#define LATENT_ALPHA 0.9      /* weight of the affinity in the rating */
+#define LATENT_NOISE 0.8      /* sd of the rating noise */
 #define LATENT_WHOLE 0.4      /* users rating in whole stars only (39.5% in ml-latest-small) */
 
 /* Vose's alias method over the weights (k+1)^-s: a draw is one 64-bit number,
@@ -817,7 +822,7 @@ static const struct {
 #define DEFAULT_ZIPF 1.25
 #define DEFAULT_SIGMA 1.15
 #define DEFAULT_FACTORS 8
-#define DEFAULT_TASTE 2.0
+#define DEFAULT_TASTE 3.0
 
 static void usage(FILE *f)
 {
@@ -853,7 +858,7 @@ static void usage(FILE *f)
             "                          users draw (not with --ratings). By default MU is\n"
             "                          solved so that the total is exactly N\n"
             "      --min-activity M    (default 20, or N/U/2 when that is smaller)\n"
-            "      --factors D         latent taste factors of users and items, half of\n"
+            "      --factors D         latent taste factors of users and items, 3/4 of\n"
             "                          an item's from its genres (default %d, at most %d)\n"
             "      --taste B           a user rates an offered item with probability\n"
             "                          1/(1+exp(-B a)), a = user x item affinity ~ N(0,1);\n"
