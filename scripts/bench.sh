@@ -111,7 +111,7 @@ synth_input() {
 # synth_fit_input [PRESET]: the synthetic set of the fit benchmarks, made once
 # and reused while its stamp (arguments, generator source and trec-ingest
 # checksums) matches; prints its directory. PRESET is a synth-movielens preset:
-# bench-5m (default: 100,000 users x 20,000 items, 5M ratings, about 45% of
+# bench-5m (default: 100,000 users x 20,000 items, 5M ratings, 49.6% of
 # them >= 4; Zipf 1.25 item popularity, lognormal activity, latent taste),
 # bench-25m (500,000 users, same items and density) or ml-small (tests). Files:
 #   $BENCH_DIR/synth-PRESET/ratings.csv   the ratings, MovieLens CSV (seed 1)
