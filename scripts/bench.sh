@@ -9,7 +9,11 @@
 #   a synthetic ratings.csv of $TREC_BENCH_RATINGS ratings (default 25000000,
 #     about 680 MB), made by synth-movielens once into $TREC_BENCH_DIR
 #     (default /tmp/trec-bench-$USER) and reused while its stamp (arguments +
-#     generator source checksum) matches.
+#     generator source checksum) matches;
+#   for fit benchmarks (issue 6), synth_fit_input makes the synthetic set of
+#     synth-movielens --preset bench-5m (Zipf popularity, lognormal activity,
+#     latent taste) once into $TREC_BENCH_DIR and ingests it; no section times
+#     it yet: TREC_BENCH_SECTIONS=synthfit only makes it (see below).
 # Other settings: TREC_BENCH_REPEAT (default 3: best of 3), TREC_BENCH_SLOW
 #   (default 60: a run slower than this many seconds is not repeated, to keep
 #   `make bench` within about 10 minutes), TREC_BENCH_SECTIONS (default: all).
@@ -102,6 +106,57 @@ synth_input() {
     echo "  $(grep '^peak-rss:' "$W/gen.err")" >&2
     echo "$want" >"$d/.stamp"
     echo "$d/ratings.csv"
+}
+
+# synth_fit_input [PRESET]: the synthetic set of the fit benchmarks, made once
+# and reused while its stamp (arguments, generator source and trec-ingest
+# checksums) matches; prints its directory. PRESET is a synth-movielens preset:
+# bench-5m (default: 100,000 users x 20,000 items, 5M ratings, 49.6% of
+# them >= 4; Zipf 1.25 item popularity, lognormal activity, latent taste),
+# bench-25m (500,000 users, same items and density) or ml-small (tests). Files:
+#   $BENCH_DIR/synth-PRESET/ratings.csv   the ratings, MovieLens CSV (seed 1)
+#   $BENCH_DIR/synth-PRESET/movies.csv    titles and genres
+#   $BENCH_DIR/synth-PRESET/ratings.csr   trec-ingest ratings.csv
+#   $BENCH_DIR/synth-PRESET/genres.csr    trec-ingest --item-features movies.csv
+#                                         --align ratings.csr (hybrid models)
+#   $BENCH_DIR/synth-PRESET/.stamp
+# e.g. trec-split ratings.csr --train ... --test ... and trec-fit (--min-rating 4
+# for positives, or all ratings as implicit feedback).
+synth_fit_input() {
+    p=${1:-bench-5m}
+    d="$BENCH_DIR/synth-$p"
+    [ -x "$B/trec-ingest" ] || { echo "bench.sh: error: $B/trec-ingest missing" >&2; return 1; }
+    want="synth-movielens --preset $p --seed 1; source $(cksum <"$root/datasets/synth-movielens.c" | cut -d' ' -f1); trec-ingest $(cksum <"$B/trec-ingest" | cut -d' ' -f1)"
+    if [ -f "$d/ratings.csr" ] && [ -f "$d/genres.csr" ] && [ "$(cat "$d/.stamp" 2>/dev/null)" = "$want" ]; then
+        echo "$d"
+        return 0
+    fi
+    echo "generating the synthetic set --preset $p into $d (once; reused by later runs)" >&2
+    rm -rf "$d"
+    "$B/peak-rss" "$B/synth-movielens" --preset "$p" --seed 1 --out "$d" 2>"$W/gen.err" || {
+        echo "bench.sh: error: synth-movielens failed: $(head -n 1 "$W/gen.err")" >&2
+        return 1
+    }
+    echo "  synth-movielens $(grep '^peak-rss:' "$W/gen.err")" >&2
+    if ! "$B/trec-ingest" "$d/ratings.csv" -o "$d/ratings.csr" -q 2>"$W/gen.err" ||
+        ! "$B/trec-ingest" --item-features "$d/movies.csv" --align "$d/ratings.csr" \
+            -o "$d/genres.csr" -q 2>>"$W/gen.err"; then
+        echo "bench.sh: error: trec-ingest failed: $(head -n 1 "$W/gen.err")" >&2
+        return 1
+    fi
+    echo "$want" >"$d/.stamp"
+    echo "$d"
+}
+
+# ---- section: synthfit (not in the default SECTIONS) ---------------------------
+# Only makes the fit benchmarks' synthetic set ($TREC_BENCH_FIT_PRESET, default
+# bench-5m) and says where it is; nothing is timed.
+
+bench_synthfit() {
+    echo "== synthfit: the synthetic set of the fit benchmarks (made once; not timed)"
+    sd=$(synth_fit_input "${TREC_BENCH_FIT_PRESET:-bench-5m}") || return 1
+    echo "   $sd: ratings.csv movies.csv ratings.csr genres.csr"
+    echo
 }
 
 # ---- section: ingest ---------------------------------------------------------
