@@ -24,6 +24,7 @@ typedef struct trec_fit_data {
 
 typedef struct trec_algorithm {
     const char *name;
+    const char *hint;               /* added to "option does not apply" errors, or NULL */
     uint64_t options;               /* TREC_OPT bits it takes */
     int data;                       /* enum trec_data */
     /* Its defaults over trec_fit_config_default's. */
