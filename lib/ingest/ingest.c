@@ -46,13 +46,13 @@ int trec_dup_policy_parse(const char *s, trec_dup_policy *p)
 /* What every block parser needs to know, fixed before parsing starts. */
 typedef struct cfg {
     const char *name;
-    ing_dialect d;
+    trec_ingest_dialect d;
     size_t nf;              /* fields per record (as on line 1) */
     int col[NCOLS];         /* 0-based field index, -1: not used */
     size_t maxstore;        /* fields the parser needs: max col + 1 */
     int skip_bad;
     int keep_lines;         /* remember each entry's line (--duplicates error) */
-    ing_reader *rd;         /* to give block buffers back */
+    trec_ingest_reader *rd;         /* to give block buffers back */
 } cfg;
 
 /* Ids that are plain decimal numbers below NUM_LIMIT (no sign, no leading
@@ -96,7 +96,7 @@ static int numcache_put(numcache *c, uint32_t v, uint32_t id, trec_error *err)
         while (cap <= v)
             cap *= 2;
         /* Fresh anonymous pages read as zero: no clearing needed. */
-        uint32_t *p = ing_mem_grow(c->id1, c->cap * 4, cap * 4, err);
+        uint32_t *p = trec_ingest_mem_grow(c->id1, c->cap * 4, cap * 4, err);
         if (!p)
             return -1;
         c->id1 = p;
@@ -108,7 +108,7 @@ static int numcache_put(numcache *c, uint32_t v, uint32_t id, trec_error *err)
 
 static void numcache_free(numcache *c)
 {
-    ing_mem_free(c->id1, c->cap * 4);
+    trec_ingest_mem_free(c->id1, c->cap * 4);
     c->id1 = NULL;
     c->cap = 0;
 }
@@ -184,7 +184,7 @@ static int localids_add(localids *l, const char *s, size_t n, uint64_t h,
 
 /* One block: its text while parsing, then its entries and local id maps. */
 typedef struct blk {
-    ing_block text;
+    trec_ingest_block text;
     const cfg *c;
     uint32_t *row, *col, *line;  /* local ids; line relative to the block */
     float *val;
@@ -212,11 +212,11 @@ typedef struct blk {
 
 static void blk_free_entries(blk *b)
 {
-    ing_mem_free(b->row, b->cap * 4);
-    ing_mem_free(b->col, b->cap * 4);
-    ing_mem_free(b->val, b->cap * 4);
-    ing_mem_free(b->time, b->cap * 8);
-    ing_mem_free(b->line, b->cap * 4);
+    trec_ingest_mem_free(b->row, b->cap * 4);
+    trec_ingest_mem_free(b->col, b->cap * 4);
+    trec_ingest_mem_free(b->val, b->cap * 4);
+    trec_ingest_mem_free(b->time, b->cap * 8);
+    trec_ingest_mem_free(b->line, b->cap * 4);
     b->row = b->col = b->line = NULL;
     b->val = NULL;
     b->time = NULL;
@@ -227,14 +227,14 @@ static void blk_destroy(blk *b)
 {
     if (!b)
         return;
-    ing_block_free(&b->text);
+    trec_ingest_block_free(&b->text);
     blk_free_entries(b);
     localids_free(&b->users);
     localids_free(&b->items);
     free(b);
 }
 
-static blk *blk_new(const cfg *c, ing_block *text, trec_error *err)
+static blk *blk_new(const cfg *c, trec_ingest_block *text, trec_error *err)
 {
     blk *b = trec_calloc(1, sizeof *b, err);
     if (!b)
@@ -261,11 +261,11 @@ static int blk_grow(blk *b, trec_error *err)
     for (size_t i = 0; i < na; i++) {
         if (!a[i].used)
             continue;
-        void *q = ing_mem_grow(*a[i].p, old * a[i].width, cap * a[i].width, err);
+        void *q = trec_ingest_mem_grow(*a[i].p, old * a[i].width, cap * a[i].width, err);
         if (!q) {
             /* Arrays before i have the new size, the others the old one. */
             for (size_t j = 0; j < na; j++) {
-                ing_mem_free(*a[j].p, (j < i ? cap : old) * a[j].width);
+                trec_ingest_mem_free(*a[j].p, (j < i ? cap : old) * a[j].width);
                 *a[j].p = NULL;
             }
             b->n = b->cap = 0;
@@ -301,7 +301,7 @@ static int bad(blk *b, uint64_t line, trec_error *err, const char *fmt, ...)
 /* Finds an id in m; when it is new, checks that it can be a label.
  * Returns 0 (found: *fresh = 0, *id set; new: *fresh = 1, *h set), or for a
  * bad id bad()'s result minus 2 (-2: skipped, -3: error). */
-static int lookup_id(blk *b, const localids *m, int which, const ing_field *f,
+static int lookup_id(blk *b, const localids *m, int which, const trec_ingest_field *f,
                      uint64_t line, uint32_t *id, uint64_t *h, int *fresh,
                      trec_error *err)
 {
@@ -330,7 +330,7 @@ static int lookup_id(blk *b, const localids *m, int which, const ing_field *f,
             return bad(b, line, err, "column %d (%s): empty id", colno,
                        col_what[which]) - 2;
         char show[64];
-        ing_show(show, sizeof show, f->p, f->n);
+        trec_ingest_show(show, sizeof show, f->p, f->n);
         return bad(b, line, err, "column %d (%s): bad id '%s' (%s)", colno,
                    col_what[which], show, why) - 2;
     }
@@ -339,15 +339,15 @@ static int lookup_id(blk *b, const localids *m, int which, const ing_field *f,
 }
 
 static int bad_number(blk *b, uint64_t line, trec_error *err, int which,
-                      const ing_field *f, const char *problem)
+                      const trec_ingest_field *f, const char *problem)
 {
     char show[64];
-    ing_show(show, sizeof show, f->p, f->n);
+    trec_ingest_show(show, sizeof show, f->p, f->n);
     return bad(b, line, err, "column %d (%s): '%s' %s", b->c->col[which] + 1,
                col_what[which], show, problem);
 }
 
-static int on_record(void *ctx, const ing_field *f, size_t nf, uint64_t line,
+static int on_record(void *ctx, const trec_ingest_field *f, size_t nf, uint64_t line,
                      trec_error *err)
 {
     blk *b = ctx;
@@ -363,20 +363,21 @@ static int on_record(void *ctx, const ing_field *f, size_t nf, uint64_t line,
      * skipped record leaves no trace. */
     float v = 1.0f;
     if (c->col[COL_RATING] >= 0) {
-        const ing_field *x = &f[c->col[COL_RATING]];
+        const trec_ingest_field *x = &f[c->col[COL_RATING]];
         int r = trec_parse_float(x->p, x->n, &v);
         if (r != TREC_NUM_OK)
             return bad_number(b, line, err, COL_RATING, x, trec_number_problem(r));
     }
     int64_t t = 0;
     if (c->col[COL_TIME] >= 0) {
-        const ing_field *x = &f[c->col[COL_TIME]];
+        const trec_ingest_field *x = &f[c->col[COL_TIME]];
         int r = trec_parse_int64(x->p, x->n, &t);
         if (r != TREC_NUM_OK)
             return bad_number(b, line, err, COL_TIME, x,
-                              r == TREC_NUM_RANGE ? "is out of range" : "is not an integer");
+                              r == TREC_NUM_RANGE ? "is out of range"
+                                                  : "is not an integer");
     }
-    const ing_field *u = &f[c->col[COL_USER]], *it = &f[c->col[COL_ITEM]];
+    const trec_ingest_field *u = &f[c->col[COL_USER]], *it = &f[c->col[COL_ITEM]];
     uint32_t uid = 0, iid = 0;
     uint64_t uh = 0, ih = 0;
     int unew = 0, inew = 0, r;
@@ -420,18 +421,18 @@ static void drop_hash(trec_idmap *m)
 
 static void parse_block(blk *b)
 {
-    ing_block_prepare(&b->c->d, &b->text);
+    trec_ingest_block_prepare(&b->c->d, &b->text);
     /* The cache is only needed while parsing: free it right after. */
     uint64_t err_line = 0;
     if (b->text.len > UINT32_MAX && b->c->keep_lines) {
         b->failed = 1;
         trec_fail(&b->err, "a single record of more than 4 GiB");
-    } else if (ing_tokenize(&b->c->d, &b->text, b->c->maxstore, on_record, b,
-                            &b->nlines, &err_line, &b->err) < 0) {
+    } else if (trec_ingest_tokenize(&b->c->d, &b->text, b->c->maxstore, on_record, b,
+                                    &b->nlines, &err_line, &b->err) < 0) {
         b->failed = 1;
         b->err_line = err_line;
     }
-    ing_reader_recycle(b->c->rd, &b->text);
+    trec_ingest_reader_recycle(b->c->rd, &b->text);
     /* Only the ids themselves are needed from now on (for the merge): drop
      * the lookup structures, most of their memory. */
     numcache_free(&b->users.num);
@@ -446,15 +447,15 @@ typedef struct peek_rec {
     int got;
     size_t nf, nstored;
     char *buf;
-    size_t off[ING_MAX_FIELDS + 1];
+    size_t off[TREC_INGEST_MAX_FIELDS + 1];
 } peek_rec;
 
-static int on_peek(void *ctx, const ing_field *f, size_t nf, uint64_t line,
+static int on_peek(void *ctx, const trec_ingest_field *f, size_t nf, uint64_t line,
                    trec_error *err)
 {
     (void)line;
     peek_rec *p = ctx;
-    size_t k = nf < ING_MAX_FIELDS ? nf : ING_MAX_FIELDS, total = 0;
+    size_t k = nf < TREC_INGEST_MAX_FIELDS ? nf : TREC_INGEST_MAX_FIELDS, total = 0;
     for (size_t i = 0; i < k; i++)
         total += f[i].n;
     p->buf = trec_malloc(total + 1, err);
@@ -471,9 +472,9 @@ static int on_peek(void *ctx, const ing_field *f, size_t nf, uint64_t line,
     return 1;
 }
 
-static ing_field peek_field(const peek_rec *p, size_t i)
+static trec_ingest_field peek_field(const peek_rec *p, size_t i)
 {
-    ing_field f = {p->buf + p->off[i], p->off[i + 1] - p->off[i]};
+    trec_ingest_field f = {p->buf + p->off[i], p->off[i + 1] - p->off[i]};
     return f;
 }
 
@@ -488,20 +489,20 @@ static int looks_like_header(const peek_rec *h, const int col[NCOLS])
     for (int k = 0; k < NCOLS; k++) {
         if (col[k] < 0 || (size_t)col[k] >= h->nstored)
             continue;
-        ing_field f = peek_field(h, (size_t)col[k]);
+        trec_ingest_field f = peek_field(h, (size_t)col[k]);
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
             if (f.n == strlen(names[i]) && strncasecmp(f.p, names[i], f.n) == 0)
                 return 1;
     }
     int numeric = 0, parsed = 0;
     if (col[COL_RATING] >= 0 && (size_t)col[COL_RATING] < h->nstored) {
-        ing_field f = peek_field(h, (size_t)col[COL_RATING]);
+        trec_ingest_field f = peek_field(h, (size_t)col[COL_RATING]);
         float v;
         numeric++;
         parsed += trec_parse_float(f.p, f.n, &v) == TREC_NUM_OK;
     }
     if (col[COL_TIME] >= 0 && (size_t)col[COL_TIME] < h->nstored) {
-        ing_field f = peek_field(h, (size_t)col[COL_TIME]);
+        trec_ingest_field f = peek_field(h, (size_t)col[COL_TIME]);
         int64_t v;
         numeric++;
         parsed += trec_parse_int64(f.p, f.n, &v) == TREC_NUM_OK;
@@ -549,7 +550,7 @@ static int configure(cfg *c, const trec_ingest_opts *o, const peek_rec *h,
             continue;
         size_t i = 0, n = strlen(spec[k]);
         for (; i < h->nstored; i++) {
-            ing_field f = peek_field(h, i);
+            trec_ingest_field f = peek_field(h, i);
             if (f.n == n && memcmp(f.p, spec[k], n) == 0)
                 break;
         }
@@ -1096,7 +1097,7 @@ typedef struct run {
     size_t nb, cap;
 } run;
 
-static int add_block(run *R, ing_block *text, trec_error *err)
+static int add_block(run *R, trec_ingest_block *text, trec_error *err)
 {
     if (R->nb == R->cap) {
         size_t cap = R->cap ? R->cap * 2 : 16;
@@ -1124,7 +1125,7 @@ static int count_threads(int want)
 
 /* Reads blocks until one holds a record: that record decides the header
  * and the columns. The blocks read are kept in R to be parsed. */
-static int first_record(run *R, ing_reader *rd, const trec_ingest_opts *o,
+static int first_record(run *R, trec_ingest_reader *rd, const trec_ingest_opts *o,
                         int *header, uint64_t *lines_before, trec_error *err)
 {
     peek_rec *h = trec_calloc(1, sizeof *h, err);
@@ -1133,19 +1134,20 @@ static int first_record(run *R, ing_reader *rd, const trec_ingest_opts *o,
     uint64_t base = 1;
     int rc = -1;
     for (;;) {
-        ing_block b;
-        int got = ing_reader_next(rd, &b, err);
+        trec_ingest_block b;
+        int got = trec_ingest_reader_next(rd, &b, err);
         if (got < 0)
             goto done;
         if (got == 0) {
             trec_fail(err, "%s: no interactions (the input is empty)", R->c.name);
             goto done;
         }
-        ing_block_prepare(&R->c.d, &b);
+        trec_ingest_block_prepare(&R->c.d, &b);
         uint64_t nl = 0, el = 0;
-        int r = ing_tokenize(&R->c.d, &b, ING_MAX_FIELDS, on_peek, h, &nl, &el, err);
+        int r = trec_ingest_tokenize(&R->c.d, &b, TREC_INGEST_MAX_FIELDS, on_peek, h, &nl,
+                                     &el, err);
         if (add_block(R, &b, err) != 0) {
-            ing_block_free(&b);
+            trec_ingest_block_free(&b);
             goto done;
         }
         if (r < 0) {
@@ -1170,7 +1172,7 @@ done:
     return rc;
 }
 
-static int ingest(ing_reader *rd, const trec_ingest_opts *o, trec_csr *out,
+static int ingest(trec_ingest_reader *rd, const trec_ingest_opts *o, trec_csr *out,
                   trec_ingest_stats *st, trec_error *err)
 {
     run R;
@@ -1181,7 +1183,7 @@ static int ingest(ing_reader *rd, const trec_ingest_opts *o, trec_csr *out,
     R.c.rd = rd;
     R.c.skip_bad = o->skip_bad;
     R.c.keep_lines = o->duplicates == TREC_DUP_ERROR;
-    if (ing_dialect_init(&R.c.d, o->sep, o->quote, err) != 0)
+    if (trec_ingest_dialect_init(&R.c.d, o->sep, o->quote, err) != 0)
         return -1;
     R.c.d.force_libcsv = o->force_libcsv;
     rd->quote = R.c.d.quote;
@@ -1202,14 +1204,14 @@ static int ingest(ing_reader *rd, const trec_ingest_opts *o, trec_csr *out,
             parse_block(R.bs[b]);
         int failed = R.bs[R.nb - 1]->failed;
         while (!failed) {
-            ing_block t;
-            int got = ing_reader_next(rd, &t, err);
+            trec_ingest_block t;
+            int got = trec_ingest_reader_next(rd, &t, err);
             if (got < 0)
                 goto done;
             if (got == 0)
                 break;
             if (add_block(&R, &t, err) != 0) {
-                ing_block_free(&t);
+                trec_ingest_block_free(&t);
                 goto done;
             }
             parse_block(R.bs[R.nb - 1]);
@@ -1240,14 +1242,14 @@ static int ingest(ing_reader *rd, const trec_ingest_opts *o, trec_csr *out,
                 failed = pool_push(&P, R.bs[pushed]);
             if (failed)
                 break;
-            ing_block t;
-            int got = ing_reader_next(rd, &t, err);
+            trec_ingest_block t;
+            int got = trec_ingest_reader_next(rd, &t, err);
             if (got <= 0) {
                 read_rc = got;
                 break;
             }
             if (add_block(&R, &t, err) != 0) {
-                ing_block_free(&t);
+                trec_ingest_block_free(&t);
                 read_rc = -1;
             }
         }
@@ -1298,12 +1300,12 @@ done:
 int trec_ingest_ratings(const char *path, const trec_ingest_opts *o, trec_csr *out,
                         trec_ingest_stats *st, trec_error *err)
 {
-    ing_reader rd;
+    trec_ingest_reader rd;
     memset(out, 0, sizeof *out);
-    if (ing_reader_open(&rd, path, o->block_size, -1, err) != 0)
+    if (trec_ingest_reader_open(&rd, path, o->block_size, -1, err) != 0)
         return -1;
     int rc = ingest(&rd, o, out, st, err);
-    ing_reader_close(&rd);
+    trec_ingest_reader_close(&rd);
     return rc;
 }
 
@@ -1311,10 +1313,10 @@ int trec_ingest_ratings_mem(const char *data, size_t len, const char *name,
                             const trec_ingest_opts *o, trec_csr *out,
                             trec_ingest_stats *st, trec_error *err)
 {
-    ing_reader rd;
+    trec_ingest_reader rd;
     memset(out, 0, sizeof *out);
-    ing_reader_open_mem(&rd, data, len, name, o->block_size, -1);
+    trec_ingest_reader_open_mem(&rd, data, len, name, o->block_size, -1);
     int rc = ingest(&rd, o, out, st, err);
-    ing_reader_close(&rd);
+    trec_ingest_reader_close(&rd);
     return rc;
 }
