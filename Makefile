@@ -20,6 +20,17 @@ LDLIBS_ALL = -lcsv -lcjson -lblis -lm -pthread $(LDLIBS)
 
 LIB_SRC := $(wildcard lib/*/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+# The public API: what `make install` puts in include/trec/ and all the
+# commands may use (they are built against a staged copy of these only).
+# Every other header in lib/ is internal.
+PUBLIC_HEADERS := lib/trec.h lib/common/error.h lib/common/fileio.h lib/common/idmap.h \
+  lib/format/container.h lib/format/labels.h lib/format/csr.h lib/format/model.h \
+  lib/format/dump.h lib/format/matrix_stats.h lib/ingest/ingest.h \
+  lib/ingest/ingest_features.h lib/ingest/split.h lib/train/fit.h \
+  lib/train/features_matrix.h lib/serve/score.h lib/serve/topk.h lib/serve/metrics.h \
+  lib/serve/coldstart.h lib/serve/titles.h
+STAGED_HEADERS := $(addprefix $(B)/include/trec/,$(notdir $(PUBLIC_HEADERS)))
+.SECONDARY: $(STAGED_HEADERS)
 CMD_SRC := $(wildcard cmd/trec-*.c)
 CMDS := $(CMD_SRC:cmd/%.c=$(B)/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -41,8 +52,12 @@ $(B)/libtrec.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/trec-%: cmd/trec-%.c $(B)/libtrec.a cmd/cli.h
-	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -o $@ $< $(B)/libtrec.a $(LDLIBS_ALL)
+$(B)/include/trec/%.h: $(PUBLIC_HEADERS)
+	@mkdir -p $(@D)
+	@cp $(filter %/$*.h,$(PUBLIC_HEADERS)) $@
+
+$(B)/trec-%: cmd/trec-%.c $(B)/libtrec.a cmd/cli.h $(STAGED_HEADERS)
+	$(CC) -I$(B)/include/trec -D_GNU_SOURCE $(CFLAGS_ALL) -o $@ $< $(B)/libtrec.a $(LDLIBS_ALL)
 
 $(B)/synth-movielens: datasets/synth-movielens.c
 	@mkdir -p $(@D)
@@ -96,7 +111,7 @@ fuzz:
 	@$(MAKE) --no-print-directory B=$(FUZZ_B) CC=clang OPT="-O1 -g" \
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" $(FUZZ_B)/libtrec.a
 	@for t in files csv; do \
-	  clang $(CPPFLAGS) -O1 -g $(FUZZ_FLAGS) -o $(FUZZ_B)/fuzz_$$t tests/fuzz/fuzz_$$t.c \
+	  clang $(CPPFLAGS) -Itests/unit -O1 -g $(FUZZ_FLAGS) -o $(FUZZ_B)/fuzz_$$t tests/fuzz/fuzz_$$t.c \
 	    $(FUZZ_B)/libtrec.a $(LDLIBS_ALL) || exit 1; \
 	  mkdir -p $(FUZZ_B)/corpus-$$t; done
 	@cp tests/fixtures/fit/*.csr $(FUZZ_B)/corpus-files/
@@ -111,7 +126,7 @@ install: all
 	  $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/trec
 	install -m 755 $(CMDS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(B)/libtrec.a $(DESTDIR)$(PREFIX)/lib
-	install -m 644 lib/*.h lib/*/*.h $(DESTDIR)$(PREFIX)/include/trec
+	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/trec
 	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1)
 	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5)
 	$(if $(MAN7),install -m 644 $(MAN7) $(DESTDIR)$(PREFIX)/share/man/man7)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "trec.h"
+#include "internal.h"
 
 static int pf(const char *s, float *v)
 {
