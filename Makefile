@@ -70,6 +70,7 @@ $(B)/bench-csv-tokenize: tests/bench/csv-tokenize.c
 $(B)/peak-rss: tests/bench/peak-rss.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -o $@ $<
+$(B)/linalg-bench: tests/bench/linalg-bench.c $(B)/libtrec.a ; $(CC) $(CPPFLAGS) $(CFLAGS_ALL) -o $@ $< $(B)/libtrec.a $(LDLIBS_ALL)
 
 $(B)/tests/%: tests/unit/%.c tests/unit/check_main.h $(B)/libtrec.a
 	@mkdir -p $(@D)
