@@ -38,7 +38,7 @@ typedef struct trec_algorithm {
                  cJSON *o);
 } trec_algorithm;
 
-extern const trec_algorithm trec_algorithm_tensorrec;
+extern const trec_algorithm trec_algorithm_tensorrec, trec_algorithm_als, trec_algorithm_ease;
 
 /* The table (algorithms.c). */
 const trec_algorithm *trec_algorithm_find(const char *name);

@@ -7,6 +7,7 @@
 
 #include "adam.h"
 #include "crc32.h"
+#include "linalg.h"
 #include "loss_rmse.h"
 #include "loss_separation.h"
 #include "loss_wmrb.h"
