@@ -82,6 +82,50 @@ ok "relative link in another directory" trec-ingest -q tiny.csv -o sub/up.csr
 same "relative link: resolved from the link's directory" tiny-copy.csr tiny.csr
 no_temps "links"
 
+# ---- 3. a forged header cannot make a reader allocate by its dimensions ----
+# One python3 run (its start-up is slow) forges the files of this section
+# and makes the wide CSV of section 7.
+cat >forge.py <<'PY'
+import struct, zlib
+def container(out, kind, secs):  # a container with valid checksums (trec-formats(5))
+    n = len(secs); head = 32 + 32 * n; pos = (head + 63) // 64 * 64
+    table = b""; body = b""; start = pos
+    for i, (tag, data) in enumerate(secs):
+        body += b"\0" * (pos - start - len(body)) + data
+        table += struct.pack("<4sIQQQ", tag, zlib.crc32(data), pos, len(data), 0)
+        pos += len(data)
+        if i + 1 < n: pos = (pos + 63) // 64 * 64
+    h = b"TREC\r\n\x1a\n" + struct.pack("<IIQI", 1, kind, start + len(body), n)
+    open(out, "wb").write(h + struct.pack("<I", zlib.crc32(h + table)) + table +
+                          b"\0" * (start - head) + body)
+def matrix(out, cols, col):
+    container(out, 1, [(b"DIMS", struct.pack("<QQQ", 1, cols, 1)),
+                       (b"RPTR", struct.pack("<QQ", 0, 1)),
+                       (b"CIDX", struct.pack("<I", col)), (b"VALS", struct.pack("<f", 1))])
+matrix("wide.csr", 1 << 30, 5)
+matrix("wide2.csr", 3000, 2999)
+with open("wide.csv", "w") as f:
+    f.write(",".join("c%d" % i for i in range(1100)) + "\n")
+    f.write(",".join(str(i) for i in range(1100)) + "\n")
+PY
+python3 forge.py
+eq "forged: 1 row, 1 entry, 2^30 columns in $(wc -c <wide.csr | tr -d ' ') bytes" \
+    "$(wc -c <wide.csr | tr -d ' ')" 388
+fails "forged: 2^30 columns in 388 bytes refused" timeout 60 trec-info wide.csr
+contains "forged: says the shape does not fit" "$T/.err" "wide.csr: shape 1 x 1073741824 with 1 entries does not fit a 388-byte file"
+ok "forged: 3000 unlabelled columns in 388 bytes still read" trec-info wide2.csr
+ok "split of a matrix with empty columns" trec-split -q wide2.csr --train w-tr.csr --test w-te.csr
+
+# ---- 4. reading stops where the header says the file ends ----
+fails "/dev/zero is not read without end" timeout 20 trec-info /dev/zero
+contains "/dev/zero: not a trec file" "$T/.err" "/dev/zero: not a trec file"
+{ cat tiny.csr; head -c 100000 /dev/zero; } >trailing.bin
+fails "a valid header and more bytes on a pipe" sh -c 'cat tiny.csr /dev/zero | timeout 20 trec-info -'
+contains "... says there are more bytes than declared" "$T/.err" "<stdin>: more bytes than the $(wc -c <tiny.csr | tr -d ' ') its header says"
+fails "a valid header and more bytes in a file" trec-info trailing.bin
+contains "... says how long the file is" "$T/.err" "trailing.bin: file is $(wc -c <trailing.bin | tr -d ' ') bytes but its header says"
+fails "split: /dev/zero" timeout 20 trec-split /dev/zero --train a.csr --test b.csr
+
 # ---- 6. a rewritten output keeps its mode ----
 for tool in ingest info split; do
     rm -f "mode-$tool.out"
