@@ -126,6 +126,24 @@ fails "a valid header and more bytes in a file" trec-info trailing.bin
 contains "... says how long the file is" "$T/.err" "trailing.bin: file is $(wc -c <trailing.bin | tr -d ' ') bytes but its header says"
 fails "split: /dev/zero" timeout 20 trec-split /dev/zero --train a.csr --test b.csr
 
+# ---- 5. records longer than twice the block size ----
+# (Both 17 MB with the default 8 MiB block and 9 MB with a 4 MiB one failed:
+# the block buffer could not grow past twice its size.)
+{ printf 'userId,movieId,rating,timestamp,comment\n1,10,4,100,short\n2,10,3,101,'
+  head -c 17000000 /dev/zero | tr '\0' 'x'; printf '\n3,20,5,102,short\n'; } >long.csv
+ok "ratings: a 17 MB field in an unused column" trec-ingest -q long.csv --time-col 4 -o long.csr
+eq "ratings: the long line is read" "$(trec-info --dump long.csr | wc -l | tr -d ' ')" 3
+ok "... with --threads 2 and a small block" trec-ingest -q long.csv --time-col 4 --block-size 4096 --threads 2 -o long2.csr
+same "... the same matrix" long2.csr long.csr
+{ printf 'movieId,title,genres\n10,'; head -c 9000000 /dev/zero | tr '\0' 't'; printf ',Drama\n20,b,Comedy\n'; } >long-movies.csv
+ok "item features: a 9 MB title, 4 MiB blocks" trec-ingest -q --item-features long-movies.csv --block-size 4194304 -o long-genres.csr
+eq "item features: both items read" "$(trec-info --dump long-genres.csr | wc -l | tr -d ' ')" 2
+fails "an unbalanced quote, then an endless stream" sh -c \
+    '{ printf "userId,movieId,rating\n1,2,3\n4,5,6\n\"unbalanced,1,2\n"; cat /dev/zero; } | timeout 60 trec-ingest - -o z.csr'
+contains "... names the line and the limit" "$T/.err" "<stdin>:4: a record longer than 67108864 bytes, the limit (64 MiB or the block size)"
+contains "... and suggests the quote" "$T/.err" "an unbalanced quote character?"
+no_temps "long records"
+
 # ---- 6. a rewritten output keeps its mode ----
 for tool in ingest info split; do
     rm -f "mode-$tool.out"
@@ -139,6 +157,30 @@ for tool in ingest info split; do
     eq "$tool: a 0600 output stays 0600" "$(stat -c %a "mode-$tool.out")" 600
 done
 eq "a new output gets the umask's mode" "$(stat -c %a mode-te.csr)" 644
+
+# ---- 7. bad option values exit 2 ----
+usage2() { # desc args...: trec-ingest ARGS exits 2 with an error
+    d=$1; shift
+    fails "usage: $d" trec-ingest "$@" -o x.csr
+    eq "usage: $d: exit 2" "$(code trec-ingest "$@" -o x.csr)" 2
+}
+usage2 "--user-col 0" tiny.csv --user-col 0
+usage2 "--sep ''" tiny.csv --sep ''
+usage2 "--quote ''" tiny.csv --quote ''
+usage2 "--quote ," tiny.csv --quote ,
+usage2 "user and item both column 1" tiny.csv --user-col 1 --item-col 1
+usage2 "--item-col 1 (the user's)" tiny.csv --item-col 1
+usage2 "user and item the same name" tiny.csv --user-col userId --item-col userId
+usage2 "--user-col none" tiny.csv --user-col none
+usage2 "--user-col 99999999999" tiny.csv --user-col 99999999999
+contains "--user-col 99999999999: the limit, not 'numbered from 1'" "$T/.err" "--user-col 99999999999: column numbers go up to 1024"
+usage2 "--feature-sep ''" --item-features "$FIX/ingest/small-movies.csv" --feature-sep ''
+usage2 "--id-col 0" --item-features "$FIX/ingest/small-movies.csv" --id-col 0
+usage2 "id and feature column the same" --item-features "$FIX/ingest/small-movies.csv" --id-col 2 --feature-col 2
+usage2 "--user-col 1100 (beyond the fields read)" wide.csv --user-col 1100
+usage2 "--id-col 1100" --item-features wide.csv --id-col 1100 --feature-col 5
+fails "--user-col 3 meets the default rating column: input error" trec-ingest tiny.csv --user-col 3 -o x.csr
+eq "... exit 1" "$(code trec-ingest tiny.csv --user-col 3 -o x.csr)" 1
 
 # ---- 8. stale temporary files are removed by the next run ----
 mkfifo in.fifo
@@ -170,3 +212,19 @@ else
 fi
 contains "trec-formats(5) documents the temporary names" "$ROOT/man/man5/trec-formats.5" "tmp.\fIHOST\fP.\fIPID\fP"
 
+# ---- 9. what --skip-bad, --duplicates sum and tiny ratings report ----
+printf 'userId,movieId,rating\n1,2,x\n2,3,y\n' >allbad.csv
+fails "--skip-bad, every record bad" trec-ingest --skip-bad allbad.csv -o x.csr
+contains "... the warnings say why" "$T/.err" "skipped allbad.csv:2: column 3 (rating): 'x' is not a number"
+contains "... then the error" "$T/.err" "error: allbad.csv: no interactions (all 2 records were bad and skipped)"
+printf 'userId,movieId,rating\n1,1,3e38\n1,2,1\n2,1,1\n1,1,3e38\n1,1,3e38\n' >sum.csv
+fails "--duplicates sum beyond float range" trec-ingest --duplicates sum sum.csv -o x.csr
+contains "... names the lines and the column" "$T/.err" "sum.csv:6: column 3 (rating): the sum of the 3 ratings of user '1', item '1' (the first on line 2) is out of float range"
+ok "--duplicates sum --threads 2: same rows" trec-ingest -q --duplicates sum --threads 2 --block-size 16 tiny.csv -o sum2.csr
+same "... as without duplicates" sum2.csr tiny.csr
+printf 'userId,movieId,rating\n1,1,4\n1,2,1e-50\n' >tinyrating.csv
+fails "a rating of 1e-50" trec-ingest tinyrating.csv -o x.csr
+contains "... is refused, not stored as 0" "$T/.err" "tinyrating.csv:3: column 3 (rating): '1e-50' is not 0 but too small for a float"
+printf 'userId,movieId,rating\n1,1,0\n1,2,-0.0\n2,1,0e-50\n2,2,2e-38\n' >zeros.csv
+ok "zeros in any spelling, and 2e-38, are fine" trec-ingest -q zeros.csv -o zeros.csr
+no_temps "the end"
