@@ -104,11 +104,14 @@ demo: deps
 	@scripts/getting-started.sh $(B)
 
 # Coverage-guided fuzzing of the readers (clang's libFuzzer, ASan + UBSan):
-# FUZZ_SECONDS per target, corpus seeded from the test fixtures. Not a test.
+# FUZZ_SECONDS per target, corpus seeded from the test fixtures and from
+# matrix and model files of every kind made by the tools
+# (tests/fuzz/make-seeds.sh). Not a test.
 FUZZ_SECONDS ?= 60
 FUZZ_B := build-fuzz
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz:
+	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory B=$(FUZZ_B) CC=clang OPT="-O1 -g" \
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" $(FUZZ_B)/libtrec.a
 	@for t in files csv; do \
@@ -116,8 +119,9 @@ fuzz:
 	    $(FUZZ_B)/libtrec.a $(LDLIBS_ALL) || exit 1; \
 	  mkdir -p $(FUZZ_B)/corpus-$$t; done
 	@cp tests/fixtures/fit/*.csr $(FUZZ_B)/corpus-files/
+	@tests/fuzz/make-seeds.sh $(B) $(FUZZ_B)/corpus-files
 	@cp tests/fixtures/ingest/*.csv tests/fixtures/ingest/*.dat tests/fixtures/ingest/*.data \
-	  datasets/samples/synth-movies.csv $(FUZZ_B)/corpus-csv/
+	  tests/fixtures/fuzz/*.csv datasets/samples/synth-movies.csv $(FUZZ_B)/corpus-csv/
 	$(FUZZ_B)/fuzz_files -max_total_time=$(FUZZ_SECONDS) -max_len=8192 $(FUZZ_B)/corpus-files
 	$(FUZZ_B)/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(FUZZ_B)/corpus-csv
 

@@ -118,6 +118,8 @@ static int first_record(run *R, trec_ingest_reader *rd, const trec_ingest_opts *
     int rc = -1;
     for (;;) {
         int got = read_part(R, rd, err);
+        if (got < 0)
+            trec_ingest_reader_locate(rd, base, err);
         if (got == 0)
             trec_fail(err, "%s: no interactions (the input is empty)", R->c.name);
         if (got <= 0 || peek_block(R, h, base, &nl, &at, err) != 0)
@@ -227,8 +229,10 @@ static int ingest(trec_ingest_reader *rd, const trec_ingest_opts *o, trec_csr *o
     R.c.name = rd->name;
     R.c.rd = rd;
     R.c.skip_bad = o->skip_bad;
-    R.c.keep_lines = o->duplicates == TREC_DUP_ERROR;
-    if (trec_ingest_dialect_init(&R.c.d, o->sep, o->quote, err) != 0)
+    /* Lines for the messages: a duplicate, a sum out of range. */
+    R.c.keep_lines = o->duplicates == TREC_DUP_ERROR || o->duplicates == TREC_DUP_SUM;
+    if (trec_ingest_opts_check(o, err) != 0 ||
+        trec_ingest_dialect_init(&R.c.d, o->sep, o->quote, err) != 0)
         return -1;
     R.c.d.force_libcsv = o->force_libcsv;
     rd->quote = R.c.d.quote;
@@ -239,8 +243,14 @@ static int ingest(trec_ingest_reader *rd, const trec_ingest_opts *o, trec_csr *o
     st->threads = threads;
     st->implicit = R.c.col[TREC_INGEST_COL_RATING] < 0;
     st->has_time = R.c.col[TREC_INGEST_COL_TIME] >= 0;
-    if (parse_all(&R, rd, threads, err) != 0 || gather(&R, st, err) != 0)
+    /* A block that failed comes before a failed read in file order. */
+    int read_failed = parse_all(&R, rd, threads, err) != 0;
+    if (gather(&R, st, err) != 0)
         goto done;
+    if (read_failed) {
+        trec_ingest_reader_locate(rd, st->lines + 1, err);
+        goto done;
+    }
     rc = trec_ingest_assemble(&R.c, R.parts, R.n, o->duplicates, threads, out, st, err);
 done:
     for (size_t b = 0; b < R.n; b++)
@@ -254,6 +264,7 @@ int trec_ingest_ratings(const char *path, const trec_ingest_opts *o, trec_csr *o
 {
     trec_ingest_reader rd;
     memset(out, 0, sizeof *out);
+    memset(st, 0, sizeof *st);
     if (trec_ingest_reader_open(&rd, path, o->block_size, -1, err) != 0)
         return -1;
     int rc = ingest(&rd, o, out, st, err);
@@ -267,6 +278,7 @@ int trec_ingest_ratings_mem(const char *data, size_t len, const char *name,
 {
     trec_ingest_reader rd;
     memset(out, 0, sizeof *out);
+    memset(st, 0, sizeof *st);
     trec_ingest_reader_open_mem(&rd, data, len, name, o->block_size, -1);
     int rc = ingest(&rd, o, out, st, err);
     trec_ingest_reader_close(&rd);

@@ -154,8 +154,8 @@ int trec_ingest_assemble(const trec_ingest_config *c, trec_ingest_part **parts, 
     if (c->keep_lines && !(A.lines = trec_malloc(nnz * 8, err)))
         goto done;
     if (scatter(&A, parts, out, err) != 0 ||
-        trec_ingest_sort_rows(out, A.lines, policy, threads, c->name, &A.users,
-                              &A.items, &st->duplicates, err) != 0)
+        trec_ingest_sort_rows(out, A.lines, policy, threads, c, &A.users, &A.items,
+                              &st->duplicates, err) != 0)
         goto done;
     if (take_labels(out, &A.users, &out->row_labels, err) != 0 ||
         take_labels(out, &A.items, &out->col_labels, err) != 0)

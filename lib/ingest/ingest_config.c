@@ -87,25 +87,85 @@ static int looks_like_header(const trec_ingest_first *h, const int col[NCOLS])
 static const char *const col_opt[NCOLS] = {"--user-col", "--item-col", "--rating-col",
                                            "--time-col"};
 
+int trec_ingest_column_spec(const char *opt, const char *spec, int allow_none, int *col,
+                            trec_error *err)
+{
+    size_t n = strlen(spec);
+    if (strcmp(spec, "none") == 0) {
+        if (!allow_none)
+            return trec_fail(err, "%s cannot be 'none'", opt);
+        *col = -1;
+    } else if (n && strspn(spec, "0123456789") == n) {
+        size_t z = strspn(spec, "0");
+        if (z == n)
+            return trec_fail(err, "%s %s: columns are numbered from 1", opt, spec);
+        if (n - z > 4 || atoi(spec + z) > TREC_INGEST_MAX_FIELDS)
+            return trec_fail(err, "%s %s: column numbers go up to %d", opt, spec,
+                             TREC_INGEST_MAX_FIELDS);
+        *col = atoi(spec + z) - 1;
+    } else if (n == 0) {
+        return trec_fail(err, "%s: empty column name", opt);
+    } else {
+        *col = TREC_INGEST_COL_BY_NAME;
+    }
+    return 0;
+}
+
 /* One --*-col value: "none", a 1-based number, or (*by_name = 1) a name. */
 static int column_spec(trec_ingest_config *c, int k, const char *s, int *by_name,
                        trec_error *err)
 {
-    if (strcmp(s, "none") == 0) {
-        if (k == COL_USER || k == COL_ITEM)
-            return trec_fail(err, "%s cannot be 'none'", col_opt[k]);
-        c->col[k] = -1;
-    } else if (s[0] && strspn(s, "0123456789") == strlen(s)) {
-        long v = strlen(s) > 9 ? 0 : atol(s);
-        if (v < 1)
-            return trec_fail(err, "%s %s: columns are numbered from 1", col_opt[k], s);
-        c->col[k] = (int)(v - 1);
-    } else if (!s[0]) {
-        return trec_fail(err, "%s: empty column name", col_opt[k]);
-    } else {
+    int col;
+    if (trec_ingest_column_spec(col_opt[k], s, k != COL_USER && k != COL_ITEM, &col,
+                                err) != 0)
+        return -1;
+    if (col == TREC_INGEST_COL_BY_NAME)
         *by_name = 1;
-    }
+    else
+        c->col[k] = col;
     return 0;
+}
+
+/* "the user and item columns are the same (3)" when the options say so
+ * before any input is read: both given as the same number or the same name,
+ * or one given as the default number of the other (user 1, item 2). */
+static int same_columns(const char *const spec[NCOLS], const int col[NCOLS],
+                        trec_error *err)
+{
+    for (int k = 0; k < NCOLS; k++)
+        for (int j = 0; j < k; j++) {
+            int names = col[j] == TREC_INGEST_COL_BY_NAME &&
+                        col[k] == TREC_INGEST_COL_BY_NAME && strcmp(spec[j], spec[k]) == 0;
+            if (names)
+                return trec_fail(err, "the %s and %s columns are the same (%s)",
+                                 trec_ingest_col_name(j), trec_ingest_col_name(k),
+                                 spec[k]);
+            if (col[j] >= 0 && col[j] == col[k])
+                return trec_fail(err, "the %s and %s columns are the same (%d)",
+                                 trec_ingest_col_name(j), trec_ingest_col_name(k),
+                                 col[k] + 1);
+        }
+    return 0;
+}
+
+int trec_ingest_opts_check(const trec_ingest_opts *o, trec_error *err)
+{
+    trec_ingest_dialect d;
+    if (trec_ingest_dialect_init(&d, o->sep, o->quote, err) != 0)
+        return -1;
+    const char *spec[NCOLS] = {o->user_col, o->item_col, o->rating_col, o->time_col};
+    int col[NCOLS] = {0, 1, -1, -1}, any_name = 0;
+    for (int k = 0; k < NCOLS; k++) {
+        if (spec[k] && trec_ingest_column_spec(col_opt[k], spec[k],
+                                               k != COL_USER && k != COL_ITEM, &col[k],
+                                               err) != 0)
+            return -1;
+        any_name |= col[k] == TREC_INGEST_COL_BY_NAME;
+    }
+    if (o->header == 0 && any_name)
+        return trec_fail(err, "columns given by name need a header line, but "
+                         "--no-header was given");
+    return same_columns(spec, col, err);
 }
 
 /* A column given by name: its index in the header line. */

@@ -33,7 +33,7 @@ typedef struct trec_ingest_config {
     int col[TREC_INGEST_NCOLS]; /* 0-based field index, -1: not used */
     size_t maxstore;            /* fields the parser needs: max col + 1 */
     int skip_bad;
-    int keep_lines;             /* remember each entry's line (--duplicates error) */
+    int keep_lines;             /* remember each entry's line (--duplicates error, sum) */
     trec_ingest_reader *rd;     /* to give block buffers back */
 } trec_ingest_config;
 
@@ -49,6 +49,15 @@ typedef struct trec_ingest_first {
  * into ctx (a zeroed trec_ingest_first; free its buf) and stops. */
 int trec_ingest_first_record(void *ctx, const trec_ingest_field *f, size_t nf,
                              uint64_t line, trec_error *err);
+
+#define TREC_INGEST_COL_BY_NAME (-2)
+
+/* A column option's value (opt names the option in messages): "none"
+ * (*col = -1; an error unless allow_none), a number from 1 to
+ * TREC_INGEST_MAX_FIELDS (*col = number - 1), or a header name
+ * (*col = TREC_INGEST_COL_BY_NAME). */
+int trec_ingest_column_spec(const char *opt, const char *spec, int allow_none, int *col,
+                            trec_error *err);
 
 /* Fills c's columns (nf, col, maxstore) from the options and the first
  * record h (on line line1), and decides *header: 1 if line 1 is a header. */

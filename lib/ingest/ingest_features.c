@@ -11,6 +11,7 @@
 
 #include "idmap.h"
 #include "ingest.h"
+#include "ingest_config.h"
 #include "ingest_reader.h"
 
 void trec_features_opts_init(trec_features_opts *o)
@@ -58,12 +59,9 @@ static int bad(fstate *s, uint64_t line, trec_error *err, const char *fmt, ...)
 static int resolve(fstate *s, const char *opt, const char *spec, const trec_ingest_field *f,
                    size_t nf, uint64_t line, int *col, trec_error *err)
 {
-    if (spec[0] && strspn(spec, "0123456789") == strlen(spec)) {
-        long v = strlen(spec) > 9 ? 0 : atol(spec);
-        if (v < 1)
-            return trec_fail(err, "%s %s: columns are numbered from 1", opt, spec);
-        *col = (int)(v - 1);
-    } else {
+    if (trec_ingest_column_spec(opt, spec, 0, col, err) != 0)
+        return -1;
+    if (*col == TREC_INGEST_COL_BY_NAME) {
         if (!s->header)
             return trec_fail(err, "%s %s: columns given by name need a header "
                              "line, but --no-header was given", opt, spec);
@@ -87,6 +85,27 @@ static int resolve(fstate *s, const char *opt, const char *spec, const trec_inge
 static int is_number(const char *s)
 {
     return s[0] && strspn(s, "0123456789") == strlen(s);
+}
+
+int trec_features_opts_check(const trec_features_opts *o, trec_error *err)
+{
+    trec_ingest_dialect d;
+    const char *id = o->id_col ? o->id_col : "movieId";
+    const char *feat = o->feature_col ? o->feature_col : "genres";
+    int ic, fc;
+    if (trec_ingest_dialect_init(&d, o->sep, o->quote, err) != 0 ||
+        trec_ingest_column_spec("--id-col", id, 0, &ic, err) != 0 ||
+        trec_ingest_column_spec("--feature-col", feat, 0, &fc, err) != 0)
+        return -1;
+    if (o->feature_sep && !o->feature_sep[0])
+        return trec_fail(err, "the feature separator is empty");
+    if (o->header == 0 && (ic == TREC_INGEST_COL_BY_NAME || fc == TREC_INGEST_COL_BY_NAME))
+        return trec_fail(err, "columns given by name (%s, %s) need a header line, "
+                         "but --no-header was given; give --id-col and "
+                         "--feature-col as numbers", id, feat);
+    if ((ic >= 0 && ic == fc) || (ic == TREC_INGEST_COL_BY_NAME && strcmp(id, feat) == 0))
+        return trec_fail(err, "the id and feature columns are the same (%s)", feat);
+    return 0;
 }
 
 /* The first record: header or not, and which columns. */
@@ -389,7 +408,8 @@ static int features(trec_ingest_reader *rd, const trec_features_opts *o,
     memset(&s, 0, sizeof s);
     memset(st, 0, sizeof *st);
     memset(out, 0, sizeof *out);
-    if (trec_ingest_dialect_init(&d, o->sep, o->quote, err) != 0)
+    if (trec_features_opts_check(o, err) != 0 ||
+        trec_ingest_dialect_init(&d, o->sep, o->quote, err) != 0)
         return -1;
     d.force_libcsv = o->force_libcsv;
     rd->quote = d.quote;
@@ -401,12 +421,6 @@ static int features(trec_ingest_reader *rd, const trec_features_opts *o,
     s.fsep = o->feature_sep ? o->feature_sep : "|";
     s.fsep_len = strlen(s.fsep);
     s.base = 1;
-    if (s.fsep_len == 0)
-        return trec_fail(err, "the feature separator is empty");
-    if (o->header == 0 && (!is_number(s.id_spec) || !is_number(s.feat_spec)))
-        return trec_fail(err, "columns given by name (%s, %s) need a header line, "
-                         "but --no-header was given; give --id-col and "
-                         "--feature-col as numbers", s.id_spec, s.feat_spec);
     if (trec_idmap_init(&s.movies, err) != 0)
         return -1;
     int rc = -1;
@@ -415,8 +429,10 @@ static int features(trec_ingest_reader *rd, const trec_features_opts *o,
     for (;;) {
         trec_ingest_block b;
         int got = trec_ingest_reader_next(rd, &b, err);
-        if (got < 0)
+        if (got < 0) {
+            trec_ingest_reader_locate(rd, s.base, err);
             goto done;
+        }
         if (got == 0)
             break;
         trec_ingest_block_prepare(&d, &b);
@@ -461,6 +477,7 @@ int trec_item_features(const char *path, const trec_features_opts *o,
 {
     trec_ingest_reader rd;
     memset(out, 0, sizeof *out);
+    memset(st, 0, sizeof *st);
     if (trec_ingest_reader_open(&rd, path, o->block_size, -1, err) != 0)
         return -1;
     int rc = features(&rd, o, align, out, st, err);
@@ -474,6 +491,7 @@ int trec_item_features_mem(const char *data, size_t len, const char *name,
 {
     trec_ingest_reader rd;
     memset(out, 0, sizeof *out);
+    memset(st, 0, sizeof *st);
     trec_ingest_reader_open_mem(&rd, data, len, name, o->block_size, -1);
     int rc = features(&rd, o, align, out, st, err);
     trec_ingest_reader_close(&rd);

@@ -85,10 +85,15 @@ void *trec_ingest_mem_grow(void *p, size_t old_n, size_t new_n, trec_error *err)
     if (!p)
         return trec_ingest_mem_alloc(new_n, err);
     void *q = mremap(p, old_n ? old_n : 1, new_n, MREMAP_MAYMOVE);
-    if (q == MAP_FAILED) {
-        trec_fail(err, "out of memory allocating %zu bytes", new_n);
+    if (q != MAP_FAILED)
+        return q;
+    /* mremap needs the old range to be one mapping; madvise (huge pages)
+     * may have split it in three (EFAULT). Then: a new mapping and a copy. */
+    q = trec_ingest_mem_alloc(new_n, err);
+    if (!q)
         return NULL;
-    }
+    memcpy(q, p, old_n < new_n ? old_n : new_n);
+    trec_ingest_mem_free(p, old_n);
     return q;
 }
 
@@ -256,7 +261,16 @@ int trec_ingest_reader_next(trec_ingest_reader *r, trec_ingest_block *b, trec_er
         cut = r->eof ? have : find_cut(buf, have, r->quote);
         if (cut > 0 || r->eof)
             break;
-        /* One record longer than the block: read more. */
+        /* One record longer than the block: read more, up to a limit (an
+         * input without line breaks, or with an unbalanced quote, would
+         * otherwise be read whole into one record). */
+        if (cap >= TREC_INGEST_MAX_RECORD && cap >= r->block_size) {
+            r->long_record = 1;
+            trec_fail(err, "a record longer than %zu bytes, the limit (%u MiB or the "
+                      "block size)%s", cap, TREC_INGEST_MAX_RECORD >> 20,
+                      r->quote >= 0 ? "; an unbalanced quote character?" : "");
+            goto fail;
+        }
         char *nb = trec_ingest_mem_grow(buf, cap + 1, 2 * cap + 1, err);
         if (!nb)
             goto fail;
@@ -294,6 +308,16 @@ int trec_ingest_reader_next(trec_ingest_reader *r, trec_ingest_block *b, trec_er
 fail:
     trec_ingest_mem_free(buf, cap + 1);
     return -1;
+}
+
+void trec_ingest_reader_locate(const trec_ingest_reader *r, uint64_t line,
+                               trec_error *err)
+{
+    if (!r->long_record)
+        return;
+    char msg[sizeof err->msg];
+    memcpy(msg, err->msg, sizeof msg);
+    trec_fail(err, "%s:%llu: %s", r->name, (unsigned long long)line, msg);
 }
 
 /* ---- tokenizing ------------------------------------------------------- */

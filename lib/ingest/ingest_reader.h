@@ -29,6 +29,7 @@
 #define TREC_INGEST_DEFAULT_BLOCK (8u << 20)
 #define TREC_INGEST_MSEP_BYTE 0x1F   /* what a multi-byte separator is rewritten to */
 #define TREC_INGEST_MAX_FIELDS 1024  /* fields kept per record (more are counted) */
+#define TREC_INGEST_MAX_RECORD (64u << 20) /* bytes in one record (or the block size) */
 
 typedef struct trec_ingest_field {
     const char *p;
@@ -76,6 +77,7 @@ typedef struct trec_ingest_reader {
     char *carry;             /* bytes after the last cut */
     size_t carry_len, carry_cap;
     int eof;
+    int long_record;         /* the error: a record beyond the limit */
     uint64_t nblocks;
     const char *name;
     /* Block buffers given back after parsing, reused so that each block
@@ -92,8 +94,15 @@ int trec_ingest_reader_open_mem(trec_ingest_reader *r, const char *data, size_t 
                                 const char *name, size_t block_size, int quote);
 void trec_ingest_reader_close(trec_ingest_reader *r);
 /* Reads the next block: 1 = got one, 0 = end of input, -1 = error. A UTF-8
- * byte order mark at the start of the input is dropped. */
+ * byte order mark at the start of the input is dropped. A record (a line, or
+ * lines joined by a quoted field) may be as long as the block size or
+ * TREC_INGEST_MAX_RECORD, whichever is larger; a longer one is an error
+ * (long_record set) that the caller locates with trec_ingest_reader_locate. */
 int trec_ingest_reader_next(trec_ingest_reader *r, trec_ingest_block *b, trec_error *err);
+/* After a failed trec_ingest_reader_next: if the problem is a record, adds
+ * the input's name and line (that of the block the record starts) to err. */
+void trec_ingest_reader_locate(const trec_ingest_reader *r, uint64_t line,
+                               trec_error *err);
 void trec_ingest_block_free(trec_ingest_block *b);
 /* Gives a parsed block's buffer back to r for reuse (thread-safe). */
 void trec_ingest_reader_recycle(trec_ingest_reader *r, trec_ingest_block *b);

@@ -89,11 +89,11 @@ typedef struct sort_job {
     int64_t *ttime;
     size_t tcap;
     int oom;
-    /* the duplicate with the smallest later line (--duplicates error) */
-    uint64_t dup_line2, dup_line1, dup_row;
-    uint32_t dup_col;
-    uint64_t inf_row;         /* first row whose sum overflowed, or UINT64_MAX */
-    uint32_t inf_col;
+    /* The problem found first in file order, by the line where it shows
+     * (UINT64_MAX: none): a duplicate under TREC_DUP_ERROR (its second
+     * line), a sum out of float range under TREC_DUP_SUM (its last line). */
+    uint64_t bad_line, bad_first, bad_row, bad_count;
+    uint32_t bad_col;
 } sort_job;
 
 static void job_free_scratch(sort_job *j)
@@ -182,22 +182,26 @@ static float run_value(const sort_job *j, uint64_t k, uint64_t e, int64_t *t)
     return (float)s;
 }
 
-/* Notes what a run [k, e) of more than one entry in row r reports: the
- * earliest duplicate (--duplicates error), the first sum out of range. */
+/* Notes what a run [k, e) of more than one entry in row r reports: a
+ * duplicate under --duplicates error, a sum out of range; the problem that
+ * shows first in the file is kept. (lines is set under both policies.) */
 static void note_run(sort_job *j, uint64_t r, uint64_t k, uint64_t e, float v)
 {
-    const trec_csr *m = j->m;
-    if (j->policy == TREC_DUP_SUM && !isfinite(v) && r < j->inf_row) {
-        j->inf_row = r;
-        j->inf_col = m->colidx[k];
-    }
-    if (j->policy == TREC_DUP_ERROR && j->lines && j->lines[k + 1] < j->dup_line2) {
-        j->dup_line2 = j->lines[k + 1];
-        j->dup_line1 = j->lines[k];
-        j->dup_row = r;
-        j->dup_col = m->colidx[k];
-    }
     j->dups += e - k - 1;
+    uint64_t at;
+    if (j->policy == TREC_DUP_ERROR)
+        at = j->lines[k + 1];
+    else if (j->policy == TREC_DUP_SUM && !isfinite(v))
+        at = j->lines[e - 1];
+    else
+        return;
+    if (at < j->bad_line) {
+        j->bad_line = at;
+        j->bad_first = j->lines[k];
+        j->bad_row = r;
+        j->bad_col = j->m->colidx[k];
+        j->bad_count = e - k;
+    }
 }
 
 /* Merges runs of equal columns in the sorted row r = [a, b); returns its new
@@ -264,8 +268,7 @@ static void plan_jobs(sort_job *jobs, int threads, trec_csr *m, uint64_t *lines,
         j->lines = lines;
         j->policy = policy;
         j->newlen = newlen;
-        j->dup_line2 = UINT64_MAX;
-        j->inf_row = UINT64_MAX;
+        j->bad_line = UINT64_MAX;
         j->r0 = r;
         uint64_t stop = m->nnz / (uint64_t)threads * (uint64_t)(t + 1);
         if (t == threads - 1)
@@ -276,27 +279,24 @@ static void plan_jobs(sort_job *jobs, int threads, trec_csr *m, uint64_t *lines,
     }
 }
 
-/* The jobs' findings in one (the earliest duplicate, the first overflowing
- * row, the total of merged entries); frees their scratch. Returns 1 if one
- * ran out of memory. */
+/* The jobs' findings in one (the problem that shows first in the file, the
+ * total of merged entries); frees their scratch. Returns 1 if one ran out of
+ * memory. */
 static int combine(sort_job *jobs, int threads, sort_job *best, uint64_t *dups)
 {
     int oom = 0;
     *dups = 0;
-    best->dup_line2 = best->inf_row = UINT64_MAX;
+    best->bad_line = UINT64_MAX;
     for (int t = 0; t < threads; t++) {
         sort_job *j = &jobs[t];
         oom |= j->oom;
         *dups += j->dups;
-        if (j->dup_line2 < best->dup_line2) {
-            best->dup_line2 = j->dup_line2;
-            best->dup_line1 = j->dup_line1;
-            best->dup_row = j->dup_row;
-            best->dup_col = j->dup_col;
-        }
-        if (j->inf_row < best->inf_row) {
-            best->inf_row = j->inf_row;
-            best->inf_col = j->inf_col;
+        if (j->bad_line < best->bad_line) {
+            best->bad_line = j->bad_line;
+            best->bad_first = j->bad_first;
+            best->bad_row = j->bad_row;
+            best->bad_col = j->bad_col;
+            best->bad_count = j->bad_count;
         }
         job_free_scratch(j);
     }
@@ -304,27 +304,26 @@ static int combine(sort_job *jobs, int threads, sort_job *best, uint64_t *dups)
 }
 
 /* The error a merge found, if any: 0 or -1. */
-static int report(const sort_job *best, const char *name, const trec_idmap *users,
-                  const trec_idmap *items, trec_error *err)
+static int report(const sort_job *best, trec_dup_policy policy, const char *name,
+                  int rating_col, const trec_idmap *users, const trec_idmap *items,
+                  trec_error *err)
 {
+    if (best->bad_line == UINT64_MAX)
+        return 0;
     size_t un, in;
     trec_labels ul = trec_idmap_labels(users), il = trec_idmap_labels(items);
-    if (best->dup_line2 != UINT64_MAX) {
-        const char *us = trec_label(&ul, best->dup_row, &un);
-        const char *is = trec_label(&il, best->dup_col, &in);
+    const char *us = trec_label(&ul, best->bad_row, &un);
+    const char *is = trec_label(&il, best->bad_col, &in);
+    if (policy == TREC_DUP_ERROR)
         return trec_fail(err, "%s:%llu: duplicate rating: user '%.*s', item '%.*s' "
                          "(first on line %llu); --duplicates last, max or sum "
-                         "merges them", name, (unsigned long long)best->dup_line2,
-                         (int)un, us, (int)in, is, (unsigned long long)best->dup_line1);
-    }
-    if (best->inf_row != UINT64_MAX) {
-        const char *us = trec_label(&ul, best->inf_row, &un);
-        const char *is = trec_label(&il, best->inf_col, &in);
-        return trec_fail(err, "%s: the sum of the duplicate ratings of user '%.*s', "
-                         "item '%.*s' is out of float range", name, (int)un, us,
-                         (int)in, is);
-    }
-    return 0;
+                         "merges them", name, (unsigned long long)best->bad_line,
+                         (int)un, us, (int)in, is, (unsigned long long)best->bad_first);
+    return trec_fail(err, "%s:%llu: column %d (rating): the sum of the %llu ratings of "
+                     "user '%.*s', item '%.*s' (the first on line %llu) is out of float "
+                     "range", name, (unsigned long long)best->bad_line, rating_col + 1,
+                     (unsigned long long)best->bad_count, (int)un, us, (int)in, is,
+                     (unsigned long long)best->bad_first);
 }
 
 /* Closes the gaps that merged duplicates left in the rows. */
@@ -347,8 +346,9 @@ static void close_gaps(trec_csr *m, const uint64_t *newlen)
 }
 
 int trec_ingest_sort_rows(trec_csr *m, uint64_t *lines, trec_dup_policy policy,
-                          int threads, const char *name, const trec_idmap *users,
-                          const trec_idmap *items, uint64_t *dups, trec_error *err)
+                          int threads, const trec_ingest_config *c,
+                          const trec_idmap *users, const trec_idmap *items,
+                          uint64_t *dups, trec_error *err)
 {
     uint64_t *newlen = trec_malloc((m->rows + 1) * 8, err);
     sort_job *jobs = trec_calloc((size_t)threads, sizeof *jobs, err);
@@ -362,7 +362,8 @@ int trec_ingest_sort_rows(trec_csr *m, uint64_t *lines, trec_dup_policy policy,
         trec_fail(err, "out of memory sorting rows");
         goto done;
     }
-    if (report(&best, name, users, items, err) != 0)
+    if (report(&best, policy, c->name, c->col[TREC_INGEST_COL_RATING], users, items,
+               err) != 0)
         goto done;
     if (*dups > 0)
         close_gaps(m, newlen);
