@@ -32,7 +32,7 @@ BENCH_DIR=${TREC_BENCH_DIR:-/tmp/trec-bench-$(id -un 2>/dev/null || id -u)}
 BIG_N=${TREC_BENCH_RATINGS:-25000000}
 REPEAT=${TREC_BENCH_REPEAT:-3}
 SLOW=${TREC_BENCH_SLOW:-60}
-SECTIONS=${TREC_BENCH_SECTIONS:-"ingest walkthrough"}
+SECTIONS=${TREC_BENCH_SECTIONS:-"ingest walkthrough quality fit"}
 W=$BENCH_DIR/work
 mkdir -p "$BENCH_DIR" "$W" || exit 1
 
@@ -230,6 +230,101 @@ bench_ingest() {
 # ---- more sections -----------------------------------------------------------
 # Append bench_NAME functions here (and NAME to SECTIONS above), e.g. fit and
 # eval time of the getting-started walkthrough on ml-latest-small.
+
+# ---- section: quality ---------------------------------------------------------
+# Every algorithm on ml-latest-small, seeds 0..4, settings chosen on validation
+# splits carved from train: scripts/bench-quality.sh (its header says how).
+
+bench_quality() {
+    echo "== quality: every algorithm on ml-latest-small (scripts/bench-quality.sh)"
+    echo
+    TREC_BENCH_DIR=$BENCH_DIR TREC_ML_SMALL=$ML_SMALL "$here/bench-quality.sh" "$B" || return 1
+    echo
+}
+
+# ---- section: fit ----------------------------------------------------------
+# Fitting at scale on the synthetic set of synth_fit_input (bench-5m: 100k
+# users x 20k items, 5M ratings, Zipf popularity, lognormal activity), split
+# 80/20 (seed 0); every algorithm trains on all train entries (>= 4 as
+# positives, the others with weight 0.3 where the algorithm takes weights),
+# k = 64, $FIT_THREADS threads. For each: seconds per iteration/epoch (from
+# two fits of different lengths: the difference over the extra epochs, so
+# reading and writing are not counted), the fit's peak RSS against its data +
+# model, and held-out recall@10 (train items excluded, rating >= 4) against
+# the wall-clock time of the whole fit, for increasing epochs.
+
+FIT_THREADS=${TREC_BENCH_FIT_THREADS:-2}
+FIT_FMT='%-12s %-22s %8s %10s %10s\n'
+
+# fit_time LABEL EPOCHS OPTS...: one fit of the train split (EPOCHS "-": no
+# --epochs); sets FT_S, FT_KIB.
+fit_time() {
+    label=$1 e=$2; shift 2
+    REPEAT_SAVE=$REPEAT; REPEAT=1
+    [ "$e" = - ] && set -- --threads "$FIT_THREADS" "$@" || set -- --threads "$FIT_THREADS" --epochs "$e" "$@"
+    run_timed "$B/trec-fit" "$FD/train.csr" -o "$FD/m.trec" -q "$@"
+    rc=$?; REPEAT=$REPEAT_SAVE
+    [ "$rc" -eq 0 ] || { echo "   $label: fit failed (exit $RC: $ERRLINE)"; FAILED=1; return 1; }
+    FT_S=$BEST_S FT_KIB=$PEAK_KIB
+}
+
+fit_recall() {
+    "$B/trec-eval" "$FD/m.trec" --test "$FD/test.csr" --train "$FD/train.csr" --exclude-train \
+        --gain binary --min-rating 4 --tsv -q --threads "$FIT_THREADS" |
+        awk -F'\t' '$1 == "test" && $3 == "model" && $4 == "recall@10" { printf "%.4f", $5 }'
+}
+
+# fit_curve LABEL "E1 E2 ..." OPTS...: s/epoch from the first two lengths,
+# then recall@10 after each length.
+fit_curve() {
+    label=$1 lengths=$2; shift 2
+    e1=$(echo "$lengths" | cut -d' ' -f1) e2=$(echo "$lengths" | cut -d' ' -f2)
+    fit_time "$label" "$e1" "$@" || return 1
+    t1=$FT_S
+    for e in $lengths; do
+        fit_time "$label" "$e" "$@" || return 1
+        [ "$e" = "$e2" ] && per=$(awk -v a="$t1" -v b="$FT_S" -v n=$((e2 - e1)) 'BEGIN { printf "%.2f", (b - a) / n }')
+        rss=$(fdiv "$FT_KIB" 1024 %.0f)
+        printf "$FIT_FMT" "$label" "$e epochs" "$(printf '%.1f' "$FT_S")" "$rss" "$(fit_recall)"
+    done
+    data=$(fsize "$FD/train.csr") model=$(fsize "$FD/m.trec")
+    echo "   $label: $per s per epoch; peak RSS $rss MiB = $(fdiv "$FT_KIB" "$(((data + model) / 1024))" %.2f) x (data $((data / 1048576)) MiB + model $((model / 1048576)) MiB)"
+}
+
+bench_fit() {
+    echo "== fit: every algorithm on the synthetic set (k = 64, $FIT_THREADS threads)"
+    sd=$(synth_fit_input "${TREC_BENCH_FIT_PRESET:-bench-5m}") || return 1
+    FD=$W/fit
+    mkdir -p "$FD" || return 1
+    "$B/trec-split" -q "$sd/ratings.csr" --train "$FD/train.csr" --test "$FD/test.csr" \
+        --test-fraction 0.2 --seed 0 || return 1
+    FAILED=0
+    echo "   the whole fit's wall time (reading and writing included) and held-out recall@10"
+    echo
+    printf "$FIT_FMT" algorithm length seconds "RSS MiB" recall@10
+    data="--min-rating 4 --other-weight 0.3"
+    # shellcheck disable=SC2086
+    fit_curve als "1 3 6 10 15" --algorithm als --components 64 --lambda 0.01 \
+        --lambda-exponent 1 --confidence-scale 3 $data
+    if "$B/trec-fit" --help | grep -q warp; then
+        # shellcheck disable=SC2086
+        fit_curve sgd-warp "1 3 10 30" --loss warp --components 64 $data
+        # shellcheck disable=SC2086
+        fit_curve sgd-bpr "1 3 10 30" --loss bpr --components 64 $data
+    fi
+    fit_curve tensorrec "1 2 5" --loss wmrb --min-rating 4 --components 64 --alpha 3e-4 \
+        --sampled-items 1000 --batch-users 20000
+    if [ -n "${TREC_BENCH_EASE:-}" ]; then
+        # shellcheck disable=SC2086
+        fit_time ease - --algorithm ease --lambda 200 $data &&
+            printf "$FIT_FMT" ease "closed form" "$(printf '%.1f' "$FT_S")" \
+                "$(fdiv "$FT_KIB" 1024 %.0f)" "$(fit_recall)"
+    else
+        echo "   ease: 20k items is a 20k x 20k inverse (about 8e12 flops, 1.6 GB): set TREC_BENCH_EASE=1"
+    fi
+    echo
+    return "$FAILED"
+}
 
 # ---- section: walkthrough ---------------------------------------------------
 # The getting-started walkthrough on ml-latest-small (scripts/getting-started.sh,
