@@ -83,7 +83,7 @@ static int cholesky(spd_ctx *c, trec_error *err)
         size_t bad = trec_chol_lower(at(c, j, j), jb, n, &v);
         if (bad < jb)
             return trec_fail(err, "matrix is not positive definite: pivot %zu "
-                             "(row %zu of %zu) is %g", j + bad, j + bad, n, (double)v);
+                             "(0-based, of %zu) is %g", j + bad, n, (double)v);
         if (m == 0)
             break;
         /* L21 = A21 L11^-T, then A22 -= L21 L21^T (lower triangle only) */
