@@ -245,8 +245,12 @@ static spd_report spd_case(size_t n, size_t rows, size_t ones, double lambda,
  * is far from what happens: rounding errors of independent signs grow as
  * sqrt(n) (Higham & Mary, SIAM J. Sci. Comput. 2019, probabilistic
  * bounds lambda sqrt(n) u, lambda a small constant). We assert the
- * probabilistic form with lambda = 2, i.e. report values <= 2; measured
- * values are printed with TREC_TEST_VERBOSE=1 (about 0.01 to 0.2). */
+ * probabilistic form with lambda = 2, i.e. report values <= 2. Measured
+ * (TREC_TEST_VERBOSE=1 prints them): 0.62 at n = 2 down to 0.002 at
+ * n = 1000, 0.03 at kappa = 1.7e4. Loose at large n, but a wrong or
+ * missing block update leaves O(1) relative residuals, i.e. values of
+ * 1 / (sqrt(n) u kappa): over 1e3 in every case here but the
+ * ill-conditioned one (about 60). */
 static const double SPD_BOUND = 2.0;
 
 START_TEST(spd_inverse_sizes)
@@ -749,8 +753,10 @@ static void ref_cg(const double *ad, const double *bd, size_t k, int steps, doub
  * backward error, a multiple of u that grows at worst like k and in
  * practice like sqrt(k) (the residual of float CG stagnates near
  * u ||A|| ||x||); 3 float steps differ from 3 double steps by errors of
- * the same kind. We allow 2 sqrt(k) u kappa for both; measured: at most
- * 0.5 u kappa (TREC_TEST_VERBOSE=1 prints them). */
+ * the same kind, plus a few roundings per step whatever k (alpha, beta,
+ * the updates). We allow 4 (1 + sqrt(k)) u kappa for both; measured
+ * (TREC_TEST_VERBOSE=1 prints them): 1.9 u kappa at k = 1, at most
+ * 1.0 u kappa for k >= 2. */
 START_TEST(als_cg_solve)
 {
     trec_rng r;
@@ -764,7 +770,7 @@ START_TEST(als_cg_solve)
         double *ad = malloc(k * k * sizeof *ad), *bd = malloc(k * sizeof *bd);
         double *xd = malloc(k * sizeof *xd), *l = malloc(k * k * sizeof *l);
         als_ref(&c, ad, bd);
-        double kappa = small_cond(ad, k), tol = 2 * sqrt((double)k) * U * kappa;
+        double kappa = small_cond(ad, k), tol = 4 * (1 + sqrt((double)k)) * U * kappa;
         /* warm start: a random point */
         fill_normal(&r, x, k, 0.1);
         for (size_t i = 0; i < k; i++)
