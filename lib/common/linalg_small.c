@@ -108,7 +108,7 @@ INLINE void axpy_in(float a, const float *x, float *y, size_t k)
 
 /* out[q] = dot(r[q], x) for four rows r[0..3] sharing the loads of x. */
 INLINE void dot4_in(const float *const r[4], const float *x, size_t k,
-                           float out[4])
+                    float out[4])
 {
     v8f a0 = splat8(0), a1 = splat8(0), a2 = splat8(0), a3 = splat8(0);
     size_t i = 0;
@@ -129,7 +129,7 @@ INLINE void dot4_in(const float *const r[4], const float *x, size_t k,
 }
 
 INLINE void symv_in(const float *a, size_t k, size_t lda, const float *x,
-                           float *y)
+                    float *y)
 {
     size_t i = 0;
     for (; i + 4 <= k; i += 4) {
@@ -163,7 +163,8 @@ void trec_symv(const float *a, size_t k, size_t lda, const float *x, float *y)
 
 /* Right-looking by panels of 4 columns, so that the O(k^3) part is one
  * vectorised rank-4 update of contiguous rows instead of k^2/2 short dot
- * products, each ending in a horizontal sum (5x slower at k = 64). The
+ * products, each ending in a horizontal sum (that dot-product form was
+ * 3-4x slower for k = 32..128 in linalg-bench). The
  * panel's columns are strided in a row-major lower triangle, so they are
  * staged in contiguous buffers of CHOL_SEG rows, after CHOL_PAD zeros. */
 #define CHOL_W 4
@@ -278,8 +279,10 @@ INLINE void chol_step(float *a, size_t k, size_t lda, size_t p, chol_stage c)
 TREC_CLONES
 size_t trec_chol_lower(float *a, size_t k, size_t lda, float *bad_value)
 {
-    chol_stage c;
-    memset(c, 0, sizeof c); /* the padding stays 0 */
+    chol_stage c; /* zeroed where used: the padding must stay 0 */
+    size_t used = CHOL_PAD + ((k < CHOL_SEG ? k : CHOL_SEG) + 7) / 8 * 8;
+    for (size_t q = 0; q < CHOL_W; q++)
+        memset(c[q], 0, used * sizeof c[q][0]);
     float bad = 0;
     for (size_t p = 0; p < k; p += CHOL_W) {
         size_t w = k - p < CHOL_W ? k - p : CHOL_W;
@@ -406,7 +409,7 @@ int trec_als_solve_exact(const float *yty, size_t k, float reg,
 
 /* r = b - A x = sum_j (d_j - c_j y_j.x) y_j - (YtY + reg I) x. */
 INLINE void cg_residual(const float *yty, size_t k, float reg,
-                               const trec_als_rows *rows, const float *x, float *r)
+                        const trec_als_rows *rows, const float *x, float *r)
 {
     symv_in(yty, k, k, x, r);
     axpy_in(reg, x, r, k);
@@ -422,7 +425,7 @@ INLINE void cg_residual(const float *yty, size_t k, float reg,
 
 /* ap = A p = (YtY + reg I) p + sum_j c_j (y_j.p) y_j. */
 INLINE void cg_apply(const float *yty, size_t k, float reg,
-                            const trec_als_rows *rows, const float *p, float *ap)
+                     const trec_als_rows *rows, const float *p, float *ap)
 {
     symv_in(yty, k, k, p, ap);
     axpy_in(reg, p, ap, k);

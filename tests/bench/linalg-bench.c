@@ -18,17 +18,19 @@
  * same ratio from CPU seconds, which other processes do not inflate when
  * BLIS runs one thread); plus the
  * inverse's worst relative residual ||G p_j - e_j|| / (||G||_1 ||p_j||_1)
- * over a few columns, the process's peak RSS and trec_spd_inverse_bytes.
+ * over a few columns, the process's peak RSS during the inverses (the
+ * matrix, BLIS's buffers and the process's baseline) and
+ * trec_spd_inverse_bytes.
  * (ii) ALS row solves per CPU second (CPU time: one thread, and not
  * inflated by other processes on a shared machine): exact (build + Cholesky + solve) and CG
  * with 3 steps (warm-started from the previous solution), for rows of a
  * 100000 x k factor matrix picked at random, best of 3. */
 #include <blis.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 
 #include "linalg.h"
@@ -62,11 +64,29 @@ static void keep_best(timing *best, double wall, double cpu)
         *best = (timing){wall, cpu};
 }
 
+/* Peak resident memory since the last reset_peak_rss(), in MiB (Linux:
+ * VmHWM of /proc/self/status; -1 if unavailable). */
 static long peak_rss_mib(void)
 {
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss / 1024;
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kib = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return kib < 0 ? -1 : kib / 1024;
+}
+
+/* Resets the peak to the current resident size (Linux >= 4.0). */
+static void reset_peak_rss(void)
+{
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    if (f) {
+        fputs("5", f);
+        fclose(f);
+    }
 }
 
 static int parse_list(const char *s, long *out, int max)
@@ -205,6 +225,7 @@ static void bench_inverse(const long *sizes, int ns, const long *threads, int nt
     for (int s = 0; s < ns; s++) {
         size_t n = (size_t)sizes[s];
         for (int t = 0; t < nt; t++) {
+            reset_peak_rss();
             float *g = xmalloc(n * n * sizeof *g);
             timing ti = time_inverse(g, n, block, (int)threads[t], repeat);
             long rss = peak_rss_mib();
@@ -365,6 +386,9 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    /* a fixed mmap threshold: freed matrices go back to the system instead
+     * of staying resident in the heap and inflating the next peak RSS */
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
     bli_init(); /* before bli_arch_query_id, which does not initialise */
     if (inverse)
         bench_inverse(sizes, ns, threads, nt, block, repeat);
