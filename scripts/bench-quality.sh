@@ -38,7 +38,7 @@ candidates() {
     for k in 64 128; do for l in 0.003 0.01 0.03; do for a in 1 3; do
         printf 'als\t--algorithm als --components %s --lambda %s --lambda-exponent 1 --confidence-scale %s --min-rating 4 --other-weight 0.3\n' "$k" "$l" "$a"
     done; done; done
-    if "$B/trec-fit" --help | grep -q 'warp'; then
+    if "$B/trec-fit" --algorithm sgd --help >/dev/null 2>&1; then
         for lr in 0.02 0.05; do for e in 30 60; do
             printf 'sgd\t--loss warp --components 64 --learning-rate %s --epochs %s --min-rating 4\n' "$lr" "$e"
         done; done

@@ -57,10 +57,11 @@ settle_output() { rm -f "$o"; sync; }
 
 # run_timed CMD...: runs CMD up to $REPEAT times under peak-rss (calling
 # $BEFORE_RUN, if set, before each run); sets BEST_S
-# (fastest wall time), PEAK_KIB (largest peak RSS), RUNS, RC (0 or the first
-# failing exit status) and ERRLINE (its first stderr line).
+# (fastest wall time), BEST_CPU (its CPU seconds, user + system), PEAK_KIB
+# (largest peak RSS), RUNS, RC (0 or the first failing exit status) and
+# ERRLINE (its first stderr line).
 run_timed() {
-    BEST_S=; PEAK_KIB=0; RUNS=0; RC=0; ERRLINE=
+    BEST_S=; BEST_CPU=; PEAK_KIB=0; RUNS=0; RC=0; ERRLINE=
     while [ "$RUNS" -lt "$REPEAT" ]; do
         ${BEFORE_RUN:-true}
         "$B/peak-rss" "$@" >"$W/stdout" 2>"$W/stderr"
@@ -73,6 +74,7 @@ run_timed() {
         RUNS=$((RUNS + 1))
         s=$(kv wall_seconds "$line")
         k=$(kv max_rss_kib "$line")
+        [ "$(fmin "$BEST_S" "$s")" = "$s" ] && BEST_CPU=$(kv cpu_seconds "$line")
         BEST_S=$(fmin "$BEST_S" "$s")
         [ "$k" -gt "$PEAK_KIB" ] && PEAK_KIB=$k
         awk -v s="$s" -v m="$SLOW" 'BEGIN { exit !(s > m) }' && break
@@ -254,7 +256,7 @@ bench_quality() {
 # the wall-clock time of the whole fit, for increasing epochs.
 
 FIT_THREADS=${TREC_BENCH_FIT_THREADS:-2}
-FIT_FMT='%-12s %-22s %8s %10s %10s\n'
+FIT_FMT='%-12s %-12s %8s %8s %9s %10s\n'
 
 # fit_time LABEL EPOCHS OPTS...: one fit of the train split (EPOCHS "-": no
 # --epochs); sets FT_S, FT_KIB.
@@ -265,7 +267,7 @@ fit_time() {
     run_timed "$B/trec-fit" "$FD/train.csr" -o "$FD/m.trec" -q "$@"
     rc=$?; REPEAT=$REPEAT_SAVE
     [ "$rc" -eq 0 ] || { echo "   $label: fit failed (exit $RC: $ERRLINE)"; FAILED=1; return 1; }
-    FT_S=$BEST_S FT_KIB=$PEAK_KIB
+    FT_S=$BEST_S FT_CPU=$BEST_CPU FT_KIB=$PEAK_KIB
 }
 
 fit_recall() {
@@ -280,15 +282,19 @@ fit_curve() {
     label=$1 lengths=$2; shift 2
     e1=$(echo "$lengths" | cut -d' ' -f1) e2=$(echo "$lengths" | cut -d' ' -f2)
     fit_time "$label" "$e1" "$@" || return 1
-    t1=$FT_S
+    t1=$FT_S c1=$FT_CPU
     for e in $lengths; do
         fit_time "$label" "$e" "$@" || return 1
-        [ "$e" = "$e2" ] && per=$(awk -v a="$t1" -v b="$FT_S" -v n=$((e2 - e1)) 'BEGIN { printf "%.2f", (b - a) / n }')
+        if [ "$e" = "$e2" ]; then
+            per=$(awk -v a="$t1" -v b="$FT_S" -v n=$((e2 - e1)) 'BEGIN { printf "%.2f", (b - a) / n }')
+            cper=$(awk -v a="$c1" -v b="$FT_CPU" -v n=$((e2 - e1)) 'BEGIN { printf "%.2f", (b - a) / n }')
+        fi
         rss=$(fdiv "$FT_KIB" 1024 %.0f)
-        printf "$FIT_FMT" "$label" "$e epochs" "$(printf '%.1f' "$FT_S")" "$rss" "$(fit_recall)"
+        printf "$FIT_FMT" "$label" "$e" "$(printf '%.1f' "$FT_S")" "$(printf '%.1f' "$FT_CPU")" \
+            "$rss" "$(fit_recall)"
     done
     data=$(fsize "$FD/train.csr") model=$(fsize "$FD/m.trec")
-    echo "   $label: $per s per epoch; peak RSS $rss MiB = $(fdiv "$FT_KIB" "$(((data + model) / 1024))" %.2f) x (data $((data / 1048576)) MiB + model $((model / 1048576)) MiB)"
+    echo "   $label: per epoch $per s wall, $cper s CPU; peak RSS $rss MiB = $(fdiv "$FT_KIB" "$(((data + model) / 1024))" %.2f) x (data $((data / 1048576)) MiB + model $((model / 1048576)) MiB)"
 }
 
 bench_fit() {
@@ -299,14 +305,15 @@ bench_fit() {
     "$B/trec-split" -q "$sd/ratings.csr" --train "$FD/train.csr" --test "$FD/test.csr" \
         --test-fraction 0.2 --seed 0 || return 1
     FAILED=0
-    echo "   the whole fit's wall time (reading and writing included) and held-out recall@10"
+    echo "   the whole fit (reading and writing included): wall and CPU seconds (user + system,"
+    echo "   all threads: steadier than wall time on a shared machine), peak RSS, held-out recall@10"
     echo
-    printf "$FIT_FMT" algorithm length seconds "RSS MiB" recall@10
+    printf "$FIT_FMT" algorithm epochs wall_s cpu_s "RSS MiB" recall@10
     data="--min-rating 4 --other-weight 0.3"
     # shellcheck disable=SC2086
     fit_curve als "1 3 6 10 15" --algorithm als --components 64 --lambda 0.01 \
         --lambda-exponent 1 --confidence-scale 3 $data
-    if "$B/trec-fit" --help | grep -q warp; then
+    if "$B/trec-fit" --algorithm sgd --help >/dev/null 2>&1; then
         # shellcheck disable=SC2086
         fit_curve sgd-warp "1 3 10 30" --loss warp --components 64 $data
         # shellcheck disable=SC2086

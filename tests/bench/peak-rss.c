@@ -3,7 +3,7 @@
  *
  *   peak-rss CMD [ARGS...]
  * prints to stderr, after CMD ends:
- *   peak-rss: max_rss_kib=K wall_seconds=S status=X
+ *   peak-rss: max_rss_kib=K wall_seconds=S cpu_seconds=C status=X
  * and exits with CMD's exit status (128+N when killed by signal N; 127 when
  * CMD cannot be run). */
 #include <errno.h>
@@ -54,8 +54,11 @@ int main(int argc, char **argv)
     double wall = now() - t0;
     int code = WIFEXITED(status) ? WEXITSTATUS(status)
                : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 127;
-    /* Linux reports ru_maxrss in KiB */
-    fprintf(stderr, "peak-rss: max_rss_kib=%ld wall_seconds=%.6f status=%d\n", ru.ru_maxrss, wall,
-            code);
+    /* Linux reports ru_maxrss in KiB; cpu_seconds (user + system) is steadier
+     * than wall time on a shared machine */
+    double cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 +
+                 (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
+    fprintf(stderr, "peak-rss: max_rss_kib=%ld wall_seconds=%.6f cpu_seconds=%.6f status=%d\n",
+            ru.ru_maxrss, wall, cpu, code);
     return code;
 }
