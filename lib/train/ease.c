@@ -44,6 +44,7 @@ static void ease_defaults(trec_fit_config *cfg)
 {
     cfg->lambda = 100;
     cfg->epochs = 1;          /* one closed-form solve */
+    cfg->max_memory = UINT64_C(8) << 30;
 }
 
 static int ease_check(const trec_fit_config *cfg, trec_error *err)

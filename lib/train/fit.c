@@ -70,7 +70,7 @@ void trec_fit_config_default(trec_fit_config *c)
         .learning_rate = 0.1, .alpha = 1e-5, .epochs = 100, .values = TREC_VALUES_BINARY,
         .lambda = 0.1, .confidence = TREC_CONFIDENCE_LINEAR, .confidence_scale = 1.0,
         .confidence_eps = 1.0, .solver = TREC_SOLVER_CG, .cg_steps = 3,
-        .max_memory = UINT64_C(8) << 30, .schedule = TREC_SCHEDULE_ADAGRAD,
+        .max_memory = UINT64_C(1) << 30, .schedule = TREC_SCHEDULE_ADAGRAD,
         .max_sampled = 10, .kos_k = 5, .seed = TREC_FIT_DEFAULT_SEED, .threads = 1};
 }
 

@@ -109,7 +109,9 @@ typedef struct trec_fit_config {
     double confidence_eps;      /* als: eps of the log form */
     int solver;                 /* als: enum trec_solver */
     uint32_t cg_steps;          /* als: conjugate-gradient steps per row */
-    uint64_t max_memory;        /* ease: bytes the item-item solve may use */
+    uint64_t max_memory;        /* ease: bytes the item-item solve may use (8G);
+                                 * tensorrec: bytes of one batch's sampled
+                                 * scores, beyond which users are batched (1G) */
     int schedule;               /* sgd: enum trec_schedule */
     uint32_t max_sampled;       /* sgd warp: negatives tried per positive */
     uint32_t kos_k;             /* sgd warp-kos: the k of k-OS */

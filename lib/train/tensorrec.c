@@ -768,6 +768,22 @@ static int train(fit *F, trec_fit_result *res, trec_error *err)
     return 0;
 }
 
+/* Bytes a batch needs per user and sampled item: the sample (u32), its
+ * scores and gradients (f32 x 2) and the by-item index (u64). */
+#define SAMPLE_BYTES 20
+
+/* Users per batch: --batch-users, else all of them, unless the sampled
+ * scores of all users would exceed --max-memory: then as many as fit. */
+static uint64_t batch_rows(const trec_fit_config *cfg, uint64_t nu, uint64_t ns)
+{
+    if (cfg->batch_users)
+        return cfg->batch_users < nu ? cfg->batch_users : nu;
+    if (ns == 0 || nu <= cfg->max_memory / (SAMPLE_BYTES * ns))
+        return nu;
+    uint64_t fit = cfg->max_memory / (SAMPLE_BYTES * ns);
+    return fit ? fit : 1;
+}
+
 /* Everything but the weights: features, batches, sample size, gradient
  * slots and buffers, for model m (shape set and allocated). */
 static int fit_setup(fit *F, const trec_fit_config *cfg, const trec_csr *x,
@@ -784,10 +800,6 @@ static int fit_setup(fit *F, const trec_fit_config *cfg, const trec_csr *x,
     trec_features_init(&F->itf, F->ni, cfg->item_identity, item_extra);
     F->need_dX = m->user.repr != TREC_REPR_PASS_THROUGH;
     F->need_dY = m->item.repr != TREC_REPR_PASS_THROUGH;
-    F->batch_rows = cfg->batch_users && cfg->batch_users < F->nu ? cfg->batch_users : F->nu;
-    F->nb = (F->nu + F->batch_rows - 1) / F->batch_rows;
-    /* TensorRec's calculate_batched_alpha */
-    F->alpha_b = F->nb > 1 ? cfg->alpha / (M_E * log((double)F->nb)) : cfg->alpha;
     if (trec_loss_is_sampled(cfg->loss)) {
         F->ns = cfg->sampled_items ? cfg->sampled_items : F->ni / 100;
         if (F->ns == 0)
@@ -798,6 +810,10 @@ static int fit_setup(fit *F, const trec_fit_config *cfg, const trec_csr *x,
         if (cfg->sample_unobserved && check_unobserved(F, err) != 0)
             return -1;
     }
+    F->batch_rows = batch_rows(cfg, F->nu, F->ns);
+    F->nb = (F->nu + F->batch_rows - 1) / F->batch_rows;
+    /* TensorRec's calculate_batched_alpha */
+    F->alpha_b = F->nb > 1 ? cfg->alpha / (M_E * log((double)F->nb)) : cfg->alpha;
     if (add_side_slots(F, &m->user, &F->gu, err) || add_side_slots(F, &m->item, &F->gi, err) ||
         alloc_buffers(F, err) != 0)
         return -1;
@@ -941,8 +957,11 @@ static void tensorrec_meta(const trec_fit_config *cfg, const trec_fit_result *re
     cJSON_AddNumberToObject(o, "alpha", cfg->alpha);
     cJSON_AddNumberToObject(o, "epochs", (double)cfg->epochs);
     cJSON_AddNumberToObject(o, "epochs_total", (double)(res->epochs_before + cfg->epochs));
-    add_number_or_null(o, "batch_users", cfg->batch_users != 0, (double)cfg->batch_users);
+    uint64_t rows = (m->n_users + res->batches - 1) / (res->batches ? res->batches : 1);
+    add_number_or_null(o, "batch_users", res->batches > 1 || cfg->batch_users != 0,
+                       (double)(cfg->batch_users ? cfg->batch_users : rows));
     cJSON_AddNumberToObject(o, "batches", (double)res->batches);
+    cJSON_AddBoolToObject(o, "batch_users_auto", !cfg->batch_users && res->batches > 1);
     add_number_or_null(o, "sampled_items", res->sampled_items != 0,
                        (double)res->sampled_items);
     cJSON_AddStringToObject(o, "sample_from", !res->sampled_items ? "none"
@@ -960,7 +979,8 @@ const trec_algorithm trec_algorithm_tensorrec = {
                TREC_OPT(TREC_OPT_SAMPLE_UNOBSERVED) | TREC_OPT(TREC_OPT_MIN_RATING) |
                TREC_OPT(TREC_OPT_EPOCHS) | TREC_OPT(TREC_OPT_LEARNING_RATE) |
                TREC_OPT(TREC_OPT_ALPHA) | TREC_OPT(TREC_OPT_BATCH_USERS) |
-               TREC_OPT(TREC_OPT_SEED) | TREC_OPT(TREC_OPT_THREADS) | TREC_OPT(TREC_OPT_INIT),
+               TREC_OPT(TREC_OPT_SEED) | TREC_OPT(TREC_OPT_THREADS) | TREC_OPT(TREC_OPT_INIT) |
+               TREC_OPT(TREC_OPT_MAX_MEMORY),
     .data = TREC_DATA_VALUES,
     .defaults = NULL,
     .check = tensorrec_check,

@@ -124,3 +124,11 @@ if have_ml && [ -x "$BIN/trec-ingest" ] && [ -x "$BIN/trec-split" ]; then
     ok "ml: WMRB matrix factorisation" fit ml-train.csr -o ml-wmrb.trec --components 5 --loss wmrb --min-rating 4
     contains "ml: 1% of the items sampled" ml-wmrb.trec '"sampled_items":97'
 fi
+
+# ---- sampled losses batch users by themselves beyond --max-memory ----
+ok "--max-memory 200: 100 bytes of samples per user" fit "$R" -o auto.trec --components 3 --epochs 2 --loss wmrb --sampled-items 5
+contains "no batching when the samples fit" auto.trec '"batch_users":null,"batches":1,"batch_users_auto":false'
+ok "a budget of two users' samples" fit "$R" -o auto2.trec --components 3 --epochs 2 --loss wmrb --sampled-items 5 --max-memory 200
+contains "users batched by two, automatically" auto2.trec '"batch_users":2,"batches":6,"batch_users_auto":true'
+ok "the same batches given by hand" fit "$R" -o hand2.trec --components 3 --epochs 2 --loss wmrb --sampled-items 5 --batch-users 2
+eq "auto batches train as hand-given ones" "$(trec-recommend auto2.trec --all-users -k 3 | md5sum)" "$(trec-recommend hand2.trec --all-users -k 3 | md5sum)"
