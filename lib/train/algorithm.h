@@ -38,6 +38,7 @@ typedef struct trec_algorithm {
 } trec_algorithm;
 
 extern const trec_algorithm trec_algorithm_tensorrec;
+extern const trec_algorithm trec_algorithm_sgd;
 
 /* The table (algorithms.c). */
 const trec_algorithm *trec_algorithm_find(const char *name);

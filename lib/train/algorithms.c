@@ -6,6 +6,7 @@
 
 static const trec_algorithm *const table[] = {
     &trec_algorithm_tensorrec,
+    &trec_algorithm_sgd,
 };
 
 const trec_algorithm *trec_algorithm_at(int i)

@@ -1,0 +1,122 @@
+/* sgd.h - the sgd algorithm's internals (lib/train/sgd*.c): LightFM's
+ * ranking losses trained one interaction at a time on linear feature
+ * representations with dot prediction, with Adagrad or plain SGD.
+ *
+ *   sgd.c          set-up: blocks and strata, the epoch schedule, outputs,
+ *                  checks, META and the algorithm's row
+ *   sgd_losses.c   one stratum's pass: sampling, the per-pair losses and
+ *                  their gradients, the parameter updates
+ *   sgd_kernels.c  the k-length inner loops (dot product, row updates)
+ *
+ * Parameters of one side live in a trec_sgd_view: the identity rows (one
+ * per user or item, owned by exactly one block of the schedule, so written
+ * by one task at a time) and the metadata rows (shared by every block: each
+ * task writes its own replica, merged after the sub-epoch). */
+#ifndef TREC_SGD_H
+#define TREC_SGD_H
+
+#include <stdint.h>
+
+#include "features_matrix.h"
+#include "fit.h"
+#include "rng.h"
+
+/* The update rule: Adagrad (LightFM's: per-parameter learning rate
+ * lr / sqrt(G), G starting at 1, then G += g^2) or plain SGD, each followed
+ * by the L2 shrink w /= 1 + alpha * (the parameter's learning rate). */
+typedef struct trec_sgd_rule {
+    uint64_t k;
+    int adagrad;
+    float lr, alpha;
+} trec_sgd_rule;
+
+/* A worker's view of one side's parameters (accumulators NULL when the
+ * rule is plain SGD, biases NULL without biases). */
+typedef struct trec_sgd_view {
+    const trec_features *f;
+    float *w, *b, *gw, *gb;     /* identity rows: n_entities x k, n_entities */
+    float *xw, *xb, *xgw, *xgb; /* metadata rows: n_extra x k, n_extra */
+} trec_sgd_view;
+
+/* ---- kernels (sgd_kernels.c) ---- */
+
+/* a . b, summed in 8 lanes then in a fixed order (the same on every
+ * machine and code path). */
+float trec_sgd_dot(const float *a, const float *b, uint64_t k);
+/* out = ga a + gb b */
+void trec_sgd_axpby(float *restrict out, float ga, const float *restrict a, float gb,
+                    const float *restrict b, uint64_t k);
+/* out += s a */
+void trec_sgd_axpy(float *restrict out, float s, const float *restrict a, uint64_t k);
+/* One update of the n parameters w (accumulators g2, NULL for plain SGD)
+ * with gradient s * v[c]; v must not overlap w or g2. */
+void trec_sgd_update(const trec_sgd_rule *r, float *w, float *g2, float s, const float *v,
+                     uint64_t n);
+
+/* ---- one pair (sgd_losses.c) ---- */
+
+/* The loss of one pair: a positive (u, i) of weight w against item j, with
+ * scores s_ui, s_uj, and its derivatives *gi = dl/ds_ui, *gj = dl/ds_uj.
+ * rank_weight is WARP's L (warp, warp-kos); a pair that does not violate
+ * the margin has loss 0.
+ *   bpr       w * -log sigmoid(s_ui - s_uj)
+ *   warp      w * L * max(0, 1 - s_ui + s_uj)
+ *   logistic  w * (-log sigmoid(s_ui) - log(1 - sigmoid(s_uj))) */
+double trec_sgd_pair_loss(int loss, double w, double rank_weight, double s_ui, double s_uj,
+                          double *gi, double *gj);
+
+/* Representation of row r of a side (the identity row itself when r has no
+ * metadata features, else buf filled) and its bias. */
+const float *trec_sgd_repr(const trec_sgd_view *v, uint64_t k, uint64_t r, float *buf,
+                           float *bias);
+
+/* One update for the pair: dl/ds_ui = gi, dl/ds_uj = gj at representations
+ * pu, qi, qj (of the parameters before the update); dp is k floats of
+ * scratch. */
+void trec_sgd_pair_update(const trec_sgd_rule *rule, const trec_sgd_view *U,
+                          const trec_sgd_view *I, uint32_t u, uint32_t i, uint32_t j,
+                          const float *pu, const float *qi, const float *qj, float gi,
+                          float gj, float *dp);
+
+/* WARP's rank weight after `tries` draws from a block of n_block items of
+ * which n_skip cannot be drawn (warp: the positive, 1; warp-kos: the user's
+ * positives in the block), scaled to the catalogue of n_items:
+ *   L = min(10, log(max(1, floor((n_block - n_skip) * n_items / n_block / tries)))) */
+double trec_sgd_rank_weight(uint64_t n_block, uint64_t n_skip, uint64_t n_items,
+                            uint64_t tries);
+
+/* One stratum: the positives of a block of users with the items of a block
+ * of items, processed in a seeded order. */
+typedef struct trec_sgd_stratum {
+    const trec_fit_config *cfg;
+    const trec_csr *x;          /* training positives (weights) */
+    trec_sgd_rule rule;
+    trec_sgd_view U, I;
+    const uint32_t *items;      /* the item block, ascending */
+    uint64_t n_block;
+    uint64_t *pairs;            /* user << 32 | entry index of x, this stratum */
+    const uint64_t *sorted;     /* the same, sorted (warp-kos), else NULL */
+    uint64_t n;
+    uint64_t kos_n;             /* positives drawn by warp-kos */
+    float *scratch;             /* trec_sgd_scratch_floats() */
+    trec_rng rng;
+    double loss;                /* out: sum of the pair losses */
+} trec_sgd_stratum;
+
+uint64_t trec_sgd_scratch_floats(uint64_t k, uint64_t kos_n);
+/* Shuffles the stratum's pairs and takes one step per pair. */
+void trec_sgd_run_stratum(trec_sgd_stratum *s);
+
+/* ---- test hook (sgd.c) ---- */
+
+/* For tests: the loss of one pair (u, i positive of weight w, j the
+ * negative; rank_weight for warp and warp-kos) at m's parameters, where m is
+ * a model trec_fit made with cfg (sgd) on interactions of the same shape and
+ * these feature matrices; when `apply`, one update with cfg's rule from
+ * fresh accumulators (Adagrad's first step is lr * gradient, as plain SGD's). */
+int trec_sgd_test_pair(const trec_fit_config *cfg, const trec_csr *user_extra,
+                       const trec_csr *item_extra, trec_model *m, uint32_t u, uint32_t i,
+                       uint32_t j, float w, double rank_weight, int apply, double *loss,
+                       trec_error *err);
+
+#endif
