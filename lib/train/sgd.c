@@ -12,8 +12,8 @@
  * and no item, and run in parallel, each in its own seeded order with its
  * own random stream, drawing its negatives from its item block. Metadata
  * features are shared by every block: each stratum updates a private replica
- * of their weights and accumulators, and after the sub-epoch the replicas'
- * changes are added to the shared values in stratum order. */
+ * of their weights and accumulators, and after the sub-epoch the shared
+ * values become the replicas' mean, summed in stratum order. */
 #include "sgd.h"
 
 #include <cjson/cJSON.h>
@@ -52,8 +52,10 @@ typedef struct sgd {
     uint32_t *ublock, *iblock;  /* block of each user / item */
     uint32_t *items;            /* items by block, ascending within */
     uint64_t *iptr;             /* B + 1 */
-    uint64_t *pairs, *sorted;   /* user << 32 | entry, by stratum (b B + c) */
+    uint64_t *pairs;            /* user << 32 | entry, by stratum (b B + c), by user */
     uint64_t *sptr;             /* B B + 1 */
+    uint32_t *runs;             /* start of each user's run, relative to its stratum */
+    uint64_t *rptr;             /* B B + 1 */
     meta_rows shared[2];        /* [side] */
     meta_rows *replica[2];      /* [side][B] */
     float *replica_mem;
@@ -144,6 +146,34 @@ done:
     return rc;
 }
 
+/* Pair q of stratum t starts a user's run. */
+static int starts_run(const sgd *S, uint64_t t, uint64_t q)
+{
+    return q == S->sptr[t] || S->pairs[q] >> 32 != S->pairs[q - 1] >> 32;
+}
+
+/* Where each user's run starts in each stratum. */
+static int make_runs(sgd *S, trec_error *err)
+{
+    uint64_t ns = S->B * S->B, n = 0;
+    S->rptr = trec_calloc(ns + 1, sizeof *S->rptr, err);
+    if (!S->rptr)
+        return -1;
+    for (uint64_t t = 0; t < ns; t++) {
+        for (uint64_t q = S->sptr[t]; q < S->sptr[t + 1]; q++)
+            n += starts_run(S, t, q);
+        S->rptr[t + 1] = n;
+    }
+    S->runs = trec_malloc((n ? n : 1) * sizeof *S->runs, err);
+    if (!S->runs)
+        return -1;
+    for (uint64_t t = 0, r = 0; t < ns; t++)
+        for (uint64_t q = S->sptr[t]; q < S->sptr[t + 1]; q++)
+            if (starts_run(S, t, q))
+                S->runs[r++] = (uint32_t)(q - S->sptr[t]);
+    return 0;
+}
+
 /* The positives grouped by stratum, each group in (user, item) order. */
 static int make_strata(sgd *S, trec_error *err)
 {
@@ -167,13 +197,7 @@ static int make_strata(sgd *S, trec_error *err)
             S->pairs[fill[S->ublock[u] * S->B + S->iblock[x->colidx[e]]]++] =
                 (uint64_t)u << 32 | e;
     free(fill);
-    if (S->cfg->loss == TREC_LOSS_WARP_KOS) {
-        S->sorted = trec_malloc((x->nnz ? x->nnz : 1) * sizeof *S->sorted, err);
-        if (!S->sorted)
-            return -1;
-        memcpy(S->sorted, S->pairs, x->nnz * sizeof *S->sorted);
-    }
-    return 0;
+    return make_runs(S, err);
 }
 
 /* ---- parameters ---- */
@@ -294,20 +318,25 @@ static void stratum_task(void *ctx, uint64_t b)
     s->items = S->items + S->iptr[c];
     s->n_block = S->iptr[c + 1] - S->iptr[c];
     s->pairs = S->pairs + S->sptr[t];
-    s->sorted = S->sorted ? S->sorted + S->sptr[t] : NULL;
     s->n = S->sptr[t + 1] - S->sptr[t];
+    s->runs = S->runs + S->rptr[t];
+    s->n_runs = S->rptr[t + 1] - S->rptr[t];
     trec_rng_seed_stream(&s->rng, S->cfg->seed, (S->epoch + 1) << STREAM_EPOCH_SHIFT | t);
     trec_sgd_run_stratum(s);
 }
 
-/* shared += sum over the strata of (replica - shared), in stratum order. */
+/* shared = the mean of the replicas (iterative parameter mixing): shared +=
+ * (sum over the strata of (replica - shared)) / B, summed in stratum order.
+ * (Adding the replicas' changes instead would multiply the L2 shrink each
+ * applied by B, and with it overshoot and flip the shared weights.) */
 static void merge_array(float *shared, float *const *rep, uint64_t B, uint64_t n)
 {
+    float inv = 1.0f / (float)B;
     for (uint64_t q = 0; q < n; q++) {
-        float v0 = shared[q], v = v0;
+        float v0 = shared[q], d = 0;
         for (uint64_t b = 0; b < B; b++)
-            v += rep[b][q] - v0;
-        shared[q] = v;
+            d += rep[b][q] - v0;
+        shared[q] = v0 + d * inv;
     }
 }
 
@@ -457,7 +486,7 @@ static int setup(sgd *S, const trec_fit_config *cfg, const trec_fit_data *d, tre
 static void release(sgd *S)
 {
     void *p[] = {S->acc[0][0], S->acc[0][1], S->acc[1][0], S->acc[1][1], S->ublock, S->iblock,
-                 S->items, S->iptr, S->pairs, S->sorted, S->sptr, S->replica[0],
+                 S->items, S->iptr, S->pairs, S->sptr, S->runs, S->rptr, S->replica[0],
                  S->replica[1], S->replica_mem, S->st, S->scratch};
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
         free(p[i]);

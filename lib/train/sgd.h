@@ -86,7 +86,9 @@ double trec_sgd_rank_weight(uint64_t n_block, uint64_t n_skip, uint64_t n_items,
                             uint64_t tries);
 
 /* One stratum: the positives of a block of users with the items of a block
- * of items, processed in a seeded order. */
+ * of items. Its pairs are grouped by user (one run per user); a pass visits
+ * the runs in a seeded order and each run's pairs in a seeded order, so
+ * that a user's parameters stay in cache through its run. */
 typedef struct trec_sgd_stratum {
     const trec_fit_config *cfg;
     const trec_csr *x;          /* training positives (weights) */
@@ -94,9 +96,10 @@ typedef struct trec_sgd_stratum {
     trec_sgd_view U, I;
     const uint32_t *items;      /* the item block, ascending */
     uint64_t n_block;
-    uint64_t *pairs;            /* user << 32 | entry index of x, this stratum */
-    const uint64_t *sorted;     /* the same, sorted (warp-kos), else NULL */
+    uint64_t *pairs;            /* user << 32 | entry index of x, by user */
     uint64_t n;
+    uint32_t *runs;             /* start of each user's run in pairs */
+    uint64_t n_runs;
     uint64_t kos_n;             /* positives drawn by warp-kos */
     float *scratch;             /* trec_sgd_scratch_floats() */
     trec_rng rng;
@@ -104,7 +107,7 @@ typedef struct trec_sgd_stratum {
 } trec_sgd_stratum;
 
 uint64_t trec_sgd_scratch_floats(uint64_t k, uint64_t kos_n);
-/* Shuffles the stratum's pairs and takes one step per pair. */
+/* One pass over the stratum: one step per pair. */
 void trec_sgd_run_stratum(trec_sgd_stratum *s);
 
 /* ---- test hook (sgd.c) ---- */

@@ -230,23 +230,6 @@ static void warp(trec_sgd_stratum *s, pair *p, uint64_t n_skip)
     }
 }
 
-/* The run of user u's pairs in the stratum's sorted copy. */
-static void user_run(const trec_sgd_stratum *s, uint32_t u, uint64_t *lo, uint64_t *hi)
-{
-    uint64_t a = 0, b = s->n, key = (uint64_t)u << 32;
-    while (a < b) {
-        uint64_t mid = a + (b - a) / 2;
-        if (s->sorted[mid] < key)
-            a = mid + 1;
-        else
-            b = mid;
-    }
-    *lo = a;
-    for (b = a; b < s->n && s->sorted[b] >> 32 == u; b++)
-        ;
-    *hi = b;
-}
-
 typedef struct kos_draw {
     float score;
     uint32_t entry;
@@ -261,18 +244,17 @@ static int by_score_desc(const void *a, const void *b)
     return (x->entry > y->entry) - (x->entry < y->entry);
 }
 
-/* warp-kos: kos_n of u's positives in the block drawn with replacement;
- * the kos_k-th best scored (or the last, with fewer) takes the WARP step. */
-static void warp_kos(trec_sgd_stratum *s, pair *p)
+/* warp-kos: kos_n of u's positives in the block (its run, pairs[lo..hi))
+ * drawn with replacement; the kos_k-th best scored (or the last, with fewer)
+ * takes the WARP step. */
+static void warp_kos(trec_sgd_stratum *s, pair *p, uint64_t lo, uint64_t hi)
 {
-    uint64_t lo, hi, k = s->rule.k;
-    user_run(s, p->u, &lo, &hi);
-    uint64_t m = hi - lo, nd = m < s->kos_n ? m : s->kos_n;
+    uint64_t k = s->rule.k, m = hi - lo, nd = m < s->kos_n ? m : s->kos_n;
     kos_draw *d = (kos_draw *)(s->scratch + 4 * k);
     float bu, bi;
     const float *pu = trec_sgd_repr(&s->U, k, p->u, s->scratch, &bu);
     for (uint64_t q = 0; q < nd; q++) {
-        uint32_t e = (uint32_t)s->sorted[lo + draw(&s->rng, (uint32_t)m)];
+        uint32_t e = (uint32_t)s->pairs[lo + draw(&s->rng, (uint32_t)m)];
         const float *qi = trec_sgd_repr(&s->I, k, s->x->colidx[e], s->scratch + k, &bi);
         d[q] = (kos_draw){trec_sgd_dot(pu, qi, k) + bu + bi, e};
     }
@@ -288,28 +270,49 @@ uint64_t trec_sgd_scratch_floats(uint64_t k, uint64_t kos_n)
     return 4 * k + kos_n * (sizeof(kos_draw) / sizeof(float));
 }
 
-static void shuffle(uint64_t *a, uint64_t n, trec_rng *r)
+static void shuffle_pairs(uint64_t *a, uint64_t n, trec_rng *r)
 {
     for (uint64_t q = n; q > 1; q--) {
-        uint64_t t = q - 1, o = n < UINT32_MAX ? draw(r, (uint32_t)q) : trec_rng_below(r, q);
-        uint64_t v = a[t];
-        a[t] = a[o];
+        uint64_t o = draw(r, (uint32_t)q), v = a[q - 1];
+        a[q - 1] = a[o];
         a[o] = v;
+    }
+}
+
+static void shuffle_runs(uint32_t *a, uint64_t n, trec_rng *r)
+{
+    for (uint64_t q = n; q > 1; q--) {
+        uint64_t o = draw(r, (uint32_t)q);
+        uint32_t v = a[q - 1];
+        a[q - 1] = a[o];
+        a[o] = v;
+    }
+}
+
+/* The pairs of one user, pairs[lo..hi), in a seeded order. */
+static void run_user(trec_sgd_stratum *s, uint64_t lo, uint64_t hi)
+{
+    const trec_csr *x = s->x;
+    shuffle_pairs(s->pairs + lo, hi - lo, &s->rng);
+    for (uint64_t q = lo; q < hi; q++) {
+        uint32_t e = (uint32_t)s->pairs[q];
+        pair p = {.u = (uint32_t)(s->pairs[q] >> 32), .i = x->colidx[e], .w = x->vals[e]};
+        switch (s->cfg->loss) {
+        case TREC_LOSS_WARP: warp(s, &p, 1); break;
+        case TREC_LOSS_WARP_KOS: warp_kos(s, &p, lo, hi); break;
+        default: one_negative(s, &p); break;
+        }
     }
 }
 
 void trec_sgd_run_stratum(trec_sgd_stratum *s)
 {
-    const trec_csr *x = s->x;
-    shuffle(s->pairs, s->n, &s->rng);
+    shuffle_runs(s->runs, s->n_runs, &s->rng);
     s->loss = 0;
-    for (uint64_t q = 0; q < s->n; q++) {
-        uint32_t e = (uint32_t)s->pairs[q];
-        pair p = {.u = (uint32_t)(s->pairs[q] >> 32), .i = x->colidx[e], .w = x->vals[e]};
-        switch (s->cfg->loss) {
-        case TREC_LOSS_WARP: warp(s, &p, 1); break;
-        case TREC_LOSS_WARP_KOS: warp_kos(s, &p); break;
-        default: one_negative(s, &p); break;
-        }
+    for (uint64_t r = 0; r < s->n_runs; r++) {
+        uint64_t lo = s->runs[r], hi = lo + 1, user = s->pairs[lo] >> 32;
+        while (hi < s->n && s->pairs[hi] >> 32 == user)
+            hi++;
+        run_user(s, lo, hi);
     }
 }
