@@ -38,7 +38,7 @@ $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h lib/*/*.h)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) $(FILE_CFLAGS) -c -o $@ $<
 
 # Per-file flags: the sgd kernels' sqrtf vectorises only without errno.
-$(B)/lib/train/sgd_kernels.o: FILE_CFLAGS = -fno-math-errno
+$(B)/lib/train/sgd_kernels.o $(B)/lib/train/sgd_losses.o: FILE_CFLAGS = -fno-math-errno
 
 $(B)/libtrec.a: $(LIB_OBJ)
 	rm -f $@

@@ -2,16 +2,13 @@
  * ranking losses trained one interaction at a time on linear feature
  * representations with dot prediction, with Adagrad or plain SGD.
  *
- *   sgd.c          set-up: blocks and strata, the epoch schedule, outputs,
- *                  checks, META and the algorithm's row
+ *   sgd.c          the algorithm's row: checks, defaults, the model, META
+ *   sgd_schedule.c blocks and strata, parameter tables, the epochs
  *   sgd_losses.c   one stratum's pass: sampling, the per-pair losses and
  *                  their gradients, the parameter updates
- *   sgd_kernels.c  the k-length inner loops (dot product, row updates)
+ *   sgd_kernels.h  the k-length inner loops (dot product, row updates)
  *
- * Parameters of one side live in a trec_sgd_view: the identity rows (one
- * per user or item, owned by exactly one block of the schedule, so written
- * by one task at a time) and the metadata rows (shared by every block: each
- * task writes its own replica, merged after the sub-epoch). */
+ * A worker sees each side's parameters through a trec_sgd_view. */
 #ifndef TREC_SGD_H
 #define TREC_SGD_H
 
@@ -30,24 +27,38 @@ typedef struct trec_sgd_rule {
     float lr, alpha;
 } trec_sgd_rule;
 
-/* A worker's view of one side's parameters (accumulators NULL when the
- * rule is plain SGD, biases NULL without biases). */
+/* One side's parameters while training: a record per feature (identity
+ * features first, then metadata features), `stride` floats each: the k
+ * weights, the k accumulators (Adagrad), the bias and its accumulator
+ * (biases), padded to whole cache lines, so that one entity's parameters
+ * are fetched together. */
+typedef struct trec_sgd_table {
+    float *rec;
+    uint64_t n, k, stride;
+    int adagrad, biases;
+    uint64_t bias;              /* offset of the bias in a record */
+} trec_sgd_table;
+
+int trec_sgd_table_alloc(trec_sgd_table *t, uint64_t n, uint64_t k, int adagrad, int biases,
+                         trec_error *err);
+/* Weights and biases from a model side (accumulators 1), and back. */
+void trec_sgd_table_load(trec_sgd_table *t, const trec_side *s);
+void trec_sgd_table_store(const trec_sgd_table *t, trec_side *s);
+void trec_sgd_table_free(trec_sgd_table *t);
+
+/* A worker's view of one side: the identity records (one per user or item,
+ * owned by exactly one block of the schedule) and the metadata records
+ * (shared by every block: a task's own replica). */
 typedef struct trec_sgd_view {
     const trec_features *f;
-    float *w, *b, *gw, *gb;     /* identity rows: n_entities x k, n_entities */
-    float *xw, *xb, *xgw, *xgb; /* metadata rows: n_extra x k, n_extra */
+    const trec_sgd_table *t;
+    float *id, *meta;
 } trec_sgd_view;
 
-/* ---- kernels (sgd_kernels.c) ---- */
+/* ---- kernels (sgd_kernels.h, as functions in sgd_kernels.c) ---- */
 
-/* a . b, summed in 8 lanes then in a fixed order (the same on every
- * machine and code path). */
+/* a . b, summed in 8 lanes then in a fixed order. */
 float trec_sgd_dot(const float *a, const float *b, uint64_t k);
-/* out = ga a + gb b */
-void trec_sgd_axpby(float *restrict out, float ga, const float *restrict a, float gb,
-                    const float *restrict b, uint64_t k);
-/* out += s a */
-void trec_sgd_axpy(float *restrict out, float s, const float *restrict a, uint64_t k);
 /* One update of the n parameters w (accumulators g2, NULL for plain SGD)
  * with gradient s * v[c]; v must not overlap w or g2. */
 void trec_sgd_update(const trec_sgd_rule *r, float *w, float *g2, float s, const float *v,
@@ -65,10 +76,9 @@ void trec_sgd_update(const trec_sgd_rule *r, float *w, float *g2, float s, const
 double trec_sgd_pair_loss(int loss, double w, double rank_weight, double s_ui, double s_uj,
                           double *gi, double *gj);
 
-/* Representation of row r of a side (the identity row itself when r has no
- * metadata features, else buf filled) and its bias. */
-const float *trec_sgd_repr(const trec_sgd_view *v, uint64_t k, uint64_t r, float *buf,
-                           float *bias);
+/* Representation of row r of a side (the identity weights themselves when
+ * r has no metadata features, else buf filled) and its bias. */
+const float *trec_sgd_repr(const trec_sgd_view *v, uint64_t r, float *buf, float *bias);
 
 /* One update for the pair: dl/ds_ui = gi, dl/ds_uj = gj at representations
  * pu, qi, qj (of the parameters before the update); dp is k floats of
@@ -85,6 +95,20 @@ void trec_sgd_pair_update(const trec_sgd_rule *rule, const trec_sgd_view *U,
 double trec_sgd_rank_weight(uint64_t n_block, uint64_t n_skip, uint64_t n_items,
                             uint64_t tries);
 
+/* A positive of a stratum: the item and its training weight. */
+typedef struct trec_sgd_pos {
+    uint32_t item;
+    float w;
+} trec_sgd_pos;
+
+/* Items drawn (and their parameters fetched) ahead of their use. */
+#define TREC_SGD_AHEAD 8
+
+/* A user's positives in a stratum: pos[start .. start + len). */
+typedef struct trec_sgd_run {
+    uint32_t user, start, len;
+} trec_sgd_run;
+
 /* One stratum: the positives of a block of users with the items of a block
  * of items. Its pairs are grouped by user (one run per user); a pass visits
  * the runs in a seeded order and each run's pairs in a seeded order, so
@@ -96,19 +120,40 @@ typedef struct trec_sgd_stratum {
     trec_sgd_view U, I;
     const uint32_t *items;      /* the item block, ascending */
     uint64_t n_block;
-    uint64_t *pairs;            /* user << 32 | entry index of x, by user */
+    trec_sgd_pos *pos;          /* the positives, by user */
     uint64_t n;
-    uint32_t *runs;             /* start of each user's run in pairs */
+    trec_sgd_run *runs;         /* one per user with pairs here */
     uint64_t n_runs;
     uint64_t kos_n;             /* positives drawn by warp-kos */
     float *scratch;             /* trec_sgd_scratch_floats() */
     trec_rng rng;
+    uint32_t ahead[TREC_SGD_AHEAD]; /* the next draws from the block, drawn ahead */
+    unsigned next;
     double loss;                /* out: sum of the pair losses */
 } trec_sgd_stratum;
 
 uint64_t trec_sgd_scratch_floats(uint64_t k, uint64_t kos_n);
 /* One pass over the stratum: one step per pair. */
 void trec_sgd_run_stratum(trec_sgd_stratum *s);
+
+/* ---- the epochs (sgd_schedule.c) ---- */
+
+typedef struct trec_sgd_train trec_sgd_train;
+
+/* Blocks, strata and parameter tables for fitting model m (shape set,
+ * arrays not needed): the weights start as LightFM's, uniform in
+ * (-0.5, 0.5) / k, the biases at 0. */
+int trec_sgd_train_new(trec_sgd_train **S, const trec_fit_config *cfg, const trec_csr *x,
+                       const trec_features *uf, const trec_features *itf,
+                       const trec_model *m, trec_error *err);
+uint64_t trec_sgd_train_blocks(const trec_sgd_train *S);
+/* cfg->epochs epochs (progress reported, divergence detected). */
+int trec_sgd_train_run(trec_sgd_train *S, trec_fit_result *res, trec_error *err);
+/* Frees all but the weights (before the model is allocated). */
+void trec_sgd_train_done(trec_sgd_train *S);
+/* The weights and biases into m's arrays (allocated). */
+void trec_sgd_train_store(const trec_sgd_train *S, trec_model *m);
+void trec_sgd_train_free(trec_sgd_train *S);
 
 /* ---- test hook (sgd.c) ---- */
 

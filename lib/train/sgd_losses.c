@@ -4,10 +4,15 @@
  * touches (LightFM's fit_bpr / fit_warp / fit_warp_kos / fit_logistic, with
  * the samples drawn from the stratum's item block). */
 #include "sgd.h"
+#include "sgd_kernels.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The per-pair code is inlined into the stratum loop, which is compiled
+ * twice (see trec_sgd_run_stratum). */
+#define HOT_INLINE static inline __attribute__((always_inline))
 
 /* Draws in a row that may hit the user's positives before a sampled
  * negative is given up (LightFM retries without bound). */
@@ -17,28 +22,26 @@
 
 /* ---- the losses ---- */
 
-static double sigmoid(double x)
+/* -log sigmoid(x) and sigmoid(-x), from one exponential (in float: the
+ * libm double versions were a fifth of a bpr step). */
+HOT_INLINE float neg_log_sigmoid(float x, float *sig_neg)
 {
-    return 1.0 / (1.0 + exp(-x));
+    float t = expf(-fabsf(x)); /* in (0, 1] */
+    *sig_neg = x >= 0 ? t / (1 + t) : 1 / (1 + t);
+    return (x < 0 ? -x : 0) + logf(1 + t); /* glibc's log1pf is slow */
 }
 
-/* log(1 + e^x) without overflow: -log sigmoid(x) = softplus(-x). */
-static double softplus(double x)
+HOT_INLINE double pair_loss(int loss, double w, double rank_weight, double s_ui, double s_uj,
+                            double *gi, double *gj)
 {
-    return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
-}
-
-double trec_sgd_pair_loss(int loss, double w, double rank_weight, double s_ui, double s_uj,
-                          double *gi, double *gj)
-{
+    float sig, sig2, l;
     *gi = *gj = 0;
     switch (loss) {
-    case TREC_LOSS_BPR: {
-        double x = s_ui - s_uj;
-        *gi = -w * sigmoid(-x);
-        *gj = -*gi;
-        return w * softplus(-x);
-    }
+    case TREC_LOSS_BPR:
+        l = neg_log_sigmoid((float)(s_ui - s_uj), &sig);
+        *gi = -w * sig;
+        *gj = w * sig;
+        return w * l;
     case TREC_LOSS_WARP:
     case TREC_LOSS_WARP_KOS: {
         double margin = 1.0 - s_ui + s_uj;
@@ -49,16 +52,18 @@ double trec_sgd_pair_loss(int loss, double w, double rank_weight, double s_ui, d
         return w * rank_weight * margin;
     }
     case TREC_LOSS_LOGISTIC:
-        *gi = -w * sigmoid(-s_ui);
-        *gj = w * sigmoid(s_uj);
-        return w * (softplus(-s_ui) + softplus(s_uj));
+        /* -log(1 - sigmoid(s)) = -log sigmoid(-s), whose derivative is sigmoid(s) */
+        l = neg_log_sigmoid((float)s_ui, &sig) + neg_log_sigmoid((float)-s_uj, &sig2);
+        *gi = -w * sig;
+        *gj = w * sig2;
+        return w * l;
     default:
         return 0;
     }
 }
 
-double trec_sgd_rank_weight(uint64_t n_block, uint64_t n_skip, uint64_t n_items,
-                            uint64_t tries)
+HOT_INLINE double warp_rank_weight(uint64_t n_block, uint64_t n_skip, uint64_t n_items,
+                               uint64_t tries)
 {
     if (n_block <= n_skip || tries == 0)
         return 0;
@@ -70,59 +75,68 @@ double trec_sgd_rank_weight(uint64_t n_block, uint64_t n_skip, uint64_t n_items,
 
 /* ---- representations and updates ---- */
 
-const float *trec_sgd_repr(const trec_sgd_view *v, uint64_t k, uint64_t r, float *buf,
-                           float *bias)
+HOT_INLINE float *record(const trec_sgd_view *v, float *base, uint64_t r)
+{
+    return base + r * v->t->stride;
+}
+
+HOT_INLINE const float *repr(const trec_sgd_view *v, uint64_t r, float *buf, float *bias)
 {
     const trec_features *f = v->f;
     const trec_csr *x = f->extra;
-    uint64_t e0 = x ? x->rowptr[r] : 0, e1 = x ? x->rowptr[r + 1] : 0;
-    float b = f->identity && v->b ? v->b[r] : 0.0f;
-    if (f->identity && e0 == e1) {
+    const trec_sgd_table *t = v->t;
+    uint64_t k = t->k, e0 = x ? x->rowptr[r] : 0, e1 = x ? x->rowptr[r + 1] : 0;
+    const float *own = f->identity ? record(v, v->id, r) : NULL;
+    float b = own && t->biases ? own[t->bias] : 0.0f;
+    if (own && e0 == e1) {
         *bias = b;
-        return v->w + r * k;
+        return own;
     }
-    if (f->identity)
-        memcpy(buf, v->w + r * k, k * sizeof *buf);
+    if (own)
+        memcpy(buf, own, k * sizeof *buf);
     else
         memset(buf, 0, k * sizeof *buf);
     for (uint64_t e = e0; e < e1; e++) {
-        uint64_t c = x->colidx[e];
-        trec_sgd_axpy(buf, x->vals[e], v->xw + c * k, k);
-        if (v->xb)
-            b += x->vals[e] * v->xb[c];
+        const float *m = record(v, v->meta, x->colidx[e]);
+        sgd_axpy(buf, x->vals[e], m, k);
+        if (t->biases)
+            b += x->vals[e] * m[t->bias];
     }
     *bias = b;
     return buf;
 }
 
-/* Row r of a side: its representation's gradient is s * vec, its bias's
- * sb; every feature of the row takes its share (times the feature value). */
-static void side_update(const trec_sgd_rule *R, const trec_sgd_view *v, uint64_t r, float s,
-                        const float *vec, float sb)
+/* One feature's record: weights step with gradient s * vec, the bias sb. */
+HOT_INLINE void record_update(const trec_sgd_rule *R, const trec_sgd_table *t, float *rec, float s,
+                          const float *vec, float sb)
 {
     static const float one = 1.0f;
-    uint64_t k = R->k;
+    uint64_t k = t->k;
+    sgd_update(R, rec, t->adagrad ? rec + k : NULL, s, vec, k);
+    if (t->biases)
+        sgd_update(R, rec + t->bias, t->adagrad ? rec + t->bias + 1 : NULL, sb, &one, 1);
+}
+
+/* Row r of a side: its representation's gradient is s * vec, its bias's
+ * sb; every feature of the row takes its share (times the feature value). */
+HOT_INLINE void side_update(const trec_sgd_rule *R, const trec_sgd_view *v, uint64_t r, float s,
+                        const float *vec, float sb)
+{
     const trec_csr *x = v->f->extra;
-    if (v->f->identity) {
-        trec_sgd_update(R, v->w + r * k, v->gw ? v->gw + r * k : NULL, s, vec, k);
-        if (v->b)
-            trec_sgd_update(R, v->b + r, v->gb ? v->gb + r : NULL, sb, &one, 1);
-    }
+    if (v->f->identity)
+        record_update(R, v->t, record(v, v->id, r), s, vec, sb);
     for (uint64_t e = x ? x->rowptr[r] : 0; x && e < x->rowptr[r + 1]; e++) {
-        uint64_t c = x->colidx[e];
         float fv = x->vals[e];
-        trec_sgd_update(R, v->xw + c * k, v->xgw ? v->xgw + c * k : NULL, s * fv, vec, k);
-        if (v->xb)
-            trec_sgd_update(R, v->xb + c, v->xgb ? v->xgb + c : NULL, sb * fv, &one, 1);
+        record_update(R, v->t, record(v, v->meta, x->colidx[e]), s * fv, vec, sb * fv);
     }
 }
 
-void trec_sgd_pair_update(const trec_sgd_rule *rule, const trec_sgd_view *U,
-                          const trec_sgd_view *I, uint32_t u, uint32_t i, uint32_t j,
-                          const float *pu, const float *qi, const float *qj, float gi,
-                          float gj, float *dp)
+HOT_INLINE void pair_update(const trec_sgd_rule *rule, const trec_sgd_view *U,
+                              const trec_sgd_view *I, uint32_t u, uint32_t i, uint32_t j,
+                              const float *pu, const float *qi, const float *qj, float gi,
+                              float gj, float *dp)
 {
-    trec_sgd_axpby(dp, gi, qi, gj, qj, rule->k); /* dl/dpu, before the items move */
+    sgd_axpby(dp, gi, qi, gj, qj, rule->k); /* dl/dpu, before the items move */
     side_update(rule, I, i, gi, pu, gi);
     side_update(rule, I, j, gj, pu, gj);
     side_update(rule, U, u, 1.0f, dp, gi + gj);
@@ -131,7 +145,7 @@ void trec_sgd_pair_update(const trec_sgd_rule *rule, const trec_sgd_view *U,
 /* ---- sampling ---- */
 
 /* Uniform in [0, n) (Lemire's multiply-shift with rejection; n > 0). */
-static uint32_t draw(trec_rng *r, uint32_t n)
+HOT_INLINE uint32_t draw(trec_rng *r, uint32_t n)
 {
     uint64_t m = (trec_rng_next(r) >> 32) * (uint64_t)n;
     if ((uint32_t)m < n) {
@@ -142,28 +156,73 @@ static uint32_t draw(trec_rng *r, uint32_t n)
     return (uint32_t)(m >> 32);
 }
 
-static int is_positive(const trec_csr *x, uint32_t u, uint32_t item)
+/* One positive (u, i) of weight w, its run pos[lo..hi) and a sampled j. */
+typedef struct pair {
+    uint64_t lo, hi; /* the user's run */
+    uint32_t u, i, j;
+    float w, bu;
+    const float *pu, *qi, *qj;
+    float s_ui, s_uj;
+} pair;
+
+/* Runs up to this long are scanned for a sampled item; longer ones are
+ * searched in the user's (sorted) training row. */
+#define SCAN_RUN 32
+
+/* Item j is one of user u's positives in the block: one of pos[lo..hi). */
+HOT_INLINE int is_positive(const trec_sgd_stratum *s, uint32_t u, uint64_t lo, uint64_t hi,
+                       uint32_t j)
 {
-    uint64_t lo = x->rowptr[u], hi = x->rowptr[u + 1];
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (x->colidx[mid] < item)
-            lo = mid + 1;
-        else if (x->colidx[mid] > item)
-            hi = mid;
-        else
-            return 1;
+    if (hi - lo <= SCAN_RUN) {
+        int hit = 0;
+        for (uint64_t q = lo; q < hi; q++)
+            hit |= s->pos[q].item == j;
+        return hit;
     }
-    return 0;
+    const uint32_t *a = s->x->colidx + s->x->rowptr[u];
+    uint64_t n = s->x->rowptr[u + 1] - s->x->rowptr[u];
+    while (n > 1) { /* branch-free lower bound */
+        uint64_t half = n / 2;
+        a = a[half] <= j ? a + half : a;
+        n -= half;
+    }
+    return *a == j;
 }
 
-/* An item of the block that is not one of u's positives, into *j; 0 when
- * MAX_REJECTS draws in a row were positives. */
-static int draw_negative(trec_sgd_stratum *s, uint32_t u, uint32_t *j)
+/* Asks for the cache lines of a side's record r (identity features). */
+HOT_INLINE void prefetch_record(const trec_sgd_view *v, uint32_t r)
+{
+    if (!v->f->identity)
+        return;
+    const float *rec = record(v, v->id, r);
+    for (uint64_t q = 0; q < v->t->stride; q += 16)
+        __builtin_prefetch(rec + q);
+}
+
+HOT_INLINE uint32_t draw_item(trec_sgd_stratum *s)
+{
+    uint32_t j = s->items[draw(&s->rng, (uint32_t)s->n_block)];
+    prefetch_record(&s->I, j);
+    return j;
+}
+
+/* The next item drawn from the block: the draws are made TREC_SGD_AHEAD
+ * ahead of their use, so that their parameters arrive in the meantime. */
+HOT_INLINE uint32_t next_draw(trec_sgd_stratum *s)
+{
+    uint32_t j = s->ahead[s->next];
+    s->ahead[s->next] = draw_item(s);
+    s->next = (s->next + 1) % TREC_SGD_AHEAD;
+    return j;
+}
+
+/* An item of the block that is not one of u's positives (its run is
+ * pos[lo..hi)), into *j; 0 when MAX_REJECTS draws in a row were positives. */
+HOT_INLINE int draw_negative(trec_sgd_stratum *s, const pair *p, uint32_t *j)
 {
     for (int t = 0; t < MAX_REJECTS; t++) {
-        *j = s->items[draw(&s->rng, (uint32_t)s->n_block)];
-        if (!is_positive(s->x, u, *j))
+        *j = next_draw(s);
+        if (!is_positive(s, p->u, p->lo, p->hi, *j))
             return 1;
     }
     return 0;
@@ -171,43 +230,37 @@ static int draw_negative(trec_sgd_stratum *s, uint32_t u, uint32_t *j)
 
 /* ---- one pair ---- */
 
-typedef struct pair {
-    uint32_t u, i, j;
-    float w, bu;
-    const float *pu, *qi, *qj;
-    float s_ui, s_uj;
-} pair;
 
-static void score_positive(trec_sgd_stratum *s, pair *p)
+HOT_INLINE void score_positive(trec_sgd_stratum *s, pair *p)
 {
     uint64_t k = s->rule.k;
     float bi;
-    p->pu = trec_sgd_repr(&s->U, k, p->u, s->scratch, &p->bu);
-    p->qi = trec_sgd_repr(&s->I, k, p->i, s->scratch + k, &bi);
-    p->s_ui = trec_sgd_dot(p->pu, p->qi, k) + p->bu + bi;
+    p->pu = repr(&s->U, p->u, s->scratch, &p->bu);
+    p->qi = repr(&s->I, p->i, s->scratch + k, &bi);
+    p->s_ui = sgd_dot(p->pu, p->qi, k) + p->bu + bi;
 }
 
-static void score_negative(trec_sgd_stratum *s, pair *p)
+HOT_INLINE void score_negative(trec_sgd_stratum *s, pair *p)
 {
     uint64_t k = s->rule.k;
     float bj;
-    p->qj = trec_sgd_repr(&s->I, k, p->j, s->scratch + 2 * k, &bj);
-    p->s_uj = trec_sgd_dot(p->pu, p->qj, k) + p->bu + bj;
+    p->qj = repr(&s->I, p->j, s->scratch + 2 * k, &bj);
+    p->s_uj = sgd_dot(p->pu, p->qj, k) + p->bu + bj;
 }
 
-static void step(trec_sgd_stratum *s, pair *p, double rank_weight)
+HOT_INLINE void step(trec_sgd_stratum *s, pair *p, double rank_weight)
 {
     double gi, gj;
-    s->loss += trec_sgd_pair_loss(s->cfg->loss, p->w, rank_weight, p->s_ui, p->s_uj, &gi, &gj);
+    s->loss += pair_loss(s->cfg->loss, p->w, rank_weight, p->s_ui, p->s_uj, &gi, &gj);
     if (gi != 0 || gj != 0)
-        trec_sgd_pair_update(&s->rule, &s->U, &s->I, p->u, p->i, p->j, p->pu, p->qi, p->qj,
+        pair_update(&s->rule, &s->U, &s->I, p->u, p->i, p->j, p->pu, p->qi, p->qj,
                              (float)gi, (float)gj, s->scratch + 3 * s->rule.k);
 }
 
 /* bpr and logistic: one uniformly drawn negative. */
-static void one_negative(trec_sgd_stratum *s, pair *p)
+HOT_INLINE void one_negative(trec_sgd_stratum *s, pair *p)
 {
-    if (!draw_negative(s, p->u, &p->j))
+    if (!draw_negative(s, p, &p->j))
         return;
     score_positive(s, p);
     score_negative(s, p);
@@ -216,15 +269,15 @@ static void one_negative(trec_sgd_stratum *s, pair *p)
 
 /* warp: negatives until one violates the margin or max_sampled are drawn;
  * n_skip items of the block cannot be drawn (for the rank estimate). */
-static void warp(trec_sgd_stratum *s, pair *p, uint64_t n_skip)
+HOT_INLINE void warp(trec_sgd_stratum *s, pair *p, uint64_t n_skip)
 {
     score_positive(s, p);
     for (uint64_t t = 1; t <= s->cfg->max_sampled; t++) {
-        if (!draw_negative(s, p->u, &p->j))
+        if (!draw_negative(s, p, &p->j))
             return;
         score_negative(s, p);
         if (p->s_uj > p->s_ui - 1.0f) {
-            step(s, p, trec_sgd_rank_weight(s->n_block, n_skip, s->x->cols, t));
+            step(s, p, warp_rank_weight(s->n_block, n_skip, s->x->cols, t));
             return;
         }
     }
@@ -232,36 +285,36 @@ static void warp(trec_sgd_stratum *s, pair *p, uint64_t n_skip)
 
 typedef struct kos_draw {
     float score;
-    uint32_t entry;
+    trec_sgd_pos pos;
 } kos_draw;
 
-/* Highest score first; ties by entry (so by item), for a total order. */
+/* Highest score first; ties by item, for a total order. */
 static int by_score_desc(const void *a, const void *b)
 {
     const kos_draw *x = a, *y = b;
     if (x->score != y->score)
         return x->score < y->score ? 1 : -1;
-    return (x->entry > y->entry) - (x->entry < y->entry);
+    return (x->pos.item > y->pos.item) - (x->pos.item < y->pos.item);
 }
 
-/* warp-kos: kos_n of u's positives in the block (its run, pairs[lo..hi))
+/* warp-kos: kos_n of u's positives in the block (its run, pos[lo..hi))
  * drawn with replacement; the kos_k-th best scored (or the last, with fewer)
  * takes the WARP step. */
-static void warp_kos(trec_sgd_stratum *s, pair *p, uint64_t lo, uint64_t hi)
+HOT_INLINE void warp_kos(trec_sgd_stratum *s, pair *p, uint64_t lo, uint64_t hi)
 {
     uint64_t k = s->rule.k, m = hi - lo, nd = m < s->kos_n ? m : s->kos_n;
     kos_draw *d = (kos_draw *)(s->scratch + 4 * k);
     float bu, bi;
-    const float *pu = trec_sgd_repr(&s->U, k, p->u, s->scratch, &bu);
+    const float *pu = repr(&s->U, p->u, s->scratch, &bu);
     for (uint64_t q = 0; q < nd; q++) {
-        uint32_t e = (uint32_t)s->pairs[lo + draw(&s->rng, (uint32_t)m)];
-        const float *qi = trec_sgd_repr(&s->I, k, s->x->colidx[e], s->scratch + k, &bi);
-        d[q] = (kos_draw){trec_sgd_dot(pu, qi, k) + bu + bi, e};
+        trec_sgd_pos ps = s->pos[lo + draw(&s->rng, (uint32_t)m)];
+        const float *qi = repr(&s->I, ps.item, s->scratch + k, &bi);
+        d[q] = (kos_draw){sgd_dot(pu, qi, k) + bu + bi, ps};
     }
     qsort(d, nd, sizeof *d, by_score_desc);
     uint64_t pick = (s->cfg->kos_k < nd ? s->cfg->kos_k : nd) - 1;
-    p->i = s->x->colidx[d[pick].entry];
-    p->w = s->x->vals[d[pick].entry];
+    p->i = d[pick].pos.item;
+    p->w = d[pick].pos.w;
     warp(s, p, m);
 }
 
@@ -270,33 +323,37 @@ uint64_t trec_sgd_scratch_floats(uint64_t k, uint64_t kos_n)
     return 4 * k + kos_n * (sizeof(kos_draw) / sizeof(float));
 }
 
-static void shuffle_pairs(uint64_t *a, uint64_t n, trec_rng *r)
-{
-    for (uint64_t q = n; q > 1; q--) {
-        uint64_t o = draw(r, (uint32_t)q), v = a[q - 1];
-        a[q - 1] = a[o];
-        a[o] = v;
-    }
-}
-
-static void shuffle_runs(uint32_t *a, uint64_t n, trec_rng *r)
+HOT_INLINE void shuffle_pos(trec_sgd_pos *a, uint64_t n, trec_rng *r)
 {
     for (uint64_t q = n; q > 1; q--) {
         uint64_t o = draw(r, (uint32_t)q);
-        uint32_t v = a[q - 1];
+        trec_sgd_pos v = a[q - 1];
         a[q - 1] = a[o];
         a[o] = v;
     }
 }
 
-/* The pairs of one user, pairs[lo..hi), in a seeded order. */
-static void run_user(trec_sgd_stratum *s, uint64_t lo, uint64_t hi)
+HOT_INLINE void shuffle_runs(trec_sgd_run *a, uint64_t n, trec_rng *r)
 {
-    const trec_csr *x = s->x;
-    shuffle_pairs(s->pairs + lo, hi - lo, &s->rng);
+    for (uint64_t q = n; q > 1; q--) {
+        uint64_t o = draw(r, (uint32_t)q);
+        trec_sgd_run v = a[q - 1];
+        a[q - 1] = a[o];
+        a[o] = v;
+    }
+}
+
+/* The positives of user u, pos[lo..hi), in a seeded order; the next
+ * positive's parameters are fetched ahead. */
+HOT_INLINE void run_user(trec_sgd_stratum *s, uint32_t u, uint64_t lo, uint64_t hi)
+{
+    shuffle_pos(s->pos + lo, hi - lo, &s->rng);
+    for (uint64_t q = lo; q < hi && q < lo + 2; q++)
+        prefetch_record(&s->I, s->pos[q].item);
     for (uint64_t q = lo; q < hi; q++) {
-        uint32_t e = (uint32_t)s->pairs[q];
-        pair p = {.u = (uint32_t)(s->pairs[q] >> 32), .i = x->colidx[e], .w = x->vals[e]};
+        if (q + 2 < hi)
+            prefetch_record(&s->I, s->pos[q + 2].item);
+        pair p = {.lo = lo, .hi = hi, .u = u, .i = s->pos[q].item, .w = s->pos[q].w};
         switch (s->cfg->loss) {
         case TREC_LOSS_WARP: warp(s, &p, 1); break;
         case TREC_LOSS_WARP_KOS: warp_kos(s, &p, lo, hi); break;
@@ -305,14 +362,58 @@ static void run_user(trec_sgd_stratum *s, uint64_t lo, uint64_t hi)
     }
 }
 
+/* The next run's user parameters, positives and training row. */
+HOT_INLINE void prefetch_run(const trec_sgd_stratum *s, const trec_sgd_run *r)
+{
+    prefetch_record(&s->U, r->user);
+    __builtin_prefetch(s->pos + r->start);
+    if (r->len > SCAN_RUN)
+        __builtin_prefetch(s->x->colidx + s->x->rowptr[r->user]);
+}
+
+/* The stratum loop, with everything it calls inlined, compiled for AVX2
+ * and for generic x86-64 (the same results: see sgd_kernels.h). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("avx2", "default")))
+#endif
 void trec_sgd_run_stratum(trec_sgd_stratum *s)
 {
     shuffle_runs(s->runs, s->n_runs, &s->rng);
     s->loss = 0;
+    for (s->next = 0; s->next < TREC_SGD_AHEAD; s->next++)
+        s->ahead[s->next] = draw_item(s);
+    s->next = 0;
     for (uint64_t r = 0; r < s->n_runs; r++) {
-        uint64_t lo = s->runs[r], hi = lo + 1, user = s->pairs[lo] >> 32;
-        while (hi < s->n && s->pairs[hi] >> 32 == user)
-            hi++;
-        run_user(s, lo, hi);
+        if (r + 1 < s->n_runs)
+            prefetch_run(s, &s->runs[r + 1]);
+        run_user(s, s->runs[r].user, s->runs[r].start, s->runs[r].start + s->runs[r].len);
     }
+}
+
+/* ---- the same, as functions (sgd.h) ---- */
+
+double trec_sgd_pair_loss(int loss, double w, double rank_weight, double s_ui, double s_uj,
+                          double *gi, double *gj)
+{
+    return pair_loss(loss, w, rank_weight, s_ui, s_uj, gi, gj);
+}
+
+double trec_sgd_rank_weight(uint64_t n_block, uint64_t n_skip, uint64_t n_items,
+                            uint64_t tries)
+{
+    return warp_rank_weight(n_block, n_skip, n_items, tries);
+}
+
+const float *trec_sgd_repr(const trec_sgd_view *v, uint64_t r, float *buf, float *bias)
+{
+    return repr(v, r, buf, bias);
+}
+
+void trec_sgd_pair_update(const trec_sgd_rule *rule, const trec_sgd_view *U,
+                          const trec_sgd_view *I, uint32_t u, uint32_t i, uint32_t j,
+                          const float *pu, const float *qi, const float *qj, float gi,
+                          float gj, float *dp)
+{
+    pair_update(rule, U, I, u, i, j, pu, qi, qj, gi, gj, dp);
 }
