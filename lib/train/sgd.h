@@ -29,14 +29,15 @@ typedef struct trec_sgd_rule {
 
 /* One side's parameters while training: a record per feature (identity
  * features first, then metadata features), `stride` floats each: the k
- * weights, the k accumulators (Adagrad), the bias and its accumulator
- * (biases), padded to whole cache lines, so that one entity's parameters
- * are fetched together. */
+ * weights, the bias and its accumulator (biases), the k accumulators
+ * (Adagrad), padded to whole cache lines, so that one entity's parameters
+ * are fetched together, and what scoring reads (weights and bias) first. */
 typedef struct trec_sgd_table {
     float *rec;
     uint64_t n, k, stride;
     int adagrad, biases;
-    uint64_t bias;              /* offset of the bias in a record */
+    uint64_t bias, acc;         /* offsets of the bias and the accumulators */
+    uint64_t score_lines;       /* cache lines of the weights and bias */
 } trec_sgd_table;
 
 int trec_sgd_table_alloc(trec_sgd_table *t, uint64_t n, uint64_t k, int adagrad, int biases,

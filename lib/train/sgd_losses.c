@@ -112,7 +112,7 @@ HOT_INLINE void record_update(const trec_sgd_rule *R, const trec_sgd_table *t, f
 {
     static const float one = 1.0f;
     uint64_t k = t->k;
-    sgd_update(R, rec, t->adagrad ? rec + k : NULL, s, vec, k);
+    sgd_update(R, rec, t->adagrad ? rec + t->acc : NULL, s, vec, k);
     if (t->biases)
         sgd_update(R, rec + t->bias, t->adagrad ? rec + t->bias + 1 : NULL, sb, &one, 1);
 }
@@ -189,20 +189,27 @@ HOT_INLINE int is_positive(const trec_sgd_stratum *s, uint32_t u, uint64_t lo, u
     return *a == j;
 }
 
-/* Asks for the cache lines of a side's record r (identity features). */
-HOT_INLINE void prefetch_record(const trec_sgd_view *v, uint32_t r)
+/* Asks for the cache lines of a side's record r (identity features):
+ * `lines` of them (what scoring reads, or all). */
+HOT_INLINE void prefetch_record(const trec_sgd_view *v, uint32_t r, uint64_t lines)
 {
     if (!v->f->identity)
         return;
     const float *rec = record(v, v->id, r);
-    for (uint64_t q = 0; q < v->t->stride; q += 16)
-        __builtin_prefetch(rec + q);
+    for (uint64_t q = 0; q < lines; q++)
+        __builtin_prefetch(rec + 16 * q);
+}
+
+/* A whole record (parameters about to be updated). */
+HOT_INLINE void prefetch_all(const trec_sgd_view *v, uint32_t r)
+{
+    prefetch_record(v, r, v->t->stride / 16);
 }
 
 HOT_INLINE uint32_t draw_item(trec_sgd_stratum *s)
 {
     uint32_t j = s->items[draw(&s->rng, (uint32_t)s->n_block)];
-    prefetch_record(&s->I, j);
+    prefetch_record(&s->I, j, s->I.t->score_lines); /* most are only scored */
     return j;
 }
 
@@ -349,10 +356,10 @@ HOT_INLINE void run_user(trec_sgd_stratum *s, uint32_t u, uint64_t lo, uint64_t 
 {
     shuffle_pos(s->pos + lo, hi - lo, &s->rng);
     for (uint64_t q = lo; q < hi && q < lo + 2; q++)
-        prefetch_record(&s->I, s->pos[q].item);
+        prefetch_all(&s->I, s->pos[q].item);
     for (uint64_t q = lo; q < hi; q++) {
         if (q + 2 < hi)
-            prefetch_record(&s->I, s->pos[q + 2].item);
+            prefetch_all(&s->I, s->pos[q + 2].item);
         pair p = {.lo = lo, .hi = hi, .u = u, .i = s->pos[q].item, .w = s->pos[q].w};
         switch (s->cfg->loss) {
         case TREC_LOSS_WARP: warp(s, &p, 1); break;
@@ -365,7 +372,7 @@ HOT_INLINE void run_user(trec_sgd_stratum *s, uint32_t u, uint64_t lo, uint64_t 
 /* The next run's user parameters, positives and training row. */
 HOT_INLINE void prefetch_run(const trec_sgd_stratum *s, const trec_sgd_run *r)
 {
-    prefetch_record(&s->U, r->user);
+    prefetch_all(&s->U, r->user);
     __builtin_prefetch(s->pos + r->start);
     if (r->len > SCAN_RUN)
         __builtin_prefetch(s->x->colidx + s->x->rowptr[r->user]);

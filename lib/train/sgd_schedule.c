@@ -53,8 +53,10 @@ int trec_sgd_table_alloc(trec_sgd_table *t, uint64_t n, uint64_t k, int adagrad,
                          trec_error *err)
 {
     uint64_t per = adagrad ? 2 : 1, floats = per * k + (biases ? per : 0);
+    uint64_t acc = k + (biases ? per : 0);
     *t = (trec_sgd_table){.n = n, .k = k, .stride = (floats + 15) / 16 * 16,
-                          .adagrad = adagrad, .biases = biases, .bias = per * k};
+                          .adagrad = adagrad, .biases = biases, .bias = k, .acc = acc,
+                          .score_lines = (k + (biases ? 1 : 0) + 15) / 16};
     t->rec = trec_aligned_alloc((n ? n : 1) * t->stride * sizeof(float), err);
     if (t->rec)
         memset(t->rec, 0, (n ? n : 1) * t->stride * sizeof(float));
@@ -68,7 +70,7 @@ void trec_sgd_table_load(trec_sgd_table *t, const trec_side *s)
         float *rec = t->rec + r * t->stride;
         memcpy(rec, s->w1 + r * k, k * sizeof(float));
         for (uint64_t c = 0; t->adagrad && c < k; c++)
-            rec[k + c] = 1.0f;
+            rec[t->acc + c] = 1.0f;
         if (t->biases) {
             rec[t->bias] = s->feature_bias[r];
             if (t->adagrad)
@@ -102,7 +104,7 @@ static void init_table(trec_sgd_table *t, trec_rng *rng)
         for (uint64_t c = 0; c < t->k; c++)
             rec[c] = (float)((trec_rng_uniform(rng) - 0.5) / (double)t->k);
         for (uint64_t c = 0; t->adagrad && c < t->k; c++)
-            rec[t->k + c] = 1.0f;
+            rec[t->acc + c] = 1.0f;
         if (t->biases && t->adagrad)
             rec[t->bias + 1] = 1.0f;
     }
