@@ -211,7 +211,7 @@ int trec_sgd_test_pair(const trec_fit_config *cfg, const trec_csr *user_extra,
     trec_features_init(&f[0], m->n_users, cfg->user_identity, user_extra);
     trec_features_init(&f[1], m->n_items, cfg->item_identity, item_extra);
     trec_sgd_rule rule = {.k = m->k, .adagrad = cfg->schedule == TREC_SCHEDULE_ADAGRAD,
-                          .lr = (float)cfg->learning_rate, .alpha = (float)cfg->alpha};
+                          .lr = (float)cfg->learning_rate, .alpha = (float)cfg->alpha * w};
     trec_side *sd[2] = {&m->user, &m->item};
     trec_sgd_table t[2] = {{0}, {0}};
     trec_sgd_view V[2];

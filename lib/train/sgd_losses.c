@@ -259,9 +259,12 @@ HOT_INLINE void step(trec_sgd_stratum *s, pair *p, double rank_weight)
 {
     double gi, gj;
     s->loss += pair_loss(s->cfg->loss, p->w, rank_weight, p->s_ui, p->s_uj, &gi, &gj);
-    if (gi != 0 || gj != 0)
-        pair_update(&s->rule, &s->U, &s->I, p->u, p->i, p->j, p->pu, p->qi, p->qj,
-                             (float)gi, (float)gj, s->scratch + 3 * s->rule.k);
+    if (gi == 0 && gj == 0)
+        return;
+    trec_sgd_rule rule = s->rule; /* the pair's L2 shrink is weighted as its loss */
+    rule.alpha *= p->w;
+    pair_update(&rule, &s->U, &s->I, p->u, p->i, p->j, p->pu, p->qi, p->qj, (float)gi,
+                (float)gj, s->scratch + 3 * s->rule.k);
 }
 
 /* bpr and logistic: one uniformly drawn negative. */
