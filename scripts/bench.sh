@@ -12,7 +12,9 @@
 #     generator source checksum) matches.
 # Other settings: TREC_BENCH_REPEAT (default 3: best of 3), TREC_BENCH_SLOW
 #   (default 60: a run slower than this many seconds is not repeated, to keep
-#   `make bench` within about 10 minutes), TREC_BENCH_SECTIONS (default: all).
+#   `make bench` within about 10 minutes), TREC_BENCH_SECTIONS (default: all),
+#   TREC_BENCH_SGD_SYNTH (the synth-movielens arguments of the sgd section's
+#   data set; default "--ratings 5000000 --users 100000 --items 20000 --seed 1").
 #
 # Sections: each is a shell function bench_NAME, listed in SECTIONS below.
 # To add a benchmark (e.g. fit and eval time of the getting-started
@@ -28,7 +30,7 @@ BENCH_DIR=${TREC_BENCH_DIR:-/tmp/trec-bench-$(id -un 2>/dev/null || id -u)}
 BIG_N=${TREC_BENCH_RATINGS:-25000000}
 REPEAT=${TREC_BENCH_REPEAT:-3}
 SLOW=${TREC_BENCH_SLOW:-60}
-SECTIONS=${TREC_BENCH_SECTIONS:-"ingest walkthrough"}
+SECTIONS=${TREC_BENCH_SECTIONS:-"ingest walkthrough sgd"}
 W=$BENCH_DIR/work
 mkdir -p "$BENCH_DIR" "$W" || exit 1
 
@@ -284,6 +286,81 @@ bench_walkthrough() {
             "$(printf '%.2f' "$whole") s, $(awk -v s="$whole" 'BEGIN { print (s < 5) ? "met" : "MISSED" }')"
     fi
     rm -rf "$d"
+    echo
+    return "$FAILED"
+}
+
+# ---- section: sgd ------------------------------------------------------------
+# trec-fit --algorithm sgd on a synthetic set of 5M interactions (100k users x
+# 20k items, every entry a positive), k = 64, 2 threads: seconds per epoch of
+# bpr and warp (the difference between a 1-epoch and a (1 + E)-epoch fit,
+# divided by E, so that reading, set-up and writing cancel out), the peak RSS
+# against the sizes of the data (matrix file) and the model, and whether 1
+# and 2 threads give the same model bytes.
+
+SGD_SYNTH=${TREC_BENCH_SGD_SYNTH:-"--ratings 5000000 --users 100000 --items 20000 --seed 1"}
+SGD_EPOCHS=${TREC_BENCH_SGD_EPOCHS:-4}
+SGD_FMT='%-8s %7s %6s %10s %10s %12s %12s %9s\n'
+
+# sgd_input: the ingested synthetic matrix, made once.
+sgd_input() {
+    d="$BENCH_DIR/sgd-synth"
+    want="synth-movielens $SGD_SYNTH; source $(cksum <"$root/datasets/synth-movielens.c" | cut -d' ' -f1)"
+    if [ -f "$d/ratings.csr" ] && [ "$(cat "$d/.stamp" 2>/dev/null)" = "$want" ]; then
+        echo "$d/ratings.csr"
+        return 0
+    fi
+    echo "generating the sgd data set into $d (once; reused by later runs)" >&2
+    rm -rf "$d"
+    # shellcheck disable=SC2086 # the arguments are split on blanks
+    if ! "$B/synth-movielens" $SGD_SYNTH --out "$d" >/dev/null 2>"$W/gen.err" ||
+        ! "$B/trec-ingest" "$d/ratings.csv" -o "$d/ratings.csr" -q 2>>"$W/gen.err"; then
+        echo "bench.sh: error: the sgd data set: $(head -n 1 "$W/gen.err")" >&2
+        return 1
+    fi
+    rm -f "$d/ratings.csv"
+    echo "$want" >"$d/.stamp"
+    echo "$d/ratings.csr"
+}
+
+bench_sgd() {
+    echo "== sgd: trec-fit --loss bpr|warp on a synthetic set ($SGD_SYNTH), k = 64, 2 threads"
+    echo "   s/epoch = (best of $REPEAT fits of 1 + $SGD_EPOCHS epochs - best of $REPEAT fits of 1 epoch) / $SGD_EPOCHS"
+    echo "   peak RSS of the longer fit, against data (matrix file) + model (model file); MiB"
+    echo
+    x=$(sgd_input) || return 1
+    FAILED=0
+    printf "$SGD_FMT" loss epochs runs "1 epoch s" "+$SGD_EPOCHS s" "s/epoch" "peak RSS" "RSS/(d+m)"
+    printf "$SGD_FMT" -------- ------- ------ ---------- ---------- ------------ ------------ ---------
+    for loss in bpr warp; do
+        m="$W/sgd-$loss.trec"
+        if ! run_timed "$B/trec-fit" "$x" -o "$m" -q --loss "$loss" --threads 2 --epochs 1; then
+            printf "$SGD_FMT" "$loss" - - FAILED - - - -
+            echo "    exit $RC: $ERRLINE"
+            FAILED=1
+            continue
+        fi
+        one=$BEST_S
+        if ! run_timed "$B/trec-fit" "$x" -o "$m" -q --loss "$loss" --threads 2 \
+            --epochs $((SGD_EPOCHS + 1)); then
+            printf "$SGD_FMT" "$loss" - - "$one" FAILED - - -
+            echo "    exit $RC: $ERRLINE"
+            FAILED=1
+            continue
+        fi
+        per=$(awk -v a="$one" -v b="$BEST_S" -v e="$SGD_EPOCHS" 'BEGIN { printf "%.3f", (b - a) / e }')
+        dm=$(($(fsize "$x") + $(fsize "$m")))
+        printf "$SGD_FMT" "$loss" "1+$SGD_EPOCHS" "$RUNS" "$(printf '%.3f' "$one")" \
+            "$(printf '%.3f' "$BEST_S")" "$per" "$(fdiv "$PEAK_KIB" 1024)" \
+            "$(fdiv "$((PEAK_KIB * 1024))" "$dm" '%.2fx')"
+    done
+    for t in 1 2; do
+        "$B/trec-fit" "$x" -o "$W/sgd-t$t.trec" -q --loss warp --threads "$t" --epochs 1 || FAILED=1
+    done
+    cmp -s "$W/sgd-t1.trec" "$W/sgd-t2.trec" && same=identical || same=DIFFERENT
+    echo "    warp, 1 epoch: --threads 1 and 2 models $same"
+    echo "    target (issue 6): a bpr/warp epoch <= 0.6 s and peak RSS <= 2x (data + model)"
+    rm -f "$W"/sgd-*.trec
     echo
     return "$FAILED"
 }

@@ -226,6 +226,7 @@ START_TEST(test_gradients)
         cfg.epochs = 0;
         cfg.schedule = TREC_SCHEDULE_SGD;
         cfg.learning_rate = 1e-3;
+        cfg.alpha = 0; /* the gradient of the loss alone */
         cfg.user_identity = sh->user_identity;
         cfg.item_identity = sh->item_identity;
         cfg.biases = sh->biases;
@@ -438,6 +439,7 @@ START_TEST(test_defaults_and_checks)
     ck_assert_int_eq(cfg.components, 64);
     ck_assert_int_eq(cfg.epochs, 30);
     ck_assert_double_eq(cfg.learning_rate, 0.05);
+    ck_assert_double_eq(cfg.alpha, 0);
     ck_assert_int_eq(cfg.max_sampled, 10);
     ck_assert_int_eq(trec_fit_check(&cfg, &err), 0);
     /* the loss alone picks the algorithm */
@@ -495,6 +497,7 @@ START_TEST(test_bad_data)
     sgd_config(&cfg, TREC_LOSS_LOGISTIC);
     cfg.schedule = TREC_SCHEDULE_SGD;
     cfg.learning_rate = 1e30;
+    cfg.alpha = 0;
     cfg.epochs = 3;
     ck_assert_int_eq(trec_fit(&cfg, &train, NULL, NULL, NULL, &m, &res, &err), -1);
     ck_assert_msg(strstr(err.msg, "diverged") != NULL, "%s", err.msg);
