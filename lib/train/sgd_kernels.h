@@ -52,32 +52,34 @@ SGD_KERNEL void sgd_axpy(float *restrict out, float s, const float *restrict a, 
         out[c] += s * a[c];
 }
 
-/* Adagrad: w -= lr / sqrt(G) * g, G += g^2; then the L2 shrink. */
+/* Adagrad, with r = lr / sqrt(G): w = (w - r g) / (1 + alpha r), then
+ * G += g^2; computed with one division, as (w sqrt(G) - lr g) /
+ * (sqrt(G) + alpha lr) (alpha 0: w - lr g / sqrt(G)). */
 SGD_KERNEL void sgd_adagrad_one(float *restrict w, float *restrict g2, float g, float lr,
                                 float alpha)
 {
-    float rate = lr / sqrtf(*g2);
-    float nw = *w - rate * g;
-    *w = alpha > 0 ? nw / (1.0f + alpha * rate) : nw;
+    float root = sqrtf(*g2);
+    *w = alpha > 0 ? (*w * root - lr * g) / (root + alpha * lr) : *w - lr * g / root;
     *g2 += g * g;
 }
 
 SGD_KERNEL void sgd_adagrad(float *restrict w, float *restrict g2, float s,
-                               const float *restrict v, uint64_t n, float lr, float alpha)
+                            const float *restrict v, uint64_t n, float lr, float alpha)
 {
     uint64_t c = 0;
+    float shrink = alpha * lr;
     if (alpha > 0) {
         for (; c + SGD_LANES <= n; c += SGD_LANES)
             for (int l = 0; l < SGD_LANES; l++) {
-                float g = s * v[c + l], rate = lr / sqrtf(g2[c + l]);
-                w[c + l] = (w[c + l] - rate * g) / (1.0f + alpha * rate);
+                float g = s * v[c + l], root = sqrtf(g2[c + l]);
+                w[c + l] = (w[c + l] * root - lr * g) / (root + shrink);
                 g2[c + l] += g * g;
             }
     } else {
         for (; c + SGD_LANES <= n; c += SGD_LANES)
             for (int l = 0; l < SGD_LANES; l++) {
-                float g = s * v[c + l], rate = lr / sqrtf(g2[c + l]);
-                w[c + l] -= rate * g;
+                float g = s * v[c + l];
+                w[c + l] -= lr * g / sqrtf(g2[c + l]);
                 g2[c + l] += g * g;
             }
     }

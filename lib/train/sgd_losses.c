@@ -255,6 +255,30 @@ HOT_INLINE void score_negative(trec_sgd_stratum *s, pair *p)
     p->s_uj = sgd_dot(p->pu, p->qj, k) + p->bu + bj;
 }
 
+/* The same score as a sum of one dot product per feature of j, without
+ * building q_j (most of warp's draws are only scored); q_j is left NULL. */
+HOT_INLINE void score_negative_only(trec_sgd_stratum *s, pair *p)
+{
+    const trec_sgd_view *v = &s->I;
+    const trec_sgd_table *t = v->t;
+    const trec_csr *x = v->f->extra;
+    uint64_t k = t->k, e0 = x ? x->rowptr[p->j] : 0, e1 = x ? x->rowptr[p->j + 1] : 0;
+    float sc = 0, b = 0;
+    if (v->f->identity) {
+        const float *own = record(v, v->id, p->j);
+        sc = sgd_dot(p->pu, own, k);
+        b = t->biases ? own[t->bias] : 0.0f;
+    }
+    for (uint64_t e = e0; e < e1; e++) {
+        const float *m = record(v, v->meta, x->colidx[e]);
+        sc += x->vals[e] * sgd_dot(p->pu, m, k);
+        if (t->biases)
+            b += x->vals[e] * m[t->bias];
+    }
+    p->qj = NULL;
+    p->s_uj = sc + p->bu + b;
+}
+
 HOT_INLINE void step(trec_sgd_stratum *s, pair *p, double rank_weight)
 {
     double gi, gj;
@@ -285,8 +309,10 @@ HOT_INLINE void warp(trec_sgd_stratum *s, pair *p, uint64_t n_skip)
     for (uint64_t t = 1; t <= s->cfg->max_sampled; t++) {
         if (!draw_negative(s, p, &p->j))
             return;
-        score_negative(s, p);
+        score_negative_only(s, p);
         if (p->s_uj > p->s_ui - 1.0f) {
+            float bj;
+            p->qj = repr(&s->I, p->j, s->scratch + 2 * s->rule.k, &bj);
             step(s, p, warp_rank_weight(s->n_block, n_skip, s->x->cols, t));
             return;
         }
