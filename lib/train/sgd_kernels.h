@@ -32,7 +32,7 @@ SGD_KERNEL float sgd_dot(const float *a, const float *b, uint64_t k)
 }
 
 SGD_KERNEL void sgd_axpby(float *restrict out, float ga, const float *restrict a,
-                             float gb, const float *restrict b, uint64_t k)
+                          float gb, const float *restrict b, uint64_t k)
 {
     uint64_t c = 0;
     for (; c + SGD_LANES <= k; c += SGD_LANES)
@@ -88,7 +88,7 @@ SGD_KERNEL void sgd_adagrad(float *restrict w, float *restrict g2, float s,
 }
 
 SGD_KERNEL void sgd_plain(float *restrict w, float s, const float *restrict v, uint64_t n,
-                             float lr, float alpha)
+                          float lr, float alpha)
 {
     float step = lr * s, shrink = 1.0f / (1.0f + alpha * lr);
     uint64_t c = 0;
@@ -105,7 +105,7 @@ SGD_KERNEL void sgd_plain(float *restrict w, float s, const float *restrict v, u
 }
 
 SGD_KERNEL void sgd_update(const trec_sgd_rule *r, float *w, float *g2, float s,
-                              const float *v, uint64_t n)
+                           const float *v, uint64_t n)
 {
     if (g2)
         sgd_adagrad(w, g2, s, v, n, r->lr, r->alpha);

@@ -63,7 +63,7 @@ HOT_INLINE double pair_loss(int loss, double w, double rank_weight, double s_ui,
 }
 
 HOT_INLINE double warp_rank_weight(uint64_t n_block, uint64_t n_skip, uint64_t n_items,
-                               uint64_t tries)
+                                   uint64_t tries)
 {
     if (n_block <= n_skip || tries == 0)
         return 0;
@@ -108,7 +108,7 @@ HOT_INLINE const float *repr(const trec_sgd_view *v, uint64_t r, float *buf, flo
 
 /* One feature's record: weights step with gradient s * vec, the bias sb. */
 HOT_INLINE void record_update(const trec_sgd_rule *R, const trec_sgd_table *t, float *rec, float s,
-                          const float *vec, float sb)
+                              const float *vec, float sb)
 {
     static const float one = 1.0f;
     uint64_t k = t->k;
@@ -120,7 +120,7 @@ HOT_INLINE void record_update(const trec_sgd_rule *R, const trec_sgd_table *t, f
 /* Row r of a side: its representation's gradient is s * vec, its bias's
  * sb; every feature of the row takes its share (times the feature value). */
 HOT_INLINE void side_update(const trec_sgd_rule *R, const trec_sgd_view *v, uint64_t r, float s,
-                        const float *vec, float sb)
+                            const float *vec, float sb)
 {
     const trec_csr *x = v->f->extra;
     if (v->f->identity)
@@ -132,9 +132,9 @@ HOT_INLINE void side_update(const trec_sgd_rule *R, const trec_sgd_view *v, uint
 }
 
 HOT_INLINE void pair_update(const trec_sgd_rule *rule, const trec_sgd_view *U,
-                              const trec_sgd_view *I, uint32_t u, uint32_t i, uint32_t j,
-                              const float *pu, const float *qi, const float *qj, float gi,
-                              float gj, float *dp)
+                            const trec_sgd_view *I, uint32_t u, uint32_t i, uint32_t j,
+                            const float *pu, const float *qi, const float *qj, float gi,
+                            float gj, float *dp)
 {
     sgd_axpby(dp, gi, qi, gj, qj, rule->k); /* dl/dpu, before the items move */
     side_update(rule, I, i, gi, pu, gi);
@@ -171,7 +171,7 @@ typedef struct pair {
 
 /* Item j is one of user u's positives in the block: one of pos[lo..hi). */
 HOT_INLINE int is_positive(const trec_sgd_stratum *s, uint32_t u, uint64_t lo, uint64_t hi,
-                       uint32_t j)
+                           uint32_t j)
 {
     if (hi - lo <= SCAN_RUN) {
         int hit = 0;
@@ -237,7 +237,6 @@ HOT_INLINE int draw_negative(trec_sgd_stratum *s, const pair *p, uint32_t *j)
 
 /* ---- one pair ---- */
 
-
 HOT_INLINE void score_positive(trec_sgd_stratum *s, pair *p)
 {
     uint64_t k = s->rule.k;
@@ -255,28 +254,33 @@ HOT_INLINE void score_negative(trec_sgd_stratum *s, pair *p)
     p->s_uj = sgd_dot(p->pu, p->qj, k) + p->bu + bj;
 }
 
-/* The same score as a sum of one dot product per feature of j, without
- * building q_j (most of warp's draws are only scored); q_j is left NULL. */
-HOT_INLINE void score_negative_only(trec_sgd_stratum *s, pair *p)
+/* pu . q_r + bias of item r as one dot product per feature of r, without
+ * building q_r (most of warp's draws are only scored). */
+HOT_INLINE float score_item(const trec_sgd_view *v, const float *pu, uint32_t r)
 {
-    const trec_sgd_view *v = &s->I;
     const trec_sgd_table *t = v->t;
     const trec_csr *x = v->f->extra;
-    uint64_t k = t->k, e0 = x ? x->rowptr[p->j] : 0, e1 = x ? x->rowptr[p->j + 1] : 0;
+    uint64_t k = t->k, e0 = x ? x->rowptr[r] : 0, e1 = x ? x->rowptr[r + 1] : 0;
     float sc = 0, b = 0;
     if (v->f->identity) {
-        const float *own = record(v, v->id, p->j);
-        sc = sgd_dot(p->pu, own, k);
+        const float *own = record(v, v->id, r);
+        sc = sgd_dot(pu, own, k);
         b = t->biases ? own[t->bias] : 0.0f;
     }
     for (uint64_t e = e0; e < e1; e++) {
         const float *m = record(v, v->meta, x->colidx[e]);
-        sc += x->vals[e] * sgd_dot(p->pu, m, k);
+        sc += x->vals[e] * sgd_dot(pu, m, k);
         if (t->biases)
             b += x->vals[e] * m[t->bias];
     }
+    return sc + b;
+}
+
+/* s_uj without q_j (left NULL). */
+HOT_INLINE void score_negative_only(trec_sgd_stratum *s, pair *p)
+{
     p->qj = NULL;
-    p->s_uj = sc + p->bu + b;
+    p->s_uj = score_item(&s->I, p->pu, p->j) + p->bu;
 }
 
 HOT_INLINE void step(trec_sgd_stratum *s, pair *p, double rank_weight)
@@ -324,13 +328,31 @@ typedef struct kos_draw {
     trec_sgd_pos pos;
 } kos_draw;
 
-/* Highest score first; ties by item, for a total order. */
+/* a ranks before b: higher score first, ties by item (a total order). */
+HOT_INLINE int kos_before(const kos_draw *a, const kos_draw *b)
+{
+    return a->score > b->score || (a->score == b->score && a->pos.item < b->pos.item);
+}
+
 static int by_score_desc(const void *a, const void *b)
 {
-    const kos_draw *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score < y->score ? 1 : -1;
-    return (x->pos.item > y->pos.item) - (x->pos.item < y->pos.item);
+    return kos_before(a, b) ? -1 : kos_before(b, a) ? 1 : 0;
+}
+
+/* Sorts the n draws, best first (insertion sort for LightFM's few). */
+HOT_INLINE void kos_sort(kos_draw *d, uint64_t n)
+{
+    if (n > 32) {
+        qsort(d, n, sizeof *d, by_score_desc);
+        return;
+    }
+    for (uint64_t a = 1; a < n; a++) {
+        kos_draw v = d[a];
+        uint64_t b = a;
+        for (; b > 0 && kos_before(&v, &d[b - 1]); b--)
+            d[b] = d[b - 1];
+        d[b] = v;
+    }
 }
 
 /* warp-kos: kos_n of u's positives in the block (its run, pos[lo..hi))
@@ -340,14 +362,13 @@ HOT_INLINE void warp_kos(trec_sgd_stratum *s, pair *p, uint64_t lo, uint64_t hi)
 {
     uint64_t k = s->rule.k, m = hi - lo, nd = m < s->kos_n ? m : s->kos_n;
     kos_draw *d = (kos_draw *)(s->scratch + 4 * k);
-    float bu, bi;
+    float bu;
     const float *pu = repr(&s->U, p->u, s->scratch, &bu);
     for (uint64_t q = 0; q < nd; q++) {
         trec_sgd_pos ps = s->pos[lo + draw(&s->rng, (uint32_t)m)];
-        const float *qi = repr(&s->I, ps.item, s->scratch + k, &bi);
-        d[q] = (kos_draw){sgd_dot(pu, qi, k) + bu + bi, ps};
+        d[q] = (kos_draw){score_item(&s->I, pu, ps.item) + bu, ps};
     }
-    qsort(d, nd, sizeof *d, by_score_desc);
+    kos_sort(d, nd);
     uint64_t pick = (s->cfg->kos_k < nd ? s->cfg->kos_k : nd) - 1;
     p->i = d[pick].pos.item;
     p->w = d[pick].pos.w;
