@@ -328,6 +328,11 @@ bench_sgd() {
     echo "   s/epoch = (best of $REPEAT fits of 1 + $SGD_EPOCHS epochs - best of $REPEAT fits of 1 epoch) / $SGD_EPOCHS"
     echo "   peak RSS of the longer fit, against data (matrix file) + model (model file); MiB"
     echo
+    if [ ! -x "$B/trec-fit" ] || [ ! -x "$B/trec-ingest" ]; then
+        echo "   skipped: trec-fit or trec-ingest not built in $B"
+        echo
+        return 0
+    fi
     x=$(sgd_input) || return 1
     FAILED=0
     printf "$SGD_FMT" loss epochs runs "1 epoch s" "+$SGD_EPOCHS s" "s/epoch" "peak RSS" "RSS/(d+m)"
