@@ -172,7 +172,6 @@ static int deal(uint64_t n, const uint64_t *count, uint64_t B, uint64_t seed,
 static uint64_t pick_blocks(uint64_t nu, uint64_t ni)
 {
     uint64_t B = MAX_BLOCKS;
-    if (getenv("XB")) return strtoull(getenv("XB"), 0, 10); /* EXPERIMENT */
     while (B > 1 && (ni < B * MIN_BLOCK_ITEMS || nu < B * MIN_BLOCK_USERS))
         B /= 2;
     return B;
