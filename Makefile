@@ -20,6 +20,17 @@ LDLIBS_ALL = -lcsv -lcjson -lblis -lm -pthread $(LDLIBS)
 
 LIB_SRC := $(wildcard lib/*/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
+# The public API: what `make install` puts in include/trec/ and all the
+# commands may use (they are built against a staged copy of these only).
+# Every other header in lib/ is internal.
+PUBLIC_HEADERS := lib/trec.h lib/common/error.h lib/common/fileio.h lib/common/idmap.h \
+  lib/format/container.h lib/format/labels.h lib/format/csr.h lib/format/model.h \
+  lib/format/dump.h lib/format/matrix_stats.h lib/ingest/ingest.h \
+  lib/ingest/ingest_features.h lib/ingest/split.h lib/train/fit.h \
+  lib/train/features_matrix.h lib/serve/score.h lib/serve/topk.h lib/serve/metrics.h \
+  lib/serve/coldstart.h lib/serve/titles.h
+STAGED_HEADERS := $(addprefix $(B)/include/trec/,$(notdir $(PUBLIC_HEADERS)))
+.SECONDARY: $(STAGED_HEADERS)
 CMD_SRC := $(wildcard cmd/trec-*.c)
 CMDS := $(CMD_SRC:cmd/%.c=$(B)/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -44,8 +55,12 @@ $(B)/libtrec.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/trec-%: cmd/trec-%.c $(B)/libtrec.a cmd/cli.h
-	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -o $@ $< $(B)/libtrec.a $(LDLIBS_ALL)
+$(B)/include/trec/%.h: $(PUBLIC_HEADERS)
+	@mkdir -p $(@D)
+	@cp $(filter %/$*.h,$(PUBLIC_HEADERS)) $@
+
+$(B)/trec-%: cmd/trec-%.c $(B)/libtrec.a cmd/cli.h $(STAGED_HEADERS)
+	$(CC) -I$(B)/include/trec -D_GNU_SOURCE $(CFLAGS_ALL) -o $@ $< $(B)/libtrec.a $(LDLIBS_ALL)
 
 $(B)/synth-movielens: datasets/synth-movielens.c
 	@mkdir -p $(@D)
@@ -58,6 +73,7 @@ $(B)/bench-csv-tokenize: tests/bench/csv-tokenize.c
 $(B)/peak-rss: tests/bench/peak-rss.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -o $@ $<
+$(B)/linalg-bench: tests/bench/linalg-bench.c $(B)/libtrec.a ; $(CC) $(CPPFLAGS) $(CFLAGS_ALL) -o $@ $< $(B)/libtrec.a $(LDLIBS_ALL)
 
 $(B)/tests/%: tests/unit/%.c tests/unit/check_main.h $(B)/libtrec.a
 	@mkdir -p $(@D)
@@ -91,20 +107,24 @@ demo: deps
 	@scripts/getting-started.sh $(B)
 
 # Coverage-guided fuzzing of the readers (clang's libFuzzer, ASan + UBSan):
-# FUZZ_SECONDS per target, corpus seeded from the test fixtures. Not a test.
+# FUZZ_SECONDS per target, corpus seeded from the test fixtures and from
+# matrix and model files of every kind made by the tools
+# (tests/fuzz/make-seeds.sh). Not a test.
 FUZZ_SECONDS ?= 60
 FUZZ_B := build-fuzz
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz:
+	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory B=$(FUZZ_B) CC=clang OPT="-O1 -g" \
 	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" $(FUZZ_B)/libtrec.a
 	@for t in files csv; do \
-	  clang $(CPPFLAGS) -O1 -g $(FUZZ_FLAGS) -o $(FUZZ_B)/fuzz_$$t tests/fuzz/fuzz_$$t.c \
+	  clang $(CPPFLAGS) -Itests/unit -O1 -g $(FUZZ_FLAGS) -o $(FUZZ_B)/fuzz_$$t tests/fuzz/fuzz_$$t.c \
 	    $(FUZZ_B)/libtrec.a $(LDLIBS_ALL) || exit 1; \
 	  mkdir -p $(FUZZ_B)/corpus-$$t; done
 	@cp tests/fixtures/fit/*.csr $(FUZZ_B)/corpus-files/
+	@tests/fuzz/make-seeds.sh $(B) $(FUZZ_B)/corpus-files
 	@cp tests/fixtures/ingest/*.csv tests/fixtures/ingest/*.dat tests/fixtures/ingest/*.data \
-	  datasets/samples/synth-movies.csv $(FUZZ_B)/corpus-csv/
+	  tests/fixtures/fuzz/*.csv datasets/samples/synth-movies.csv $(FUZZ_B)/corpus-csv/
 	$(FUZZ_B)/fuzz_files -max_total_time=$(FUZZ_SECONDS) -max_len=8192 $(FUZZ_B)/corpus-files
 	$(FUZZ_B)/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(FUZZ_B)/corpus-csv
 
@@ -114,7 +134,7 @@ install: all
 	  $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/trec
 	install -m 755 $(CMDS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(B)/libtrec.a $(DESTDIR)$(PREFIX)/lib
-	install -m 644 lib/*.h lib/*/*.h $(DESTDIR)$(PREFIX)/include/trec
+	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/trec
 	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1)
 	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5)
 	$(if $(MAN7),install -m 644 $(MAN7) $(DESTDIR)$(PREFIX)/share/man/man7)

@@ -106,6 +106,49 @@ static inline int cli_default_threads(void)
     return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
+/* ---- the options every command shares ---- */
+
+enum { CLI_OPT_THREADS = 200 };
+
+/* Long options of cli_common_option, to put at the end of a command's table
+ * (before its {0, 0, 0, 0}). */
+#define CLI_COMMON_LONGOPTS                                  \
+    {"output", required_argument, 0, 'o'},                   \
+    {"threads", required_argument, 0, CLI_OPT_THREADS},      \
+    {"quiet", no_argument, 0, 'q'},                          \
+    {"help", no_argument, 0, 'h'},                           \
+    {"version", no_argument, 0, 'V'}
+#define CLI_COMMON_SHORTOPTS "o:qhV"
+
+typedef struct cli_common {
+    const char *out;       /* -o, --output ("-": stdout) */
+    int threads;           /* --threads (default: cli_default_threads) */
+    int quiet;             /* -q, --quiet */
+} cli_common;
+
+static inline void cli_version(void);
+
+/* Handles option c if it is one of the shared ones (returns 1), with usage
+ * the command's --help. */
+static inline int cli_common_option(int c, const char *arg, cli_common *o, void (*usage)(void))
+{
+    switch (c) {
+    case 'o': o->out = arg; return 1;
+    case CLI_OPT_THREADS: o->threads = (int)cli_parse_int("--threads", arg, 1, 1024); return 1;
+    case 'q': o->quiet = 1; return 1;
+    case 'h': usage(); return 1;
+    case 'V': cli_version(); return 1;
+    default: return 0;
+    }
+}
+
+static inline void cli_common_init(cli_common *o)
+{
+    o->out = "-";
+    o->threads = cli_default_threads();
+    o->quiet = 0;
+}
+
 static inline void cli_version(void)
 {
     printf("%s (trec) %s\n", cli_prog, TREC_VERSION);

@@ -11,7 +11,7 @@
 #define MAX_KS 64
 #define MAX_THREADS 8
 
-__attribute__((noreturn)) static void usage(void)
+static void usage(void)
 {
     printf("Usage: %s MODEL --test TEST [--train TRAIN] [-k K[,K...]] [--min-rating R]\n"
            "                 [--exclude-train] [--gain exp|binary] [--json|--tsv] [--per-user FILE]\n"
@@ -44,12 +44,13 @@ __attribute__((noreturn)) static void usage(void)
 }
 
 typedef struct options {
-    const char *model, *test, *train, *out, *per_user;
+    cli_common c;                /* -o, --threads, -q */
+    const char *model, *test, *train, *per_user;
     uint32_t ks[MAX_KS];
     int nk;
     int has_min_rating;
     double min_rating;
-    int exclude_train, json, tsv, quiet, threads, gain;
+    int exclude_train, json, tsv, gain;
 } options;
 
 static void parse_ks(options *o, const char *arg)
@@ -73,7 +74,7 @@ static void parse_ks(options *o, const char *arg)
 }
 
 enum { OPT_TEST = 256, OPT_TRAIN, OPT_MIN_RATING, OPT_EXCLUDE_TRAIN, OPT_GAIN, OPT_JSON,
-       OPT_TSV, OPT_PER_USER, OPT_THREADS };
+       OPT_TSV, OPT_PER_USER };
 
 static void parse_args(options *o, int argc, char **argv)
 {
@@ -87,19 +88,16 @@ static void parse_args(options *o, int argc, char **argv)
         {"json", no_argument, 0, OPT_JSON},
         {"tsv", no_argument, 0, OPT_TSV},
         {"per-user", required_argument, 0, OPT_PER_USER},
-        {"output", required_argument, 0, 'o'},
-        {"threads", required_argument, 0, OPT_THREADS},
-        {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},
+        CLI_COMMON_LONGOPTS,
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
-    o->out = "-";
+    cli_common_init(&o->c);
     o->ks[0] = 10;
     o->nk = 1;
-    o->threads = cli_default_threads();
     int c;
-    while ((c = getopt_long(argc, argv, "k:o:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "k:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        if (cli_common_option(c, optarg, &o->c, usage))
+            continue;
         switch (c) {
         case OPT_TEST: o->test = optarg; break;
         case OPT_TRAIN: o->train = optarg; break;
@@ -120,11 +118,6 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_JSON: o->json = 1; break;
         case OPT_TSV: o->tsv = 1; break;
         case OPT_PER_USER: o->per_user = optarg; break;
-        case 'o': o->out = optarg; break;
-        case OPT_THREADS: o->threads = (int)cli_parse_int("--threads", optarg, 1, 1024); break;
-        case 'q': o->quiet = 1; break;
-        case 'h': usage();
-        case 'V': cli_version(); break;
         default: cli_usage_error("invalid option", NULL);
         }
     }
@@ -243,7 +236,7 @@ static void rank_model(run *r)
     int need_all = !o->exclude_train || o->train;
     const trec_csr *excl[1] = {r->train};
     trec_topk_request req = {.scorer = &r->scorer, .n_queries = r->model.n_users,
-                             .k = max_k(o), .threads = o->threads};
+                             .k = max_k(o), .threads = o->c.threads};
     if (need_all && trec_topk_run(&req, &r->all, &err) != 0)
         cli_fail(&err);
     req.exclude = excl;
@@ -481,7 +474,7 @@ int main(int argc, char **argv)
      * not leave a temporary file behind. */
     trec_error err;
     trec_outfile out, pu;
-    if (trec_outfile_open(&out, o.out, &err) != 0)
+    if (trec_outfile_open(&out, o.c.out, &err) != 0)
         cli_fail(&err);
     if (o.per_user && trec_outfile_open(&pu, o.per_user, &err) != 0) {
         trec_outfile_abort(&out);
@@ -502,10 +495,10 @@ int main(int argc, char **argv)
     }
     if (trec_outfile_commit(&out, &err) != 0)
         cli_fail(&err);
-    if (!o.quiet)
+    if (!o.c.quiet)
         fprintf(stderr, "%s: %llu users x %llu items, K up to %u, %d threads, %.2f s\n",
                 cli_prog, (unsigned long long)r.model.n_users,
-                (unsigned long long)r.model.n_items, max_k(&o), o.threads, cli_now() - t0);
+                (unsigned long long)r.model.n_items, max_k(&o), o.c.threads, cli_now() - t0);
     release(&r);
     return 0;
 }

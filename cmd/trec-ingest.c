@@ -97,8 +97,12 @@ static int run_ratings(const char *in, const char *out, const trec_ingest_opts *
     trec_error err;
     trec_csr m;
     trec_ingest_stats st;
-    if (trec_ingest_ratings(in, o, &m, &st, &err) != 0)
+    if (trec_ingest_ratings(in, o, &m, &st, &err) != 0) {
+        /* Skipped lines say why nothing was left (--skip-bad on all-bad input). */
+        if (!quiet)
+            print_warnings(st.warnings, st.nwarnings, st.skipped, trec_display_name(in));
         cli_fail(&err);
+    }
     if (trec_csr_write(out, &m, &err) != 0) {
         trec_csr_free(&m);
         cli_fail(&err);
@@ -140,6 +144,8 @@ static int run_features(const char *in, const char *out, const char *align_path,
     const trec_labels *align = !align_path ? NULL : users ? &al.row_labels : &al.col_labels;
     if (trec_item_features(in, o, align, &m, &st, &err) != 0) {
         trec_csr_free(&al);
+        if (!quiet)
+            print_warnings(st.warnings, st.nwarnings, st.skipped, trec_display_name(in));
         cli_fail(&err);
     }
     trec_csr_free(&al);
@@ -238,6 +244,10 @@ int main(int argc, char **argv)
         if (!fo.id_col)
             fo.id_col = "userId";
     }
+    /* Option values that are wrong whatever the input: usage errors. */
+    trec_error err;
+    if ((features ? trec_features_opts_check(&fo, &err) : trec_ingest_opts_check(&o, &err)) != 0)
+        cli_usage_error(err.msg, NULL);
     const char *in = argv[optind];
     return features ? run_features(in, out, align, &fo, user_features, quiet)
                     : run_ratings(in, out, &o, quiet);

@@ -11,7 +11,7 @@
 #define MAX_EXCLUDE 16
 #define MAX_THREADS 8
 
-__attribute__((noreturn)) static void usage(void)
+static void usage(void)
 {
     printf("Usage: %s MODEL (--user ID[,ID...] ... | --all-users) [-k K] [--exclude MATRIX]...\n"
            "                      [--titles movies.csv] [--json] [--no-header] [-o OUT]\n"
@@ -37,6 +37,7 @@ __attribute__((noreturn)) static void usage(void)
            "  --no-header        TSV without its header line\n"
            "  -o, --output OUT   write to OUT (atomically) instead of stdout\n"
            "  --threads N        worker threads (default: online cores, at most %d)\n"
+           "  -q, --quiet        nothing on stderr but errors\n"
            "  -h, --help         this help\n"
            "  -V, --version      version\n"
            "See 'man trec-recommend'.\n",
@@ -45,17 +46,18 @@ __attribute__((noreturn)) static void usage(void)
 }
 
 typedef struct options {
-    const char *model, *titles, *out, *user_features, *item_features;
+    cli_common c;                   /* -o, --threads, -q */
+    const char *model, *titles, *user_features, *item_features;
     const char *exclude[MAX_EXCLUDE];
     int n_exclude;
     char **user_args, **item_args;  /* --user / --similar-to arguments */
     int n_user_args, n_item_args;
-    int all_users, json, no_header, threads;
+    int all_users, json, no_header;
     uint32_t k;
 } options;
 
 enum { OPT_USER = 256, OPT_ALL_USERS, OPT_SIMILAR, OPT_EXCLUDE, OPT_TITLES, OPT_JSON,
-       OPT_NO_HEADER, OPT_THREADS, OPT_USER_FEATURES, OPT_ITEM_FEATURES };
+       OPT_NO_HEADER, OPT_USER_FEATURES, OPT_ITEM_FEATURES };
 
 static void push_arg(char ***list, int *n, char *arg)
 {
@@ -79,17 +81,15 @@ static void parse_args(options *o, int argc, char **argv)
         {"item-features", required_argument, 0, OPT_ITEM_FEATURES},
         {"json", no_argument, 0, OPT_JSON},
         {"no-header", no_argument, 0, OPT_NO_HEADER},
-        {"output", required_argument, 0, 'o'},
-        {"threads", required_argument, 0, OPT_THREADS},
-        {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},
+        CLI_COMMON_LONGOPTS,
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
-    o->out = "-";
+    cli_common_init(&o->c);
     o->k = 10;
-    o->threads = cli_default_threads();
     int c;
-    while ((c = getopt_long(argc, argv, "k:o:hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "k:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+        if (cli_common_option(c, optarg, &o->c, usage))
+            continue;
         switch (c) {
         case OPT_USER: push_arg(&o->user_args, &o->n_user_args, optarg); break;
         case OPT_ALL_USERS: o->all_users = 1; break;
@@ -105,10 +105,6 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_ITEM_FEATURES: o->item_features = optarg; break;
         case OPT_JSON: o->json = 1; break;
         case OPT_NO_HEADER: o->no_header = 1; break;
-        case 'o': o->out = optarg; break;
-        case OPT_THREADS: o->threads = (int)cli_parse_int("--threads", optarg, 1, 1024); break;
-        case 'h': usage();
-        case 'V': cli_version(); break;
         default: cli_usage_error("invalid option", NULL);
         }
     }
@@ -195,23 +191,6 @@ static void resolve_arg(const lookup *l, const char *model, const char *arg, uin
 
 /* ---- output ---- */
 
-/* The shortest "%g" text that reads back as v, without an exponent for
- * integral parts up to 9 digits (20, not 2e+01). */
-static void format_score(float v, char *buf, size_t size)
-{
-    if (!isfinite(v)) {
-        snprintf(buf, size, "%s", v < 0 ? "-inf" : "inf");
-        return;
-    }
-    double a = fabs((double)v);
-    int p = a >= 1 ? (int)floor(log10(a)) + 1 : 1;
-    for (p = p > 9 ? 9 : p; p <= 9; p++) {
-        snprintf(buf, size, "%.*g", p, (double)v);
-        if (strtof(buf, NULL) == v)
-            return;
-    }
-}
-
 typedef struct out_ctx {
     const options *o;
     const trec_model *m;
@@ -264,7 +243,7 @@ static void print_tsv(const out_ctx *c, FILE *f)
         for (uint32_t r = 0; r < c->lists->len[q]; r++) {
             uint64_t at = q * c->lists->k + r;
             label_of(il, c->lists->items[at], ib, sizeof ib, &is, &in);
-            format_score(c->lists->scores[at], sb, sizeof sb);
+            trec_format_float(c->lists->scores[at], sb, sizeof sb);
             fprintf(f, "%.*s\t%u\t%.*s\t%s", (int)qn, qs, r + 1, (int)in, is, sb);
             if (c->titles) {
                 size_t tl;
@@ -312,7 +291,7 @@ static void print_json(const out_ctx *c, FILE *f)
             cJSON_AddNumberToObject(io, "rank", r + 1);
             cJSON_AddItemToObject(io, "item", json_string(is, in));
             /* the shortest text that reads back as the same float */
-            format_score(c->lists->scores[at], sb, sizeof sb);
+            trec_format_float(c->lists->scores[at], sb, sizeof sb);
             float v = c->lists->scores[at];
             cJSON_AddNumberToObject(io, "score", isfinite(v) ? strtod(sb, NULL) : v); /* JSON: null */
             if (c->titles) {
@@ -332,101 +311,137 @@ static void print_json(const out_ctx *c, FILE *f)
     free(text);
 }
 
-int main(int argc, char **argv)
-{
-    cli_prog = "trec-recommend";
-    options o;
-    parse_args(&o, argc, argv);
-    trec_error err;
-    trec_model file_model, m;
-    if (trec_model_read(o.model, &file_model, &err) != 0)
-        cli_fail(&err);
-    const char *mname = trec_display_name(o.model);
+/* ---- run ---- */
+
+typedef struct run {
+    options *o;
+    trec_model file_model, m;       /* as read; with cold-start features applied */
     trec_csr uf, itf;
-    memset(&uf, 0, sizeof uf);
-    memset(&itf, 0, sizeof itf);
-    if ((o.user_features && trec_csr_read(o.user_features, &uf, &err) != 0) ||
-        (o.item_features && trec_csr_read(o.item_features, &itf, &err) != 0) ||
-        trec_coldstart_apply(&file_model, o.user_features ? &uf : NULL,
-                             o.user_features ? trec_display_name(o.user_features) : NULL,
-                             o.item_features ? &itf : NULL,
-                             o.item_features ? trec_display_name(o.item_features) : NULL,
-                             &m, &err) != 0)
-        cli_fail(&err);
-    int similar = o.n_item_args > 0;
-
-    /* who to rank for */
     lookup users, items;
-    lookup_init(&users, &m.user_labels, m.n_users, "user");
-    lookup_init(&items, &m.item_labels, m.n_items, "item");
-    uint64_t *queries = NULL, nq = 0;
-    if (o.all_users) {
-        queries = malloc((m.n_users ? m.n_users : 1) * sizeof *queries);
-        if (!queries)
-            cli_die(1, "out of memory");
-        for (uint64_t u = 0; u < m.n_users; u++)
-            queries[nq++] = u;
-    }
-    for (int i = 0; i < o.n_user_args; i++)
-        resolve_arg(&users, mname, o.user_args[i], &queries, &nq);
-    for (int i = 0; i < o.n_item_args; i++)
-        resolve_arg(&items, mname, o.item_args[i], &queries, &nq);
-
-    /* what to leave out */
+    uint64_t *queries, nq;
     trec_csr excl[MAX_EXCLUDE];
     const trec_csr *excl_p[MAX_EXCLUDE];
-    for (int e = 0; e < o.n_exclude; e++) {
-        if (trec_csr_read(o.exclude[e], &excl[e], &err) != 0 ||
-            trec_score_check_matrix(&m, mname, &excl[e], trec_display_name(o.exclude[e]),
-                                    &err) != 0)
-            cli_fail(&err);
-        excl_p[e] = &excl[e];
-    }
     trec_titles titles;
-    if (o.titles && trec_titles_read(o.titles, &titles, &err) != 0)
-        cli_fail(&err);
-
     trec_scorer s;
-    if ((similar ? trec_scorer_for_items(&s, &m, &err) : trec_scorer_for_users(&s, &m, &err)))
-        cli_fail(&err);
-    trec_topk_request req = {.scorer = &s, .queries = queries, .n_queries = nq, .k = o.k,
-                             .exclude = excl_p, .n_exclude = o.n_exclude,
-                             .exclude_self = similar, .threads = o.threads};
     trec_topk_lists lists;
-    if (trec_topk_run(&req, &lists, &err) != 0)
-        cli_fail(&err);
+} run;
 
-    out_ctx c = {.o = &o, .m = &m, .qlabels = similar ? &m.item_labels : &m.user_labels,
-                 .queries = queries, .lists = &lists, .titles = o.titles ? &titles : NULL,
-                 .similar = similar};
+static void load(run *r)
+{
+    options *o = r->o;
+    trec_error err;
+    if (trec_model_read(o->model, &r->file_model, &err) != 0)
+        cli_fail(&err);
+    if ((o->user_features && trec_csr_read(o->user_features, &r->uf, &err) != 0) ||
+        (o->item_features && trec_csr_read(o->item_features, &r->itf, &err) != 0) ||
+        trec_coldstart_apply(&r->file_model, o->user_features ? &r->uf : NULL,
+                             o->user_features ? trec_display_name(o->user_features) : NULL,
+                             o->item_features ? &r->itf : NULL,
+                             o->item_features ? trec_display_name(o->item_features) : NULL,
+                             &r->m, &err) != 0)
+        cli_fail(&err);
+    for (int e = 0; e < o->n_exclude; e++) {
+        if (trec_csr_read(o->exclude[e], &r->excl[e], &err) != 0 ||
+            trec_score_check_matrix(&r->m, trec_display_name(o->model), &r->excl[e],
+                                    trec_display_name(o->exclude[e]), &err) != 0)
+            cli_fail(&err);
+        r->excl_p[e] = &r->excl[e];
+    }
+    if (o->titles && trec_titles_read(o->titles, &r->titles, &err) != 0)
+        cli_fail(&err);
+}
+
+/* Who to rank for: every user, or the --user / --similar-to ids. */
+static void resolve_queries(run *r)
+{
+    options *o = r->o;
+    const trec_model *m = &r->m;
+    const char *mname = trec_display_name(o->model);
+    lookup_init(&r->users, &m->user_labels, m->n_users, "user");
+    lookup_init(&r->items, &m->item_labels, m->n_items, "item");
+    if (o->all_users) {
+        r->queries = malloc((m->n_users ? m->n_users : 1) * sizeof *r->queries);
+        if (!r->queries)
+            cli_die(1, "out of memory");
+        for (uint64_t u = 0; u < m->n_users; u++)
+            r->queries[r->nq++] = u;
+    }
+    for (int i = 0; i < o->n_user_args; i++)
+        resolve_arg(&r->users, mname, o->user_args[i], &r->queries, &r->nq);
+    for (int i = 0; i < o->n_item_args; i++)
+        resolve_arg(&r->items, mname, o->item_args[i], &r->queries, &r->nq);
+}
+
+static void rank(run *r)
+{
+    options *o = r->o;
+    trec_error err;
+    int similar = o->n_item_args > 0;
+    if ((similar ? trec_scorer_for_items(&r->s, &r->m, &err)
+                 : trec_scorer_for_users(&r->s, &r->m, &err)) != 0)
+        cli_fail(&err);
+    trec_topk_request req = {.scorer = &r->s, .queries = r->queries, .n_queries = r->nq,
+                             .k = o->k, .exclude = r->excl_p, .n_exclude = o->n_exclude,
+                             .exclude_self = similar, .threads = o->c.threads};
+    if (trec_topk_run(&req, &r->lists, &err) != 0)
+        cli_fail(&err);
+}
+
+static void print(run *r)
+{
+    options *o = r->o;
+    trec_error err;
+    int similar = o->n_item_args > 0;
+    out_ctx c = {.o = o, .m = &r->m, .qlabels = similar ? &r->m.item_labels : &r->m.user_labels,
+                 .queries = r->queries, .lists = &r->lists,
+                 .titles = o->titles ? &r->titles : NULL, .similar = similar};
     if (c.titles)
         check_titles(&c);
     trec_outfile out;
-    if (trec_outfile_open(&out, o.out, &err) != 0)
+    if (trec_outfile_open(&out, o->c.out, &err) != 0)
         cli_fail(&err);
-    if (o.json)
+    if (o->json)
         print_json(&c, out.fp);
     else
         print_tsv(&c, out.fp);
     if (trec_outfile_commit(&out, &err) != 0)
         cli_fail(&err);
+}
 
-    trec_topk_lists_free(&lists);
-    trec_scorer_free(&s);
-    if (o.titles)
-        trec_titles_free(&titles);
-    for (int e = 0; e < o.n_exclude; e++)
-        trec_csr_free(&excl[e]);
-    if (users.labels->count)
-        trec_idmap_free(&users.map);
-    if (items.labels->count)
-        trec_idmap_free(&items.map);
-    free(queries);
-    free(o.user_args);
-    free(o.item_args);
-    trec_model_free(&m);
-    trec_csr_free(&uf);
-    trec_csr_free(&itf);
-    trec_model_free(&file_model);
+static void release(run *r)
+{
+    options *o = r->o;
+    trec_topk_lists_free(&r->lists);
+    trec_scorer_free(&r->s);
+    if (o->titles)
+        trec_titles_free(&r->titles);
+    for (int e = 0; e < o->n_exclude; e++)
+        trec_csr_free(&r->excl[e]);
+    if (r->users.labels->count)
+        trec_idmap_free(&r->users.map);
+    if (r->items.labels->count)
+        trec_idmap_free(&r->items.map);
+    free(r->queries);
+    free(o->user_args);
+    free(o->item_args);
+    trec_model_free(&r->m);
+    trec_csr_free(&r->uf);
+    trec_csr_free(&r->itf);
+    trec_model_free(&r->file_model);
+}
+
+int main(int argc, char **argv)
+{
+    cli_prog = "trec-recommend";
+    options o;
+    parse_args(&o, argc, argv);
+    run r;
+    memset(&r, 0, sizeof r);
+    r.o = &o;
+    load(&r);
+    resolve_queries(&r);
+    rank(&r);
+    print(&r);
+    release(&r);
     return 0;
 }

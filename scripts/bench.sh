@@ -9,12 +9,14 @@
 #   a synthetic ratings.csv of $TREC_BENCH_RATINGS ratings (default 25000000,
 #     about 680 MB), made by synth-movielens once into $TREC_BENCH_DIR
 #     (default /tmp/trec-bench-$USER) and reused while its stamp (arguments +
-#     generator source checksum) matches.
+#     generator source checksum) matches;
+#   for fit benchmarks (issue 6), synth_fit_input makes the synthetic set of
+#     synth-movielens --preset bench-5m (Zipf popularity, lognormal activity,
+#     latent taste) once into $TREC_BENCH_DIR and ingests it; no section times
+#     it yet: TREC_BENCH_SECTIONS=synthfit only makes it (see below).
 # Other settings: TREC_BENCH_REPEAT (default 3: best of 3), TREC_BENCH_SLOW
 #   (default 60: a run slower than this many seconds is not repeated, to keep
-#   `make bench` within about 10 minutes), TREC_BENCH_SECTIONS (default: all),
-#   TREC_BENCH_SGD_SYNTH (the synth-movielens arguments of the sgd section's
-#   data set; default "--ratings 5000000 --users 100000 --items 20000 --seed 1").
+#   `make bench` within about 10 minutes), TREC_BENCH_SECTIONS (default: all).
 #
 # Sections: each is a shell function bench_NAME, listed in SECTIONS below.
 # To add a benchmark (e.g. fit and eval time of the getting-started
@@ -30,7 +32,7 @@ BENCH_DIR=${TREC_BENCH_DIR:-/tmp/trec-bench-$(id -un 2>/dev/null || id -u)}
 BIG_N=${TREC_BENCH_RATINGS:-25000000}
 REPEAT=${TREC_BENCH_REPEAT:-3}
 SLOW=${TREC_BENCH_SLOW:-60}
-SECTIONS=${TREC_BENCH_SECTIONS:-"ingest walkthrough sgd"}
+SECTIONS=${TREC_BENCH_SECTIONS:-"ingest walkthrough quality fit sgd"}
 W=$BENCH_DIR/work
 mkdir -p "$BENCH_DIR" "$W" || exit 1
 
@@ -106,6 +108,57 @@ synth_input() {
     echo "$d/ratings.csv"
 }
 
+# synth_fit_input [PRESET]: the synthetic set of the fit benchmarks, made once
+# and reused while its stamp (arguments, generator source and trec-ingest
+# checksums) matches; prints its directory. PRESET is a synth-movielens preset:
+# bench-5m (default: 100,000 users x 20,000 items, 5M ratings, 49.6% of
+# them >= 4; Zipf 1.25 item popularity, lognormal activity, latent taste),
+# bench-25m (500,000 users, same items and density) or ml-small (tests). Files:
+#   $BENCH_DIR/synth-PRESET/ratings.csv   the ratings, MovieLens CSV (seed 1)
+#   $BENCH_DIR/synth-PRESET/movies.csv    titles and genres
+#   $BENCH_DIR/synth-PRESET/ratings.csr   trec-ingest ratings.csv
+#   $BENCH_DIR/synth-PRESET/genres.csr    trec-ingest --item-features movies.csv
+#                                         --align ratings.csr (hybrid models)
+#   $BENCH_DIR/synth-PRESET/.stamp
+# e.g. trec-split ratings.csr --train ... --test ... and trec-fit (--min-rating 4
+# for positives, or all ratings as implicit feedback).
+synth_fit_input() {
+    p=${1:-bench-5m}
+    d="$BENCH_DIR/synth-$p"
+    [ -x "$B/trec-ingest" ] || { echo "bench.sh: error: $B/trec-ingest missing" >&2; return 1; }
+    want="synth-movielens --preset $p --seed 1; source $(cksum <"$root/datasets/synth-movielens.c" | cut -d' ' -f1); trec-ingest $(cksum <"$B/trec-ingest" | cut -d' ' -f1)"
+    if [ -f "$d/ratings.csr" ] && [ -f "$d/genres.csr" ] && [ "$(cat "$d/.stamp" 2>/dev/null)" = "$want" ]; then
+        echo "$d"
+        return 0
+    fi
+    echo "generating the synthetic set --preset $p into $d (once; reused by later runs)" >&2
+    rm -rf "$d"
+    "$B/peak-rss" "$B/synth-movielens" --preset "$p" --seed 1 --out "$d" 2>"$W/gen.err" || {
+        echo "bench.sh: error: synth-movielens failed: $(head -n 1 "$W/gen.err")" >&2
+        return 1
+    }
+    echo "  synth-movielens $(grep '^peak-rss:' "$W/gen.err")" >&2
+    if ! "$B/trec-ingest" "$d/ratings.csv" -o "$d/ratings.csr" -q 2>"$W/gen.err" ||
+        ! "$B/trec-ingest" --item-features "$d/movies.csv" --align "$d/ratings.csr" \
+            -o "$d/genres.csr" -q 2>>"$W/gen.err"; then
+        echo "bench.sh: error: trec-ingest failed: $(head -n 1 "$W/gen.err")" >&2
+        return 1
+    fi
+    echo "$want" >"$d/.stamp"
+    echo "$d"
+}
+
+# ---- section: synthfit (not in the default SECTIONS) ---------------------------
+# Only makes the fit benchmarks' synthetic set ($TREC_BENCH_FIT_PRESET, default
+# bench-5m) and says where it is; nothing is timed.
+
+bench_synthfit() {
+    echo "== synthfit: the synthetic set of the fit benchmarks (made once; not timed)"
+    sd=$(synth_fit_input "${TREC_BENCH_FIT_PRESET:-bench-5m}") || return 1
+    echo "   $sd: ratings.csv movies.csv ratings.csr genres.csr"
+    echo
+}
+
 # ---- section: ingest ---------------------------------------------------------
 # libcsv's bare tokenizing speed (bench-csv-tokenize, its own timer) against
 # trec-ingest (wall time, --threads 1 and 2), and ingest's peak memory against
@@ -177,6 +230,101 @@ bench_ingest() {
 # ---- more sections -----------------------------------------------------------
 # Append bench_NAME functions here (and NAME to SECTIONS above), e.g. fit and
 # eval time of the getting-started walkthrough on ml-latest-small.
+
+# ---- section: quality ---------------------------------------------------------
+# Every algorithm on ml-latest-small, seeds 0..4, settings chosen on validation
+# splits carved from train: scripts/bench-quality.sh (its header says how).
+
+bench_quality() {
+    echo "== quality: every algorithm on ml-latest-small (scripts/bench-quality.sh)"
+    echo
+    TREC_BENCH_DIR=$BENCH_DIR TREC_ML_SMALL=$ML_SMALL "$here/bench-quality.sh" "$B" || return 1
+    echo
+}
+
+# ---- section: fit ----------------------------------------------------------
+# Fitting at scale on the synthetic set of synth_fit_input (bench-5m: 100k
+# users x 20k items, 5M ratings, Zipf popularity, lognormal activity), split
+# 80/20 (seed 0); every algorithm trains on all train entries (>= 4 as
+# positives, the others with weight 0.3 where the algorithm takes weights),
+# k = 64, $FIT_THREADS threads. For each: seconds per iteration/epoch (from
+# two fits of different lengths: the difference over the extra epochs, so
+# reading and writing are not counted), the fit's peak RSS against its data +
+# model, and held-out recall@10 (train items excluded, rating >= 4) against
+# the wall-clock time of the whole fit, for increasing epochs.
+
+FIT_THREADS=${TREC_BENCH_FIT_THREADS:-2}
+FIT_FMT='%-12s %-22s %8s %10s %10s\n'
+
+# fit_time LABEL EPOCHS OPTS...: one fit of the train split (EPOCHS "-": no
+# --epochs); sets FT_S, FT_KIB.
+fit_time() {
+    label=$1 e=$2; shift 2
+    REPEAT_SAVE=$REPEAT; REPEAT=1
+    [ "$e" = - ] && set -- --threads "$FIT_THREADS" "$@" || set -- --threads "$FIT_THREADS" --epochs "$e" "$@"
+    run_timed "$B/trec-fit" "$FD/train.csr" -o "$FD/m.trec" -q "$@"
+    rc=$?; REPEAT=$REPEAT_SAVE
+    [ "$rc" -eq 0 ] || { echo "   $label: fit failed (exit $RC: $ERRLINE)"; FAILED=1; return 1; }
+    FT_S=$BEST_S FT_KIB=$PEAK_KIB
+}
+
+fit_recall() {
+    "$B/trec-eval" "$FD/m.trec" --test "$FD/test.csr" --train "$FD/train.csr" --exclude-train \
+        --gain binary --min-rating 4 --tsv -q --threads "$FIT_THREADS" |
+        awk -F'\t' '$1 == "test" && $3 == "model" && $4 == "recall@10" { printf "%.4f", $5 }'
+}
+
+# fit_curve LABEL "E1 E2 ..." OPTS...: s/epoch from the first two lengths,
+# then recall@10 after each length.
+fit_curve() {
+    label=$1 lengths=$2; shift 2
+    e1=$(echo "$lengths" | cut -d' ' -f1) e2=$(echo "$lengths" | cut -d' ' -f2)
+    fit_time "$label" "$e1" "$@" || return 1
+    t1=$FT_S
+    for e in $lengths; do
+        fit_time "$label" "$e" "$@" || return 1
+        [ "$e" = "$e2" ] && per=$(awk -v a="$t1" -v b="$FT_S" -v n=$((e2 - e1)) 'BEGIN { printf "%.2f", (b - a) / n }')
+        rss=$(fdiv "$FT_KIB" 1024 %.0f)
+        printf "$FIT_FMT" "$label" "$e epochs" "$(printf '%.1f' "$FT_S")" "$rss" "$(fit_recall)"
+    done
+    data=$(fsize "$FD/train.csr") model=$(fsize "$FD/m.trec")
+    echo "   $label: $per s per epoch; peak RSS $rss MiB = $(fdiv "$FT_KIB" "$(((data + model) / 1024))" %.2f) x (data $((data / 1048576)) MiB + model $((model / 1048576)) MiB)"
+}
+
+bench_fit() {
+    echo "== fit: every algorithm on the synthetic set (k = 64, $FIT_THREADS threads)"
+    sd=$(synth_fit_input "${TREC_BENCH_FIT_PRESET:-bench-5m}") || return 1
+    FD=$W/fit
+    mkdir -p "$FD" || return 1
+    "$B/trec-split" -q "$sd/ratings.csr" --train "$FD/train.csr" --test "$FD/test.csr" \
+        --test-fraction 0.2 --seed 0 || return 1
+    FAILED=0
+    echo "   the whole fit's wall time (reading and writing included) and held-out recall@10"
+    echo
+    printf "$FIT_FMT" algorithm length seconds "RSS MiB" recall@10
+    data="--min-rating 4 --other-weight 0.3"
+    # shellcheck disable=SC2086
+    fit_curve als "1 3 6 10 15" --algorithm als --components 64 --lambda 0.01 \
+        --lambda-exponent 1 --confidence-scale 3 $data
+    if "$B/trec-fit" --help | grep -q warp; then
+        # shellcheck disable=SC2086
+        fit_curve sgd-warp "1 3 10 30" --loss warp --components 64 $data
+        # shellcheck disable=SC2086
+        fit_curve sgd-bpr "1 3 10 30" --loss bpr --components 64 $data
+    fi
+    fit_curve tensorrec "1 2 5" --loss wmrb --min-rating 4 --components 64 --alpha 3e-4 \
+        --sampled-items 1000 --batch-users 20000
+    if [ -n "${TREC_BENCH_EASE:-}" ]; then
+        # shellcheck disable=SC2086
+        fit_time ease - --algorithm ease --lambda 200 $data &&
+            printf "$FIT_FMT" ease "closed form" "$(printf '%.1f' "$FT_S")" \
+                "$(fdiv "$FT_KIB" 1024 %.0f)" "$(fit_recall)"
+    else
+        echo "   ease: 20k items is a 20k x 20k inverse (about 8e12 flops, 1.6 GB): set TREC_BENCH_EASE=1"
+    fi
+    echo
+    return "$FAILED"
+}
 
 # ---- section: walkthrough ---------------------------------------------------
 # The getting-started walkthrough on ml-latest-small (scripts/getting-started.sh,
@@ -291,40 +439,20 @@ bench_walkthrough() {
 }
 
 # ---- section: sgd ------------------------------------------------------------
-# trec-fit --algorithm sgd on a synthetic set of 5M interactions (100k users x
-# 20k items, every entry a positive), k = 64, 2 threads: seconds per epoch of
-# bpr and warp (the difference between a 1-epoch and a (1 + E)-epoch fit,
-# divided by E, so that reading, set-up and writing cancel out), the peak RSS
-# against the sizes of the data (matrix file) and the model, and whether 1
-# and 2 threads give the same model bytes.
+# trec-fit --algorithm sgd on the synthetic set of synth_fit_input (bench-5m:
+# 100k users x 20k items, 5M ratings, Zipf popularity, lognormal activity),
+# every rating a positive (implicit feedback, 5M positives), k = 64, 2
+# threads: seconds per epoch of bpr and warp (the difference between a
+# 1-epoch and a (1 + E)-epoch fit, divided by E, so that reading, set-up and
+# writing cancel out), the peak RSS against the sizes of the data (matrix
+# file) and the model, and whether 1 and 2 threads give the same model bytes.
 
-SGD_SYNTH=${TREC_BENCH_SGD_SYNTH:-"--ratings 5000000 --users 100000 --items 20000 --seed 1"}
 SGD_EPOCHS=${TREC_BENCH_SGD_EPOCHS:-4}
 SGD_FMT='%-8s %7s %6s %10s %10s %12s %12s %9s\n'
 
-# sgd_input: the ingested synthetic matrix, made once.
-sgd_input() {
-    d="$BENCH_DIR/sgd-synth"
-    want="synth-movielens $SGD_SYNTH; source $(cksum <"$root/datasets/synth-movielens.c" | cut -d' ' -f1)"
-    if [ -f "$d/ratings.csr" ] && [ "$(cat "$d/.stamp" 2>/dev/null)" = "$want" ]; then
-        echo "$d/ratings.csr"
-        return 0
-    fi
-    echo "generating the sgd data set into $d (once; reused by later runs)" >&2
-    rm -rf "$d"
-    # shellcheck disable=SC2086 # the arguments are split on blanks
-    if ! "$B/synth-movielens" $SGD_SYNTH --out "$d" >/dev/null 2>"$W/gen.err" ||
-        ! "$B/trec-ingest" "$d/ratings.csv" -o "$d/ratings.csr" -q 2>>"$W/gen.err"; then
-        echo "bench.sh: error: the sgd data set: $(head -n 1 "$W/gen.err")" >&2
-        return 1
-    fi
-    rm -f "$d/ratings.csv"
-    echo "$want" >"$d/.stamp"
-    echo "$d/ratings.csr"
-}
-
 bench_sgd() {
-    echo "== sgd: trec-fit --loss bpr|warp on a synthetic set ($SGD_SYNTH), k = 64, 2 threads"
+    preset=${TREC_BENCH_FIT_PRESET:-bench-5m}
+    echo "== sgd: trec-fit --loss bpr|warp on synth-movielens --preset $preset (every rating a positive), k = 64, 2 threads"
     echo "   s/epoch = (best of $REPEAT fits of 1 + $SGD_EPOCHS epochs - best of $REPEAT fits of 1 epoch) / $SGD_EPOCHS"
     echo "   peak RSS of the longer fit, against data (matrix file) + model (model file); MiB"
     echo
@@ -333,7 +461,8 @@ bench_sgd() {
         echo
         return 0
     fi
-    x=$(sgd_input) || return 1
+    sd=$(synth_fit_input "$preset") || return 1
+    x=$sd/ratings.csr
     FAILED=0
     printf "$SGD_FMT" loss epochs runs "1 epoch s" "+$SGD_EPOCHS s" "s/epoch" "peak RSS" "RSS/(d+m)"
     printf "$SGD_FMT" -------- ------- ------ ---------- ---------- ------------ ------------ ---------

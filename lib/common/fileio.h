@@ -2,8 +2,12 @@
  *
  * Outputs are written to a temporary file next to the target and renamed into
  * place on commit, so a failed or interrupted run never leaves a half-written
- * file and never clobbers a good one. "-" means stdout, and an existing
- * device or pipe (/dev/null, a FIFO) is written directly.
+ * file and never clobbers a good one (trec-formats(5), WRITING). "-" means
+ * stdout; a path naming a descriptor (/dev/stdout, /dev/fd/N, also through
+ * symbolic links) writes to that descriptor, and an existing device or pipe
+ * (/dev/null, a FIFO) is written directly. A symbolic link is followed: its
+ * target is replaced, not the link. A replaced file keeps its mode (and
+ * owner, where allowed).
  * Inputs: "-" means stdin. */
 #ifndef TREC_FILEIO_H
 #define TREC_FILEIO_H
@@ -22,13 +26,16 @@ typedef struct trec_outfile {
 
 /* Opens a temporary file in the directory of path (or stdout for "-"). */
 int trec_outfile_open(trec_outfile *out, const char *path, trec_error *err);
-/* Flushes, closes and renames the temporary file into place (no fsync:
- * like gzip and zstd, trec guards against failed and interrupted runs, not
- * against power loss, and an fsync would double the time of large writes).
- * Checks every write error (disk full shows up here). On failure the temp file is removed. */
+/* Flushes, fsyncs, closes and renames the temporary file into place, then
+ * fsyncs the directory, so that a power loss leaves the old file or the
+ * complete new one. Checks every write error (disk full shows up here). On
+ * failure the temp file is removed. */
 int trec_outfile_commit(trec_outfile *out, trec_error *err);
 /* Removes the temporary file; the target is left untouched. */
 void trec_outfile_abort(trec_outfile *out);
+/* 1 if path is written straight into a stream (stdout, a descriptor, a
+ * device, a FIFO) rather than through a temporary file and a rename. */
+int trec_output_is_stream(const char *path);
 
 /* Reads a whole file ("-": stdin) into a 64-byte aligned buffer, which the
  * caller frees with free(). A NUL byte is appended (not counted in *len). */

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "crc32.h"
 #include "fileio.h"
@@ -207,7 +208,10 @@ void trec_container_free(trec_container *c)
     memset(c, 0, sizeof *c);
 }
 
-static int parse_header(const uint8_t *buf, size_t len, const char *name,
+/* Checks the header and the section table in buf[0..len). A whole file
+ * must be as long as its header says; a head (the first bytes of a stream,
+ * at least the header and the table when they are valid) need not. */
+static int check_header(const uint8_t *buf, size_t len, int whole, const char *name,
                         uint32_t expect_kind, trec_container *c, trec_error *err)
 {
     size_t prefix = len < 8 ? len : 8;
@@ -226,7 +230,7 @@ static int parse_header(const uint8_t *buf, size_t len, const char *name,
     c->kind = get_u32(buf + 12);
     uint64_t file_size = get_u64(buf + 16);
     c->count = get_u32(buf + 24);
-    if (file_size != len)
+    if (whole ? file_size != len : file_size < len)
         return trec_fail(err, "%s: file is %zu bytes but its header says %llu "
                          "(truncated or damaged)", name, len, (unsigned long long)file_size);
     if (c->count > TREC_MAX_SECTIONS)
@@ -283,7 +287,7 @@ int trec_container_parse(uint8_t *buf, size_t len, const char *name,
                          uint32_t expect_kind, trec_container *c, trec_error *err)
 {
     memset(c, 0, sizeof *c);
-    if (parse_header(buf, len, name, expect_kind, c, err) != 0 ||
+    if (check_header(buf, len, 1, name, expect_kind, c, err) != 0 ||
         parse_sections(buf, len, name, c, err) != 0) {
         free(buf);
         memset(c, 0, sizeof *c);
@@ -299,13 +303,101 @@ int trec_container_parse(uint8_t *buf, size_t len, const char *name,
     return 0;
 }
 
+/* Grows *buf (trec_aligned_alloc'd, one spare byte) to hold cap bytes. */
+static int reserve(uint8_t **buf, size_t *cap, size_t len, uint64_t want, trec_error *err)
+{
+    if (want <= *cap)
+        return 0;
+    uint8_t *nb = trec_aligned_alloc((size_t)want + 1, err);
+    if (!nb)
+        return -1;
+    memcpy(nb, *buf, len);
+    free(*buf);
+    *buf = nb;
+    *cap = (size_t)want;
+    return 0;
+}
+
+/* Reads up to want more bytes into *buf, growing it as the bytes arrive
+ * (never beyond twice what was read): *len is the fill. */
+static int read_up_to(FILE *fp, const char *name, uint8_t **buf, size_t *cap,
+                      size_t *len, uint64_t want, trec_error *err)
+{
+    uint64_t end = *len + want;
+    while (*len < end) {
+        if (*len == *cap &&
+            reserve(buf, cap, *len, *cap * 2 < end ? *cap * 2 : end, err) != 0)
+            return -1;
+        size_t room = (end < *cap ? (size_t)end : *cap) - *len;
+        size_t got = fread(*buf + *len, 1, room, fp);
+        *len += got;
+        if (got == 0) {
+            if (ferror(fp))
+                return trec_fail_errno(err, "%s: read failed", name);
+            break;
+        }
+    }
+    return 0;
+}
+
+/* Reads a container: the header and the section table first, checked,
+ * then no more than the size the header declares, so that neither
+ * /dev/zero nor a valid header followed by an endless stream is read
+ * without end, and memory grows with the bytes actually there, not with a
+ * forged size. A file longer than its header says is refused. */
+static int read_container_bytes(const char *path, uint32_t expect_kind, uint8_t **buf,
+                                size_t *len, trec_error *err)
+{
+    const char *name = trec_display_name(path);
+    size_t cap = 1 << 16;
+    *len = 0;
+    FILE *fp = trec_open_input(path, err);
+    if (!fp)
+        return -1;
+    struct stat st;
+    int regular = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
+    int rc = -1;
+    trec_container c;
+    *buf = trec_aligned_alloc(cap + 1, err);
+    if (!*buf || read_up_to(fp, name, buf, &cap, len, TREC_HEADER_SIZE, err) != 0)
+        goto done;
+    rc = 0;
+    if (*len < TREC_HEADER_SIZE || memcmp(*buf, TREC_MAGIC, 8) != 0)
+        goto done;      /* trec_container_parse says what is wrong */
+    uint64_t declared = get_u64(*buf + 16), table = 32ull * get_u32(*buf + 24);
+    if (table <= 32ull * TREC_MAX_SECTIONS &&
+        read_up_to(fp, name, buf, &cap, len, table, err) != 0)
+        rc = -1;
+    else if (check_header(*buf, *len, 0, name, expect_kind, &c, err) != 0)
+        rc = -1;
+    else if (regular && (uint64_t)st.st_size > declared)
+        rc = trec_fail(err, "%s: file is %llu bytes but its header says %llu "
+                       "(damaged)", name, (unsigned long long)st.st_size,
+                       (unsigned long long)declared);
+    else if ((regular && reserve(buf, &cap, *len, (uint64_t)st.st_size, err) != 0) ||
+             read_up_to(fp, name, buf, &cap, len, declared - *len, err) != 0)
+        rc = -1;
+    else if (*len == declared && fgetc(fp) != EOF)
+        rc = trec_fail(err, "%s: more bytes than the %llu its header says (damaged, "
+                       "or not a single trec file)", name, (unsigned long long)declared);
+done:
+    trec_close_input(fp);
+    if (rc != 0) {
+        free(*buf);
+        *buf = NULL;
+    } else {
+        (*buf)[*len] = 0;
+    }
+    return rc;
+}
+
 int trec_container_read(const char *path, uint32_t expect_kind,
                         trec_container *c, trec_error *err)
 {
     uint8_t *buf;
     size_t len;
     memset(c, 0, sizeof *c);
-    if (trec_read_file(path, &buf, &len, err) != 0)
+    if (read_container_bytes(path, expect_kind, &buf, &len, err) != 0)
         return -1;
     return trec_container_parse(buf, len, trec_display_name(path), expect_kind, c, err);
 }

@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The most columns a matrix file may declare per byte of the file: a label
+ * takes at least 9 bytes, so only unlabelled matrices with mostly empty
+ * columns come near it. */
+#define COLS_PER_BYTE 8
+
 int trec_csr_own(trec_csr *m, void *block, trec_error *err)
 {
     if (m->nowned == (int)(sizeof m->owned / sizeof m->owned[0])) {
@@ -150,8 +155,12 @@ int trec_csr_from_container(trec_container *c, trec_csr *m, trec_error *err)
     m->cols = dims[1];
     m->nnz = dims[2];
     /* Bound the shape by the file size before multiplying, so that a forged
-     * header cannot overflow the size computations below. */
-    if (m->rows >= c->len / 8 || m->nnz > c->len / 8 || m->cols > TREC_MAX_COLS) {
+     * header cannot overflow the size computations below. Rows and entries
+     * take bytes of the file; columns need not (an unlabelled matrix), so
+     * they are bounded by the file size too: no reader then allocates per
+     * column more than a small multiple of the bytes there (trec-formats(5)). */
+    if (m->rows >= c->len / 8 || m->nnz > c->len / 8 || m->cols > TREC_MAX_COLS ||
+        m->cols > COLS_PER_BYTE * (uint64_t)c->len) {
         trec_fail(err, "%s: shape %llu x %llu with %llu entries does not fit a "
                   "%zu-byte file", c->name, (unsigned long long)m->rows,
                   (unsigned long long)m->cols, (unsigned long long)m->nnz, c->len);

@@ -1,15 +1,23 @@
 /* dump.c - TSV text of a matrix, one line per entry. */
 #include "dump.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 size_t trec_format_float(float v, char *buf, size_t size)
 {
-    /* 9 significant digits always round-trip a float32; try fewer first. */
+    if (!isfinite(v)) {
+        int n = snprintf(buf, size, "%s", v != v ? "nan" : v < 0 ? "-inf" : "inf");
+        return n > 0 ? (size_t)n : 0;
+    }
+    /* 9 significant digits always round-trip a float32; try fewer first,
+     * but not fewer than the integral part has (20, not 2e+01). */
+    double a = fabs((double)v);
+    int first = a >= 1 ? (int)floor(log10(a)) + 1 : 1;
     int n = 0;
-    for (int prec = 1; prec <= 9; prec++) {
+    for (int prec = first > 9 ? 9 : first; prec <= 9; prec++) {
         n = snprintf(buf, size, "%.*g", prec, (double)v);
         if (strtof(buf, NULL) == v)
             break;

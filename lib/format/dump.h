@@ -18,7 +18,9 @@
 #include "error.h"
 
 /* Writes the shortest "%.Ng" text of v that strtof reads back as v into
- * buf (at least 32 bytes); returns its length. */
+ * buf (at least 32 bytes), without an exponent for integral parts of up to 9
+ * digits (20, not 2e+01); inf, -inf and nan as such. Returns its length.
+ * Every tool prints floats with it. */
 size_t trec_format_float(float v, char *buf, size_t size);
 
 /* Writes timestamp t (seconds since 1970) as ISO-8601 UTC,

@@ -1,15 +1,18 @@
 /* model_item_item.c - the item-item model kind in model files: the weights B
  * over the active items and the known users' histories (see model.h). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model_kind.h"
 
-/* MDIM words of this kind: 14 active items, 15 history entries. */
-enum { W_ACTIVE = 14, W_HIST = 15 };
+/* MDIM words of this kind: 2 form (0 explicit, 1 dual), 14 active items,
+ * 15 history entries. */
+enum { W_DUAL = 2, W_ACTIVE = 14, W_HIST = 15 };
 
 static void ii_dims_out(const trec_model *m, uint64_t d[TREC_MDIM_WORDS])
 {
+    d[W_DUAL] = (uint64_t)(m->ii.dual != 0);
     d[W_ACTIVE] = m->ii.n_active;
     d[W_HIST] = m->ii.hist_nnz;
 }
@@ -18,12 +21,14 @@ static int ii_dims_in(const uint64_t d[TREC_MDIM_WORDS], uint64_t lim, trec_mode
                       const char *name, trec_error *err)
 {
     for (int w = 2; w < TREC_MDIM_WORDS; w++)
-        if (w != TREC_MDIM_KIND && w != W_ACTIVE && w != W_HIST && d[w])
+        if (w != TREC_MDIM_KIND && w != W_ACTIVE && w != W_HIST && w != W_DUAL && d[w])
             return trec_fail(err, "%s: corrupt MDIM section (word %d of an item-item model "
                              "is not 0)", name, w);
-    /* n_active^2 floats must fit in the file. */
-    if (d[W_ACTIVE] > d[1] || d[W_HIST] > lim || (d[W_ACTIVE] && d[W_ACTIVE] > lim / d[W_ACTIVE]))
+    /* n_active^2 (explicit) or n_users^2 (dual) floats must fit in the file. */
+    uint64_t side = d[W_DUAL] ? d[0] : d[W_ACTIVE];
+    if (d[W_DUAL] > 1 || d[W_ACTIVE] > d[1] || d[W_HIST] > lim || (side && side > lim / side))
         return trec_fail(err, "%s: model shape does not fit the file", name);
+    m->ii.dual = (int)d[W_DUAL];
     m->ii.n_active = d[W_ACTIVE];
     m->ii.hist_nnz = d[W_HIST];
     return 0;
@@ -39,7 +44,12 @@ static int ii_alloc(trec_model *m, trec_error *err)
                          (unsigned long long)na, (unsigned long long)na);
     }
     ii->active = trec_model_alloc_bytes(m, na * sizeof *ii->active, err, &failed);
-    ii->b = trec_model_alloc_floats(m, na * na, err, &failed);
+    if (ii->dual) {
+        ii->k = trec_model_alloc_floats(m, m->n_users * m->n_users, err, &failed);
+        ii->c_diag = trec_model_alloc_bytes(m, na * sizeof *ii->c_diag, err, &failed);
+    } else {
+        ii->b = trec_model_alloc_floats(m, na * na, err, &failed);
+    }
     ii->hist_ptr = trec_model_alloc_bytes(m, (m->n_users + 1) * sizeof *ii->hist_ptr, err,
                                           &failed);
     ii->hist_idx = trec_model_alloc_bytes(m, ii->hist_nnz * sizeof *ii->hist_idx, err, &failed);
@@ -79,15 +89,22 @@ static int check_history(const trec_model *m, const char *name, trec_error *err)
 static int ii_validate(const trec_model *m, const char *name, trec_error *err)
 {
     const trec_item_item *ii = &m->ii;
-    if (m->k || m->user_repr || m->item_repr || m->adam_n)
+    if (m->k || m->user_repr || m->item_repr || m->adam_n || (ii->dual ? !!ii->b : !!ii->k))
         return trec_fail(err, "%s: an item-item model has no representations", name);
     if (ii->n_active > m->n_items)
         return trec_fail(err, "%s: %llu active items of %llu", name,
                          (unsigned long long)ii->n_active, (unsigned long long)m->n_items);
     if (check_active(m, name, err) || check_history(m, name, err))
         return -1;
-    return trec_model_check_finite(ii->b, ii->n_active * ii->n_active, name,
-                                   "item-item weights", err);
+    if (!ii->dual)
+        return trec_model_check_finite(ii->b, ii->n_active * ii->n_active, name,
+                                       "item-item weights", err);
+    for (uint64_t t = 0; t < ii->n_active; t++)
+        if (!isfinite(ii->c_diag[t]) || !(ii->c_diag[t] < 1.0)) /* 1 - C[t][t] divides */
+            return trec_fail(err, "%s: dual item-item diagonal %llu is %g, not below 1", name,
+                             (unsigned long long)t, ii->c_diag[t]);
+    return trec_model_check_finite(ii->k, m->n_users * m->n_users, name,
+                                   "dual item-item weights", err);
 }
 
 static void ii_sections(const trec_model *m, trec_section *s, size_t *n, uint64_t *scratch)
@@ -95,7 +112,12 @@ static void ii_sections(const trec_model *m, trec_section *s, size_t *n, uint64_
     (void)scratch;
     const trec_item_item *ii = &m->ii;
     trec_model_add_section(s, n, "IIAC", ii->active, 4 * ii->n_active);
-    trec_model_add_section(s, n, "IIMX", ii->b, 4 * ii->n_active * ii->n_active);
+    if (ii->dual) {
+        trec_model_add_section(s, n, "DUAK", ii->k, 4 * m->n_users * m->n_users);
+        trec_model_add_section(s, n, "DUAC", ii->c_diag, 8 * ii->n_active);
+    } else {
+        trec_model_add_section(s, n, "IIMX", ii->b, 4 * ii->n_active * ii->n_active);
+    }
     trec_model_add_section(s, n, "HPTR", ii->hist_ptr, 8 * (m->n_users + 1));
     trec_model_add_section(s, n, "HIDX", ii->hist_idx, 4 * ii->hist_nnz);
     trec_model_add_section(s, n, "HVAL", ii->hist_val, 4 * ii->hist_nnz);
@@ -105,8 +127,12 @@ static int ii_read(const trec_container *c, trec_model *m, trec_error *err)
 {
     trec_item_item *ii = &m->ii;
     return trec_model_get_section(c, "IIAC", ii->n_active, 4, (void **)&ii->active, err) ||
-           trec_model_get_section(c, "IIMX", ii->n_active * ii->n_active, 4,
+           trec_model_get_section(c, "IIMX", ii->dual ? 0 : ii->n_active * ii->n_active, 4,
                                   (void **)&ii->b, err) ||
+           trec_model_get_section(c, "DUAK", ii->dual ? m->n_users * m->n_users : 0, 4,
+                                  (void **)&ii->k, err) ||
+           trec_model_get_section(c, "DUAC", ii->dual ? ii->n_active : 0, 8,
+                                  (void **)&ii->c_diag, err) ||
            trec_model_get_section(c, "HPTR", m->n_users + 1, 8, (void **)&ii->hist_ptr, err) ||
            trec_model_get_section(c, "HIDX", ii->hist_nnz, 4, (void **)&ii->hist_idx, err) ||
            trec_model_get_section(c, "HVAL", ii->hist_nnz, 4, (void **)&ii->hist_val, err);
@@ -115,15 +141,18 @@ static int ii_read(const trec_container *c, trec_model *m, trec_error *err)
 static void ii_describe(const trec_model *m, FILE *text, cJSON *json)
 {
     const trec_item_item *ii = &m->ii;
-    double bytes = 4.0 * (double)ii->n_active * (double)ii->n_active;
     if (text) {
-        fprintf(text, "weights:    %llu x %llu active items (%.1f MiB)\n",
-                (unsigned long long)ii->n_active, (unsigned long long)ii->n_active,
-                bytes / 1048576.0);
+        fprintf(text, "weights:    %llu x %llu active items, %s form", (unsigned long long)ii->n_active,
+                (unsigned long long)ii->n_active, ii->dual ? "dual" : "explicit");
+        if (ii->dual)
+            fprintf(text, " (%llu x %llu user kernel)", (unsigned long long)m->n_users,
+                    (unsigned long long)m->n_users);
+        fputc('\n', text);
         fprintf(text, "histories:  %llu entries of the known users\n",
                 (unsigned long long)ii->hist_nnz);
     } else {
         cJSON_AddNumberToObject(json, "active_items", (double)ii->n_active);
+        cJSON_AddStringToObject(json, "form", ii->dual ? "dual" : "explicit");
         cJSON_AddNumberToObject(json, "history_entries", (double)ii->hist_nnz);
     }
 }

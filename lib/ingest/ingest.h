@@ -49,6 +49,10 @@ typedef struct trec_ingest_opts {
 } trec_ingest_opts;
 
 void trec_ingest_opts_init(trec_ingest_opts *o);
+/* Checks what the options say on their own, before any input is read: the
+ * separator and quote, the column numbers (1 to 1024) and names, two roles
+ * given the same column. A failure here is a usage error. */
+int trec_ingest_opts_check(const trec_ingest_opts *o, trec_error *err);
 
 typedef struct trec_ingest_stats {
     uint64_t lines;         /* physical lines in the input */

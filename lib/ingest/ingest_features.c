@@ -11,6 +11,7 @@
 
 #include "idmap.h"
 #include "ingest.h"
+#include "ingest_config.h"
 #include "ingest_reader.h"
 
 void trec_features_opts_init(trec_features_opts *o)
@@ -55,19 +56,17 @@ static int bad(fstate *s, uint64_t line, trec_error *err, const char *fmt, ...)
 }
 
 /* A column spec: a 1-based number, or a name looked up in the first record. */
-static int resolve(fstate *s, const char *opt, const char *spec, const ing_field *f,
+static int resolve(fstate *s, const char *opt, const char *spec, const trec_ingest_field *f,
                    size_t nf, uint64_t line, int *col, trec_error *err)
 {
-    if (spec[0] && strspn(spec, "0123456789") == strlen(spec)) {
-        long v = strlen(spec) > 9 ? 0 : atol(spec);
-        if (v < 1)
-            return trec_fail(err, "%s %s: columns are numbered from 1", opt, spec);
-        *col = (int)(v - 1);
-    } else {
+    if (trec_ingest_column_spec(opt, spec, 0, col, err) != 0)
+        return -1;
+    if (*col == TREC_INGEST_COL_BY_NAME) {
         if (!s->header)
             return trec_fail(err, "%s %s: columns given by name need a header "
                              "line, but --no-header was given", opt, spec);
-        size_t n = strlen(spec), i = 0, k = nf < ING_MAX_FIELDS ? nf : ING_MAX_FIELDS;
+        size_t n = strlen(spec), i = 0;
+        size_t k = nf < TREC_INGEST_MAX_FIELDS ? nf : TREC_INGEST_MAX_FIELDS;
         while (i < k && !(f[i].n == n && memcmp(f[i].p, spec, n) == 0))
             i++;
         if (i == k)
@@ -88,8 +87,29 @@ static int is_number(const char *s)
     return s[0] && strspn(s, "0123456789") == strlen(s);
 }
 
+int trec_features_opts_check(const trec_features_opts *o, trec_error *err)
+{
+    trec_ingest_dialect d;
+    const char *id = o->id_col ? o->id_col : "movieId";
+    const char *feat = o->feature_col ? o->feature_col : "genres";
+    int ic, fc;
+    if (trec_ingest_dialect_init(&d, o->sep, o->quote, err) != 0 ||
+        trec_ingest_column_spec("--id-col", id, 0, &ic, err) != 0 ||
+        trec_ingest_column_spec("--feature-col", feat, 0, &fc, err) != 0)
+        return -1;
+    if (o->feature_sep && !o->feature_sep[0])
+        return trec_fail(err, "the feature separator is empty");
+    if (o->header == 0 && (ic == TREC_INGEST_COL_BY_NAME || fc == TREC_INGEST_COL_BY_NAME))
+        return trec_fail(err, "columns given by name (%s, %s) need a header line, "
+                         "but --no-header was given; give --id-col and "
+                         "--feature-col as numbers", id, feat);
+    if ((ic >= 0 && ic == fc) || (ic == TREC_INGEST_COL_BY_NAME && strcmp(id, feat) == 0))
+        return trec_fail(err, "the id and feature columns are the same (%s)", feat);
+    return 0;
+}
+
 /* The first record: header or not, and which columns. */
-static int configure(fstate *s, const ing_field *f, size_t nf, uint64_t line,
+static int configure(fstate *s, const trec_ingest_field *f, size_t nf, uint64_t line,
                      trec_error *err)
 {
     int named = !is_number(s->id_spec) || !is_number(s->feat_spec);
@@ -102,7 +122,7 @@ static int configure(fstate *s, const ing_field *f, size_t nf, uint64_t line,
             long c = atol(s->id_spec) - 1;
             static const char *const names[] = {"movieid", "itemid", "item_id",
                                                 "movie_id", "item", "movie", "id"};
-            if (c >= 0 && (size_t)c < nf && (size_t)c < ING_MAX_FIELDS)
+            if (c >= 0 && (size_t)c < nf && (size_t)c < TREC_INGEST_MAX_FIELDS)
                 for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
                     if (f[c].n == strlen(names[i]) &&
                         strncasecmp(f[c].p, names[i], f[c].n) == 0)
@@ -136,7 +156,7 @@ static int grow_items(fstate *s, trec_error *err)
     return 0;
 }
 
-static int on_item(void *ctx, const ing_field *f, size_t nf, uint64_t line,
+static int on_item(void *ctx, const trec_ingest_field *f, size_t nf, uint64_t line,
                    trec_error *err)
 {
     fstate *s = ctx;
@@ -149,9 +169,9 @@ static int on_item(void *ctx, const ing_field *f, size_t nf, uint64_t line,
     s->st->items++;
     if (nf != s->nf)
         return bad(s, line, err, "%zu fields, expected %zu (as on line 1)", nf, s->nf);
-    const ing_field *id = &f[s->idc], *ft = &f[s->fc];
+    const trec_ingest_field *id = &f[s->idc], *ft = &f[s->fc];
     char show[64];
-    ing_show(show, sizeof show, id->p, id->n);
+    trec_ingest_show(show, sizeof show, id->p, id->n);
     if (id->n > TREC_INGEST_MAX_ID)
         return bad(s, line, err, "column %d (id): id too long (%zu bytes, at most %d)",
                    s->idc + 1, id->n, TREC_INGEST_MAX_ID);
@@ -186,7 +206,7 @@ static int on_item(void *ctx, const ing_field *f, size_t nf, uint64_t line,
                                                           : trec_label_problem(a, n);
                 if (fwhy) {
                     char fs[64];
-                    ing_show(fs, sizeof fs, a, n);
+                    trec_ingest_show(fs, sizeof fs, a, n);
                     return bad(s, line, err, "column %d (features): bad feature "
                                "name '%s' (%s)", s->fc + 1, fs, fwhy);
                 }
@@ -379,16 +399,17 @@ done:
     return rc;
 }
 
-static int features(ing_reader *rd, const trec_features_opts *o,
+static int features(trec_ingest_reader *rd, const trec_features_opts *o,
                     const trec_labels *align, trec_csr *out,
                     trec_features_stats *st, trec_error *err)
 {
     fstate s;
-    ing_dialect d;
+    trec_ingest_dialect d;
     memset(&s, 0, sizeof s);
     memset(st, 0, sizeof *st);
     memset(out, 0, sizeof *out);
-    if (ing_dialect_init(&d, o->sep, o->quote, err) != 0)
+    if (trec_features_opts_check(o, err) != 0 ||
+        trec_ingest_dialect_init(&d, o->sep, o->quote, err) != 0)
         return -1;
     d.force_libcsv = o->force_libcsv;
     rd->quote = d.quote;
@@ -400,29 +421,26 @@ static int features(ing_reader *rd, const trec_features_opts *o,
     s.fsep = o->feature_sep ? o->feature_sep : "|";
     s.fsep_len = strlen(s.fsep);
     s.base = 1;
-    if (s.fsep_len == 0)
-        return trec_fail(err, "the feature separator is empty");
-    if (o->header == 0 && (!is_number(s.id_spec) || !is_number(s.feat_spec)))
-        return trec_fail(err, "columns given by name (%s, %s) need a header line, "
-                         "but --no-header was given; give --id-col and "
-                         "--feature-col as numbers", s.id_spec, s.feat_spec);
     if (trec_idmap_init(&s.movies, err) != 0)
         return -1;
     int rc = -1;
     if (trec_idmap_init(&s.feats, err) != 0 || grow_items(&s, err) != 0)
         goto done;
     for (;;) {
-        ing_block b;
-        int got = ing_reader_next(rd, &b, err);
-        if (got < 0)
+        trec_ingest_block b;
+        int got = trec_ingest_reader_next(rd, &b, err);
+        if (got < 0) {
+            trec_ingest_reader_locate(rd, s.base, err);
             goto done;
+        }
         if (got == 0)
             break;
-        ing_block_prepare(&d, &b);
+        trec_ingest_block_prepare(&d, &b);
         uint64_t nl = 0, el = 0;
-        int r = ing_tokenize(&d, &b, s.configured ? s.maxstore : ING_MAX_FIELDS,
-                             on_item, &s, &nl, &el, err);
-        ing_block_free(&b);
+        int r = trec_ingest_tokenize(&d, &b,
+                                     s.configured ? s.maxstore : TREC_INGEST_MAX_FIELDS,
+                                     on_item, &s, &nl, &el, err);
+        trec_ingest_block_free(&b);
         if (r < 0) {
             /* configure() messages already carry file:line. */
             if (strncmp(err->msg, s.name, strlen(s.name)) != 0 ||
@@ -457,12 +475,13 @@ int trec_item_features(const char *path, const trec_features_opts *o,
                        const trec_labels *align, trec_csr *out,
                        trec_features_stats *st, trec_error *err)
 {
-    ing_reader rd;
+    trec_ingest_reader rd;
     memset(out, 0, sizeof *out);
-    if (ing_reader_open(&rd, path, o->block_size, -1, err) != 0)
+    memset(st, 0, sizeof *st);
+    if (trec_ingest_reader_open(&rd, path, o->block_size, -1, err) != 0)
         return -1;
     int rc = features(&rd, o, align, out, st, err);
-    ing_reader_close(&rd);
+    trec_ingest_reader_close(&rd);
     return rc;
 }
 
@@ -470,10 +489,11 @@ int trec_item_features_mem(const char *data, size_t len, const char *name,
                            const trec_features_opts *o, const trec_labels *align,
                            trec_csr *out, trec_features_stats *st, trec_error *err)
 {
-    ing_reader rd;
+    trec_ingest_reader rd;
     memset(out, 0, sizeof *out);
-    ing_reader_open_mem(&rd, data, len, name, o->block_size, -1);
+    memset(st, 0, sizeof *st);
+    trec_ingest_reader_open_mem(&rd, data, len, name, o->block_size, -1);
     int rc = features(&rd, o, align, out, st, err);
-    ing_reader_close(&rd);
+    trec_ingest_reader_close(&rd);
     return rc;
 }

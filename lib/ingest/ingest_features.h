@@ -38,6 +38,9 @@ typedef struct trec_features_opts {
 } trec_features_opts;
 
 void trec_features_opts_init(trec_features_opts *o);
+/* Checks what the options say on their own, before any input is read
+ * (separators, quote, columns); a failure here is a usage error. */
+int trec_features_opts_check(const trec_features_opts *o, trec_error *err);
 
 typedef struct trec_features_stats {
     uint64_t lines;           /* physical lines read */

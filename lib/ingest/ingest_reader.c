@@ -16,8 +16,8 @@ static const struct { const char *name, *sep; } sep_names[] = {
     {"space", " "}, {"pipe", "|"},
 };
 
-int ing_dialect_init(ing_dialect *d, const char *sep, const char *quote,
-                     trec_error *err)
+int trec_ingest_dialect_init(trec_ingest_dialect *d, const char *sep, const char *quote,
+                             trec_error *err)
 {
     memset(d, 0, sizeof *d);
     if (!sep)
@@ -37,7 +37,7 @@ int ing_dialect_init(ing_dialect *d, const char *sep, const char *quote,
     } else {
         memcpy(d->msep, sep, n);
         d->msep_len = n;
-        d->delim = ING_MSEP_BYTE;
+        d->delim = TREC_INGEST_MSEP_BYTE;
     }
     if (!quote)
         d->quote = (n > 1 || sep[0] == '\t') ? -1 : '"';
@@ -57,7 +57,7 @@ int ing_dialect_init(ing_dialect *d, const char *sep, const char *quote,
 
 /* ---- memory ----------------------------------------------------------- */
 
-void ing_mem_hugepages(void *p, size_t n)
+void trec_ingest_mem_hugepages(void *p, size_t n)
 {
     /* Transparent huge pages, where the system offers them on request: one
      * page fault per 2 MiB instead of per 4 KiB on arrays that are filled
@@ -69,7 +69,7 @@ void ing_mem_hugepages(void *p, size_t n)
         madvise((void *)a, b - a, MADV_HUGEPAGE);
 }
 
-void *ing_mem_alloc(size_t n, trec_error *err)
+void *trec_ingest_mem_alloc(size_t n, trec_error *err)
 {
     void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -80,19 +80,24 @@ void *ing_mem_alloc(size_t n, trec_error *err)
     return p;
 }
 
-void *ing_mem_grow(void *p, size_t old_n, size_t new_n, trec_error *err)
+void *trec_ingest_mem_grow(void *p, size_t old_n, size_t new_n, trec_error *err)
 {
     if (!p)
-        return ing_mem_alloc(new_n, err);
+        return trec_ingest_mem_alloc(new_n, err);
     void *q = mremap(p, old_n ? old_n : 1, new_n, MREMAP_MAYMOVE);
-    if (q == MAP_FAILED) {
-        trec_fail(err, "out of memory allocating %zu bytes", new_n);
+    if (q != MAP_FAILED)
+        return q;
+    /* mremap needs the old range to be one mapping; madvise (huge pages)
+     * may have split it in three (EFAULT). Then: a new mapping and a copy. */
+    q = trec_ingest_mem_alloc(new_n, err);
+    if (!q)
         return NULL;
-    }
+    memcpy(q, p, old_n < new_n ? old_n : new_n);
+    trec_ingest_mem_free(p, old_n);
     return q;
 }
 
-void ing_mem_free(void *p, size_t n)
+void trec_ingest_mem_free(void *p, size_t n)
 {
     if (p)
         munmap(p, n ? n : 1);
@@ -100,11 +105,11 @@ void ing_mem_free(void *p, size_t n)
 
 /* ---- reading blocks --------------------------------------------------- */
 
-int ing_reader_open(ing_reader *r, const char *path, size_t block_size, int quote,
-                    trec_error *err)
+int trec_ingest_reader_open(trec_ingest_reader *r, const char *path, size_t block_size,
+                            int quote, trec_error *err)
 {
     memset(r, 0, sizeof *r);
-    r->block_size = block_size ? block_size : ING_DEFAULT_BLOCK;
+    r->block_size = block_size ? block_size : TREC_INGEST_DEFAULT_BLOCK;
     r->quote = quote;
     r->name = strcmp(path, "-") == 0 ? "<stdin>" : path;
     if (strcmp(path, "-") == 0) {
@@ -120,32 +125,32 @@ int ing_reader_open(ing_reader *r, const char *path, size_t block_size, int quot
     return 0;
 }
 
-int ing_reader_open_mem(ing_reader *r, const char *data, size_t len,
-                        const char *name, size_t block_size, int quote)
+int trec_ingest_reader_open_mem(trec_ingest_reader *r, const char *data, size_t len,
+                                const char *name, size_t block_size, int quote)
 {
     memset(r, 0, sizeof *r);
     r->fd = -1;
     r->mem = data;
     r->mem_len = len;
-    r->block_size = block_size ? block_size : ING_DEFAULT_BLOCK;
+    r->block_size = block_size ? block_size : TREC_INGEST_DEFAULT_BLOCK;
     r->quote = quote;
     r->name = name;
     pthread_mutex_init(&r->spare_mu, NULL);
     return 0;
 }
 
-void ing_reader_close(ing_reader *r)
+void trec_ingest_reader_close(trec_ingest_reader *r)
 {
     if (r->close_fd)
         close(r->fd);
     free(r->carry);
     for (int i = 0; i < r->nspare; i++)
-        ing_mem_free(r->spare[i], r->block_size + 1);
+        trec_ingest_mem_free(r->spare[i], r->block_size + 1);
     pthread_mutex_destroy(&r->spare_mu);
     memset(r, 0, sizeof *r);
 }
 
-void ing_reader_recycle(ing_reader *r, ing_block *b)
+void trec_ingest_reader_recycle(trec_ingest_reader *r, trec_ingest_block *b)
 {
     if (b->text && b->cap == r->block_size + 1) {
         pthread_mutex_lock(&r->spare_mu);
@@ -159,18 +164,18 @@ void ing_reader_recycle(ing_reader *r, ing_block *b)
             return;
         }
     }
-    ing_block_free(b);
+    trec_ingest_block_free(b);
 }
 
-void ing_block_free(ing_block *b)
+void trec_ingest_block_free(trec_ingest_block *b)
 {
-    ing_mem_free(b->text, b->cap);
+    trec_ingest_mem_free(b->text, b->cap);
     b->text = NULL;
     b->len = b->cap = 0;
 }
 
 /* Fills buf[have..cap) as far as the input allows; returns the new fill. */
-static int fill(ing_reader *r, char *buf, size_t cap, size_t *have, trec_error *err)
+static int fill(trec_ingest_reader *r, char *buf, size_t cap, size_t *have, trec_error *err)
 {
     while (*have < cap && !r->eof) {
         size_t want = cap - *have;
@@ -225,7 +230,7 @@ static size_t find_cut(const char *text, size_t len, int quote)
     return cut;
 }
 
-int ing_reader_next(ing_reader *r, ing_block *b, trec_error *err)
+int trec_ingest_reader_next(trec_ingest_reader *r, trec_ingest_block *b, trec_error *err)
 {
     memset(b, 0, sizeof *b);
     if (r->eof && r->carry_len == 0)
@@ -242,9 +247,9 @@ int ing_reader_next(ing_reader *r, ing_block *b, trec_error *err)
         pthread_mutex_unlock(&r->spare_mu);
     }
     if (!buf) {
-        if (!(buf = ing_mem_alloc(cap + 1, err)))
+        if (!(buf = trec_ingest_mem_alloc(cap + 1, err)))
             return -1;
-        ing_mem_hugepages(buf, cap + 1);  /* filled whole, reused */
+        trec_ingest_mem_hugepages(buf, cap + 1);  /* filled whole, reused */
     }
     size_t have = r->carry_len, cut;
     if (r->carry_len)
@@ -256,8 +261,17 @@ int ing_reader_next(ing_reader *r, ing_block *b, trec_error *err)
         cut = r->eof ? have : find_cut(buf, have, r->quote);
         if (cut > 0 || r->eof)
             break;
-        /* One record longer than the block: read more. */
-        char *nb = ing_mem_grow(buf, cap + 1, 2 * cap + 1, err);
+        /* One record longer than the block: read more, up to a limit (an
+         * input without line breaks, or with an unbalanced quote, would
+         * otherwise be read whole into one record). */
+        if (cap >= TREC_INGEST_MAX_RECORD && cap >= r->block_size) {
+            r->long_record = 1;
+            trec_fail(err, "a record longer than %zu bytes, the limit (%u MiB or the "
+                      "block size)%s", cap, TREC_INGEST_MAX_RECORD >> 20,
+                      r->quote >= 0 ? "; an unbalanced quote character?" : "");
+            goto fail;
+        }
+        char *nb = trec_ingest_mem_grow(buf, cap + 1, 2 * cap + 1, err);
         if (!nb)
             goto fail;
         buf = nb;
@@ -287,42 +301,52 @@ int ing_reader_next(ing_reader *r, ing_block *b, trec_error *err)
     b->index = r->nblocks++;
     b->last = r->eof && r->carry_len == 0;
     if (b->len == 0 && b->last && b->index > 0) {
-        ing_block_free(b);
+        trec_ingest_block_free(b);
         return 0;
     }
     return 1;
 fail:
-    ing_mem_free(buf, cap + 1);
+    trec_ingest_mem_free(buf, cap + 1);
     return -1;
+}
+
+void trec_ingest_reader_locate(const trec_ingest_reader *r, uint64_t line,
+                               trec_error *err)
+{
+    if (!r->long_record)
+        return;
+    char msg[sizeof err->msg];
+    memcpy(msg, err->msg, sizeof msg);
+    trec_fail(err, "%s:%llu: %s", r->name, (unsigned long long)line, msg);
 }
 
 /* ---- tokenizing ------------------------------------------------------- */
 
-void ing_block_prepare(const ing_dialect *d, ing_block *b)
+void trec_ingest_block_prepare(const trec_ingest_dialect *d, trec_ingest_block *b)
 {
     if (b->prepared || d->msep_len == 0)
         return;
     b->prepared = 1;
-    /* Compacting rewrite: each separator becomes one ING_MSEP_BYTE. A byte
-     * ING_MSEP_BYTE already in the text becomes DEL, a control character
+    /* Compacting rewrite: each separator becomes one TREC_INGEST_MSEP_BYTE. A byte
+     * TREC_INGEST_MSEP_BYTE already in the text becomes DEL, a control character
      * that no id or number accepts, so it cannot pose as a separator. */
     const char *s = d->msep;
     size_t m = d->msep_len;
     char *in = b->text, *end = b->text + b->len, *out = b->text;
     while (in < end) {
         if (*in == s[0] && (size_t)(end - in) >= m && memcmp(in, s, m) == 0) {
-            *out++ = (char)ING_MSEP_BYTE;
+            *out++ = (char)TREC_INGEST_MSEP_BYTE;
             in += m;
         } else {
             char c = *in++;
-            *out++ = c == (char)ING_MSEP_BYTE ? 0x7F : c;
+            *out++ = c == (char)TREC_INGEST_MSEP_BYTE ? 0x7F : c;
         }
     }
     b->len = (size_t)(out - b->text);
     b->text[b->len] = '\n';
 }
 
-void ing_show(char *out, size_t outsz, const char *s, size_t n)
+void trec_ingest_show(char *out, size_t outsz, const char *s, size_t n)
 {
     size_t k = 0, lim = n > 40 ? 40 : n;
     for (size_t i = 0; i < lim && k + 1 < outsz; i++) {
@@ -340,13 +364,13 @@ void ing_show(char *out, size_t outsz, const char *s, size_t n)
 typedef struct lc_state {
     char *buf;
     size_t len, cap;
-    size_t off[ING_MAX_FIELDS], flen[ING_MAX_FIELDS];
+    size_t off[TREC_INGEST_MAX_FIELDS], flen[TREC_INGEST_MAX_FIELDS];
     size_t nf, maxstore;
     uint64_t rec_line;
     uint64_t line;           /* whole-block mode: newlines seen so far */
     int count_lines;         /* whole-block mode (CSV_REPALL_NL) */
     int halt, rc;
-    ing_record_fn fn;
+    trec_ingest_record_fn fn;
     void *ctx;
     trec_error *err;
 } lc_state;
@@ -393,7 +417,7 @@ static void lc_record(int c, void *data)
             return;
         st->rec_line = start;
     }
-    ing_field f[ING_MAX_FIELDS];
+    trec_ingest_field f[TREC_INGEST_MAX_FIELDS];
     size_t k = st->nf < st->maxstore ? st->nf : st->maxstore;
     /* Only empty fields so far: no buffer yet (and no arithmetic on NULL). */
     const char *base = st->buf ? st->buf : "";
@@ -410,9 +434,9 @@ static void lc_record(int c, void *data)
     }
 }
 
-static int tok_libcsv(const ing_dialect *d, const ing_block *b, size_t maxstore,
-                      ing_record_fn fn, void *ctx, uint64_t *nlines,
-                      uint64_t *err_line, trec_error *err)
+static int tok_libcsv(const trec_ingest_dialect *d, const trec_ingest_block *b,
+                      size_t maxstore, trec_ingest_record_fn fn, void *ctx,
+                      uint64_t *nlines, uint64_t *err_line, trec_error *err)
 {
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
@@ -424,7 +448,7 @@ static int tok_libcsv(const ing_dialect *d, const ing_block *b, size_t maxstore,
         csv_free(&p);
         return trec_fail(err, "out of memory");
     }
-    st->maxstore = maxstore > ING_MAX_FIELDS ? ING_MAX_FIELDS : maxstore;
+    st->maxstore = maxstore > TREC_INGEST_MAX_FIELDS ? TREC_INGEST_MAX_FIELDS : maxstore;
     st->fn = fn;
     st->ctx = ctx;
     st->err = err;
@@ -483,9 +507,9 @@ done:
 /* A block without quote characters: every newline ends a line outside
  * quotes, so libcsv can take the whole block in one call and the line of each
  * record is the count of LFs reported before it. */
-static int tok_libcsv_block(const ing_dialect *d, const ing_block *b, size_t maxstore,
-                            ing_record_fn fn, void *ctx, uint64_t *nlines,
-                            uint64_t *err_line, trec_error *err)
+static int tok_libcsv_block(const trec_ingest_dialect *d, const trec_ingest_block *b,
+                            size_t maxstore, trec_ingest_record_fn fn, void *ctx,
+                            uint64_t *nlines, uint64_t *err_line, trec_error *err)
 {
     const char *nul = d->quote < 0 ? memchr(b->text, 0, b->len) : NULL;
     if (nul) { /* with quoting off, NUL is what libcsv is told is the quote */
@@ -505,7 +529,7 @@ static int tok_libcsv_block(const ing_dialect *d, const ing_block *b, size_t max
         csv_free(&p);
         return trec_fail(err, "out of memory");
     }
-    st->maxstore = maxstore > ING_MAX_FIELDS ? ING_MAX_FIELDS : maxstore;
+    st->maxstore = maxstore > TREC_INGEST_MAX_FIELDS ? TREC_INGEST_MAX_FIELDS : maxstore;
     st->fn = fn;
     st->ctx = ctx;
     st->err = err;
@@ -532,9 +556,9 @@ static int tok_libcsv_block(const ing_dialect *d, const ing_block *b, size_t max
     return rc;
 }
 
-int ing_tokenize(const ing_dialect *d, const ing_block *b, size_t maxstore,
-                 ing_record_fn fn, void *ctx, uint64_t *nlines,
-                 uint64_t *err_line, trec_error *err)
+int trec_ingest_tokenize(const trec_ingest_dialect *d, const trec_ingest_block *b,
+                         size_t maxstore, trec_ingest_record_fn fn, void *ctx,
+                         uint64_t *nlines, uint64_t *err_line, trec_error *err)
 {
     *nlines = 0;
     *err_line = 0;

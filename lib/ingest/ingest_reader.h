@@ -26,48 +26,49 @@
 
 #include "error.h"
 
-#define ING_DEFAULT_BLOCK (8u << 20)
-#define ING_MSEP_BYTE 0x1F     /* what a multi-byte separator is rewritten to */
-#define ING_MAX_FIELDS 1024    /* fields kept per record (more are counted) */
+#define TREC_INGEST_DEFAULT_BLOCK (8u << 20)
+#define TREC_INGEST_MSEP_BYTE 0x1F   /* what a multi-byte separator is rewritten to */
+#define TREC_INGEST_MAX_FIELDS 1024  /* fields kept per record (more are counted) */
+#define TREC_INGEST_MAX_RECORD (64u << 20) /* bytes in one record (or the block size) */
 
-typedef struct ing_field {
+typedef struct trec_ingest_field {
     const char *p;
     size_t n;
-} ing_field;
+} trec_ingest_field;
 
-typedef struct ing_dialect {
+typedef struct trec_ingest_dialect {
     unsigned char delim;     /* the one-byte delimiter the tokenizer sees */
     char msep[16];           /* a multi-byte separator ("::"), rewritten to */
-    size_t msep_len;         /* ING_MSEP_BYTE before tokenizing; 0: none */
+    size_t msep_len;         /* TREC_INGEST_MSEP_BYTE before tokenizing; 0: none */
     int quote;               /* quote byte, or -1: quoting off */
     int force_libcsv;        /* tests: quote-free blocks line by line too */
-} ing_dialect;
+} trec_ingest_dialect;
 
 /* Sets up a dialect from a --sep value (NULL: ","; "tab", "comma",
  * "semicolon", "space", "pipe", any single character, or a string of 2..15
  * bytes such as "::") and a --quote value (NULL: '"', except for tab and
  * multi-byte separators where quoting is off; "none"; one character). */
-int ing_dialect_init(ing_dialect *d, const char *sep, const char *quote,
-                     trec_error *err);
+int trec_ingest_dialect_init(trec_ingest_dialect *d, const char *sep, const char *quote,
+                             trec_error *err);
 
 /* Large arrays straight from mmap, so that freeing one gives the memory back
  * to the system at once (keeps trec-ingest's peak memory down). */
-void *ing_mem_alloc(size_t n, trec_error *err);
-void *ing_mem_grow(void *p, size_t old_n, size_t new_n, trec_error *err);
-void ing_mem_free(void *p, size_t n);
+void *trec_ingest_mem_alloc(size_t n, trec_error *err);
+void *trec_ingest_mem_grow(void *p, size_t old_n, size_t new_n, trec_error *err);
+void trec_ingest_mem_free(void *p, size_t n);
 /* Asks for transparent huge pages on the 2 MiB pages inside [p, p+n): only
  * for buffers that get filled whole (a huge page counts whole in memory). */
-void ing_mem_hugepages(void *p, size_t n);
+void trec_ingest_mem_hugepages(void *p, size_t n);
 
-typedef struct ing_block {
+typedef struct trec_ingest_block {
     char *text;              /* text[len] is a '\n' sentinel */
     size_t len, cap;
     uint64_t index;          /* 0, 1, ... in file order */
     int last;                /* the final block (may lack a final newline) */
     int prepared;            /* multi-byte separators rewritten */
-} ing_block;
+} trec_ingest_block;
 
-typedef struct ing_reader {
+typedef struct trec_ingest_reader {
     int fd, close_fd;
     const char *mem;         /* or an in-memory input */
     size_t mem_len, mem_pos;
@@ -76,6 +77,7 @@ typedef struct ing_reader {
     char *carry;             /* bytes after the last cut */
     size_t carry_len, carry_cap;
     int eof;
+    int long_record;         /* the error: a record beyond the limit */
     uint64_t nblocks;
     const char *name;
     /* Block buffers given back after parsing, reused so that each block
@@ -83,39 +85,46 @@ typedef struct ing_reader {
     pthread_mutex_t spare_mu;
     char *spare[4];
     int nspare;
-} ing_reader;
+} trec_ingest_reader;
 
 /* path "-" is stdin. name is used in messages. */
-int ing_reader_open(ing_reader *r, const char *path, size_t block_size, int quote,
-                    trec_error *err);
-int ing_reader_open_mem(ing_reader *r, const char *data, size_t len,
-                        const char *name, size_t block_size, int quote);
-void ing_reader_close(ing_reader *r);
+int trec_ingest_reader_open(trec_ingest_reader *r, const char *path, size_t block_size,
+                            int quote, trec_error *err);
+int trec_ingest_reader_open_mem(trec_ingest_reader *r, const char *data, size_t len,
+                                const char *name, size_t block_size, int quote);
+void trec_ingest_reader_close(trec_ingest_reader *r);
 /* Reads the next block: 1 = got one, 0 = end of input, -1 = error. A UTF-8
- * byte order mark at the start of the input is dropped. */
-int ing_reader_next(ing_reader *r, ing_block *b, trec_error *err);
-void ing_block_free(ing_block *b);
+ * byte order mark at the start of the input is dropped. A record (a line, or
+ * lines joined by a quoted field) may be as long as the block size or
+ * TREC_INGEST_MAX_RECORD, whichever is larger; a longer one is an error
+ * (long_record set) that the caller locates with trec_ingest_reader_locate. */
+int trec_ingest_reader_next(trec_ingest_reader *r, trec_ingest_block *b, trec_error *err);
+/* After a failed trec_ingest_reader_next: if the problem is a record, adds
+ * the input's name and line (that of the block the record starts) to err. */
+void trec_ingest_reader_locate(const trec_ingest_reader *r, uint64_t line,
+                               trec_error *err);
+void trec_ingest_block_free(trec_ingest_block *b);
 /* Gives a parsed block's buffer back to r for reuse (thread-safe). */
-void ing_reader_recycle(ing_reader *r, ing_block *b);
+void trec_ingest_reader_recycle(trec_ingest_reader *r, trec_ingest_block *b);
 
 /* Called for each record: the first min(nf, maxstore) fields, the field
  * count nf, and the record's line (0-based, relative to the block start).
- * Returns 0 to go on, 1 to stop (ing_tokenize then returns 1), or -1 with
- * err set (a message without location: the caller adds file and line). */
-typedef int (*ing_record_fn)(void *ctx, const ing_field *f, size_t nf,
-                             uint64_t line, trec_error *err);
+ * Returns 0 to go on, 1 to stop (trec_ingest_tokenize then returns 1), or -1
+ * with err set (a message without location: the caller adds file and line). */
+typedef int (*trec_ingest_record_fn)(void *ctx, const trec_ingest_field *f, size_t nf,
+                                     uint64_t line, trec_error *err);
 
 /* Rewrites multi-byte separators in place (once per block). */
-void ing_block_prepare(const ing_dialect *d, ing_block *b);
+void trec_ingest_block_prepare(const trec_ingest_dialect *d, trec_ingest_block *b);
 /* Tokenizes a prepared block. On return *nlines holds the number of '\n' in
  * the block (when it ran to the end). On -1, *err_line is the relative line
  * of the problem and err holds the message (without file:line). */
-int ing_tokenize(const ing_dialect *d, const ing_block *b, size_t maxstore,
-                 ing_record_fn fn, void *ctx, uint64_t *nlines,
-                 uint64_t *err_line, trec_error *err);
+int trec_ingest_tokenize(const trec_ingest_dialect *d, const trec_ingest_block *b,
+                         size_t maxstore, trec_ingest_record_fn fn, void *ctx,
+                         uint64_t *nlines, uint64_t *err_line, trec_error *err);
 
 /* Copies field text for a message: at most 40 bytes, control and non-ASCII
  * bytes shown as '?', "..." when cut. */
-void ing_show(char *out, size_t outsz, const char *s, size_t n);
+void trec_ingest_show(char *out, size_t outsz, const char *s, size_t n);
 
 #endif

@@ -329,15 +329,18 @@ int trec_split_write(const trec_csr *train, const char *train_path,
     int to_stdout[2] = {strcmp(train_path, "-") == 0, strcmp(test_path, "-") == 0};
     if (to_stdout[0] && to_stdout[1])
         return trec_fail(err, "train and test cannot both be written to stdout");
+    /* Streams (stdout, a descriptor, a device, a FIFO) cannot be staged:
+     * they are written once the files are staged, before the renames. */
+    int stream[2] = {trec_output_is_stream(train_path), trec_output_is_stream(test_path)};
     trec_outfile outs[2];
     int staged[2] = {0, 0};
     int rc = 0;
     for (int i = 0; i < 2 && rc == 0; i++)
-        if (!to_stdout[i])
+        if (!stream[i])
             rc = stage(mats[i], paths[i], &outs[i], err), staged[i] = rc == 0;
     for (int i = 0; i < 2 && rc == 0; i++)
-        if (to_stdout[i])
-            rc = trec_csr_write("-", mats[i], err);
+        if (stream[i])
+            rc = trec_csr_write(paths[i], mats[i], err);
     for (int i = 0; i < 2; i++) {
         if (!staged[i])
             continue;

@@ -76,9 +76,11 @@ int trec_split(const trec_csr *m, const char *name, const trec_split_opts *o,
  * each is written completely to a temporary file first, then the file
  * targets are renamed into place, train first. (Only a failing rename of
  * test after train's rename succeeded can leave a new train with an old
- * test; rename within a directory practically never fails.) At most one
- * path may be "-" (stdout); it is written after the other file is complete
- * and before that file is renamed into place. */
+ * test; rename within a directory practically never fails.) An output that
+ * is a stream (stdout "-", a descriptor such as /dev/stdout, a device such
+ * as /dev/null, a FIFO) cannot be staged: it is written after the file
+ * outputs are complete and before they are renamed into place. At most one
+ * path may be "-". */
 int trec_split_write(const trec_csr *train, const char *train_path,
                      const trec_csr *test, const char *test_path,
                      trec_error *err);

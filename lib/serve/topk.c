@@ -2,7 +2,8 @@
  * driver (see topk.h). */
 #include "topk.h"
 
-#include <pthread.h>
+#include "parallel.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,8 +113,7 @@ typedef struct job {
     trec_topk_lists *out;
     uint64_t qb, tb;          /* block sizes */
     uint64_t n_blocks;
-    uint64_t next;            /* next query block to take (under lock) */
-    pthread_mutex_t lock;
+    uint64_t next;            /* next query block to take (atomic) */
     size_t skip_cap;          /* merged skip entries one block may need */
     int failed;
     trec_error err;
@@ -220,19 +220,18 @@ static void run_block(worker *w, uint64_t b)
     }
 }
 
-static void *work(void *arg)
+/* Worker t takes query blocks until none is left (each block's lists are
+ * written in place, so the order of the blocks does not matter). */
+static void work(void *ctx, uint64_t t)
 {
-    worker *w = arg;
+    worker *w = (worker *)ctx + t;
     job *j = w->j;
     for (;;) {
-        pthread_mutex_lock(&j->lock);
-        uint64_t b = j->next++;
-        pthread_mutex_unlock(&j->lock);
+        uint64_t b = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED);
         if (b >= j->n_blocks)
             break;
         run_block(w, b);
     }
-    return NULL;
 }
 
 static void worker_free(worker *w)
@@ -334,31 +333,20 @@ int trec_topk_run(const trec_topk_request *req, trec_topk_lists *out, trec_error
     j.tb = req->target_block ? req->target_block : TREC_TOPK_TARGET_BLOCK;
     j.n_blocks = (req->n_queries + j.qb - 1) / j.qb;
     j.skip_cap = skip_capacity(req, j.qb);
-    pthread_mutex_init(&j.lock, NULL);
     uint64_t nw = req->threads > 1 ? (uint64_t)req->threads : 1;
     if (nw > j.n_blocks)
         nw = j.n_blocks;
     worker *w = trec_calloc(nw, sizeof *w, err);
-    pthread_t *tid = trec_calloc(nw, sizeof *tid, err);
-    int rc = (w && tid) ? 0 : -1;
-    uint64_t ready = 0, started = 0;
+    int rc = w ? 0 : -1;
+    uint64_t ready = 0;
     /* A worker that failed halfway is counted in ready, to be freed. */
     for (; rc == 0 && ready < nw; ready++)
         rc = worker_init(&w[ready], &j, err);
-    if (rc == 0) {
-        /* Workers 1.. run on new threads, worker 0 on this one. */
-        for (started = 1; started < nw; started++)
-            if (pthread_create(&tid[started], NULL, work, &w[started]) != 0)
-                break;
-        work(&w[0]);
-        for (uint64_t t = 1; t < started; t++)
-            pthread_join(tid[t], NULL);
-    }
+    if (rc == 0)
+        trec_parallel_for((int)nw, nw, work, w);
     for (uint64_t t = 0; t < ready; t++)
         worker_free(&w[t]);
     free(w);
-    free(tid);
-    pthread_mutex_destroy(&j.lock);
     if (rc != 0)
         trec_topk_lists_free(out);
     return rc;

@@ -24,6 +24,7 @@ typedef struct trec_fit_data {
 
 typedef struct trec_algorithm {
     const char *name;
+    const char *hint;               /* added to "option does not apply" errors, or NULL */
     uint64_t options;               /* TREC_OPT bits it takes */
     int data;                       /* enum trec_data */
     /* Its defaults over trec_fit_config_default's. */
@@ -37,8 +38,8 @@ typedef struct trec_algorithm {
                  cJSON *o);
 } trec_algorithm;
 
-extern const trec_algorithm trec_algorithm_tensorrec;
-extern const trec_algorithm trec_algorithm_sgd;
+extern const trec_algorithm trec_algorithm_tensorrec, trec_algorithm_sgd, trec_algorithm_als,
+    trec_algorithm_ease;
 
 /* The table (algorithms.c). */
 const trec_algorithm *trec_algorithm_find(const char *name);

@@ -103,8 +103,9 @@ static int check_options(const trec_algorithm *a, const trec_fit_config *cfg, tr
     uint64_t extra = cfg->given & ~a->options;
     for (int o = 0; o < TREC_OPT_COUNT; o++)
         if (extra & TREC_OPT(o))
-            return trec_fail(err, "%s does not apply to --algorithm %s", trec_fit_option_name(o),
-                             a->name);
+            return trec_fail(err, "%s does not apply to --algorithm %s%s%s",
+                             trec_fit_option_name(o), a->name, a->hint ? ": " : "",
+                             a->hint ? a->hint : "");
     if (!isfinite(cfg->other_weight) || cfg->other_weight < 0)
         return trec_fail(err, "--other-weight must be >= 0");
     if ((cfg->given & TREC_OPT(TREC_OPT_OTHER_WEIGHT)) && !cfg->has_min_rating)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "linalg.h"
 #include "model.h"
 
 void trec_gemm(uint64_t m, uint64_t n, uint64_t k, float alpha,
@@ -33,12 +34,11 @@ static float *floats(uint64_t n, trec_error *err)
     return trec_malloc((n ? n : 1) * sizeof(float), err);
 }
 
+/* The per-pair dot products are most of a sampled fit's time: linalg.h's
+ * vectorised kernel (a fixed summation order, so still deterministic). */
 static float dotk(const float *x, const float *y, uint64_t k)
 {
-    float s = 0;
-    for (uint64_t c = 0; c < k; c++)
-        s += x[c] * y[c];
-    return s;
+    return trec_dot(x, y, (size_t)k);
 }
 
 float trec_l2_normalize(const float *x, uint64_t k, float *out)
@@ -136,13 +136,10 @@ void trec_predict_pair_grad(uint32_t kind, const float *x, const float *y, uint6
         return;
     }
     default:
-        for (uint64_t c = 0; c < k; c++) {
-            float gx = g * y[c], gy = g * x[c];
-            if (dx)
-                dx[c] += gx;
-            if (dy)
-                dy[c] += gy;
-        }
+        if (dx)
+            trec_axpy(g, y, dx, (size_t)k);
+        if (dy)
+            trec_axpy(g, x, dy, (size_t)k);
     }
 }
 

@@ -312,7 +312,7 @@ eq "peak-rss: a command that cannot run gives 127" "$?" 127
 mkdir -p "$T/fb"
 for t in peak-rss bench-csv-tokenize synth-movielens; do ln -s "$BIN/$t" "$T/fb/$t"; done
 printf '#!/bin/sh\ncp "$1" "$3"\n' >"$T/fb/trec-ingest" && chmod +x "$T/fb/trec-ingest"
-env TREC_BENCH_DIR="$T/bd" TREC_BENCH_RATINGS=20000 TREC_BENCH_REPEAT=1 TREC_ML_SMALL="$T/none" \
+env TREC_BENCH_DIR="$T/bd" TREC_BENCH_RATINGS=20000 TREC_BENCH_REPEAT=1 TREC_ML_SMALL="$T/none" TREC_BENCH_SECTIONS="ingest walkthrough" \
     "$ROOT/scripts/bench.sh" "$T/fb" >"$T/bench.out" 2>&1
 eq "bench.sh: runs" "$?" 0
 contains "bench.sh: libcsv row" "$T/bench.out" "libcsv tokenize"
@@ -321,7 +321,7 @@ contains "bench.sh: compares thread outputs" "$T/bench.out" "outputs identical"
 [ -f "$T/bd/synth-20000/ratings.csv" ]
 eq "bench.sh: synthetic input cached" "$?" 0
 printf '#!/bin/sh\necho "trec-ingest: error: broken" >&2; exit 1\n' >"$T/fb/trec-ingest"
-env TREC_BENCH_DIR="$T/bd" TREC_BENCH_RATINGS=20000 TREC_BENCH_REPEAT=1 TREC_ML_SMALL="$T/none" \
+env TREC_BENCH_DIR="$T/bd" TREC_BENCH_RATINGS=20000 TREC_BENCH_REPEAT=1 TREC_ML_SMALL="$T/none" TREC_BENCH_SECTIONS="ingest walkthrough" \
     "$ROOT/scripts/bench.sh" "$T/fb" >"$T/bench.out" 2>&1
 eq "bench.sh: a failing ingest fails the benchmark" "$?" 1
 contains "bench.sh: shows the ingest error" "$T/bench.out" "trec-ingest: error: broken"

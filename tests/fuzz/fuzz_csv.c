@@ -1,11 +1,11 @@
 /* fuzz_csv.c - libFuzzer target: any bytes as a ratings file (several
- * dialects, small blocks so records straddle them, --skip-bad on and off) and
- * as a movies.csv features file. Errors are fine; crashes, leaks and
- * out-of-bounds reads are not. */
+ * dialects, small blocks so records straddle them, --skip-bad on and off), as
+ * a movies.csv features file, and as the movies.csv of trec-recommend
+ * --titles. Errors are fine; crashes, leaks and out-of-bounds reads are not. */
 #include <stdint.h>
 #include <string.h>
 
-#include "trec.h"
+#include "internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
@@ -30,5 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
     trec_features_stats fst;
     if (trec_item_features_mem((const char *)data, len, "fuzz", &fo, NULL, &f, &fst, &err) == 0)
         trec_csr_free(&f);
+    trec_titles t;
+    if (trec_titles_parse("fuzz", (const char *)data, len, &t, &err) == 0)
+        trec_titles_free(&t);
     return 0;
 }

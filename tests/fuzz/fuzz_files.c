@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trec.h"
+#include "internal.h"
 
 /* Rewrites section and header CRCs so that they match the (fuzzed) bytes. */
 static void fix_checksums(uint8_t *b, size_t len)

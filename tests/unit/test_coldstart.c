@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "trec.h"
+#include "internal.h"
 
 #define FIX "tests/fixtures/fit/"
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
-#include "trec.h"
+#include "internal.h"
 
 static char dir[256];
 

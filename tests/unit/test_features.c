@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
-#include "trec.h"
+#include "internal.h"
 
 static const char *movies =
     "movieId,title,genres\n"

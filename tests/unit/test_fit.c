@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
-#include "trec.h"
+#include "internal.h"
 
 #define NU 30
 #define NI 40

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "trec.h"
+#include "internal.h"
 #include "tensorrec.h" /* internal: the gradient test hook */
 
 #define NU 7

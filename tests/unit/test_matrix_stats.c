@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "trec.h"
+#include "internal.h"
 
 static void build(trec_csr *m, uint64_t rows, uint64_t cols, uint64_t n, const int *r,
                   const int *c, const float *v, const int64_t *t)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "trec.h"
+#include "internal.h"
 
 #define EPS 1e-9
 #define L3 (1.0 / log2(3.0)) /* the discount of rank 2 */

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "trec.h"
+#include "internal.h"
 
 static int pf(const char *s, float *v)
 {
@@ -137,6 +137,7 @@ static Suite *number_suite(void)
 {
     Suite *s = suite_create("number");
     TCase *tc = tcase_create("parse");
+    tcase_set_timeout(tc, 60); /* a loaded machine: correctness, not speed */
     tcase_add_test(tc, float_common_forms);
     tcase_add_test(tc, float_matches_strtof_on_many_values);
     tcase_add_test(tc, float_rejects);

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "trec.h"
+#include "internal.h"
 
 #define K 4
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "trec.h"
+#include "internal.h"
 
 #define ROWS 6
 #define NX 3

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check_main.h"
-#include "trec.h"
+#include "internal.h"
 
 /* Random representations and biases for nq queries and nt targets. */
 typedef struct reps {

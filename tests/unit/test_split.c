@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
-#include "trec.h"
+#include "internal.h"
 
 /* A matrix from entries given in row order (columns increasing per row). */
 static void build(trec_csr *m, uint64_t rows, uint64_t cols, uint64_t n, const int *r,

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "check_main.h"
-#include "trec.h"
+#include "internal.h"
 
 /* The title of id as a NUL-terminated string in buf, or NULL. */
 static const char *title(const trec_titles *t, const char *id, char *buf, size_t size)

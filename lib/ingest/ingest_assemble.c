@@ -1,0 +1,169 @@
+/* ingest_assemble.c - parsed blocks -> the ratings matrix. */
+#include "ingest_assemble.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "idmap.h"
+#include "ingest_ids.h"
+#include "ingest_sort.h"
+
+typedef struct assembly {
+    trec_idmap users, items;      /* global ids */
+    int have_users, have_items;
+    uint32_t **umap, **imap;      /* per part: local id -> global id */
+    size_t nparts;
+    uint64_t *lines;              /* per entry (keep_lines) */
+} assembly;
+
+static int assembly_init(assembly *A, size_t nparts, trec_error *err)
+{
+    memset(A, 0, sizeof *A);
+    A->nparts = nparts;
+    A->umap = trec_calloc(nparts ? nparts : 1, sizeof *A->umap, err);
+    A->imap = trec_calloc(nparts ? nparts : 1, sizeof *A->imap, err);
+    if (!A->umap || !A->imap)
+        return -1;
+    if (trec_idmap_init(&A->users, err) != 0)
+        return -1;
+    A->have_users = 1;
+    if (trec_idmap_init(&A->items, err) != 0)
+        return -1;
+    A->have_items = 1;
+    return 0;
+}
+
+static void assembly_free(assembly *A)
+{
+    for (size_t b = 0; b < A->nparts; b++) {
+        if (A->umap)
+            free(A->umap[b]);
+        if (A->imap)
+            free(A->imap[b]);
+    }
+    free(A->umap);
+    free(A->imap);
+    free(A->lines);
+    if (A->have_users)
+        trec_idmap_free(&A->users);
+    if (A->have_items)
+        trec_idmap_free(&A->items);
+}
+
+/* Global ids for every part's local ids, in file order; *nnz receives the
+ * number of entries. The parts' id maps are freed. */
+static int global_ids(assembly *A, trec_ingest_part **parts, uint64_t *nnz,
+                      trec_error *err)
+{
+    trec_ingest_numcache un = {0}, in = {0};
+    int rc = 0;
+    *nnz = 0;
+    for (size_t b = 0; b < A->nparts && rc == 0; b++) {
+        trec_ingest_part *p = parts[b];
+        if (trec_ingest_remap(&A->users, &un, &p->users, &A->umap[b], err) != 0 ||
+            trec_ingest_remap(&A->items, &in, &p->items, &A->imap[b], err) != 0)
+            rc = -1;
+        trec_ingest_localids_free(&p->users);
+        trec_ingest_localids_free(&p->items);
+        *nnz += p->n;
+    }
+    trec_ingest_numcache_free(&un);
+    trec_ingest_numcache_free(&in);
+    return rc;
+}
+
+static int no_interactions(const trec_ingest_config *c, const trec_ingest_stats *st,
+                           trec_error *err)
+{
+    if (st->skipped)
+        return trec_fail(err, "%s: no interactions (all %llu records were bad and "
+                         "skipped)", c->name, (unsigned long long)st->skipped);
+    return trec_fail(err, "%s: no interactions (the input has %s)", c->name,
+                     st->header ? "only a header line" : "no records");
+}
+
+/* Row lengths, then each row's start, into out->rowptr. */
+static void count_rows(const assembly *A, trec_ingest_part **parts, trec_csr *out)
+{
+    uint64_t *rp = out->rowptr;
+    for (size_t b = 0; b < A->nparts; b++)
+        for (size_t k = 0; k < parts[b]->n; k++)
+            rp[A->umap[b][parts[b]->row[k]] + 1]++;
+    for (uint64_t r = 0; r < out->rows; r++)
+        rp[r + 1] += rp[r];
+}
+
+/* Copies the entries in file order (so each row is in file order), freeing
+ * each part's entries as soon as they are copied. */
+static int scatter(assembly *A, trec_ingest_part **parts, trec_csr *out, trec_error *err)
+{
+    uint64_t *next = trec_malloc(out->rows * 8 + 8, err);
+    if (!next)
+        return -1;
+    memcpy(next, out->rowptr, out->rows * 8);
+    for (size_t b = 0; b < A->nparts; b++) {
+        trec_ingest_part *P = parts[b];
+        const uint32_t *um = A->umap[b], *im = A->imap[b];
+        for (size_t k = 0; k < P->n; k++) {
+            uint64_t pos = next[um[P->row[k]]]++;
+            out->colidx[pos] = im[P->col[k]];
+            out->vals[pos] = P->val[k];
+            if (out->times)
+                out->times[pos] = P->time[k];
+            if (A->lines)
+                A->lines[pos] = P->base + P->line[k];
+        }
+        trec_ingest_part_free_entries(P);
+    }
+    free(next);
+    return 0;
+}
+
+/* Hands an id map's strings to m as labels (the map's hash table is freed). */
+static int take_labels(trec_csr *m, trec_idmap *map, trec_labels *l, trec_error *err)
+{
+    *l = trec_idmap_labels(map);
+    trec_ingest_idmap_drop_hash(map);
+    void *off = map->offsets, *blob = map->blob;
+    map->offsets = NULL;
+    map->blob = NULL;
+    int rc = trec_csr_own(m, off, err);
+    if (trec_csr_own(m, blob, err) != 0)
+        rc = -1;
+    return rc;
+}
+
+int trec_ingest_assemble(const trec_ingest_config *c, trec_ingest_part **parts, size_t n,
+                         trec_dup_policy policy, int threads, trec_csr *out,
+                         trec_ingest_stats *st, trec_error *err)
+{
+    assembly A;
+    uint64_t nnz;
+    int rc = -1;
+    memset(out, 0, sizeof *out);
+    if (assembly_init(&A, n, err) != 0 || global_ids(&A, parts, &nnz, err) != 0)
+        goto done;
+    if (nnz == 0) {
+        no_interactions(c, st, err);
+        goto done;
+    }
+    if (trec_csr_alloc(out, A.users.count, A.items.count, nnz,
+                       c->col[TREC_INGEST_COL_TIME] >= 0, err) != 0)
+        goto done;
+    count_rows(&A, parts, out);
+    if (c->keep_lines && !(A.lines = trec_malloc(nnz * 8, err)))
+        goto done;
+    if (scatter(&A, parts, out, err) != 0 ||
+        trec_ingest_sort_rows(out, A.lines, policy, threads, c, &A.users, &A.items,
+                              &st->duplicates, err) != 0)
+        goto done;
+    if (take_labels(out, &A.users, &out->row_labels, err) != 0 ||
+        take_labels(out, &A.items, &out->col_labels, err) != 0)
+        goto done;
+    rc = 0;
+done:
+    if (rc != 0)
+        trec_csr_free(out);
+    assembly_free(&A);
+    return rc;
+}

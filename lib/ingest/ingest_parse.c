@@ -1,0 +1,303 @@
+/* ingest_parse.c - one block of ratings text -> entries with local ids. */
+#include "ingest_parse.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "labels.h"
+#include "number.h"
+
+enum {
+    COL_USER = TREC_INGEST_COL_USER, COL_ITEM = TREC_INGEST_COL_ITEM,
+    COL_RATING = TREC_INGEST_COL_RATING, COL_TIME = TREC_INGEST_COL_TIME
+};
+
+typedef trec_ingest_part part;
+typedef trec_ingest_field field;
+
+/* ---- the part's arrays ------------------------------------------------ */
+
+void trec_ingest_part_free_entries(part *b)
+{
+    trec_ingest_mem_free(b->row, b->cap * 4);
+    trec_ingest_mem_free(b->col, b->cap * 4);
+    trec_ingest_mem_free(b->val, b->cap * 4);
+    trec_ingest_mem_free(b->time, b->cap * 8);
+    trec_ingest_mem_free(b->line, b->cap * 4);
+    b->row = b->col = b->line = NULL;
+    b->val = NULL;
+    b->time = NULL;
+    b->n = b->cap = 0;
+}
+
+void trec_ingest_part_free(part *b)
+{
+    if (!b)
+        return;
+    trec_ingest_block_free(&b->text);
+    trec_ingest_part_free_entries(b);
+    trec_ingest_localids_free(&b->users);
+    trec_ingest_localids_free(&b->items);
+    free(b);
+}
+
+part *trec_ingest_part_new(const trec_ingest_config *c, trec_ingest_block *text,
+                           trec_error *err)
+{
+    part *b = trec_calloc(1, sizeof *b, err);
+    if (!b)
+        return NULL;
+    b->c = c;
+    b->text = *text;
+    memset(text, 0, sizeof *text);
+    if (trec_ingest_localids_init(&b->users, err) != 0 ||
+        trec_ingest_localids_init(&b->items, err) != 0) {
+        trec_ingest_part_free(b);
+        return NULL;
+    }
+    return b;
+}
+
+static int grow(part *b, trec_error *err)
+{
+    size_t old = b->cap, cap = old ? old * 2 : 16384;
+    struct { void **p; size_t width; int used; } a[] = {
+        {(void **)&b->row, 4, 1}, {(void **)&b->col, 4, 1}, {(void **)&b->val, 4, 1},
+        {(void **)&b->time, 8, b->c->col[COL_TIME] >= 0},
+        {(void **)&b->line, 4, b->c->keep_lines},
+    };
+    size_t na = sizeof a / sizeof a[0];
+    for (size_t i = 0; i < na; i++) {
+        if (!a[i].used)
+            continue;
+        void *q = trec_ingest_mem_grow(*a[i].p, old * a[i].width, cap * a[i].width, err);
+        if (!q) {
+            /* Arrays before i have the new size, the others the old one. */
+            for (size_t j = 0; j < na; j++) {
+                trec_ingest_mem_free(*a[j].p, (j < i ? cap : old) * a[j].width);
+                *a[j].p = NULL;
+            }
+            b->n = b->cap = 0;
+            return -1;
+        }
+        *a[i].p = q;
+    }
+    b->cap = cap;
+    return 0;
+}
+
+/* ---- one record ------------------------------------------------------- */
+
+/* A bad record: an error (-1), or with skip_bad a counted (and maybe
+ * described) skip (0). */
+__attribute__((format(printf, 4, 5)))
+static int bad(part *b, uint64_t line, trec_error *err, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!b->c->skip_bad)
+        return trec_fail(err, "%s", msg);
+    if (b->nwarn < TREC_INGEST_WARNINGS) {
+        b->warn_line[b->nwarn] = line;
+        memcpy(b->warn[b->nwarn], msg, sizeof msg);
+        b->nwarn++;
+    }
+    b->skipped++;
+    return 0;
+}
+
+static int bad_number(part *b, uint64_t line, trec_error *err, int which,
+                      const field *f, const char *problem)
+{
+    char show[64];
+    trec_ingest_show(show, sizeof show, f->p, f->n);
+    return bad(b, line, err, "column %d (%s): '%s' %s", b->c->col[which] + 1,
+               trec_ingest_col_name(which), show, problem);
+}
+
+static int bad_id(part *b, uint64_t line, trec_error *err, int which, const field *f,
+                  const char *why)
+{
+    int colno = b->c->col[which] + 1;
+    if (f->n == 0)
+        return bad(b, line, err, "column %d (%s): empty id", colno,
+                   trec_ingest_col_name(which));
+    char show[64];
+    trec_ingest_show(show, sizeof show, f->p, f->n);
+    return bad(b, line, err, "column %d (%s): bad id '%s' (%s)", colno,
+               trec_ingest_col_name(which), show, why);
+}
+
+/* A rating that is not 0 but below the smallest normal float (1e-50, 1e-40)
+ * would be stored as 0 or lose its precision: refused, not rounded. */
+static int underflows(float v, const field *x)
+{
+    if (fabsf(v) >= FLT_MIN)
+        return 0;
+    for (size_t i = 0; i < x->n && x->p[i] != 'e' && x->p[i] != 'E'; i++)
+        if (x->p[i] >= '1' && x->p[i] <= '9')
+            return 1;
+    return 0;
+}
+
+/* The rating (1 without a rating column) and timestamp of a record: 1 when
+ * both are good, else bad()'s result. */
+static int read_values(part *b, const field *f, uint64_t line, float *v, int64_t *t,
+                       trec_error *err)
+{
+    const trec_ingest_config *c = b->c;
+    *v = 1.0f;
+    *t = 0;
+    if (c->col[COL_RATING] >= 0) {
+        const field *x = &f[c->col[COL_RATING]];
+        int r = trec_parse_float(x->p, x->n, v);
+        if (r != TREC_NUM_OK)
+            return bad_number(b, line, err, COL_RATING, x, trec_number_problem(r));
+        if (underflows(*v, x))
+            return bad_number(b, line, err, COL_RATING, x,
+                              "is not 0 but too small for a float (below 1.18e-38)");
+    }
+    if (c->col[COL_TIME] >= 0) {
+        const field *x = &f[c->col[COL_TIME]];
+        int r = trec_parse_int64(x->p, x->n, t);
+        if (r != TREC_NUM_OK)
+            return bad_number(b, line, err, COL_TIME, x,
+                              r == TREC_NUM_RANGE ? "is out of range" : "is not an integer");
+    }
+    return 1;
+}
+
+/* Finds an id in m (*fresh = 0, *id set), or, when it is new, checks that it
+ * can be a label (*fresh = 1, *h set). Returns 1, or for a bad id bad()'s
+ * result. */
+static int lookup_id(part *b, const trec_ingest_localids *m, int which, const field *f,
+                     uint64_t line, uint32_t *id, uint64_t *h, int *fresh,
+                     trec_error *err)
+{
+    uint32_t v;
+    if (trec_ingest_canon_number(f->p, f->n, &v)) {
+        int64_t got = trec_ingest_numcache_get(&m->num, v);
+        *fresh = got < 0;   /* every such id seen is in the cache */
+        if (got >= 0)
+            *id = (uint32_t)got;
+        return 1;
+    }
+    if (f->n > TREC_INGEST_MAX_ID)
+        return bad(b, line, err, "column %d (%s): id too long (%zu bytes, at most %d)",
+                   b->c->col[which] + 1, trec_ingest_col_name(which), f->n,
+                   TREC_INGEST_MAX_ID);
+    *h = trec_hash_bytes(f->p, f->n);
+    int64_t got = trec_idmap_find_hashed(&m->strs, f->p, f->n, *h);
+    if (got >= 0) {
+        *id = m->str_local[got];
+        *fresh = 0;
+        return 1;
+    }
+    const char *why = trec_label_problem(f->p, f->n);
+    if (why)
+        return bad_id(b, line, err, which, f, why);
+    *fresh = 1;
+    return 1;
+}
+
+static int same_user_as_before(const part *b, const field *u)
+{
+    return b->have_prev && u->n == b->prev_len && memcmp(u->p, b->prev, u->n) == 0;
+}
+
+static void remember_user(part *b, const field *u, uint32_t uid)
+{
+    memcpy(b->prev, u->p, u->n);
+    b->prev_len = u->n;
+    b->prev_id = uid;
+    b->have_prev = 1;
+}
+
+/* The local user and item ids of a record, adding new ids only once both
+ * are known to be good: 1, or bad()'s result, or -1. */
+static int read_ids(part *b, const field *f, uint64_t line, uint32_t *uid,
+                    uint32_t *iid, trec_error *err)
+{
+    const field *u = &f[b->c->col[COL_USER]], *it = &f[b->c->col[COL_ITEM]];
+    uint64_t uh = 0, ih = 0;
+    int unew = 0, inew = 0, r;
+    if (same_user_as_before(b, u))
+        *uid = b->prev_id;
+    else if ((r = lookup_id(b, &b->users, COL_USER, u, line, uid, &uh, &unew, err)) != 1)
+        return r;
+    if ((r = lookup_id(b, &b->items, COL_ITEM, it, line, iid, &ih, &inew, err)) != 1)
+        return r;
+    if (unew && trec_ingest_localids_add(&b->users, u->p, u->n, uh, uid, err) < 0)
+        return -1;
+    if (inew && trec_ingest_localids_add(&b->items, it->p, it->n, ih, iid, err) < 0)
+        return -1;
+    remember_user(b, u, *uid);
+    return 1;
+}
+
+static int append(part *b, uint32_t uid, uint32_t iid, float v, int64_t t, uint64_t line,
+                  trec_error *err)
+{
+    if (b->n == b->cap && grow(b, err) != 0)
+        return -1;
+    size_t k = b->n++;
+    b->row[k] = uid;
+    b->col[k] = iid;
+    b->val[k] = v;
+    if (b->time)
+        b->time[k] = t;
+    if (b->line)
+        b->line[k] = (uint32_t)line;
+    return 0;
+}
+
+static int on_record(void *ctx, const field *f, size_t nf, uint64_t line, trec_error *err)
+{
+    part *b = ctx;
+    if (b->skip_header) {
+        b->skip_header = 0;
+        return 0;
+    }
+    b->records++;
+    if (nf != b->c->nf)
+        return bad(b, line, err, "%zu fields, expected %zu (as on line 1)", nf, b->c->nf);
+    /* Every field is checked before any id is added to a map, so that a
+     * skipped record leaves no trace. */
+    float v;
+    int64_t t;
+    uint32_t uid = 0, iid = 0;
+    int r;
+    if ((r = read_values(b, f, line, &v, &t, err)) != 1 ||
+        (r = read_ids(b, f, line, &uid, &iid, err)) != 1)
+        return r;
+    return append(b, uid, iid, v, t, line, err);
+}
+
+/* ---- one block -------------------------------------------------------- */
+
+void trec_ingest_parse(part *b)
+{
+    const trec_ingest_config *c = b->c;
+    trec_ingest_block_prepare(&c->d, &b->text);
+    uint64_t err_line = 0;
+    if (b->text.len > UINT32_MAX && c->keep_lines) {
+        b->failed = 1;
+        trec_fail(&b->err, "a single record of more than 4 GiB");
+    } else if (trec_ingest_tokenize(&c->d, &b->text, c->maxstore, on_record, b,
+                                    &b->nlines, &err_line, &b->err) < 0) {
+        b->failed = 1;
+        b->err_line = err_line;
+    }
+    trec_ingest_reader_recycle(c->rd, &b->text);
+    /* Only the ids themselves are needed from now on (for the merge): drop
+     * the lookup structures, most of their memory. */
+    trec_ingest_localids_drop_lookup(&b->users);
+    trec_ingest_localids_drop_lookup(&b->items);
+}

@@ -1,0 +1,425 @@
+/* als.c - the als algorithm: implicit-feedback alternating least squares
+ * (Hu, Koren, Volinsky 2008, "Collaborative Filtering for Implicit Feedback
+ * Datasets"). With training weights w_ui (fit.c), preferences p_ui = 1 for
+ * the stored entries and 0 elsewhere, and confidences c_ui = 1 + s w_ui
+ * (linear) or 1 + s log(1 + w_ui / eps) (log), for stored entries and 1
+ * elsewhere, it minimises
+ *     sum over all (u, i) of c_ui (p_ui - x_u . y_i)^2
+ *       + sum_u lambda_u |x_u|^2 + sum_i lambda_i |y_i|^2
+ * by solving for every user with the item factors fixed, then for every
+ * item with the user factors fixed:
+ *     x_u = (Y^T Y + Y^T (C_u - I) Y + lambda_u I)^-1 Y^T C_u p_u
+ * where Y^T Y is computed once per half-iteration, so a row costs
+ * O(n_u k + k^2) per conjugate-gradient step (implicit's least_squares_cg;
+ * --solver cholesky solves exactly in O(n_u k^2 + k^3)).
+ * lambda_u = lambda (n_items + sum_i (c_ui - 1))^e with --lambda-exponent e
+ * (0: lambda everywhere; 1: "frequency-scaled" regularisation, Rendle et
+ * al. 2021, "Revisiting the Performance of iALS on Item Recommendation
+ * Benchmarks"), and likewise for items.
+ * Rows are solved in parallel; Gram matrices are summed over fixed chunks
+ * in a fixed order, so the model does not depend on the thread count. */
+#include <blis.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "algorithm.h"
+#include "linalg.h"
+#include "parallel.h"
+#include "rng.h"
+
+#define ROWS_PER_TASK 128
+#define GRAM_CHUNK 4096
+
+/* One half-iteration: solve the rows of `x` (n_rows x k) against the fixed
+ * factors `y` (n_cols x k), with the interactions in CSR `m` (rows x cols). */
+typedef struct half {
+    const trec_fit_config *cfg;
+    const trec_csr *m;
+    float *x;
+    const float *y;
+    uint64_t n_rows, n_cols, k;
+    float *yty;               /* k x k, both triangles */
+    float *partials;          /* Gram chunks */
+    uint64_t n_chunks;
+    double *row_loss;         /* per task, summed in order */
+    int with_data;            /* loss_task: the data term too, not only the penalty */
+    int failed;
+} half;
+
+static void als_defaults(trec_fit_config *cfg)
+{
+    cfg->components = 64;
+    cfg->epochs = 15;
+    cfg->lambda = 0.1;
+    cfg->confidence_scale = 1.0;
+}
+
+static int als_check(const trec_fit_config *cfg, trec_error *err)
+{
+    if (cfg->components == 0)
+        return trec_fail(err, "--components must be at least 1");
+    if (!isfinite(cfg->lambda) || cfg->lambda <= 0)
+        return trec_fail(err, "--lambda must be > 0 for als");
+    if (!isfinite(cfg->confidence_scale) || cfg->confidence_scale < 0)
+        return trec_fail(err, "--confidence-scale must be >= 0");
+    if (!isfinite(cfg->lambda_exponent) || cfg->lambda_exponent < 0)
+        return trec_fail(err, "--lambda-exponent must be >= 0");
+    if (cfg->cg_steps == 0)
+        return trec_fail(err, "--cg-steps must be at least 1");
+    if ((cfg->given & TREC_OPT(TREC_OPT_CG_STEPS)) && cfg->solver != TREC_SOLVER_CG)
+        return trec_fail(err, "--cg-steps goes with --solver cg");
+    return 0;
+}
+
+static float confidence(const trec_fit_config *cfg, float w)
+{
+    double s = cfg->confidence_scale;
+    if (cfg->confidence == TREC_CONFIDENCE_LOG)
+        return (float)(1.0 + s * log1p((double)w / cfg->confidence_eps));
+    return (float)(1.0 + s * (double)w);
+}
+
+/* ---- Gram matrix, deterministic for any thread count ---- */
+
+static void gram_task(void *ctx, uint64_t t)
+{
+    half *H = ctx;
+    uint64_t a = t * GRAM_CHUNK, n = H->n_cols - a < GRAM_CHUNK ? H->n_cols - a : GRAM_CHUNK;
+    float *out = H->partials + t * H->k * H->k;
+    rntm_t rntm = BLIS_RNTM_INITIALIZER;
+    bli_rntm_set_num_threads(1, &rntm);
+    bli_rntm_disable_l3_sup(&rntm);
+    float one = 1.0f, zero = 0.0f;
+    inc_t k = (inc_t)H->k;
+    /* out = Y_chunk^T Y_chunk (k x k) */
+    bli_sgemm_ex(BLIS_TRANSPOSE, BLIS_NO_TRANSPOSE, k, k, (dim_t)n, &one,
+                 (float *)(H->y + a * H->k), k, 1, (float *)(H->y + a * H->k), k, 1, &zero,
+                 out, k, 1, NULL, &rntm);
+}
+
+static void gram(half *H)
+{
+    uint64_t kk = H->k * H->k;
+    trec_parallel_for(H->cfg->threads, H->n_chunks, gram_task, H);
+    memset(H->yty, 0, kk * sizeof *H->yty);
+    for (uint64_t c = 0; c < H->n_chunks; c++)
+        for (uint64_t i = 0; i < kk; i++)
+            H->yty[i] += H->partials[c * kk + i];
+    /* exactly symmetric: the solvers may read either triangle */
+    for (uint64_t i = 0; i < H->k; i++)
+        for (uint64_t j = 0; j < i; j++)
+            H->yty[j * H->k + i] = H->yty[i * H->k + j];
+}
+
+/* ---- row solves ---- */
+
+typedef struct scratch {
+    float *c, *d, *work;
+    uint64_t cap;
+} scratch;
+
+static int scratch_fit(scratch *s, uint64_t n, uint64_t k)
+{
+    if (n <= s->cap && s->work)
+        return 0;
+    free(s->c);
+    free(s->d);
+    free(s->work);
+    s->cap = n > 64 ? n : 64;
+    s->c = malloc(s->cap * sizeof *s->c);
+    s->d = malloc(s->cap * sizeof *s->d);
+    s->work = malloc((k * k + 3 * k) * sizeof *s->work);
+    return s->c && s->d && s->work ? 0 : -1;
+}
+
+/* Row r's lambda (see the top of the file). */
+static float row_lambda(const half *H, const float *c, uint64_t n)
+{
+    double e = H->cfg->lambda_exponent;
+    if (e == 0)
+        return (float)H->cfg->lambda;
+    double total = (double)H->n_cols;
+    for (uint64_t j = 0; j < n; j++)
+        total += c[j];
+    return (float)(H->cfg->lambda * pow(total, e));
+}
+
+static int solve_row(half *H, uint64_t r, scratch *s)
+{
+    const trec_csr *m = H->m;
+    uint64_t e0 = m->rowptr[r], n = m->rowptr[r + 1] - e0, k = H->k;
+    if (scratch_fit(s, n, k) != 0)
+        return -1;
+    for (uint64_t j = 0; j < n; j++) {
+        float conf = confidence(H->cfg, m->vals[e0 + j]);
+        s->c[j] = conf - 1.0f;
+        s->d[j] = conf; /* conf x p, p = 1 */
+    }
+    trec_als_rows rows = {.y = H->y, .ldy = k, .idx = m->colidx + e0, .c = s->c, .d = s->d,
+                          .n = n};
+    float reg = row_lambda(H, s->c, n);
+    float *x = H->x + r * k;
+    if (H->cfg->solver == TREC_SOLVER_CHOLESKY)
+        return trec_als_solve_exact(H->yty, k, reg, &rows, s->work, x, NULL);
+    trec_als_solve_cg(H->yty, k, reg, &rows, (int)H->cfg->cg_steps, s->work, x);
+    return 0;
+}
+
+static void solve_task(void *ctx, uint64_t t)
+{
+    half *H = ctx;
+    scratch s = {0};
+    uint64_t a = t * ROWS_PER_TASK, b = a + ROWS_PER_TASK < H->n_rows ? a + ROWS_PER_TASK
+                                                                     : H->n_rows;
+    for (uint64_t r = a; r < b; r++)
+        if (solve_row(H, r, &s) != 0) {
+            __atomic_store_n(&H->failed, 1, __ATOMIC_RELAXED);
+            break;
+        }
+    free(s.c);
+    free(s.d);
+    free(s.work);
+}
+
+/* ---- the loss, for progress reports ---- */
+
+/* Task t's rows' part of the loss: their regularisation and, with_data,
+ * sum_i c (p - s)^2 over all columns, as x^T YtY x plus the corrections of
+ * the stored entries. */
+static void loss_task(void *ctx, uint64_t t)
+{
+    half *H = ctx;
+    const trec_csr *m = H->m;
+    uint64_t k = H->k, a = t * ROWS_PER_TASK;
+    uint64_t b = a + ROWS_PER_TASK < H->n_rows ? a + ROWS_PER_TASK : H->n_rows;
+    float *tmp = malloc(k * sizeof *tmp);
+    double sum = 0;
+    if (!tmp) {
+        __atomic_store_n(&H->failed, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    for (uint64_t r = a; r < b; r++) {
+        const float *x = H->x + r * k;
+        double all = 0, cs = 0;
+        if (H->with_data) {
+            trec_symv(H->yty, k, k, x, tmp);
+            all = trec_dot(x, tmp, k);
+        }
+        for (uint64_t e = m->rowptr[r]; e < m->rowptr[r + 1]; e++) {
+            double c = confidence(H->cfg, m->vals[e]);
+            cs += c - 1;
+            if (H->with_data) {
+                double s = trec_dot(x, H->y + (uint64_t)m->colidx[e] * k, k);
+                all += c * (1 - s) * (1 - s) - s * s;
+            }
+        }
+        double e = H->cfg->lambda_exponent;
+        double lam = e == 0 ? H->cfg->lambda : H->cfg->lambda * pow((double)H->n_cols + cs, e);
+        sum += all + lam * trec_dot(x, x, k);
+    }
+    free(tmp);
+    H->row_loss[t] = sum;
+}
+
+/* ---- the fit ---- */
+
+typedef struct als {
+    const trec_fit_config *cfg;
+    const trec_csr *x;
+    trec_csr xt;              /* items x users */
+    uint64_t k;
+    float *uf, *itf;          /* user and item factors: the model's W1 */
+    float *yty, *partials;
+    double *row_loss;
+} als;
+
+static int transpose(const trec_csr *x, trec_csr *t, trec_error *err)
+{
+    if (trec_csr_alloc(t, x->cols, x->rows, x->nnz, 0, err) != 0)
+        return -1;
+    for (uint64_t e = 0; e < x->nnz; e++)
+        t->rowptr[x->colidx[e] + 1]++;
+    for (uint64_t i = 0; i < x->cols; i++)
+        t->rowptr[i + 1] += t->rowptr[i];
+    uint64_t *fill = trec_malloc((x->cols ? x->cols : 1) * sizeof *fill, err);
+    if (!fill)
+        return -1;
+    memcpy(fill, t->rowptr, x->cols * sizeof *fill);
+    for (uint64_t r = 0; r < x->rows; r++) /* users ascending within each item */
+        for (uint64_t e = x->rowptr[r]; e < x->rowptr[r + 1]; e++) {
+            uint64_t at = fill[x->colidx[e]]++;
+            t->colidx[at] = (uint32_t)r;
+            t->vals[at] = x->vals[e];
+        }
+    free(fill);
+    return 0;
+}
+
+/* Solves the rows of x, then adds their penalty (and with_data, the data
+ * term against the fixed side) to *loss. */
+static int half_run(als *A, const trec_csr *m, float *x, const float *y, uint64_t n_rows,
+                    uint64_t n_cols, int with_data, double *loss, trec_error *err)
+{
+    half H = {.cfg = A->cfg, .m = m, .x = x, .y = y, .n_rows = n_rows, .n_cols = n_cols,
+              .k = A->k, .yty = A->yty, .partials = A->partials,
+              .n_chunks = (n_cols + GRAM_CHUNK - 1) / GRAM_CHUNK, .row_loss = A->row_loss,
+              .with_data = with_data};
+    uint64_t tasks = (n_rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+    gram(&H);
+    trec_parallel_for(A->cfg->threads, tasks, solve_task, &H);
+    if (!H.failed) {
+        trec_parallel_for(A->cfg->threads, tasks, loss_task, &H);
+        for (uint64_t t = 0; t < tasks; t++)
+            *loss += A->row_loss[t];
+    }
+    if (H.failed)
+        return trec_fail(err, "out of memory, or a row's system is not positive definite");
+    return 0;
+}
+
+/* The model's shape: identity features on both sides, linear, dot, no
+ * biases; W1 holds the factors. */
+static int make_model(const als *A, trec_model *m, trec_error *err)
+{
+    memset(m, 0, sizeof *m);
+    m->kind = TREC_MODEL_FACTORS;
+    m->n_users = A->x->rows;
+    m->n_items = A->x->cols;
+    m->k = A->k;
+    m->predict = TREC_PREDICT_DOT;
+    m->biases = 0;
+    m->user = (trec_side){.repr = TREC_REPR_LINEAR, .identity = 1};
+    m->item = (trec_side){.repr = TREC_REPR_LINEAR, .identity = 1};
+    m->user_labels = A->x->row_labels;
+    m->item_labels = A->x->col_labels;
+    return trec_model_alloc(m, err);
+}
+
+static int check_init(const trec_model *init, const trec_model *m, trec_error *err)
+{
+    if (init->kind != TREC_MODEL_FACTORS || init->n_users != m->n_users ||
+        init->n_items != m->n_items || init->k != m->k || init->predict != TREC_PREDICT_DOT ||
+        init->user.repr != TREC_REPR_LINEAR || init->item.repr != TREC_REPR_LINEAR ||
+        !init->user.identity || !init->item.identity || init->user.n_extra ||
+        init->item.n_extra)
+        return trec_fail(err, "--init model does not match this fit: als continues a model "
+                         "of identity factors with the same users, items and --components");
+    return 0;
+}
+
+static void init_factors(const als *A, float *f, uint64_t n, trec_rng *rng)
+{
+    /* implicit's initialisation: uniform in [0, 0.01) */
+    for (uint64_t i = 0; i < n * A->k; i++)
+        f[i] = (float)(trec_rng_uniform(rng) * 0.01);
+}
+
+static int iterate(als *A, trec_fit_result *res, trec_error *err)
+{
+    const trec_fit_config *cfg = A->cfg;
+    const trec_csr *x = A->x;
+    /* the loss normaliser (implicit's): all pairs plus the extra confidence */
+    double norm = (double)x->rows * (double)x->cols;
+    for (uint64_t e = 0; e < x->nnz; e++)
+        norm += confidence(cfg, x->vals[e]) - 1.0;
+    for (uint64_t ep = 0; ep < cfg->epochs; ep++) {
+        /* the loss after the iteration: the users' penalty, then the data
+         * term and the items' penalty */
+        double loss = 0;
+        if (half_run(A, x, A->uf, A->itf, x->rows, x->cols, 0, &loss, err) != 0 ||
+            half_run(A, &A->xt, A->itf, A->uf, x->cols, x->rows, 1, &loss, err) != 0)
+            return -1;
+        res->loss = loss / norm;
+        if (!isfinite(res->loss)) {
+            res->diverged_epoch = ep + 1;
+            return trec_fail(err, "loss diverged at iteration %llu", (unsigned long long)ep + 1);
+        }
+        if (cfg->progress) {
+            trec_fit_progress p = {ep + 1, cfg->epochs, res->loss, 0};
+            cfg->progress(cfg->progress_ctx, &p);
+        }
+    }
+    return 0;
+}
+
+static int als_fit(const trec_fit_config *cfg, const trec_fit_data *d, const trec_model *init,
+                   trec_model *out, trec_fit_result *res, trec_error *err)
+{
+    als A = {.cfg = cfg, .x = d->x, .k = cfg->components};
+    uint64_t k = A.k, n_max = d->x->rows > d->x->cols ? d->x->rows : d->x->cols;
+    uint64_t chunks = (n_max + GRAM_CHUNK - 1) / GRAM_CHUNK;
+    int rc = -1;
+    if (d->x->nnz == 0) {
+        trec_fail(err, "no interactions to train on%s",
+                  cfg->has_min_rating ? " (after --min-rating)" : "");
+        goto done;
+    }
+    if (make_model(&A, out, err) != 0 || (init && check_init(init, out, err) != 0) ||
+        transpose(d->x, &A.xt, err) != 0 ||
+        !(A.yty = trec_malloc(k * k * sizeof *A.yty, err)) ||
+        !(A.partials = trec_malloc(chunks * k * k * sizeof *A.partials, err)) ||
+        !(A.row_loss = trec_calloc(n_max / ROWS_PER_TASK + 1, sizeof *A.row_loss, err)))
+        goto done;
+    A.uf = out->user.w1;
+    A.itf = out->item.w1;
+    if (init) {
+        memcpy(A.uf, init->user.w1, out->n_users * k * sizeof *A.uf);
+        memcpy(A.itf, init->item.w1, out->n_items * k * sizeof *A.itf);
+        res->epochs_before = trec_fit_model_epochs(init);
+    } else {
+        trec_rng rng;
+        trec_rng_seed(&rng, cfg->seed);
+        init_factors(&A, A.uf, out->n_users, &rng);
+        init_factors(&A, A.itf, out->n_items, &rng);
+    }
+    if (iterate(&A, res, err) != 0)
+        goto done;
+    memcpy(out->user_repr, A.uf, out->n_users * k * sizeof *A.uf);
+    memcpy(out->item_repr, A.itf, out->n_items * k * sizeof *A.itf);
+    rc = 0;
+done:
+    if (rc != 0)
+        trec_model_free(out);
+    trec_csr_free(&A.xt);
+    free(A.yty);
+    free(A.partials);
+    free(A.row_loss);
+    return rc;
+}
+
+static void als_meta(const trec_fit_config *cfg, const trec_fit_result *res, const trec_model *m,
+                     cJSON *o)
+{
+    cJSON_AddNumberToObject(o, "components", (double)m->k);
+    cJSON_AddNumberToObject(o, "epochs", (double)cfg->epochs);
+    cJSON_AddNumberToObject(o, "epochs_total", (double)(res->epochs_before + cfg->epochs));
+    cJSON_AddNumberToObject(o, "lambda", cfg->lambda);
+    cJSON_AddNumberToObject(o, "lambda_exponent", cfg->lambda_exponent);
+    cJSON_AddStringToObject(o, "confidence",
+                            cfg->confidence == TREC_CONFIDENCE_LOG ? "log" : "linear");
+    cJSON_AddNumberToObject(o, "confidence_scale", cfg->confidence_scale);
+    if (cfg->confidence == TREC_CONFIDENCE_LOG)
+        cJSON_AddNumberToObject(o, "confidence_eps", cfg->confidence_eps);
+    cJSON_AddStringToObject(o, "solver", cfg->solver == TREC_SOLVER_CHOLESKY ? "cholesky" : "cg");
+    if (cfg->solver == TREC_SOLVER_CG)
+        cJSON_AddNumberToObject(o, "cg_steps", cfg->cg_steps);
+}
+
+const trec_algorithm trec_algorithm_als = {
+    .name = "als",
+    .hint = "als learns one factor vector per user and per item (identity features only); "
+            "for metadata features use --algorithm sgd or tensorrec",
+    .options = TREC_OPT(TREC_OPT_COMPONENTS) | TREC_OPT(TREC_OPT_MIN_RATING) |
+               TREC_OPT(TREC_OPT_OTHER_WEIGHT) | TREC_OPT(TREC_OPT_VALUES) |
+               TREC_OPT(TREC_OPT_EPOCHS) | TREC_OPT(TREC_OPT_LAMBDA) |
+               TREC_OPT(TREC_OPT_LAMBDA_EXPONENT) | TREC_OPT(TREC_OPT_CONFIDENCE) |
+               TREC_OPT(TREC_OPT_CONFIDENCE_SCALE) | TREC_OPT(TREC_OPT_SOLVER) |
+               TREC_OPT(TREC_OPT_CG_STEPS) | TREC_OPT(TREC_OPT_SEED) |
+               TREC_OPT(TREC_OPT_THREADS) | TREC_OPT(TREC_OPT_INIT),
+    .data = TREC_DATA_WEIGHTS,
+    .defaults = als_defaults,
+    .check = als_check,
+    .fit = als_fit,
+    .meta = als_meta,
+};

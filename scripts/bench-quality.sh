@@ -1,0 +1,153 @@
+#!/bin/sh
+# bench-quality.sh BUILD_DIR - the quality benchmark (make bench, section
+# "quality"): every algorithm on ml-latest-small, settings chosen on
+# validation splits carved from train, never on test.
+#
+# For each seed s in $TREC_QUALITY_SEEDS (default 0 1 2 3 4):
+#   trec-split ratings -> train_s / test_s (80/20, seed s), then
+#   trec-split train_s -> fit_s / valid_s (80/20, seed 100 + s).
+# 1. Every candidate setting below is fitted on fit_s and evaluated on
+#    valid_s (standard convention: train items excluded, positives rating
+#    >= 4, binary gain); per algorithm, the candidate with the best NDCG@10
+#    averaged over the seeds is chosen.
+# 2. The chosen setting is fitted on train_s and evaluated on test_s in both
+#    conventions (train items excluded; all items ranked, the walkthrough's).
+# Prints a Markdown table (mean and standard deviation over the seeds) and
+# keeps every figure in $W/{valid,test}.tsv.
+# TREC_QUALITY_GRID=small (default) or full (more candidates: slower).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+B=$(cd "${1:-build}" 2>/dev/null && pwd) || { echo "bench-quality.sh: error: no build dir '${1:-build}'" >&2; exit 1; }
+ML=${TREC_ML_SMALL:-$root/../shared/datasets/ml-latest-small}
+W=${TREC_BENCH_DIR:-/tmp/trec-bench-$(id -un 2>/dev/null || id -u)}/quality
+SEEDS=${TREC_QUALITY_SEEDS:-0 1 2 3 4}
+GRID=${TREC_QUALITY_GRID:-small}
+EVAL="--gain binary --min-rating 4 --tsv -q"
+[ -f "$ML/ratings.csv" ] || { echo "bench-quality.sh: no ml-latest-small at $ML: skipped"; exit 0; }
+mkdir -p "$W" || exit 1
+die() { echo "bench-quality.sh: error: $*" >&2; exit 1; }
+now() { date +%s.%N; }
+
+# candidates: lines ALGORITHM<TAB>trec-fit options
+candidates() {
+    printf 'tensorrec\t--loss wmrb --min-rating 4 --components 10 --alpha 3e-4 --sampled-items 1000\n'
+    for l in 100 200 400; do for w in 0 0.2 0.4; do
+        printf 'ease\t--algorithm ease --lambda %s --min-rating 4 --other-weight %s\n' "$l" "$w"
+    done; done
+    for k in 64 128; do for l in 0.003 0.01 0.03; do for a in 1 3; do
+        printf 'als\t--algorithm als --components %s --lambda %s --lambda-exponent 1 --confidence-scale %s --min-rating 4 --other-weight 0.3\n' "$k" "$l" "$a"
+    done; done; done
+    if "$B/trec-fit" --help | grep -q 'warp'; then
+        # sgd's --alpha shrinks the weights a step touches (trec-fit(1)); WARP
+        # gains from 1-2 on ml-latest-small (validation split of seed 0)
+        for k in 64 128; do for a in 1 2; do
+            printf 'sgd\t--loss warp --components %s --alpha %s --epochs 60 --min-rating 4\n' "$k" "$a"
+        done; done
+    fi
+    [ "$GRID" = full ] || return 0
+    for l in 50 800; do for w in 0.3 0.6; do
+        printf 'ease\t--algorithm ease --lambda %s --min-rating 4 --other-weight %s\n' "$l" "$w"
+    done; done
+    for e in 30 120; do
+        printf 'sgd\t--loss warp --components 64 --alpha 2 --epochs %s --min-rating 4\n' "$e"
+    done
+    for k in 32 256; do
+        printf 'als\t--algorithm als --components %s --lambda 0.01 --lambda-exponent 1 --confidence-scale 3 --min-rating 4 --other-weight 0.3\n' "$k"
+    done
+}
+
+# metric FILE RANKING RANKER METRIC: one value of a trec-eval --tsv report
+metric() {
+    awk -F'\t' -v g="$2" -v r="$3" -v m="$4" '$1 == "test" && $2 == g && $3 == r && $4 == m { print $5 }' "$1"
+}
+
+prepare() {
+    "$B/trec-ingest" -q "$ML/ratings.csv" -o "$W/all.csr" || die "ingest failed"
+    for s in $SEEDS; do
+        "$B/trec-split" -q "$W/all.csr" --train "$W/train$s.csr" --test "$W/test$s.csr" \
+            --test-fraction 0.2 --seed "$s" &&
+        "$B/trec-split" -q "$W/train$s.csr" --train "$W/fit$s.csr" --test "$W/valid$s.csr" \
+            --test-fraction 0.2 --seed $((100 + s)) || die "split failed"
+    done
+}
+
+# validate: every candidate on every fit/valid pair -> $W/valid.tsv
+validate() {
+    : >"$W/valid.tsv"
+    candidates | while IFS="$(printf '\t')" read -r algo opts; do
+        for s in $SEEDS; do
+            # shellcheck disable=SC2086
+            "$B/trec-fit" -q "$W/fit$s.csr" -o "$W/m.trec" $opts || die "fit failed: $opts"
+            # shellcheck disable=SC2086
+            "$B/trec-eval" "$W/m.trec" --test "$W/valid$s.csr" --train "$W/fit$s.csr" \
+                --exclude-train $EVAL >"$W/e.tsv" || die "eval failed"
+            printf '%s\t%s\t%s\t%s\t%s\n' "$algo" "$opts" "$s" \
+                "$(metric "$W/e.tsv" exclude-train model recall@10)" \
+                "$(metric "$W/e.tsv" exclude-train model ndcg@10)" >>"$W/valid.tsv"
+        done
+    done
+}
+
+# best ALGORITHM: the options with the best mean validation NDCG@10
+best() {
+    awk -F'\t' -v a="$1" '$1 == a { n[$2]++; s[$2] += $5 }
+        END { for (o in n) if (!(b in s) || s[o] / n[o] > s[b] / n[b]) b = o; print b }' "$W/valid.tsv"
+}
+
+# test: the chosen settings on every train/test pair -> $W/test.tsv
+test_chosen() {
+    : >"$W/test.tsv"
+    for algo in $(cut -f1 "$W/valid.tsv" | uniq); do
+        opts=$(best "$algo")
+        for s in $SEEDS; do
+            t0=$(now)
+            # shellcheck disable=SC2086
+            "$B/trec-fit" -q "$W/train$s.csr" -o "$W/m.trec" $opts || die "fit failed: $opts"
+            t1=$(now)
+            # shellcheck disable=SC2086
+            "$B/trec-eval" "$W/m.trec" --test "$W/test$s.csr" --train "$W/train$s.csr" \
+                --exclude-train $EVAL >"$W/x.tsv" &&
+            "$B/trec-eval" "$W/m.trec" --test "$W/test$s.csr" --train "$W/train$s.csr" \
+                $EVAL >"$W/a.tsv" || die "eval failed"
+            for r in model most-popular; do
+                name=$algo
+                [ "$r" = most-popular ] && name=most-popular
+                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$opts" "$s" \
+                    "$(metric "$W/x.tsv" exclude-train "$r" recall@10)" \
+                    "$(metric "$W/x.tsv" exclude-train "$r" precision@10)" \
+                    "$(metric "$W/x.tsv" exclude-train "$r" ndcg@10)" \
+                    "$(metric "$W/a.tsv" all-items "$r" recall@10)" \
+                    "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')" >>"$W/test.tsv"
+            done
+        done
+    done
+}
+
+report() {
+    echo "### Quality on ml-latest-small (seeds $SEEDS; mean ± sd over the seeds)"
+    echo
+    echo "Test split, positives rating >= 4, binary NDCG. Standard convention: each user's"
+    echo "train items excluded from its ranking; walkthrough convention: all items ranked."
+    echo "Settings chosen by validation NDCG@10 (train split again 80/20), never on test."
+    echo
+    echo "| algorithm | recall@10 | precision@10 | NDCG@10 | recall@10, all items | fit s | chosen setting |"
+    echo "|---|---|---|---|---|---|---|"
+    awk -F'\t' '
+        { k = $1; if (!(k in n)) order[++m] = k; n[k]++; opt[k] = $2
+          for (c = 4; c <= 8; c++) { s[k, c] += $c; q[k, c] += $c * $c } }
+        function ms(k, c, f,   mu, sd) {
+            mu = s[k, c] / n[k]; sd = q[k, c] / n[k] - mu * mu; sd = sd > 0 ? sqrt(sd) : 0
+            return sprintf(f, mu, sd)
+        }
+        END { for (i = 1; i <= m; i++) { k = order[i]; if (k == "most-popular" && seen++) continue
+              o = k == "most-popular" ? "" : "`" opt[k] "`"
+              printf "| %s | %s | %s | %s | %s | %s | %s |\n", k, ms(k, 4, "%.4f ± %.4f"),
+                  ms(k, 5, "%.4f ± %.4f"), ms(k, 6, "%.4f ± %.4f"), ms(k, 7, "%.4f ± %.4f"),
+                  k == "most-popular" ? "-" : ms(k, 8, "%.2f"), o } }' "$W/test.tsv"
+}
+
+prepare
+validate
+test_chosen
+report

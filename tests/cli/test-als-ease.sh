@@ -1,0 +1,87 @@
+# test-als-ease.sh - trec-fit --algorithm als / ease end to end: the model
+# kinds through trec-info, trec-eval and trec-recommend; EASE's scores against
+# the formula computed here in Python from the dumped ratings; determinism
+# across thread counts; errors.
+F=$FIX/fit
+R=$F/ratings.csr
+LC_ALL=C; export LC_ALL
+
+# ---- ease: the scores are EASE's (12 users < 15 items: the dual form) ----
+ok "ease: fit" trec-fit -q "$R" -o ease.trec --algorithm ease --lambda 2 --min-rating 4 --other-weight 0.5
+trec-info ease.trec >ease.txt
+contains "ease: trec-info names the kind" ease.txt "model kind: item-item"
+contains "ease: the dual form (fewer users than items)" ease.txt "dual form"
+contains "ease: META algorithm" ease.trec '"algorithm":"ease","model_kind":"item-item","lambda":2'
+trec-info --dump "$R" >ratings.tsv
+trec-recommend ease.trec --all-users -k 15 --no-header >ease.tsv
+cat >ease.py <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open("ratings.tsv")]
+users, items = [], []
+for u, i, v, *rest in rows:
+    if u not in users: users.append(u)
+    if i not in items: items.append(i)
+n = len(items)
+X = {}
+for u, i, v, *rest in rows:
+    X[(u, i)] = 1.0 if float(v) >= 4 else 0.5
+G = [[(2.0 if a == b else 0.0) + sum(X.get((u, items[a]), 0) * X.get((u, items[b]), 0) for u in users)
+      for b in range(n)] for a in range(n)]
+P = [[1.0 if a == b else 0.0 for b in range(n)] for a in range(n)]
+for c in range(n):
+    d = G[c][c]
+    G[c] = [g / d for g in G[c]]; P[c] = [p / d for p in P[c]]
+    for r in range(n):
+        if r != c:
+            f = G[r][c]
+            G[r] = [g - f * h for g, h in zip(G[r], G[c])]
+            P[r] = [p - f * h for p, h in zip(P[r], P[c])]
+B = [[0.0 if j == t else -P[j][t] / P[t][t] for t in range(n)] for j in range(n)]
+worst = 0.0
+for line in open("ease.tsv"):
+    u, rank, i, s = line.split("\t")[:4]
+    t = items.index(i)
+    want = sum(X.get((u, items[j]), 0) * B[j][t] for j in range(n))
+    worst = max(worst, abs(float(s) - want) / (1 + abs(want)))
+print("ok" if worst < 1e-4 else "worst relative error %g" % worst)
+PY
+eq "ease: every user's scores equal X B, B from the formula" "$(python3 ease.py)" "ok"
+eq "ease: a full list per user" "$(wc -l <ease.tsv | tr -d ' ')" "180"
+trec-recommend ease.trec --similar-to "$(sed -n 1p ratings.tsv | cut -f2)" -k 3 --no-header >sim.tsv
+eq "ease: --similar-to gives 3 other items" "$(wc -l <sim.tsv | tr -d ' ')" "3"
+ok "ease: trec-eval" sh -c "trec-eval ease.trec --test '$R' --min-rating 4 >eval.txt"
+contains "ease: trec-eval table" eval.txt "model "
+ok "ease: --json" sh -c "trec-info --json ease.trec | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"model_kind\"] == \"item-item\"'"
+ok "ease: 1 thread" trec-fit -q "$R" -o e1.trec --algorithm ease --threads 1
+ok "ease: 3 threads" trec-fit -q "$R" -o e3.trec --algorithm ease --threads 3
+same "ease: the thread count does not change the model" e1.trec e3.trec
+fails "ease: --components does not apply" trec-fit -q "$R" -o x.trec --algorithm ease --components 4
+contains "ease: the message names the option and algorithm" "$T/.err" "--components does not apply to --algorithm ease"
+fails "ease: beyond --max-memory" trec-fit -q "$R" -o x.trec --algorithm ease --max-memory 100
+contains "ease: the refusal suggests als" "$T/.err" "use --algorithm als"
+fails "ease: --max-memory must be a size" trec-fit -q "$R" -o x.trec --algorithm ease --max-memory lots
+fails "ease: cold start from features does not apply" trec-recommend ease.trec --user-features "$F/users.csr" --all-users
+contains "ease: cold start: says why" "$T/.err" "item-item model has no feature weights"
+
+# ---- als ----
+ok "als: fit" trec-fit -q "$R" -o als.trec --algorithm als --components 4 --epochs 6 --min-rating 4
+trec-info als.trec >als.txt
+contains "als: a factors model" als.txt "model kind: factors"
+contains "als: META" als.trec '"algorithm":"als","model_kind":"factors","components":4,"epochs":6,"epochs_total":6,"lambda":0.1'
+ok "als: 1 thread" trec-fit -q "$R" -o a1.trec --algorithm als --components 4 --epochs 6 --min-rating 4 --threads 1
+ok "als: 3 threads" trec-fit -q "$R" -o a3.trec --algorithm als --components 4 --epochs 6 --min-rating 4 --threads 3
+same "als: the thread count does not change the model" a1.trec a3.trec
+ok "als: 2 iterations" trec-fit -q "$R" -o h.trec --algorithm als --components 4 --epochs 2 --min-rating 4
+ok "als: 4 more from it" trec-fit -q "$R" -o h2.trec --algorithm als --components 4 --epochs 4 --min-rating 4 --init h.trec
+trec-recommend als.trec --all-users -k 15 >r6.tsv
+trec-recommend h2.trec --all-users -k 15 >r24.tsv
+same "als: 2 + 4 iterations recommend exactly as 6" r6.tsv r24.tsv
+contains "als: --init continues the iteration count" h2.trec '"epochs_total":6'
+ok "als: cholesky" trec-fit -q "$R" -o ch.trec --algorithm als --components 4 --solver cholesky --confidence log --lambda-exponent 1 --lambda 0.001
+ok "als: trec-eval" sh -c "trec-eval als.trec --test '$R' --train '$R' --min-rating 4 >eval.txt"
+fails "als: metadata features do not apply" trec-fit -q "$R" -o x.trec --algorithm als --item-features "$F/genres.csr"
+contains "als: the message points to sgd" "$T/.err" "use --algorithm sgd"
+fails "als: --init from an item-item model" trec-fit -q "$R" -o x.trec --algorithm als --components 4 --init ease.trec
+fails "als: --cg-steps with --solver cholesky" trec-fit -q "$R" -o x.trec --algorithm als --solver cholesky --cg-steps 3
+fails "unknown algorithm" trec-fit -q "$R" -o x.trec --algorithm nope
+contains "unknown algorithm: lists them" "$T/.err" "tensorrec, sgd, als, ease"

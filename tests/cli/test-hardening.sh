@@ -1,0 +1,230 @@
+# test-hardening.sh - the failures of issue 7 (an attack run on the tools),
+# one section per item: outputs to devices, pipes and links; forged and
+# endless inputs; long records; file modes; option exit codes; stale
+# temporary files; what --skip-bad, --duplicates sum and tiny ratings report.
+LC_ALL=C; export LC_ALL
+umask 022
+code() { "$@" >/dev/null 2>&1; echo $?; }
+lines() { wc -l <"$1" | tr -d ' '; }
+no_temps() { # desc: no temporary file left in the current directory
+    eq "$1: no temporary file left" "$(ls | grep '\.tmp\.' | tr '\n' ' ')" ""
+}
+printf 'userId,movieId,rating,timestamp\n1,10,4,100\n2,10,3,101\n3,20,5,102\n1,20,2,103\n2,30,1,104\n' >tiny.csv
+ok "make tiny.csr" trec-ingest -q tiny.csv -o tiny.csr
+trec-info --dump tiny.csr >tiny.tsv
+
+# ---- 1. every output works to a device, a FIFO, a pipe or '-' ----
+ok "split: --train /dev/null" trec-split -q tiny.csr --train /dev/null --test te.csr
+ok "split: --train /dev/null: test written" trec-info te.csr
+fails "split: --train tr.csr --test /dev/full fails" trec-split -q tiny.csr --train tr.csr --test /dev/full
+eq "split: /dev/full: exit 1" "$(code trec-split -q tiny.csr --train tr.csr --test /dev/full)" 1
+eq "split: /dev/full: train not written" "$(ls tr.csr 2>/dev/null)" ""
+no_temps "split: /dev/full"
+trec-split -q tiny.csr --train tr.csr --test te.csr
+trec-split -q tiny.csr --train /dev/fd/1 --test te2.csr >tr2.csr
+same "split: --train /dev/fd/1 = a file" tr2.csr tr.csr
+trec-split -q tiny.csr --train tr3.csr --test - | cat >te3.csr
+same "split: --test - into a pipe = a file" te3.csr te.csr
+mkfifo split.fifo
+cat split.fifo >fifo.csr &
+ok "split: --train FIFO" trec-split -q tiny.csr --train split.fifo --test te4.csr
+wait
+same "split: what the FIFO carried = a file" fifo.csr tr.csr
+no_temps "split: devices and pipes"
+mkfifo ingest.fifo
+cat ingest.fifo >ingest-fifo.csr &
+ok "ingest: -o FIFO" trec-ingest -q tiny.csv -o ingest.fifo
+wait
+same "ingest: what the FIFO carried = a file" ingest-fifo.csr tiny.csr
+ok "ingest: -o /dev/null" trec-ingest -q tiny.csv -o /dev/null
+fails "ingest: -o /dev/full fails" trec-ingest -q tiny.csv -o /dev/full
+fails "info: -o /dev/full fails" trec-info tiny.csr -o /dev/full
+mkfifo info.fifo
+cat info.fifo >info-fifo.tsv &
+ok "info: --dump -o FIFO" trec-info --dump tiny.csr -o info.fifo
+wait
+same "info: what the FIFO carried = stdout" info-fifo.tsv tiny.tsv
+ok "fit: -o /dev/null" trec-fit -q tiny.csr --components 2 --epochs 1 -o /dev/null
+trec-fit -q tiny.csr --components 2 --epochs 1 -o m.trec
+mkfifo fit.fifo
+cat fit.fifo >fit-fifo.trec &
+ok "fit: -o FIFO" trec-fit -q tiny.csr --components 2 --epochs 1 -o fit.fifo
+wait
+same "fit: what the FIFO carried = a file" fit-fifo.trec m.trec
+fails "eval: -o /dev/full fails" trec-eval -q m.trec --test tiny.csr -o /dev/full
+ok "recommend: -o /dev/null" trec-recommend m.trec --user 1 -o /dev/null
+rm -f ./*.fifo
+no_temps "every tool"
+
+# ---- 2. -o through a symbolic link writes the link's target ----
+ln -s /proc/self/fd/1 mystdout
+trec-info --dump tiny.csr -o mystdout >out.tsv 2>link.err
+same "link to /proc/self/fd/1: the dump reaches stdout" out.tsv tiny.tsv
+eq "link to /proc/self/fd/1: still a link" "$([ -L mystdout ] && echo link)" link
+trec-info --dump tiny.csr -o /dev/fd/1 >out2.tsv 2>link.err
+same "-o /dev/fd/1: the dump reaches stdout" out2.tsv tiny.tsv
+echo first >log.tsv
+trec-info --dump tiny.csr -o /dev/fd/1 >>log.tsv
+eq "-o /dev/fd/1 >> log: appended, nothing replaced" "$(head -n 1 log.tsv) $(lines log.tsv)" \
+    "first $(($(lines tiny.tsv) + 1))"
+echo old >real.tsv
+ln -s real.tsv link.tsv
+ok "link to a file: written" trec-info --dump tiny.csr -o link.tsv
+eq "link to a file: still a link" "$([ -L link.tsv ] && echo link)" link
+same "link to a file: the target has the dump" real.tsv tiny.tsv
+ln -s real.csr link.csr
+ok "link to a missing file: written" trec-ingest -q tiny.csv -o link.csr
+eq "link to a missing file: still a link" "$([ -L link.csr ] && echo link)" link
+same "link to a missing file: the target was created" real.csr tiny.csr
+mkdir sub
+ln -s ../tiny-copy.csr sub/up.csr
+ok "relative link in another directory" trec-ingest -q tiny.csv -o sub/up.csr
+same "relative link: resolved from the link's directory" tiny-copy.csr tiny.csr
+no_temps "links"
+
+# ---- 3. a forged header cannot make a reader allocate by its dimensions ----
+# One python3 run (its start-up is slow) forges the files of this section
+# and makes the wide CSV of section 7.
+cat >forge.py <<'PY'
+import struct, zlib
+def container(out, kind, secs):  # a container with valid checksums (trec-formats(5))
+    n = len(secs); head = 32 + 32 * n; pos = (head + 63) // 64 * 64
+    table = b""; body = b""; start = pos
+    for i, (tag, data) in enumerate(secs):
+        body += b"\0" * (pos - start - len(body)) + data
+        table += struct.pack("<4sIQQQ", tag, zlib.crc32(data), pos, len(data), 0)
+        pos += len(data)
+        if i + 1 < n: pos = (pos + 63) // 64 * 64
+    h = b"TREC\r\n\x1a\n" + struct.pack("<IIQI", 1, kind, start + len(body), n)
+    open(out, "wb").write(h + struct.pack("<I", zlib.crc32(h + table)) + table +
+                          b"\0" * (start - head) + body)
+def matrix(out, cols, col):
+    container(out, 1, [(b"DIMS", struct.pack("<QQQ", 1, cols, 1)),
+                       (b"RPTR", struct.pack("<QQ", 0, 1)),
+                       (b"CIDX", struct.pack("<I", col)), (b"VALS", struct.pack("<f", 1))])
+matrix("wide.csr", 1 << 30, 5)
+matrix("wide2.csr", 3000, 2999)
+with open("wide.csv", "w") as f:
+    f.write(",".join("c%d" % i for i in range(1100)) + "\n")
+    f.write(",".join(str(i) for i in range(1100)) + "\n")
+PY
+python3 forge.py
+eq "forged: 1 row, 1 entry, 2^30 columns in $(wc -c <wide.csr | tr -d ' ') bytes" \
+    "$(wc -c <wide.csr | tr -d ' ')" 388
+fails "forged: 2^30 columns in 388 bytes refused" timeout 60 trec-info wide.csr
+contains "forged: says the shape does not fit" "$T/.err" "wide.csr: shape 1 x 1073741824 with 1 entries does not fit a 388-byte file"
+ok "forged: 3000 unlabelled columns in 388 bytes still read" trec-info wide2.csr
+ok "split of a matrix with empty columns" trec-split -q wide2.csr --train w-tr.csr --test w-te.csr
+
+# ---- 4. reading stops where the header says the file ends ----
+fails "/dev/zero is not read without end" timeout 20 trec-info /dev/zero
+contains "/dev/zero: not a trec file" "$T/.err" "/dev/zero: not a trec file"
+{ cat tiny.csr; head -c 100000 /dev/zero; } >trailing.bin
+fails "a valid header and more bytes on a pipe" sh -c 'cat tiny.csr /dev/zero | timeout 20 trec-info -'
+contains "... says there are more bytes than declared" "$T/.err" "<stdin>: more bytes than the $(wc -c <tiny.csr | tr -d ' ') its header says"
+fails "a valid header and more bytes in a file" trec-info trailing.bin
+contains "... says how long the file is" "$T/.err" "trailing.bin: file is $(wc -c <trailing.bin | tr -d ' ') bytes but its header says"
+fails "split: /dev/zero" timeout 20 trec-split /dev/zero --train a.csr --test b.csr
+
+# ---- 5. records longer than twice the block size ----
+# (Both 17 MB with the default 8 MiB block and 9 MB with a 4 MiB one failed:
+# the block buffer could not grow past twice its size.)
+{ printf 'userId,movieId,rating,timestamp,comment\n1,10,4,100,short\n2,10,3,101,'
+  head -c 17000000 /dev/zero | tr '\0' 'x'; printf '\n3,20,5,102,short\n'; } >long.csv
+ok "ratings: a 17 MB field in an unused column" trec-ingest -q long.csv --time-col 4 -o long.csr
+eq "ratings: the long line is read" "$(trec-info --dump long.csr | wc -l | tr -d ' ')" 3
+ok "... with --threads 2 and a small block" trec-ingest -q long.csv --time-col 4 --block-size 4096 --threads 2 -o long2.csr
+same "... the same matrix" long2.csr long.csr
+{ printf 'movieId,title,genres\n10,'; head -c 9000000 /dev/zero | tr '\0' 't'; printf ',Drama\n20,b,Comedy\n'; } >long-movies.csv
+ok "item features: a 9 MB title, 4 MiB blocks" trec-ingest -q --item-features long-movies.csv --block-size 4194304 -o long-genres.csr
+eq "item features: both items read" "$(trec-info --dump long-genres.csr | wc -l | tr -d ' ')" 2
+fails "an unbalanced quote, then an endless stream" sh -c \
+    '{ printf "userId,movieId,rating\n1,2,3\n4,5,6\n\"unbalanced,1,2\n"; cat /dev/zero; } | timeout 60 trec-ingest - -o z.csr'
+contains "... names the line and the limit" "$T/.err" "<stdin>:4: a record longer than 67108864 bytes, the limit (64 MiB or the block size)"
+contains "... and suggests the quote" "$T/.err" "an unbalanced quote character?"
+no_temps "long records"
+
+# ---- 6. a rewritten output keeps its mode ----
+for tool in ingest info split; do
+    rm -f "mode-$tool.out"
+    : >"mode-$tool.out"
+    chmod 600 "mode-$tool.out"
+    case $tool in
+    ingest) trec-ingest -q tiny.csv -o "mode-$tool.out" ;;
+    info) trec-info tiny.csr -o "mode-$tool.out" ;;
+    split) trec-split -q tiny.csr --train "mode-$tool.out" --test mode-te.csr ;;
+    esac
+    eq "$tool: a 0600 output stays 0600" "$(stat -c %a "mode-$tool.out")" 600
+done
+eq "a new output gets the umask's mode" "$(stat -c %a mode-te.csr)" 644
+
+# ---- 7. bad option values exit 2 ----
+usage2() { # desc args...: trec-ingest ARGS exits 2 with an error
+    d=$1; shift
+    fails "usage: $d" trec-ingest "$@" -o x.csr
+    eq "usage: $d: exit 2" "$(code trec-ingest "$@" -o x.csr)" 2
+}
+usage2 "--user-col 0" tiny.csv --user-col 0
+usage2 "--sep ''" tiny.csv --sep ''
+usage2 "--quote ''" tiny.csv --quote ''
+usage2 "--quote ," tiny.csv --quote ,
+usage2 "user and item both column 1" tiny.csv --user-col 1 --item-col 1
+usage2 "--item-col 1 (the user's)" tiny.csv --item-col 1
+usage2 "user and item the same name" tiny.csv --user-col userId --item-col userId
+usage2 "--user-col none" tiny.csv --user-col none
+usage2 "--user-col 99999999999" tiny.csv --user-col 99999999999
+contains "--user-col 99999999999: the limit, not 'numbered from 1'" "$T/.err" "--user-col 99999999999: column numbers go up to 1024"
+usage2 "--feature-sep ''" --item-features "$FIX/ingest/small-movies.csv" --feature-sep ''
+usage2 "--id-col 0" --item-features "$FIX/ingest/small-movies.csv" --id-col 0
+usage2 "id and feature column the same" --item-features "$FIX/ingest/small-movies.csv" --id-col 2 --feature-col 2
+usage2 "--user-col 1100 (beyond the fields read)" wide.csv --user-col 1100
+usage2 "--id-col 1100" --item-features wide.csv --id-col 1100 --feature-col 5
+fails "--user-col 3 meets the default rating column: input error" trec-ingest tiny.csv --user-col 3 -o x.csr
+eq "... exit 1" "$(code trec-ingest tiny.csv --user-col 3 -o x.csr)" 1
+
+# ---- 8. stale temporary files are removed by the next run ----
+mkfifo in.fifo
+trec-info --dump in.fifo -o stale.tsv 2>/dev/null &
+pid=$!
+i=0
+while [ $i -lt 100 ] && ! ls stale.tsv.tmp.* >/dev/null 2>&1; do sleep 0.05; i=$((i + 1)); done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+eq "kill -9 mid-write leaves a temporary" "$(ls stale.tsv.tmp.* 2>/dev/null | wc -l | tr -d ' ')" 1
+tmp=$(ls stale.tsv.tmp.* 2>/dev/null)
+eq "the temporary is named NAME.tmp.HOST.PID.XXXXXX" \
+    "$(echo "$tmp" | grep -cE "^stale\.tsv\.tmp\.[0-9a-f]{8}\.$pid\.[A-Za-z0-9]{6}$")" 1
+host=${tmp#stale.tsv.tmp.}; host=${host%%.*}
+: >"stale.tsv.tmp.$host.$$.AAAAAA"        # a live writer's (this shell's)
+: >"stale.tsv.tmp.00000000.$pid.BBBBBB"   # another machine's
+ok "the next run" trec-info --dump tiny.csr -o stale.tsv
+same "... writes the file" stale.tsv tiny.tsv
+eq "... and removes the dead writer's temporary" "$(ls "$tmp" 2>/dev/null)" ""
+eq "... but not a live writer's" "$(ls "stale.tsv.tmp.$host.$$.AAAAAA")" "stale.tsv.tmp.$host.$$.AAAAAA"
+eq "... nor another machine's" "$(ls stale.tsv.tmp.00000000.$pid.BBBBBB)" "stale.tsv.tmp.00000000.$pid.BBBBBB"
+rm -f in.fifo stale.tsv.tmp.*
+if strace -f -o /dev/null true 2>/dev/null; then
+    strace -f -e trace=fsync,rename -o trace.txt trec-ingest -q tiny.csv -o synced.csr
+    eq "fsync the file, rename, fsync the directory" \
+        "$(sed -n 's/^[0-9]* *\(fsync\|rename\)(.*/\1/p' trace.txt | tr '\n' ' ')" "fsync rename fsync "
+else
+    echo "# note: strace unusable here, fsync order not checked"
+fi
+contains "trec-formats(5) documents the temporary names" "$ROOT/man/man5/trec-formats.5" "tmp.\fIHOST\fP.\fIPID\fP"
+
+# ---- 9. what --skip-bad, --duplicates sum and tiny ratings report ----
+printf 'userId,movieId,rating\n1,2,x\n2,3,y\n' >allbad.csv
+fails "--skip-bad, every record bad" trec-ingest --skip-bad allbad.csv -o x.csr
+contains "... the warnings say why" "$T/.err" "skipped allbad.csv:2: column 3 (rating): 'x' is not a number"
+contains "... then the error" "$T/.err" "error: allbad.csv: no interactions (all 2 records were bad and skipped)"
+printf 'userId,movieId,rating\n1,1,3e38\n1,2,1\n2,1,1\n1,1,3e38\n1,1,3e38\n' >sum.csv
+fails "--duplicates sum beyond float range" trec-ingest --duplicates sum sum.csv -o x.csr
+contains "... names the lines and the column" "$T/.err" "sum.csv:6: column 3 (rating): the sum of the 3 ratings of user '1', item '1' (the first on line 2) is out of float range"
+ok "--duplicates sum --threads 2: same rows" trec-ingest -q --duplicates sum --threads 2 --block-size 16 tiny.csv -o sum2.csr
+same "... as without duplicates" sum2.csr tiny.csr
+printf 'userId,movieId,rating\n1,1,4\n1,2,1e-50\n' >tinyrating.csv
+fails "a rating of 1e-50" trec-ingest tinyrating.csv -o x.csr
+contains "... is refused, not stored as 0" "$T/.err" "tinyrating.csv:3: column 3 (rating): '1e-50' is not 0 but too small for a float"
+printf 'userId,movieId,rating\n1,1,0\n1,2,-0.0\n2,1,0e-50\n2,2,2e-38\n' >zeros.csv
+ok "zeros in any spelling, and 2e-38, are fine" trec-ingest -q zeros.csv -o zeros.csr
+no_temps "the end"

@@ -1,0 +1,47 @@
+#!/bin/sh
+# make-seeds.sh BUILD_DIR CORPUS_DIR - seeds for the file fuzzer (make fuzz):
+# small matrix files (ratings, item features, user features, aligned and
+# not) and model files of every kind trec-fit makes: each representation
+# (linear, normalized-linear, pass-through, weighted-pass-through, relu) on
+# each side, hybrid and content-only, every prediction function, with and
+# without biases, user features, all carrying Adam's state. Made with the
+# tools at fuzzing time, so no binary is committed; tiny (k <= 4, a few
+# users and items) so that each fits the fuzzer's -max_len.
+set -eu
+B=$(cd "$1" && pwd)
+mkdir -p "$2"
+C=$(cd "$2" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+FIX=$here/../fixtures
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+cd "$W"
+printf 'userId,occupation\n7,doctor\n3,artist|writer\n9,doctor\n' >users.csv
+ingest() { "$B/trec-ingest" -q "$@"; }
+fit() { out=$1; shift; "$B/trec-fit" -q r.csr --epochs 2 --seed 1 -o "$C/model-$out.trec" "$@"; }
+ingest "$FIX/ingest/small-ratings.csv" -o r.csr
+ingest --item-features "$FIX/ingest/small-movies.csv" --align r.csr -o genres.csr
+ingest --item-features "$FIX/ingest/small-movies.csv" -o "$C/matrix-genres-unaligned.csr"
+ingest --user-features users.csv --feature-col occupation --align r.csr -o users.csr
+ingest --rating-col none "$FIX/ingest/small-ratings.csv" -o "$C/matrix-implicit.csr"
+"$B/trec-split" -q r.csr --train "$C/matrix-train.csr" --test "$C/matrix-test.csr" --seed 2
+cp r.csr "$C/matrix-ratings.csr"
+cp genres.csr "$C/matrix-genres.csr"
+cp users.csr "$C/matrix-users.csr"
+F=$("$B/trec-info" --json genres.csr | sed -n 's/^[[:space:]]*"cols":[[:space:]]*\([0-9]*\).*/\1/p')
+U=$("$B/trec-info" --json users.csr | sed -n 's/^[[:space:]]*"cols":[[:space:]]*\([0-9]*\).*/\1/p')
+fit linear --components 3
+fit normalized-cosine --components 3 --user-repr normalized-linear \
+    --item-repr normalized-linear --predict cosine
+fit relu --components 2 --user-repr relu --item-repr relu --hidden 3 --loss wmrb
+fit hybrid --components 3 --item-features genres.csr
+fit content-euclidean --components 3 --item-features genres.csr --no-item-identity \
+    --predict euclidean --no-biases
+fit item-pass-through --components "$F" --item-features genres.csr --no-item-identity \
+    --item-repr pass-through
+fit item-weighted --components "$F" --item-features genres.csr --no-item-identity \
+    --item-repr weighted-pass-through --loss separation-dense
+fit user-features --components 3 --user-features users.csr --user-repr relu --hidden 2
+fit user-pass-through --components "$U" --user-features users.csr --no-user-identity \
+    --user-repr pass-through --item-features genres.csr
+ls "$C" | wc -l | sed 's/$/ seeds in corpus/'
