@@ -46,7 +46,10 @@ all: $(B)/libtrec.a $(CMDS) $(TOOLS)
 
 $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h lib/*/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) $(FILE_CFLAGS) -c -o $@ $<
+
+# Per-file flags: the sgd kernels' sqrtf vectorises only without errno.
+$(B)/lib/train/sgd_kernels.o $(B)/lib/train/sgd_losses.o: FILE_CFLAGS = -fno-math-errno
 
 $(B)/libtrec.a: $(LIB_OBJ)
 	rm -f $@

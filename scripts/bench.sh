@@ -32,7 +32,7 @@ BENCH_DIR=${TREC_BENCH_DIR:-/tmp/trec-bench-$(id -un 2>/dev/null || id -u)}
 BIG_N=${TREC_BENCH_RATINGS:-25000000}
 REPEAT=${TREC_BENCH_REPEAT:-3}
 SLOW=${TREC_BENCH_SLOW:-60}
-SECTIONS=${TREC_BENCH_SECTIONS:-"ingest walkthrough quality fit"}
+SECTIONS=${TREC_BENCH_SECTIONS:-"ingest walkthrough quality fit sgd"}
 W=$BENCH_DIR/work
 mkdir -p "$BENCH_DIR" "$W" || exit 1
 
@@ -441,6 +441,67 @@ bench_walkthrough() {
             "$(printf '%.2f' "$whole") s, $(awk -v s="$whole" 'BEGIN { print (s < 5) ? "met" : "MISSED" }')"
     fi
     rm -rf "$d"
+    echo
+    return "$FAILED"
+}
+
+# ---- section: sgd ------------------------------------------------------------
+# trec-fit --algorithm sgd on the synthetic set of synth_fit_input (bench-5m:
+# 100k users x 20k items, 5M ratings, Zipf popularity, lognormal activity),
+# every rating a positive (implicit feedback, 5M positives), k = 64, 2
+# threads: seconds per epoch of bpr and warp (the difference between a
+# 1-epoch and a (1 + E)-epoch fit, divided by E, so that reading, set-up and
+# writing cancel out), the peak RSS against the sizes of the data (matrix
+# file) and the model, and whether 1 and 2 threads give the same model bytes.
+
+SGD_EPOCHS=${TREC_BENCH_SGD_EPOCHS:-4}
+SGD_FMT='%-8s %7s %6s %10s %10s %12s %12s %9s\n'
+
+bench_sgd() {
+    preset=${TREC_BENCH_FIT_PRESET:-bench-5m}
+    echo "== sgd: trec-fit --loss bpr|warp on synth-movielens --preset $preset (every rating a positive), k = 64, 2 threads"
+    echo "   s/epoch = (best of $REPEAT fits of 1 + $SGD_EPOCHS epochs - best of $REPEAT fits of 1 epoch) / $SGD_EPOCHS"
+    echo "   peak RSS of the longer fit, against data (matrix file) + model (model file); MiB"
+    echo
+    if [ ! -x "$B/trec-fit" ] || [ ! -x "$B/trec-ingest" ]; then
+        echo "   skipped: trec-fit or trec-ingest not built in $B"
+        echo
+        return 0
+    fi
+    sd=$(synth_fit_input "$preset") || return 1
+    x=$sd/ratings.csr
+    FAILED=0
+    printf "$SGD_FMT" loss epochs runs "1 epoch s" "+$SGD_EPOCHS s" "s/epoch" "peak RSS" "RSS/(d+m)"
+    printf "$SGD_FMT" -------- ------- ------ ---------- ---------- ------------ ------------ ---------
+    for loss in bpr warp; do
+        m="$W/sgd-$loss.trec"
+        if ! run_timed "$B/trec-fit" "$x" -o "$m" -q --loss "$loss" --threads 2 --epochs 1; then
+            printf "$SGD_FMT" "$loss" - - FAILED - - - -
+            echo "    exit $RC: $ERRLINE"
+            FAILED=1
+            continue
+        fi
+        one=$BEST_S
+        if ! run_timed "$B/trec-fit" "$x" -o "$m" -q --loss "$loss" --threads 2 \
+            --epochs $((SGD_EPOCHS + 1)); then
+            printf "$SGD_FMT" "$loss" - - "$one" FAILED - - -
+            echo "    exit $RC: $ERRLINE"
+            FAILED=1
+            continue
+        fi
+        per=$(awk -v a="$one" -v b="$BEST_S" -v e="$SGD_EPOCHS" 'BEGIN { printf "%.3f", (b - a) / e }')
+        dm=$(($(fsize "$x") + $(fsize "$m")))
+        printf "$SGD_FMT" "$loss" "1+$SGD_EPOCHS" "$RUNS" "$(printf '%.3f' "$one")" \
+            "$(printf '%.3f' "$BEST_S")" "$per" "$(fdiv "$PEAK_KIB" 1024)" \
+            "$(fdiv "$((PEAK_KIB * 1024))" "$dm" '%.2fx')"
+    done
+    for t in 1 2; do
+        "$B/trec-fit" "$x" -o "$W/sgd-t$t.trec" -q --loss warp --threads "$t" --epochs 1 || FAILED=1
+    done
+    cmp -s "$W/sgd-t1.trec" "$W/sgd-t2.trec" && same=identical || same=DIFFERENT
+    echo "    warp, 1 epoch: --threads 1 and 2 models $same"
+    echo "    target (issue 6): a bpr/warp epoch <= 0.6 s and peak RSS <= 2x (data + model)"
+    rm -f "$W"/sgd-*.trec
     echo
     return "$FAILED"
 }

@@ -38,7 +38,8 @@ typedef struct trec_algorithm {
                  cJSON *o);
 } trec_algorithm;
 
-extern const trec_algorithm trec_algorithm_tensorrec, trec_algorithm_als, trec_algorithm_ease;
+extern const trec_algorithm trec_algorithm_tensorrec, trec_algorithm_sgd, trec_algorithm_als,
+    trec_algorithm_ease;
 
 /* The table (algorithms.c). */
 const trec_algorithm *trec_algorithm_find(const char *name);

@@ -6,6 +6,7 @@
 
 static const trec_algorithm *const table[] = {
     &trec_algorithm_tensorrec,
+    &trec_algorithm_sgd,
     &trec_algorithm_als,
     &trec_algorithm_ease,
 };

@@ -84,4 +84,4 @@ contains "als: the message points to sgd" "$T/.err" "use --algorithm sgd"
 fails "als: --init from an item-item model" trec-fit -q "$R" -o x.trec --algorithm als --components 4 --init ease.trec
 fails "als: --cg-steps with --solver cholesky" trec-fit -q "$R" -o x.trec --algorithm als --solver cholesky --cg-steps 3
 fails "unknown algorithm" trec-fit -q "$R" -o x.trec --algorithm nope
-contains "unknown algorithm: lists them" "$T/.err" "tensorrec, als, ease"
+contains "unknown algorithm: lists them" "$T/.err" "tensorrec, sgd, als, ease"

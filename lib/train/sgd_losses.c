@@ -1,0 +1,476 @@
+/* sgd_losses.c - one stratum's pass of the sgd algorithm: for each positive
+ * in a seeded order, the representations and scores, the sampled
+ * negatives, the loss of the pair and one update of every parameter it
+ * touches (LightFM's fit_bpr / fit_warp / fit_warp_kos / fit_logistic, with
+ * the samples drawn from the stratum's item block). */
+#include "sgd.h"
+#include "sgd_kernels.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The per-pair code is inlined into the stratum loop, which is compiled
+ * twice (see trec_sgd_run_stratum). */
+#define HOT_INLINE static inline __attribute__((always_inline))
+
+/* Draws in a row that may hit the user's positives before a sampled
+ * negative is given up (LightFM retries without bound). */
+#define MAX_REJECTS 64
+/* LightFM's clip of WARP's rank weight. */
+#define MAX_RANK_WEIGHT 10.0
+
+/* ---- the losses ---- */
+
+/* -log sigmoid(x) and sigmoid(-x), from one exponential (in float: the
+ * libm double versions were a fifth of a bpr step). */
+HOT_INLINE float neg_log_sigmoid(float x, float *sig_neg)
+{
+    float t = expf(-fabsf(x)); /* in (0, 1] */
+    *sig_neg = x >= 0 ? t / (1 + t) : 1 / (1 + t);
+    return (x < 0 ? -x : 0) + logf(1 + t); /* glibc's log1pf is slow */
+}
+
+HOT_INLINE double pair_loss(int loss, double w, double rank_weight, double s_ui, double s_uj,
+                            double *gi, double *gj)
+{
+    float sig, sig2, l;
+    *gi = *gj = 0;
+    switch (loss) {
+    case TREC_LOSS_BPR:
+        l = neg_log_sigmoid((float)(s_ui - s_uj), &sig);
+        *gi = -w * sig;
+        *gj = w * sig;
+        return w * l;
+    case TREC_LOSS_WARP:
+    case TREC_LOSS_WARP_KOS: {
+        double margin = 1.0 - s_ui + s_uj;
+        if (!(margin > 0))
+            return 0;
+        *gi = -w * rank_weight;
+        *gj = w * rank_weight;
+        return w * rank_weight * margin;
+    }
+    case TREC_LOSS_LOGISTIC:
+        /* -log(1 - sigmoid(s)) = -log sigmoid(-s), whose derivative is sigmoid(s) */
+        l = neg_log_sigmoid((float)s_ui, &sig) + neg_log_sigmoid((float)-s_uj, &sig2);
+        *gi = -w * sig;
+        *gj = w * sig2;
+        return w * l;
+    default:
+        return 0;
+    }
+}
+
+HOT_INLINE double warp_rank_weight(uint64_t n_block, uint64_t n_skip, uint64_t n_items,
+                                   uint64_t tries)
+{
+    if (n_block <= n_skip || tries == 0)
+        return 0;
+    double rank = floor((double)(n_block - n_skip) * (double)n_items / (double)n_block /
+                        (double)tries);
+    double l = log(rank > 1 ? rank : 1);
+    return l < MAX_RANK_WEIGHT ? l : MAX_RANK_WEIGHT;
+}
+
+/* ---- representations and updates ---- */
+
+HOT_INLINE float *record(const trec_sgd_view *v, float *base, uint64_t r)
+{
+    return base + r * v->t->stride;
+}
+
+HOT_INLINE const float *repr(const trec_sgd_view *v, uint64_t r, float *buf, float *bias)
+{
+    const trec_features *f = v->f;
+    const trec_csr *x = f->extra;
+    const trec_sgd_table *t = v->t;
+    uint64_t k = t->k, e0 = x ? x->rowptr[r] : 0, e1 = x ? x->rowptr[r + 1] : 0;
+    const float *own = f->identity ? record(v, v->id, r) : NULL;
+    float b = own && t->biases ? own[t->bias] : 0.0f;
+    if (own && e0 == e1) {
+        *bias = b;
+        return own;
+    }
+    if (own)
+        memcpy(buf, own, k * sizeof *buf);
+    else
+        memset(buf, 0, k * sizeof *buf);
+    for (uint64_t e = e0; e < e1; e++) {
+        const float *m = record(v, v->meta, x->colidx[e]);
+        sgd_axpy(buf, x->vals[e], m, k);
+        if (t->biases)
+            b += x->vals[e] * m[t->bias];
+    }
+    *bias = b;
+    return buf;
+}
+
+/* One feature's record: weights step with gradient s * vec, the bias sb. */
+HOT_INLINE void record_update(const trec_sgd_rule *R, const trec_sgd_table *t, float *rec, float s,
+                              const float *vec, float sb)
+{
+    static const float one = 1.0f;
+    uint64_t k = t->k;
+    sgd_update(R, rec, t->adagrad ? rec + t->acc : NULL, s, vec, k);
+    if (t->biases)
+        sgd_update(R, rec + t->bias, t->adagrad ? rec + t->bias + 1 : NULL, sb, &one, 1);
+}
+
+/* Row r of a side: its representation's gradient is s * vec, its bias's
+ * sb; every feature of the row takes its share (times the feature value). */
+HOT_INLINE void side_update(const trec_sgd_rule *R, const trec_sgd_view *v, uint64_t r, float s,
+                            const float *vec, float sb)
+{
+    const trec_csr *x = v->f->extra;
+    if (v->f->identity)
+        record_update(R, v->t, record(v, v->id, r), s, vec, sb);
+    for (uint64_t e = x ? x->rowptr[r] : 0; x && e < x->rowptr[r + 1]; e++) {
+        float fv = x->vals[e];
+        record_update(R, v->t, record(v, v->meta, x->colidx[e]), s * fv, vec, sb * fv);
+    }
+}
+
+HOT_INLINE void pair_update(const trec_sgd_rule *rule, const trec_sgd_view *U,
+                            const trec_sgd_view *I, uint32_t u, uint32_t i, uint32_t j,
+                            const float *pu, const float *qi, const float *qj, float gi,
+                            float gj, float *dp)
+{
+    sgd_axpby(dp, gi, qi, gj, qj, rule->k); /* dl/dpu, before the items move */
+    side_update(rule, I, i, gi, pu, gi);
+    side_update(rule, I, j, gj, pu, gj);
+    side_update(rule, U, u, 1.0f, dp, gi + gj);
+}
+
+/* ---- sampling ---- */
+
+/* Uniform in [0, n) (Lemire's multiply-shift with rejection; n > 0). */
+HOT_INLINE uint32_t draw(trec_rng *r, uint32_t n)
+{
+    uint64_t m = (trec_rng_next(r) >> 32) * (uint64_t)n;
+    if ((uint32_t)m < n) {
+        uint32_t floor_ = (uint32_t)(-n) % n;
+        while ((uint32_t)m < floor_)
+            m = (trec_rng_next(r) >> 32) * (uint64_t)n;
+    }
+    return (uint32_t)(m >> 32);
+}
+
+/* One positive (u, i) of weight w, its run pos[lo..hi) and a sampled j. */
+typedef struct pair {
+    uint64_t lo, hi; /* the user's run */
+    uint32_t u, i, j;
+    float w, bu;
+    const float *pu, *qi, *qj;
+    float s_ui, s_uj;
+} pair;
+
+/* Runs up to this long are scanned for a sampled item; longer ones are
+ * searched in the user's (sorted) training row. */
+#define SCAN_RUN 32
+
+/* Item j is one of user u's positives in the block: one of pos[lo..hi). */
+HOT_INLINE int is_positive(const trec_sgd_stratum *s, uint32_t u, uint64_t lo, uint64_t hi,
+                           uint32_t j)
+{
+    if (hi - lo <= SCAN_RUN) {
+        int hit = 0;
+        for (uint64_t q = lo; q < hi; q++)
+            hit |= s->pos[q].item == j;
+        return hit;
+    }
+    const uint32_t *a = s->x->colidx + s->x->rowptr[u];
+    uint64_t n = s->x->rowptr[u + 1] - s->x->rowptr[u];
+    while (n > 1) { /* branch-free lower bound */
+        uint64_t half = n / 2;
+        a = a[half] <= j ? a + half : a;
+        n -= half;
+    }
+    return *a == j;
+}
+
+/* Asks for the cache lines of a side's record r (identity features):
+ * `lines` of them (what scoring reads, or all). */
+HOT_INLINE void prefetch_record(const trec_sgd_view *v, uint32_t r, uint64_t lines)
+{
+    if (!v->f->identity)
+        return;
+    const float *rec = record(v, v->id, r);
+    for (uint64_t q = 0; q < lines; q++)
+        __builtin_prefetch(rec + 16 * q);
+}
+
+/* A whole record (parameters about to be updated). */
+HOT_INLINE void prefetch_all(const trec_sgd_view *v, uint32_t r)
+{
+    prefetch_record(v, r, v->t->stride / 16);
+}
+
+HOT_INLINE uint32_t draw_item(trec_sgd_stratum *s)
+{
+    uint32_t j = s->items[draw(&s->rng, (uint32_t)s->n_block)];
+    prefetch_record(&s->I, j, s->I.t->score_lines); /* most are only scored */
+    return j;
+}
+
+/* The next item drawn from the block: the draws are made TREC_SGD_AHEAD
+ * ahead of their use, so that their parameters arrive in the meantime. */
+HOT_INLINE uint32_t next_draw(trec_sgd_stratum *s)
+{
+    uint32_t j = s->ahead[s->next];
+    s->ahead[s->next] = draw_item(s);
+    s->next = (s->next + 1) % TREC_SGD_AHEAD;
+    return j;
+}
+
+/* An item of the block that is not one of u's positives (its run is
+ * pos[lo..hi)), into *j; 0 when MAX_REJECTS draws in a row were positives. */
+HOT_INLINE int draw_negative(trec_sgd_stratum *s, const pair *p, uint32_t *j)
+{
+    for (int t = 0; t < MAX_REJECTS; t++) {
+        *j = next_draw(s);
+        if (!is_positive(s, p->u, p->lo, p->hi, *j))
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- one pair ---- */
+
+HOT_INLINE void score_positive(trec_sgd_stratum *s, pair *p)
+{
+    uint64_t k = s->rule.k;
+    float bi;
+    p->pu = repr(&s->U, p->u, s->scratch, &p->bu);
+    p->qi = repr(&s->I, p->i, s->scratch + k, &bi);
+    p->s_ui = sgd_dot(p->pu, p->qi, k) + p->bu + bi;
+}
+
+HOT_INLINE void score_negative(trec_sgd_stratum *s, pair *p)
+{
+    uint64_t k = s->rule.k;
+    float bj;
+    p->qj = repr(&s->I, p->j, s->scratch + 2 * k, &bj);
+    p->s_uj = sgd_dot(p->pu, p->qj, k) + p->bu + bj;
+}
+
+/* pu . q_r + bias of item r as one dot product per feature of r, without
+ * building q_r (most of warp's draws are only scored). */
+HOT_INLINE float score_item(const trec_sgd_view *v, const float *pu, uint32_t r)
+{
+    const trec_sgd_table *t = v->t;
+    const trec_csr *x = v->f->extra;
+    uint64_t k = t->k, e0 = x ? x->rowptr[r] : 0, e1 = x ? x->rowptr[r + 1] : 0;
+    float sc = 0, b = 0;
+    if (v->f->identity) {
+        const float *own = record(v, v->id, r);
+        sc = sgd_dot(pu, own, k);
+        b = t->biases ? own[t->bias] : 0.0f;
+    }
+    for (uint64_t e = e0; e < e1; e++) {
+        const float *m = record(v, v->meta, x->colidx[e]);
+        sc += x->vals[e] * sgd_dot(pu, m, k);
+        if (t->biases)
+            b += x->vals[e] * m[t->bias];
+    }
+    return sc + b;
+}
+
+/* s_uj without q_j (left NULL). */
+HOT_INLINE void score_negative_only(trec_sgd_stratum *s, pair *p)
+{
+    p->qj = NULL;
+    p->s_uj = score_item(&s->I, p->pu, p->j) + p->bu;
+}
+
+HOT_INLINE void step(trec_sgd_stratum *s, pair *p, double rank_weight)
+{
+    double gi, gj;
+    s->loss += pair_loss(s->cfg->loss, p->w, rank_weight, p->s_ui, p->s_uj, &gi, &gj);
+    if (gi == 0 && gj == 0)
+        return;
+    trec_sgd_rule rule = s->rule; /* the pair's L2 shrink is weighted as its loss */
+    rule.alpha *= p->w;
+    pair_update(&rule, &s->U, &s->I, p->u, p->i, p->j, p->pu, p->qi, p->qj, (float)gi,
+                (float)gj, s->scratch + 3 * s->rule.k);
+}
+
+/* bpr and logistic: one uniformly drawn negative. */
+HOT_INLINE void one_negative(trec_sgd_stratum *s, pair *p)
+{
+    if (!draw_negative(s, p, &p->j))
+        return;
+    score_positive(s, p);
+    score_negative(s, p);
+    step(s, p, 0);
+}
+
+/* warp: negatives until one violates the margin or max_sampled are drawn;
+ * n_skip items of the block cannot be drawn (for the rank estimate). */
+HOT_INLINE void warp(trec_sgd_stratum *s, pair *p, uint64_t n_skip)
+{
+    score_positive(s, p);
+    for (uint64_t t = 1; t <= s->cfg->max_sampled; t++) {
+        if (!draw_negative(s, p, &p->j))
+            return;
+        score_negative_only(s, p);
+        if (p->s_uj > p->s_ui - 1.0f) {
+            float bj;
+            p->qj = repr(&s->I, p->j, s->scratch + 2 * s->rule.k, &bj);
+            step(s, p, warp_rank_weight(s->n_block, n_skip, s->x->cols, t));
+            return;
+        }
+    }
+}
+
+typedef struct kos_draw {
+    float score;
+    trec_sgd_pos pos;
+} kos_draw;
+
+/* a ranks before b: higher score first, ties by item (a total order). */
+HOT_INLINE int kos_before(const kos_draw *a, const kos_draw *b)
+{
+    return a->score > b->score || (a->score == b->score && a->pos.item < b->pos.item);
+}
+
+static int by_score_desc(const void *a, const void *b)
+{
+    return kos_before(a, b) ? -1 : kos_before(b, a) ? 1 : 0;
+}
+
+/* Sorts the n draws, best first (insertion sort for LightFM's few). */
+HOT_INLINE void kos_sort(kos_draw *d, uint64_t n)
+{
+    if (n > 32) {
+        qsort(d, n, sizeof *d, by_score_desc);
+        return;
+    }
+    for (uint64_t a = 1; a < n; a++) {
+        kos_draw v = d[a];
+        uint64_t b = a;
+        for (; b > 0 && kos_before(&v, &d[b - 1]); b--)
+            d[b] = d[b - 1];
+        d[b] = v;
+    }
+}
+
+/* warp-kos: kos_n of u's positives in the block (its run, pos[lo..hi))
+ * drawn with replacement; the kos_k-th best scored (or the last, with fewer)
+ * takes the WARP step. */
+HOT_INLINE void warp_kos(trec_sgd_stratum *s, pair *p, uint64_t lo, uint64_t hi)
+{
+    uint64_t k = s->rule.k, m = hi - lo, nd = m < s->kos_n ? m : s->kos_n;
+    kos_draw *d = (kos_draw *)(s->scratch + 4 * k);
+    float bu;
+    const float *pu = repr(&s->U, p->u, s->scratch, &bu);
+    for (uint64_t q = 0; q < nd; q++) {
+        trec_sgd_pos ps = s->pos[lo + draw(&s->rng, (uint32_t)m)];
+        d[q] = (kos_draw){score_item(&s->I, pu, ps.item) + bu, ps};
+    }
+    kos_sort(d, nd);
+    uint64_t pick = (s->cfg->kos_k < nd ? s->cfg->kos_k : nd) - 1;
+    p->i = d[pick].pos.item;
+    p->w = d[pick].pos.w;
+    warp(s, p, m);
+}
+
+uint64_t trec_sgd_scratch_floats(uint64_t k, uint64_t kos_n)
+{
+    return 4 * k + kos_n * (sizeof(kos_draw) / sizeof(float));
+}
+
+HOT_INLINE void shuffle_pos(trec_sgd_pos *a, uint64_t n, trec_rng *r)
+{
+    for (uint64_t q = n; q > 1; q--) {
+        uint64_t o = draw(r, (uint32_t)q);
+        trec_sgd_pos v = a[q - 1];
+        a[q - 1] = a[o];
+        a[o] = v;
+    }
+}
+
+HOT_INLINE void shuffle_runs(trec_sgd_run *a, uint64_t n, trec_rng *r)
+{
+    for (uint64_t q = n; q > 1; q--) {
+        uint64_t o = draw(r, (uint32_t)q);
+        trec_sgd_run v = a[q - 1];
+        a[q - 1] = a[o];
+        a[o] = v;
+    }
+}
+
+/* The positives of user u, pos[lo..hi), in a seeded order; the next
+ * positive's parameters are fetched ahead. */
+HOT_INLINE void run_user(trec_sgd_stratum *s, uint32_t u, uint64_t lo, uint64_t hi)
+{
+    shuffle_pos(s->pos + lo, hi - lo, &s->rng);
+    for (uint64_t q = lo; q < hi && q < lo + 2; q++)
+        prefetch_all(&s->I, s->pos[q].item);
+    for (uint64_t q = lo; q < hi; q++) {
+        if (q + 2 < hi)
+            prefetch_all(&s->I, s->pos[q + 2].item);
+        pair p = {.lo = lo, .hi = hi, .u = u, .i = s->pos[q].item, .w = s->pos[q].w};
+        switch (s->cfg->loss) {
+        case TREC_LOSS_WARP: warp(s, &p, 1); break;
+        case TREC_LOSS_WARP_KOS: warp_kos(s, &p, lo, hi); break;
+        default: one_negative(s, &p); break;
+        }
+    }
+}
+
+/* The next run's user parameters, positives and training row. */
+HOT_INLINE void prefetch_run(const trec_sgd_stratum *s, const trec_sgd_run *r)
+{
+    prefetch_all(&s->U, r->user);
+    __builtin_prefetch(s->pos + r->start);
+    if (r->len > SCAN_RUN)
+        __builtin_prefetch(s->x->colidx + s->x->rowptr[r->user]);
+}
+
+/* The stratum loop, with everything it calls inlined, compiled for AVX2
+ * and for generic x86-64 (the same results: see sgd_kernels.h). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+void trec_sgd_run_stratum(trec_sgd_stratum *s)
+{
+    shuffle_runs(s->runs, s->n_runs, &s->rng);
+    s->loss = 0;
+    for (s->next = 0; s->next < TREC_SGD_AHEAD; s->next++)
+        s->ahead[s->next] = draw_item(s);
+    s->next = 0;
+    for (uint64_t r = 0; r < s->n_runs; r++) {
+        if (r + 1 < s->n_runs)
+            prefetch_run(s, &s->runs[r + 1]);
+        run_user(s, s->runs[r].user, s->runs[r].start, s->runs[r].start + s->runs[r].len);
+    }
+}
+
+/* ---- the same, as functions (sgd.h) ---- */
+
+double trec_sgd_pair_loss(int loss, double w, double rank_weight, double s_ui, double s_uj,
+                          double *gi, double *gj)
+{
+    return pair_loss(loss, w, rank_weight, s_ui, s_uj, gi, gj);
+}
+
+double trec_sgd_rank_weight(uint64_t n_block, uint64_t n_skip, uint64_t n_items,
+                            uint64_t tries)
+{
+    return warp_rank_weight(n_block, n_skip, n_items, tries);
+}
+
+const float *trec_sgd_repr(const trec_sgd_view *v, uint64_t r, float *buf, float *bias)
+{
+    return repr(v, r, buf, bias);
+}
+
+void trec_sgd_pair_update(const trec_sgd_rule *rule, const trec_sgd_view *U,
+                          const trec_sgd_view *I, uint32_t u, uint32_t i, uint32_t j,
+                          const float *pu, const float *qi, const float *qj, float gi,
+                          float gj, float *dp)
+{
+    pair_update(rule, U, I, u, i, j, pu, qi, qj, gi, gj, dp);
+}
