@@ -9,6 +9,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+static int force_libcsv; /* trec_ingest_reader_force_libcsv */
+
+void trec_ingest_reader_force_libcsv(int on)
+{
+    force_libcsv = on;
+}
+
 /* ---- dialect ---------------------------------------------------------- */
 
 static const struct { const char *name, *sep; } sep_names[] = {
@@ -579,7 +586,7 @@ int trec_ingest_tokenize(const trec_ingest_dialect *d, const trec_ingest_block *
 {
     *nlines = 0;
     *err_line = 0;
-    if (d->quote >= 0 && (d->force_libcsv || memchr(b->text, d->quote, b->len)))
+    if (d->quote >= 0 && (force_libcsv || memchr(b->text, d->quote, b->len)))
         return tok_libcsv(d, b, maxstore, fn, ctx, nlines, err_line, err);
     return tok_libcsv_block(d, b, maxstore, fn, ctx, nlines, err_line, err);
 }
