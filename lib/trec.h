@@ -24,6 +24,9 @@
 #include "titles.h"
 #include "features_matrix.h"
 #include "fit.h"
+#include "fit_options.h"
+#include "presets.h"
+#include "validate.h"
 
 #define TREC_VERSION "0.1.0"
 
