@@ -484,7 +484,8 @@ static void random_user(const trec_positives *p, const trec_csr *exclude, uint64
         v[TREC_MAP] = ap / (double)(cfg->ks[k] < np ? cfg->ks[k] : np);
         v[TREC_MRR] = mrr;
         v[TREC_HIT_RATE] = hit;
-        v[TREC_AUC] = 0.5;
+        /* a positive that is not a candidate counts as ranked last */
+        v[TREC_AUC] = n_cand > rank_pos ? 0.5 * rank_pos / (double)np : 0.5;
     }
 }
 

@@ -39,7 +39,8 @@
  *     E[MRR@K]  = sum_{r=1..m} a_r P' / ((N - r + 1) r),  E[hit-rate@K] = 1 - a_{m+1}
  *               with a_r = prod_{j<r-1} (N - P' - j)/(N - j), the chance that the
  *               first r - 1 ranks hold no positive
- *     E[AUC]    = 0.5
+ *     E[AUC]    = P' / (2 P) (0.5 when every positive is a candidate, or when the
+ *               user has no negative candidate)
  *     E[coverage@K] = the mean over items i of 1 - prod over evaluated users u
  *               with i among their candidates of (1 - m_u / N_u)
  * Most-popular baseline: every user gets the items in decreasing order of
