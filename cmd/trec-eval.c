@@ -39,6 +39,8 @@ static void usage(void)
            "  --json             JSON instead of the table\n"
            "  --tsv              TSV lines split, ranking, ranker, metric@K, value\n"
            "  --per-user FILE    the model's per-user values as TSV\n"
+           "  --fold-in          score users from their TRAIN rows through the model's\n"
+           "                     fold-in, not from their fitted representations\n"
            "  -o, --output OUT   write the report to OUT (atomically) instead of stdout\n"
            "  --threads N        worker threads (default: online cores, at most %d); the\n"
            "                     output does not depend on N\n"
@@ -60,7 +62,7 @@ typedef struct options {
     int nk;
     int has_min_rating;
     double min_rating;
-    int exclude_train, json, tsv, gain, standard, gain_given;
+    int exclude_train, json, tsv, gain, standard, gain_given, fold_in;
     int metrics[TREC_N_METRICS]; /* the metrics reported, in this order */
     int nmetrics;
     int baseline;                /* --baseline: R_POPULAR or R_RANDOM; else R_MODEL */
@@ -147,7 +149,8 @@ static void parse_ks(options *o, const char *arg)
 }
 
 enum { OPT_TEST = 256, OPT_TRAIN, OPT_MIN_RATING, OPT_EXCLUDE_TRAIN, OPT_GAIN, OPT_JSON,
-       OPT_TSV, OPT_PER_USER, OPT_STANDARD, OPT_METRICS, OPT_BASELINE };
+       OPT_TSV, OPT_PER_USER, OPT_STANDARD, OPT_METRICS, OPT_BASELINE,
+       OPT_FOLD_IN };
 
 static void check_args(options *o, int argc, char **argv)
 {
@@ -170,6 +173,10 @@ static void check_args(options *o, int argc, char **argv)
                                     : "--exclude-train needs --train FILE", NULL);
     if (o->baseline == R_POPULAR && !o->train)
         cli_usage_error("--baseline most-popular needs --train FILE", NULL);
+    if (o->fold_in && !o->train)
+        cli_usage_error("--fold-in needs --train FILE (the histories to fold in)", NULL);
+    if (o->fold_in && o->baseline != R_MODEL)
+        cli_usage_error("--fold-in folds in a model's users: not with --baseline", NULL);
     if (o->json && o->tsv)
         cli_usage_error("--json and --tsv exclude each other", NULL);
     if (o->per_user && o->baseline != R_MODEL)
@@ -191,6 +198,7 @@ static void parse_args(options *o, int argc, char **argv)
         {"standard", no_argument, 0, OPT_STANDARD},
         {"metrics", required_argument, 0, OPT_METRICS},
         {"baseline", required_argument, 0, OPT_BASELINE},
+        {"fold-in", no_argument, 0, OPT_FOLD_IN},
         CLI_COMMON_LONGOPTS,
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
@@ -234,6 +242,7 @@ static void parse_args(options *o, int argc, char **argv)
             else
                 cli_usage_error("--baseline must be most-popular or random", optarg);
             break;
+        case OPT_FOLD_IN: o->fold_in = 1; break;
         default: cli_usage_error("invalid option", NULL);
         }
     }
@@ -260,6 +269,7 @@ typedef struct run {
     int nsplits;
     trec_csr *train;             /* splits[1].m when given */
     trec_scorer scorer;
+    trec_csr histories;          /* --fold-in: the weighted train rows */
     trec_topk_lists all, excl;   /* model top-K: all items / minus train */
     uint32_t *pop_order;
 } run;
@@ -364,14 +374,30 @@ static void check_overlap(run *r)
             (unsigned long long)n, un, in);
 }
 
+/* The model's users, or with --fold-in users made from their train rows
+ * (weighted as the model's training was) through the model's fold-in. */
+static void make_scorer(run *r)
+{
+    trec_error err;
+    if (!r->o->fold_in) {
+        if (trec_scorer_for_users(&r->scorer, &r->model, &err) != 0)
+            cli_fail(&err);
+        return;
+    }
+    if (trec_history_from_csr(&r->histories, r->train, &err) != 0)
+        cli_fail(&err);
+    trec_history_weigh(&r->histories, &r->model, 1);
+    if (trec_scorer_for_histories(&r->scorer, &r->model, &r->histories, &err) != 0)
+        cli_fail(&err);
+}
+
 static void rank_model(run *r)
 {
     trec_error err;
     options *o = r->o;
     if (o->baseline != R_MODEL)
         return;
-    if (trec_scorer_for_users(&r->scorer, &r->model, &err) != 0)
-        cli_fail(&err);
+    make_scorer(r);
     /* one list per user, all items (walkthrough convention, and the train
      * split) and/or minus the user's train items (--exclude-train) */
     int need_all = !o->exclude_train || o->train;
@@ -662,6 +688,7 @@ static void release(run *r)
     trec_topk_lists_free(&r->all);
     trec_topk_lists_free(&r->excl);
     trec_scorer_free(&r->scorer);
+    trec_csr_free(&r->histories);
     free(r->pop_order);
     trec_model_free(&r->model);
 }
