@@ -28,6 +28,7 @@
 #include "fit_options.h"
 #include "presets.h"
 #include "validate.h"
+#include "tune.h"
 
 #define TREC_VERSION "0.1.0"
 
