@@ -189,6 +189,11 @@ static void parse_args(options *o, int argc, char **argv)
             cli_usage_error(err.msg, NULL);
     if (trec_tune_space_finish(&o->tc.space, &err) != 0)
         cli_usage_error(err.msg, NULL);
+    for (int i = 0; i < o->tc.space.ngiven; i++)
+        if (!o->tc.space.given[i].used)
+            fprintf(stderr, "%s: warning: %s applies to none of the algorithms searched "
+                    "(%s): left out\n", cli_prog,
+                    trec_fit_option_name(o->tc.space.given[i].option), o->algorithms);
     o->tc.threads = o->c.threads;
 }
 
@@ -228,7 +233,7 @@ static int board_order(const void *a, const void *b)
     int fx = x->rung == x->rungs - 1, fy = y->rung == y->rungs - 1;
     if (fx != fy)
         return fx ? -1 : 1;
-    if (x->rung != y->rung)
+    if (!fx && x->rung != y->rung)
         return x->rung > y->rung ? -1 : 1;
     if (x->done && x->value != y->value)
         return x->value > y->value ? -1 : 1;

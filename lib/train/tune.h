@@ -51,6 +51,7 @@ typedef struct trec_tune_dim {
     int log_scale;               /* a range drawn log-uniformly */
     int nvalues;                 /* a list */
     char values[TREC_TUNE_MAX_VALUES][32];
+    int used;                    /* a given one: some algorithm searched takes it */
 } trec_tune_dim;
 
 typedef struct trec_tune_space {
@@ -73,8 +74,9 @@ int trec_tune_space_algorithms(trec_tune_space *s, const char *list, trec_error 
 int trec_tune_space_add(trec_tune_space *s, const char *option, const char *spec,
                         trec_error *err);
 /* Shares the given dimensions out to the algorithms that take them (one that
- * no chosen algorithm takes is an error) and adds each algorithm's default
- * dimensions for the options not given. */
+ * no algorithm searched takes is left out, with its `used` 0: the caller
+ * warns) and adds each algorithm's default dimensions for the options not
+ * given. */
 int trec_tune_space_finish(trec_tune_space *s, trec_error *err);
 /* An algorithm's default dimensions (n of them into dims). */
 int trec_tune_default_dims(const char *algorithm, trec_tune_dim *dims, int max);

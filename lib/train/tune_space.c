@@ -154,16 +154,11 @@ static int takes(const char *algorithm, int option)
 
 int trec_tune_space_finish(trec_tune_space *s, trec_error *err)
 {
+    (void)err;
     for (int g = 0; g < s->ngiven; g++) {
-        int used = 0;
+        s->given[g].used = 0;
         for (int a = 0; a < s->nalgos; a++)
-            used |= takes(s->algos[a], s->given[g].option);
-        if (!used)
-            return trec_fail(err, "%s applies to none of the algorithms searched (%s%s%s%s%s%s%s)",
-                             trec_fit_option_name(s->given[g].option), s->algos[0],
-                             s->nalgos > 1 ? ", " : "", s->nalgos > 1 ? s->algos[1] : "",
-                             s->nalgos > 2 ? ", " : "", s->nalgos > 2 ? s->algos[2] : "",
-                             s->nalgos > 3 ? ", " : "", s->nalgos > 3 ? s->algos[3] : "");
+            s->given[g].used |= takes(s->algos[a], s->given[g].option);
     }
     for (int a = 0; a < s->nalgos; a++) {
         trec_tune_dim def[TREC_TUNE_MAX_DIMS];
