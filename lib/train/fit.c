@@ -211,7 +211,10 @@ int trec_fit_check(const trec_fit_config *cfg, trec_error *err)
     if (cfg->threads < 1)
         return trec_fail(err, "--threads must be at least 1");
     int epochs = (a->options & TREC_OPT(TREC_OPT_EPOCHS)) != 0;
-    if (epochs && cfg->epochs == 0 && !(cfg->given & TREC_OPT(TREC_OPT_INIT)))
+    /* --epochs 0 given without --init (trec-fit's command line); a library
+     * caller setting epochs = 0 gets the initialisation on purpose */
+    if (epochs && cfg->epochs == 0 && (cfg->given & TREC_OPT(TREC_OPT_EPOCHS)) &&
+        !(cfg->given & TREC_OPT(TREC_OPT_INIT)))
         return trec_fail(err, "--epochs 0 trains nothing: the model would be its random "
                          "initialisation (with --init MODEL, 0 epochs recomputes MODEL's "
                          "outputs)");
