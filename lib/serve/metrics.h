@@ -80,6 +80,14 @@ typedef struct trec_eval_result {
 
 void trec_eval_result_free(trec_eval_result *r);
 
+/* The two steps of the means, for callers that hold the users in blocks
+ * (distributed evaluation): adds the per-user values of r's evaluated users
+ * to sum (nk x TREC_N_METRICS) in user order, so that blocks added in order
+ * give the sum of the whole; then sets r->mean from sum and r->evaluated
+ * (F1 from the mean precision and recall). */
+void trec_eval_add_users(const trec_eval_result *r, double *sum);
+void trec_eval_set_means(trec_eval_result *r, const double *sum);
+
 /* Scores a ranker from its lists (one per user, e.g. from trec_topk_run with
  * k >= the largest cut-off, or from trec_popular_lists). */
 int trec_eval_lists(const trec_positives *p, const trec_topk_lists *lists,
@@ -88,6 +96,12 @@ int trec_eval_lists(const trec_positives *p, const trec_topk_lists *lists,
 /* Items by decreasing number of positives in train (equal: lower index
  * first); *order has n_items entries, to be freed with free(). */
 int trec_popularity_order(const trec_positives *train, uint32_t **order, trec_error *err);
+/* Its two steps, for callers that add up the counts of blocks of users:
+ * the positives per item (n_items counts, free()), and the order from
+ * counts of n items. */
+int trec_popularity_counts(const trec_positives *train, uint64_t **counts, trec_error *err);
+int trec_popularity_order_of(const uint64_t *counts, uint64_t n, uint32_t **order,
+                             trec_error *err);
 /* The first k items of order for every user, skipping the user's entries in
  * exclude (NULL: none). */
 int trec_popular_lists(const uint32_t *order, uint64_t n_users, uint64_t n_items,

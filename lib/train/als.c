@@ -339,12 +339,13 @@ static void init_factors(float *f, uint64_t n, uint64_t k, trec_rng *rng)
         f[i] = (float)(trec_rng_uniform(rng) * 0.01);
 }
 
-void trec_als_init_factors(const trec_fit_config *cfg, trec_model *m)
+void trec_als_init_factors(const trec_fit_config *cfg, float *uf, uint64_t n_users, float *itf,
+                           uint64_t n_items, uint64_t k)
 {
     trec_rng rng;
     trec_rng_seed(&rng, cfg->seed);
-    init_factors(m->user.w1, m->n_users, m->k, &rng);
-    init_factors(m->item.w1, m->n_items, m->k, &rng);
+    init_factors(uf, n_users, k, &rng);
+    init_factors(itf, n_items, k, &rng);
 }
 
 static int iterate(als *A, trec_fit_result *res, trec_error *err)
@@ -399,7 +400,7 @@ static int als_fit(const trec_fit_config *cfg, const trec_fit_data *d, const tre
         memcpy(A.itf, init->item.w1, out->n_items * k * sizeof *A.itf);
         res->epochs_before = trec_fit_model_epochs(init);
     } else {
-        trec_als_init_factors(cfg, out);
+        trec_als_init_factors(cfg, A.uf, out->n_users, A.itf, out->n_items, k);
     }
     if (iterate(&A, res, err) != 0)
         goto done;

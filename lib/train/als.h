@@ -68,7 +68,8 @@ int trec_als_make_model(uint64_t n_users, uint64_t n_items, uint64_t k,
                         trec_model *m, trec_error *err);
 /* --init must be an ALS model of m's shape. */
 int trec_als_check_init(const trec_model *init, const trec_model *m, trec_error *err);
-/* The initial factors of m's W1 from cfg->seed: users, then items. */
-void trec_als_init_factors(const trec_fit_config *cfg, trec_model *m);
+/* The initial factors (n x k each) from cfg->seed: users, then items. */
+void trec_als_init_factors(const trec_fit_config *cfg, float *uf, uint64_t n_users, float *itf,
+                           uint64_t n_items, uint64_t k);
 
 #endif
