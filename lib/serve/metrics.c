@@ -118,6 +118,30 @@ uint64_t trec_positives_overlap(const trec_positives *p, const trec_csr *m,
     return count;
 }
 
+/* A label, at most 40 bytes of it, or the index. */
+static void short_name(const trec_labels *l, uint64_t i, char *buf, size_t size)
+{
+    if (l->count) {
+        size_t len;
+        const char *s = trec_label(l, i, &len);
+        snprintf(buf, size, "%.*s", (int)(len < 40 ? len : 40), s);
+    } else {
+        snprintf(buf, size, "%llu", (unsigned long long)i);
+    }
+}
+
+int trec_overlap_error(trec_error *err, uint64_t n, uint64_t user, uint32_t item,
+                       const trec_labels *user_labels, const trec_labels *item_labels,
+                       const char *test, const char *train)
+{
+    char un[64], in[64];
+    short_name(user_labels, user, un, sizeof un);
+    short_name(item_labels, item, in, sizeof in);
+    return trec_fail(err, "%s and %s share %llu positive user-item pairs (first: user %s, "
+                     "item %s); with --exclude-train they could never be recommended: split "
+                     "without overlap", test, train, (unsigned long long)n, un, in);
+}
+
 /* ---- results ---- */
 
 void trec_eval_result_free(trec_eval_result *r)

@@ -69,6 +69,13 @@ void trec_positives_free(trec_positives *p);
 uint64_t trec_positives_overlap(const trec_positives *p, const trec_csr *m,
                                 uint64_t *user, uint32_t *item);
 
+/* The error trec-eval --exclude-train gives when n test positives are
+ * train entries, the first one (user, item) named by its labels (at most
+ * 40 bytes each; count 0: by index). Returns -1. */
+int trec_overlap_error(trec_error *err, uint64_t n, uint64_t user, uint32_t item,
+                       const trec_labels *user_labels, const trec_labels *item_labels,
+                       const char *test, const char *train);
+
 /* Metric values of one ranker on one split. */
 typedef struct trec_eval_result {
     int nk;
