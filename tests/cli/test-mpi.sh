@@ -3,7 +3,8 @@
 # 2 and 3 ranks (oversubscribed) byte-identical to the single-process ones,
 # and failures on one rank or all ranks ending every rank with one message
 # and no model. Skipped, with a message, only where Open MPI is missing.
-MPI_BIN=${MPI_BIN:-$BIN-mpi}
+# The MPI binaries of `make mpi` (never sanitized: see the Makefile).
+MPI_BIN=${MPI_BIN:-$ROOT/build-mpi}
 if ! command -v mpirun >/dev/null 2>&1 || ! command -v mpicc >/dev/null 2>&1; then
     skip "mpi: Open MPI is not installed (Debian: libopenmpi-dev openmpi-bin), MPI tests not run"
     return 0
