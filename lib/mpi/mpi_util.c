@@ -12,12 +12,13 @@ static int started, rank_, size_ = 1;
 
 /* ---- start and finish ---- */
 
-/* The world size an MPI launcher announces, 0 if none: mpirun (Open MPI),
- * Hydra and PMI launchers, Slurm's srun. */
+/* The world size an MPI launcher announces to the processes it starts, 0 if
+ * none: Open MPI's mpirun, PMI launchers (MPICH's Hydra, srun --mpi=pmi2),
+ * MVAPICH; PMIx (srun --mpi=pmix) gives a rank only: MPI then tells. (Not
+ * SLURM_NTASKS: a batch script has it too, and runs one process.) */
 static long launcher_size(void)
 {
-    const char *vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE", "SLURM_NTASKS",
-                          "MV2_COMM_WORLD_SIZE"};
+    const char *vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "MV2_COMM_WORLD_SIZE"};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i]);
         if (v && *v)
@@ -32,6 +33,7 @@ int trec_mpi_start(int *argc, char ***argv)
         return 1;
     MPI_Init(argc, argv);
     started = 1;
+    atexit(trec_mpi_finish); /* every exit finalises: usage errors of every rank alike */
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
     return size_;
