@@ -32,6 +32,8 @@ static void usage(void)
            "  --json             JSON instead of the table\n"
            "  --tsv              TSV lines split, ranking, ranker, metric@K, value\n"
            "  --per-user FILE    the model's per-user values as TSV\n"
+           "  --fold-in          score users from their TRAIN rows through the model's\n"
+           "                     fold-in, not from their fitted representations\n"
            "  -o, --output OUT   write the report to OUT (atomically) instead of stdout\n"
            "  --threads N        worker threads (default: online cores, at most %d); the\n"
            "                     output does not depend on N\n"
@@ -50,7 +52,7 @@ typedef struct options {
     int nk;
     int has_min_rating;
     double min_rating;
-    int exclude_train, json, tsv, gain;
+    int exclude_train, json, tsv, gain, fold_in;
 } options;
 
 static void parse_ks(options *o, const char *arg)
@@ -74,7 +76,7 @@ static void parse_ks(options *o, const char *arg)
 }
 
 enum { OPT_TEST = 256, OPT_TRAIN, OPT_MIN_RATING, OPT_EXCLUDE_TRAIN, OPT_GAIN, OPT_JSON,
-       OPT_TSV, OPT_PER_USER };
+       OPT_TSV, OPT_PER_USER, OPT_FOLD_IN };
 
 static void parse_args(options *o, int argc, char **argv)
 {
@@ -88,6 +90,7 @@ static void parse_args(options *o, int argc, char **argv)
         {"json", no_argument, 0, OPT_JSON},
         {"tsv", no_argument, 0, OPT_TSV},
         {"per-user", required_argument, 0, OPT_PER_USER},
+        {"fold-in", no_argument, 0, OPT_FOLD_IN},
         CLI_COMMON_LONGOPTS,
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
@@ -118,6 +121,7 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_JSON: o->json = 1; break;
         case OPT_TSV: o->tsv = 1; break;
         case OPT_PER_USER: o->per_user = optarg; break;
+        case OPT_FOLD_IN: o->fold_in = 1; break;
         default: cli_usage_error("invalid option", NULL);
         }
     }
@@ -130,6 +134,8 @@ static void parse_args(options *o, int argc, char **argv)
         cli_usage_error("missing --test FILE", NULL);
     if (o->exclude_train && !o->train)
         cli_usage_error("--exclude-train needs --train FILE", NULL);
+    if (o->fold_in && !o->train)
+        cli_usage_error("--fold-in needs --train FILE (the histories to fold in)", NULL);
     if (o->json && o->tsv)
         cli_usage_error("--json and --tsv exclude each other", NULL);
 }
@@ -156,6 +162,7 @@ typedef struct run {
     int nsplits;
     trec_csr *train;             /* splits[1].m when given */
     trec_scorer scorer;
+    trec_csr histories;          /* --fold-in: the weighted train rows */
     trec_topk_lists all, excl;   /* model top-K: all items / minus train */
     uint32_t *pop_order;
 } run;
@@ -209,12 +216,28 @@ static void check_overlap(run *r)
         cli_fail(&err);
 }
 
+/* The model's users, or with --fold-in users made from their train rows
+ * (weighted as the model's training was) through the model's fold-in. */
+static void make_scorer(run *r)
+{
+    trec_error err;
+    if (!r->o->fold_in) {
+        if (trec_scorer_for_users(&r->scorer, &r->model, &err) != 0)
+            cli_fail(&err);
+        return;
+    }
+    if (trec_history_from_csr(&r->histories, r->train, &err) != 0)
+        cli_fail(&err);
+    trec_history_weigh(&r->histories, &r->model, 1);
+    if (trec_scorer_for_histories(&r->scorer, &r->model, &r->histories, &err) != 0)
+        cli_fail(&err);
+}
+
 static void rank_model(run *r)
 {
     trec_error err;
     options *o = r->o;
-    if (trec_scorer_for_users(&r->scorer, &r->model, &err) != 0)
-        cli_fail(&err);
+    make_scorer(r);
     /* one list per user, all items (walkthrough convention, and the train
      * split) and/or minus the user's train items (--exclude-train) */
     int need_all = !o->exclude_train || o->train;
@@ -471,6 +494,7 @@ static void release(run *r)
     trec_topk_lists_free(&r->all);
     trec_topk_lists_free(&r->excl);
     trec_scorer_free(&r->scorer);
+    trec_csr_free(&r->histories);
     free(r->pop_order);
     trec_model_free(&r->model);
 }

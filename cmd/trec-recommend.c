@@ -24,6 +24,10 @@ static void usage(void)
            "                     unless it is itself a user id)\n"
            "  --all-users        every user of the model, in model order\n"
            "  --similar-to ITEM  items similar to ITEM (the item itself left out)\n"
+           "  --liked ITEMS      fold-in: a new user who liked these items (comma-separated\n"
+           "                     raw ids); its list leaves them out\n"
+           "  --history FILE     fold-in: new users from lines user,item[,value] ('-':\n"
+           "                     stdin; a ratings.csv works); their items are left out\n"
            "  -k, --k K          list length (default 10)\n"
            "  --exclude MATRIX   leave out the items each user has in MATRIX, e.g. the\n"
            "                     training ratings (repeatable)\n"
@@ -52,12 +56,13 @@ typedef struct options {
     int n_exclude;
     char **user_args, **item_args;  /* --user / --similar-to arguments */
     int n_user_args, n_item_args;
+    const char *liked, *history;    /* fold-in: --liked IDS / --history FILE */
     int all_users, json, no_header;
     uint32_t k;
 } options;
 
 enum { OPT_USER = 256, OPT_ALL_USERS, OPT_SIMILAR, OPT_EXCLUDE, OPT_TITLES, OPT_JSON,
-       OPT_NO_HEADER, OPT_USER_FEATURES, OPT_ITEM_FEATURES };
+       OPT_NO_HEADER, OPT_USER_FEATURES, OPT_ITEM_FEATURES, OPT_LIKED, OPT_HISTORY };
 
 static void push_arg(char ***list, int *n, char *arg)
 {
@@ -74,6 +79,8 @@ static void parse_args(options *o, int argc, char **argv)
         {"user", required_argument, 0, OPT_USER},
         {"all-users", no_argument, 0, OPT_ALL_USERS},
         {"similar-to", required_argument, 0, OPT_SIMILAR},
+        {"liked", required_argument, 0, OPT_LIKED},
+        {"history", required_argument, 0, OPT_HISTORY},
         {"k", required_argument, 0, 'k'},
         {"exclude", required_argument, 0, OPT_EXCLUDE},
         {"titles", required_argument, 0, OPT_TITLES},
@@ -94,6 +101,8 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_USER: push_arg(&o->user_args, &o->n_user_args, optarg); break;
         case OPT_ALL_USERS: o->all_users = 1; break;
         case OPT_SIMILAR: push_arg(&o->item_args, &o->n_item_args, optarg); break;
+        case OPT_LIKED: o->liked = optarg; break;
+        case OPT_HISTORY: o->history = optarg; break;
         case 'k': o->k = (uint32_t)cli_parse_int("-k", optarg, 1, 1000000000); break;
         case OPT_EXCLUDE:
             if (o->n_exclude == MAX_EXCLUDE)
@@ -113,12 +122,17 @@ static void parse_args(options *o, int argc, char **argv)
     if (argc - optind > 1)
         cli_usage_error("one MODEL only; unexpected argument", argv[optind + 1]);
     o->model = argv[optind];
-    int modes = (o->n_user_args > 0) + o->all_users + (o->n_item_args > 0);
+    int modes = (o->n_user_args > 0) + o->all_users + (o->n_item_args > 0) + !!o->liked +
+                !!o->history;
     if (modes == 0)
-        cli_usage_error("say whom to recommend for: --user ID, --all-users or --similar-to ITEM",
-                        NULL);
+        cli_usage_error("say whom to recommend for: --user ID, --all-users, --similar-to ITEM, "
+                        "--liked ITEMS or --history FILE", NULL);
     if (modes > 1)
-        cli_usage_error("--user, --all-users and --similar-to exclude each other", NULL);
+        cli_usage_error("--user, --all-users, --similar-to, --liked and --history exclude each "
+                        "other", NULL);
+    if ((o->liked || o->history) && (o->user_features || o->item_features))
+        cli_usage_error("--liked and --history fold users in from their items; feature files "
+                        "do not go with them", NULL);
     if (o->n_item_args && o->n_exclude)
         cli_usage_error("--exclude removes a user's items; it does not go with --similar-to",
                         NULL);
@@ -322,6 +336,8 @@ typedef struct run {
     trec_csr excl[MAX_EXCLUDE];
     const trec_csr *excl_p[MAX_EXCLUDE];
     trec_titles titles;
+    trec_history hist;              /* --liked / --history */
+    trec_csr hist_excl[MAX_EXCLUDE];/* its users' rows of the --exclude matrices */
     trec_scorer s;
     trec_topk_lists lists;
 } run;
@@ -351,10 +367,39 @@ static void load(run *r)
         cli_fail(&err);
 }
 
+/* Fold-in: the history's users, weighted as the model's training was. */
+static void read_history(run *r)
+{
+    options *o = r->o;
+    trec_error err;
+    int rc = o->liked ? trec_history_liked(&r->hist, &r->m, o->liked, &err)
+                      : trec_history_read(&r->hist, &r->m, o->history, &err);
+    if (rc != 0 || trec_history_weights(&r->hist, &r->m, &err) != 0)
+        cli_fail(&err);
+    const trec_history *h = &r->hist;
+    if (h->unknown && !o->c.quiet) {
+        char where[48] = "";
+        if (h->first_unknown_line)
+            snprintf(where, sizeof where, ", line %llu", (unsigned long long)h->first_unknown_line);
+        fprintf(stderr, "%s: warning: %llu history item%s not in %s, skipped (first: '%s'%s)\n",
+                cli_prog, (unsigned long long)h->unknown, h->unknown == 1 ? "" : "s",
+                trec_display_name(o->model), h->first_unknown, where);
+    }
+    r->queries = malloc((h->h.rows ? h->h.rows : 1) * sizeof *r->queries);
+    if (!r->queries)
+        cli_die(1, "out of memory");
+    for (uint64_t u = 0; u < h->h.rows; u++)
+        r->queries[r->nq++] = u;
+}
+
 /* Who to rank for: every user, or the --user / --similar-to ids. */
 static void resolve_queries(run *r)
 {
     options *o = r->o;
+    if (o->liked || o->history) {
+        read_history(r);
+        return;
+    }
     const trec_model *m = &r->m;
     const char *mname = trec_display_name(o->model);
     lookup_init(&r->users, &m->user_labels, m->n_users, "user");
@@ -376,12 +421,23 @@ static void rank(run *r)
 {
     options *o = r->o;
     trec_error err;
-    int similar = o->n_item_args > 0;
-    if ((similar ? trec_scorer_for_items(&r->s, &r->m, &err)
-                 : trec_scorer_for_users(&r->s, &r->m, &err)) != 0)
+    int similar = o->n_item_args > 0, fold = o->liked || o->history;
+    int rc = fold      ? trec_scorer_for_histories(&r->s, &r->m, &r->hist.h, &err)
+             : similar ? trec_scorer_for_items(&r->s, &r->m, &err)
+                       : trec_scorer_for_users(&r->s, &r->m, &err);
+    if (rc != 0)
         cli_fail(&err);
+    /* A folded-in user's own items, and its rows of the --exclude matrices
+     * matched by raw user id. */
+    const trec_csr *own[1 + MAX_EXCLUDE] = {&r->hist.h};
+    for (int e = 0; fold && e < o->n_exclude; e++) {
+        if (trec_history_rows_of(&r->hist_excl[e], &r->hist, &r->excl[e], &err) != 0)
+            cli_fail(&err);
+        own[1 + e] = &r->hist_excl[e];
+    }
     trec_topk_request req = {.scorer = &r->s, .queries = r->queries, .n_queries = r->nq,
-                             .k = o->k, .exclude = r->excl_p, .n_exclude = o->n_exclude,
+                             .k = o->k, .exclude = fold ? own : r->excl_p,
+                             .n_exclude = fold ? 1 + o->n_exclude : o->n_exclude,
                              .exclude_self = similar, .threads = o->c.threads};
     if (trec_topk_run(&req, &r->lists, &err) != 0)
         cli_fail(&err);
@@ -392,7 +448,10 @@ static void print(run *r)
     options *o = r->o;
     trec_error err;
     int similar = o->n_item_args > 0;
-    out_ctx c = {.o = o, .m = &r->m, .qlabels = similar ? &r->m.item_labels : &r->m.user_labels,
+    const trec_labels *ql = o->liked || o->history ? &r->hist.users
+                            : similar              ? &r->m.item_labels
+                                                   : &r->m.user_labels;
+    out_ctx c = {.o = o, .m = &r->m, .qlabels = ql,
                  .queries = r->queries, .lists = &r->lists,
                  .titles = o->titles ? &r->titles : NULL, .similar = similar};
     if (c.titles)
@@ -416,12 +475,13 @@ static void release(run *r)
     if (o->titles)
         trec_titles_free(&r->titles);
     for (int e = 0; e < o->n_exclude; e++)
-        trec_csr_free(&r->excl[e]);
-    if (r->users.labels->count)
+        trec_csr_free(&r->excl[e]), trec_csr_free(&r->hist_excl[e]);
+    if (r->users.labels && r->users.labels->count)
         trec_idmap_free(&r->users.map);
-    if (r->items.labels->count)
+    if (r->items.labels && r->items.labels->count)
         trec_idmap_free(&r->items.map);
     free(r->queries);
+    trec_history_free(&r->hist);
     free(o->user_args);
     free(o->item_args);
     trec_model_free(&r->m);

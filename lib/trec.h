@@ -22,6 +22,7 @@
 #include "topk.h"
 #include "metrics.h"
 #include "titles.h"
+#include "history.h"
 #include "features_matrix.h"
 #include "fit.h"
 

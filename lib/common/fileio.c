@@ -205,6 +205,19 @@ static int parse_temp_name(const char *s, unsigned *host, long *pid)
     return x == 6 && (s[6] == '\0' || s[6] == '.');
 }
 
+/* The directory of path into dir ("." or "/" when path has none); 0, or -1
+ * if it does not fit. */
+static int dir_of(const char *path, char *dir, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+    if (n >= size)
+        return -1;
+    memcpy(dir, slash ? path : ".", n);
+    dir[n] = '\0';
+    return 0;
+}
+
 /* Removes the temporaries of target left behind by a process of this
  * machine that no longer runs (killed, or crashed, mid-write). */
 static void remove_stale_temps(const char *target)
@@ -212,11 +225,8 @@ static void remove_stale_temps(const char *target)
     const char *slash = strrchr(target, '/');
     const char *base = slash ? slash + 1 : target;
     char dir[PATH_MAX], prefix[NAME_MAX + 8];
-    size_t dlen = slash ? (size_t)(slash - target) : 0;
-    if (dlen >= sizeof dir || strlen(base) + 6 >= sizeof prefix)
+    if (dir_of(target, dir, sizeof dir) != 0 || strlen(base) + 6 >= sizeof prefix)
         return;
-    memcpy(dir, slash ? target : ".", slash ? dlen : 1);
-    dir[slash ? (dlen ? dlen : 1) : 1] = '\0';
     snprintf(prefix, sizeof prefix, "%s.tmp.", base);
     size_t plen = strlen(prefix);
     DIR *d = opendir(dir);
@@ -394,13 +404,9 @@ static int sync_fd(int fd)
  * is already in place). */
 static void sync_directory(const char *path)
 {
-    const char *slash = strrchr(path, '/');
     char dir[PATH_MAX];
-    size_t n = slash ? (size_t)(slash - path) : 1;
-    if (n >= sizeof dir)
+    if (dir_of(path, dir, sizeof dir) != 0)
         return;
-    memcpy(dir, slash ? path : ".", n ? n : 1);
-    dir[n ? n : 1] = '\0';
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
         sync_fd(fd);

@@ -234,7 +234,6 @@ static int ingest(trec_ingest_reader *rd, const trec_ingest_opts *o, trec_csr *o
     if (trec_ingest_opts_check(o, err) != 0 ||
         trec_ingest_dialect_init(&R.c.d, o->sep, o->quote, err) != 0)
         return -1;
-    R.c.d.force_libcsv = o->force_libcsv;
     rd->quote = R.c.d.quote;
     int threads = count_threads(o->threads), header = 0, rc = -1;
     if (first_record(&R, rd, o, &header, err) != 0)

@@ -45,7 +45,6 @@ typedef struct trec_ingest_opts {
     int skip_bad;           /* skip and count bad records instead of failing */
     int threads;            /* 0: online cores; at most TREC_INGEST_MAX_THREADS */
     size_t block_size;      /* bytes read per block; 0: 8 MiB */
-    int force_libcsv;       /* tests: libcsv even for quote-free blocks */
 } trec_ingest_opts;
 
 void trec_ingest_opts_init(trec_ingest_opts *o);

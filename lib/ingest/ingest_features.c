@@ -411,7 +411,6 @@ static int features(trec_ingest_reader *rd, const trec_features_opts *o,
     if (trec_features_opts_check(o, err) != 0 ||
         trec_ingest_dialect_init(&d, o->sep, o->quote, err) != 0)
         return -1;
-    d.force_libcsv = o->force_libcsv;
     rd->quote = d.quote;
     s.name = rd->name;
     s.o = o;

@@ -34,7 +34,6 @@ typedef struct trec_features_opts {
     int merge_ids;            /* lines with the same id unite their features
                                * (tags.csv: one tag a line); else an error */
     size_t block_size;        /* 0: 8 MiB */
-    int force_libcsv;         /* tests */
 } trec_features_opts;
 
 void trec_features_opts_init(trec_features_opts *o);

@@ -9,6 +9,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+static int force_libcsv; /* trec_ingest_reader_force_libcsv */
+
+void trec_ingest_reader_force_libcsv(int on)
+{
+    force_libcsv = on;
+}
+
 /* ---- dialect ---------------------------------------------------------- */
 
 static const struct { const char *name, *sep; } sep_names[] = {
@@ -434,6 +441,29 @@ static void lc_record(int c, void *data)
     }
 }
 
+/* csv_parse over s[0..n) in pieces, until a callback halts; returns the
+ * bytes consumed (fewer on a malformed quoted field). Pieces let a callback
+ * that stops (an error, or the header peek, which wants one record) end the
+ * work early, and let a long field's buffer grow geometrically: libcsv grows
+ * it by a fixed step (blk_size, 128 bytes), so after each piece the step is
+ * raised to the buffer's size (glibc's realloc hid the quadratic copying;
+ * ASan's did not: minutes for a 17 MB field). */
+static size_t parse_pieces(struct csv_parser *p, const char *s, size_t n, lc_state *st)
+{
+    enum { PIECE = 64 << 10 };
+    size_t done = 0;
+    while (done < n && !st->halt) {
+        size_t len = n - done < PIECE ? n - done : PIECE;
+        size_t got = csv_parse(p, s + done, len, lc_field, lc_record, st);
+        done += got;
+        if (got != len)
+            break;
+        if (p->entry_size > p->blk_size)
+            csv_set_blk_size(p, p->entry_size);
+    }
+    return done;
+}
+
 static int tok_libcsv(const trec_ingest_dialect *d, const trec_ingest_block *b,
                       size_t maxstore, trec_ingest_record_fn fn, void *ctx,
                       uint64_t *nlines, uint64_t *err_line, trec_error *err)
@@ -461,7 +491,7 @@ static int tok_libcsv(const trec_ingest_dialect *d, const trec_ingest_block *b,
         const char *e = nl ? nl + 1 : end;
         if (p.pstate == 0 && st->nf == 0) /* 0: no record begun */
             st->rec_line = line;
-        size_t got = csv_parse(&p, s, (size_t)(e - s), lc_field, lc_record, st);
+        size_t got = parse_pieces(&p, s, (size_t)(e - s), st);
         if (st->halt) {
             rc = st->rc;
             *err_line = st->rec_line;
@@ -535,13 +565,7 @@ static int tok_libcsv_block(const trec_ingest_dialect *d, const trec_ingest_bloc
     st->err = err;
     st->count_lines = 1;
     int rc = 0;
-    /* In pieces, so that a callback that stops (an error, or the header
-     * peek, which wants one record) does not leave libcsv tokenizing the
-     * rest of the block for nothing. */
-    enum { PIECE = 64 << 10 };
-    for (size_t at = 0; at < b->len && !st->halt; at += PIECE)
-        csv_parse(&p, b->text + at, b->len - at < PIECE ? b->len - at : PIECE, lc_field,
-                  lc_record, st);
+    parse_pieces(&p, b->text, b->len, st);
     if (!st->halt)
         csv_fini(&p, lc_field, lc_record, st);
     if (st->halt) {
@@ -562,7 +586,7 @@ int trec_ingest_tokenize(const trec_ingest_dialect *d, const trec_ingest_block *
 {
     *nlines = 0;
     *err_line = 0;
-    if (d->quote >= 0 && (d->force_libcsv || memchr(b->text, d->quote, b->len)))
+    if (d->quote >= 0 && (force_libcsv || memchr(b->text, d->quote, b->len)))
         return tok_libcsv(d, b, maxstore, fn, ctx, nlines, err_line, err);
     return tok_libcsv_block(d, b, maxstore, fn, ctx, nlines, err_line, err);
 }

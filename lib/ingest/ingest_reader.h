@@ -41,7 +41,6 @@ typedef struct trec_ingest_dialect {
     char msep[16];           /* a multi-byte separator ("::"), rewritten to */
     size_t msep_len;         /* TREC_INGEST_MSEP_BYTE before tokenizing; 0: none */
     int quote;               /* quote byte, or -1: quoting off */
-    int force_libcsv;        /* tests: quote-free blocks line by line too */
 } trec_ingest_dialect;
 
 /* Sets up a dialect from a --sep value (NULL: ","; "tab", "comma",
@@ -126,5 +125,10 @@ int trec_ingest_tokenize(const trec_ingest_dialect *d, const trec_ingest_block *
 /* Copies field text for a message: at most 40 bytes, control and non-ASCII
  * bytes shown as '?', "..." when cut. */
 void trec_ingest_show(char *out, size_t outsz, const char *s, size_t n);
+
+/* For tests: 1 makes every block go through libcsv's record-by-record path,
+ * quote-free ones too, process-wide (the fast whole-block path is tested
+ * against it). */
+void trec_ingest_reader_force_libcsv(int on);
 
 #endif

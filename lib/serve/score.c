@@ -114,6 +114,18 @@ static int same_labels(const trec_labels *model, const char *model_name,
     return 0;
 }
 
+int trec_score_check_items(const trec_model *model, const char *model_name,
+                           const trec_csr *m, const char *name, trec_error *err)
+{
+    if (m->cols != model->n_items)
+        return trec_fail(err, "%s: %llu items, but %s has %llu items (the matrix and the "
+                         "model must come from the same ingest)", name,
+                         (unsigned long long)m->cols, model_name,
+                         (unsigned long long)model->n_items);
+    return same_labels(&model->item_labels, model_name, &m->col_labels, name, "column",
+                       "item", err);
+}
+
 int trec_score_check_matrix(const trec_model *model, const char *model_name,
                             const trec_csr *m, const char *name, trec_error *err)
 {

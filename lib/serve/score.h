@@ -91,6 +91,10 @@ double trec_score_pair(const trec_scorer *s, uint64_t q, uint64_t t);
 /* Checks that matrix m (named name in messages) has one row per model user and
  * one column per model item, with the same labels in the same order when both
  * carry labels. */
+/* The columns alone: m's items are the model's (fold-in's --exclude, whose
+ * rows are matched to new users by label). */
+int trec_score_check_items(const trec_model *model, const char *model_name,
+                           const trec_csr *m, const char *name, trec_error *err);
 int trec_score_check_matrix(const trec_model *model, const char *model_name,
                             const trec_csr *m, const char *name, trec_error *err);
 

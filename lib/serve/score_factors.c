@@ -4,7 +4,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <cjson/cJSON.h>
+
+#include "linalg.h"
+#include "parallel.h"
 #include "score_kind.h"
 
 /* TensorRec's constants: l2_normalize's epsilon on the squared norm, and the
@@ -13,6 +18,7 @@
 #define EUC_EPS 1e-16f
 
 typedef struct factors {
+    float *owned_q;               /* fold-in: the computed query rows */
     uint32_t predict;             /* enum trec_predict */
     uint64_t k;                   /* components */
     const float *q_repr, *t_repr; /* n x k, row-major */
@@ -53,6 +59,7 @@ static void factors_free(trec_scorer *s)
 {
     factors *f = s->state;
     if (f) {
+        free(f->owned_q);
         free(f->q_aux);
         free(f->t_aux);
         free(f);
@@ -213,8 +220,126 @@ static const trec_scorer_ops factors_ops = {
     .free = factors_free,
 };
 
+/* ---- fold-in ---- */
+
+/* The least-squares settings of a fold-in: the model's own when ALS made it,
+ * else confidence 1 + w and lambda 0.1 (see trec-recommend(1)). */
+typedef struct foldin {
+    const trec_csr *h;
+    const float *y, *yty;
+    uint64_t k, n_items;
+    int log_conf;
+    double scale, eps, lambda, exponent;
+    float *q;
+    int failed;
+} foldin;
+
+static double meta_number(const cJSON *o, const char *key, double dflt)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+static void foldin_settings(foldin *F, const trec_model *m)
+{
+    cJSON *meta = m->meta_json ? cJSON_Parse(m->meta_json) : NULL;
+    const cJSON *algo = cJSON_GetObjectItemCaseSensitive(meta, "algorithm");
+    int als = cJSON_IsString(algo) && strcmp(algo->valuestring, "als") == 0;
+    const cJSON *conf = cJSON_GetObjectItemCaseSensitive(meta, "confidence");
+    F->log_conf = als && cJSON_IsString(conf) && strcmp(conf->valuestring, "log") == 0;
+    F->scale = als ? meta_number(meta, "confidence_scale", 1) : 1;
+    F->eps = als ? meta_number(meta, "confidence_eps", 1) : 1;
+    F->lambda = als ? meta_number(meta, "lambda", 0.1) : 0.1;
+    F->exponent = als ? meta_number(meta, "lambda_exponent", 0) : 0;
+    cJSON_Delete(meta);
+}
+
+/* Y^T Y in double, stored in full as float. */
+static float *gram(const float *y, uint64_t n, uint64_t k, trec_error *err)
+{
+    double *acc = trec_calloc(k * k, sizeof *acc, err);
+    float *g = acc ? trec_malloc(k * k * sizeof *g, err) : NULL;
+    if (g) {
+        for (uint64_t i = 0; i < n; i++)
+            for (uint64_t r = 0; r < k; r++)
+                for (uint64_t c = 0; c <= r; c++)
+                    acc[r * k + c] += (double)y[i * k + r] * y[i * k + c];
+        for (uint64_t r = 0; r < k; r++)
+            for (uint64_t c = 0; c <= r; c++)
+                g[r * k + c] = g[c * k + r] = (float)acc[r * k + c];
+    }
+    free(acc);
+    return g;
+}
+
+#define FOLDIN_ROWS 64
+
+static void foldin_task(void *ctx, uint64_t t)
+{
+    foldin *F = ctx;
+    const trec_csr *h = F->h;
+    uint64_t k = F->k, a = t * FOLDIN_ROWS, b = a + FOLDIN_ROWS < h->rows ? a + FOLDIN_ROWS : h->rows;
+    uint64_t most = 1;
+    for (uint64_t r = a; r < b; r++)
+        most = h->rowptr[r + 1] - h->rowptr[r] > most ? h->rowptr[r + 1] - h->rowptr[r] : most;
+    float *c = malloc(most * sizeof *c), *d = malloc(most * sizeof *d);
+    float *work = malloc(k * k * sizeof *work);
+    for (uint64_t r = a; r < b && c && d && work; r++) {
+        uint64_t e0 = h->rowptr[r], n = h->rowptr[r + 1] - e0;
+        double total = (double)F->n_items;
+        for (uint64_t j = 0; j < n; j++) {
+            double w = h->vals[e0 + j];
+            double conf = 1 + F->scale * (F->log_conf ? log1p(w / F->eps) : w);
+            c[j] = (float)(conf - 1);
+            d[j] = (float)conf;
+            total += conf - 1;
+        }
+        trec_als_rows rows = {.y = F->y, .ldy = k, .idx = h->colidx + e0, .c = c, .d = d, .n = n};
+        float reg = (float)(F->lambda * (F->exponent ? pow(total, F->exponent) : 1));
+        if (trec_als_solve_exact(F->yty, k, reg, &rows, work, F->q + r * k, NULL) != 0)
+            __atomic_store_n(&F->failed, 1, __ATOMIC_RELAXED);
+    }
+    if (!c || !d || !work)
+        __atomic_store_n(&F->failed, 1, __ATOMIC_RELAXED);
+    free(c);
+    free(d);
+    free(work);
+}
+
+/* A user vector per history row: implicit ALS's least-squares solve with the
+ * item representations fixed; user biases 0 (they do not change a ranking). */
+static int for_histories(trec_scorer *s, const trec_model *m, const trec_csr *h,
+                         trec_error *err)
+{
+    if (m->predict != TREC_PREDICT_DOT)
+        return trec_fail(err, "fold-in solves for dot-product scores; this model predicts "
+                         "with %s", trec_predict_name(m->predict));
+    foldin F = {.h = h, .y = m->item_repr, .k = m->k, .n_items = m->n_items};
+    foldin_settings(&F, m);
+    float *yty = gram(m->item_repr, m->n_items, m->k, err);
+    F.yty = yty;
+    F.q = yty ? trec_calloc((h->rows ? h->rows : 1) * m->k, sizeof *F.q, err) : NULL;
+    /* rows are independent: any thread count gives the same vectors */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (F.q)
+        trec_parallel_for(cores < 1 ? 1 : cores > 8 ? 8 : (int)cores,
+                          (h->rows + FOLDIN_ROWS - 1) / FOLDIN_ROWS, foldin_task, &F);
+    free(yty);
+    if (!F.q || F.failed) {
+        free(F.q);
+        return F.q ? trec_fail(err, "fold-in: a history's system is not positive definite") : -1;
+    }
+    if (trec_scorer_factors(s, TREC_PREDICT_DOT, m->k, F.q, NULL, h->rows, m->item_repr,
+                            m->item_bias, m->n_items, err) != 0) {
+        free(F.q);
+        return -1;
+    }
+    ((factors *)s->state)->owned_q = F.q;
+    return 0;
+}
+
 const trec_scorer_kind trec_scorer_kind_factors = {
     .for_users = for_users,
     .for_items = for_items,
-    .for_histories = NULL, /* fold-in of factors: a least-squares solve (not yet) */
+    .for_histories = for_histories,
 };

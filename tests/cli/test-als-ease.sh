@@ -85,3 +85,38 @@ fails "als: --init from an item-item model" trec-fit -q "$R" -o x.trec --algorit
 fails "als: --cg-steps with --solver cholesky" trec-fit -q "$R" -o x.trec --algorithm als --solver cholesky --cg-steps 3
 fails "unknown algorithm" trec-fit -q "$R" -o x.trec --algorithm nope
 contains "unknown algorithm: lists them" "$T/.err" "tensorrec, sgd, als, ease"
+
+# ---- fold-in: trec-recommend --liked / --history, trec-eval --fold-in ----
+u1=$(cut -f1 ratings.tsv | head -n 1)
+awk -F'\t' -v u="$u1" '$1 == u { print $1 "," $2 "," $3 }' ratings.tsv >hist.csv
+printf 'userId,movieId,rating\n' | cat - hist.csv >hist-h.csv
+trec-recommend ease.trec --user "$u1" --exclude "$R" -k 5 --no-header >own.tsv
+trec-recommend ease.trec --history hist-h.csv -k 5 --no-header >folded.tsv
+same "ease: a user folded in from its ratings (header skipped, weighted as trained) ranks as itself" own.tsv folded.tsv
+awk -F'\t' -v u="$u1" '$1 == u && $3 >= 4 { printf "%s%s", s, $2; s = "," }' ratings.tsv >liked.txt
+trec-recommend ease.trec --liked "$(cat liked.txt)" -k 15 --no-header >liked.tsv
+eq "--liked: the user is 'liked'" "$(cut -f1 liked.tsv | sort -u)" "liked"
+eq "--liked: the liked items are left out" "$(cut -f3 liked.tsv | grep -cxF -f "$(printf '%s\n' "$(tr ',' '\n' <liked.txt)" >liked.lst; echo liked.lst)")" "0"
+trec-recommend ease.trec --liked "$(cat liked.txt),no-such-item" -k 3 2>warn.txt >/dev/null
+contains "--liked: an unknown item is a warning" warn.txt "warning: 1 history item not in ease.trec, skipped (first: 'no-such-item')"
+printf 'u,%s,abc\n' "$(cut -f2 ratings.tsv | head -n 1)" >bad.csv
+fails "--history: a value that is not a number" trec-recommend ease.trec --history bad.csv
+contains "--history: names file, line and field" "$T/.err" "bad.csv: line 1: field 3 (value): 'abc' is not a number"
+ok "fold-in --exclude: a matrix with the model's items" trec-recommend ease.trec --history hist-h.csv -k 3 --no-header --exclude "$R"
+trec-recommend ease.trec --history hist-h.csv -k 3 --no-header --exclude "$R" >fx.tsv
+trec-recommend ease.trec --user "$u1" -k 3 --no-header --exclude "$R" >ux.tsv
+same "fold-in --exclude: rows matched by raw user id (a user in R: its R items left out)" ux.tsv fx.tsv
+printf 'someone-new,%s\n' "$(cat liked.txt | tr ',' '\n' | head -n 3 | paste -sd, | sed 's/,/\nsomeone-new,/g')" >new.csv
+trec-recommend ease.trec --history new.csv -k 5 --no-header >n1.tsv
+trec-recommend ease.trec --history new.csv -k 5 --no-header --exclude "$R" >n2.tsv
+same "fold-in --exclude: a user not in the matrix loses nothing more" n1.tsv n2.tsv
+fails "fold-in --exclude: columns must be the model's items" trec-recommend ease.trec --liked "$(cat liked.txt)" --exclude "$FIX/fit/genres.csr"
+contains "fold-in --exclude: says which" "$T/.err" "genres.csr"
+ok "als: converged (cholesky, 40 iterations)" trec-fit -q "$R" -o conv.trec --algorithm als --components 3 --solver cholesky --epochs 40 --min-rating 4
+trec-eval conv.trec --test "$R" --train "$R" --min-rating 4 --tsv -q | cut -f1-4 >e-fit.tsv
+trec-eval conv.trec --test "$R" --train "$R" --min-rating 4 --tsv -q --fold-in | cut -f1-4 >e-fold.tsv
+same "als: at convergence folded-in users rank as the fitted ones" e-fit.tsv e-fold.tsv
+fails "--fold-in needs --train" trec-eval conv.trec --test "$R" --fold-in
+ok "tensorrec model predicting with cosine" trec-fit -q "$R" -o cos.trec --components 3 --epochs 2 --predict cosine
+fails "fold-in of a cosine model" trec-recommend cos.trec --liked "$(cat liked.txt)"
+contains "fold-in of a cosine model: says why" "$T/.err" "fold-in solves for dot-product scores; this model predicts with cosine"

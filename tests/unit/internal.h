@@ -7,6 +7,7 @@
 
 #include "adam.h"
 #include "crc32.h"
+#include "ingest_reader.h"
 #include "linalg.h"
 #include "loss_rmse.h"
 #include "loss_separation.h"

@@ -171,8 +171,9 @@ START_TEST(options)
     trec_features_opts_init(&o);
     feats_ok(movies, &o, NULL, &a, NULL);
     o.block_size = 3;
-    o.force_libcsv = 1;
+    trec_ingest_reader_force_libcsv(1);
     feats_ok(movies, &o, NULL, &b, NULL);
+    trec_ingest_reader_force_libcsv(0);
     ck_assert_uint_eq(a.nnz, b.nnz);
     ck_assert(memcmp(a.colidx, b.colidx, a.nnz * 4) == 0);
     ck_assert(memcmp(a.rowptr, b.rowptr, (a.rows + 1) * 8) == 0);

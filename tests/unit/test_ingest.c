@@ -572,8 +572,9 @@ START_TEST(whole_block_tokenizing_matches_line_by_line)
         trec_csr a, b;
         o.sep = seps[i];
         ingest_ok(texts[i], &o, &a, NULL);
-        o.force_libcsv = 1;
+        trec_ingest_reader_force_libcsv(1);
         ingest_ok(texts[i], &o, &b, NULL);
+        trec_ingest_reader_force_libcsv(0);
         assert_same(&a, &b);
         trec_csr_free(&a);
         trec_csr_free(&b);
@@ -582,9 +583,10 @@ START_TEST(whole_block_tokenizing_matches_line_by_line)
     trec_ingest_opts o = opts();
     trec_csr a, b;
     ingest_ok(text, &o, &a, NULL);
-    o.force_libcsv = 1;
+    trec_ingest_reader_force_libcsv(1);
     o.block_size = 50;
     ingest_ok(text, &o, &b, NULL);
+    trec_ingest_reader_force_libcsv(0);
     assert_same(&a, &b);
     trec_csr_free(&a);
     trec_csr_free(&b);
