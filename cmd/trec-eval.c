@@ -512,7 +512,8 @@ static int run_mpi(run *r, double t0)
     trec_mpi_eval_request q = {.model = &r->model, .model_name = trec_display_name(o->model),
                                .splits = sp, .nsplits = o->train ? 2 : 1,
                                .train = o->train ? 1 : -1, .cfg = &r->cfg,
-                               .threads = o->c.threads, .per_user = o->per_user != NULL};
+                               .threads = o->c.threads, .per_user = o->per_user != NULL,
+                               .fold_in = o->fold_in};
     int rc = trec_mpi_agree(trec_model_read(o->model, &r->model, &err), &err);
     if (rc == 0)
         rc = trec_mpi_eval(&q, &err);

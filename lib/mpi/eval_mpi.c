@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "history.h"
 #include "mpi_util.h"
 #include "score.h"
 #include "topk.h"
@@ -35,6 +36,7 @@ typedef struct deval {
     dsplit sp[2];
     const trec_csr *train;      /* my users' train rows, or NULL */
     trec_csr wide;              /* the same rows as a matrix of all users */
+    trec_csr histories;         /* --fold-in: my users' weighted train rows */
     uint64_t *queries;          /* u0 .. u0 + n */
     trec_scorer scorer;
     trec_topk_lists all, excl;
@@ -137,17 +139,38 @@ static int widen(deval *D, trec_error *err)
     return 0;
 }
 
+/* My users' scorer and their queries: the model's users u0 .. u0 + n, with
+ * the train rows widened to all users for the exclusions; or with --fold-in
+ * my users made from their train rows (rows 0 .. n of the histories; each
+ * row is solved on its own, so the vectors are the single-process ones),
+ * excluded by those rows themselves. */
+static int scorer(deval *D, const trec_csr **excl, trec_error *err)
+{
+    const trec_mpi_eval_request *q = D->req;
+    *excl = D->train;
+    if (q->fold_in) {
+        if (trec_history_from_csr(&D->histories, D->train, err) != 0)
+            return -1;
+        trec_history_weigh(&D->histories, q->model, 1);
+        return trec_scorer_for_histories(&D->scorer, q->model, &D->histories, err);
+    }
+    D->queries = trec_malloc((D->n ? D->n : 1) * sizeof *D->queries, err);
+    if (!D->queries || trec_scorer_for_users(&D->scorer, q->model, err) != 0 ||
+        (q->splits[0].exclude && widen(D, err) != 0))
+        return -1;
+    for (uint64_t i = 0; i < D->n; i++)
+        D->queries[i] = D->u0 + i;
+    *excl = &D->wide;
+    return 0;
+}
+
 static int rank_model(deval *D, trec_error *err)
 {
     const trec_mpi_eval_request *q = D->req;
     int exclude = D->req->splits[0].exclude;
-    D->queries = trec_malloc((D->n ? D->n : 1) * sizeof *D->queries, err);
-    if (!D->queries || trec_scorer_for_users(&D->scorer, q->model, err) != 0 ||
-        (exclude && widen(D, err) != 0))
+    const trec_csr *excl[1];
+    if (scorer(D, excl, err) != 0)
         return -1;
-    for (uint64_t i = 0; i < D->n; i++)
-        D->queries[i] = D->u0 + i;
-    const trec_csr *excl[1] = {&D->wide};
     trec_topk_request r = {.scorer = &D->scorer, .queries = D->queries, .n_queries = D->n,
                            .k = D->kmax, .threads = q->threads};
     if ((!exclude || D->train) && trec_topk_run(&r, &D->all, err) != 0)
@@ -368,6 +391,7 @@ int trec_mpi_eval(const trec_mpi_eval_request *req, trec_error *err)
         trec_csr_file_close(&D.sp[s].file);
     }
     trec_csr_free(&D.wide);
+    trec_csr_free(&D.histories);
     trec_topk_lists_free(&D.all);
     trec_topk_lists_free(&D.excl);
     trec_scorer_free(&D.scorer);

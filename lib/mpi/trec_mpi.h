@@ -76,6 +76,8 @@ typedef struct trec_mpi_eval_request {
     int train;                  /* index of the train split, or -1 */
     const trec_eval_config *cfg;
     int threads, per_user;
+    int fold_in;                /* users from their train rows (--fold-in;
+                                 * needs the train split) */
 } trec_mpi_eval_request;
 
 /* trec-eval's evaluation (the overlap check with --exclude-train, the

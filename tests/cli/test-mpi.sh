@@ -57,6 +57,17 @@ trec-fit -q tr.csr -o ease.trec --algorithm ease --lambda 50
 trec-eval -q ease.trec --test te.csr --json >e5.txt
 $MPIRUN -np 2 "$EVAL" -q ease.trec --test te.csr --json >e6.txt
 same "mpi: trec-eval of an item-item model, 2 ranks: the same JSON" e5.txt e6.txt
+F="--test te.csr --train tr.csr --fold-in -k 5,10 --tsv"
+trec-eval -q s2.trec $F --exclude-train --per-user f1u.tsv >f1.txt
+$MPIRUN -np 3 "$EVAL" -q s2.trec $F --exclude-train --per-user f2u.tsv >f2.txt
+same "mpi: trec-eval --fold-in, 3 ranks: the same TSV" f1.txt f2.txt
+same "mpi: trec-eval --fold-in, 3 ranks: the same --per-user file" f1u.tsv f2u.tsv
+trec-eval -q ease.trec $F >f3.txt
+$MPIRUN -np 2 "$EVAL" -q ease.trec $F >f4.txt
+same "mpi: trec-eval --fold-in of an item-item model, 2 ranks: the same TSV" f3.txt f4.txt
+trec-eval -q s2.trec --test te.csr --train tr.csr -k 5,10 --tsv --exclude-train >f5.txt
+cmp -s f1.txt f5.txt
+eq "mpi: the fold-in report differs from the fitted users' (so the checks above see it)" "$?" 1
 
 # ---- failures: every rank exits non-zero, one message, no model ----
 mpi_fails() { # DESC MESSAGE CMD...: non-zero, MESSAGE once on stderr, no model written
