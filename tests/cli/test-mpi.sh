@@ -115,6 +115,10 @@ mpi_fails "mpi: an output that cannot be written" "error: rank 0: /nonexistent/x
     $MPIRUN -np 2 "$FIT" -q tr.csr -o /nonexistent/x.trec $A --epochs 1
 mpi_fails "mpi: trec-eval: a corrupt test file" "checksum mismatch in section CIDX" \
     $MPIRUN -np 2 "$EVAL" -q s1.trec --test crc.csr
+trec-eval -q s1.trec --test te.csr --train col.csr 2>ecol.err >/dev/null
+mpi_fails "mpi: trec-eval: a bad entry in the last rank's block of --train" \
+    "error: rank 2: $(sed 's/^trec-eval: error: //' ecol.err)" \
+    $MPIRUN -np 3 "$EVAL" -q s1.trec --test te.csr --train col.csr -o x.trec
 trec-eval -q s1.trec --test tr.csr --train tr.csr --exclude-train 2>ov.err >/dev/null
 mpi_fails "mpi: trec-eval: overlapping test and train with --exclude-train" \
     "error: $(sed 's/^trec-eval: error: //' ov.err)" \
