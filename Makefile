@@ -102,8 +102,9 @@ cli: all
 # needs mpicc (Debian: libopenmpi-dev openmpi-bin). Always built without
 # sanitizers: under ASan, Open MPI's own allocations are reported as leaks and
 # ASan cannot run under the ulimit -v of the out-of-memory test, so
-# test-sanitize runs tests/cli/test-mpi.sh with these binaries (against the
-# sanitized single-process tools).
+# test-sanitize runs tests/cli/test-mpi.sh with these binaries (the fits
+# compared with these binaries' own single-process runs, the evaluations with
+# the sanitized tools').
 MPI_B ?= build-mpi
 mpi:
 	@$(MAKE) --no-print-directory MPI=1 B=$(MPI_B) SAN= OPT="-O2 -g" $(MPI_B)/trec-fit $(MPI_B)/trec-eval
