@@ -350,28 +350,12 @@ static void check_overlap(run *r)
 {
     uint64_t u;
     uint32_t i;
+    trec_error err;
     uint64_t n = trec_positives_overlap(&r->splits[0].pos, r->train, &u, &i);
-    if (n == 0)
-        return;
-    char un[64], in[64];
-    size_t len;
-    const trec_labels *ul = &r->model.user_labels, *il = &r->model.item_labels;
-    if (ul->count) {
-        const char *s = trec_label(ul, u, &len);
-        snprintf(un, sizeof un, "%.*s", (int)(len < 40 ? len : 40), s);
-    } else {
-        snprintf(un, sizeof un, "%llu", (unsigned long long)u);
-    }
-    if (il->count) {
-        const char *s = trec_label(il, i, &len);
-        snprintf(in, sizeof in, "%.*s", (int)(len < 40 ? len : 40), s);
-    } else {
-        snprintf(in, sizeof in, "%u", i);
-    }
-    cli_die(1, "%s and %s share %llu positive user-item pairs (first: user %s, item %s); "
-            "with --exclude-train they could never be recommended: split without overlap",
-            trec_display_name(r->o->test), trec_display_name(r->o->train),
-            (unsigned long long)n, un, in);
+    if (n && trec_overlap_error(&err, n, u, i, &r->model.user_labels, &r->model.item_labels,
+                                trec_display_name(r->o->test),
+                                trec_display_name(r->o->train)) != 0)
+        cli_fail(&err);
 }
 
 /* The model's users, or with --fold-in users made from their train rows
@@ -558,7 +542,7 @@ static void print_table(run *r, FILE *f)
                 fprintf(f, "  %*.4f", width[j], value_of(sp->res[rk].mean, &cols[j]));
             fputc('\n', f);
         }
-        if (!r->train && o->baseline == R_MODEL)
+        if (!o->train && o->baseline == R_MODEL)
             fprintf(f, "  (most-popular needs --train: popularity is never taken from test)\n");
     }
 }
@@ -681,6 +665,43 @@ static void print_per_user(run *r, FILE *f)
     }
 }
 
+/* The report and the --per-user file. Outputs are opened last: an error
+ * exit (which does not return) must not leave a temporary file behind. */
+static int write_reports(run *r, trec_error *err)
+{
+    options *o = r->o;
+    trec_outfile out, pu;
+    if (trec_outfile_open(&out, o->c.out, err) != 0)
+        return -1;
+    if (o->per_user && trec_outfile_open(&pu, o->per_user, err) != 0) {
+        trec_outfile_abort(&out);
+        return -1;
+    }
+    if (o->json)
+        print_json(r, out.fp);
+    else if (o->tsv)
+        print_tsv(r, out.fp);
+    else
+        print_table(r, out.fp);
+    if (o->per_user) {
+        print_per_user(r, pu.fp);
+        if (trec_outfile_commit(&pu, err) != 0) {
+            trec_outfile_abort(&out);
+            return -1;
+        }
+    }
+    return trec_outfile_commit(&out, err);
+}
+
+static void print_summary(const run *r, double t0)
+{
+    const options *o = r->o;
+    if (!o->c.quiet)
+        fprintf(stderr, "%s: %llu users x %llu items, K up to %u, %d threads, %.2f s\n",
+                cli_prog, (unsigned long long)r->model.n_users,
+                (unsigned long long)r->model.n_items, max_k(o), o->c.threads, cli_now() - t0);
+}
+
 static void release(run *r)
 {
     for (int s = 0; s < r->nsplits; s++) {
@@ -697,6 +718,56 @@ static void release(run *r)
     trec_model_free(&r->model);
 }
 
+#ifdef TREC_MPI
+#include "trec_mpi.h"
+
+/* Under an MPI launcher with more than one rank: users scored in blocks per
+ * rank (trec-eval(1), DISTRIBUTED RUNS); rank 0 writes the same reports. */
+static int run_mpi(run *r, double t0)
+{
+    options *o = r->o;
+    trec_error err;
+    trec_mpi_split sp[2] = {{.file = o->test, .exclude = o->exclude_train}, {.file = o->train}};
+    trec_mpi_eval_request q = {.model = &r->model, .model_name = trec_display_name(o->model),
+                               .splits = sp, .nsplits = o->train ? 2 : 1,
+                               .train = o->train ? 1 : -1, .cfg = &r->cfg,
+                               .threads = o->c.threads, .per_user = o->per_user != NULL,
+                               .fold_in = o->fold_in};
+    int rc = 0;
+    /* What the distributed path does not compute: baselines alone, and the
+     * metrics that are not means over users. */
+    if (o->baseline != R_MODEL || wants(o, TREC_COVERAGE) || wants(o, TREC_AUC))
+        rc = trec_fail(&err, "under mpirun with more than one rank, trec-eval evaluates a "
+                       "model's per-user metrics only: not --baseline, coverage or auc "
+                       "(run them in one process)");
+    rc = trec_mpi_agree(rc ? rc : trec_model_read(o->model, &r->model, &err), &err);
+    if (rc == 0 && !o->has_min_rating && meta_min_rating(&r->model, &o->min_rating))
+        o->has_min_rating = r->min_rating_from_meta = 1;
+    r->cfg = (trec_eval_config){.ks = o->ks, .nk = o->nk, .has_min_rating = o->has_min_rating,
+                                .min_rating = o->min_rating, .gain = o->gain};
+    if (rc == 0)
+        rc = trec_mpi_eval(&q, &err);
+    r->nsplits = q.nsplits;
+    for (int s = 0; s < q.nsplits; s++) {
+        r->splits[s] = (split){.name = s ? "train" : "test", .file = sp[s].file,
+                               .exclude = sp[s].exclude, .pos = sp[s].pos};
+        memcpy(r->splits[s].res, sp[s].res, sizeof sp[s].res);
+        memcpy(r->splits[s].have, sp[s].have, sizeof sp[s].have);
+    }
+    if (rc == 0)
+        rc = trec_mpi_agree(trec_mpi_rank() == 0 ? write_reports(r, &err) : 0, &err);
+    if (trec_mpi_rank() == 0) {
+        if (rc != 0)
+            fprintf(stderr, "%s: error: %s\n", cli_prog, err.msg);
+        else
+            print_summary(r, t0);
+    }
+    release(r);
+    trec_mpi_finish();
+    return rc ? 1 : 0;
+}
+#endif
+
 int main(int argc, char **argv)
 {
     cli_prog = "trec-eval";
@@ -706,6 +777,10 @@ int main(int argc, char **argv)
     run r;
     memset(&r, 0, sizeof r);
     r.o = &o;
+#ifdef TREC_MPI
+    if (trec_mpi_start(&argc, &argv) > 1)
+        return run_mpi(&r, t0);
+#endif
     load(&r);
     if (o.exclude_train)
         check_overlap(&r);
@@ -714,35 +789,10 @@ int main(int argc, char **argv)
                 "META; give --min-rating to change)\n", cli_prog, o.min_rating);
     rank_model(&r);
     evaluate(&r);
-    /* Outputs are opened last: an error exit (which does not return) must
-     * not leave a temporary file behind. */
     trec_error err;
-    trec_outfile out, pu;
-    if (trec_outfile_open(&out, o.c.out, &err) != 0)
+    if (write_reports(&r, &err) != 0)
         cli_fail(&err);
-    if (o.per_user && trec_outfile_open(&pu, o.per_user, &err) != 0) {
-        trec_outfile_abort(&out);
-        cli_fail(&err);
-    }
-    if (o.json)
-        print_json(&r, out.fp);
-    else if (o.tsv)
-        print_tsv(&r, out.fp);
-    else
-        print_table(&r, out.fp);
-    if (o.per_user) {
-        print_per_user(&r, pu.fp);
-        if (trec_outfile_commit(&pu, &err) != 0) {
-            trec_outfile_abort(&out);
-            cli_fail(&err);
-        }
-    }
-    if (trec_outfile_commit(&out, &err) != 0)
-        cli_fail(&err);
-    if (!o.c.quiet)
-        fprintf(stderr, "%s: %llu users x %llu items, K up to %u, %d threads, %.2f s\n",
-                cli_prog, (unsigned long long)r.model.n_users,
-                (unsigned long long)r.model.n_items, max_k(&o), o.c.threads, cli_now() - t0);
+    print_summary(&r, t0);
     release(&r);
     return 0;
 }

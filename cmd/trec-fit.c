@@ -548,6 +548,47 @@ static void release(run *r)
     trec_csr_free(&r->valid);
 }
 
+#ifdef TREC_MPI
+#include "trec_mpi.h"
+
+/* Under an MPI launcher with more than one rank: the distributed ALS fit
+ * (trec-fit(1), DISTRIBUTED FITTING). Every rank fails alike; rank 0
+ * reports. */
+static int run_mpi(run *r)
+{
+    options *o = r->o;
+    trec_error err;
+    trec_mpi_info in;
+    int rank = trec_mpi_rank();
+    progress pr = {.quiet = o->quiet || rank != 0, .t0 = r->t0,
+                   .every = o->cfg.epochs >= 10 ? o->cfg.epochs / 10 : 1};
+    o->cfg.progress = on_epoch;
+    o->cfg.progress_ctx = &pr;
+    int rc = 0;
+    if (o->cfg.algorithm && strcmp(o->cfg.algorithm, "auto") == 0)
+        rc = trec_fail(&err, "under mpirun with more than one rank only ALS fits: give "
+                       "--algorithm als (the default configuration runs in one process)");
+    else if (o->v.file)
+        rc = trec_fail(&err, "--valid is not distributed: fit under mpirun without it, or "
+                       "validate in one process");
+    if (rc == 0)
+        rc = trec_mpi_fit(&o->cfg, o->in, o->init, o->out, &r->model, &r->res, &in, &err);
+    if (rc != 0 && rank == 0)
+        fprintf(stderr, "%s: error: %s\n", cli_prog, err.msg);
+    if (rc == 0 && rank == 0 && !o->quiet) {
+        print_summary(r);
+        fprintf(stderr, "%s: %d ranks: %llu bytes received per iteration (all ranks), %llu "
+                "before; %.3f s per iteration (%.3f s of it in MPI calls on rank 0), %.3f s "
+                "before\n", cli_prog, in.ranks, (unsigned long long)in.iteration_bytes,
+                (unsigned long long)in.setup_bytes, in.iteration_seconds, in.wait_seconds,
+                in.setup_seconds);
+    }
+    trec_model_free(&r->model);
+    trec_mpi_finish();
+    return rc ? 1 : 0;
+}
+#endif
+
 int main(int argc, char **argv)
 {
     cli_prog = "trec-fit";
@@ -557,6 +598,10 @@ int main(int argc, char **argv)
     memset(&r, 0, sizeof r);
     r.o = &o;
     r.t0 = cli_now();
+#ifdef TREC_MPI
+    if (trec_mpi_start(&argc, &argv) > 1)
+        return run_mpi(&r);
+#endif
     load(&r);
     resolve_preset(&r);
     valid_open(&r);

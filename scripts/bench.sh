@@ -16,7 +16,8 @@
 #     it yet: TREC_BENCH_SECTIONS=synthfit only makes it (see below).
 # Other settings: TREC_BENCH_REPEAT (default 3: best of 3), TREC_BENCH_SLOW
 #   (default 60: a run slower than this many seconds is not repeated, to keep
-#   `make bench` within about 10 minutes), TREC_BENCH_SECTIONS (default: all).
+#   `make bench` within about 10 minutes), TREC_BENCH_SECTIONS (default: all
+#   but mpi, which takes about 10 minutes more: TREC_BENCH_SECTIONS=mpi).
 #
 # Sections: each is a shell function bench_NAME, listed in SECTIONS below.
 # To add a benchmark (e.g. fit and eval time of the getting-started
@@ -550,6 +551,95 @@ bench_sgd() {
     echo "    warp, 1 epoch: --threads 1 and 2 models $same"
     echo "    target (issue 6): a bpr/warp epoch <= 0.6 s and peak RSS <= 2x (data + model)"
     rm -f "$W"/sgd-*.trec
+    echo
+    return "$FAILED"
+}
+
+# ---- section: mpi (not in the default SECTIONS: about 10 minutes) ---------
+# trec-fit --algorithm als under mpirun (make mpi) on the synthetic set of
+# synth_fit_input (default bench-25m: 500,000 users x 20,000 items, 25M
+# ratings, every rating a positive), k = 64, 1 thread per rank, 1..4 ranks,
+# the ranks talking TCP over the loopback interface (--mca btl tcp,self; not
+# shared memory). Per iteration: seconds ((1 + E)-iteration fit - 1-iteration
+# fit) / E, wall and CPU (every process); bytes received by all ranks as
+# trec-fit counts them (the payload of its MPI calls), against the formula
+#     (P - 1) (4 k (U + I) + 4 k^2 (ceil(U/4096) + ceil(I/4096))
+#              + 8 (ceil(U/128) + ceil(I/128)))
+# and the bytes through lo (/proc/net/dev: payload plus MPI and TCP/IP
+# headers, plus whatever else uses lo meanwhile); the set-up's bytes (the
+# all-to-all of entries); whether the model equals the single-process one.
+# TREC_BENCH_MPI_RANKS (default "1 2 3 4"), TREC_BENCH_MPI_EPOCHS (E,
+# default 2), TREC_BENCH_MPI_PRESET (default bench-25m).
+
+MPI_FMT='%-5s %9s %9s %9s %14s %14s %14s %12s %9s %-9s\n'
+
+lo_bytes() { awk '$1 == "lo:" { print $2 }' /proc/net/dev; } # received (= sent, on lo)
+
+# mpi_fit P EPOCHS OUT: one fit on P ranks (P = 1: the plain trec-fit);
+# sets BEST_S, BEST_CPU, PEAK_KIB (run_timed), LO (bytes through lo),
+# FIT_BYTES and SETUP_BYTES (trec-fit's count, P > 1).
+mpi_fit() {
+    if [ "$1" -eq 1 ]; then
+        set -- "$B/trec-fit" "$x" -o "$3" --epochs "$2" $MPI_OPTS
+    else
+        set -- mpirun -np "$1" --oversubscribe --bind-to none --mca btl tcp,self \
+            --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo \
+            "$root/build-mpi/trec-fit" "$x" -o "$3" --epochs "$2" $MPI_OPTS
+    fi
+    l0=$(lo_bytes)
+    REPEAT=1 run_timed "$@" || return 1
+    LO=$(($(lo_bytes) - l0))
+    FIT_BYTES=$(sed -n 's/.* ranks: \([0-9]*\) bytes received per iteration.*/\1/p' "$W/stderr")
+    SETUP_BYTES=$(sed -n 's/.*per iteration (all ranks), \([0-9]*\) before.*/\1/p' "$W/stderr")
+}
+
+bench_mpi() {
+    preset=${TREC_BENCH_MPI_PRESET:-bench-25m}
+    E=${TREC_BENCH_MPI_EPOCHS:-2}
+    MPI_OPTS="--algorithm als --components 64 --threads 1"
+    echo "== mpi: trec-fit --algorithm als -k 64 under mpirun, 1 thread per rank, TCP over lo, on synth-movielens --preset $preset"
+    echo "   s/iter = (fit of 1 + $E iterations - fit of 1) / $E; bytes per iteration, all ranks: trec-fit's count, the formula, lo's counters"
+    echo
+    if ! command -v mpirun >/dev/null 2>&1 || [ ! -x "$root/build-mpi/trec-fit" ]; then
+        echo "   skipped: mpirun or build-mpi/trec-fit missing (make mpi; Debian: libopenmpi-dev openmpi-bin)"
+        echo
+        return 0
+    fi
+    sd=$(synth_fit_input "$preset") || return 1
+    x=$sd/ratings.csr
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+    dims=$("$B/trec-info" "$x" | sed -n 's/^shape: *\([0-9]*\) rows x \([0-9]*\) columns/\1 \2/p')
+    U=${dims% *} I=${dims#* }
+    FAILED=0
+    printf "$MPI_FMT" ranks "s/iter" "CPU s/it" "vs 1" "bytes/iter" "formula" "lo bytes/it" "set-up B" "peak MiB" model
+    printf "$MPI_FMT" ----- --------- --------- --------- -------------- -------------- -------------- ------------ --------- ---------
+    for P in ${TREC_BENCH_MPI_RANKS:-1 2 3 4}; do
+        if ! mpi_fit "$P" 1 "$W/mpi-short.trec"; then
+            printf "$MPI_FMT" "$P" FAILED - - - - - - - -
+            echo "    exit $RC: $ERRLINE"
+            FAILED=1
+            continue
+        fi
+        s1=$BEST_S c1=$BEST_CPU lo1=$LO
+        if ! mpi_fit "$P" $((E + 1)) "$W/mpi-$P.trec"; then
+            printf "$MPI_FMT" "$P" FAILED - - - - - - - -
+            echo "    exit $RC: $ERRLINE"
+            FAILED=1
+            continue
+        fi
+        per=$(awk -v a="$s1" -v b="$BEST_S" -v e="$E" 'BEGIN { printf "%.2f", (b - a) / e }')
+        cpu=$(awk -v a="$c1" -v b="$BEST_CPU" -v e="$E" 'BEGIN { printf "%.2f", (b - a) / e }')
+        [ "$P" -eq 1 ] && one=$per
+        formula=$(awk -v p="$P" -v k=64 -v u="$U" -v i="$I" 'function c(a, b) { return int((a + b - 1) / b) }
+            BEGIN { printf "%.0f", (p - 1) * (4 * k * (u + i) + 4 * k * k * (c(u, 4096) + c(i, 4096)) + 8 * (c(u, 128) + c(i, 128))) }')
+        cmp -s "$W/mpi-1.trec" "$W/mpi-$P.trec" && same=identical || same=DIFFERENT
+        [ "$P" -eq 1 ] && same="(ref.)"
+        printf "$MPI_FMT" "$P" "$per" "$cpu" "$(fdiv "$per" "$one" '%.2fx')" "${FIT_BYTES:-0}" \
+            "$formula" "$(((LO - lo1) / E))" "${SETUP_BYTES:-0}" "$(fdiv "$PEAK_KIB" 1024 '%.0f')" "$same"
+        [ "$same" = DIFFERENT ] && FAILED=1
+    done
+    echo "    (peak MiB: the largest process; model: the (1 + $E)-iteration model against 1 rank's)"
+    rm -f "$W"/mpi-*.trec
     echo
     return "$FAILED"
 }

@@ -42,3 +42,56 @@ uint32_t trec_crc32(uint32_t crc, const void *data, size_t len)
         crc = table[0][(crc ^ *p++) & 0xFF] ^ (crc >> 8);
     return ~crc;
 }
+
+/* ---- combining (zlib 1.2.12's crc32_combine: multiplication modulo the
+ * CRC polynomial, bit-reflected, with x^(2^n) from a table) ---- */
+
+#define POLY 0xEDB88320u
+
+/* a * b modulo the polynomial (reflected: bit 31 is x^0). */
+static uint32_t multmodp(uint32_t a, uint32_t b)
+{
+    uint32_t m = 1u << 31, p = 0;
+    for (;;) {
+        if (a & m) {
+            p ^= b;
+            if ((a & (m - 1)) == 0)
+                break;
+        }
+        m >>= 1;
+        b = b & 1 ? (b >> 1) ^ POLY : b >> 1;
+    }
+    return p;
+}
+
+/* x^(2^n) modulo the polynomial, n = 0..31. */
+static uint32_t x2n_table[32];
+static pthread_once_t x2n_once = PTHREAD_ONCE_INIT;
+
+static void build_x2n(void)
+{
+    uint32_t p = 1u << 30; /* x^1 */
+    x2n_table[0] = p;
+    for (int n = 1; n < 32; n++)
+        x2n_table[n] = p = multmodp(p, p);
+}
+
+/* x^(n 2^k) modulo the polynomial. */
+static uint32_t x2nmodp(uint64_t n, unsigned k)
+{
+    uint32_t p = 1u << 31; /* x^0 */
+    while (n) {
+        if (n & 1)
+            p = multmodp(x2n_table[k & 31], p);
+        n >>= 1;
+        k++;
+    }
+    return p;
+}
+
+uint32_t trec_crc32_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b)
+{
+    pthread_once(&x2n_once, build_x2n);
+    /* shift A's CRC past len_b bytes (8 len_b bits), then add B's */
+    return multmodp(x2nmodp(len_b, 3), crc_a) ^ crc_b;
+}

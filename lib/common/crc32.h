@@ -10,4 +10,10 @@
 /* Continues a running CRC: start with crc = 0. */
 uint32_t trec_crc32(uint32_t crc, const void *data, size_t len);
 
+/* The CRC-32 of A followed by B from crc_a = CRC(A), crc_b = CRC(B) and B's
+ * length, without the bytes (zlib's crc32_combine, same result): lets
+ * processes that each read a part of a section verify the whole section
+ * by combining their parts' CRCs in order. O(log len_b). */
+uint32_t trec_crc32_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "crc32.h"
 #include "fileio.h"
@@ -251,7 +252,9 @@ static int check_header(const uint8_t *buf, size_t len, int whole, const char *n
     return 0;
 }
 
-static int parse_sections(const uint8_t *buf, size_t len, const char *name,
+/* Checks the section table in buf against a file of len bytes and, when
+ * verify is set (buf then holds the whole file), every section's CRC. */
+static int parse_sections(const uint8_t *buf, size_t len, int verify, const char *name,
                           trec_container *c, trec_error *err)
 {
     uint64_t end = TREC_HEADER_SIZE + (uint64_t)c->count * TREC_SECTION_ENTRY_SIZE;
@@ -270,7 +273,7 @@ static int parse_sections(const uint8_t *buf, size_t len, const char *name,
         for (uint32_t j = 0; j < i; j++)
             if (c->sections[j].tag == tag)
                 return trec_fail(err, "%s: section %s appears twice", name, tn);
-        uint32_t crc = trec_crc32(0, buf + off, (size_t)size);
+        uint32_t crc = verify ? trec_crc32(0, buf + off, (size_t)size) : get_u32(e + 4);
         if (crc != get_u32(e + 4))
             return trec_fail(err, "%s: checksum mismatch in section %s (file is corrupt)",
                              name, tn);
@@ -288,7 +291,7 @@ int trec_container_parse(uint8_t *buf, size_t len, const char *name,
 {
     memset(c, 0, sizeof *c);
     if (check_header(buf, len, 1, name, expect_kind, c, err) != 0 ||
-        parse_sections(buf, len, name, c, err) != 0) {
+        parse_sections(buf, len, 1, name, c, err) != 0) {
         free(buf);
         memset(c, 0, sizeof *c);
         return -1;
@@ -412,4 +415,57 @@ const void *trec_container_find(const trec_container *c, uint32_t tag, uint64_t 
         }
     }
     return NULL;
+}
+
+/* ---- the head alone, for readers of parts of sections ---- */
+
+/* Reads up to n bytes at off into buf (zero-filled beyond the end). */
+static int pread_some(int fd, const char *name, void *buf, size_t n, uint64_t off,
+                      trec_error *err)
+{
+    memset(buf, 0, n);
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(fd, (uint8_t *)buf + got, n - got, (off_t)(off + got));
+        if (r < 0)
+            return trec_fail_errno(err, "%s: read failed", name);
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+int trec_container_read_head(int fd, const char *name, uint32_t expect_kind,
+                             trec_container *c, trec_error *err)
+{
+    struct stat st;
+    uint8_t head[TREC_HEADER_SIZE + TREC_MAX_SECTIONS * TREC_SECTION_ENTRY_SIZE];
+    memset(c, 0, sizeof *c);
+    if (fstat(fd, &st) != 0)
+        return trec_fail_errno(err, "%s: cannot stat", name);
+    if (!S_ISREG(st.st_mode))
+        return trec_fail(err, "%s: not a regular file (parts of a file are read at their "
+                         "offsets: give a file, not a pipe or standard input)", name);
+    size_t len = (size_t)st.st_size;
+    if (pread_some(fd, name, head, TREC_HEADER_SIZE, 0, err) != 0)
+        return -1;
+    uint64_t count = len >= TREC_HEADER_SIZE ? get_u32(head + 24) : 0;
+    if (count <= TREC_MAX_SECTIONS &&
+        pread_some(fd, name, head + TREC_HEADER_SIZE, count * TREC_SECTION_ENTRY_SIZE,
+                   TREC_HEADER_SIZE, err) != 0)
+        return -1;
+    if (check_header(head, len, 1, name, expect_kind, c, err) != 0 ||
+        parse_sections(head, len, 0, name, c, err) != 0) {
+        memset(c, 0, sizeof *c);
+        return -1;
+    }
+    c->len = len;
+    c->header_crc = get_u32(head + 28);
+    c->name = strdup(name);
+    if (!c->name) {
+        trec_container_free(c);
+        return trec_fail(err, "out of memory");
+    }
+    return 0;
 }

@@ -64,8 +64,9 @@ typedef struct trec_container {
         uint32_t crc;
         uint64_t offset, size;
     } sections[TREC_MAX_SECTIONS];
-    uint8_t *buf;     /* the whole file */
-    size_t len;
+    uint8_t *buf;     /* the whole file (NULL: the head alone was read) */
+    size_t len;       /* the file's size */
+    uint32_t header_crc; /* set by trec_container_read_head */
     char *name;       /* file name for messages */
 } trec_container;
 
@@ -79,6 +80,15 @@ int trec_container_parse(uint8_t *buf, size_t len, const char *name,
                          uint32_t expect_kind, trec_container *c,
                          trec_error *err);
 void trec_container_free(trec_container *c);
+
+/* Reads the header and section table of the regular file open on fd (named
+ * name in messages) and checks them as trec_container_read does (magic,
+ * version, kind, size, header CRC, section layout), but neither reads nor
+ * verifies the sections: c->buf stays NULL and c->sections[i].crc holds the
+ * stored CRCs, for readers of parts of sections (csr_part.h), which verify
+ * them by combining their parts' CRCs. */
+int trec_container_read_head(int fd, const char *name, uint32_t expect_kind,
+                             trec_container *c, trec_error *err);
 
 /* Finds a section by tag; returns its bytes and size, or NULL if absent. */
 const void *trec_container_find(const trec_container *c, uint32_t tag,

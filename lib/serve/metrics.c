@@ -138,6 +138,30 @@ uint64_t trec_positives_overlap(const trec_positives *p, const trec_csr *m,
     return count;
 }
 
+/* A label, at most 40 bytes of it, or the index. */
+static void short_name(const trec_labels *l, uint64_t i, char *buf, size_t size)
+{
+    if (l->count) {
+        size_t len;
+        const char *s = trec_label(l, i, &len);
+        snprintf(buf, size, "%.*s", (int)(len < 40 ? len : 40), s);
+    } else {
+        snprintf(buf, size, "%llu", (unsigned long long)i);
+    }
+}
+
+int trec_overlap_error(trec_error *err, uint64_t n, uint64_t user, uint32_t item,
+                       const trec_labels *user_labels, const trec_labels *item_labels,
+                       const char *test, const char *train)
+{
+    char un[64], in[64];
+    short_name(user_labels, user, un, sizeof un);
+    short_name(item_labels, item, in, sizeof in);
+    return trec_fail(err, "%s and %s share %llu positive user-item pairs (first: user %s, "
+                     "item %s); with --exclude-train they could never be recommended: split "
+                     "without overlap", test, train, (unsigned long long)n, un, in);
+}
+
 /* ---- results ---- */
 
 void trec_eval_result_free(trec_eval_result *r)
@@ -164,8 +188,7 @@ static int result_alloc(trec_eval_result *r, uint64_t n_users, int nk, trec_erro
     return 0;
 }
 
-/* Means over the evaluated users, summed in user order (deterministic). */
-static void finish_means(trec_eval_result *r)
+void trec_eval_add_users(const trec_eval_result *r, double *sum)
 {
     int nk = r->nk;
     for (uint64_t u = 0; u < r->n_users; u++) {
@@ -173,13 +196,18 @@ static void finish_means(trec_eval_result *r)
             continue;
         const double *v = r->per_user + u * (uint64_t)nk * TREC_N_METRICS;
         for (int i = 0; i < nk * TREC_N_METRICS; i++)
-            r->mean[i] += v[i];
+            sum[i] += v[i];
     }
-    for (int k = 0; k < nk; k++) {
+}
+
+void trec_eval_set_means(trec_eval_result *r, const double *sum)
+{
+    for (int k = 0; k < r->nk; k++) {
         double *m = r->mean + k * TREC_N_METRICS;
+        const double *s = sum + k * TREC_N_METRICS;
         for (int i = 0; i < TREC_N_METRICS; i++)
-            if (i != TREC_COVERAGE)
-                m[i] = r->evaluated ? m[i] / (double)r->evaluated : 0.0;
+            if (i != TREC_COVERAGE) /* set by list_coverage from the lists */
+                m[i] = r->evaluated ? s[i] / (double)r->evaluated : 0.0;
         m[TREC_F1] = trec_f1(m[TREC_PRECISION], m[TREC_RECALL]);
     }
 }
@@ -210,6 +238,13 @@ static int list_coverage(const trec_positives *p, const trec_topk_lists *lists,
     }
     free(first);
     return 0;
+}
+
+/* Means over the evaluated users, summed in user order (deterministic). */
+static void finish_means(trec_eval_result *r)
+{
+    trec_eval_add_users(r, r->mean);
+    trec_eval_set_means(r, r->mean);
 }
 
 static uint32_t max_k(const trec_eval_config *cfg)
@@ -380,10 +415,32 @@ static int cmp_pop(const void *a, const void *b)
     return (x->item > y->item) - (x->item < y->item);
 }
 
+int trec_popularity_counts(const trec_positives *train, uint64_t **counts, trec_error *err)
+{
+    uint64_t n = train->n_items;
+    *counts = trec_calloc(n ? n : 1, sizeof **counts, err);
+    if (!*counts)
+        return -1;
+    for (uint64_t e = 0; e < train->n; e++)
+        (*counts)[train->items[e]]++;
+    return 0;
+}
+
 int trec_popularity_order(const trec_positives *train, uint32_t **order, trec_error *err)
 {
+    uint64_t *counts;
     *order = NULL;
-    uint64_t n = train->n_items;
+    if (trec_popularity_counts(train, &counts, err) != 0)
+        return -1;
+    int rc = trec_popularity_order_of(counts, train->n_items, order, err);
+    free(counts);
+    return rc;
+}
+
+int trec_popularity_order_of(const uint64_t *counts, uint64_t n, uint32_t **order,
+                             trec_error *err)
+{
+    *order = NULL;
     pop *ps = trec_calloc(n ? n : 1, sizeof *ps, err);
     uint32_t *o = trec_malloc((n ? n : 1) * sizeof *o, err);
     if (!ps || !o) {
@@ -391,10 +448,10 @@ int trec_popularity_order(const trec_positives *train, uint32_t **order, trec_er
         free(o);
         return -1;
     }
-    for (uint64_t i = 0; i < n; i++)
+    for (uint64_t i = 0; i < n; i++) {
         ps[i].item = (uint32_t)i;
-    for (uint64_t e = 0; e < train->n; e++)
-        ps[train->items[e]].count++;
+        ps[i].count = counts[i];
+    }
     qsort(ps, n, sizeof *ps, cmp_pop);
     for (uint64_t i = 0; i < n; i++)
         o[i] = ps[i].item;

@@ -104,6 +104,13 @@ void trec_positives_free(trec_positives *p);
 uint64_t trec_positives_overlap(const trec_positives *p, const trec_csr *m,
                                 uint64_t *user, uint32_t *item);
 
+/* The error trec-eval --exclude-train gives when n test positives are
+ * train entries, the first one (user, item) named by its labels (at most
+ * 40 bytes each; count 0: by index). Returns -1. */
+int trec_overlap_error(trec_error *err, uint64_t n, uint64_t user, uint32_t item,
+                       const trec_labels *user_labels, const trec_labels *item_labels,
+                       const char *test, const char *train);
+
 /* Metric values of one ranker on one split. */
 typedef struct trec_eval_result {
     int nk;
@@ -116,6 +123,14 @@ typedef struct trec_eval_result {
 } trec_eval_result;
 
 void trec_eval_result_free(trec_eval_result *r);
+
+/* The two steps of the means, for callers that hold the users in blocks
+ * (distributed evaluation): adds the per-user values of r's evaluated users
+ * to sum (nk x TREC_N_METRICS) in user order, so that blocks added in order
+ * give the sum of the whole; then sets r->mean from sum and r->evaluated
+ * (F1 from the mean precision and recall). */
+void trec_eval_add_users(const trec_eval_result *r, double *sum);
+void trec_eval_set_means(trec_eval_result *r, const double *sum);
 
 /* Scores a ranker from its lists (one per user, e.g. from trec_topk_run with
  * k >= the largest cut-off, or from trec_popular_lists): every metric but
@@ -145,6 +160,12 @@ int trec_popularity_order(const trec_positives *train, uint32_t **order, trec_er
  * borrows: free() it after s) must outlive s. */
 int trec_popularity_scorer(const trec_positives *train, trec_scorer *s, float **counts,
                            trec_error *err);
+/* Its two steps, for callers that add up the counts of blocks of users:
+ * the positives per item (n_items counts, free()), and the order from
+ * counts of n items. */
+int trec_popularity_counts(const trec_positives *train, uint64_t **counts, trec_error *err);
+int trec_popularity_order_of(const uint64_t *counts, uint64_t n, uint32_t **order,
+                             trec_error *err);
 /* The first k items of order for every user, skipping the user's entries in
  * exclude (NULL: none). */
 int trec_popular_lists(const uint32_t *order, uint64_t n_users, uint64_t n_items,

@@ -54,6 +54,16 @@ double trec_ease_bytes(uint64_t users, uint64_t active, int threads);
 const trec_algorithm *trec_algorithm_find(const char *name);
 const trec_algorithm *trec_algorithm_at(int i); /* NULL past the end */
 
+/* Steps of trec_fit, for drivers that fit from parts of the data
+ * (lib/mpi): the algorithm a configuration runs (NULL and err if none);
+ * the matrix shape check; the entries an algorithm trains on (`data`: its
+ * enum trec_data), row by row, so a block of rows prepares as the same rows
+ * of the whole matrix would. */
+const trec_algorithm *trec_fit_algorithm_of(const trec_fit_config *cfg, trec_error *err);
+int trec_fit_check_shape(const trec_csr *x, trec_error *err);
+int trec_fit_prepare(const trec_fit_config *cfg, int data, const trec_csr *x, trec_csr *out,
+                     trec_error *err);
+
 /* Helpers the algorithms share (fit.c). */
 /* The end of epoch p->epoch (1-based) of p->epochs, with the loss and
  * penalty in p: with cfg->validation, the model being built (out, brought up

@@ -24,28 +24,15 @@
 #include <string.h>
 
 #include "algorithm.h"
+#include "als.h"
 #include "linalg.h"
 #include "parallel.h"
 #include "rng.h"
 
-#define ROWS_PER_TASK 128
-#define GRAM_CHUNK 4096
+#define ROWS_PER_TASK TREC_ALS_ROWS_PER_TASK
+#define GRAM_CHUNK TREC_ALS_GRAM_CHUNK
 
-/* One half-iteration: solve the rows of `x` (n_rows x k) against the fixed
- * factors `y` (n_cols x k), with the interactions in CSR `m` (rows x cols). */
-typedef struct half {
-    const trec_fit_config *cfg;
-    const trec_csr *m;
-    float *x;
-    const float *y;
-    uint64_t n_rows, n_cols, k;
-    float *yty;               /* k x k, both triangles */
-    float *partials;          /* Gram chunks */
-    uint64_t n_chunks;
-    double *row_loss;         /* per task, summed in order */
-    int with_data;            /* loss_task: the data term too, not only the penalty */
-    int failed;
-} half;
+typedef trec_als_half half;
 
 static void als_defaults(trec_fit_config *cfg)
 {
@@ -72,7 +59,7 @@ static int als_check(const trec_fit_config *cfg, trec_error *err)
     return 0;
 }
 
-static float confidence(const trec_fit_config *cfg, float w)
+float trec_als_confidence(const trec_fit_config *cfg, float w)
 {
     double s = cfg->confidence_scale;
     if (cfg->confidence == TREC_CONFIDENCE_LOG)
@@ -98,10 +85,32 @@ static void gram_task(void *ctx, uint64_t t)
                  out, k, 1, NULL, &rntm);
 }
 
-static void gram(half *H)
+uint64_t trec_als_chunks(uint64_t n)
+{
+    return (n + GRAM_CHUNK - 1) / GRAM_CHUNK;
+}
+
+/* Chunks [c0, c1) through gram_task's numbering (task t = chunk c0 + t). */
+typedef struct gram_range {
+    half *H;
+    uint64_t c0;
+} gram_range;
+
+static void gram_range_task(void *ctx, uint64_t t)
+{
+    gram_range *g = ctx;
+    gram_task(g->H, g->c0 + t);
+}
+
+void trec_als_gram_partials(trec_als_half *H, uint64_t c0, uint64_t c1)
+{
+    gram_range g = {H, c0};
+    trec_parallel_for(H->cfg->threads, c1 - c0, gram_range_task, &g);
+}
+
+void trec_als_gram_sum(trec_als_half *H)
 {
     uint64_t kk = H->k * H->k;
-    trec_parallel_for(H->cfg->threads, H->n_chunks, gram_task, H);
     memset(H->yty, 0, kk * sizeof *H->yty);
     for (uint64_t c = 0; c < H->n_chunks; c++)
         for (uint64_t i = 0; i < kk; i++)
@@ -152,7 +161,7 @@ static int solve_row(half *H, uint64_t r, scratch *s)
     if (scratch_fit(s, n, k) != 0)
         return -1;
     for (uint64_t j = 0; j < n; j++) {
-        float conf = confidence(H->cfg, m->vals[e0 + j]);
+        float conf = trec_als_confidence(H->cfg, m->vals[e0 + j]);
         s->c[j] = conf - 1.0f;
         s->d[j] = conf; /* conf x p, p = 1 */
     }
@@ -207,7 +216,7 @@ static void loss_task(void *ctx, uint64_t t)
             all = trec_dot(x, tmp, k);
         }
         for (uint64_t e = m->rowptr[r]; e < m->rowptr[r + 1]; e++) {
-            double c = confidence(H->cfg, m->vals[e]);
+            double c = trec_als_confidence(H->cfg, m->vals[e]);
             cs += c - 1;
             if (H->with_data) {
                 double s = trec_dot(x, H->y + (uint64_t)m->colidx[e] * k, k);
@@ -220,6 +229,22 @@ static void loss_task(void *ctx, uint64_t t)
     }
     free(tmp);
     H->row_loss[t] = sum;
+}
+
+int trec_als_solve(trec_als_half *H)
+{
+    uint64_t tasks = (H->n_rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+    trec_parallel_for(H->cfg->threads, tasks, solve_task, H);
+    if (!H->failed)
+        trec_parallel_for(H->cfg->threads, tasks, loss_task, H);
+    return H->failed ? -1 : 0;
+}
+
+double trec_als_norm_add(const trec_fit_config *cfg, const trec_csr *x, double norm)
+{
+    for (uint64_t e = 0; e < x->nnz; e++)
+        norm += trec_als_confidence(cfg, x->vals[e]) - 1.0;
+    return norm;
 }
 
 /* ---- the fit ---- */
@@ -264,40 +289,39 @@ static int half_run(als *A, const trec_csr *m, float *x, const float *y, uint64_
 {
     half H = {.cfg = A->cfg, .m = m, .x = x, .y = y, .n_rows = n_rows, .n_cols = n_cols,
               .k = A->k, .yty = A->yty, .partials = A->partials,
-              .n_chunks = (n_cols + GRAM_CHUNK - 1) / GRAM_CHUNK, .row_loss = A->row_loss,
+              .n_chunks = trec_als_chunks(n_cols), .row_loss = A->row_loss,
               .with_data = with_data};
     uint64_t tasks = (n_rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    gram(&H);
-    trec_parallel_for(A->cfg->threads, tasks, solve_task, &H);
-    if (!H.failed) {
-        trec_parallel_for(A->cfg->threads, tasks, loss_task, &H);
-        for (uint64_t t = 0; t < tasks; t++)
-            *loss += A->row_loss[t];
-    }
-    if (H.failed)
-        return trec_fail(err, "out of memory, or a row's system is not positive definite");
+    trec_als_gram_partials(&H, 0, H.n_chunks);
+    trec_als_gram_sum(&H);
+    if (trec_als_solve(&H) != 0)
+        return trec_fail(err, TREC_ALS_SOLVE_FAILED);
+    for (uint64_t t = 0; t < tasks; t++)
+        *loss += A->row_loss[t];
     return 0;
 }
 
 /* The model's shape: identity features on both sides, linear, dot, no
  * biases; W1 holds the factors. */
-static int make_model(const als *A, trec_model *m, trec_error *err)
+int trec_als_make_model(uint64_t n_users, uint64_t n_items, uint64_t k,
+                        const trec_labels *user_labels, const trec_labels *item_labels,
+                        trec_model *m, trec_error *err)
 {
     memset(m, 0, sizeof *m);
     m->kind = TREC_MODEL_FACTORS;
-    m->n_users = A->x->rows;
-    m->n_items = A->x->cols;
-    m->k = A->k;
+    m->n_users = n_users;
+    m->n_items = n_items;
+    m->k = k;
     m->predict = TREC_PREDICT_DOT;
     m->biases = 0;
     m->user = (trec_side){.repr = TREC_REPR_LINEAR, .identity = 1};
     m->item = (trec_side){.repr = TREC_REPR_LINEAR, .identity = 1};
-    m->user_labels = A->x->row_labels;
-    m->item_labels = A->x->col_labels;
+    m->user_labels = *user_labels;
+    m->item_labels = *item_labels;
     return trec_model_alloc(m, err);
 }
 
-static int check_init(const trec_model *init, const trec_model *m, trec_error *err)
+int trec_als_check_init(const trec_model *init, const trec_model *m, trec_error *err)
 {
     if (init->kind != TREC_MODEL_FACTORS || init->n_users != m->n_users ||
         init->n_items != m->n_items || init->k != m->k || init->predict != TREC_PREDICT_DOT ||
@@ -309,11 +333,20 @@ static int check_init(const trec_model *init, const trec_model *m, trec_error *e
     return 0;
 }
 
-static void init_factors(const als *A, float *f, uint64_t n, trec_rng *rng)
+static void init_factors(float *f, uint64_t n, uint64_t k, trec_rng *rng)
 {
     /* implicit's initialisation: uniform in [0, 0.01) */
-    for (uint64_t i = 0; i < n * A->k; i++)
+    for (uint64_t i = 0; i < n * k; i++)
         f[i] = (float)(trec_rng_uniform(rng) * 0.01);
+}
+
+void trec_als_init_factors(const trec_fit_config *cfg, float *uf, uint64_t n_users, float *itf,
+                           uint64_t n_items, uint64_t k)
+{
+    trec_rng rng;
+    trec_rng_seed(&rng, cfg->seed);
+    init_factors(uf, n_users, k, &rng);
+    init_factors(itf, n_items, k, &rng);
 }
 
 static int iterate(als *A, trec_fit_result *res, trec_error *err)
@@ -321,9 +354,7 @@ static int iterate(als *A, trec_fit_result *res, trec_error *err)
     const trec_fit_config *cfg = A->cfg;
     const trec_csr *x = A->x;
     /* the loss normaliser (implicit's): all pairs plus the extra confidence */
-    double norm = (double)x->rows * (double)x->cols;
-    for (uint64_t e = 0; e < x->nnz; e++)
-        norm += confidence(cfg, x->vals[e]) - 1.0;
+    double norm = trec_als_norm_add(cfg, x, (double)x->rows * (double)x->cols);
     for (uint64_t ep = 0; ep < cfg->epochs; ep++) {
         /* the loss after the iteration: the users' penalty, then the data
          * term and the items' penalty */
@@ -363,11 +394,12 @@ static int als_fit(const trec_fit_config *cfg, const trec_fit_data *d, const tre
     uint64_t chunks = (n_max + GRAM_CHUNK - 1) / GRAM_CHUNK;
     int rc = -1;
     if (d->x->nnz == 0) {
-        trec_fail(err, "no interactions to train on%s",
-                  cfg->has_min_rating ? " (after --min-rating)" : "");
+        trec_fail(err, TREC_ALS_NO_DATA "%s", cfg->has_min_rating ? " (after --min-rating)" : "");
         goto done;
     }
-    if (make_model(&A, out, err) != 0 || (init && check_init(init, out, err) != 0) ||
+    if (trec_als_make_model(d->x->rows, d->x->cols, k, &d->x->row_labels, &d->x->col_labels,
+                            out, err) != 0 ||
+        (init && trec_als_check_init(init, out, err) != 0) ||
         transpose(d->x, &A.xt, err) != 0 ||
         !(A.yty = trec_malloc(k * k * sizeof *A.yty, err)) ||
         !(A.partials = trec_malloc(chunks * k * k * sizeof *A.partials, err)) ||
@@ -380,10 +412,7 @@ static int als_fit(const trec_fit_config *cfg, const trec_fit_data *d, const tre
         memcpy(A.itf, init->item.w1, out->n_items * k * sizeof *A.itf);
         res->epochs_before = trec_fit_model_epochs(init);
     } else {
-        trec_rng rng;
-        trec_rng_seed(&rng, cfg->seed);
-        init_factors(&A, A.uf, out->n_users, &rng);
-        init_factors(&A, A.itf, out->n_items, &rng);
+        trec_als_init_factors(cfg, A.uf, out->n_users, A.itf, out->n_items, k);
     }
     if (iterate(&A, res, err) != 0)
         goto done;

@@ -90,7 +90,7 @@ static int check_options(const trec_algorithm *a, const trec_fit_config *cfg, tr
     return 0;
 }
 
-static int check_shape(const trec_csr *x, trec_error *err)
+int trec_fit_check_shape(const trec_csr *x, trec_error *err)
 {
     if (x->rows == 0 || x->cols == 0)
         return trec_fail(err, "the interaction matrix is empty (%llu x %llu)",
@@ -121,8 +121,8 @@ static int keeps(int data, float w)
 
 /* The entries an algorithm trains on, with their values or weights (labels
  * shared with x). */
-static int prepare(const trec_fit_config *cfg, int data, const trec_csr *x, trec_csr *out,
-                   trec_error *err)
+int trec_fit_prepare(const trec_fit_config *cfg, int data, const trec_csr *x, trec_csr *out,
+                     trec_error *err)
 {
     uint64_t n = 0;
     for (uint64_t e = 0; e < x->nnz; e++)
@@ -164,7 +164,7 @@ const char *trec_fit_user_name(const trec_csr *x, uint64_t u, char *buf, size_t 
     return buf;
 }
 
-static const trec_algorithm *algorithm_of(const trec_fit_config *cfg, trec_error *err)
+const trec_algorithm *trec_fit_algorithm_of(const trec_fit_config *cfg, trec_error *err)
 {
     if (cfg->algorithm && strcmp(cfg->algorithm, "auto") == 0) {
         trec_fail(err, "internal error: the default configuration has not chosen its "
@@ -205,7 +205,7 @@ int trec_fit_check(const trec_fit_config *cfg, trec_error *err)
 {
     if (is_auto(cfg))
         return check_auto(cfg, err);
-    const trec_algorithm *a = algorithm_of(cfg, err);
+    const trec_algorithm *a = trec_fit_algorithm_of(cfg, err);
     if (!a || check_options(a, cfg, err) || a->check(cfg, err))
         return -1;
     if (cfg->threads < 1)
@@ -228,7 +228,7 @@ int trec_fit_epoch_end(const trec_fit_config *cfg, trec_fit_progress *p, trec_mo
 {
     int stop = 0;
     if (cfg->validation) {
-        const trec_algorithm *a = algorithm_of(cfg, err);
+        const trec_algorithm *a = trec_fit_algorithm_of(cfg, err);
         if (!a)
             return -1;
         stop = trec_validation_epoch(cfg->validation, p, out, a->current, state, err);
@@ -246,11 +246,11 @@ int trec_fit(const trec_fit_config *cfg, const trec_csr *x0, const trec_csr *use
 {
     memset(res, 0, sizeof *res);
     memset(out, 0, sizeof *out);
-    const trec_algorithm *a = algorithm_of(cfg, err);
-    if (!a || trec_fit_check(cfg, err) || check_shape(x0, err))
+    const trec_algorithm *a = trec_fit_algorithm_of(cfg, err);
+    if (!a || trec_fit_check(cfg, err) || trec_fit_check_shape(x0, err))
         return -1;
     trec_csr x;
-    if (prepare(cfg, a->data, x0, &x, err) != 0)
+    if (trec_fit_prepare(cfg, a->data, x0, &x, err) != 0)
         return -1;
     trec_fit_data d = {.x = &x, .user_extra = user_extra, .item_extra = item_extra};
     res->interactions = x.nnz;

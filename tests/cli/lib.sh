@@ -6,11 +6,14 @@
 #   same DESC FILE1 FILE2   files must be byte-identical
 #   eq DESC GOT WANT        strings must be equal
 #   contains DESC FILE PAT  FILE must contain the fixed string PAT
+#   skip DESC               a check that cannot run here: printed, counted as skipped
 # Variables: $BIN (built tools), $T (a scratch dir per test file),
 # $FIX (tests/fixtures), $ML (ml-latest-small dir, may not exist).
 
 pass_() { [ -n "${VERBOSE:-}" ] && echo "ok - $1"; echo pass >>"$RESULTS"; }
 fail_() { echo "FAIL - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/    /' | head -n 20; echo fail >>"$RESULTS"; }
+
+skip() { echo "SKIP - $1"; echo skip >>"$RESULTS"; }
 
 ok() {
     d=$1; shift

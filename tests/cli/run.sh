@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh BUILD_DIR - runs every tests/cli/test-*.sh and prints the closing
-# line "cli: N passed, N failed".
+# line "cli: N passed, N failed" (", N skipped" when checks could not run).
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 BIN=$(cd "${1:-build}" && pwd)
@@ -15,9 +15,10 @@ for t in "$here"/test-*.sh; do
     T="$scratch/$(basename "$t" .sh)"; mkdir -p "$T"; export T
     (cd "$T" && . "$here/lib.sh" && . "$t")
     n=$(($(wc -l <"$RESULTS") - before))
-    echo "$(basename "$t"): $n checks, $(tail -n "$n" "$RESULTS" | grep -c fail) failed"
+    sk=$(tail -n "$n" "$RESULTS" | grep -c skip)
+    echo "$(basename "$t"): $n checks, $(tail -n "$n" "$RESULTS" | grep -c fail) failed$([ "$sk" -gt 0 ] && echo ", $sk skipped")"
 done
-passed=$(grep -c pass "$RESULTS"); failed=$(grep -c fail "$RESULTS")
+passed=$(grep -c pass "$RESULTS"); failed=$(grep -c fail "$RESULTS"); skipped=$(grep -c skip "$RESULTS")
 rm -rf "$scratch" "$RESULTS"
-echo "cli: $passed passed, $failed failed"
+echo "cli: $passed passed, $failed failed$([ "$skipped" -gt 0 ] && echo ", $skipped skipped")"
 [ "$failed" -eq 0 ]
