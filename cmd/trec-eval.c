@@ -179,7 +179,7 @@ static void load(run *r)
 {
     trec_error err;
     options *o = r->o;
-    if (trec_model_read(o->model, &r->model, &err) != 0)
+    if (trec_model_map(o->model, &r->model, &err) != 0)
         cli_fail(&err);
     const char *mname = trec_display_name(o->model);
     r->splits[0] = (split){.name = "test", .file = o->test, .exclude = o->exclude_train};
