@@ -207,6 +207,11 @@ static inline int finish_chunk_nb(float *restrict p, float qb, float th)
     return any;
 }
 
+/* Compiled twice on x86-64: for AVX2 (8 floats a step, chosen at run time
+ * when the CPU has it) and for the baseline (SSE2, 4). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("avx2", "default")))
+#endif
 static void finish_row(float *row, uint64_t nt, float qb, const float *tb, uint64_t t0,
                        uint64_t r, const float *thr, trec_select_fn fn, void *ctx)
 {

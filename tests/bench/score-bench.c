@@ -155,7 +155,9 @@ int main(int argc, char **argv)
     }
     printf("best: sgemm %.1f GFLOP/s (cpu %.3f s), topk %.1f GFLOP/s (cpu %.3f s)\n",
            gflop / best_g, cpu_g, gflop / best_t, cpu_t);
-    printf("ratio=%.3f cpu_ratio=%.3f\n", best_g / best_t, cpu_g / cpu_t);
+    printf("ratio=%.3f cpu_ratio=%.3f sgemm_gflops=%.1f topk_gflops=%.1f arch=%s "
+           "generic_id=%d\n", best_g / best_t, cpu_g / cpu_t, gflop / best_g, gflop / best_t,
+           bli_arch_string(bli_arch_query_id()), (int)BLIS_ARCH_GENERIC);
     for (int t = 0; t < threads; t++)
         free(g.buf[t]);
     free(g.buf);
