@@ -32,7 +32,7 @@ BENCH_DIR=${TREC_BENCH_DIR:-/tmp/trec-bench-$(id -un 2>/dev/null || id -u)}
 BIG_N=${TREC_BENCH_RATINGS:-25000000}
 REPEAT=${TREC_BENCH_REPEAT:-3}
 SLOW=${TREC_BENCH_SLOW:-60}
-SECTIONS=${TREC_BENCH_SECTIONS:-"ingest walkthrough quality fit sgd score"}
+SECTIONS=${TREC_BENCH_SECTIONS:-"ingest walkthrough quality foldin fit sgd score"}
 W=$BENCH_DIR/work
 mkdir -p "$BENCH_DIR" "$W" || exit 1
 
@@ -244,6 +244,53 @@ bench_quality() {
     echo
 }
 
+# ---- section: foldin --------------------------------------------------------
+# Fold-in quality (issue 9): on ml-latest-small, seeds 0..4 (80/20), each
+# algorithm at its validation-chosen setting (bench-quality.sh) is fitted on
+# train and evaluated on test twice - from its fitted user vectors and with
+# trec-eval --fold-in (every user folded in from its train row, as
+# trec-recommend --history would) - standard convention (train items
+# excluded, rating >= 4, binary gain).
+
+bench_foldin() {
+    echo "== foldin: fitted users against users folded in from their train rows (ml-latest-small)"
+    [ -f "$ML_SMALL/ratings.csv" ] || { echo "   skipped: no ml-latest-small at $ML_SMALL"; echo; return 0; }
+    FD=$W/foldin
+    mkdir -p "$FD" && "$B/trec-ingest" -q "$ML_SMALL/ratings.csv" -o "$FD/all.csr" || return 1
+    : >"$FD/r.tsv"
+    ev="--exclude-train --gain binary --min-rating 4 --tsv -q"
+    for s in 0 1 2 3 4; do
+        "$B/trec-split" -q "$FD/all.csr" --train "$FD/train.csr" --test "$FD/test.csr" \
+            --test-fraction 0.2 --seed "$s" || return 1
+        while IFS='|' read -r name opts; do
+            # shellcheck disable=SC2086
+            "$B/trec-fit" -q "$FD/train.csr" -o "$FD/m.trec" $opts || { echo "   $name: fit failed"; return 1; }
+            for mode in fitted folded; do
+                f=; [ "$mode" = folded ] && f=--fold-in
+                # shellcheck disable=SC2086
+                "$B/trec-eval" "$FD/m.trec" --test "$FD/test.csr" --train "$FD/train.csr" $ev $f |
+                    awk -F'\t' -v n="$name" -v m="$mode" '$1 == "test" && $3 == "model" &&
+                        ($4 == "recall@10" || $4 == "ndcg@10") { print n "\t" m "\t" $4 "\t" $5 }' >>"$FD/r.tsv"
+            done
+        done <<EOF2
+ease|--algorithm ease --lambda 200 --min-rating 4 --other-weight 0.4
+als|--algorithm als --components 128 --lambda 0.01 --lambda-exponent 1 --confidence-scale 3 --min-rating 4 --other-weight 0.3
+sgd|--loss warp --components 128 --alpha 2 --epochs 60 --min-rating 4
+tensorrec|--loss wmrb --min-rating 4 --components 10 --alpha 3e-4 --sampled-items 1000
+EOF2
+    done
+    printf '   %-10s %16s %16s %14s %14s\n' algorithm "recall@10 fitted" "recall@10 folded" "NDCG@10 fitted" "NDCG@10 folded"
+    awk -F'\t' '{ k = $1; if (!(k in seen)) { seen[k] = 1; o[++n] = k } s[k, $2, $3] += $4; c[k, $2, $3]++ }
+        END { for (i = 1; i <= n; i++) { k = o[i]
+              printf "   %-10s %16.4f %16.4f %14.4f %14.4f\n", k,
+                  s[k, "fitted", "recall@10"] / c[k, "fitted", "recall@10"],
+                  s[k, "folded", "recall@10"] / c[k, "folded", "recall@10"],
+                  s[k, "fitted", "ndcg@10"] / c[k, "fitted", "ndcg@10"],
+                  s[k, "folded", "ndcg@10"] / c[k, "folded", "ndcg@10"] } }' "$FD/r.tsv"
+    echo "   (means over seeds 0..4; standard convention)"
+    echo
+}
+
 # ---- section: fit ----------------------------------------------------------
 # Fitting at scale on the synthetic set of synth_fit_input (bench-5m: 100k
 # users x 20k items, 5M ratings, Zipf popularity, lognormal activity), split
@@ -293,8 +340,9 @@ fit_curve() {
         printf "$FIT_FMT" "$label" "$e" "$(printf '%.1f' "$FT_S")" "$(printf '%.1f' "$FT_CPU")" \
             "$rss" "$(fit_recall)"
     done
-    data=$(fsize "$FD/train.csr") model=$(fsize "$FD/m.trec")
-    echo "   $label: per epoch $per s wall, $cper s CPU; peak RSS $rss MiB = $(fdiv "$FT_KIB" "$(((data + model) / 1024))" %.2f) x (data $((data / 1048576)) MiB + model $((model / 1048576)) MiB)"
+    # (not "data": bench_fit's option list of that name must survive; sh has no locals)
+    dbytes=$(fsize "$FD/train.csr") mbytes=$(fsize "$FD/m.trec")
+    echo "   $label: per epoch $per s wall, $cper s CPU; peak RSS $rss MiB = $(fdiv "$FT_KIB" "$(((dbytes + mbytes) / 1024))" %.2f) x (data $((dbytes / 1048576)) MiB + model $((mbytes / 1048576)) MiB)"
 }
 
 bench_fit() {
@@ -428,7 +476,7 @@ wt_time() {
 
 # wt_models DIR: the walkthrough's models, NAME|LABEL|trec-fit options.
 wt_models() {
-    echo "rmse|RMSE MF (k=5)|--components 5"
+    echo "rmse|RMSE MF (k=5)|--preset tensorrec --components 5"
     echo "wmrb|WMRB MF (k=5, >=4, 97 sampled)|--components 5 --loss wmrb --min-rating 4"
     echo "content|content (genres, pass-through, k=20)|--item-features $1/genres.csr --no-item-identity --item-repr pass-through --components 20 --loss wmrb --min-rating 4"
     echo "hybrid|hybrid (identity + genres, k=5)|--item-features $1/genres.csr --components 5 --loss wmrb --min-rating 4"
