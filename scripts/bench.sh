@@ -36,7 +36,7 @@ SECTIONS=${TREC_BENCH_SECTIONS:-"ingest walkthrough quality foldin fit sgd score
 W=$BENCH_DIR/work
 mkdir -p "$BENCH_DIR" "$W" || exit 1
 
-for tool in peak-rss bench-csv-tokenize synth-movielens score-bench; do
+for tool in peak-rss bench-csv-tokenize synth-movielens; do
     [ -x "$B/$tool" ] || { echo "bench.sh: error: $B/$tool missing (run make first)" >&2; exit 1; }
 done
 
@@ -399,6 +399,9 @@ SCORE_THREADS=${TREC_BENCH_SCORE_THREADS:-2}
 
 bench_score() {
     echo "== score: all-users top-K on the synthetic set (k = 64, $SCORE_THREADS threads)"
+    for tool in score-bench trec-fit trec-split trec-eval trec-recommend; do
+        [ -x "$B/$tool" ] || { echo "bench.sh: error: $B/$tool missing" >&2; return 1; }
+    done
     sd=$(synth_fit_input "${TREC_BENCH_FIT_PRESET:-bench-5m}") || return 1
     SD=$W/score
     mkdir -p "$SD" || return 1
