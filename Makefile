@@ -45,7 +45,7 @@ CMD_SRC := $(wildcard cmd/trec-*.c)
 CMDS := $(CMD_SRC:cmd/%.c=$(B)/%)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNITS := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-TOOLS := $(B)/synth-movielens $(B)/bench-csv-tokenize $(B)/peak-rss
+TOOLS := $(B)/synth-movielens $(B)/bench-csv-tokenize $(B)/peak-rss $(B)/score-bench
 MAN1 := $(wildcard man/man1/*.1)
 MAN5 := $(wildcard man/man5/*.5)
 MAN7 := $(wildcard man/man7/*.7)
@@ -83,6 +83,8 @@ $(B)/bench-csv-tokenize: tests/bench/csv-tokenize.c
 $(B)/peak-rss: tests/bench/peak-rss.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -o $@ $<
+$(B)/score-bench: tests/bench/score-bench.c $(B)/libtrec.a
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -o $@ $< $(B)/libtrec.a $(LDLIBS_ALL)
 $(B)/linalg-bench: tests/bench/linalg-bench.c $(B)/libtrec.a ; $(CC) $(CPPFLAGS) $(CFLAGS_ALL) -o $@ $< $(B)/libtrec.a $(LDLIBS_ALL)
 
 $(B)/tests/%: tests/unit/%.c tests/unit/check_main.h $(B)/libtrec.a

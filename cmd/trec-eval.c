@@ -306,7 +306,7 @@ static void load_model(run *r, trec_csr *train)
         r->model.item_labels = train->col_labels;
         return;
     }
-    if (trec_model_read(o->model, &r->model, &err) != 0)
+    if (trec_model_map(o->model, &r->model, &err) != 0)
         cli_fail(&err);
     if (!o->has_min_rating && meta_min_rating(&r->model, &o->min_rating))
         o->has_min_rating = r->min_rating_from_meta = 1;

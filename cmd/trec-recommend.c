@@ -147,25 +147,44 @@ static void parse_args(options *o, int argc, char **argv)
 
 typedef struct lookup {
     const trec_labels *labels;   /* count 0: ids are internal indices */
-    trec_idmap map;
+    trec_idmap map;              /* built at the LOOKUP_SCANS + 1st look-up */
+    int has_map, scans;
     uint64_t n;
     const char *what;            /* "user" / "item" */
 } lookup;
 
+/* A few ids are found by scanning the labels (a model's 100,000 labels in
+ * well under a millisecond), more through a hash map (built in tens of
+ * milliseconds): a single --user query starts answering at once. */
+#define LOOKUP_SCANS 8
+
 static void lookup_init(lookup *l, const trec_labels *labels, uint64_t n, const char *what)
 {
-    trec_error err;
     memset(l, 0, sizeof *l);
     l->labels = labels;
     l->n = n;
     l->what = what;
-    if (labels->count && trec_idmap_from_labels(&l->map, labels, &err) != 0)
-        cli_fail(&err);
 }
 
 /* The internal index of raw id s[0..n), or -1. */
-static int64_t lookup_find(const lookup *l, const char *s, size_t n)
+static int64_t lookup_find(lookup *l, const char *s, size_t n)
 {
+    if (l->labels->count && !l->has_map && l->scans < LOOKUP_SCANS) {
+        l->scans++;
+        for (uint64_t i = 0; i < l->labels->count; i++) {
+            size_t ln;
+            const char *t = trec_label(l->labels, i, &ln);
+            if (ln == n && memcmp(t, s, n) == 0)
+                return (int64_t)i;
+        }
+        return -1;
+    }
+    if (l->labels->count && !l->has_map) {
+        trec_error err;
+        if (trec_idmap_from_labels(&l->map, l->labels, &err) != 0)
+            cli_fail(&err);
+        l->has_map = 1;
+    }
     if (l->labels->count)
         return trec_idmap_find(&l->map, s, n);
     /* A model without labels: ids are the internal indices 0, 1, ... */
@@ -179,7 +198,7 @@ static int64_t lookup_find(const lookup *l, const char *s, size_t n)
 }
 
 /* Adds the ids of one --user / --similar-to argument to *q. */
-static void resolve_arg(const lookup *l, const char *model, const char *arg, uint64_t **q,
+static void resolve_arg(lookup *l, const char *model, const char *arg, uint64_t **q,
                         uint64_t *nq)
 {
     /* The whole argument may itself be an id (ids may contain commas). */
@@ -346,7 +365,9 @@ static void load(run *r)
 {
     options *o = r->o;
     trec_error err;
-    if (trec_model_read(o->model, &r->file_model, &err) != 0)
+    /* cold start needs the learned feature weights; scoring alone does not */
+    if ((o->user_features || o->item_features ? trec_model_read : trec_model_map)(
+            o->model, &r->file_model, &err) != 0)
         cli_fail(&err);
     if ((o->user_features && trec_csr_read(o->user_features, &r->uf, &err) != 0) ||
         (o->item_features && trec_csr_read(o->item_features, &r->itf, &err) != 0) ||
@@ -476,9 +497,9 @@ static void release(run *r)
         trec_titles_free(&r->titles);
     for (int e = 0; e < o->n_exclude; e++)
         trec_csr_free(&r->excl[e]), trec_csr_free(&r->hist_excl[e]);
-    if (r->users.labels && r->users.labels->count)
+    if (r->users.has_map)
         trec_idmap_free(&r->users.map);
-    if (r->items.labels && r->items.labels->count)
+    if (r->items.has_map)
         trec_idmap_free(&r->items.map);
     free(r->queries);
     trec_history_free(&r->hist);

@@ -33,7 +33,7 @@ BENCH_DIR=${TREC_BENCH_DIR:-/tmp/trec-bench-$(id -un 2>/dev/null || id -u)}
 BIG_N=${TREC_BENCH_RATINGS:-25000000}
 REPEAT=${TREC_BENCH_REPEAT:-3}
 SLOW=${TREC_BENCH_SLOW:-60}
-SECTIONS=${TREC_BENCH_SECTIONS:-"ingest walkthrough quality foldin fit sgd"}
+SECTIONS=${TREC_BENCH_SECTIONS:-"ingest walkthrough quality foldin fit sgd score"}
 W=$BENCH_DIR/work
 mkdir -p "$BENCH_DIR" "$W" || exit 1
 
@@ -378,6 +378,78 @@ bench_fit() {
     else
         echo "   ease: 20k items is a 20k x 20k inverse (about 8e12 flops, 1.6 GB): set TREC_BENCH_EASE=1"
     fi
+    echo
+    return "$FAILED"
+}
+
+# ---- section: score ------------------------------------------------------------
+# All-users top-K scoring at k = 64 on the synthetic set of synth_fit_input
+# (bench-5m: 100k users x 20k items), against bare BLIS sgemm on the same
+# blocks in the same run (issue 11): a tensorrec model (1 epoch, k = 64, Adam
+# state saved: the 126 MB file of the issue) of the 80% train split;
+#   score-bench MODEL --threads 2: best of $REPEAT alternated runs of sgemm
+#     alone and of trec_topk_run (top-10), rates at 2 users items k flops and
+#     their ratio (target >= 0.80), with BLIS's kernels as trec chooses them
+#     and with BLIS's generic ones;
+#   trec-eval (test split, -k 10) and trec-recommend --all-users -k 10 on the
+#     same model: wall and CPU seconds, recommend / eval;
+#   trec-recommend --user ID -k 10 (one query on the whole model): wall
+#     seconds, best of 5 (target < 0.05).
+
+SCORE_THREADS=${TREC_BENCH_SCORE_THREADS:-2}
+
+bench_score() {
+    echo "== score: all-users top-K on the synthetic set (k = 64, $SCORE_THREADS threads)"
+    for tool in score-bench trec-fit trec-split trec-eval trec-recommend; do
+        [ -x "$B/$tool" ] || { echo "bench.sh: error: $B/$tool missing" >&2; return 1; }
+    done
+    sd=$(synth_fit_input "${TREC_BENCH_FIT_PRESET:-bench-5m}") || return 1
+    SD=$W/score
+    mkdir -p "$SD" || return 1
+    "$B/trec-split" -q "$sd/ratings.csr" --train "$SD/train.csr" --test "$SD/test.csr" \
+        --test-fraction 0.2 --seed 0 || return 1
+    [ -f "$SD/m.trec" ] && [ "$SD/m.trec" -nt "$SD/train.csr" ] ||
+        "$B/trec-fit" "$SD/train.csr" -o "$SD/m.trec" -q --loss wmrb --min-rating 4 \
+            --components 64 --epochs 1 --batch-users 20000 --threads "$SCORE_THREADS" || return 1
+    FAILED=0
+    echo "   model $(($(fsize "$SD/m.trec") / 1000000)) MB; rates in GFLOP/s (2 x users x items x k per pass)"
+    echo
+    gid=
+    for arch in trec generic; do
+        if [ "$arch" = generic ]; then
+            [ -n "$gid" ] || continue
+            out=$(BLIS_ARCH_TYPE=$gid "$B/score-bench" "$SD/m.trec" --threads "$SCORE_THREADS" --repeat "$REPEAT") || { FAILED=1; continue; }
+        else
+            out=$("$B/score-bench" "$SD/m.trec" --threads "$SCORE_THREADS" --repeat "$REPEAT") || { FAILED=1; continue; }
+        fi
+        line=$(printf '%s\n' "$out" | grep '^ratio=')
+        gid=$(kv generic_id "$line")
+        printf '   BLIS %-8s (%-7s): sgemm %6s  top-10 %6s  ratio %s (CPU-time ratio %s)\n' \
+            "$(kv arch "$line")" "$arch" "$(kv sgemm_gflops "$line")" "$(kv topk_gflops "$line")" \
+            "$(kv ratio "$line")" "$(kv cpu_ratio "$line")"
+    done
+    echo "   target: top-K >= 0.80 x sgemm"
+    if run_timed "$B/trec-eval" "$SD/m.trec" --test "$SD/test.csr" -k 10 --min-rating 4 -q \
+        --threads "$SCORE_THREADS" -o "$W/score-eval.txt"; then
+        ev_s=$BEST_S ev_c=$BEST_CPU
+        echo "   trec-eval --test (-k 10):        $(printf '%.2f' "$ev_s") s wall, $(printf '%.2f' "$ev_c") s CPU"
+    else
+        echo "   trec-eval failed: $ERRLINE"; FAILED=1
+    fi
+    if run_timed "$B/trec-recommend" "$SD/m.trec" --all-users -k 10 --threads "$SCORE_THREADS" -o "$W/score-recs.tsv"; then
+        echo "   trec-recommend --all-users -k 10: $(printf '%.2f' "$BEST_S") s wall, $(printf '%.2f' "$BEST_CPU") s CPU;" \
+            "recommend / eval: $(fdiv "$BEST_S" "${ev_s:-0}" %.2f) wall, $(fdiv "$BEST_CPU" "${ev_c:-0}" %.2f) CPU"
+    else
+        echo "   trec-recommend failed: $ERRLINE"; FAILED=1
+    fi
+    REPEAT_SAVE=$REPEAT; REPEAT=5
+    if run_timed "$B/trec-recommend" "$SD/m.trec" --user 17 -k 10 -o "$W/score-one.tsv"; then
+        echo "   trec-recommend --user 17 -k 10:  $(printf '%.3f' "$BEST_S") s wall, $(printf '%.3f' "$BEST_CPU") s CPU (best of 5; target < 0.05 s)"
+    else
+        echo "   trec-recommend --user failed: $ERRLINE"; FAILED=1
+    fi
+    REPEAT=$REPEAT_SAVE
+    rm -f "$W"/score-*.t*
     echo
     return "$FAILED"
 }

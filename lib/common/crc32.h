@@ -9,6 +9,8 @@
 
 /* Continues a running CRC: start with crc = 0. */
 uint32_t trec_crc32(uint32_t crc, const void *data, size_t len);
+/* The same, by tables only (the reference the vector path is tested against). */
+uint32_t trec_crc32_portable(uint32_t crc, const void *data, size_t len);
 
 /* The CRC-32 of A followed by B from crc_a = CRC(A), crc_b = CRC(B) and B's
  * length, without the bytes (zlib's crc32_combine, same result): lets

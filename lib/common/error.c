@@ -7,6 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blis_arch.h"
+
+/* error.o is in every program linked with libtrec: BLIS's kernels are
+ * chosen here, before main() and before BLIS initialises. */
+__attribute__((constructor)) static void choose_blis_kernels(void)
+{
+    trec_blis_arch_default();
+}
+
 int trec_fail(trec_error *err, const char *fmt, ...)
 {
     if (err) {

@@ -63,11 +63,13 @@ typedef struct trec_container {
         uint32_t tag;
         uint32_t crc;
         uint64_t offset, size;
+        int unverified;   /* trec_container_map: not checksummed, never found */
     } sections[TREC_MAX_SECTIONS];
     uint8_t *buf;     /* the whole file (NULL: the head alone was read) */
     size_t len;       /* the file's size */
     uint32_t header_crc; /* set by trec_container_read_head */
     char *name;       /* file name for messages */
+    int mapped;       /* buf is a read-only mapping of the file */
 } trec_container;
 
 /* Reads and verifies path ("-": stdin); if expect_kind is not 0 the file
@@ -79,6 +81,16 @@ int trec_container_read(const char *path, uint32_t expect_kind,
 int trec_container_parse(uint8_t *buf, size_t len, const char *name,
                          uint32_t expect_kind, trec_container *c,
                          trec_error *err);
+/* Like trec_container_read, but a regular file is mapped into memory (not
+ * read), and the sections whose tags are listed in skip[0..n_skip) are not
+ * checksummed (not read): trec_container_find does not find them. The
+ * header, the whole section table and every other section are checked as by
+ * trec_container_read, and a file that fails a check gets its message. A
+ * stream ("-", a pipe) is read and verified whole (c->mapped 0). The file
+ * must not be changed in place while mapped (trec's writers replace files
+ * by renaming). */
+int trec_container_map(const char *path, uint32_t expect_kind, const uint32_t *skip,
+                       size_t n_skip, trec_container *c, trec_error *err);
 void trec_container_free(trec_container *c);
 
 /* Reads the header and section table of the regular file open on fd (named
@@ -90,7 +102,8 @@ void trec_container_free(trec_container *c);
 int trec_container_read_head(int fd, const char *name, uint32_t expect_kind,
                              trec_container *c, trec_error *err);
 
-/* Finds a section by tag; returns its bytes and size, or NULL if absent. */
+/* Finds a section by tag; returns its bytes and size, or NULL if absent (or
+ * left unverified by trec_container_map). */
 const void *trec_container_find(const trec_container *c, uint32_t tag,
                                 uint64_t *size);
 

@@ -119,10 +119,26 @@ int trec_model_copy(trec_model *dst, const trec_model *src, trec_error *err)
 
 /* ---- validation ---- */
 
+/* 1 if a[0..64) holds an infinity or a NaN (exponent bits all ones): a
+ * branch-free loop the compiler vectorises. */
+static int chunk_not_finite(const float *a)
+{
+    uint32_t any = 0;
+    for (int i = 0; i < 64; i++) {
+        uint32_t b;
+        memcpy(&b, a + i, 4);
+        any |= (b & 0x7f800000u) == 0x7f800000u;
+    }
+    return any != 0;
+}
+
 int trec_model_check_finite(const float *p, uint64_t n, const char *name, const char *what,
                             trec_error *err)
 {
-    for (uint64_t i = 0; i < n; i++)
+    uint64_t i = 0;
+    while (i + 64 <= n && !chunk_not_finite(p + i))
+        i += 64;
+    for (; i < n; i++)
         if (!isfinite(p[i]))
             return trec_fail(err, "%s: %s: value %llu is not finite", name, what,
                              (unsigned long long)i);
@@ -159,6 +175,9 @@ void trec_model_add_section(trec_section *s, size_t *n, const char *tag, const v
 
 int trec_model_write(const char *path, const trec_model *m, trec_error *err)
 {
+    if (m->scoring_only)
+        return trec_fail(err, "%s: internal error: a model read for scoring only cannot be "
+                         "written", path);
     if (trec_model_validate(m, path, err) != 0)
         return -1;
     const trec_model_kind_ops *k = kind_of(m);
@@ -250,9 +269,11 @@ static int read_meta(const trec_container *c, trec_model *m, trec_error *err)
     return 0;
 }
 
-int trec_model_from_container(trec_container *c, trec_model *m, trec_error *err)
+static int from_container(trec_container *c, int scoring_only, trec_model *m,
+                          trec_error *err)
 {
     memset(m, 0, sizeof *m);
+    m->scoring_only = scoring_only;
     m->file = *c;
     memset(c, 0, sizeof *c);
     c = &m->file;
@@ -264,6 +285,26 @@ int trec_model_from_container(trec_container *c, trec_model *m, trec_error *err)
         return -1;
     }
     return 0;
+}
+
+int trec_model_from_container(trec_container *c, trec_model *m, trec_error *err)
+{
+    return from_container(c, 0, m, err);
+}
+
+int trec_model_map(const char *path, trec_model *m, trec_error *err)
+{
+    uint32_t skip[TREC_MODEL_MAX_SECTIONS];
+    size_t n = 0;
+    for (int k = 0; k < TREC_MODEL_KIND_COUNT; k++)
+        for (const char *const *t = kinds[k]->scoring_skip; t && *t; t++)
+            if (n < TREC_MODEL_MAX_SECTIONS)
+                skip[n++] = TREC_TAG(*t);
+    trec_container c;
+    memset(m, 0, sizeof *m);
+    if (trec_container_map(path, TREC_KIND_MODEL, skip, n, &c, err) != 0)
+        return -1;
+    return from_container(&c, c.mapped, m, err);
 }
 
 int trec_model_read(const char *path, trec_model *m, trec_error *err)

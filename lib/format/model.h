@@ -133,6 +133,11 @@ typedef struct trec_model {
     uint64_t adam_t, adam_n;
     float *adam_m, *adam_v;
 
+    /* Read by trec_model_map: only what scoring needs (the factors kind's
+     * side parameters and optimiser state are not loaded: NULL, adam_n 0);
+     * such a model cannot be written. */
+    int scoring_only;
+
     /* Ownership (private). */
     trec_container file;
     void *owned[24];
@@ -163,6 +168,13 @@ int trec_model_write(const char *path, const trec_model *m, trec_error *err);
 /* Reads and validates a model file ("-": stdin). */
 int trec_model_read(const char *path, trec_model *m, trec_error *err);
 int trec_model_from_container(trec_container *c, trec_model *m, trec_error *err);
+/* Reads what scoring (trec-eval, trec-recommend) needs from a model file:
+ * the file is mapped, not read, and the sections scoring does not use (the
+ * factors kind's learned feature weights, which repeat the representations
+ * for identity features, and the optimiser state) are neither checksummed
+ * nor loaded; everything used is checked as by trec_model_read. A stream
+ * ("-") is read whole. Cold start (features) needs trec_model_read. */
+int trec_model_map(const char *path, trec_model *m, trec_error *err);
 
 /* Describes m for people (trec-info): "name: value" lines on text, or the
  * same as members of the JSON object json (exactly one of them non-NULL). */

@@ -120,6 +120,8 @@ static int validate_side(const trec_model *m, const trec_side *s, uint64_t n_ent
                          (unsigned long long)s->extra_labels.count, side,
                          (unsigned long long)s->n_extra);
     uint64_t cols = trec_side_w1_cols(s, m->k);
+    if (m->scoring_only)
+        return 0; /* parameters not loaded */
     if (trec_model_check_finite(s->w1, cols ? s->n_features * cols : 0, name, "weights", err) ||
         trec_model_check_finite(s->b1, s->hidden, name, "hidden biases", err) ||
         trec_model_check_finite(s->w2, s->hidden * m->k, name, "output weights", err) ||
@@ -299,9 +301,15 @@ static int factors_read(const trec_container *c, trec_model *m, trec_error *err)
            get_floats(c, "IREP", m->n_items * m->k, &m->item_repr, err) ||
            get_floats(c, "UBIA", m->n_users, &m->user_bias, err) ||
            get_floats(c, "IBIA", m->n_items, &m->item_bias, err) ||
-           read_side(c, m, &m->user, user_tags, err) ||
-           read_side(c, m, &m->item, item_tags, err) || read_adam(c, m, err);
+           (!m->scoring_only &&
+            (read_side(c, m, &m->user, user_tags, err) ||
+             read_side(c, m, &m->item, item_tags, err) || read_adam(c, m, err)));
 }
+
+/* What trec_model_map leaves out: the learned parameters (for identity
+ * features the same numbers as the representations) and Adam's state. */
+static const char *const scoring_skip[] = {"UW1_", "UB1_", "UW2_", "UFB_", "IW1_", "IB1_",
+                                           "IW2_", "IFB_", "ADAM", "ADMM", "ADMV", NULL};
 
 /* ---- description ---- */
 
@@ -390,4 +398,5 @@ const trec_model_kind_ops trec_model_factors_ops = {
     .sections = factors_sections,
     .read = factors_read,
     .describe = factors_describe,
+    .scoring_skip = scoring_skip,
 };

@@ -32,6 +32,9 @@ typedef struct trec_model_kind_ops {
     /* Describes the kind's part of m as "name: value" lines (text) or as
      * members of a JSON object (json): exactly one of them is given. */
     void (*describe)(const trec_model *m, FILE *text, cJSON *json);
+    /* Tags of the sections scoring does not need (trec_model_map), NULL-
+     * terminated; read must then leave them alone (m->scoring_only). */
+    const char *const *scoring_skip;
 } trec_model_kind_ops;
 
 extern const trec_model_kind_ops trec_model_factors_ops;

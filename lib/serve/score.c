@@ -89,6 +89,46 @@ void trec_score_block(const trec_scorer *s, const trec_qblock *b, uint64_t t0,
     s->ops->score_block(s, b, t0, nt, out, ldo);
 }
 
+/* Scores in chunks of SELECT_CHUNK: one vectorisable test per score, a
+ * scalar look only into the (rare) chunks with a selected score. */
+#define SELECT_CHUNK 16
+
+void trec_select_row(const float *row, uint64_t nt, uint64_t t0, uint64_t r,
+                     const float *thr, trec_select_fn fn, void *ctx)
+{
+    uint64_t j = 0;
+    for (; j + SELECT_CHUNK <= nt; j += SELECT_CHUNK) {
+        const float *p = row + j;
+        float th = thr[r];
+        int any = 0;
+        for (int x = 0; x < SELECT_CHUNK; x++)
+            any |= !(p[x] <= th);
+        if (!any)
+            continue;
+        for (int x = 0; x < SELECT_CHUNK; x++)
+            if (!(p[x] <= thr[r]))
+                fn(ctx, r, (uint32_t)(t0 + j + (uint64_t)x), p[x]);
+    }
+    for (; j < nt; j++)
+        if (!(row[j] <= thr[r]))
+            fn(ctx, r, (uint32_t)(t0 + j), row[j]);
+}
+
+void trec_score_block_select(const trec_scorer *s, const trec_qblock *b, uint64_t t0,
+                             uint64_t nt, float *out, uint64_t ldo, const float *thr,
+                             trec_select_fn fn, void *ctx)
+{
+    if (b->n == 0 || nt == 0)
+        return;
+    if (s->ops->score_select) {
+        s->ops->score_select(s, b, t0, nt, out, ldo, thr, fn, ctx);
+        return;
+    }
+    s->ops->score_block(s, b, t0, nt, out, ldo);
+    for (uint64_t r = 0; r < b->n; r++)
+        trec_select_row(out + r * ldo, nt, t0, r, thr, fn, ctx);
+}
+
 double trec_score_pair(const trec_scorer *s, uint64_t q, uint64_t t)
 {
     return s->ops->score_pair(s, q, t);

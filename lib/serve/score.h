@@ -84,6 +84,24 @@ void trec_qblock_free(trec_qblock *b, const trec_scorer *s);
 void trec_score_block(const trec_scorer *s, const trec_qblock *b, uint64_t t0,
                       uint64_t nt, float *out, uint64_t ldo);
 
+/* Called for a selected score: row r of the block, target t, score v. */
+typedef void (*trec_select_fn)(void *ctx, uint64_t r, uint32_t t, float v);
+
+/* trec_score_block fused with a threshold selection (the top-K driver's):
+ * scores the block into out as trec_score_block does and, row by row in
+ * ascending target order, calls fn(ctx, r, t, v) for every score v with
+ * !(v <= thr[r]) - thr[r] re-read after each call, which may change it; a NaN
+ * threshold selects every score. The test is the only per-score work after
+ * the multiply (scorer kinds fuse it with their own finishing pass). */
+void trec_score_block_select(const trec_scorer *s, const trec_qblock *b, uint64_t t0,
+                             uint64_t nt, float *out, uint64_t ldo, const float *thr,
+                             trec_select_fn fn, void *ctx);
+
+/* The selection alone, over the finished scores row[0..nt) of block row r
+ * (targets t0..t0+nt): what kinds without a fused pass use. */
+void trec_select_row(const float *row, uint64_t nt, uint64_t t0, uint64_t r,
+                     const float *thr, trec_select_fn fn, void *ctx);
+
 /* One score, computed naively in double precision from the definition above:
  * the reference the block scores are tested against. */
 double trec_score_pair(const trec_scorer *s, uint64_t q, uint64_t t);

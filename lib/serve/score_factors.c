@@ -156,35 +156,119 @@ static void gemm_block(const factors *f, const float *rows, uint64_t n, uint64_t
                  out, (inc_t)ldo, 1, NULL, &rntm);
 }
 
-static void score_block(const trec_scorer *s, const trec_qblock *b, uint64_t t0,
-                        uint64_t nt, float *out, uint64_t ldo)
+/* Cosine and Euclidean: the prediction from the dot products, in place. */
+static void predict_row(const factors *f, uint64_t q, uint64_t t0, float *row, uint64_t nt)
+{
+    float qa = f->q_aux[q];
+    const float *ta = f->t_aux + t0;
+    if (f->predict == TREC_PREDICT_COSINE) {
+        for (uint64_t j = 0; j < nt; j++)
+            row[j] = row[j] * qa * ta[j];
+    } else {
+        for (uint64_t j = 0; j < nt; j++) {
+            float d = qa - 2.0f * row[j] + ta[j];
+            /* NaN (overflow) must not fall to the floor: it is ranked last */
+            row[j] = d != d ? d : -sqrtf(d > EUC_EPS ? d : EUC_EPS);
+        }
+    }
+}
+
+/* The scores of one row: v = (row + q bias) + target bias (+ 0 without
+ * target biases: the same arithmetic, -0 included), NaN -> -infinity. */
+static inline float finish(float v, float qb, float tb)
+{
+    v = v + qb + tb;
+    return v != v ? -INFINITY : v;
+}
+
+/* Scores in chunks of CHUNK: the finishing arithmetic and the selection's
+ * threshold test in one vectorisable loop; a scalar look only into the
+ * (rare) chunks with a selected score. */
+#define CHUNK 16
+
+/* One chunk, finished in place; 1 if a score passes the test. */
+static inline int finish_chunk(float *restrict p, const float *restrict tb, float qb, float th)
+{
+    int any = 0;
+    for (int x = 0; x < CHUNK; x++) {
+        p[x] = finish(p[x], qb, tb[x]);
+        any |= !(p[x] <= th);
+    }
+    return any;
+}
+
+static inline int finish_chunk_nb(float *restrict p, float qb, float th)
+{
+    int any = 0;
+    for (int x = 0; x < CHUNK; x++) {
+        p[x] = finish(p[x], qb, 0.0f);
+        any |= !(p[x] <= th);
+    }
+    return any;
+}
+
+/* Compiled twice on x86-64: for AVX2 (8 floats a step, chosen at run time
+ * when the CPU has it) and for the baseline (SSE2, 4). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static void finish_row(float *row, uint64_t nt, float qb, const float *tb, uint64_t t0,
+                       uint64_t r, const float *thr, trec_select_fn fn, void *ctx)
+{
+    uint64_t j = 0;
+    for (; j + CHUNK <= nt; j += CHUNK) {
+        float *p = row + j;
+        float th = thr[r];
+        if (!(tb ? finish_chunk(p, tb + j, qb, th) : finish_chunk_nb(p, qb, th)))
+            continue;
+        for (int x = 0; x < CHUNK; x++)
+            if (!(p[x] <= thr[r]))
+                fn(ctx, r, (uint32_t)(t0 + j + (uint64_t)x), p[x]);
+    }
+    for (; j < nt; j++) {
+        row[j] = finish(row[j], qb, tb ? tb[j] : 0.0f);
+        if (!(row[j] <= thr[r]))
+            fn(ctx, r, (uint32_t)(t0 + j), row[j]);
+    }
+}
+
+static void score_select(const trec_scorer *s, const trec_qblock *b, uint64_t t0,
+                         uint64_t nt, float *out, uint64_t ldo, const float *thr,
+                         trec_select_fn fn, void *ctx)
 {
     const factors *f = s->state;
     const block *bl = b->state;
     gemm_block(f, bl->rows, b->n, t0, nt, out, ldo);
     for (uint64_t r = 0; r < b->n; r++) {
         uint64_t q = b->idx[r];
-        float qb = f->q_bias ? f->q_bias[q] : 0.0f;
         float *row = out + r * ldo;
-        const float *tb = f->t_bias ? f->t_bias + t0 : NULL;
-        if (f->predict == TREC_PREDICT_COSINE) {
-            float qa = f->q_aux[q];
-            const float *ta = f->t_aux + t0;
-            for (uint64_t j = 0; j < nt; j++)
-                row[j] = row[j] * qa * ta[j];
-        } else if (f->predict == TREC_PREDICT_EUCLIDEAN) {
-            float qa = f->q_aux[q];
-            const float *ta = f->t_aux + t0;
-            for (uint64_t j = 0; j < nt; j++) {
-                float d = qa - 2.0f * row[j] + ta[j];
-                /* NaN (overflow) must not fall to the floor: it is ranked last */
-                row[j] = d != d ? d : -sqrtf(d > EUC_EPS ? d : EUC_EPS);
-            }
-        }
-        for (uint64_t j = 0; j < nt; j++) {
-            float v = row[j] + qb + (tb ? tb[j] : 0.0f);
-            row[j] = v != v ? -INFINITY : v;
-        }
+        if (f->predict != TREC_PREDICT_DOT)
+            predict_row(f, q, t0, row, nt);
+        finish_row(row, nt, f->q_bias ? f->q_bias[q] : 0.0f, f->t_bias ? f->t_bias + t0 : NULL,
+                   t0, r, thr, fn, ctx);
+    }
+}
+
+static void select_none(void *ctx, uint64_t r, uint32_t t, float v)
+{
+    (void)ctx, (void)r, (void)t, (void)v;
+}
+
+static void score_block(const trec_scorer *s, const trec_qblock *b, uint64_t t0,
+                        uint64_t nt, float *out, uint64_t ldo)
+{
+    /* +infinity selects nothing */
+    float thr[1] = {INFINITY};
+    const factors *f = s->state;
+    const block *bl = b->state;
+    gemm_block(f, bl->rows, b->n, t0, nt, out, ldo);
+    for (uint64_t r = 0; r < b->n; r++) {
+        uint64_t q = b->idx[r];
+        float *row = out + r * ldo;
+        if (f->predict != TREC_PREDICT_DOT)
+            predict_row(f, q, t0, row, nt);
+        finish_row(row, nt, f->q_bias ? f->q_bias[q] : 0.0f, f->t_bias ? f->t_bias + t0 : NULL,
+                   t0, 0, thr, select_none, NULL);
     }
 }
 
@@ -216,6 +300,7 @@ static const trec_scorer_ops factors_ops = {
     .qblock_set = qblock_set,
     .qblock_free = qblock_free,
     .score_block = score_block,
+    .score_select = score_select,
     .score_pair = score_pair,
     .free = factors_free,
 };

@@ -14,6 +14,11 @@ typedef struct trec_scorer_ops {
     void (*qblock_free)(trec_qblock *b);
     void (*score_block)(const trec_scorer *s, const trec_qblock *b, uint64_t t0, uint64_t nt,
                         float *out, uint64_t ldo);
+    /* optional: score_block fused with the selection (trec_score_block_select);
+     * NULL: score_block, then trec_select_row on each row */
+    void (*score_select)(const trec_scorer *s, const trec_qblock *b, uint64_t t0, uint64_t nt,
+                         float *out, uint64_t ldo, const float *thr, trec_select_fn fn,
+                         void *ctx);
     double (*score_pair)(const trec_scorer *s, uint64_t q, uint64_t t);
     void (*free)(trec_scorer *s);
 } trec_scorer_ops;

@@ -4,6 +4,7 @@
 
 #include "parallel.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,6 +125,7 @@ typedef struct worker {
     trec_qblock qblock;
     float *buf;               /* qb x tb scores */
     trec_topk *heaps;         /* qb */
+    float *thr;               /* qb: selection thresholds (score.h) */
     uint64_t *idx;            /* qb query indices */
     const uint32_t **skip;    /* qb */
     size_t *nskip, *cur;      /* qb */
@@ -172,6 +174,26 @@ static void set_skip(worker *w, uint64_t r, uint64_t q, size_t *used)
     *used += n;
 }
 
+/* A selected score of block row r: pushed unless the target is left out.
+ * Targets come in ascending order, so the skip cursor only moves forward;
+ * once the heap is full, only scores above its worst can enter (an equal
+ * score has a higher index, so it ranks after the worst). */
+static void offer(void *ctx, uint64_t r, uint32_t item, float v)
+{
+    worker *w = ctx;
+    const uint32_t *sk = w->skip[r];
+    size_t c = w->cur[r], ns = w->nskip[r];
+    while (c < ns && sk[c] < item)
+        c++;
+    w->cur[r] = c;
+    if (c < ns && sk[c] == item)
+        return;
+    trec_topk *h = &w->heaps[r];
+    trec_topk_push(h, v, item);
+    if (h->n == h->k)
+        w->thr[r] = h->score[0];
+}
+
 static void run_block(worker *w, uint64_t b)
 {
     job *j = w->j;
@@ -183,6 +205,7 @@ static void run_block(worker *w, uint64_t b)
     for (uint64_t r = 0; r < n; r++) {
         w->idx[r] = query_at(req, first + r);
         trec_topk_clear(&w->heaps[r]);
+        w->thr[r] = NAN; /* selects everything until the heap is full */
         w->cur[r] = 0;
         if (req->n_exclude || req->exclude_self)
             set_skip(w, r, w->idx[r], &used);
@@ -192,22 +215,7 @@ static void run_block(worker *w, uint64_t b)
     trec_qblock_set(&w->qblock, s, w->idx, n);
     for (uint64_t t0 = 0; t0 < s->nt; t0 += j->tb) {
         uint64_t nt = s->nt - t0 < j->tb ? s->nt - t0 : j->tb;
-        trec_score_block(s, &w->qblock, t0, nt, w->buf, j->tb);
-        for (uint64_t r = 0; r < n; r++) {
-            const float *row = w->buf + r * j->tb;
-            trec_topk *h = &w->heaps[r];
-            const uint32_t *sk = w->skip[r];
-            size_t c = w->cur[r], ns = w->nskip[r];
-            for (uint64_t x = 0; x < nt; x++) {
-                uint32_t item = (uint32_t)(t0 + x);
-                if (c < ns && sk[c] == item) {
-                    c++;
-                    continue;
-                }
-                trec_topk_push(h, row[x], item);
-            }
-            w->cur[r] = c;
-        }
+        trec_score_block_select(s, &w->qblock, t0, nt, w->buf, j->tb, w->thr, offer, w);
     }
     trec_topk_lists *out = j->out;
     for (uint64_t r = 0; r < n; r++) {
@@ -241,6 +249,7 @@ static void worker_free(worker *w)
         for (uint64_t r = 0; r < w->j->qb; r++)
             trec_topk_free(&w->heaps[r]);
     free(w->heaps);
+    free(w->thr);
     free(w->buf);
     free(w->idx);
     free(w->skip);
@@ -258,12 +267,13 @@ static int worker_init(worker *w, job *j, trec_error *err)
         return -1;
     w->buf = trec_aligned_alloc(qb * j->tb * sizeof *w->buf, err);
     w->heaps = trec_calloc(qb, sizeof *w->heaps, err);
+    w->thr = trec_malloc(qb * sizeof *w->thr, err);
     w->idx = trec_malloc(qb * sizeof *w->idx, err);
     w->skip = trec_calloc(qb, sizeof *w->skip, err);
     w->nskip = trec_calloc(qb, sizeof *w->nskip, err);
     w->cur = trec_calloc(qb, sizeof *w->cur, err);
     w->merged = trec_malloc((j->skip_cap ? j->skip_cap : 1) * sizeof *w->merged, err);
-    if (!w->buf || !w->heaps || !w->idx || !w->skip || !w->nskip || !w->cur || !w->merged)
+    if (!w->buf || !w->heaps || !w->thr || !w->idx || !w->skip || !w->nskip || !w->cur || !w->merged)
         return -1;
     for (uint64_t r = 0; r < qb; r++)
         if (trec_topk_init(&w->heaps[r], j->out->k, err) != 0)

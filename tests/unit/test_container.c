@@ -108,6 +108,35 @@ static const char *write_broken(void (*breakit)(trec_csr *))
     return p;
 }
 
+/* The vector path (64 bytes and more) against the tables, for every length
+ * up to 600 and every start offset modulo 16, chained and not. */
+START_TEST(crc32_vector_matches_tables)
+{
+    enum { N = 600 };
+    unsigned char *buf = malloc(N + 16);
+    uint32_t x = 12345;
+    for (int i = 0; i < N + 16; i++) {
+        x = x * 1103515245u + 12345u;
+        buf[i] = (unsigned char)(x >> 16);
+    }
+    for (int off = 0; off < 16; off++)
+        for (size_t len = 0; len <= N; len++) {
+            ck_assert_uint_eq(trec_crc32(0, buf + off, len),
+                              trec_crc32_portable(0, buf + off, len));
+            ck_assert_uint_eq(trec_crc32(0x1234567u, buf + off, len),
+                              trec_crc32_portable(0x1234567u, buf + off, len));
+        }
+    /* and a long run: 1 MiB of the pattern */
+    size_t big = 1 << 20;
+    unsigned char *b = malloc(big);
+    for (size_t i = 0; i < big; i++)
+        b[i] = buf[i % (N + 16)];
+    ck_assert_uint_eq(trec_crc32(0, b, big), trec_crc32_portable(0, b, big));
+    free(b);
+    free(buf);
+}
+END_TEST
+
 START_TEST(crc32_known_values)
 {
     ck_assert_uint_eq(trec_crc32(0, "123456789", 9), 0xCBF43926u);
@@ -595,6 +624,68 @@ START_TEST(model_optimiser_state)
 }
 END_TEST
 
+/* Offset of section tag in file p. */
+static long section_offset(const char *p, const char *tag)
+{
+    trec_container c;
+    trec_error err;
+    ck_assert_int_eq(trec_container_read(p, 0, &c, &err), 0);
+    long off = -1;
+    for (uint32_t i = 0; i < c.count; i++)
+        if (c.sections[i].tag == TREC_TAG(tag))
+            off = (long)c.sections[i].offset;
+    trec_container_free(&c);
+    ck_assert_int_ge(off, 0);
+    return off;
+}
+
+/* trec_model_map: what scoring needs, checked; the rest not read. */
+START_TEST(model_map_scoring_sections)
+{
+    trec_model m, r;
+    trec_idmap u, it;
+    trec_error err;
+    small_model(&m, &u, &it);
+    ck_assert_int_eq(trec_model_alloc_adam(&m, &err), 0);
+    const char *p = path_in("map.trec");
+    ck_assert_int_eq(trec_model_write(p, &m, &err), 0);
+    ck_assert_int_eq(trec_model_map(p, &r, &err), 0);
+    ck_assert_int_eq(r.scoring_only, 1);
+    ck_assert_int_eq(r.file.mapped, 1);
+    ck_assert_uint_eq(r.adam_n, 0);
+    ck_assert_ptr_null(r.user.w1);
+    ck_assert_ptr_null(r.item.w2);
+    ck_assert_uint_eq(r.n_users, m.n_users);
+    ck_assert(memcmp(r.user_repr, m.user_repr, m.n_users * m.k * sizeof(float)) == 0);
+    ck_assert(memcmp(r.item_bias, m.item_bias, m.n_items * sizeof(float)) == 0);
+    ck_assert_uint_eq(r.user_labels.count, m.n_users);
+    /* such a model is not written */
+    ck_assert_int_eq(trec_model_write(path_in("map2.trec"), &r, &err), -1);
+    trec_model_free(&r);
+    /* a damaged optimiser state: not read by scoring, refused by a full read */
+    long adam = section_offset(p, "ADMM"), urep = section_offset(p, "UREP");
+    patch_byte(p, adam, 0x55);
+    ck_assert_int_eq(trec_model_map(p, &r, &err), 0);
+    trec_model_free(&r);
+    ck_assert_int_eq(trec_model_read(p, &r, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "checksum mismatch in section ADMM"));
+    /* a damaged representation: refused by both, in the same words */
+    ck_assert_int_eq(trec_model_write(p, &m, &err), 0);
+    patch_byte(p, urep + 1, 0x55);
+    ck_assert_int_eq(trec_model_map(p, &r, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "checksum mismatch in section UREP"));
+    /* a truncated file: the reader's message */
+    ck_assert_int_eq(trec_model_write(p, &m, &err), 0);
+    truncate_to(p, (off_t)file_size(p) - 3);
+    ck_assert_int_eq(trec_model_map(p, &r, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "truncated"));
+    m.meta_json = NULL;
+    trec_model_free(&m);
+    trec_idmap_free(&u);
+    trec_idmap_free(&it);
+}
+END_TEST
+
 START_TEST(model_rejects_bad_meta)
 {
     trec_model m, r;
@@ -619,6 +710,8 @@ static Suite *container_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, make_dir, remove_dir);
     tcase_add_test(tc, crc32_known_values);
+    tcase_add_test(tc, crc32_vector_matches_tables);
+    tcase_add_test(tc, model_map_scoring_sections);
     tcase_add_test(tc, csr_round_trip);
     tcase_add_test(tc, csr_without_optional_sections);
     tcase_add_test(tc, same_matrix_same_bytes);

@@ -277,6 +277,54 @@ START_TEST(driver_same_output_any_threads)
 }
 END_TEST
 
+/* The fused selection (score.h): biases, scores that overflow (NaN ->
+ * -infinity, ranked last) and lists longer than the finite scores, against
+ * the full sort, for every block shape (chunks of 16 and their tails). */
+START_TEST(driver_biases_and_overflow)
+{
+    fixture f;
+    fixture_make(&f, 41, 203, 2, 15);
+    trec_rng r;
+    trec_rng_seed(&r, 16);
+    float *qb = malloc(f.nq * sizeof(float)), *tb = malloc(f.nt * sizeof(float));
+    for (uint64_t i = 0; i < f.nq; i++)
+        qb[i] = (float)trec_rng_below(&r, 3) - 1.0f;
+    for (uint64_t i = 0; i < f.nt; i++)
+        tb[i] = (float)trec_rng_below(&r, 3) - 1.0f;
+    /* a third of the targets overflow: 1e30 * 1e30 is inf, inf - inf NaN */
+    for (uint64_t t = 0; t < f.nt; t += 3) {
+        f.t[t * f.k] = 1e30f;
+        f.t[t * f.k + 1] = -1e30f;
+    }
+    for (uint64_t q = 0; q < f.nq; q++)
+        f.q[q * f.k] = f.q[q * f.k + 1] = q % 2 ? 1e30f : 1.0f;
+    static const uint32_t tbs[] = {1, 16, 17, 100, 4096}, ks[] = {1, 5, 150, 300};
+    for (uint32_t p = 0; p < TREC_PREDICT_COUNT; p++)
+        for (int bias = 0; bias < 2; bias++) {
+            trec_scorer s;
+            trec_error err;
+            ck_assert_int_eq(trec_scorer_factors(&s, p, f.k, f.q, bias ? qb : NULL, f.nq, f.t,
+                                                 bias ? tb : NULL, f.nt, &err), 0);
+            const trec_csr *ex[1] = {&f.ex1};
+            for (size_t b = 0; b < sizeof tbs / sizeof *tbs; b++)
+                for (size_t ki = 0; ki < sizeof ks / sizeof *ks; ki++) {
+                    trec_topk_request req = {.scorer = &s, .n_queries = f.nq, .k = ks[ki],
+                                             .exclude = ex, .n_exclude = (int)(b % 2),
+                                             .threads = 2, .query_block = 8,
+                                             .target_block = tbs[b]};
+                    trec_topk_lists l;
+                    ck_assert_int_eq(trec_topk_run(&req, &l, &err), 0);
+                    check_against_sort(&s, &req, &l);
+                    trec_topk_lists_free(&l);
+                }
+            trec_scorer_free(&s);
+        }
+    free(qb);
+    free(tb);
+    fixture_free(&f);
+}
+END_TEST
+
 START_TEST(driver_errors)
 {
     fixture f;
@@ -312,6 +360,7 @@ static Suite *topk_suite(void)
     tcase_add_test(tc, driver_matches_sort);
     tcase_add_test(tc, driver_subset_and_self);
     tcase_add_test(tc, driver_same_output_any_threads);
+    tcase_add_test(tc, driver_biases_and_overflow);
     tcase_add_test(tc, driver_errors);
     suite_add_tcase(s, tc);
     return s;
