@@ -10,12 +10,16 @@
 
 #define MAX_KS 64
 #define MAX_THREADS 8
+#define MAX_GATES 64
+/* The exit status of a run whose quality gate failed (1: error, 2: usage). */
+#define EXIT_GATE 3
 
 static void usage(void)
 {
     printf("Usage: %s MODEL --test TEST [--train TRAIN] [-k K[,K...]] [--min-rating R]\n"
            "                 [--exclude-train] [--gain exp|binary] [--json|--tsv] [--per-user FILE]\n"
-           "                 [-o OUT] [--threads N] [-q]\n"
+           "                 [--fail-below METRIC@K=V]... [--fail-below-baseline RANKER]...\n"
+           "                 [--history FILE] [-o OUT] [--threads N] [-q]\n"
            "Ranking metrics of MODEL on the TEST matrix (and on TRAIN when given):\n"
            "recall@K, precision@K, NDCG@K, F1@K averaged over the users with a positive,\n"
            "next to the most-popular (needs --train) and random baselines.\n"
@@ -34,6 +38,13 @@ static void usage(void)
            "  --per-user FILE    the model's per-user values as TSV\n"
            "  --fold-in          score users from their TRAIN rows through the model's\n"
            "                     fold-in, not from their fitted representations\n"
+           "  --fail-below METRIC@K=V  quality gate: exit %d when the model's test METRIC@K\n"
+           "                     is below V (repeatable; e.g. recall@10=0.15)\n"
+           "  --fail-below-baseline RANKER[:METRIC@K]  quality gate: exit %d unless the\n"
+           "                     model beats RANKER (most-popular, random) on the test\n"
+           "                     split (default metric: recall at every K)\n"
+           "  --history FILE     append this run as one TSV row to FILE (locked; header\n"
+           "                     written once); trec-report plots it\n"
            "  -o, --output OUT   write the report to OUT (atomically) instead of stdout\n"
            "  --threads N        worker threads (default: online cores, at most %d); the\n"
            "                     output does not depend on N\n"
@@ -41,7 +52,7 @@ static void usage(void)
            "  -h, --help         this help\n"
            "  -V, --version      version\n"
            "See 'man trec-eval'.\n",
-           cli_prog, MAX_THREADS);
+           cli_prog, EXIT_GATE, EXIT_GATE, MAX_THREADS);
     exit(0);
 }
 
@@ -53,6 +64,9 @@ typedef struct options {
     int has_min_rating;
     double min_rating;
     int exclude_train, json, tsv, gain, fold_in;
+    trec_gate gates[MAX_GATES];
+    int ngates;
+    const char *history;
 } options;
 
 static void parse_ks(options *o, const char *arg)
@@ -76,7 +90,17 @@ static void parse_ks(options *o, const char *arg)
 }
 
 enum { OPT_TEST = 256, OPT_TRAIN, OPT_MIN_RATING, OPT_EXCLUDE_TRAIN, OPT_GAIN, OPT_JSON,
-       OPT_TSV, OPT_PER_USER, OPT_FOLD_IN };
+       OPT_TSV, OPT_PER_USER, OPT_FOLD_IN, OPT_FAIL_BELOW, OPT_FAIL_BASELINE, OPT_HISTORY };
+
+static void add_gate(options *o, const char *arg, int baseline)
+{
+    trec_error err;
+    if (o->ngates == MAX_GATES)
+        cli_usage_error("too many quality gates (at most 64)", arg);
+    trec_gate *g = &o->gates[o->ngates++];
+    if ((baseline ? trec_gate_parse_baseline(g, arg, &err) : trec_gate_parse_min(g, arg, &err)))
+        cli_usage_error(err.msg, NULL);
+}
 
 static void parse_args(options *o, int argc, char **argv)
 {
@@ -91,6 +115,9 @@ static void parse_args(options *o, int argc, char **argv)
         {"tsv", no_argument, 0, OPT_TSV},
         {"per-user", required_argument, 0, OPT_PER_USER},
         {"fold-in", no_argument, 0, OPT_FOLD_IN},
+        {"fail-below", required_argument, 0, OPT_FAIL_BELOW},
+        {"fail-below-baseline", required_argument, 0, OPT_FAIL_BASELINE},
+        {"history", required_argument, 0, OPT_HISTORY},
         CLI_COMMON_LONGOPTS,
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
@@ -122,6 +149,9 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_TSV: o->tsv = 1; break;
         case OPT_PER_USER: o->per_user = optarg; break;
         case OPT_FOLD_IN: o->fold_in = 1; break;
+        case OPT_FAIL_BELOW: add_gate(o, optarg, 0); break;
+        case OPT_FAIL_BASELINE: add_gate(o, optarg, 1); break;
+        case OPT_HISTORY: o->history = optarg; break;
         default: cli_usage_error("invalid option", NULL);
         }
     }
@@ -138,6 +168,17 @@ static void parse_args(options *o, int argc, char **argv)
         cli_usage_error("--fold-in needs --train FILE (the histories to fold in)", NULL);
     if (o->json && o->tsv)
         cli_usage_error("--json and --tsv exclude each other", NULL);
+    if (o->history && strcmp(o->history, "-") == 0)
+        cli_usage_error("--history wants a file (rows are appended to it)", NULL);
+    /* gates must name evaluated cut-offs and available baselines */
+    const char *bases[2] = {"random", "most-popular"};
+    trec_eval_config cfg = {.ks = o->ks, .nk = o->nk};
+    trec_error err;
+    if (trec_gate_validate(o->gates, o->ngates, &cfg, bases, o->train ? 2 : 1, &err) != 0) {
+        if (!o->train && strstr(err.msg, "'most-popular'"))
+            cli_usage_error("--fail-below-baseline most-popular needs --train FILE", NULL);
+        cli_usage_error(err.msg, NULL);
+    }
 }
 
 /* ---- evaluation ---- */
@@ -462,6 +503,67 @@ static void print_per_user(run *r, FILE *f)
     }
 }
 
+/* ---- quality gates and the history ---- */
+
+static int check_gates(run *r, char *reason, size_t size)
+{
+    split *t = &r->splits[0];
+    trec_gate_ranker bases[2];
+    int nb = 0;
+    for (int rk = R_POPULAR; rk < N_RANKERS; rk++)
+        if (t->have[rk])
+            bases[nb++] = (trec_gate_ranker){ranker_names[rk], t->res[rk].mean};
+    trec_error err;
+    int failed = trec_gate_check(r->o->gates, r->o->ngates, &r->cfg, t->res[R_MODEL].mean,
+                                 bases, nb, reason, size, &err);
+    if (failed < 0)
+        cli_fail(&err);
+    return failed;
+}
+
+/* One row: the model's test metrics (recall@10, ...), the baselines' on
+ * test (most-popular:recall@10, ...), the model's on train (train:...). */
+static void append_history(run *r, const char *status)
+{
+    options *o = r->o;
+    int per = o->nk * TREC_N_METRICS, n = 0;
+    char (*names)[64] = calloc((size_t)per * (N_RANKERS + 1), sizeof *names);
+    const char **np = calloc((size_t)per * (N_RANKERS + 1), sizeof *np);
+    double *vals = calloc((size_t)per * (N_RANKERS + 1), sizeof *vals);
+    if (!names || !np || !vals)
+        cli_die(1, "out of memory");
+    for (int s = 0; s < r->nsplits; s++)
+        for (int rk = 0; rk < N_RANKERS; rk++) {
+            split *sp = &r->splits[s];
+            if (!sp->have[rk] || (s == 1 && rk != R_MODEL))
+                continue;
+            const char *prefix = s == 1 ? "train:" : rk == R_MODEL ? "" : ranker_names[rk];
+            for (int k = 0; k < o->nk; k++)
+                for (int i = 0; i < TREC_N_METRICS; i++, n++) {
+                    snprintf(names[n], sizeof names[n], "%s%s%s@%u", prefix,
+                             s == 0 && rk != R_MODEL ? ":" : "", trec_metric_names[i],
+                             o->ks[k]);
+                    np[n] = names[n];
+                    vals[n] = sp->res[rk].mean[k * TREC_N_METRICS + i];
+                }
+        }
+    /* SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes the time */
+    int64_t now = (int64_t)time(NULL);
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde)
+        now = cli_parse_int("SOURCE_DATE_EPOCH", sde, 0, INT64_MAX);
+    trec_eval_record rec = {.time = now, .model = o->model, .test = o->test,
+                            .train = o->train, .status = status, .n_metrics = n,
+                            .names = np, .values = vals};
+    trec_error err;
+    int rc = trec_eval_history_append(o->history, &rec, &err);
+    free(names);
+    free(np);
+    free(vals);
+    if (rc != 0)
+        cli_fail(&err);
+}
+
 static void release(run *r)
 {
     for (int s = 0; s < r->nsplits; s++) {
@@ -519,6 +621,16 @@ int main(int argc, char **argv)
     }
     if (trec_outfile_commit(&out, &err) != 0)
         cli_fail(&err);
+    char reason[1024] = "";
+    int failed = check_gates(&r, reason, sizeof reason);
+    if (o.history)
+        append_history(&r, failed ? "failed" : "ok");
+    if (failed) {
+        fprintf(stderr, "%s: quality gate failed: %s (test split of %s)\n", cli_prog, reason,
+                trec_display_name(o.test));
+        release(&r);
+        return EXIT_GATE;
+    }
     if (!o.c.quiet)
         fprintf(stderr, "%s: %llu users x %llu items, K up to %u, %d threads, %.2f s\n",
                 cli_prog, (unsigned long long)r.model.n_users,

@@ -21,6 +21,8 @@
 #include "score.h"
 #include "topk.h"
 #include "metrics.h"
+#include "gate.h"
+#include "eval_history.h"
 #include "titles.h"
 #include "history.h"
 #include "features_matrix.h"
