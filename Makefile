@@ -13,7 +13,7 @@ OPT ?= -O2 -g
 SAN ?=
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
-LIB_DIRS := common format ingest train serve
+LIB_DIRS := common format ingest train serve report
 CPPFLAGS += -Ilib $(LIB_DIRS:%=-Ilib/%) -D_GNU_SOURCE
 CFLAGS_ALL = $(OPT) $(SAN) -std=c11 -Wall -Wextra -pthread $(CFLAGS)
 LDLIBS_ALL = -lcsv -lcjson -lblis -lm -pthread $(LDLIBS)
@@ -29,7 +29,7 @@ PUBLIC_HEADERS := lib/trec.h lib/common/error.h lib/common/fileio.h lib/common/i
   lib/ingest/ingest_features.h lib/ingest/split.h lib/train/fit.h \
   lib/train/features_matrix.h lib/serve/score.h lib/serve/topk.h lib/serve/metrics.h \
   lib/serve/coldstart.h lib/serve/titles.h lib/serve/history.h \
-  lib/serve/gate.h lib/serve/eval_history.h
+  lib/serve/gate.h lib/serve/eval_history.h lib/report/plot.h lib/report/report_html.h
 STAGED_HEADERS := $(addprefix $(B)/include/trec/,$(notdir $(PUBLIC_HEADERS)))
 .SECONDARY: $(STAGED_HEADERS)
 CMD_SRC := $(wildcard cmd/trec-*.c)

@@ -23,6 +23,8 @@
 #include "metrics.h"
 #include "gate.h"
 #include "eval_history.h"
+#include "plot.h"
+#include "report_html.h"
 #include "titles.h"
 #include "history.h"
 #include "features_matrix.h"

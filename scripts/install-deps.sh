@@ -1,8 +1,9 @@
 #!/bin/sh
 # Installs the Debian packages trec needs, only if some are missing.
 set -e
-# build: compiler, libraries; tests: python3 (JSON checks), zip/unzip (dataset fetch tests)
-PKGS="gcc make pkg-config libcsv-dev libcjson-dev libblis-dev check python3 zip unzip"
+# build: compiler, libraries; tests: python3 (JSON checks), zip/unzip (dataset fetch tests);
+# trec-report: gnuplot-nox (its plots); man pages: mandoc (the lint test)
+PKGS="gcc make pkg-config libcsv-dev libcjson-dev libblis-dev check python3 zip unzip gnuplot-nox mandoc"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -300,7 +300,9 @@ int trec_eval_history_read(const char *path, trec_eval_history *h, trec_error *e
         *nl = 0;
     if (nl && nl > text && nl[-1] == '\r')
         nl[-1] = 0;
-    size_t ncols = split_tabs(text, NULL, 0);
+    size_t ncols = 1;
+    for (const char *q = text; *q; q++)
+        ncols += *q == '\t';
     char **cells = trec_calloc(ncols, sizeof *cells, err);
     if (!cells)
         return trec_eval_history_free(h), -1;

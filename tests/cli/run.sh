@@ -15,9 +15,11 @@ for t in "$here"/test-*.sh; do
     T="$scratch/$(basename "$t" .sh)"; mkdir -p "$T"; export T
     (cd "$T" && . "$here/lib.sh" && . "$t")
     n=$(($(wc -l <"$RESULTS") - before))
-    echo "$(basename "$t"): $n checks, $(tail -n "$n" "$RESULTS" | grep -c fail) failed"
+    echo "$(basename "$t"): $n checks, $(tail -n "$n" "$RESULTS" | grep -c fail) failed$(
+        s=$(tail -n "$n" "$RESULTS" | grep -c skip); [ "$s" -gt 0 ] && echo ", $s skipped")"
 done
 passed=$(grep -c pass "$RESULTS"); failed=$(grep -c fail "$RESULTS")
+skipped=$(grep -c skip "$RESULTS")
 rm -rf "$scratch" "$RESULTS"
-echo "cli: $passed passed, $failed failed"
+echo "cli: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
