@@ -5,6 +5,7 @@
 #   make bench      benchmarks (not tests)
 #   make fuzz       fuzz the file and CSV readers (clang libFuzzer; not a test)
 #   make demo       the getting-started walkthrough on ml-latest-small
+#                   (its scratch directory removed; KEEP=1 keeps it)
 #   make install PREFIX=/usr/local
 PREFIX ?= /usr/local
 B ?= build
@@ -105,7 +106,7 @@ bench: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@scripts/getting-started.sh $(B)
+	@scripts/getting-started.sh $(if $(KEEP),--keep) $(B)
 
 # Coverage-guided fuzzing of the readers (clang's libFuzzer, ASan + UBSan):
 # FUZZ_SECONDS per target, corpus seeded from the test fixtures and from

@@ -33,9 +33,10 @@ static void usage(void)
            "                     TRAIN (LightFM's train_interactions); default: rank all items\n"
            "                     (the walkthrough's TensorRec convention)\n"
            "  --gain G           NDCG gain: exp (2^rating - 1, TensorRec; default) or binary\n"
-           "  --json             JSON instead of the table\n"
+           "  --json             JSON instead of the table (one line; --pretty: indented)\n"
            "  --tsv              TSV lines split, ranking, ranker, metric@K, value\n"
            "  --per-user FILE    the model's per-user values as TSV\n"
+           "  --no-header        no header line in --tsv and --per-user output\n"
            "  --fold-in          score users from their TRAIN rows through the model's\n"
            "                     fold-in, not from their fitted representations\n"
            "  --fail-below METRIC@K=V  quality gate: exit %d when the model's test METRIC@K\n"
@@ -49,6 +50,7 @@ static void usage(void)
            "  --threads N        worker threads (default: online cores, at most %d); the\n"
            "                     output does not depend on N\n"
            "  -q, --quiet        no summary line on stderr\n"
+           "  -v, --verbose      also the time of each step on stderr\n"
            "  -h, --help         this help\n"
            "  -V, --version      version\n"
            "See 'man trec-eval'.\n",
@@ -67,6 +69,7 @@ typedef struct options {
     trec_gate gates[MAX_GATES];
     int ngates;
     const char *history;
+    int pretty, no_header, verbose;
 } options;
 
 static void parse_ks(options *o, const char *arg)
@@ -90,7 +93,8 @@ static void parse_ks(options *o, const char *arg)
 }
 
 enum { OPT_TEST = 256, OPT_TRAIN, OPT_MIN_RATING, OPT_EXCLUDE_TRAIN, OPT_GAIN, OPT_JSON,
-       OPT_TSV, OPT_PER_USER, OPT_FOLD_IN, OPT_FAIL_BELOW, OPT_FAIL_BASELINE, OPT_HISTORY };
+       OPT_TSV, OPT_PER_USER, OPT_FOLD_IN, OPT_FAIL_BELOW, OPT_FAIL_BASELINE, OPT_HISTORY,
+       OPT_PRETTY, OPT_NO_HEADER };
 
 static void add_gate(options *o, const char *arg, int baseline)
 {
@@ -118,6 +122,9 @@ static void parse_args(options *o, int argc, char **argv)
         {"fail-below", required_argument, 0, OPT_FAIL_BELOW},
         {"fail-below-baseline", required_argument, 0, OPT_FAIL_BASELINE},
         {"history", required_argument, 0, OPT_HISTORY},
+        {"pretty", no_argument, 0, OPT_PRETTY},
+        {"no-header", no_argument, 0, OPT_NO_HEADER},
+        {"verbose", no_argument, 0, 'v'},
         CLI_COMMON_LONGOPTS,
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
@@ -125,7 +132,7 @@ static void parse_args(options *o, int argc, char **argv)
     o->ks[0] = 10;
     o->nk = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "k:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "k:v" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
         if (cli_common_option(c, optarg, &o->c, usage))
             continue;
         switch (c) {
@@ -152,6 +159,9 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_FAIL_BELOW: add_gate(o, optarg, 0); break;
         case OPT_FAIL_BASELINE: add_gate(o, optarg, 1); break;
         case OPT_HISTORY: o->history = optarg; break;
+        case OPT_PRETTY: o->pretty = o->json = 1; break;
+        case OPT_NO_HEADER: o->no_header = 1; break;
+        case 'v': o->verbose = 1; break;
         default: cli_usage_error("invalid option", NULL);
         }
     }
@@ -166,6 +176,8 @@ static void parse_args(options *o, int argc, char **argv)
         cli_usage_error("--exclude-train needs --train FILE", NULL);
     if (o->fold_in && !o->train)
         cli_usage_error("--fold-in needs --train FILE (the histories to fold in)", NULL);
+    if (o->verbose && o->c.quiet)
+        cli_usage_error("-q and -v exclude each other", NULL);
     if (o->json && o->tsv)
         cli_usage_error("--json and --tsv exclude each other", NULL);
     if (o->history && strcmp(o->history, "-") == 0)
@@ -445,19 +457,16 @@ static void print_json(run *r, FILE *f)
         }
         cJSON_AddItemToArray(splits, so);
     }
-    char *text = cJSON_Print(root);
+    cli_print_json(f, root, r->o->pretty);
     cJSON_Delete(root);
-    if (!text)
-        cli_die(1, "out of memory printing JSON");
-    fprintf(f, "%s\n", text);
-    free(text);
 }
 
 /* One line per split, ranker and metric: the shape awk and join want. */
 static void print_tsv(run *r, FILE *f)
 {
     options *o = r->o;
-    fputs("split\tranking\tranker\tmetric\tvalue\n", f);
+    if (!o->no_header)
+        fputs("split\tranking\tranker\tmetric\tvalue\n", f);
     for (int s = 0; s < r->nsplits; s++) {
         split *sp = &r->splits[s];
         for (int rk = 0; rk < N_RANKERS; rk++) {
@@ -475,11 +484,13 @@ static void print_tsv(run *r, FILE *f)
 static void print_per_user(run *r, FILE *f)
 {
     options *o = r->o;
-    fputs("user\tsplit", f);
-    for (int k = 0; k < o->nk; k++)
-        for (int i = 0; i < TREC_N_METRICS; i++)
-            fprintf(f, "\t%s@%u", trec_metric_names[i], o->ks[k]);
-    fputs("\tpositives\n", f);
+    if (!o->no_header) {
+        fputs("user\tsplit", f);
+        for (int k = 0; k < o->nk; k++)
+            for (int i = 0; i < TREC_N_METRICS; i++)
+                fprintf(f, "\t%s@%u", trec_metric_names[i], o->ks[k]);
+        fputs("\tpositives\n", f);
+    }
     const trec_labels *ul = &r->model.user_labels;
     for (int s = 0; s < r->nsplits; s++) {
         split *sp = &r->splits[s];
@@ -592,10 +603,15 @@ int main(int argc, char **argv)
     r.cfg = (trec_eval_config){.ks = o.ks, .nk = o.nk, .has_min_rating = o.has_min_rating,
                                .min_rating = o.min_rating, .gain = o.gain};
     load(&r);
+    double t_load = cli_now();
     if (o.exclude_train)
         check_overlap(&r);
     rank_model(&r);
+    double t_rank = cli_now();
     evaluate(&r);
+    if (o.verbose)
+        fprintf(stderr, "%s: read %.2f s, ranked %.2f s, metrics %.2f s\n", cli_prog,
+                t_load - t0, t_rank - t_load, cli_now() - t_rank);
     /* Outputs are opened last: an error exit (which does not return) must
      * not leave a temporary file behind. */
     trec_error err;

@@ -1,7 +1,9 @@
 /* trec-report - the evaluation history of trec-eval --history as a plot of
  * each metric over time (gnuplot; SVG, PNG) and a short self-contained HTML
  * page (see trec-report(1)). */
+#include <cjson/cJSON.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -34,6 +36,8 @@ static void usage(void)
            "  -f, --force        write a PNG to a terminal anyway\n"
            "  -q, --quiet        no summary line on stderr\n"
            "  -v, --verbose      also say what gnuplot made\n"
+           "  --json             the summary (runs, the last run's values) as one line\n"
+           "                     of JSON on stdout; --pretty: indented\n"
            "  -h, --help         this help\n"
            "  -V, --version      version\n"
            "See 'man trec-report'.\n",
@@ -45,11 +49,11 @@ typedef struct options {
     cli_common c;
     const char *history, *svg, *png, *title, *gnuplot, *plot_format;
     const char *metrics[MAX_METRICS];
-    int n_metrics, no_plot, force, verbose, out_given, width, panel_height;
+    int n_metrics, no_plot, force, verbose, out_given, width, panel_height, json, pretty;
 } options;
 
 enum { OPT_SVG = 256, OPT_PNG, OPT_METRIC, OPT_TITLE, OPT_PLOT_FORMAT, OPT_NO_PLOT,
-       OPT_GNUPLOT, OPT_WIDTH, OPT_PANEL_HEIGHT };
+       OPT_GNUPLOT, OPT_WIDTH, OPT_PANEL_HEIGHT, OPT_JSON, OPT_PRETTY };
 
 static void parse_args(options *o, int argc, char **argv)
 {
@@ -64,6 +68,8 @@ static void parse_args(options *o, int argc, char **argv)
         {"width", required_argument, 0, OPT_WIDTH},
         {"panel-height", required_argument, 0, OPT_PANEL_HEIGHT},
         {"force", no_argument, 0, 'f'},
+        {"json", no_argument, 0, OPT_JSON},
+        {"pretty", no_argument, 0, OPT_PRETTY},
         {"verbose", no_argument, 0, 'v'},
         CLI_COMMON_LONGOPTS,
         {0, 0, 0, 0}};
@@ -97,6 +103,8 @@ static void parse_args(options *o, int argc, char **argv)
             o->panel_height = (int)cli_parse_int("--panel-height", optarg, 100, 20000);
             break;
         case 'f': o->force = 1; break;
+        case OPT_JSON: o->json = 1; break;
+        case OPT_PRETTY: o->json = o->pretty = 1; break;
         case 'v': o->verbose = 1; break;
         default: cli_usage_error("invalid option", NULL);
         }
@@ -113,6 +121,11 @@ static void parse_args(options *o, int argc, char **argv)
     if ((o->out_given && strcmp(o->c.out, "-") == 0) + (o->svg && strcmp(o->svg, "-") == 0) +
             (o->png && strcmp(o->png, "-") == 0) > 1)
         cli_usage_error("only one output can be standard output", NULL);
+    if (o->json && ((o->out_given && strcmp(o->c.out, "-") == 0) ||
+                    (!o->out_given && !o->svg && !o->png) || (o->svg && !strcmp(o->svg, "-")) ||
+                    (o->png && !strcmp(o->png, "-"))))
+        cli_usage_error("--json prints on standard output: write the page and plots to "
+                        "files (-o, --svg, --png)", NULL);
     if (o->png && strcmp(o->png, "-") == 0 && isatty(1) && !o->force)
         cli_die(1, "refusing to write a PNG to a terminal: give --png FILE, or -f to force");
 }
@@ -189,7 +202,32 @@ int main(int argc, char **argv)
         if (trec_outfile_commit(&out, &err) != 0)
             cli_fail(&err);
     }
-    if (!o.c.quiet)
+    if (o.json) {
+        /* the last run in time, as the page shows it */
+        size_t last = 0;
+        for (size_t i = 1; i < h.n_rows; i++)
+            if (h.times[i] >= h.times[last])
+                last = i;
+        char when[32];
+        trec_format_utc(h.times[last], when, sizeof when);
+        cJSON *j = cJSON_CreateObject(), *lr = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "tool", cli_prog);
+        cJSON_AddStringToObject(j, "history", trec_display_name(o.history));
+        cJSON_AddNumberToObject(j, "runs", (double)h.n_rows);
+        cJSON_AddStringToObject(lr, "time", when);
+        cJSON_AddStringToObject(lr, "model", h.model[last]);
+        cJSON_AddStringToObject(lr, "status", h.status[last]);
+        for (size_t m = 0; m < h.n_metrics; m++) {
+            double v = h.values[last * h.n_metrics + m];
+            if (isfinite(v))
+                cJSON_AddNumberToObject(lr, h.metric_names[m], v);
+            else
+                cJSON_AddNullToObject(lr, h.metric_names[m]);
+        }
+        cJSON_AddItemToObject(j, "last", lr);
+        cli_print_json(stdout, j, o.pretty);
+        cJSON_Delete(j);
+    } else if (!o.c.quiet)
         fprintf(stderr, "%s: %s: %zu runs, %d metrics%s%s%s%s%s (%.2f s)\n", cli_prog,
                 trec_display_name(o.history), h.n_rows, np,
                 html ? ", HTML " : "", html ? trec_display_name(o.c.out) : "",

@@ -1,6 +1,8 @@
 /* trec-split - splits an interaction matrix into train and test matrices
  * (see trec-split(1)). */
+#include <cjson/cJSON.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -27,6 +29,10 @@ __attribute__((noreturn)) static void usage(void)
            "                         latest entry\n"
            "Output:\n"
            "  -q, --quiet            no summary on stderr\n"
+           "  -v, --verbose          also the time to read, split and write\n"
+           "  --json                 the summary as one line of JSON on stdout\n"
+           "  --pretty               the same, indented\n"
+           "  -f, --force            write a (binary) matrix to a terminal anyway\n"
            "  -h, --help             this help\n"
            "  -V, --version          version\n"
            "See 'man trec-split' for the exact rules.\n",
@@ -113,8 +119,30 @@ static void summary(const char *in, const trec_csr *m, const trec_split_stats *s
     fprintf(stderr, " (%.2f s)\n", seconds);
 }
 
+/* --json: the summary on stdout */
+static void summary_json(const char *in, const char *train, const char *test,
+                         const trec_csr *m, const trec_split_stats *st, double seconds,
+                         int pretty)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "tool", cli_prog);
+    cJSON_AddStringToObject(j, "input", trec_display_name(in));
+    cJSON_AddStringToObject(j, "train", train);
+    cJSON_AddStringToObject(j, "test", test);
+    cJSON_AddNumberToObject(j, "entries", (double)m->nnz);
+    cJSON_AddNumberToObject(j, "train_entries", (double)st->train_nnz);
+    cJSON_AddNumberToObject(j, "test_entries", (double)st->test_nnz);
+    cJSON_AddNumberToObject(j, "users", (double)m->rows);
+    cJSON_AddNumberToObject(j, "users_with_test", (double)st->test_rows);
+    if (st->has_cut)
+        cJSON_AddNumberToObject(j, "cut", (double)st->cut);
+    cJSON_AddNumberToObject(j, "seconds", round(seconds * 1000) / 1000);
+    cli_print_json(stdout, j, pretty);
+    cJSON_Delete(j);
+}
+
 enum { OPT_TRAIN = 256, OPT_TEST, OPT_FRACTION, OPT_SEED, OPT_BY, OPT_LAST, OPT_CUT,
-       OPT_CUT_FRACTION };
+       OPT_CUT_FRACTION, OPT_JSON, OPT_PRETTY };
 
 int main(int argc, char **argv)
 {
@@ -129,16 +157,20 @@ int main(int argc, char **argv)
         {"time-cut", required_argument, 0, OPT_CUT},
         {"time-cut-fraction", required_argument, 0, OPT_CUT_FRACTION},
         {"quiet", no_argument, 0, 'q'},
+        {"verbose", no_argument, 0, 'v'},
+        {"json", no_argument, 0, OPT_JSON},
+        {"pretty", no_argument, 0, OPT_PRETTY},
+        {"force", no_argument, 0, 'f'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     const char *train_path = NULL, *test_path = NULL;
     trec_split_opts o = {.mode = TREC_SPLIT_RANDOM, .fraction = TREC_SPLIT_DEFAULT_FRACTION,
                          .seed = TREC_SPLIT_DEFAULT_SEED};
-    int quiet = 0, modes = 0, fraction_given = 0;
+    int quiet = 0, modes = 0, fraction_given = 0, verbose = 0, json = 0, pretty = 0, force = 0;
     const char *mode_opt = NULL;
     int c;
-    while ((c = getopt_long(argc, argv, "qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "qvfhV", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_TRAIN: train_path = optarg; break;
         case OPT_TEST: test_path = optarg; break;
@@ -174,6 +206,10 @@ int main(int argc, char **argv)
             modes++, mode_opt = "--time-cut-fraction";
             break;
         case 'q': quiet = 1; break;
+        case 'v': verbose = 1; break;
+        case OPT_JSON: json = 1; break;
+        case OPT_PRETTY: json = pretty = 1; break;
+        case 'f': force = 1; break;
         case 'h': usage();
         case 'V': cli_version(); break;
         default: cli_usage_error("invalid option", NULL);
@@ -190,17 +226,32 @@ int main(int argc, char **argv)
     if (!train_path || !test_path)
         cli_usage_error(!train_path ? "missing --train FILE" : "missing --test FILE", NULL);
     check_outputs(train_path, test_path);
+    if (quiet && verbose)
+        cli_usage_error("-q and -v exclude each other", NULL);
+    if (json && (strcmp(train_path, "-") == 0 || strcmp(test_path, "-") == 0))
+        cli_usage_error("--json prints on standard output, which '-' already uses", NULL);
+    cli_refuse_binary_tty(train_path, force, "the train matrix");
+    cli_refuse_binary_tty(test_path, force, "the test matrix");
 
     const char *in = argv[optind];
     double t0 = cli_now();
     trec_error err;
     trec_csr m, train, test;
     trec_split_stats st;
-    if (trec_csr_read(in, &m, &err) != 0 ||
-        trec_split(&m, trec_display_name(in), &o, &train, &test, &st, &err) != 0 ||
-        trec_split_write(&train, train_path, &test, test_path, &err) != 0)
+    if (trec_csr_read(in, &m, &err) != 0)
         cli_fail(&err);
-    if (!quiet)
+    double t_read = cli_now();
+    if (trec_split(&m, trec_display_name(in), &o, &train, &test, &st, &err) != 0)
+        cli_fail(&err);
+    double t_split = cli_now();
+    if (trec_split_write(&train, train_path, &test, test_path, &err) != 0)
+        cli_fail(&err);
+    if (verbose)
+        fprintf(stderr, "%s: read %.2f s, split %.2f s, wrote %.2f s\n", cli_prog,
+                t_read - t0, t_split - t_read, cli_now() - t_split);
+    if (json)
+        summary_json(in, train_path, test_path, &m, &st, cli_now() - t0, pretty);
+    else if (!quiet)
         summary(in, &m, &st, cli_now() - t0);
     trec_csr_free(&train);
     trec_csr_free(&test);
