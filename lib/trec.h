@@ -5,6 +5,11 @@
 #ifndef TREC_H
 #define TREC_H
 
+/* C++: the whole API has C linkage. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #include "error.h"
 #include "fileio.h"
 #include "container.h"
@@ -31,5 +36,9 @@
 #include "fit.h"
 
 #define TREC_VERSION "0.1.0"
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
