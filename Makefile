@@ -157,6 +157,10 @@ install: all shared
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' lib/trec.pc.in \
 	  >$(DESTDIR)$(PREFIX)/lib/pkgconfig/trec.pc
 	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/trec
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	for t in $(notdir $(CMDS)); do \
+	  install -m 644 completions/trec.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$t \
+	  || exit 1; done
 	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1)
 	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5)
 	$(if $(MAN7),install -m 644 $(MAN7) $(DESTDIR)$(PREFIX)/share/man/man7)
@@ -170,7 +174,8 @@ uninstall:
 	  $(addprefix $(DESTDIR)$(PREFIX)/include/trec/,$(notdir $(PUBLIC_HEADERS))) \
 	  $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MAN1))) \
 	  $(addprefix $(DESTDIR)$(PREFIX)/share/man/man5/,$(notdir $(MAN5))) \
-	  $(addprefix $(DESTDIR)$(PREFIX)/share/man/man7/,$(notdir $(MAN7)))
+	  $(addprefix $(DESTDIR)$(PREFIX)/share/man/man7/,$(notdir $(MAN7))) \
+	  $(addprefix $(DESTDIR)$(PREFIX)/share/bash-completion/completions/,$(notdir $(CMDS)))
 	-rmdir $(DESTDIR)$(PREFIX)/include/trec 2>/dev/null
 
 clean:

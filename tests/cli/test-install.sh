@@ -10,7 +10,8 @@ else
 P=$T/prefix
 ok "make install PREFIX=..." sh -c "make -s -C '$ROOT' B='$BIN' PREFIX='$P' install >install.log 2>&1"
 for f in bin/trec-ingest bin/trec-eval bin/trec-report lib/libtrec.a lib/pkgconfig/trec.pc \
-    include/trec/trec.h include/trec/gate.h share/man/man1/trec-report.1 share/man/man7/trec.7; do
+    include/trec/trec.h include/trec/gate.h share/man/man1/trec-report.1 share/man/man7/trec.7 \
+    share/bash-completion/completions/trec-eval share/bash-completion/completions/trec-report; do
     ok "installed: $f" test -f "$P/$f"
 done
 so=$(cd "$P/lib" && ls libtrec.so.*.*.* 2>/dev/null)
