@@ -563,8 +563,15 @@ static void append_history(run *r, const char *status)
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     if (sde && *sde)
         now = cli_parse_int("SOURCE_DATE_EPOCH", sde, 0, INT64_MAX);
+    char settings[128], minr[48] = "none";
+    if (o->has_min_rating)
+        snprintf(minr, sizeof minr, "%g", o->min_rating);
+    snprintf(settings, sizeof settings, "%s min-rating=%s gain=%s%s",
+             o->exclude_train ? "exclude-train" : "all-items", minr,
+             o->gain == TREC_GAIN_EXP ? "exp" : "binary", o->fold_in ? " fold-in" : "");
     trec_eval_record rec = {.time = now, .model = o->model, .test = o->test,
-                            .train = o->train, .status = status, .n_metrics = n,
+                            .train = o->train, .settings = settings, .status = status,
+                            .n_metrics = n,
                             .names = np, .values = vals};
     trec_error err;
     int rc = trec_eval_history_append(o->history, &rec, &err);

@@ -126,6 +126,8 @@ int trec_report_html(FILE *f, const trec_eval_history *h, const trec_report_page
     esc(f, h->test[last]);
     fputs("</code>, train <code>", f);
     esc(f, h->train[last]);
+    fputs("</code>, settings <code>", f);
+    esc(f, h->settings[last]);
     fprintf(f, "</code>, quality gate <span class=\"%s\">",
             strcmp(h->status[last], "ok") == 0 ? "ok" : "failed");
     esc(f, h->status[last]);

@@ -16,7 +16,7 @@
 #include "fileio.h"
 
 static const char *const fixed_names[TREC_EVAL_HISTORY_FIXED] = {
-    "time", "model", "test", "train", "status"};
+    "time", "model", "test", "train", "settings", "status"};
 
 void trec_format_utc(int64_t t, char *buf, size_t size)
 {
@@ -127,12 +127,43 @@ static char *first_line(int fd, const char *path, trec_error *err)
     }
 }
 
+/* The settings field (5th) of the file's last row must be this run's. */
+static int check_last_settings(int fd, const char *path, off_t size, const char *settings,
+                               trec_error *err)
+{
+    char buf[8192];
+    off_t from = size > (off_t)sizeof buf ? size - (off_t)sizeof buf : 0;
+    ssize_t n = pread(fd, buf, (size_t)(size - from), from);
+    if (n != size - from)
+        return trec_fail_errno(err, "%s: reading the last row", path);
+    buf[n - 1] = 0;                      /* the final newline */
+    char *line = strrchr(buf, '\n');
+    if (!line && from > 0)
+        return trec_fail(err, "%s: the last row is longer than %zu bytes", path, sizeof buf);
+    line = line ? line + 1 : buf;
+    if (strncmp(line, "time\t", 5) == 0)
+        return 0;                        /* only the header */
+    const char *f = line;
+    for (int i = 0; i < 4 && f; i++) {
+        f = strchr(f, '\t');
+        f = f ? f + 1 : NULL;
+    }
+    if (!f)
+        return trec_fail(err, "%s: the last row has too few fields", path);
+    size_t len = strcspn(f, "\t");
+    if (len != strlen(settings) || strncmp(f, settings, len) != 0)
+        return trec_fail(err, "%s: the last run's settings were '%.*s', this run's are '%s': "
+                         "its figures would not be comparable; write this run's history to "
+                         "another file", path, (int)(len > 200 ? 200 : len), f, settings);
+    return 0;
+}
+
 int trec_eval_history_append(const char *path, const trec_eval_record *rec, trec_error *err)
 {
     const char *train = rec->train ? rec->train : "-";
     if (check_field("model file name", rec->model, err) || check_field("test file name",
         rec->test, err) || check_field("train file name", train, err) ||
-        check_field("status", rec->status, err))
+        check_field("settings", rec->settings, err) || check_field("status", rec->status, err))
         return -1;
     for (int i = 0; i < rec->n_metrics; i++)
         if (check_field("metric name", rec->names[i], err))
@@ -148,8 +179,8 @@ int trec_eval_history_append(const char *path, const trec_eval_record *rec, trec
     for (int i = 0; i < rec->n_metrics; i++)
         if (add(&head, &hlen, &hcap, err, "\t%s", rec->names[i]))
             goto out;
-    if (add(&row, &rlen, &rcap, err, "%s\t%s\t%s\t%s\t%s", when, rec->model, rec->test, train,
-            rec->status))
+    if (add(&row, &rlen, &rcap, err, "%s\t%s\t%s\t%s\t%s\t%s", when, rec->model, rec->test,
+            train, rec->settings, rec->status))
         goto out;
     for (int i = 0; i < rec->n_metrics; i++) {
         int e = isfinite(rec->values[i])
@@ -218,6 +249,8 @@ int trec_eval_history_append(const char *path, const trec_eval_record *rec, trec
                       "repair the file before appending", path);
             goto out;
         }
+        if (check_last_settings(fd, path, st.st_size, rec->settings, err) != 0)
+            goto out;
     }
     if (write_all(fd, row, rlen) != 0) {
         trec_fail_errno(err, "%s: appending the row", path);
@@ -243,6 +276,7 @@ void trec_eval_history_free(trec_eval_history *h)
     free(h->model);
     free(h->test);
     free(h->train);
+    free(h->settings);
     free(h->status);
     free(h->values);
     free(h->text_);
@@ -311,7 +345,7 @@ int trec_eval_history_read(const char *path, trec_eval_history *h, trec_error *e
     if (ncols <= TREC_EVAL_HISTORY_FIXED)
         return trec_eval_history_free(h),
                trec_fail(err, "%s:1: the header has %zu columns; a history has time, model, "
-                         "test, train, status and at least one metric", name, ncols);
+                         "test, train, settings, status and at least one metric", name, ncols);
     for (int i = 0; i < TREC_EVAL_HISTORY_FIXED; i++)
         if (strcmp(cells[i], fixed_names[i]) != 0)
             return trec_eval_history_free(h),
@@ -324,10 +358,11 @@ int trec_eval_history_read(const char *path, trec_eval_history *h, trec_error *e
     h->model = trec_calloc(maxrows, sizeof(char *), err);
     h->test = trec_calloc(maxrows, sizeof(char *), err);
     h->train = trec_calloc(maxrows, sizeof(char *), err);
+    h->settings = trec_calloc(maxrows, sizeof(char *), err);
     h->status = trec_calloc(maxrows, sizeof(char *), err);
     h->values = trec_calloc(maxrows ? maxrows * nm : 1, sizeof *h->values, err);
     char **row = trec_calloc(ncols, sizeof *row, err);
-    if (!h->metric_names || !h->times || !h->model || !h->test || !h->train || !h->status ||
+    if (!h->metric_names || !h->times || !h->model || !h->test || !h->train || !h->settings || !h->status ||
         !h->values || !row) {
         free(row);
         return trec_eval_history_free(h), -1;
@@ -367,7 +402,8 @@ int trec_eval_history_read(const char *path, trec_eval_history *h, trec_error *e
         h->model[r] = row[1];
         h->test[r] = row[2];
         h->train[r] = row[3];
-        h->status[r] = row[4];
+        h->settings[r] = row[4];
+        h->status[r] = row[5];
         for (size_t m = 0; m < nm; m++) {
             const char *s = row[TREC_EVAL_HISTORY_FIXED + m];
             double v = NAN;

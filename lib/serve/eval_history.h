@@ -2,14 +2,17 @@
  * run, appended by trec-eval --history and read by trec-report.
  *
  * The first line is the header, written once, when the file is created:
- *     time  model  test  train  status  METRIC...
+ *     time  model  test  train  settings  status  METRIC...
  * time is the run's UTC time as 2026-01-31T02:00:00Z; model, test and train
- * are the file names as given ("-" for no train split); status is "ok" or
- * "failed" (a quality gate failed, see gate.h); the metric columns hold
+ * are the file names as given ("-" for no train split); settings are what
+ * makes runs comparable, as words (trec-eval: "all-items min-rating=4
+ * gain=exp"); status is "ok" or "failed" (a quality gate failed, see
+ * gate.h); the metric columns hold
  * numbers printed with 6 decimals (an empty field or "-" reads as missing).
  * Appends hold an exclusive fcntl lock on the whole file, so concurrent runs
  * never interleave their rows; a run whose metric columns differ from the
- * header's is refused (write it to another file). Appending is the one write
+ * header's, or whose settings differ from the last row's, is refused (write
+ * it to another file: its figures would not be comparable). Appending is the one write
  * that does not go through a temporary file: the file only grows, and a row
  * is written with a single write(2) under the lock. */
 #ifndef TREC_EVAL_HISTORY_H
@@ -20,12 +23,13 @@
 
 #include "error.h"
 
-#define TREC_EVAL_HISTORY_FIXED 5   /* time, model, test, train, status */
+#define TREC_EVAL_HISTORY_FIXED 6   /* time, model, test, train, settings, status */
 
 /* One run to append. */
 typedef struct trec_eval_record {
     int64_t time;                   /* seconds since the epoch (UTC) */
     const char *model, *test, *train;   /* train: NULL for none */
+    const char *settings;           /* words, no tab */
     const char *status;             /* "ok" or "failed" */
     int n_metrics;
     const char *const *names;       /* column names, e.g. "recall@10" */
@@ -41,7 +45,7 @@ typedef struct trec_eval_history {
     size_t n_rows, n_metrics;
     char **metric_names;            /* n_metrics */
     int64_t *times;                 /* n_rows */
-    char **model, **test, **train, **status;   /* n_rows each */
+    char **model, **test, **train, **settings, **status;   /* n_rows each */
     double *values;                 /* n_rows x n_metrics; NAN when missing */
     char *text_;                    /* storage of the strings */
     char **cells_;

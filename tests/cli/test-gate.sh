@@ -48,14 +48,14 @@ eq "no value: usage error" "$(status $EV --fail-below recall@2)" 2
 SOURCE_DATE_EPOCH=1767225600 $EV --history h.tsv >/dev/null
 SOURCE_DATE_EPOCH=1767312000 $EV --history h.tsv --fail-below recall@2=0.9 >/dev/null 2>&1
 eq "history: a header and one row per run" "$(wc -l <h.tsv)" 3
-eq "history: the header's fixed columns" "$(cut -f 1-6 h.tsv | head -n 1)" \
-    "time${TAB}model${TAB}test${TAB}train${TAB}status${TAB}recall@2"
+eq "history: the header's fixed columns" "$(cut -f 1-7 h.tsv | head -n 1)" \
+    "time${TAB}model${TAB}test${TAB}train${TAB}settings${TAB}status${TAB}recall@2"
 contains "history: baseline and train columns" h.tsv \
     "most-popular:recall@2${TAB}most-popular:precision@2"
 contains "history: train split columns" h.tsv "train:recall@2"
-eq "history: UTC time, files, status, 6 decimals" "$(sed -n 2p h.tsv | cut -f 1-6)" \
-    "2026-01-01T00:00:00Z${TAB}m.trec${TAB}test.csr${TAB}train.csr${TAB}ok${TAB}0.611111"
-eq "history: a failed gate is recorded as failed" "$(sed -n 3p h.tsv | cut -f 1,5)" \
+eq "history: UTC time, files, settings, status, 6 decimals" "$(sed -n 2p h.tsv | cut -f 1-7)" \
+    "2026-01-01T00:00:00Z${TAB}m.trec${TAB}test.csr${TAB}train.csr${TAB}all-items min-rating=none gain=binary${TAB}ok${TAB}0.611111"
+eq "history: a failed gate is recorded as failed" "$(sed -n 3p h.tsv | cut -f 1,6)" \
     "2026-01-02T00:00:00Z${TAB}failed"
 eq "history: most-popular's recall@2" "$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++)
     if ($i == "most-popular:recall@2") c = i } NR == 2 { print $c }' h.tsv)" 0.277778
@@ -65,7 +65,15 @@ cp h.tsv h.before
 eq "history: other cut-offs refused (exit 1)" \
     "$(status trec-eval m.trec --test test.csr --train train.csr -k 3 -q --history h.tsv)" 1
 contains "...naming the first column that differs" .err \
-    "h.tsv:1: column 6 is 'recall@2' in the file but 'recall@3' in this run"
+    "h.tsv:1: column 7 is 'recall@2' in the file but 'recall@3' in this run"
+cp h.tsv h.before
+for s in "--exclude-train" "--min-rating 1" "--gain exp"; do
+    eq "history: other settings ($s) refused (exit 1)" \
+        "$(status trec-eval m.trec --test test.csr --train train.csr -k 2 --gain binary $s -q --history h.tsv)" 1
+done
+contains "...naming both settings" .err \
+    "h.tsv: the last run's settings were 'all-items min-rating=none gain=binary', this run's are 'all-items min-rating=none gain=exp'"
+same "...and the history is unchanged" h.tsv h.before
 same "...and the history is unchanged" h.tsv h.before
 printf 'time\tmodel\n' >bad.tsv
 fails "history: not a trec-eval history" $EV --history bad.tsv

@@ -18,7 +18,7 @@ else
     SOURCE_DATE_EPOCH=1767236400 sh nightly.sh >out.txt 2>err.txt
     eq "a good night: exit 0" "$?" 0
     eq "...silent (nothing for cron to mail)" "$(cat out.txt err.txt)" ""
-    eq "...one ok row in the history" "$(cut -f 1,2,5 h.tsv | tail -n +2)" \
+    eq "...one ok row in the history" "$(cut -f 1,2,6 h.tsv | tail -n +2)" \
         "2026-01-01T03:00:00Z	model.trec	ok"
     if command -v gnuplot >/dev/null 2>&1; then
         contains "...the report, with the plot" report.html "<svg"
@@ -32,7 +32,7 @@ else
     eq "...one line on stderr" "$(wc -l <err.txt)" 1
     contains "...the gate's reason" err.txt "trec-eval: quality gate failed: recall@10 = 0.0"
     contains "...both gates named" err.txt "is no better than most-popular"
-    eq "...a failed row appended" "$(cut -f 1,5 h.tsv | tail -n +2)" \
+    eq "...a failed row appended" "$(cut -f 1,6 h.tsv | tail -n +2)" \
         "2026-01-01T03:00:00Z	ok
 2026-01-02T03:00:00Z	failed"
     same "...the chain stopped: the report is yesterday's" report.html report.before

@@ -9,11 +9,13 @@ E=$FIX/eval
 "$T/mkfix" matrix "$E/test.spec" test.csr
 "$T/mkfix" matrix "$E/train.spec" train.csr
 EV="trec-eval m.trec --test test.csr --train train.csr -k 2 -q"
-# three nightly runs, a day apart; the third fails its gate (binary gain
-# changes the NDCG between runs, so the table's change column is not 0)
+# three nightly runs, a day apart; the third fails its gate, and evaluates
+# with train and test swapped (same settings, other figures: the table's
+# change column is not 0)
 SOURCE_DATE_EPOCH=1767225600 $EV --history h.tsv >/dev/null
 SOURCE_DATE_EPOCH=1767312000 $EV --history h.tsv >/dev/null
-SOURCE_DATE_EPOCH=1767398400 $EV --gain binary --history h.tsv --fail-below recall@2=0.9 \
+SOURCE_DATE_EPOCH=1767398400 trec-eval m.trec --test train.csr --train test.csr -k 2 -q \
+    --history h.tsv --fail-below recall@2=0.9 \
     >/dev/null 2>&1
 eq "history of 3 runs" "$(wc -l <h.tsv)" 4
 
@@ -73,7 +75,17 @@ contains "page: header row" np.txt "row metric|model|change|most-popular|random|
 # the same, NDCG@2 changes
 l3=$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "ndcg@2") c = i }
     NR == 3 { a = $c } NR == 4 { printf "%.4f|%+.4f", $c, $c - a }' h.tsv)
-contains "page: last run's recall@2 and no change" np.txt "row recall@2|0.6111|+0.0000 (+0.0%)|0.2778|"
+# the table's recall@2 row, computed from the history's last two rows
+want=$(python3 -c '
+rows = [l.rstrip("\n").split("\t") for l in open("h.tsv")]
+h, prev, last = rows[0], rows[-2], rows[-1]
+v = lambda r, n: float(r[h.index(n)])
+d = v(last, "recall@2") - v(prev, "recall@2")
+print("row recall@2|%.4f|%+.4f (%+.1f%%)|%.4f|%.4f|%.4f" % (v(last, "recall@2"), d,
+      100 * d / v(prev, "recall@2"), v(last, "most-popular:recall@2"),
+      v(last, "random:recall@2"), v(last, "train:recall@2")))')
+contains "page: last run's recall@2, its change, the baselines" np.txt "$want"
+ok "...and the change is not 0 (the test is not vacuous)" sh -c "! echo '$want' | grep -q '|+0.0000'"
 contains "page: ndcg@2 and its change from the history" np.txt "row ndcg@2|${l3%%|*}|${l3#*|}"
 eq "page: a row per model metric (4) and the header" "$(grep -c '^row' np.txt)" 5
 contains "page: the last run's failed gate" np.html '<span class="failed">failed</span>'
@@ -89,15 +101,15 @@ contains "...escaped" t.html "<title>Nightly &lt;ML&gt;</title>"
 # ---- errors ----
 fails "no history" trec-report
 fails "missing file" trec-report nosuch.tsv --no-plot
-printf 'time\tmodel\ttest\ttrain\tstatus\trecall@2\n2026-01-01T00:00:00Z\tm\tt\t-\tok\tabc\n' >bad.tsv
+printf 'time\tmodel\ttest\ttrain\tsettings\tstatus\trecall@2\n2026-01-01T00:00:00Z\tm\tt\t-\ts\tok\tabc\n' >bad.tsv
 fails "a bad value" trec-report bad.tsv --no-plot
-contains "...named by file, line, field and column" .err "bad.tsv:2: field 6 (recall@2): 'abc' is not a number"
-printf 'time\tmodel\ttest\ttrain\tstatus\trecall@2\nyesterday\tm\tt\t-\tok\t0.5\n' >bad2.tsv
+contains "...named by file, line, field and column" .err "bad.tsv:2: field 7 (recall@2): 'abc' is not a number"
+printf 'time\tmodel\ttest\ttrain\tsettings\tstatus\trecall@2\nyesterday\tm\tt\t-\ts\tok\t0.5\n' >bad2.tsv
 fails "a bad time" trec-report bad2.tsv --no-plot
 contains "...named" .err "bad2.tsv:2: field 1 (time): 'yesterday' is not a UTC time"
-printf 'time\tmodel\ttest\ttrain\tstatus\trecall@2\n2026-01-01T00:00:00Z\tm\tt\n' >bad3.tsv
+printf 'time\tmodel\ttest\ttrain\tsettings\tstatus\trecall@2\n2026-01-01T00:00:00Z\tm\tt\n' >bad3.tsv
 fails "a short row" trec-report bad3.tsv --no-plot
-contains "...named" .err "bad3.tsv:2: 3 fields, the header has 6"
+contains "...named" .err "bad3.tsv:2: 3 fields, the header has 7"
 printf 'user\titem\trating\n1\t2\t3\n' >notahistory.tsv
 fails "not a history" trec-report notahistory.tsv --no-plot
 head -n 1 h.tsv >empty.tsv
