@@ -30,7 +30,8 @@ PUBLIC_HEADERS := lib/trec.h lib/common/error.h lib/common/fileio.h lib/common/i
   lib/ingest/ingest_features.h lib/ingest/split.h lib/train/fit.h \
   lib/train/features_matrix.h lib/serve/score.h lib/serve/topk.h lib/serve/metrics.h \
   lib/serve/coldstart.h lib/serve/titles.h lib/serve/history.h \
-  lib/serve/gate.h lib/serve/eval_history.h lib/report/plot.h lib/report/report_html.h
+  lib/serve/gate.h lib/serve/eval_history.h lib/report/plot.h lib/report/report_html.h \
+  lib/report/eval_json.h
 STAGED_HEADERS := $(addprefix $(B)/include/trec/,$(notdir $(PUBLIC_HEADERS)))
 .SECONDARY: $(STAGED_HEADERS)
 CMD_SRC := $(wildcard cmd/trec-*.c)

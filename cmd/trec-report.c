@@ -13,10 +13,12 @@
 
 static void usage(void)
 {
-    printf("Usage: %s HISTORY [-o REPORT.html] [--svg FILE] [--png FILE] [--metric NAME]...\n"
+    printf("Usage: %s HISTORY|REPORT.json... [-o REPORT.html] [--svg FILE] [--png FILE] [--metric NAME]...\n"
            "                   [--title TEXT] [--plot-format svg|png] [--no-plot]\n"
            "                   [--gnuplot PROG] [--width PX] [--panel-height PX] [-f] [-q|-v]\n"
-           "Plots each metric of a trec-eval --history file over time, with the\n"
+           "Plots each metric of a trec-eval --history file (or of trec-eval --json\n"
+           "reports: FILE.json or FILE.jsonl, one run per object, at the file's time)\n"
+           "over time, with the\n"
            "baselines (gnuplot), and writes a self-contained HTML page: the plot, the\n"
            "last run's table and the change since the previous run.\n"
            "\n"
@@ -49,11 +51,21 @@ typedef struct options {
     cli_common c;
     const char *history, *svg, *png, *title, *gnuplot, *plot_format;
     const char *metrics[MAX_METRICS];
+    char **json_files;
+    int n_json;
     int n_metrics, no_plot, force, verbose, out_given, width, panel_height, json, pretty;
 } options;
 
 enum { OPT_SVG = 256, OPT_PNG, OPT_METRIC, OPT_TITLE, OPT_PLOT_FORMAT, OPT_NO_PLOT,
        OPT_GNUPLOT, OPT_WIDTH, OPT_PANEL_HEIGHT, OPT_JSON, OPT_PRETTY };
+
+/* A trec-eval JSON report by its name: FILE.json or FILE.jsonl. */
+static int is_json_name(const char *s)
+{
+    size_t n = strlen(s);
+    return (n > 5 && strcmp(s + n - 5, ".json") == 0) ||
+           (n > 6 && strcmp(s + n - 6, ".jsonl") == 0);
+}
 
 static void parse_args(options *o, int argc, char **argv)
 {
@@ -111,9 +123,16 @@ static void parse_args(options *o, int argc, char **argv)
     }
     if (optind == argc)
         cli_usage_error("missing HISTORY (a trec-eval --history file)", NULL);
-    if (argc - optind > 1)
-        cli_usage_error("one HISTORY only; unexpected argument", argv[optind + 1]);
     o->history = argv[optind];
+    for (int i = optind; i < argc; i++) {
+        if (is_json_name(argv[i]) != is_json_name(argv[optind]) ||
+            (!is_json_name(argv[i]) && i > optind))
+            cli_usage_error("one HISTORY file, or trec-eval JSON reports (.json, .jsonl); "
+                            "unexpected argument", argv[i]);
+        o->n_json += is_json_name(argv[i]);
+    }
+    if (o->n_json)
+        o->json_files = argv + optind;
     if (o->no_plot && (o->svg || o->png))
         cli_usage_error("--no-plot excludes --svg and --png", NULL);
     if (o->verbose && o->c.quiet)
@@ -162,8 +181,12 @@ int main(int argc, char **argv)
     double t0 = cli_now();
     trec_error err;
     trec_eval_history h;
-    if (trec_eval_history_read(o.history, &h, &err) != 0)
+    if ((o.n_json ? trec_eval_history_from_json((const char *const *)o.json_files, o.n_json, &h,
+                                                &err)
+                  : trec_eval_history_read(o.history, &h, &err)) != 0)
         cli_fail(&err);
+    if (o.n_json > 1)
+        o.history = "trec-eval JSON reports";
     if (h.n_rows == 0)
         cli_die(1, "%s: no run in the history (only a header)", trec_display_name(o.history));
     /* check the panels before running gnuplot */

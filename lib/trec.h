@@ -30,6 +30,7 @@ extern "C" {
 #include "eval_history.h"
 #include "plot.h"
 #include "report_html.h"
+#include "eval_json.h"
 #include "titles.h"
 #include "history.h"
 #include "features_matrix.h"

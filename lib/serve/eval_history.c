@@ -311,12 +311,18 @@ long trec_eval_history_column(const trec_eval_history *h, const char *name)
 int trec_eval_history_read(const char *path, trec_eval_history *h, trec_error *err)
 {
     memset(h, 0, sizeof *h);
-    const char *name = trec_display_name(path);
     uint8_t *buf;
     size_t len;
     if (trec_read_file(path, &buf, &len, err) != 0)
         return -1;
-    h->text_ = (char *)buf;
+    return trec_eval_history_parse((char *)buf, len, trec_display_name(path), h, err);
+}
+
+int trec_eval_history_parse(char *buf, size_t len, const char *name, trec_eval_history *h,
+                            trec_error *err)
+{
+    memset(h, 0, sizeof *h);
+    h->text_ = buf;
     char *text = h->text_;
     if (memchr(text, 0, len))
         return trec_eval_history_free(h), trec_fail(err, "%s: a NUL byte: not a history file",

@@ -54,6 +54,10 @@ typedef struct trec_eval_history {
 /* Reads and checks a history file ("-": stdin); bad lines are reported as
  * FILE:LINE: field N (NAME): why. Rows keep the file order. */
 int trec_eval_history_read(const char *path, trec_eval_history *h, trec_error *err);
+/* The same from the file's text buf[0..len] (buf[len] must be a NUL), which
+ * h takes over (freed by trec_eval_history_free, also on failure). */
+int trec_eval_history_parse(char *buf, size_t len, const char *name, trec_eval_history *h,
+                            trec_error *err);
 void trec_eval_history_free(trec_eval_history *h);
 
 /* Formats t as 2026-01-31T02:00:00Z into buf (at least 21 bytes). */

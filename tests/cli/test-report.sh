@@ -175,3 +175,29 @@ if command -v gnuplot >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1; th
 else
     skip "the page in headless chromium (no chromium or no gnuplot)"
 fi
+
+# ---- trec-eval --json reports instead of a history ----
+mkdir -p res
+for d in 1 2 3; do
+    $EV --json -o res/day$d.json
+    touch -d "2026-01-0$d 02:00:00 UTC" res/day$d.json
+done
+ok "JSON reports: a page" trec-report res/day1.json res/day2.json res/day3.json --no-plot -o j.html -q
+contains "...one run per file, at the file's time" j.html \
+    "3 runs from 2026-01-01T02:00:00Z to 2026-01-03T02:00:00Z (UTC)"
+python3 pagecheck.py j.html >j.txt
+eq "...the same rows as from a history" "$(grep -c '^row' j.txt)" 5
+contains "...with the reports' figures" j.txt "row recall@2|0.6111|+0.0000 (+0.0%)|0.2778|"
+$EV --json >log.jsonl
+$EV --json >>log.jsonl
+ok "a JSON Lines log (trec-eval --json >> log.jsonl)" trec-report log.jsonl --no-plot -o l.html -q
+contains "...one run per line" l.html "2 runs from"
+$EV --pretty >pretty.json
+ok "a pretty-printed report" trec-report pretty.json --no-plot -o p.html -q
+trec-eval m.trec --test test.csr -k 3 -q --json >k3.json
+fails "reports with other metrics are refused" trec-report res/day1.json k3.json --no-plot
+contains "...naming the file" .err "k3.json: its metrics differ from the first report's"
+printf '{"a":\n' >broken.json
+fails "broken JSON" trec-report broken.json --no-plot
+contains "...named with its line" .err "broken.json:1: not JSON"
+fails "a history and JSON reports together" trec-report h.tsv res/day1.json --no-plot
