@@ -24,6 +24,8 @@ static inline void cli_die(int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    if (isatty(2))
+        fputs("\r\033[K", stderr);     /* over a progress line (cli_step) */
     fprintf(stderr, "%s: error: ", cli_prog);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
@@ -171,6 +173,29 @@ static inline void cli_print_json(FILE *f, cJSON *doc, int pretty)
     free(text);
 }
 #endif
+
+/* Progress on a terminal: the step under way ("trec-eval: ranking 610
+ * users...") on one line of standard error, replaced by the next step and
+ * erased by cli_step_end. Nothing when stderr is not a terminal or quiet. */
+__attribute__((format(printf, 2, 3)))
+static inline void cli_step(int quiet, const char *fmt, ...)
+{
+    if (quiet || !isatty(2))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "\r%s: ", cli_prog);
+    vfprintf(stderr, fmt, ap);
+    fputs("...\033[K", stderr);
+    fflush(stderr);
+    va_end(ap);
+}
+
+static inline void cli_step_end(int quiet)
+{
+    if (!quiet && isatty(2))
+        fputs("\r\033[K", stderr);
+}
 
 /* Binary output is refused on a terminal unless forced (-f, --force), as
  * zstd does: it would only garble the screen. */

@@ -609,13 +609,18 @@ int main(int argc, char **argv)
     r.o = &o;
     r.cfg = (trec_eval_config){.ks = o.ks, .nk = o.nk, .has_min_rating = o.has_min_rating,
                                .min_rating = o.min_rating, .gain = o.gain};
+    cli_step(o.c.quiet, "reading %s", trec_display_name(o.model));
     load(&r);
     double t_load = cli_now();
     if (o.exclude_train)
         check_overlap(&r);
+    cli_step(o.c.quiet, "ranking %llu items for %llu users",
+             (unsigned long long)r.model.n_items, (unsigned long long)r.model.n_users);
     rank_model(&r);
     double t_rank = cli_now();
+    cli_step(o.c.quiet, "computing the metrics");
     evaluate(&r);
+    cli_step_end(o.c.quiet);
     if (o.verbose)
         fprintf(stderr, "%s: read %.2f s, ranked %.2f s, metrics %.2f s\n", cli_prog,
                 t_load - t0, t_rank - t_load, cli_now() - t_rank);

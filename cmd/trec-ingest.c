@@ -135,7 +135,11 @@ static int run_ratings(const char *in, const char *out, const trec_ingest_opts *
     trec_error err;
     trec_csr m;
     trec_ingest_stats st;
-    if (trec_ingest_ratings(in, o, &m, &st, &err) != 0) {
+    cli_step(quiet, "reading %s", trec_display_name(in));
+    int rc = trec_ingest_ratings(in, o, &m, &st, &err);
+    cli_step(quiet, "writing %s", trec_display_name(out));
+    if (rc != 0) {
+        cli_step_end(quiet);
         /* Skipped lines say why nothing was left (--skip-bad on all-bad input). */
         if (!quiet)
             print_warnings(st.warnings, st.nwarnings, st.skipped, trec_display_name(in));
@@ -144,8 +148,10 @@ static int run_ratings(const char *in, const char *out, const trec_ingest_opts *
     double t_read = cli_now();
     if (trec_csr_write(out, &m, &err) != 0) {
         trec_csr_free(&m);
+        cli_step_end(quiet);
         cli_fail(&err);
     }
+    cli_step_end(quiet);
     verbose_times(t0, t_read);
     const char *name = trec_display_name(in);
     if (flags.json) {

@@ -503,9 +503,12 @@ int main(int argc, char **argv)
     memset(&r, 0, sizeof r);
     r.o = &o;
     double t0 = cli_now();
+    cli_step(o.c.quiet, "reading %s", o.model);
     load(&r);
     resolve_queries(&r);
+    cli_step(o.c.quiet, "ranking");
     rank(&r);
+    cli_step_end(o.c.quiet);
     print(&r);
     if (o.verbose)
         fprintf(stderr, "%s: %llu %s, top %u, %d threads, %.2f s\n", cli_prog,

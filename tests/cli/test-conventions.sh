@@ -94,6 +94,17 @@ if command -v script >/dev/null 2>&1; then
     eq "...and no output file was made by the refused split" "$(ls t1.csr 2>/dev/null)" ""
     eq "-f forces it" "$(tty_run "trec-ingest $S/synth-ratings.csv -o - -f -q")" 0
     ok "a pipe is not a terminal" sh -c "trec-ingest $S/synth-ratings.csv -o - -q | trec-info - >/dev/null"
+    # progress of the long steps on a terminal, erased at the end
+    tty_run "trec-eval $T/m.trec --test $T/te.csr -o /dev/null" >/dev/null
+    contains "trec-eval on a terminal: the step under way" tty.out "trec-eval: ranking 292 items for 100 users..."
+    tty_run "trec-eval $T/m.trec --test $T/te.csr -o /dev/null -q" >/dev/null
+    eq "...none with -q" "$(cat tty.out)" ""
+    tty_run "trec-recommend $T/m.trec --all-users -k 2 -o /dev/null" >/dev/null
+    contains "trec-recommend --all-users: the step under way" tty.out "trec-recommend: ranking..."
+    tty_run "trec-ingest $S/synth-ratings.csv -o $T/p.csr" >/dev/null
+    contains "trec-ingest: the step under way" tty.out "trec-ingest: reading $S/synth-ratings.csv..."
+    trec-eval m.trec --test te.csr -o /dev/null 2>notty.err
+    eq "...no progress when stderr is not a terminal" "$(tr -d -c '\r' <notty.err | wc -c)" 0
 else
     skip "binary output refused on a terminal (no script(1))"
 fi
