@@ -61,7 +61,7 @@ fails "--json with the page on stdout" trec-report h.tsv --no-plot --json
 
 # -q and -v on every tool
 for t in "trec-ingest $S/synth-ratings.csv -o q.csr" "trec-split r.csr --train q1.csr --test q2.csr" \
-    "trec-fit tr.csr -o q.trec --epochs 2" "trec-eval m.trec --test te.csr" \
+    "trec-fit tr.csr -o q.trec --preset tensorrec --epochs 2" "trec-eval m.trec --test te.csr" \
     "trec-recommend m.trec --user 1" "trec-info r.csr" "trec-report h.tsv --no-plot -o q.html"; do
     name=${t%% *}
     $t -q >/dev/null 2>q.err
