@@ -5,7 +5,8 @@
 #   make bench      benchmarks (not tests)
 #   make fuzz       fuzz the file and CSV readers (clang libFuzzer; not a test)
 #   make demo       the getting-started walkthrough on ml-latest-small
-#   make install PREFIX=/usr/local
+#                   (its scratch directory removed; KEEP=1 keeps it)
+#   make install PREFIX=/usr/local   (make uninstall removes it again)
 #   make mpi        MPI-enabled trec-fit and trec-eval (mpicc) into build-mpi/
 PREFIX ?= /usr/local
 # MPI=1: an MPI build (lib/mpi, -DTREC_MPI, mpicc) in its own directory; the
@@ -22,7 +23,7 @@ OPT ?= -O2 -g
 SAN ?=
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
-LIB_DIRS := common format ingest train serve $(MPI_DIR)
+LIB_DIRS := common format ingest train serve report $(MPI_DIR)
 CPPFLAGS += -Ilib $(LIB_DIRS:%=-Ilib/%) -D_GNU_SOURCE
 CFLAGS_ALL = $(OPT) $(SAN) -std=c11 -Wall -Wextra -pthread $(CFLAGS)
 LDLIBS_ALL = -lcsv -lcjson -lblis -lm -pthread $(LDLIBS)
@@ -38,7 +39,9 @@ PUBLIC_HEADERS := lib/trec.h lib/common/error.h lib/common/fileio.h lib/common/i
   lib/ingest/ingest_features.h lib/ingest/split.h lib/train/fit.h lib/train/fit_options.h \
   lib/train/presets.h lib/train/validate.h lib/train/tune.h \
   lib/train/features_matrix.h lib/serve/score.h lib/serve/topk.h lib/serve/metrics.h \
-  lib/serve/coldstart.h lib/serve/titles.h lib/serve/history.h $(if $(MPI_DIR),lib/mpi/trec_mpi.h)
+  lib/serve/coldstart.h lib/serve/titles.h lib/serve/history.h \
+  lib/serve/gate.h lib/serve/eval_history.h lib/report/plot.h lib/report/report_html.h \
+  lib/report/eval_json.h $(if $(MPI_DIR),lib/mpi/trec_mpi.h)
 STAGED_HEADERS := $(addprefix $(B)/include/trec/,$(notdir $(PUBLIC_HEADERS)))
 .SECONDARY: $(STAGED_HEADERS)
 CMD_SRC := $(wildcard cmd/trec-*.c)
@@ -50,7 +53,7 @@ MAN1 := $(wildcard man/man1/*.1)
 MAN5 := $(wildcard man/man5/*.5)
 MAN7 := $(wildcard man/man7/*.7)
 
-.PHONY: all deps test unit cli test-sanitize bench demo install clean fuzz mpi
+.PHONY: all deps test unit cli test-sanitize bench demo install uninstall shared clean fuzz mpi
 
 all: $(B)/libtrec.a $(CMDS) $(TOOLS)
 
@@ -64,6 +67,21 @@ $(B)/lib/train/sgd_kernels.o $(B)/lib/train/sgd_losses.o: FILE_CFLAGS = -fno-mat
 $(B)/libtrec.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
+
+# The shared library: position-independent objects of their own, the
+# version script lib/libtrec.map exporting the trec_* API only, soname
+# libtrec.so.$(SOVERSION).
+VERSION := $(shell sed -n 's/^\#define TREC_VERSION "\(.*\)"/\1/p' lib/trec.h)
+SOVERSION := $(firstword $(subst ., ,$(VERSION)))
+PIC_OBJ := $(LIB_SRC:%.c=$(B)/pic/%.o)
+$(B)/pic/lib/%.o: lib/%.c $(wildcard lib/*.h lib/*/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS_ALL) -fPIC $(FILE_CFLAGS) -c -o $@ $<
+$(B)/pic/lib/train/sgd_kernels.o $(B)/pic/lib/train/sgd_losses.o: FILE_CFLAGS = -fno-math-errno
+$(B)/libtrec.so.$(VERSION): $(PIC_OBJ) lib/libtrec.map
+	$(CC) -shared $(CFLAGS_ALL) -Wl,-soname,libtrec.so.$(SOVERSION) \
+	  -Wl,--version-script=lib/libtrec.map -o $@ $(PIC_OBJ) $(LDLIBS_ALL)
+shared: $(B)/libtrec.so.$(VERSION)
 
 $(B)/include/trec/%.h: $(PUBLIC_HEADERS)
 	@mkdir -p $(@D)
@@ -131,7 +149,7 @@ bench: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@scripts/getting-started.sh $(B)
+	@scripts/getting-started.sh $(if $(KEEP),--keep) $(B)
 
 # Coverage-guided fuzzing of the readers (clang's libFuzzer, ASan + UBSan):
 # FUZZ_SECONDS per target, corpus seeded from the test fixtures and from
@@ -155,16 +173,38 @@ fuzz:
 	$(FUZZ_B)/fuzz_files -max_total_time=$(FUZZ_SECONDS) -max_len=8192 $(FUZZ_B)/corpus-files
 	$(FUZZ_B)/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(FUZZ_B)/corpus-csv
 
-install: all
+install: all shared
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7 \
-	  $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/trec
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/trec
 	install -m 755 $(CMDS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 $(B)/libtrec.a $(DESTDIR)$(PREFIX)/lib
+	install -m 755 $(B)/libtrec.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib
+	ln -sf libtrec.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libtrec.so.$(SOVERSION)
+	ln -sf libtrec.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libtrec.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' lib/trec.pc.in \
+	  >$(DESTDIR)$(PREFIX)/lib/pkgconfig/trec.pc
 	install -m 644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/trec
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	for t in $(notdir $(CMDS)); do \
+	  install -m 644 completions/trec.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$t \
+	  || exit 1; done
 	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1)
 	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5)
 	$(if $(MAN7),install -m 644 $(MAN7) $(DESTDIR)$(PREFIX)/share/man/man7)
+
+# Removes what install put in place (and the include/trec directory).
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(CMDS))) \
+	  $(DESTDIR)$(PREFIX)/lib/libtrec.a $(DESTDIR)$(PREFIX)/lib/libtrec.so \
+	  $(DESTDIR)$(PREFIX)/lib/libtrec.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libtrec.so.$(VERSION) \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/trec.pc \
+	  $(addprefix $(DESTDIR)$(PREFIX)/include/trec/,$(notdir $(PUBLIC_HEADERS))) \
+	  $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MAN1))) \
+	  $(addprefix $(DESTDIR)$(PREFIX)/share/man/man5/,$(notdir $(MAN5))) \
+	  $(addprefix $(DESTDIR)$(PREFIX)/share/man/man7/,$(notdir $(MAN7))) \
+	  $(addprefix $(DESTDIR)$(PREFIX)/share/bash-completion/completions/,$(notdir $(CMDS)))
+	-rmdir $(DESTDIR)$(PREFIX)/include/trec 2>/dev/null
 
 clean:
 	rm -rf build build-san build-fuzz build-mpi

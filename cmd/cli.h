@@ -5,6 +5,7 @@
 #define TREC_CLI_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +24,8 @@ static inline void cli_die(int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    if (isatty(2))
+        fputs("\r\033[K", stderr);     /* over a progress line (cli_step) */
     fprintf(stderr, "%s: error: ", cli_prog);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
@@ -153,6 +156,66 @@ static inline void cli_version(void)
 {
     printf("%s (trec) %s\n", cli_prog, TREC_VERSION);
     exit(0);
+}
+
+/* ---- output conventions every command follows (trec(7), CONVENTIONS) ---- */
+
+/* JSON: compact, one object on one line, so that `>> log.jsonl` collects
+ * one run per line; --pretty indents it for people. cJSON.h must be
+ * included before cli.h. */
+#ifdef cJSON__h
+static inline void cli_print_json(FILE *f, cJSON *doc, int pretty)
+{
+    char *text = pretty ? cJSON_Print(doc) : cJSON_PrintUnformatted(doc);
+    if (!text)
+        cli_die(1, "out of memory printing JSON");
+    fprintf(f, "%s\n", text);
+    free(text);
+}
+#endif
+
+/* Progress on a terminal: the step under way ("trec-eval: ranking 610
+ * users...") on one line of standard error, replaced by the next step and
+ * erased by cli_step_end. Nothing when stderr is not a terminal or quiet. */
+__attribute__((format(printf, 2, 3)))
+static inline void cli_step(int quiet, const char *fmt, ...)
+{
+    if (quiet || !isatty(2))
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "\r%s: ", cli_prog);
+    vfprintf(stderr, fmt, ap);
+    fputs("...\033[K", stderr);
+    fflush(stderr);
+    va_end(ap);
+}
+
+static inline void cli_step_end(int quiet)
+{
+    if (!quiet && isatty(2))
+        fputs("\r\033[K", stderr);
+}
+
+/* Binary output is refused on a terminal unless forced (-f, --force), as
+ * zstd does: it would only garble the screen. */
+static inline void cli_refuse_binary_tty(const char *path, int force, const char *what)
+{
+    if (force || !path)
+        return;
+    int tty = 0;
+    if (strcmp(path, "-") == 0) {
+        tty = isatty(1);
+    } else if (strncmp(path, "/dev/", 5) == 0) {
+        int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        if (fd >= 0) {
+            tty = isatty(fd);
+            close(fd);
+        }
+    }
+    if (tty)
+        cli_die(1, "refusing to write %s (binary) to a terminal: give a file name, or "
+                "-f to force", what);
 }
 
 #endif

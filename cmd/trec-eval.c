@@ -11,12 +11,17 @@
 
 #define MAX_KS 64
 #define MAX_THREADS 8
+#define MAX_GATES 64
+/* The exit status of a run whose quality gate failed (1: error, 2: usage). */
+#define EXIT_GATE 3
 
 static void usage(void)
 {
     printf("Usage: %s MODEL --test TEST [--train TRAIN] [-k K[,K...]] [--min-rating R]\n"
            "                 [--standard | --exclude-train --gain exp|binary] [--metrics LIST]\n"
-           "                 [--json|--tsv] [--per-user FILE] [-o OUT] [--threads N] [-q]\n"
+           "                 [--json|--tsv] [--per-user FILE] [--fail-below METRIC@K=V]...\n"
+           "                 [--fail-below-baseline RANKER]... [--history FILE]\n"
+           "                 [-o OUT] [--threads N] [-q|-v]\n"
            "       %s --baseline most-popular|random --train TRAIN --test TEST [...]\n"
            "Ranking metrics of MODEL on the TEST matrix (and on TRAIN when given),\n"
            "averaged over the users with a positive, next to the most-popular (needs\n"
@@ -36,15 +41,24 @@ static void usage(void)
            "                     (the walkthrough's TensorRec convention)\n"
            "  --gain G           NDCG gain: exp (2^rating - 1, TensorRec; default) or binary\n"
            "  --baseline B       no MODEL: evaluate most-popular or random alone\n"
-           "  --json             JSON instead of the table\n"
+           "  --json             JSON instead of the table (one line; --pretty: indented)\n"
            "  --tsv              TSV lines split, ranking, ranker, metric@K, value\n"
            "  --per-user FILE    the model's per-user values as TSV\n"
+           "  --no-header        no header line in --tsv and --per-user output\n"
+           "  --fail-below METRIC@K=V  quality gate: exit 3 when the model's test METRIC@K\n"
+           "                     is below V (repeatable; e.g. recall@10=0.15)\n"
+           "  --fail-below-baseline RANKER[:METRIC@K]  quality gate: exit 3 unless the\n"
+           "                     model beats RANKER (most-popular, random) on the test\n"
+           "                     split (default metric: recall at every K)\n"
+           "  --history FILE     append this run as one TSV row to FILE (locked; header\n"
+           "                     written once); trec-report plots it\n"
            "  --fold-in          score users from their TRAIN rows through the model's\n"
            "                     fold-in, not from their fitted representations\n"
            "  -o, --output OUT   write the report to OUT (atomically) instead of stdout\n"
            "  --threads N        worker threads (default: online cores, at most %d); the\n"
            "                     output does not depend on N\n"
            "  -q, --quiet        no summary line on stderr\n"
+           "  -v, --verbose      also the time of each step on stderr\n"
            "  -h, --help         this help\n"
            "  -V, --version      version\n"
            "See 'man trec-eval'.\n",
@@ -66,6 +80,10 @@ typedef struct options {
     int metrics[TREC_N_METRICS]; /* the metrics reported, in this order */
     int nmetrics;
     int baseline;                /* --baseline: R_POPULAR or R_RANDOM; else R_MODEL */
+    trec_gate gates[MAX_GATES];  /* --fail-below, --fail-below-baseline */
+    int ngates;
+    const char *history;         /* --history */
+    int pretty, no_header, verbose;
 } options;
 
 /* --metrics: names, comma-separated, or "all". */
@@ -150,7 +168,46 @@ static void parse_ks(options *o, const char *arg)
 
 enum { OPT_TEST = 256, OPT_TRAIN, OPT_MIN_RATING, OPT_EXCLUDE_TRAIN, OPT_GAIN, OPT_JSON,
        OPT_TSV, OPT_PER_USER, OPT_STANDARD, OPT_METRICS, OPT_BASELINE,
-       OPT_FOLD_IN };
+       OPT_FOLD_IN, OPT_FAIL_BELOW, OPT_FAIL_BASELINE, OPT_HISTORY, OPT_PRETTY, OPT_NO_HEADER };
+
+static void add_gate(options *o, const char *arg, int baseline)
+{
+    trec_error err;
+    if (o->ngates == MAX_GATES)
+        cli_usage_error("too many quality gates (at most 64)", arg);
+    trec_gate *g = &o->gates[o->ngates++];
+    if ((baseline ? trec_gate_parse_baseline(g, arg, &err) : trec_gate_parse_min(g, arg, &err)))
+        cli_usage_error(err.msg, NULL);
+}
+
+/* Gates and the history (after check_args). */
+static void check_ops_args(options *o)
+{
+    if (o->verbose && o->c.quiet)
+        cli_usage_error("-q and -v exclude each other", NULL);
+    if (o->history && strcmp(o->history, "-") == 0)
+        cli_usage_error("--history wants a file (rows are appended to it)", NULL);
+    if ((o->ngates || o->history) && o->baseline != R_MODEL)
+        cli_usage_error("--fail-below, --fail-below-baseline and --history judge a model: "
+                        "not with --baseline", NULL);
+    /* gates must name reported metrics, evaluated cut-offs and available baselines */
+    for (int g = 0; g < o->ngates; g++) {
+        int found = 0;
+        for (int i = 0; i < o->nmetrics; i++)
+            found |= o->metrics[i] == o->gates[g].metric;
+        if (!found)
+            cli_usage_error("a quality gate names a metric not reported: add it to --metrics",
+                            trec_metric_names[o->gates[g].metric]);
+    }
+    const char *bases[2] = {"random", "most-popular"};
+    trec_eval_config cfg = {.ks = o->ks, .nk = o->nk};
+    trec_error err;
+    if (trec_gate_validate(o->gates, o->ngates, &cfg, bases, o->train ? 2 : 1, &err) != 0) {
+        if (!o->train && strstr(err.msg, "'most-popular'"))
+            cli_usage_error("--fail-below-baseline most-popular needs --train FILE", NULL);
+        cli_usage_error(err.msg, NULL);
+    }
+}
 
 static void check_args(options *o, int argc, char **argv)
 {
@@ -199,6 +256,12 @@ static void parse_args(options *o, int argc, char **argv)
         {"metrics", required_argument, 0, OPT_METRICS},
         {"baseline", required_argument, 0, OPT_BASELINE},
         {"fold-in", no_argument, 0, OPT_FOLD_IN},
+        {"fail-below", required_argument, 0, OPT_FAIL_BELOW},
+        {"fail-below-baseline", required_argument, 0, OPT_FAIL_BASELINE},
+        {"history", required_argument, 0, OPT_HISTORY},
+        {"pretty", no_argument, 0, OPT_PRETTY},
+        {"no-header", no_argument, 0, OPT_NO_HEADER},
+        {"verbose", no_argument, 0, 'v'},
         CLI_COMMON_LONGOPTS,
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
@@ -208,7 +271,7 @@ static void parse_args(options *o, int argc, char **argv)
     for (int i = 0; i < TREC_N_CLASSIC_METRICS; i++)
         o->metrics[o->nmetrics++] = i;
     int c;
-    while ((c = getopt_long(argc, argv, "k:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "k:v" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
         if (cli_common_option(c, optarg, &o->c, usage))
             continue;
         switch (c) {
@@ -243,10 +306,17 @@ static void parse_args(options *o, int argc, char **argv)
                 cli_usage_error("--baseline must be most-popular or random", optarg);
             break;
         case OPT_FOLD_IN: o->fold_in = 1; break;
+        case OPT_FAIL_BELOW: add_gate(o, optarg, 0); break;
+        case OPT_FAIL_BASELINE: add_gate(o, optarg, 1); break;
+        case OPT_HISTORY: o->history = optarg; break;
+        case OPT_PRETTY: o->pretty = o->json = 1; break;
+        case OPT_NO_HEADER: o->no_header = 1; break;
+        case 'v': o->verbose = 1; break;
         default: cli_usage_error("invalid option", NULL);
         }
     }
     check_args(o, argc, argv);
+    check_ops_args(o);
 }
 
 /* ---- evaluation ---- */
@@ -605,12 +675,8 @@ static void print_json(run *r, FILE *f)
     cJSON_AddStringToObject(root, "convention",
                             o->exclude_train && o->gain == TREC_GAIN_BINARY ? "standard"
                             : o->exclude_train ? "exclude-train" : "all-items");
-    char *text = cJSON_Print(root);
+    cli_print_json(f, root, o->pretty);
     cJSON_Delete(root);
-    if (!text)
-        cli_die(1, "out of memory printing JSON");
-    fprintf(f, "%s\n", text);
-    free(text);
 }
 
 /* One line per split, ranker and metric: the shape awk and join want. */
@@ -618,7 +684,8 @@ static void print_tsv(run *r, FILE *f)
 {
     column cols[MAX_KS * TREC_N_METRICS];
     int nc = columns(r->o, cols);
-    fputs("split\tranking\tranker\tmetric\tvalue\n", f);
+    if (!r->o->no_header)
+        fputs("split\tranking\tranker\tmetric\tvalue\n", f);
     for (int s = 0; s < r->nsplits; s++) {
         split *sp = &r->splits[s];
         for (int rk = 0; rk < N_RANKERS; rk++) {
@@ -636,11 +703,13 @@ static void print_per_user(run *r, FILE *f)
 {
     column cols[MAX_KS * TREC_N_METRICS];
     int nc = columns(r->o, cols);
-    fputs("user\tsplit", f);
-    for (int j = 0; j < nc; j++)
-        if (cols[j].metric != TREC_COVERAGE)
-            fprintf(f, "\t%s", cols[j].label);
-    fputs("\tpositives\n", f);
+    if (!r->o->no_header) {
+        fputs("user\tsplit", f);
+        for (int j = 0; j < nc; j++)
+            if (cols[j].metric != TREC_COVERAGE)
+                fprintf(f, "\t%s", cols[j].label);
+        fputs("\tpositives\n", f);
+    }
     const trec_labels *ul = &r->model.user_labels;
     for (int s = 0; s < r->nsplits; s++) {
         split *sp = &r->splits[s];
@@ -702,6 +771,73 @@ static void print_summary(const run *r, double t0)
                 (unsigned long long)r->model.n_items, max_k(o), o->c.threads, cli_now() - t0);
 }
 
+/* ---- quality gates and the history ---- */
+
+static int check_gates(run *r, char *reason, size_t size)
+{
+    split *t = &r->splits[0];
+    trec_gate_ranker bases[2];
+    int nb = 0;
+    for (int rk = R_POPULAR; rk < N_RANKERS; rk++)
+        if (t->have[rk])
+            bases[nb++] = (trec_gate_ranker){ranker_names[rk], t->res[rk].mean};
+    trec_error err;
+    trec_eval_config cfg = {.ks = r->o->ks, .nk = r->o->nk};
+    int failed = trec_gate_check(r->o->gates, r->o->ngates, &cfg, t->res[R_MODEL].mean, bases,
+                                 nb, reason, size, &err);
+    if (failed < 0)
+        cli_fail(&err);
+    return failed;
+}
+
+/* One row: the model's test metrics (recall@10, ...), the baselines' on
+ * test (most-popular:recall@10, ...), the model's on train (train:...). */
+static void append_history(run *r, const char *status)
+{
+    options *o = r->o;
+    column cols[MAX_KS * TREC_N_METRICS];
+    int nc = columns(o, cols), n = 0;
+    char (*names)[64] = calloc((size_t)nc * (N_RANKERS + 1), sizeof *names);
+    const char **np = calloc((size_t)nc * (N_RANKERS + 1), sizeof *np);
+    double *vals = calloc((size_t)nc * (N_RANKERS + 1), sizeof *vals);
+    if (!names || !np || !vals)
+        cli_die(1, "out of memory");
+    for (int s = 0; s < r->nsplits; s++)
+        for (int rk = 0; rk < N_RANKERS; rk++) {
+            split *sp = &r->splits[s];
+            if (!sp->have[rk] || (s == 1 && rk != R_MODEL))
+                continue;
+            const char *prefix = s == 1 ? "train:" : rk == R_MODEL ? "" : ranker_names[rk];
+            for (int j = 0; j < nc; j++, n++) {
+                snprintf(names[n], sizeof names[n], "%s%s%s", prefix,
+                         s == 0 && rk != R_MODEL ? ":" : "", cols[j].label);
+                np[n] = names[n];
+                vals[n] = value_of(sp->res[rk].mean, &cols[j]);
+            }
+        }
+    /* SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes the time */
+    int64_t now = (int64_t)time(NULL);
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde)
+        now = cli_parse_int("SOURCE_DATE_EPOCH", sde, 0, INT64_MAX);
+    char settings[128], minr[48] = "none";
+    if (o->has_min_rating)
+        snprintf(minr, sizeof minr, "%g", o->min_rating);
+    snprintf(settings, sizeof settings, "%s min-rating=%s gain=%s%s",
+             o->exclude_train ? "exclude-train" : "all-items", minr,
+             o->gain == TREC_GAIN_EXP ? "exp" : "binary", o->fold_in ? " fold-in" : "");
+    trec_eval_record rec = {.time = now, .model = o->model, .test = o->test,
+                            .train = o->train, .settings = settings, .status = status,
+                            .n_metrics = n, .names = np, .values = vals};
+    trec_error err;
+    int rc = trec_eval_history_append(o->history, &rec, &err);
+    free(names);
+    free(np);
+    free(vals);
+    if (rc != 0)
+        cli_fail(&err);
+}
+
 static void release(run *r)
 {
     for (int s = 0; s < r->nsplits; s++) {
@@ -736,10 +872,11 @@ static int run_mpi(run *r, double t0)
     int rc = 0;
     /* What the distributed path does not compute: baselines alone, and the
      * metrics that are not means over users. */
-    if (o->baseline != R_MODEL || wants(o, TREC_COVERAGE) || wants(o, TREC_AUC))
+    if (o->baseline != R_MODEL || wants(o, TREC_COVERAGE) || wants(o, TREC_AUC) ||
+        o->ngates || o->history)
         rc = trec_fail(&err, "under mpirun with more than one rank, trec-eval evaluates a "
-                       "model's per-user metrics only: not --baseline, coverage or auc "
-                       "(run them in one process)");
+                       "model's per-user metrics only: not --baseline, coverage, auc, "
+                       "--fail-below or --history (run them in one process)");
     rc = trec_mpi_agree(rc ? rc : trec_model_read(o->model, &r->model, &err), &err);
     if (rc == 0 && !o->has_min_rating && meta_min_rating(&r->model, &o->min_rating))
         o->has_min_rating = r->min_rating_from_meta = 1;
@@ -781,17 +918,39 @@ int main(int argc, char **argv)
     if (trec_mpi_start(&argc, &argv) > 1)
         return run_mpi(&r, t0);
 #endif
+    cli_step(o.c.quiet, "reading %s", o.model ? trec_display_name(o.model) : "the matrices");
     load(&r);
+    double t_load = cli_now();
     if (o.exclude_train)
         check_overlap(&r);
-    if (r.min_rating_from_meta && !o.c.quiet)
+    if (r.min_rating_from_meta && !o.c.quiet) {
+        cli_step_end(o.c.quiet);
         fprintf(stderr, "%s: positives: entries >= %g, the model's --min-rating (from its "
                 "META; give --min-rating to change)\n", cli_prog, o.min_rating);
+    }
+    cli_step(o.c.quiet, "ranking %llu items for %llu users",
+             (unsigned long long)r.model.n_items, (unsigned long long)r.model.n_users);
     rank_model(&r);
+    double t_rank = cli_now();
+    cli_step(o.c.quiet, "computing the metrics");
     evaluate(&r);
+    cli_step_end(o.c.quiet);
+    if (o.verbose)
+        fprintf(stderr, "%s: read %.2f s, ranked %.2f s, metrics %.2f s\n", cli_prog,
+                t_load - t0, t_rank - t_load, cli_now() - t_rank);
     trec_error err;
     if (write_reports(&r, &err) != 0)
         cli_fail(&err);
+    char reason[1024] = "";
+    int failed = o.ngates ? check_gates(&r, reason, sizeof reason) : 0;
+    if (o.history)
+        append_history(&r, failed ? "failed" : "ok");
+    if (failed) {
+        fprintf(stderr, "%s: quality gate failed: %s (test split of %s)\n", cli_prog, reason,
+                trec_display_name(o.test));
+        release(&r);
+        return EXIT_GATE;
+    }
     print_summary(&r, t0);
     release(&r);
     return 0;

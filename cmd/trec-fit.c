@@ -1,6 +1,7 @@
 /* trec-fit - fits a recommender model on an interaction matrix (see
  * trec-fit(1)): parse_args, run, print. */
 #include <getopt.h>
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdint.h>
 #include <unistd.h>
@@ -81,6 +82,10 @@ __attribute__((noreturn)) static void usage(void)
            "Output:\n"
            "  -o, --output FILE      the model file ('-': stdout)\n"
            "  -q, --quiet            no progress or summary on stderr\n"
+           "  -v, --verbose          a progress line every epoch\n"
+           "  --json                 the summary as one line of JSON on stdout\n"
+           "  --pretty               the same, indented\n"
+           "  -f, --force            write the (binary) model to a terminal anyway\n"
            "  -h, --help             this help\n"
            "  -V, --version          version\n"
            "See 'man trec-fit' for the algorithms, their formulas and defaults.\n",
@@ -101,8 +106,11 @@ typedef struct options {
     trec_fit_config cfg;
     const char *in, *out, *user_features, *item_features, *init;
     int quiet;
+    int verbose, json, pretty, force;   /* -v, --json, --pretty, -f */
     valid_options v;
 } options;
+
+enum { OPT_JSON = 1000, OPT_PRETTY };
 
 /* Long options are TREC_OPT_* + OPT_BASE, so each one is also its bit of
  * trec_fit_config.given. */
@@ -155,6 +163,10 @@ static const struct option longopts[] = {
     {"max-sampled", required_argument, 0, OPT_BASE + TREC_OPT_MAX_SAMPLED},
     {"kos-k", required_argument, 0, OPT_BASE + TREC_OPT_KOS_K},
     {"quiet", no_argument, 0, 'q'},
+    {"verbose", no_argument, 0, 'v'},
+    {"json", no_argument, 0, OPT_JSON},
+    {"pretty", no_argument, 0, OPT_PRETTY},
+    {"force", no_argument, 0, 'f'},
     {"help", no_argument, 0, 'h'},
     {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0}};
@@ -170,7 +182,7 @@ static void pick_start(options *o, int argc, char **argv)
     trec_error err;
     int c, loss_given = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:qvfhV", longopts, NULL)) != -1) {
         if (c == OPT_ALGORITHM)
             algorithm = optarg;
         else if (c == OPT_PRESET)
@@ -247,7 +259,7 @@ static void parse_args(options *o, int argc, char **argv)
         o->cfg.threads = cli_default_threads();
     trec_validation_config_default(&o->v.vc);
     int c;
-    while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:qvfhV", longopts, NULL)) != -1) {
         if (c >= OPT_BASE && c < OPT_BASE + TREC_OPT_COUNT) {
             set_option(o, c - OPT_BASE, optarg);
             continue;
@@ -260,6 +272,10 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_ALGORITHM: case OPT_PRESET: break; /* taken by pick_start */
         case 'o': o->out = optarg; break;
         case 'q': o->quiet = 1; break;
+        case 'v': o->verbose = 1; break;
+        case OPT_JSON: o->json = 1; break;
+        case OPT_PRETTY: o->json = o->pretty = 1; break;
+        case 'f': o->force = 1; break;
         case 'h': usage();
         case 'V': cli_version(); break;
         default: cli_usage_error("invalid option", NULL);
@@ -272,6 +288,11 @@ static void parse_args(options *o, int argc, char **argv)
     if (!o->out)
         cli_usage_error("missing -o MODEL", NULL);
     o->in = argv[optind];
+    if (o->quiet && o->verbose)
+        cli_usage_error("-q and -v exclude each other", NULL);
+    if (o->json && strcmp(o->out, "-") == 0)
+        cli_usage_error("--json prints on standard output, which -o - already uses", NULL);
+    cli_refuse_binary_tty(o->out, o->force, "a model");
     if (o->v.given && !o->v.file)
         cli_usage_error("--metric, --valid-gain, --eval-every, --patience and --log go with "
                         "--valid FILE", NULL);
@@ -490,8 +511,8 @@ static void fit_and_write(run *r)
 {
     options *o = r->o;
     trec_error err;
-    progress pr = {.tty = isatty(2), .quiet = o->quiet, .t0 = r->t0,
-                   .every = o->cfg.epochs >= 10 ? o->cfg.epochs / 10 : 1};
+    progress pr = {.tty = isatty(2) && !o->verbose, .quiet = o->quiet, .t0 = r->t0,
+                   .every = o->cfg.epochs >= 10 && !o->verbose ? o->cfg.epochs / 10 : 1};
     o->cfg.progress = on_epoch;
     o->cfg.progress_ctx = &pr;
     if (trec_fit(&o->cfg, &r->x, o->user_features ? &r->uf : NULL,
@@ -514,10 +535,44 @@ static void fit_and_write(run *r)
     valid_commit_log(r);
 }
 
+/* --json: the summary, with the hyper-parameters recorded in the model */
+static void print_summary_json(const run *r)
+{
+    const options *o = r->o;
+    const trec_model *m = &r->model;
+    const char *algo = trec_fit_algorithm_name(&o->cfg);
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "tool", cli_prog);
+    cJSON_AddStringToObject(j, "input", trec_display_name(o->in));
+    cJSON_AddStringToObject(j, "output", o->out);
+    cJSON_AddStringToObject(j, "algorithm", algo);
+    cJSON_AddStringToObject(j, "kind", trec_model_kind_name(m->kind));
+    cJSON_AddNumberToObject(j, "users", (double)m->n_users);
+    cJSON_AddNumberToObject(j, "items", (double)m->n_items);
+    if (m->kind == TREC_MODEL_FACTORS)
+        cJSON_AddNumberToObject(j, "components", (double)m->k);
+    if (strcmp(algo, "tensorrec") == 0 || strcmp(algo, "sgd") == 0) {
+        cJSON_AddStringToObject(j, "loss", trec_loss_name(o->cfg.loss));
+        cJSON_AddNumberToObject(j, "final_loss", r->res.loss);
+        cJSON_AddNumberToObject(j, "epochs", (double)o->cfg.epochs);
+    }
+    cJSON_AddNumberToObject(j, "interactions", (double)r->res.interactions);
+    cJSON_AddNumberToObject(j, "seconds", round((cli_now() - r->t0) * 1000) / 1000);
+    cJSON *meta = m->meta_json ? cJSON_Parse(m->meta_json) : NULL;
+    if (meta)
+        cJSON_AddItemToObject(j, "meta", meta);
+    cli_print_json(stdout, j, o->pretty);
+    cJSON_Delete(j);
+}
+
 static void print_summary(const run *r)
 {
     const options *o = r->o;
     const trec_model *m = &r->model;
+    if (o->json) {
+        print_summary_json(r);
+        return;
+    }
     if (o->quiet)
         return;
     const char *algo = trec_fit_algorithm_name(&o->cfg);

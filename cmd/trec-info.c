@@ -10,16 +10,21 @@
 
 __attribute__((noreturn)) static void usage(void)
 {
-    printf("Usage: %s [--json] [-o OUT] FILE...\n"
-           "       %s --dump [--no-labels] [-o OUT] FILE\n"
+    printf("Usage: %s [--json [--pretty]] [-o OUT] [-q|-v] FILE...\n"
+           "       %s --dump [--no-labels] [--header] [-o OUT] FILE\n"
            "Describes trec files ('-': stdin): kind, version, shape, values, entries per\n"
            "row and column, time range, labels, sections and checksums.\n"
            "\n"
-           "  --json           the description as JSON (one object; an array of objects\n"
-           "                   for several files)\n"
+           "  --json           the description as JSON: one object per file, each on one\n"
+           "                   line (JSON Lines)\n"
+           "  --pretty         with --json: indented objects, for people\n"
            "  --dump           every entry of the matrix FILE as TSV lines:\n"
            "                   row_label TAB col_label TAB value [TAB timestamp]\n"
            "  --no-labels      with --dump: internal row and column indices, not labels\n"
+           "  --header         with --dump: first a header line (row_label, col_label,\n"
+           "                   value[, timestamp])\n"
+           "  -q, --quiet      no summary on stderr (the default)\n"
+           "  -v, --verbose    a summary line on stderr: files described, time\n"
            "  -o, --output OUT write to OUT (atomically) instead of stdout\n"
            "  -h, --help       this help\n"
            "  -V, --version    version\n"
@@ -338,25 +343,23 @@ static int describe(const char *path, FILE *out, cJSON *all, int *described)
     return 0;
 }
 
-static int write_json(cJSON *all, FILE *out)
+/* One object per file, one per line (JSON Lines; indented with --pretty). */
+static int write_json(cJSON *all, FILE *out, int pretty)
 {
-    /* One file: its object; several: the array. */
-    cJSON *doc = cJSON_GetArraySize(all) == 1 ? cJSON_GetArrayItem(all, 0) : all;
-    char *text = cJSON_Print(doc);
-    if (!text)
-        return -1;
-    fputs(text, out);
-    fputc('\n', out);
-    free(text);
+    cJSON *doc;
+    cJSON_ArrayForEach(doc, all)
+        cli_print_json(out, doc, pretty);
     return 0;
 }
 
-static int dump(const char *path, FILE *out, const char *out_name, int use_labels)
+static int dump(const char *path, FILE *out, const char *out_name, int use_labels, int header)
 {
     trec_error err;
     trec_csr m;
-    if (trec_csr_read(path, &m, &err) != 0 ||
-        trec_dump_tsv(&m, out, out_name, use_labels, &err) != 0) {
+    int rc = trec_csr_read(path, &m, &err);
+    if (rc == 0 && header)
+        fprintf(out, "row_label\tcol_label\tvalue%s\n", m.times ? "\ttimestamp" : "");
+    if (rc != 0 || trec_dump_tsv(&m, out, out_name, use_labels, &err) != 0) {
         trec_csr_free(&m);
         fprintf(stderr, "%s: error: %s\n", cli_prog, err.msg);
         return -1;
@@ -365,27 +368,36 @@ static int dump(const char *path, FILE *out, const char *out_name, int use_label
     return 0;
 }
 
-enum { OPT_JSON = 256, OPT_DUMP, OPT_NO_LABELS };
+enum { OPT_JSON = 256, OPT_DUMP, OPT_NO_LABELS, OPT_PRETTY, OPT_HEADER };
 
 int main(int argc, char **argv)
 {
     cli_prog = "trec-info";
+    double t0 = cli_now();
     static const struct option longopts[] = {
         {"json", no_argument, 0, OPT_JSON},
         {"dump", no_argument, 0, OPT_DUMP},
         {"no-labels", no_argument, 0, OPT_NO_LABELS},
+        {"pretty", no_argument, 0, OPT_PRETTY},
+        {"header", no_argument, 0, OPT_HEADER},
+        {"quiet", no_argument, 0, 'q'},
+        {"verbose", no_argument, 0, 'v'},
         {"output", required_argument, 0, 'o'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
-    int json = 0, dump_mode = 0, no_labels = 0;
+    int json = 0, dump_mode = 0, no_labels = 0, pretty = 0, header = 0, quiet = 0, verbose = 0;
     const char *out_path = "-";
     int c;
-    while ((c = getopt_long(argc, argv, "o:hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:qvhV", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_JSON: json = 1; break;
         case OPT_DUMP: dump_mode = 1; break;
         case OPT_NO_LABELS: no_labels = 1; break;
+        case OPT_PRETTY: pretty = json = 1; break;
+        case OPT_HEADER: header = 1; break;
+        case 'q': quiet = 1; break;
+        case 'v': verbose = 1; break;
         case 'o': out_path = optarg; break;
         case 'h': usage();
         case 'V': cli_version(); break;
@@ -394,6 +406,10 @@ int main(int argc, char **argv)
     }
     if (json && dump_mode)
         cli_usage_error("--json and --dump exclude each other", NULL);
+    if (quiet && verbose)
+        cli_usage_error("-q and -v exclude each other", NULL);
+    if (header && !dump_mode)
+        cli_usage_error("--header goes with --dump", NULL);
     if (no_labels && !dump_mode)
         cli_usage_error("--no-labels goes with --dump", NULL);
     if (optind == argc)
@@ -408,14 +424,14 @@ int main(int argc, char **argv)
     const char *out_name = strcmp(out_path, "-") == 0 ? "<stdout>" : out_path;
     int failed = 0;
     if (dump_mode) {
-        failed = dump(argv[optind], out.fp, out_name, !no_labels) != 0;
+        failed = dump(argv[optind], out.fp, out_name, !no_labels, header) != 0;
     } else {
         cJSON *all = json ? cJSON_CreateArray() : NULL;
         int described = 0;
         for (int i = optind; i < argc; i++)
             failed |= describe(argv[i], out.fp, all, &described) != 0;
         if (all) {
-            if (cJSON_GetArraySize(all) > 0 && write_json(all, out.fp) != 0) {
+            if (cJSON_GetArraySize(all) > 0 && write_json(all, out.fp, pretty) != 0) {
                 fprintf(stderr, "%s: error: out of memory printing JSON\n", cli_prog);
                 failed = 1;
             }
@@ -429,5 +445,9 @@ int main(int argc, char **argv)
     }
     if (trec_outfile_commit(&out, &err) != 0)
         cli_fail(&err);
+    if (verbose)
+        fprintf(stderr, "%s: %d file%s%s, %.2f s\n", cli_prog, dump_mode ? 1 : argc - optind,
+                dump_mode || argc - optind == 1 ? "" : "s", dump_mode ? " dumped" : " described",
+                cli_now() - t0);
     return failed;
 }

@@ -1,5 +1,6 @@
 /* trec-ingest - delimited ratings, item or user features -> trec matrix file.
  * See trec-ingest(1). */
+#include <cjson/cJSON.h>
 #include <getopt.h>
 #include <math.h>
 
@@ -41,6 +42,10 @@ static void usage(void)
            "      --repeated-ids merge|error   an id on several lines (tags.csv: one\n"
            "                         tag a line): unite their features, or fail (error)\n"
            "  -q, --quiet            no summary on standard error\n"
+           "  -v, --verbose          also the time to read and to write\n"
+           "      --json             the summary as one line of JSON on standard output\n"
+           "      --pretty           the same, indented\n"
+           "  -f, --force            write the (binary) matrix to a terminal anyway\n"
            "  -h, --help             this help\n"
            "  -V, --version          version\n"
            "\n"
@@ -51,8 +56,12 @@ static void usage(void)
 enum {
     OPT_SEP = 256, OPT_QUOTE, OPT_HEADER, OPT_NO_HEADER, OPT_USER, OPT_ITEM,
     OPT_RATING, OPT_TIME, OPT_DUPS, OPT_SKIP, OPT_THREADS, OPT_BLOCK,
-    OPT_FEATURES, OPT_USER_FEATURES, OPT_ALIGN, OPT_IDCOL, OPT_FCOL, OPT_FSEP, OPT_REPEATED
+    OPT_FEATURES, OPT_USER_FEATURES, OPT_ALIGN, OPT_IDCOL, OPT_FCOL, OPT_FSEP, OPT_REPEATED,
+    OPT_JSON, OPT_PRETTY
 };
+
+/* -v, --json, --pretty, -f */
+static struct { int verbose, json, pretty, force; } flags;
 
 static const struct option longopts[] = {
     {"output", required_argument, NULL, 'o'},
@@ -76,6 +85,10 @@ static const struct option longopts[] = {
     {"feature-col", required_argument, NULL, OPT_FCOL},
     {"feature-sep", required_argument, NULL, OPT_FSEP},
     {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"pretty", no_argument, NULL, OPT_PRETTY},
+    {"force", no_argument, NULL, 'f'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -90,6 +103,31 @@ static void print_warnings(char (*w)[600], int n, uint64_t skipped, const char *
                 name, (unsigned long long)(skipped - (uint64_t)n));
 }
 
+/* The summary as JSON on stdout (--json); the object is consumed. */
+static void print_summary_json(cJSON *o, const char *in, const char *out, double t0)
+{
+    cJSON_AddNumberToObject(o, "seconds", round((cli_now() - t0) * 1000) / 1000);
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "tool", cli_prog);
+    cJSON_AddStringToObject(doc, "input", trec_display_name(in));
+    cJSON_AddStringToObject(doc, "output", out);
+    cJSON *it;
+    while ((it = o->child)) {
+        cJSON_DetachItemViaPointer(o, it);
+        cJSON_AddItemToObject(doc, it->string, it);
+    }
+    cJSON_Delete(o);
+    cli_print_json(stdout, doc, flags.pretty);
+    cJSON_Delete(doc);
+}
+
+static void verbose_times(double t0, double t_read)
+{
+    if (flags.verbose)
+        fprintf(stderr, "%s: read %.2f s, wrote %.2f s\n", cli_prog, t_read - t0,
+                cli_now() - t_read);
+}
+
 static int run_ratings(const char *in, const char *out, const trec_ingest_opts *o,
                        int quiet)
 {
@@ -97,18 +135,37 @@ static int run_ratings(const char *in, const char *out, const trec_ingest_opts *
     trec_error err;
     trec_csr m;
     trec_ingest_stats st;
-    if (trec_ingest_ratings(in, o, &m, &st, &err) != 0) {
+    cli_step(quiet, "reading %s", trec_display_name(in));
+    int rc = trec_ingest_ratings(in, o, &m, &st, &err);
+    cli_step(quiet, "writing %s", trec_display_name(out));
+    if (rc != 0) {
+        cli_step_end(quiet);
         /* Skipped lines say why nothing was left (--skip-bad on all-bad input). */
         if (!quiet)
             print_warnings(st.warnings, st.nwarnings, st.skipped, trec_display_name(in));
         cli_fail(&err);
     }
+    double t_read = cli_now();
     if (trec_csr_write(out, &m, &err) != 0) {
         trec_csr_free(&m);
+        cli_step_end(quiet);
         cli_fail(&err);
     }
+    cli_step_end(quiet);
+    verbose_times(t0, t_read);
     const char *name = trec_display_name(in);
-    if (!quiet) {
+    if (flags.json) {
+        if (!quiet)
+            print_warnings(st.warnings, st.nwarnings, st.skipped, name);
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "kind", "ratings");
+        cJSON_AddNumberToObject(j, "users", (double)m.rows);
+        cJSON_AddNumberToObject(j, "items", (double)m.cols);
+        cJSON_AddNumberToObject(j, st.implicit ? "interactions" : "ratings", (double)m.nnz);
+        cJSON_AddNumberToObject(j, "duplicates_merged", (double)st.duplicates);
+        cJSON_AddNumberToObject(j, "lines_skipped", (double)st.skipped);
+        print_summary_json(j, in, out, t0);
+    } else if (!quiet) {
         print_warnings(st.warnings, st.nwarnings, st.skipped, name);
         double density = (double)m.nnz / ((double)m.rows * (double)m.cols);
         fprintf(stderr, "%s: %s: %llu users, %llu items, %llu %s (density %.4g%%), "
@@ -149,12 +206,28 @@ static int run_features(const char *in, const char *out, const char *align_path,
         cli_fail(&err);
     }
     trec_csr_free(&al);
+    double t_read = cli_now();
     if (trec_csr_write(out, &m, &err) != 0) {
         trec_csr_free(&m);
         cli_fail(&err);
     }
+    verbose_times(t0, t_read);
     const char *name = trec_display_name(in);
-    if (!quiet) {
+    if (flags.json) {
+        if (!quiet)
+            print_warnings(st.warnings, st.nwarnings, st.skipped, name);
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "kind", users ? "user-features" : "item-features");
+        cJSON_AddNumberToObject(j, what, (double)m.rows);
+        cJSON_AddNumberToObject(j, "features", (double)m.cols);
+        cJSON_AddNumberToObject(j, "nonzeros", (double)m.nnz);
+        if (align_path) {
+            cJSON_AddNumberToObject(j, "aligned_without_features", (double)st.missing);
+            cJSON_AddNumberToObject(j, "dropped", (double)st.dropped);
+        }
+        cJSON_AddNumberToObject(j, "lines_skipped", (double)st.skipped);
+        print_summary_json(j, in, out, t0);
+    } else if (!quiet) {
         print_warnings(st.warnings, st.nwarnings, st.skipped, name);
         fprintf(stderr, "%s: %s: %llu %s x %llu features, %llu nonzeros, ",
                 cli_prog, name, (unsigned long long)m.rows, what, (unsigned long long)m.cols,
@@ -180,7 +253,7 @@ int main(int argc, char **argv)
     const char *out = NULL, *align = NULL;
     int quiet = 0, features = 0, item_features = 0, user_features = 0, c;
     int ratings_only = 0, features_only = 0;
-    while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:qvfhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case OPT_SEP: o.sep = fo.sep = optarg; break;
@@ -218,6 +291,10 @@ int main(int argc, char **argv)
             features_only = 1;
             break;
         case 'q': quiet = 1; break;
+        case 'v': flags.verbose = 1; break;
+        case OPT_JSON: flags.json = 1; break;
+        case OPT_PRETTY: flags.json = flags.pretty = 1; break;
+        case 'f': flags.force = 1; break;
         case 'h': usage(); break;
         case 'V': cli_version(); break;
         default: cli_usage_error("unknown option", NULL);
@@ -229,6 +306,11 @@ int main(int argc, char **argv)
         cli_usage_error("more than one input file", argv[optind + 1]);
     if (!out)
         cli_usage_error("no output file: give -o FILE (- for standard output)", NULL);
+    if (flags.json && strcmp(out, "-") == 0)
+        cli_usage_error("--json prints on standard output, which -o - already uses", NULL);
+    if (quiet && flags.verbose)
+        cli_usage_error("-q and -v exclude each other", NULL);
+    cli_refuse_binary_tty(out, flags.force, "a matrix");
     if (item_features && user_features)
         cli_usage_error("--item-features and --user-features exclude each other", NULL);
     if (features && ratings_only)

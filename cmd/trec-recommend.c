@@ -37,11 +37,12 @@ static void usage(void)
            "                     users are added): cold start, with a model fitted on\n"
            "                     user metadata features\n"
            "  --item-features F  the same for items (new items become candidates)\n"
-           "  --json             JSON instead of TSV\n"
+           "  --json             JSON instead of TSV (one line; --pretty: indented)\n"
            "  --no-header        TSV without its header line\n"
            "  -o, --output OUT   write to OUT (atomically) instead of stdout\n"
            "  --threads N        worker threads (default: online cores, at most %d)\n"
            "  -q, --quiet        nothing on stderr but errors\n"
+           "  -v, --verbose      a summary line on stderr: queries, K, time\n"
            "  -h, --help         this help\n"
            "  -V, --version      version\n"
            "See 'man trec-recommend'.\n",
@@ -57,12 +58,13 @@ typedef struct options {
     char **user_args, **item_args;  /* --user / --similar-to arguments */
     int n_user_args, n_item_args;
     const char *liked, *history;    /* fold-in: --liked IDS / --history FILE */
-    int all_users, json, no_header;
+    int all_users, json, no_header, pretty, verbose;
     uint32_t k;
 } options;
 
 enum { OPT_USER = 256, OPT_ALL_USERS, OPT_SIMILAR, OPT_EXCLUDE, OPT_TITLES, OPT_JSON,
-       OPT_NO_HEADER, OPT_USER_FEATURES, OPT_ITEM_FEATURES, OPT_LIKED, OPT_HISTORY };
+       OPT_NO_HEADER, OPT_USER_FEATURES, OPT_ITEM_FEATURES, OPT_LIKED, OPT_HISTORY,
+       OPT_PRETTY };
 
 static void push_arg(char ***list, int *n, char *arg)
 {
@@ -88,13 +90,15 @@ static void parse_args(options *o, int argc, char **argv)
         {"item-features", required_argument, 0, OPT_ITEM_FEATURES},
         {"json", no_argument, 0, OPT_JSON},
         {"no-header", no_argument, 0, OPT_NO_HEADER},
+        {"pretty", no_argument, 0, OPT_PRETTY},
+        {"verbose", no_argument, 0, 'v'},
         CLI_COMMON_LONGOPTS,
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     cli_common_init(&o->c);
     o->k = 10;
     int c;
-    while ((c = getopt_long(argc, argv, "k:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "k:v" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
         if (cli_common_option(c, optarg, &o->c, usage))
             continue;
         switch (c) {
@@ -114,6 +118,8 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_ITEM_FEATURES: o->item_features = optarg; break;
         case OPT_JSON: o->json = 1; break;
         case OPT_NO_HEADER: o->no_header = 1; break;
+        case OPT_PRETTY: o->pretty = o->json = 1; break;
+        case 'v': o->verbose = 1; break;
         default: cli_usage_error("invalid option", NULL);
         }
     }
@@ -136,6 +142,8 @@ static void parse_args(options *o, int argc, char **argv)
     if (o->n_item_args && o->n_exclude)
         cli_usage_error("--exclude removes a user's items; it does not go with --similar-to",
                         NULL);
+    if (o->c.quiet && o->verbose)
+        cli_usage_error("-q and -v exclude each other", NULL);
     if (o->json && o->no_header)
         cli_usage_error("--no-header is for TSV output, not --json", NULL);
     if (o->n_exclude && (o->user_features || o->item_features))
@@ -336,12 +344,8 @@ static void print_json(const out_ctx *c, FILE *f)
         }
         cJSON_AddItemToArray(results, ro);
     }
-    char *text = cJSON_Print(root);
+    cli_print_json(f, root, c->o->pretty);
     cJSON_Delete(root);
-    if (!text)
-        cli_die(1, "out of memory printing JSON");
-    fprintf(f, "%s\n", text);
-    free(text);
 }
 
 /* ---- run ---- */
@@ -519,10 +523,18 @@ int main(int argc, char **argv)
     run r;
     memset(&r, 0, sizeof r);
     r.o = &o;
+    double t0 = cli_now();
+    cli_step(o.c.quiet, "reading %s", o.model);
     load(&r);
     resolve_queries(&r);
+    cli_step(o.c.quiet, "ranking");
     rank(&r);
+    cli_step_end(o.c.quiet);
     print(&r);
+    if (o.verbose)
+        fprintf(stderr, "%s: %llu %s, top %u, %d threads, %.2f s\n", cli_prog,
+                (unsigned long long)r.lists.n_queries,
+                o.n_item_args ? "queried items" : "users", o.k, o.c.threads, cli_now() - t0);
     release(&r);
     return 0;
 }

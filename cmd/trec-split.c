@@ -1,6 +1,8 @@
 /* trec-split - splits an interaction matrix into train and test matrices
  * (see trec-split(1)). */
+#include <cjson/cJSON.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -35,6 +37,10 @@ __attribute__((noreturn)) static void usage(void)
            "                         K latest again\n"
            "Output:\n"
            "  -q, --quiet            no summary on stderr\n"
+           "  -v, --verbose          also the time to read, split and write\n"
+           "  --json                 the summary as one line of JSON on stdout\n"
+           "  --pretty               the same, indented\n"
+           "  -f, --force            write a (binary) matrix to a terminal anyway\n"
            "  -h, --help             this help\n"
            "  -V, --version          version\n"
            "See 'man trec-split' for the exact rules.\n",
@@ -144,7 +150,36 @@ static void summary(const char *in, const trec_csr *m, const trec_split_stats *s
 }
 
 enum { OPT_TRAIN = 256, OPT_TEST, OPT_FRACTION, OPT_SEED, OPT_BY, OPT_LAST, OPT_CUT,
-       OPT_CUT_FRACTION, OPT_VALID, OPT_VALID_FRACTION };
+       OPT_CUT_FRACTION, OPT_VALID, OPT_VALID_FRACTION, OPT_JSON, OPT_PRETTY };
+
+/* -v, --json, --pretty */
+static struct { int verbose, json, pretty; } flags;
+
+/* --json: the summary on stdout */
+static void summary_json(const char *in, const char *train, const char *valid,
+                         const char *test, const trec_csr *m, const trec_split_stats *st,
+                         const trec_split_stats *vst, double seconds)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "tool", cli_prog);
+    cJSON_AddStringToObject(j, "input", trec_display_name(in));
+    cJSON_AddStringToObject(j, "train", train);
+    if (valid)
+        cJSON_AddStringToObject(j, "valid", valid);
+    cJSON_AddStringToObject(j, "test", test);
+    cJSON_AddNumberToObject(j, "entries", (double)m->nnz);
+    cJSON_AddNumberToObject(j, "train_entries", (double)(vst ? vst->train_nnz : st->train_nnz));
+    if (vst)
+        cJSON_AddNumberToObject(j, "valid_entries", (double)vst->test_nnz);
+    cJSON_AddNumberToObject(j, "test_entries", (double)st->test_nnz);
+    cJSON_AddNumberToObject(j, "users", (double)m->rows);
+    cJSON_AddNumberToObject(j, "users_with_test", (double)st->test_rows);
+    if (st->has_cut)
+        cJSON_AddNumberToObject(j, "cut", (double)st->cut);
+    cJSON_AddNumberToObject(j, "seconds", round(seconds * 1000) / 1000);
+    cli_print_json(stdout, j, flags.pretty);
+    cJSON_Delete(j);
+}
 
 /* The split and its writing: two outputs, or three with --valid. */
 static void run(const char *in, const trec_split_opts *o, const char *train_path,
@@ -159,6 +194,7 @@ static void run(const char *in, const trec_split_opts *o, const char *train_path
     memset(&valid, 0, sizeof valid);
     if (trec_csr_read(in, &m, &err) != 0)
         cli_fail(&err);
+    double t_read = cli_now();
     if (valid_path) {
         const trec_csr *mats[3] = {&train, &valid, &test};
         const char *paths[3] = {train_path, valid_path, test_path};
@@ -170,7 +206,13 @@ static void run(const char *in, const trec_split_opts *o, const char *train_path
                trec_split_write(&train, train_path, &test, test_path, &err) != 0) {
         cli_fail(&err);
     }
-    if (!quiet)
+    if (flags.verbose)
+        fprintf(stderr, "%s: read %.2f s, split and wrote %.2f s\n", cli_prog, t_read - t0,
+                cli_now() - t_read);
+    if (flags.json)
+        summary_json(in, train_path, valid_path, test_path, &m, &st, valid_path ? &vst : NULL,
+                     cli_now() - t0);
+    else if (!quiet)
         summary(in, &m, &st, valid_path ? &vst : NULL, cli_now() - t0);
     trec_csr_free(&train);
     trec_csr_free(&valid);
@@ -193,6 +235,10 @@ int main(int argc, char **argv)
         {"valid", required_argument, 0, OPT_VALID},
         {"valid-fraction", required_argument, 0, OPT_VALID_FRACTION},
         {"quiet", no_argument, 0, 'q'},
+        {"verbose", no_argument, 0, 'v'},
+        {"json", no_argument, 0, OPT_JSON},
+        {"pretty", no_argument, 0, OPT_PRETTY},
+        {"force", no_argument, 0, 'f'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
@@ -201,10 +247,10 @@ int main(int argc, char **argv)
     int valid_fraction_given = 0;
     trec_split_opts o = {.mode = TREC_SPLIT_RANDOM, .fraction = TREC_SPLIT_DEFAULT_FRACTION,
                          .seed = TREC_SPLIT_DEFAULT_SEED};
-    int quiet = 0, modes = 0, fraction_given = 0;
+    int quiet = 0, modes = 0, fraction_given = 0, force = 0;
     const char *mode_opt = NULL;
     int c;
-    while ((c = getopt_long(argc, argv, "qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "qvfhV", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_TRAIN: train_path = optarg; break;
         case OPT_TEST: test_path = optarg; break;
@@ -245,6 +291,10 @@ int main(int argc, char **argv)
             valid_fraction_given = 1;
             break;
         case 'q': quiet = 1; break;
+        case 'v': flags.verbose = 1; break;
+        case OPT_JSON: flags.json = 1; break;
+        case OPT_PRETTY: flags.json = flags.pretty = 1; break;
+        case 'f': force = 1; break;
         case 'h': usage();
         case 'V': cli_version(); break;
         default: cli_usage_error("invalid option", NULL);
@@ -266,6 +316,14 @@ int main(int argc, char **argv)
         cli_usage_error("--valid-fraction does not apply to --leave-last (validation takes "
                         "the K latest of what test leaves)", NULL);
     check_outputs(train_path, valid_path, test_path);
+    if (quiet && flags.verbose)
+        cli_usage_error("-q and -v exclude each other", NULL);
+    const char *outs[3] = {train_path, valid_path, test_path};
+    for (int i = 0; i < 3; i++) {
+        if (flags.json && outs[i] && strcmp(outs[i], "-") == 0)
+            cli_usage_error("--json prints on standard output, which '-' already uses", NULL);
+        cli_refuse_binary_tty(outs[i], force, "a matrix");
+    }
     run(argv[optind], &o, train_path, valid_path, valid_fraction, test_path, quiet);
     return 0;
 }

@@ -5,6 +5,11 @@
 #ifndef TREC_H
 #define TREC_H
 
+/* C++: the whole API has C linkage. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #include "error.h"
 #include "fileio.h"
 #include "container.h"
@@ -21,6 +26,11 @@
 #include "score.h"
 #include "topk.h"
 #include "metrics.h"
+#include "gate.h"
+#include "eval_history.h"
+#include "plot.h"
+#include "report_html.h"
+#include "eval_json.h"
 #include "titles.h"
 #include "history.h"
 #include "features_matrix.h"
@@ -31,5 +41,9 @@
 #include "tune.h"
 
 #define TREC_VERSION "0.1.0"
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

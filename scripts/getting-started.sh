@@ -16,8 +16,8 @@
 #
 # Data: $TREC_ML_SMALL, else <repo>/../shared/datasets/ml-latest-small, else
 # fetched (checksums verified) by datasets/fetch-movielens.sh into
-# datasets/cache. Files go to $TREC_WORK, else a new temporary directory; the
-# directory is printed and kept. Tools come from BUILD_DIR (default
+# datasets/cache. Files go to $TREC_WORK (kept), else a new temporary
+# directory, removed at the end unless --keep is given (make demo KEEP=1). Tools come from BUILD_DIR (default
 # <repo>/build). Needs only sh, awk, sed, sort and the trec tools.
 set -eu
 prog=getting-started.sh
@@ -27,17 +27,19 @@ root=$(cd "$here/.." && pwd)
 . "$here/walkthrough-lib.sh"
 usage() {
     cat <<EOF
-Usage: $prog [--seed N] [--user ID] [BUILD_DIR]
+Usage: $prog [--seed N] [--user ID] [--keep] [BUILD_DIR]
 The getting-started walkthrough on MovieLens ml-latest-small with the trec
 tools of BUILD_DIR (default: $root/build).
 
   --seed N     seed of the 80/20 split (default 1)
   --user ID    the user whose recommendations are shown (raw userId, default
                433; when the default is not in the data, its first user)
+  --keep       keep the temporary work directory (make demo KEEP=1)
   -h, --help   this help
 
 Environment: TREC_ML_SMALL (dataset directory with ratings.csv and
-movies.csv), TREC_WORK (work directory, default: a new temporary one).
+movies.csv), TREC_WORK (work directory, kept; default: a new temporary one,
+removed at the end unless --keep).
 EOF
 }
 
@@ -45,6 +47,7 @@ EOF
 seed=1
 user=433
 user_given=0
+keep=0
 B=
 while [ $# -gt 0 ]; do
     case $1 in
@@ -52,6 +55,7 @@ while [ $# -gt 0 ]; do
     --seed=*) seed=${1#--seed=}; shift ;;
     --user) [ $# -ge 2 ] || { usage >&2; exit 2; }; user=$2; user_given=1; shift 2 ;;
     --user=*) user=${1#--user=}; user_given=1; shift ;;
+    --keep) keep=1; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "$prog: error: unknown option '$1'" >&2; usage >&2; exit 2 ;;
     *) [ -z "$B" ] || { echo "$prog: error: one BUILD_DIR only" >&2; exit 2; }; B=$1; shift ;;
@@ -79,6 +83,8 @@ if [ -n "${TREC_WORK:-}" ]; then
     W=$(cd "$TREC_WORK" && pwd)
 else
     W=$(mktemp -d "${TMPDIR:-/tmp}/trec-walkthrough.XXXXXX") || die "cannot create a temporary directory"
+    # a scratch directory: removed on any exit (also an error) unless --keep
+    [ "$keep" = 1 ] || trap 'cd / && rm -rf "$W"' EXIT
 fi
 cd "$W"
 
@@ -259,4 +265,8 @@ fi
 echo "User $user recommendations without the movies they rated in train (--exclude train.csr):"
 recommend recs-exclude.tsv --exclude train.csr
 echo
-echo "Done in $(since "$t_start") s; files in $W"
+if [ -n "${TREC_WORK:-}" ] || [ "$keep" = 1 ]; then
+    echo "Done in $(since "$t_start") s; files in $W"
+else
+    echo "Done in $(since "$t_start") s; work directory removed (--keep, or make demo KEEP=1, keeps it)"
+fi

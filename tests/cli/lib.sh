@@ -6,7 +6,8 @@
 #   same DESC FILE1 FILE2   files must be byte-identical
 #   eq DESC GOT WANT        strings must be equal
 #   contains DESC FILE PAT  FILE must contain the fixed string PAT
-#   skip DESC               a check that cannot run here: printed, counted as skipped
+#   skip DESC               a check that cannot run here (a missing program):
+#                           printed "SKIP - desc" and counted, never a pass
 # Variables: $BIN (built tools), $T (a scratch dir per test file),
 # $FIX (tests/fixtures), $ML (ml-latest-small dir, may not exist).
 
@@ -45,5 +46,7 @@ want: $3"; fi
 contains() {
     if grep -qF -- "$3" "$2"; then pass_ "$1"; else fail_ "$1" "'$3' not in $2: $(head -c 600 "$2")"; fi
 }
+
+skip() { echo "SKIP - $1"; echo skip >>"$RESULTS"; }
 
 have_ml() { [ -f "$ML/ratings.csv" ]; }

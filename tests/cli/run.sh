@@ -15,10 +15,11 @@ for t in "$here"/test-*.sh; do
     T="$scratch/$(basename "$t" .sh)"; mkdir -p "$T"; export T
     (cd "$T" && . "$here/lib.sh" && . "$t")
     n=$(($(wc -l <"$RESULTS") - before))
-    sk=$(tail -n "$n" "$RESULTS" | grep -c skip)
-    echo "$(basename "$t"): $n checks, $(tail -n "$n" "$RESULTS" | grep -c fail) failed$([ "$sk" -gt 0 ] && echo ", $sk skipped")"
+    echo "$(basename "$t"): $n checks, $(tail -n "$n" "$RESULTS" | grep -c fail) failed$(
+        s=$(tail -n "$n" "$RESULTS" | grep -c skip); [ "$s" -gt 0 ] && echo ", $s skipped")"
 done
-passed=$(grep -c pass "$RESULTS"); failed=$(grep -c fail "$RESULTS"); skipped=$(grep -c skip "$RESULTS")
+passed=$(grep -c pass "$RESULTS"); failed=$(grep -c fail "$RESULTS")
+skipped=$(grep -c skip "$RESULTS")
 rm -rf "$scratch" "$RESULTS"
-echo "cli: $passed passed, $failed failed$([ "$skipped" -gt 0 ] && echo ", $skipped skipped")"
+echo "cli: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

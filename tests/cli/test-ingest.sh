@@ -188,7 +188,7 @@ if have_ml; then
     $I "$ML/ratings.csv" -o ml.csr 2>ml.err
     contains "ml-latest-small: 610 users, 9724 items, 100836 ratings" ml.err "610 users, 9724 items, 100836 ratings"
     "$BIN/trec-info" --json ml.csr > ml.json
-    contains "trec-info agrees: 100836 entries" ml.json '"nnz":	100836'
+    contains "trec-info agrees: 100836 entries" ml.json '"nnz":100836'
     $I -q --threads 2 --block-size 100000 "$ML/ratings.csv" -o ml2.csr
     same "ml-latest-small: --threads 2, small blocks: identical" ml.csr ml2.csr
     eq "first-seen order: user 1 first, its first movie 1" "$(dump ml.csr | head -n 1 | tr '\t' ' ')" "1 1 4 964982703"

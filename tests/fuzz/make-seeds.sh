@@ -28,8 +28,8 @@ ingest --rating-col none "$FIX/ingest/small-ratings.csv" -o "$C/matrix-implicit.
 cp r.csr "$C/matrix-ratings.csr"
 cp genres.csr "$C/matrix-genres.csr"
 cp users.csr "$C/matrix-users.csr"
-F=$("$B/trec-info" --json genres.csr | sed -n 's/^[[:space:]]*"cols":[[:space:]]*\([0-9]*\).*/\1/p')
-U=$("$B/trec-info" --json users.csr | sed -n 's/^[[:space:]]*"cols":[[:space:]]*\([0-9]*\).*/\1/p')
+F=$( "$B/trec-info" --json --pretty genres.csr | sed -n 's/^[[:space:]]*"cols":[[:space:]]*\([0-9]*\).*/\1/p')
+U=$( "$B/trec-info" --json --pretty users.csr | sed -n 's/^[[:space:]]*"cols":[[:space:]]*\([0-9]*\).*/\1/p')
 fit linear --components 3
 fit normalized-cosine --components 3 --user-repr normalized-linear \
     --item-repr normalized-linear --predict cosine

@@ -1,0 +1,32 @@
+# test-completion.sh - bash completion (completions/trec.bash): options from
+# each tool's --help, values of enumerated options, and files by kind.
+if ! command -v bash >/dev/null 2>&1; then
+    skip "bash completion (no bash)"
+else
+mkdir -p dir
+: >a.csr; : >b.csr; : >m.trec; : >r.csv; : >h.tsv; : >notes.txt
+# comp WORD...: the completions of the last word, sorted, one line
+comp() {
+    bash -c '. "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _trec
+             [ ${#COMPREPLY[@]} -eq 0 ] || printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' \
+        "$ROOT/completions/trec.bash" "$@"
+}
+eq "trec-eval --fa: the gate options" "$(comp trec-eval --fa)" "--fail-below --fail-below-baseline "
+eq "trec-eval --test: matrices (and directories)" "$(comp trec-eval m.trec --test '')" "a.csr b.csr dir/ "
+eq "trec-eval MODEL: models" "$(comp trec-eval '')" "dir/ m.trec "
+eq "trec-fit TRAIN: matrices" "$(comp trec-fit '')" "a.csr b.csr dir/ "
+eq "trec-fit --init: models" "$(comp trec-fit a.csr --init '')" "dir/ m.trec "
+eq "trec-ingest INPUT: delimited files" "$(comp trec-ingest '')" "dir/ h.tsv r.csv "
+eq "trec-report HISTORY: TSV files" "$(comp trec-report '')" "dir/ h.tsv "
+eq "trec-info FILE: matrices and models" "$(comp trec-info '')" "a.csr b.csr dir/ m.trec "
+eq "--gain: its values" "$(comp trec-eval m.trec --gain '')" "binary exp "
+eq "--loss w: its values" "$(comp trec-fit a.csr --loss w)" "warp warp-kos wmrb "
+eq "-k: a number, no files" "$(comp trec-eval m.trec -k '')" ""
+eq "every tool completes -q and -v" \
+    "$(for t in trec-ingest trec-split trec-info trec-fit trec-eval trec-recommend trec-report; do
+        comp $t -; done | tr ' ' '\n' | grep -cxE -- '-q|-v')" 14
+eq "- completes to the options and standard input" "$(comp trec-split - | tr ' ' '\n' | grep -cx -- -)" 1
+eq "every tool completes --json and --help" \
+    "$(for t in trec-ingest trec-split trec-info trec-fit trec-eval trec-recommend trec-report; do
+        comp $t --; done | tr ' ' '\n' | grep -cxE -- '--json|--help')" 14
+fi

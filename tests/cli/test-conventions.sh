@@ -1,0 +1,132 @@
+# test-conventions.sh - the command line every tool shares (trec(7),
+# CONVENTIONS): -q and -v, --json as one compact object per line (so that
+# `>> log.jsonl` collects runs) and --pretty, --no-header / --header, and
+# binary output refused on a terminal unless forced (-f).
+LC_ALL=C; export LC_ALL
+S=$ROOT/datasets/samples
+# jsonl FILE N: FILE is N lines, each one JSON object
+jsonl() {
+    python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().split("\n")
+assert lines[-1] == "", "no final newline"
+objs = [json.loads(l) for l in lines[:-1]]
+assert all(isinstance(o, dict) for o in objs), "not objects"
+print(len(objs))' "$1" 2>&1
+}
+
+# a pipeline whose every summary goes to one log, one line per run
+rm -f log.jsonl
+trec-ingest "$S/synth-ratings.csv" -o r.csr --json >>log.jsonl
+trec-ingest --item-features "$S/synth-movies.csv" --align r.csr -o g.csr --json >>log.jsonl
+trec-split r.csr --train tr.csr --test te.csr --seed 1 --json >>log.jsonl
+trec-fit tr.csr -o m.trec --loss wmrb --min-rating 4 --components 4 --epochs 5 --json -q >>log.jsonl
+trec-eval m.trec --test te.csr --train tr.csr --min-rating 4 --json -q >>log.jsonl
+trec-recommend m.trec --user 1 -k 3 --json >>log.jsonl
+trec-info r.csr m.trec --json >>log.jsonl
+SOURCE_DATE_EPOCH=1767225600 trec-eval m.trec --test te.csr --train tr.csr --history h.tsv -q \
+    >/dev/null
+trec-report h.tsv --no-plot -o r.html --json >>log.jsonl
+eq "--json: every tool's summary or report is one object per line" "$(jsonl log.jsonl)" 9
+eq "--json: summaries name their tool" "$(python3 -c '
+import json
+print(" ".join(json.loads(l).get("tool", "-") for l in open("log.jsonl")))')" \
+    "trec-ingest trec-ingest trec-split trec-fit - - - - trec-report"
+eq "--json: ingest counts" "$(python3 -c '
+import json
+d = json.loads(open("log.jsonl").readline())
+print(d["users"], d["items"], d["ratings"], d["kind"])')" "100 292 2000 ratings"
+eq "--json: split counts add up" "$(python3 -c '
+import json
+d = json.loads(open("log.jsonl").readlines()[2])
+print(d["train_entries"] + d["test_entries"] == d["entries"] == 2000)')" True
+eq "--json: fit records its hyper-parameters" "$(python3 -c '
+import json
+d = json.loads(open("log.jsonl").readlines()[3])
+print(d["loss"], d["epochs"], d["components"], d["meta"]["loss"])')" "wmrb 5 4 wmrb"
+
+# --pretty: the same object, indented
+trec-split r.csr --train tr2.csr --test te2.csr --seed 1 --pretty >p.json
+ok "--pretty parses" python3 -c 'import json; json.load(open("p.json"))'
+ok "--pretty is several lines" test "$(wc -l <p.json)" -gt 5
+for t in "trec-eval m.trec --test te.csr -q" "trec-info r.csr" "trec-recommend m.trec --user 1"; do
+    $t --pretty >pp.json
+    ok "--pretty: ${t%% *}" python3 -c 'import json; json.load(open("pp.json"))'
+    eq "--json: ${t%% *} on one line" "$($t --json | wc -l)" 1
+done
+fails "--json with -o - (binary on stdout)" trec-ingest "$S/synth-ratings.csv" -o - --json
+fails "--json with --train -" trec-split r.csr --train - --test x.csr --json
+fails "--json with -o - (fit)" trec-fit tr.csr -o - --json
+fails "--json with the page on stdout" trec-report h.tsv --no-plot --json
+
+# -q and -v on every tool
+for t in "trec-ingest $S/synth-ratings.csv -o q.csr" "trec-split r.csr --train q1.csr --test q2.csr" \
+    "trec-fit tr.csr -o q.trec --preset tensorrec --epochs 2" "trec-eval m.trec --test te.csr" \
+    "trec-recommend m.trec --user 1" "trec-info r.csr" "trec-report h.tsv --no-plot -o q.html"; do
+    name=${t%% *}
+    $t -q >/dev/null 2>q.err
+    eq "$name -q: nothing on stderr" "$(cat q.err)" ""
+    $t -v >/dev/null 2>v.err
+    ok "$name -v: something on stderr" test -s v.err
+    fails "$name -q -v: usage error" $t -q -v
+done
+
+# headers
+trec-eval m.trec --test te.csr --tsv --no-header -q >nh.tsv
+eq "trec-eval --tsv --no-header: data lines only" "$(grep -c '^split' nh.tsv)" 0
+eq "...all of them (1 split x 2 rankers x 4 metrics)" "$(wc -l <nh.tsv)" 8
+trec-eval m.trec --test te.csr --per-user pu.tsv --no-header -q >/dev/null
+eq "trec-eval --per-user --no-header" "$(grep -c '^user' pu.tsv)" 0
+trec-info --dump --header tr.csr >d.tsv
+eq "trec-info --dump --header" "$(head -n 1 d.tsv)" "row_label	col_label	value	timestamp"
+eq "...then the entries" "$(($(wc -l <d.tsv) - 1))" "$(trec-info --dump tr.csr | wc -l)"
+fails "--header without --dump" trec-info --header tr.csr
+
+# binary output to a terminal (script(1) gives the tools a terminal)
+if command -v script >/dev/null 2>&1; then
+    tty_run() { script -qec "$1" /dev/null >tty.out 2>&1; echo $?; }
+    eq "trec-ingest -o - on a terminal: refused" \
+        "$(tty_run "trec-ingest $S/synth-ratings.csv -o -")" 1
+    contains "...saying why" tty.out "refusing to write a matrix (binary) to a terminal"
+    eq "trec-split --test - on a terminal: refused" \
+        "$(tty_run "trec-split $T/r.csr --train $T/t1.csr --test -")" 1
+    eq "trec-fit -o - on a terminal: refused" "$(tty_run "trec-fit $T/tr.csr -o - --epochs 1")" 1
+    eq "...and no output file was made by the refused split" "$(ls t1.csr 2>/dev/null)" ""
+    eq "-f forces it" "$(tty_run "trec-ingest $S/synth-ratings.csv -o - -f -q")" 0
+    ok "a pipe is not a terminal" sh -c "trec-ingest $S/synth-ratings.csv -o - -q | trec-info - >/dev/null"
+    # progress of the long steps on a terminal, erased at the end
+    tty_run "trec-eval $T/m.trec --test $T/te.csr -o /dev/null" >/dev/null
+    contains "trec-eval on a terminal: the step under way" tty.out "trec-eval: ranking 292 items for 100 users..."
+    tty_run "trec-eval $T/m.trec --test $T/te.csr -o /dev/null -q" >/dev/null
+    eq "...none with -q" "$(cat tty.out)" ""
+    tty_run "trec-recommend $T/m.trec --all-users -k 2 -o /dev/null" >/dev/null
+    contains "trec-recommend --all-users: the step under way" tty.out "trec-recommend: ranking..."
+    tty_run "trec-ingest $S/synth-ratings.csv -o $T/p.csr" >/dev/null
+    contains "trec-ingest: the step under way" tty.out "trec-ingest: reading $S/synth-ratings.csv..."
+    trec-eval m.trec --test te.csr -o /dev/null 2>notty.err
+    eq "...no progress when stderr is not a terminal" "$(tr -d -c '\r' <notty.err | wc -c)" 0
+else
+    skip "binary output refused on a terminal (no script(1))"
+fi
+
+# make demo's scratch directory: removed unless kept (on the samples)
+GS=$ROOT/scripts/getting-started.sh
+SAMPLES=$T/samples
+mkdir -p "$SAMPLES" tmp1 tmp2
+cp "$S/synth-ratings.csv" "$SAMPLES/ratings.csv"
+cp "$S/synth-movies.csv" "$SAMPLES/movies.csv"
+ok "demo: runs in a scratch directory" env TMPDIR="$T/tmp1" TREC_ML_SMALL="$SAMPLES" \
+    sh -c '"$0" "$1" >"$2"' "$GS" "$BIN" "$T/demo1.out"
+eq "demo: the scratch directory is removed" "$(ls tmp1)" ""
+contains "...and says so" demo1.out "work directory removed (--keep, or make demo KEEP=1, keeps it)"
+ok "demo --keep" env TMPDIR="$T/tmp2" TREC_ML_SMALL="$SAMPLES" \
+    sh -c '"$0" --keep "$1" >"$2"' "$GS" "$BIN" "$T/demo2.out"
+eq "demo --keep: the scratch directory stays, with the models" \
+    "$(ls tmp2/trec-walkthrough.*/hybrid.trec | wc -l)" 1
+contains "...and is named" demo2.out "files in $T/tmp2/trec-walkthrough."
+mkdir -p brokenbin tmp3
+for t in trec-ingest trec-split trec-info trec-eval trec-recommend; do ln -sf "$BIN/$t" brokenbin/$t; done
+printf '#!/bin/sh\necho "trec-fit: error: simulated failure" >&2\nexit 1\n' >brokenbin/trec-fit
+chmod +x brokenbin/trec-fit
+env TMPDIR="$T/tmp3" TREC_ML_SMALL="$SAMPLES" "$GS" "$T/brokenbin" >/dev/null 2>&1
+eq "demo: a failed run removes its scratch directory too" "$(ls tmp3)" ""
