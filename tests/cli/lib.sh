@@ -6,6 +6,10 @@
 #   same DESC FILE1 FILE2   files must be byte-identical
 #   eq DESC GOT WANT        strings must be equal
 #   contains DESC FILE PAT  FILE must contain the fixed string PAT
+#   skip DESC               a group of checks that cannot run here (counted,
+#                           printed as "SKIP - desc")
+#   skip_ml DESC            the same for want of ml-latest-small; a failure
+#                           when TREC_REQUIRE_DATASETS is set (CI)
 # Variables: $BIN (built tools), $T (a scratch dir per test file),
 # $FIX (tests/fixtures), $ML (ml-latest-small dir, may not exist).
 
@@ -41,6 +45,15 @@ want: $3"; fi
 
 contains() {
     if grep -qF -- "$3" "$2"; then pass_ "$1"; else fail_ "$1" "'$3' not in $2: $(head -c 600 "$2")"; fi
+}
+
+skip() { echo "SKIP - $1"; echo skip >>"$RESULTS"; }
+skip_ml() {
+    if [ -n "${TREC_REQUIRE_DATASETS:-}" ]; then
+        fail_ "$1" "TREC_REQUIRE_DATASETS is set but $ML/ratings.csv is absent"
+    else
+        skip "$1 ($ML absent)"
+    fi
 }
 
 have_ml() { [ -f "$ML/ratings.csv" ]; }

@@ -154,7 +154,7 @@ if command -v python3 >/dev/null 2>&1; then
 import csv; r = list(csv.reader(open('$T/full/ratings.csv')))[1:]
 assert len(r) == 200 and len({(x[0], x[1]) for x in r}) == 200"
 else
-    echo "# note: python3 missing, format checks skipped"
+    skip "python3 missing: synthetic-data format checks"
 fi
 
 fails "synth: more ratings than users x items" "$SYN" --ratings 100 --users 2 --items 10 --out "$T/x"
@@ -218,6 +218,8 @@ if command -v python3 >/dev/null 2>&1; then
     ok "fetch: extracts with python3 when unzip is missing" \
         env PATH="$T/pbin" TREC_MOVIELENS_URL="$URL" "$FETCH" --dir "$T/dl3" ml-100k
     same "fetch: python3-extracted ratings.csv intact" "$T/dl3/ml-100k/ratings.csv" "$T/src/ml-100k/ratings.csv"
+else
+    skip "python3 missing: fetch's python3 unzip fallback"
 fi
 
 # ---- pinned SHA-256 of ml-latest-small ---------------------------------------
@@ -281,7 +283,7 @@ if have_ml; then
     env TREC_MOVIELENS_URL="file://$T/srv3" "$FETCH" --dir "$T/m4" ml-latest-small >"$T/m.out" 2>&1
     contains "fetch: real ml-latest-small zip downloads, 4 pins verified" "$T/m.out" "4 pinned SHA-256 verified"
 else
-    echo "# note: $ML absent, real ml-latest-small fetch tests skipped"
+    skip_ml "real ml-latest-small fetch tests"
 fi
 
 # ---- bench helpers -----------------------------------------------------------
@@ -303,6 +305,8 @@ if command -v python3 >/dev/null 2>&1; then
     "$BIN/peak-rss" python3 -c 'b = bytearray(64 << 20); b[::4096] = b"x" * len(b[::4096])' 2>"$T/p.err"
     kib=$(sed -n 's/.*max_rss_kib=\([0-9]*\).*/\1/p' "$T/p.err")
     ok "peak-rss: measures the command's memory (64 MiB, got ${kib:-?} KiB)" test "${kib:-0}" -ge 65536
+else
+    skip "python3 missing: peak-rss memory measure"
 fi
 "$BIN/peak-rss" "$T/no-such-command" 2>"$T/p.err"
 eq "peak-rss: a command that cannot run gives 127" "$?" 127

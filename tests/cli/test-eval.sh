@@ -227,5 +227,5 @@ if have_ml && command -v trec-ingest >/dev/null && command -v trec-split >/dev/n
         same "ml-latest-small, $p: same output for any thread count" ml$p.1.json ml$p.2.json
     done
 else
-    echo "# ml-latest-small or trec-ingest/trec-split absent: MovieLens eval checks skipped"
+    skip_ml "MovieLens eval checks"
 fi

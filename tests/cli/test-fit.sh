@@ -123,6 +123,8 @@ if have_ml && [ -x "$BIN/trec-ingest" ] && [ -x "$BIN/trec-split" ]; then
         trec-split ml.csr --train ml-train.csr --test ml-test.csr --test-fraction 0.2 --seed 1
     ok "ml: WMRB matrix factorisation" fit ml-train.csr -o ml-wmrb.trec --components 5 --loss wmrb --min-rating 4
     contains "ml: 1% of the items sampled" ml-wmrb.trec '"sampled_items":97'
+else
+    skip_ml "ml-latest-small fit checks"
 fi
 
 # ---- sampled losses batch users by themselves beyond --max-memory ----

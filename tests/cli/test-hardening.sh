@@ -208,7 +208,7 @@ if strace -f -o /dev/null true 2>/dev/null; then
     eq "fsync the file, rename, fsync the directory" \
         "$(sed -n 's/^[0-9]* *\(fsync\|rename\)(.*/\1/p' trace.txt | tr '\n' ' ')" "fsync rename fsync "
 else
-    echo "# note: strace unusable here, fsync order not checked"
+    skip "strace unusable here: fsync order"
 fi
 contains "trec-formats(5) documents the temporary names" "$ROOT/man/man5/trec-formats.5" "tmp.\fIHOST\fP.\fIPID\fP"
 

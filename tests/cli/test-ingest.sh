@@ -199,5 +199,5 @@ if have_ml; then
     eq "Toy Story genres" "$(dump genres.csr | awk -F'\t' '$1=="1" {print $2}' | tr '\n' ' ')" \
        "Adventure Animation Children Comedy Fantasy "
 else
-    echo "# ml-latest-small absent: MovieLens checks skipped"
+    skip_ml "MovieLens ingest checks"
 fi

@@ -150,5 +150,5 @@ if have_ml && command -v trec-ingest >/dev/null && command -v trec-split >/dev/n
     ok "--all-users --json on 610 users" trec-recommend ml.trec --all-users --json -o allml.json
     ok "--all-users --json parses" isjson allml.json
 else
-    echo "# ml-latest-small or trec-ingest/trec-split absent: MovieLens checks skipped"
+    skip_ml "MovieLens recommend checks"
 fi

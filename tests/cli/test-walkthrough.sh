@@ -131,6 +131,8 @@ if have_ml; then
     else
         fail_ "ml: WMRB MF test recall@10 > 0.05 and > RMSE MF's" "WMRB $wmrb, RMSE $rmse"
     fi
+else
+    skip_ml "ml-latest-small walkthrough"
 fi
 
 # ---- scripts/reproduce-walkthrough.sh, on the samples ----
