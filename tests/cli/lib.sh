@@ -2,7 +2,12 @@
 # Each assertion appends to $RESULTS and prints "FAIL - desc" on failure
 # ("ok - desc" too when VERBOSE is set: make test VERBOSE=1).
 #   ok DESC CMD...          CMD must exit 0
-#   fails DESC CMD...       CMD must exit non-zero with a one-line "error:" on stderr
+#   fails DESC CODE MSG CMD...  CMD must exit with status CODE (1 for a failure,
+#                           2 for a usage error), print "error:" and the fixed
+#                           string MSG (what the error is about) on stderr, and
+#                           not crash. The old form "fails DESC CMD..." (any
+#                           non-zero status, any message) is still accepted
+#                           while other branches move over; do not add it.
 #   same DESC FILE1 FILE2   files must be byte-identical
 #   eq DESC GOT WANT        strings must be equal
 #   contains DESC FILE PAT  FILE must contain the fixed string PAT
@@ -23,12 +28,23 @@ ok() {
 
 fails() {
     d=$1; shift
-    if "$@" >"$T/.out" 2>"$T/.err"; then
+    want_rc=""; want_msg=""
+    case ${1:-} in
+    [0-9] | [0-9][0-9] | [0-9][0-9][0-9])
+        [ $# -ge 3 ] && [ -n "$2" ] || { fail_ "$d" "fails: wants DESC CODE MSG CMD..."; return; }
+        want_rc=$1; want_msg=$2; shift 2 ;;
+    esac
+    "$@" >"$T/.out" 2>"$T/.err"; rc=$?
+    if [ $rc -eq 0 ]; then
         fail_ "$d" "expected failure, got exit 0"
+    elif grep -qiE 'AddressSanitizer|runtime error|Segmentation|Aborted' "$T/.err" || [ $rc -gt 128 ]; then
+        fail_ "$d" "crashed (exit $rc): $(cat "$T/.err")"
+    elif [ -n "$want_rc" ] && [ $rc -ne "$want_rc" ]; then
+        fail_ "$d" "exit $rc, expected $want_rc: $(cat "$T/.err")"
     elif ! grep -q 'error' "$T/.err"; then
         fail_ "$d" "no error message on stderr: $(cat "$T/.err")"
-    elif grep -qiE 'AddressSanitizer|runtime error|Segmentation|Aborted' "$T/.err"; then
-        fail_ "$d" "crashed: $(cat "$T/.err")"
+    elif [ -n "$want_msg" ] && ! grep -qF -- "$want_msg" "$T/.err"; then
+        fail_ "$d" "'$want_msg' not in the message: $(cat "$T/.err")"
     else
         pass_ "$d"
     fi
