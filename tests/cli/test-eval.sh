@@ -78,7 +78,7 @@ for line in list(open("a.tsv"))[1:]:
     got[(s, rk, r, k)] = float(v)
 bad = [k for k in want if k not in got or abs(got[k] - want[k]) > 1e-9]
 print("same" if not bad and len(got) == len(want) else "differ: %r" % bad)')" same
-fails "--json and --tsv together" trec-eval m.trec --test test.csr --json --tsv
+fails "--json and --tsv together" 2 "--json and --tsv exclude each other" trec-eval m.trec --test test.csr --json --tsv
 near "model precision@2" a.json "m('test','model','precision@2')" "1/2"
 near "model ndcg@2" a.json "m('test','model','ndcg@2')" "(L3/(1+L3) + 1/(1+L3) + L3) / 3"
 near "model f1@2 = F1 of the mean precision and recall" a.json "m('test','model','f1@2')" \
@@ -160,47 +160,47 @@ ok "--help" trec-eval --help
 ok "--version" trec-eval --version
 
 # ---- bad input ----
-fails "no MODEL" trec-eval --test test.csr
-fails "no --test" trec-eval m.trec
-fails "two MODELs" trec-eval m.trec m.trec --test test.csr
-fails "missing model file" trec-eval nonexistent.trec --test test.csr
-fails "missing test file" trec-eval m.trec --test nonexistent.csr
-fails "missing train file" trec-eval m.trec --test test.csr --train nonexistent.csr
-fails "a matrix as the model" trec-eval test.csr --test test.csr
-fails "a model as the test matrix" trec-eval m.trec --test m.trec
+fails "no MODEL" 2 "missing MODEL" trec-eval --test test.csr
+fails "no --test" 2 "missing --test FILE" trec-eval m.trec
+fails "two MODELs" 2 "one MODEL only; unexpected argument: m.trec" trec-eval m.trec m.trec --test test.csr
+fails "missing model file" 1 "nonexistent.trec: cannot open: No such file or directory" trec-eval nonexistent.trec --test test.csr
+fails "missing test file" 1 "nonexistent.csr: cannot open: No such file or directory" trec-eval m.trec --test nonexistent.csr
+fails "missing train file" 1 "nonexistent.csr: cannot open: No such file or directory" trec-eval m.trec --test test.csr --train nonexistent.csr
+fails "a matrix as the model" 1 "test.csr: is a matrix file, expected a model file" trec-eval test.csr --test test.csr
+fails "a model as the test matrix" 1 "m.trec: is a model file, expected a matrix file" trec-eval m.trec --test m.trec
 printf 'not a model\n' >junk.trec
-fails "garbage model file" trec-eval junk.trec --test test.csr
+fails "garbage model file" 1 "junk.trec: not a trec file (bad magic)" trec-eval junk.trec --test test.csr
 head -c 300 m.trec >cut.trec
-fails "truncated model file" trec-eval cut.trec --test test.csr
-fails "shape mismatch" trec-eval m.trec --test wide.csr
+fails "truncated model file" 1 "cut.trec: truncated section table" trec-eval cut.trec --test test.csr
+fails "shape mismatch" 1 "wide.csr: 4 users x 7 items, but m.trec has 4 users x 6 items (the" trec-eval m.trec --test wide.csr
 trec-eval m.trec --test wide.csr 2>err.txt
 contains "shape mismatch: message" err.txt "wide.csr: 4 users x 7 items, but m.trec has 4 users x 6 items"
-fails "label mismatch" trec-eval m.trec --test reordered.csr
+fails "label mismatch" 1 "reordered.csr: column 2 is '104' but item 2 of m.trec is '103' (the" trec-eval m.trec --test reordered.csr
 trec-eval m.trec --test reordered.csr 2>err.txt
 contains "label mismatch: message" err.txt "column 2 is '104' but item 2 of m.trec is '103'"
-fails "train shape mismatch" trec-eval m.trec --test test.csr --train wide.csr
-fails "--exclude-train without --train" trec-eval m.trec --test test.csr --exclude-train
-fails "--exclude-train with overlapping test and train" trec-eval m.trec --test test.csr --train test.csr --exclude-train
+fails "train shape mismatch" 1 "wide.csr: 4 users x 7 items, but m.trec has 4 users x 6 items (the" trec-eval m.trec --test test.csr --train wide.csr
+fails "--exclude-train without --train" 2 "--exclude-train needs --train FILE" trec-eval m.trec --test test.csr --exclude-train
+fails "--exclude-train with overlapping test and train" 1 "test.csr and test.csr share 6 positive user-item pairs (first: user 11," trec-eval m.trec --test test.csr --train test.csr --exclude-train
 trec-eval m.trec --test test.csr --train test.csr --exclude-train 2>err.txt
 contains "overlap: message" err.txt "share 6 positive user-item pairs (first: user 11, item 102)"
 ok "overlap is fine without --exclude-train" trec-eval m.trec --test test.csr --train test.csr -q -o discard.out
-fails "-k 0" trec-eval m.trec --test test.csr -k 0
-fails "-k not a number" trec-eval m.trec --test test.csr -k ten
-fails "-k empty item" trec-eval m.trec --test test.csr -k 5,,10
-fails "-k trailing comma" trec-eval m.trec --test test.csr -k 5,
-fails "-k twice the same" trec-eval m.trec --test test.csr -k 5,5
-fails "bad --gain" trec-eval m.trec --test test.csr --gain linear
-fails "bad --min-rating" trec-eval m.trec --test test.csr --min-rating four
-fails "--threads 0" trec-eval m.trec --test test.csr --threads 0
-fails "unknown option" trec-eval m.trec --test test.csr --frobnicate
-fails "output in a missing directory" trec-eval m.trec --test test.csr -o no/such/dir/out.txt
+fails "-k 0" 2 "-k: '0' is not an integer in [1, 1000000000]" trec-eval m.trec --test test.csr -k 0
+fails "-k not a number" 2 "-k: 'ten' is not an integer in [1, 1000000000]" trec-eval m.trec --test test.csr -k ten
+fails "-k empty item" 2 "-k wants a comma-separated list of integers: 5,,10" trec-eval m.trec --test test.csr -k 5,,10
+fails "-k trailing comma" 2 "-k wants a comma-separated list of integers: 5," trec-eval m.trec --test test.csr -k 5,
+fails "-k twice the same" 2 "cut-off given twice in -k: 5,5" trec-eval m.trec --test test.csr -k 5,5
+fails "bad --gain" 2 "--gain must be exp or binary: linear" trec-eval m.trec --test test.csr --gain linear
+fails "bad --min-rating" 2 "--min-rating: 'four' is not a number in [-1e+300, 1e+300]" trec-eval m.trec --test test.csr --min-rating four
+fails "--threads 0" 2 "--threads: '0' is not an integer in [1, 1024]" trec-eval m.trec --test test.csr --threads 0
+fails "unknown option" 2 "unrecognized option '--frobnicate'" trec-eval m.trec --test test.csr --frobnicate
+fails "output in a missing directory" 1 "no/such/dir/out.txt: cannot create output file: No such file or directory" trec-eval m.trec --test test.csr -o no/such/dir/out.txt
 printf 'users 11 22 33 44\nitems 101 102 103 104 105 106\n11 102 0\n' >zero.spec
 "$T/mkfix" matrix zero.spec zero.csr
-fails "graded gain with a 0 rating positive" trec-eval m.trec --test zero.csr
+fails "graded gain with a 0 rating positive" 1 "zero.csr: user '11', item '102': positive value 0 has NDCG gain 2^0 - 1" trec-eval m.trec --test zero.csr
 ok "... fine with --gain binary" trec-eval m.trec --test zero.csr --gain binary -q -o discard.out
 printf 'users 11 22 33 44\nitems 101 102 103 104 105 106\n11 102 2000\n22 101 4\n' >huge.spec
 "$T/mkfix" matrix huge.spec huge.csr
-fails "graded gain of a rating of 2000 (2^2000 overflows)" trec-eval m.trec --test huge.csr
+fails "graded gain of a rating of 2000 (2^2000 overflows)" 1 "huge.csr: user '11', item '102': positive value 2000 has NDCG gain" trec-eval m.trec --test huge.csr
 contains "... says so, naming user and item" "$T/.err" "user '11', item '102': positive value 2000 has NDCG gain 2^2000 - 1, too large"
 trec-eval m.trec --test huge.csr --gain binary --tsv -q >huge.tsv
 eq "... and --gain binary gives numbers, no NaN" "$(grep -ci nan huge.tsv)" 0
