@@ -72,19 +72,19 @@ trec-recommend ucont.trec --user newbie -k 5 --no-header --user-features nu.csr 
 same "a new user with u1's features gets u1's list" newbie.tsv u1.tsv
 
 # ---- errors ----
-fails "--algorithm sgd with a tensorrec loss" fit "$R" -o bad.trec --algorithm sgd --loss rmse
+fails "--algorithm sgd with a tensorrec loss" 2 "--loss rmse is not one of sgd's (bpr, warp, warp-kos, logistic)" fit "$R" -o bad.trec --algorithm sgd --loss rmse
 contains "... names sgd's losses" "$T/.err" "--loss rmse is not one of sgd's (bpr, warp, warp-kos, logistic)"
-fails "--algorithm tensorrec with an sgd loss" fit "$R" -o bad.trec --algorithm tensorrec --loss warp
-fails "an option sgd does not take" fit "$R" -o bad.trec --loss warp --sampled-items 5
+fails "--algorithm tensorrec with an sgd loss" 2 "--loss warp is not one of tensorrec's (rmse, rmse-dense, wmrb," fit "$R" -o bad.trec --algorithm tensorrec --loss warp
+fails "an option sgd does not take" 2 "--sampled-items does not apply to --algorithm sgd" fit "$R" -o bad.trec --loss warp --sampled-items 5
 contains "... is named" "$T/.err" "--sampled-items does not apply to --algorithm sgd"
-fails "--user-repr with sgd" fit "$R" -o bad.trec --loss bpr --user-repr relu
-fails "--init with sgd" fit "$R" -o bad.trec --loss bpr --init dflt.trec
-fails "--max-sampled with bpr" fit "$R" -o bad.trec --loss bpr --max-sampled 5
+fails "--user-repr with sgd" 2 "--user-repr does not apply to --algorithm sgd" fit "$R" -o bad.trec --loss bpr --user-repr relu
+fails "--init with sgd" 2 "--init does not apply to --algorithm sgd" fit "$R" -o bad.trec --loss bpr --init dflt.trec
+fails "--max-sampled with bpr" 2 "--max-sampled only applies to --loss warp or warp-kos" fit "$R" -o bad.trec --loss bpr --max-sampled 5
 contains "... says which losses" "$T/.err" "--max-sampled only applies to --loss warp or warp-kos"
-fails "--kos-k with warp" fit "$R" -o bad.trec --loss warp --kos-k 3
-fails "--schedule adadelta" fit "$R" -o bad.trec --loss warp --schedule adadelta
-fails "no positives after --min-rating" fit "$R" -o bad.trec --loss warp --min-rating 99
+fails "--kos-k with warp" 2 "--kos-k only applies to --loss warp-kos" fit "$R" -o bad.trec --loss warp --kos-k 3
+fails "--schedule adadelta" 2 "--schedule: unknown value (adagrad, sgd): adadelta" fit "$R" -o bad.trec --loss warp --schedule adadelta
+fails "no positives after --min-rating" 1 "no interactions to train on (after --min-rating)" fit "$R" -o bad.trec --loss warp --min-rating 99
 contains "... says so" "$T/.err" "no interactions to train on (after --min-rating)"
-fails "a side without features" fit "$R" -o bad.trec --loss warp --no-item-identity
-fails "divergence" fit "$R" -o bad.trec --loss logistic --schedule sgd --learning-rate 1e30 --alpha 0 --epochs 3
+fails "a side without features" 1 "the item side has no features: give --item-features or drop --no-item-identity" fit "$R" -o bad.trec --loss warp --no-item-identity
+fails "divergence" 1 "loss diverged at epoch 1" fit "$R" -o bad.trec --loss logistic --schedule sgd --learning-rate 1e30 --alpha 0 --epochs 3
 contains "... is reported" "$T/.err" "loss diverged at epoch"
