@@ -137,55 +137,53 @@ done
 cp r.csr notime.csr
 rename_section notime.csr TIME XIME
 for mode in "--leave-last 1" "--time-cut 0" "--time-cut-fraction 0.2"; do
-    fails "$mode on a matrix without timestamps" trec-split notime.csr \
-        --train n_tr.csr --test n_te.csr $mode
-    contains "$mode: the error names the file and the missing timestamps" "$T/.err" \
-        "notime.csr: has no timestamps"
+    fails "$mode on a matrix without timestamps" 1 "notime.csr: has no timestamps (no TIME section)" \
+        trec-split notime.csr --train n_tr.csr --test n_te.csr $mode
 done
 ok "random split without timestamps" trec-split notime.csr --train n_tr.csr --test n_te.csr -q
 eq "... whose outputs have no timestamp column" \
     "$(trec-info --dump n_te.csr | awk -F"$TAB" '{ print NF }' | sort -u)" 3
 
 # ---- usage errors (exit 2) ----
-usage() {
-    fails "usage: $1" trec-split "$@"
-    eq "usage: $1: exit status 2" "$(code trec-split "$@")" 2
+usage() { # message args...: trec-split ARGS exits 2 with an error saying message
+    m=$1; shift
+    fails "usage: $1" 2 "$m" trec-split "$@"
 }
-usage --train a.csr --test b.csr
-usage r.csr --test b.csr
-usage r.csr --train a.csr
-usage r.csr r.csr --train a.csr --test b.csr
-usage r.csr --train - --test -
-usage r.csr --train same.csr --test same.csr
-usage r.csr --train a.csr --test b.csr --by user --leave-last 1
-usage r.csr --train a.csr --test b.csr --time-cut 5 --time-cut-fraction 0.1
-usage r.csr --train a.csr --test b.csr --leave-last 2 --test-fraction 0.1
-usage r.csr --train a.csr --test b.csr --test-fraction 1.5
-usage r.csr --train a.csr --test b.csr --test-fraction x
-usage r.csr --train a.csr --test b.csr --leave-last 0
-usage r.csr --train a.csr --test b.csr --by item
-usage r.csr --train a.csr --test b.csr --time-cut 2015-02-30
-usage r.csr --train a.csr --test b.csr --time-cut yesterday
-usage r.csr --train a.csr --test b.csr --seed -1
-usage r.csr --train a.csr --test b.csr --frobnicate
+usage "missing INPUT matrix file" --train a.csr --test b.csr
+usage "missing --train FILE" r.csr --test b.csr
+usage "missing --test FILE" r.csr --train a.csr
+usage "expected one INPUT matrix file" r.csr r.csr --train a.csr --test b.csr
+usage "--train and --test cannot both be '-' (stdout)" r.csr --train - --test -
+usage "--train and --test name the same file: same.csr" r.csr --train same.csr --test same.csr
+usage "choose one of --by, --leave-last, --time-cut, --time-cut-fraction" r.csr --train a.csr --test b.csr --by user --leave-last 1
+usage "choose one of --by, --leave-last, --time-cut, --time-cut-fraction" r.csr --train a.csr --test b.csr --time-cut 5 --time-cut-fraction 0.1
+usage "--test-fraction applies to random splits, not to: --leave-last" r.csr --train a.csr --test b.csr --leave-last 2 --test-fraction 0.1
+usage "--test-fraction: '1.5' is not a number in [0, 1]" r.csr --train a.csr --test b.csr --test-fraction 1.5
+usage "--test-fraction: 'x' is not a number in [0, 1]" r.csr --train a.csr --test b.csr --test-fraction x
+usage "--leave-last: '0' is not an integer in [1, 9223372036854775807]" r.csr --train a.csr --test b.csr --leave-last 0
+usage "--by: expected 'entry' or 'user': item" r.csr --train a.csr --test b.csr --by item
+usage "--time-cut: expected seconds since 1970 or YYYY-MM-DD[THH:MM:SS[Z]] (UTC): 2015-02-30" r.csr --train a.csr --test b.csr --time-cut 2015-02-30
+usage "--time-cut: expected seconds since 1970 or YYYY-MM-DD[THH:MM:SS[Z]] (UTC): yesterday" r.csr --train a.csr --test b.csr --time-cut yesterday
+usage "--seed: '-1' is not an integer in [0, 9223372036854775807]" r.csr --train a.csr --test b.csr --seed -1
+usage "unrecognized option '--frobnicate'" r.csr --train a.csr --test b.csr --frobnicate
 ok "--help" trec-split --help
 ok "--version" trec-split --version
 
 # ---- bad input, failed output ----
-fails "missing input file" trec-split nosuch.csr --train a.csr --test b.csr
+fails "missing input file" 1 "nosuch.csr: cannot open: No such file or directory" trec-split nosuch.csr --train a.csr --test b.csr
 head -c 500 r.csr >trunc.csr
-fails "truncated input" trec-split trunc.csr --train a.csr --test b.csr
+fails "truncated input" 1 "trunc.csr: file is 500 bytes but its header says 1128 (truncated or damaged)" trec-split trunc.csr --train a.csr --test b.csr
 contains "truncated input: the error says so" "$T/.err" "trunc.csr: file is 500 bytes"
 cp r.csr model.trec
 set_u32 model.trec 12 2
 fix_header_crc model.trec
-fails "a model file is not a matrix" trec-split model.trec --train a.csr --test b.csr
+fails "a model file is not a matrix" 1 "model.trec: is a model file, expected a matrix file" trec-split model.trec --train a.csr --test b.csr
 contains "model file: the error says what was expected" "$T/.err" "expected a matrix file"
-fails "CSV input" trec-split "$csv" --train a.csr --test b.csr
+fails "CSV input" 1 "split-ratings.csv: not a trec file (bad magic)" trec-split "$csv" --train a.csr --test b.csr
 printf 'old' >keep.csr
-fails "test in a missing directory" trec-split r.csr --train keep.csr --test nodir/te.csr
+fails "test in a missing directory" 1 "nodir/te.csr: cannot create output file: No such file or directory" trec-split r.csr --train keep.csr --test nodir/te.csr
 eq "failed second output: first output untouched" "$(cat keep.csr)" "old"
-fails "train in a missing directory" trec-split r.csr --train nodir/tr.csr --test new.csr
+fails "train in a missing directory" 1 "nodir/tr.csr: cannot create output file: No such file or directory" trec-split r.csr --train nodir/tr.csr --test new.csr
 eq "failed first output: second output not written" "$(ls new.csr 2>/dev/null)" ""
 eq "no temporary files left behind" "$(ls | grep -c '\.tmp\.')" 0
 if [ -e a.csr ] || [ -e b.csr ]; then fail_ "failed runs wrote no outputs"
