@@ -11,6 +11,9 @@
 #   same DESC FILE1 FILE2   files must be byte-identical
 #   eq DESC GOT WANT        strings must be equal
 #   contains DESC FILE PAT  FILE must contain the fixed string PAT
+#   CMD...; made WHAT       the fixture-making CMD just run must have exited 0
+#                           (its failure would let later checks pass or fail
+#                           for the wrong reason)
 #   skip DESC               a group of checks that cannot run here (counted,
 #                           printed as "SKIP - desc")
 #   skip_ml DESC            the same for want of ml-latest-small; a failure
@@ -61,6 +64,11 @@ want: $3"; fi
 
 contains() {
     if grep -qF -- "$3" "$2"; then pass_ "$1"; else fail_ "$1" "'$3' not in $2: $(head -c 600 "$2")"; fi
+}
+
+made() {
+    rc=$?
+    if [ $rc -eq 0 ]; then pass_ "made $1"; else fail_ "made $1" "exit $rc"; fi
 }
 
 skip() { echo "SKIP - $1"; echo skip >>"$RESULTS"; }
