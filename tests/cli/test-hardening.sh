@@ -20,10 +20,10 @@ fails "split: --train tr.csr --test /dev/full fails" 1 "/dev/full: write failed:
 eq "split: /dev/full: exit 1" "$(code trec-split -q tiny.csr --train tr.csr --test /dev/full)" 1
 eq "split: /dev/full: train not written" "$(ls tr.csr 2>/dev/null)" ""
 no_temps "split: /dev/full"
-trec-split -q tiny.csr --train tr.csr --test te.csr
-trec-split -q tiny.csr --train /dev/fd/1 --test te2.csr >tr2.csr
+trec-split -q tiny.csr --train tr.csr --test te.csr; made "tr.csr"
+trec-split -q tiny.csr --train /dev/fd/1 --test te2.csr >tr2.csr; made "tr2.csr"
 same "split: --train /dev/fd/1 = a file" tr2.csr tr.csr
-trec-split -q tiny.csr --train tr3.csr --test - | cat >te3.csr
+trec-split -q tiny.csr --train tr3.csr --test - | cat >te3.csr; made "tr3.csr"
 same "split: --test - into a pipe = a file" te3.csr te.csr
 mkfifo split.fifo
 cat split.fifo >fifo.csr &
@@ -45,7 +45,7 @@ ok "info: --dump -o FIFO" trec-info --dump tiny.csr -o info.fifo
 wait
 same "info: what the FIFO carried = stdout" info-fifo.tsv tiny.tsv
 ok "fit: -o /dev/null" trec-fit -q tiny.csr --components 2 --epochs 1 -o /dev/null
-trec-fit -q tiny.csr --components 2 --epochs 1 -o m.trec
+trec-fit -q tiny.csr --components 2 --epochs 1 -o m.trec; made "m.trec"
 mkfifo fit.fifo
 cat fit.fifo >fit-fifo.trec &
 ok "fit: -o FIFO" trec-fit -q tiny.csr --components 2 --epochs 1 -o fit.fifo
