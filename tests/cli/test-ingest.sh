@@ -7,11 +7,11 @@ dump() { "$BIN/trec-info" --dump "$1"; }
 
 # ---- ratings.csv --------------------------------------------------------------
 ok "ratings.csv -> matrix" $I "$F/small-ratings.csv" -o r.csr
-$I "$F/small-ratings.csv" -o r2.csr 2>sum.txt
+$I "$F/small-ratings.csv" -o r2.csr 2>sum.txt; made "r2.csr"
 contains "summary: users, items, ratings" sum.txt "3 users, 4 items, 6 ratings (density 50%), 0 duplicates merged, 0 lines skipped"
 eq "entries: rows in first-seen order, sorted by column, with timestamps" "$(dump r.csr | tr '\t' ' ' | tr '\n' ';')" \
    "7 30 4 100;7 10 3.5 101;7 20 5 102;3 30 0.5 201;3 10 1.5 200;9 40 2 300;"
-$I -q "$F/small-ratings.csv" -o q.csr 2>q.err
+$I -q "$F/small-ratings.csv" -o q.csr 2>q.err; made "q.csr"
 eq "--quiet prints nothing" "$(cat q.err)" ""
 same "--quiet: same matrix" r.csr q.csr
 
@@ -33,7 +33,7 @@ same "BOM/CRLF file gives the same matrix" crlf.csr r.csr
 
 # ---- other formats ------------------------------------------------------------------
 printf '7,30,4,100\n7,10,3,101\n3,10,1,200\n' > plain.csv
-$I -q --no-header plain.csv -o plain.csr
+$I -q --no-header plain.csv -o plain.csr; made "plain.csr"
 ok "u.data: --sep tab --no-header" $I -q --sep tab --no-header "$F/small-u.data" -o udata.csr
 same "u.data matrix = the CSV one" udata.csr plain.csr
 ok "ratings.dat: --sep ::" $I -q --sep :: "$F/ratings.dat" -o dat.csr
@@ -63,11 +63,11 @@ contains "column 9 does not exist" "$T/.err" "column 9 (timestamp) does not exis
 
 # ---- header detection -----------------------------------------------------------------
 printf 'user,item,score,when\n1,2,3,4\n' > h.csv
-$I h.csv -o h.csr 2>h.err
+$I h.csv -o h.csr 2>h.err; made "h.csr"
 contains "non-numeric rating/time in line 1: a header" h.err "1 users, 1 items, 1 ratings"
 fails "--no-header on a header line: an error at line 1" 1 "small-ratings.csv:1: column 3 (rating): 'rating' is not a number" $I -q --no-header "$F/small-ratings.csv" -o x.csr
 contains "line 1 rating is not a number" "$T/.err" "ratings.csv:1: column 3 (rating): 'rating' is not a number"
-$I --header plain.csv -o ph.csr 2>ph.err
+$I --header plain.csv -o ph.csr 2>ph.err; made "ph.csr"
 contains "--header skips line 1" ph.err "2 users, 1 items, 2 ratings"
 
 # ---- errors: exit 1, file:line:column, no output, no clobbering -------------------------
@@ -105,18 +105,18 @@ fails "missing input file" 1 "nonexistent.csv: cannot open: No such file or dire
 eq "no x.csr after all these errors" "$(ls x.csr* 2>/dev/null)" ""
 
 # ---- --skip-bad ---------------------------------------------------------------------------
-$I --skip-bad "$F/bad-rating.csv" -o sb.csr 2>sb.err
+$I --skip-bad "$F/bad-rating.csv" -o sb.csr 2>sb.err; made "sb.csr"
 eq "--skip-bad succeeds" "$?" "0"
 contains "--skip-bad warns with file:line" sb.err "trec-ingest: warning: skipped $F/bad-rating.csv:3: column 3 (rating): 'x' is not a number"
 contains "--skip-bad counts in the summary" sb.err "1 users, 2 items, 2 ratings (density 100%), 0 duplicates merged, 1 lines skipped"
 
 # ---- duplicates -----------------------------------------------------------------------------
-$I "$F/dups.csv" -o d.csr 2>d.err
+$I "$F/dups.csv" -o d.csr 2>d.err; made "d.csr"
 contains "duplicates counted" d.err "2 items, 2 ratings (density 100%), 1 duplicates merged"
 eq "default last: later line wins, with its timestamp" "$(dump d.csr | head -n 1 | tr '\t' ' ')" "1 1 5 12"
-$I -q --duplicates max "$F/dups.csv" -o dm.csr
+$I -q --duplicates max "$F/dups.csv" -o dm.csr; made "dm.csr"
 eq "--duplicates max" "$(dump dm.csr | head -n 1 | tr '\t' ' ')" "1 1 5 12"
-$I -q --duplicates sum "$F/dups.csv" -o ds.csr
+$I -q --duplicates sum "$F/dups.csv" -o ds.csr; made "ds.csr"
 eq "--duplicates sum: latest timestamp" "$(dump ds.csr | head -n 1 | tr '\t' ' ')" "1 1 8 12"
 fails "--duplicates error" 1 "dups.csv:4: duplicate rating: user '1', item '1' (first on line 2);" $I --duplicates error "$F/dups.csv" -o x.csr
 contains "duplicate error names both lines" "$T/.err" "dups.csv:4: duplicate rating: user '1', item '1' (first on line 2)"
@@ -136,7 +136,7 @@ contains "--version" "$($I --version > v.txt; echo v.txt)" "trec-ingest (trec)"
 ok "--item-features" $I --item-features "$F/small-movies.csv" -o g.csr
 eq "genre columns sorted, titles with commas and quotes parsed" "$(dump g.csr | tr '\t' ' ' | tr '\n' ';')" \
    "30 Comedy 1;30 Drama 1;30 Romance 1;10 Comedy 1;50 (no genres listed) 1;"
-$I --item-features "$F/small-movies.csv" --align r.csr -o ga.csr 2>ga.err
+$I --item-features "$F/small-movies.csv" --align r.csr -o ga.csr 2>ga.err; made "ga.csr"
 eq "--align exits 0" "$?" "0"
 contains "--align summary: missing and dropped" ga.err "4 items x 4 features, 4 nonzeros, 2 aligned items without features, 1 file items not in the matrix (dropped)"
 eq "--align rows = the matrix's items" "$(dump ga.csr | cut -f1 | tr '\n' ' ')" "30 30 30 10 "
@@ -169,7 +169,7 @@ fails "--repeated-ids without features" 2 "--align, --id-col, --feature-col, --f
 
 # ---- user features --------------------------------------------------------------------------
 printf 'userId,age,occupation\n3,25,writer|artist\n99,40,engineer\n7,31,"programmer, senior"\n' >users.csv
-$I --user-features --feature-col occupation users.csv --align r.csr -o uf.csr 2>uf.err
+$I --user-features --feature-col occupation users.csv --align r.csr -o uf.csr 2>uf.err; made "uf.csr"
 eq "--user-features --align exits 0" "$?" "0"
 contains "--user-features summary: users, missing and dropped" uf.err "users x 4 features, 3 nonzeros"
 contains "--user-features summary: dropped" uf.err "1 file users not in the matrix (dropped)"
@@ -185,14 +185,14 @@ fails "--user-features with a ratings option" 2 "--user-col, --item-col, --ratin
 
 # ---- ml-latest-small ----------------------------------------------------------------------
 if have_ml; then
-    $I "$ML/ratings.csv" -o ml.csr 2>ml.err
+    $I "$ML/ratings.csv" -o ml.csr 2>ml.err; made "ml.csr"
     contains "ml-latest-small: 610 users, 9724 items, 100836 ratings" ml.err "610 users, 9724 items, 100836 ratings"
     "$BIN/trec-info" --json ml.csr > ml.json
     contains "trec-info agrees: 100836 entries" ml.json '"nnz":	100836'
-    $I -q --threads 2 --block-size 100000 "$ML/ratings.csv" -o ml2.csr
+    $I -q --threads 2 --block-size 100000 "$ML/ratings.csv" -o ml2.csr; made "ml2.csr"
     same "ml-latest-small: --threads 2, small blocks: identical" ml.csr ml2.csr
     eq "first-seen order: user 1 first, its first movie 1" "$(dump ml.csr | head -n 1 | tr '\t' ' ')" "1 1 4 964982703"
-    $I --item-features "$ML/movies.csv" --align ml.csr -o genres.csr 2>gen.err
+    $I --item-features "$ML/movies.csv" --align ml.csr -o genres.csr 2>gen.err; made "genres.csr"
     contains "genres: 9724 items x 20 features" gen.err "9724 items x 20 features"
     "$BIN/trec-info" genres.csr > gen.txt
     contains "genres: (no genres listed) first" gen.txt "col labels: 20: (no genres listed), Action"
