@@ -35,7 +35,7 @@ ok "synth: other seed" "$SYN" --ratings 5000 --users 120 --items 400 --seed 8 --
 differs_ "synth: other seed, other ratings.csv" "$T/a/ratings.csv" "$T/c/ratings.csv"
 differs_ "synth: other seed, other movies.csv" "$T/a/movies.csv" "$T/c/movies.csv"
 ok "synth: regenerate the committed samples (datasets/README.md command)" \
-    "$SYN" --ratings 2000 --users 100 --items 300 --seed 1 --out "$T/samples"
+    "$SYN" --ratings 2000 --users 100 --items 300 --seed 1 --out "$T/samples"; made "samples"
 same "synth: datasets/samples/synth-ratings.csv is up to date" "$T/samples/ratings.csv" "$ROOT/datasets/samples/synth-ratings.csv"
 same "synth: datasets/samples/synth-movies.csv is up to date" "$T/samples/movies.csv" "$ROOT/datasets/samples/synth-movies.csv"
 eq "synth: leaves no temp files" "$(ls -A "$T/a")" "movies.csv
@@ -176,7 +176,7 @@ eq "fetch: nothing left behind after a failure" "$(ls -A "$T/c0" 2>/dev/null)" "
 # ---- fetch-movielens.sh: the download path, from a file:// "server" ---------
 
 mkdir -p "$T/src/ml-100k" "$T/srv"
-"$SYN" --ratings 600 --users 20 --items 80 --seed 3 --out "$T/src/ml-100k"
+"$SYN" --ratings 600 --users 20 --items 80 --seed 3 --out "$T/src/ml-100k"; made "src/ml-100k"
 mkzip "$T/srv/ml-100k.zip" "$T/src" ml-100k
 (cd "$T/srv" && md5sum ml-100k.zip >ml-100k.zip.md5)
 URL="file://$T/srv"
@@ -225,7 +225,7 @@ fi
 # ---- pinned SHA-256 of ml-latest-small ---------------------------------------
 
 mkdir -p "$T/fake/ml-latest-small" "$T/srv2"
-"$SYN" --ratings 300 --users 10 --items 50 --out "$T/fake/ml-latest-small"
+"$SYN" --ratings 300 --users 10 --items 50 --out "$T/fake/ml-latest-small"; made "fake/ml-latest-small"
 for f in tags.csv links.csv; do echo "x" >"$T/fake/ml-latest-small/$f"; done
 mkzip "$T/srv2/ml-latest-small.zip" "$T/fake" ml-latest-small
 (cd "$T/srv2" && md5sum ml-latest-small.zip >ml-latest-small.zip.md5)
