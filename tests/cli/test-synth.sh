@@ -91,7 +91,7 @@ slope() {
 }
 # 200k ratings, many light users: few users saturate, so the slope is the exponent
 for z in 0.7 1.25; do
-    "$SYN" --zipf "$z" --ratings 200000 --users 20000 --items 5000 --min-activity 1 --out "$T/z$z"
+    "$SYN" --zipf "$z" --ratings 200000 --users 20000 --items 5000 --min-activity 1 --out "$T/z$z"; made "z$z"
     s=$(slope "$T/z$z/ratings.csv")
     ok "latent: --zipf $z gives a rank-count slope of $s (within 0.1)" \
         awk -v s="$s" -v z="$z" 'BEGIN { d = s - z; exit !(d < 0.1 && d > -0.1) }'
