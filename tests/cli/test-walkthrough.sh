@@ -148,9 +148,9 @@ done
 # Per-seed values are trec-eval's on the seed's split (the chain: split,
 # fit with the row's options, eval, JSON parsing), and the table's means
 # and standard deviations are those of the per-seed values.
-trec-ingest -q "$SAMPLES/ratings.csv" -o r.csr
-trec-split -q r.csr --train r-train.csr --test r-test.csr --test-fraction 0.2 --seed 2
-trec-fit -q r-train.csr -o r-k3.trec --components 3 --loss wmrb --min-rating 4
+trec-ingest -q "$SAMPLES/ratings.csv" -o r.csr; made "r.csr"
+trec-split -q r.csr --train r-train.csr --test r-test.csr --test-fraction 0.2 --seed 2; made "r-train.csr"
+trec-fit -q r-train.csr -o r-k3.trec --components 3 --loss wmrb --min-rating 4; made "r-k3.trec"
 want=$(trec-eval r-k3.trec --test r-test.csr --train r-train.csr -k 10 --min-rating 4 --exclude-train -q |
     awk '/^test / { t = 1 } t && $1 == "model" { print $2; exit }')
 got=$(awk -F'\t' '$1 == "k3" && $2 == 2 { printf "%.4f", $5 }' "$T/r/results.tsv")
