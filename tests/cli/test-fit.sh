@@ -89,7 +89,8 @@ trec-fit "$R" -o p.trec --components 3 --epochs 20 -q 2>quiet.txt; made "p.trec"
 eq "--quiet prints nothing" "$(cat quiet.txt)" ""
 ok "--help" trec-fit --help
 ok "--version" trec-fit --version
-ok "output to stdout" sh -c "trec-fit '$R' -o - -q --components 2 --epochs 2 >stdout.trec && test -s stdout.trec"
+ok "output to stdout" sh -c "trec-fit '$R' -o - -q --components 2 --epochs 2 >stdout.trec"
+eq "... a model of 2 components" "$(trec-info stdout.trec | sed -n 's/^components: *//p')" 2
 
 # bad inputs
 fails "missing input file" 1 "nope.csr: cannot open: No such file or directory" fit nope.csr -o bad.trec
