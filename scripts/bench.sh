@@ -340,8 +340,9 @@ fit_curve() {
         printf "$FIT_FMT" "$label" "$e" "$(printf '%.1f' "$FT_S")" "$(printf '%.1f' "$FT_CPU")" \
             "$rss" "$(fit_recall)"
     done
-    data=$(fsize "$FD/train.csr") model=$(fsize "$FD/m.trec")
-    echo "   $label: per epoch $per s wall, $cper s CPU; peak RSS $rss MiB = $(fdiv "$FT_KIB" "$(((data + model) / 1024))" %.2f) x (data $((data / 1048576)) MiB + model $((model / 1048576)) MiB)"
+    # (not "data": bench_fit's option list of that name must survive; sh has no locals)
+    dbytes=$(fsize "$FD/train.csr") mbytes=$(fsize "$FD/m.trec")
+    echo "   $label: per epoch $per s wall, $cper s CPU; peak RSS $rss MiB = $(fdiv "$FT_KIB" "$(((dbytes + mbytes) / 1024))" %.2f) x (data $((dbytes / 1048576)) MiB + model $((mbytes / 1048576)) MiB)"
 }
 
 bench_fit() {
@@ -406,7 +407,7 @@ wt_time() {
 
 # wt_models DIR: the walkthrough's models, NAME|LABEL|trec-fit options.
 wt_models() {
-    echo "rmse|RMSE MF (k=5)|--components 5"
+    echo "rmse|RMSE MF (k=5)|--preset tensorrec --components 5"
     echo "wmrb|WMRB MF (k=5, >=4, 97 sampled)|--components 5 --loss wmrb --min-rating 4"
     echo "content|content (genres, pass-through, k=20)|--item-features $1/genres.csr --no-item-identity --item-repr pass-through --components 20 --loss wmrb --min-rating 4"
     echo "hybrid|hybrid (identity + genres, k=5)|--item-features $1/genres.csr --components 5 --loss wmrb --min-rating 4"
