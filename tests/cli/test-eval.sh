@@ -180,10 +180,10 @@ contains "table: AUC once, after the first K" std.txt "recall@2       auc  recal
 contains "table: the convention is said" std.txt "convention: standard"
 trec-eval m.trec --test test.csr --train train.csr -k 2,3 --metrics auc,coverage --per-user pu2.tsv -q -o discard.out
 eq "per-user: coverage is a split's figure, not a user's" "$(head -n 1 pu2.tsv)" "user	split	auc	positives"
-fails "--standard with --gain exp" trec-eval m.trec --test test.csr --train train.csr --standard --gain exp
-fails "--standard without --train" trec-eval m.trec --test test.csr --standard
-fails "unknown metric" trec-eval m.trec --test test.csr --metrics recall,accuracy
-fails "a metric twice" trec-eval m.trec --test test.csr --metrics ndcg,ndcg
+fails "--standard with --gain exp" 2 "--standard uses the binary gain: not with --gain exp" trec-eval m.trec --test test.csr --train train.csr --standard --gain exp
+fails "--standard without --train" 2 "--standard needs --train FILE (its items are left out of the rankings)" trec-eval m.trec --test test.csr --standard
+fails "unknown metric" 2 "--metrics: unknown metric (recall, precision, ndcg, f1, map, mrr," trec-eval m.trec --test test.csr --metrics recall,accuracy
+fails "a metric twice" 2 "--metrics: metric given twice: ndcg" trec-eval m.trec --test test.csr --metrics ndcg,ndcg
 
 # ---- a baseline alone ----
 trec-eval --baseline most-popular --train train.csr --test test.csr -k 2 --gain binary --metrics all --json -q >b.json
@@ -191,9 +191,9 @@ near "--baseline most-popular: the same figures" b.json "m('test','most-popular'
 eq "--baseline most-popular: that ranker only" "$(python3 -c 'import json,sys; print(" ".join(r["ranker"] for r in json.load(sys.stdin)["splits"][0]["rankers"]))' <b.json)" most-popular
 trec-eval --baseline random --test test.csr -k 2 --gain binary -q -o br.txt
 contains "--baseline random: no --train needed" br.txt "baseline:  random alone (no model; 4 users x 6 items)"
-fails "--baseline with a MODEL" trec-eval m.trec --baseline random --test test.csr
-fails "--baseline most-popular without --train" trec-eval --baseline most-popular --test test.csr
-fails "unknown --baseline" trec-eval --baseline oracle --test test.csr
+fails "--baseline with a MODEL" 2 "--baseline evaluates a baseline alone: no MODEL: m.trec" trec-eval m.trec --baseline random --test test.csr
+fails "--baseline most-popular without --train" 2 "--baseline most-popular needs --train FILE" trec-eval --baseline most-popular --test test.csr
+fails "unknown --baseline" 2 "--baseline must be most-popular or random: oracle" trec-eval --baseline oracle --test test.csr
 
 # ---- outputs, threads, summary ----
 trec-eval m.trec --test test.csr --train train.csr -q >stdout.txt
