@@ -148,7 +148,8 @@ static const char *const ranker_names[N_RANKERS] = {"model", "most-popular", "ra
 typedef struct split {
     const char *name, *file;
     int exclude;                 /* ranking leaves out the user's train items */
-    trec_csr m;
+    trec_csr file_m;             /* as read */
+    trec_csr m;                  /* matched to the model's users and items */
     trec_positives pos;
     trec_eval_result res[N_RANKERS];
     int have[N_RANKERS];
@@ -192,10 +193,17 @@ static void load(run *r)
     }
     for (int s = 0; s < r->nsplits; s++) {
         split *sp = &r->splits[s];
-        if (trec_csr_read(sp->file, &sp->m, &err) != 0 ||
-            trec_score_check_matrix(&r->model, mname, &sp->m, trec_display_name(sp->file),
-                                    &err) != 0 ||
-            trec_positives_from_csr(&sp->pos, &sp->m, trec_display_name(sp->file), &r->cfg,
+        /* Matched by ids: what the model does not know is skipped (counted). */
+        trec_align_stats as;
+        const char *sname = trec_display_name(sp->file);
+        if (trec_csr_read(sp->file, &sp->file_m, &err) != 0 ||
+            trec_csr_align(&sp->file_m, sname, &r->model.user_labels, r->model.n_users,
+                           &r->model.item_labels, r->model.n_items, mname, &sp->m, &as,
+                           &err) != 0)
+            cli_fail(&err);
+        if (!o->c.quiet)
+            cli_align_warning(sname, mname, &as);
+        if (trec_positives_from_csr(&sp->pos, &sp->m, trec_display_name(sp->file), &r->cfg,
                                     &err) != 0)
             cli_fail(&err);
     }
@@ -468,7 +476,7 @@ static void release(run *r)
         for (int rk = 0; rk < N_RANKERS; rk++)
             trec_eval_result_free(&r->splits[s].res[rk]);
         trec_positives_free(&r->splits[s].pos);
-        trec_csr_free(&r->splits[s].m);
+        trec_csr_free(&r->splits[s].m), trec_csr_free(&r->splits[s].file_m);
     }
     trec_topk_lists_free(&r->all);
     trec_topk_lists_free(&r->excl);

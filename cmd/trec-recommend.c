@@ -333,7 +333,7 @@ typedef struct run {
     trec_csr uf, itf;
     lookup users, items;
     uint64_t *queries, nq;
-    trec_csr excl[MAX_EXCLUDE];
+    trec_csr excl_file[MAX_EXCLUDE], excl[MAX_EXCLUDE]; /* as read; matched to the model */
     const trec_csr *excl_p[MAX_EXCLUDE];
     trec_titles titles;
     trec_history hist;              /* --liked / --history */
@@ -357,10 +357,18 @@ static void load(run *r)
                              &r->m, &err) != 0)
         cli_fail(&err);
     for (int e = 0; e < o->n_exclude; e++) {
-        if (trec_csr_read(o->exclude[e], &r->excl[e], &err) != 0 ||
-            trec_score_check_matrix(&r->m, trec_display_name(o->model), &r->excl[e],
-                                    trec_display_name(o->exclude[e]), &err) != 0)
+        /* Matched by ids to the model's items, and to its users unless the
+         * users are folded in (their rows are then found by raw id). */
+        int fold = o->liked || o->history;
+        trec_align_stats as;
+        const char *ename = trec_display_name(o->exclude[e]), *mname = trec_display_name(o->model);
+        if (trec_csr_read(o->exclude[e], &r->excl_file[e], &err) != 0 ||
+            trec_csr_align(&r->excl_file[e], ename, fold ? NULL : &r->m.user_labels,
+                           r->m.n_users, &r->m.item_labels, r->m.n_items, mname, &r->excl[e],
+                           &as, &err) != 0)
             cli_fail(&err);
+        if (!o->c.quiet)
+            cli_align_warning(ename, mname, &as);
         r->excl_p[e] = &r->excl[e];
     }
     if (o->titles && trec_titles_read(o->titles, &r->titles, &err) != 0)
@@ -475,7 +483,8 @@ static void release(run *r)
     if (o->titles)
         trec_titles_free(&r->titles);
     for (int e = 0; e < o->n_exclude; e++)
-        trec_csr_free(&r->excl[e]), trec_csr_free(&r->hist_excl[e]);
+        trec_csr_free(&r->excl[e]), trec_csr_free(&r->hist_excl[e]),
+            trec_csr_free(&r->excl_file[e]);
     if (r->users.labels && r->users.labels->count)
         trec_idmap_free(&r->users.map);
     if (r->items.labels && r->items.labels->count)

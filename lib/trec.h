@@ -17,6 +17,8 @@
 #include "matrix_stats.h"
 #include "dump.h"
 #include "model.h"
+#include "reference.h"
+#include "align.h"
 #include "coldstart.h"
 #include "score.h"
 #include "topk.h"

@@ -98,8 +98,12 @@ fails "empty id in a list" trec-recommend m.trec --user 11,
 fails "missing model file" trec-recommend nonexistent.trec --user 11
 fails "a matrix as the model" trec-recommend test.csr --user 11
 fails "--exclude: missing file" trec-recommend m.trec --user 11 --exclude nonexistent.csr
-fails "--exclude: shape mismatch" trec-recommend m.trec --user 11 --exclude wide.csr
-fails "--exclude: label mismatch" trec-recommend m.trec --user 11 --exclude reordered.csr
+# --exclude matrices are matched to the model by ids: 11 rated 102 in both.
+trec-recommend m.trec --user 11 -k 3 --exclude wide.csr >xw.tsv
+trec-recommend m.trec --user 11 -k 3 --exclude reordered.csr >xr.tsv
+printf 'user\trank\titem\tscore\n11\t1\t101\t6\n11\t2\t103\t4\n11\t3\t104\t4\n' >want.tsv
+same "--exclude with an extra item: matched by ids" xw.tsv want.tsv
+same "--exclude with items in another order: matched by ids" xr.tsv want.tsv
 fails "-k 0" trec-recommend m.trec --user 11 -k 0
 fails "-k not a number" trec-recommend m.trec --user 11 -k x
 fails "--threads 0" trec-recommend m.trec --user 11 --threads 0
