@@ -62,7 +62,8 @@ __attribute__((noreturn)) static void usage(void)
            "                         tensorrec: batch users beyond SIZE of samples (1G)\n"
            "  --seed N               seed of initialisation and sampling (default %u)\n"
            "  --threads N            worker threads (default: online cores, at most 8)\n"
-           "  --init MODEL           tensorrec, als: start from MODEL's weights\n"
+           "  --init MODEL           tensorrec, als: start from MODEL's weights (users\n"
+           "                         and items matched by raw id; new ones initialised)\n"
            "Output:\n"
            "  -o, --output FILE      the model file ('-': stdout)\n"
            "  -q, --quiet            no progress or summary on stderr\n"
@@ -423,6 +424,14 @@ static void print_summary(const run *r)
         fprintf(stderr, ", %s", algo);
     fprintf(stderr, " (%llu interactions) in %.2f s\n",
             (unsigned long long)r->res.interactions, cli_now() - r->t0);
+    if (r->res.init_grown)
+        fprintf(stderr, "%s: --init %s matched by ids: %llu new users and %llu new items "
+                "initialised, %llu users and %llu items of the model not in the data left "
+                "out\n", cli_prog, trec_display_name(o->init),
+                (unsigned long long)r->res.init_new_users,
+                (unsigned long long)r->res.init_new_items,
+                (unsigned long long)r->res.init_gone_users,
+                (unsigned long long)r->res.init_gone_items);
 }
 
 static void release(run *r)

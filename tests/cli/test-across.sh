@@ -65,3 +65,50 @@ fails "--align: not a trec file" $I --sep tab u1.test --align u1.base -o x.csr
 ok "--align to a model: its users and items" sh -c "trec-fit base.csr -o base.trec --epochs 1 -q"
 ok "u1.test --align base.trec" $I -q --sep tab u1.test --align base.trec -o testm.csr
 same "a model and its matrix give the same alignment" testm.csr test.csr
+
+# ---- two files from different ingests: matched by raw ids ----
+# Yesterday's model (base) on today's grown data (test, with a new user and
+# new items): evaluated, what the model lacks skipped with counts.
+trec-fit base.csr -o base3.trec --epochs 3 -q
+ok "yesterday's model on today's grown data" trec-eval base3.trec --test test.csr --train base.csr -o ev.txt
+trec-eval base3.trec --test test.csr --train base.csr -o ev.txt 2>ev.err
+contains "the skipped users and items counted" ev.err "warning: test.csr: 1 users and 2 items not in base3.trec skipped (3 entries)"
+# The same numbers as evaluating the dropped copy (the model's shape exactly).
+trec-eval base3.trec --test test.csr --train base.csr --tsv -q | sed 's/test\.csr/T/' >grown.tsv
+trec-eval base3.trec --test drop.csr --train base.csr --tsv -q | sed 's/drop\.csr/T/' >dropped.tsv
+same "grown data evaluates as its copy without the new ids" grown.tsv dropped.tsv
+eq "the test positives counted are the model's" "$(grep -c . dropped.tsv)" "$(grep -c . grown.tsv)"
+trec-eval base3.trec --test test.csr -q 2>q.err >/dev/null
+eq "--quiet: no warning" "$(cat q.err)" ""
+# A matrix whose items were ingested in another order evaluates the same.
+sort -t "$(printf '\t')" -k2,2n -k1,1n u1.test >u1.test.sorted
+$I -q --sep tab u1.test.sorted -o sorted.csr
+trec-eval base3.trec --test sorted.csr --train base.csr --tsv -q | sed 's/sorted\.csr/T/' >sorted.tsv
+same "a test file ingested on its own, in another order: the same evaluation" sorted.tsv grown.tsv
+# trec-recommend --exclude with the grown matrix: known users' rows by id.
+trec-recommend base3.trec --user 7 -k 60 --exclude test.csr --no-header -q | cut -f3 | sort >rx.items
+dump test.csr | awk -F'\t' '$1 == 7 {print $2}' | sort >r7.items
+eq "--exclude grown.csr: user 7's test items left out" "$(comm -12 rx.items r7.items)" ""
+eq "and only those" "$(($(wc -l <rx.items) + $(grep -cv '^6[12]$' r7.items)))" "60"
+
+# ---- trec-fit --init on a grown matrix ----
+ok "--init on a grown matrix" trec-fit test.csr --init base3.trec -o grown0.trec --epochs 0 -q
+trec-fit test.csr --init base3.trec -o grown0.trec --epochs 0 2>fit.err
+contains "--init: counts" fit.err "--init base3.trec matched by ids: 1 new users and 2 new items initialised, 0 users and 0 items of the model not in the data left out"
+# With 0 epochs the known users and items keep their weights exactly: their
+# scores are unchanged (user 7 over every item both models have).
+trec-recommend base3.trec --user 7 -k 60 --no-header -q | sort -k3,3 >s.old
+trec-recommend grown0.trec --user 7 -k 62 --no-header -q | awk -F'\t' '$3 < 61' | sort -k3,3 | cut -f3,4 >s.new
+cut -f3,4 s.old >s.old2
+same "known rows keep their weights" s.new s.old2
+ok "the new user has a list" trec-recommend grown0.trec --user 41 -k 3 -q -o n41.tsv
+ok "--init and training on: the grown model fits" trec-fit test.csr --init base3.trec -o grown.trec --epochs 2 -q
+ok "als --init on a grown matrix" sh -c "trec-fit base.csr -o als.trec --algorithm als --epochs 2 -q && trec-fit test.csr --algorithm als --init als.trec -o als2.trec --epochs 0 -q"
+trec-recommend als.trec --user 7 -k 60 --no-header -q | cut -f3,4 | sort >a.old
+trec-recommend als2.trec --user 7 -k 62 --no-header -q | awk -F'\t' '$3 < 61' | cut -f3,4 | sort >a.new
+same "als: known rows keep their weights" a.new a.old
+# A shrunk matrix: users the data no longer has are left out.
+awk -F'\t' '$1 != 1' u1.base >u1.less
+$I -q --sep tab u1.less -o less.csr
+trec-fit less.csr --init base3.trec -o less.trec --epochs 0 2>less.err
+contains "users of the model not in the data counted" less.err "1 users and 0 items of the model not in the data left out"
