@@ -28,7 +28,7 @@ PUBLIC_HEADERS := lib/trec.h lib/common/error.h lib/common/fileio.h lib/common/i
   lib/format/dump.h lib/format/matrix_stats.h lib/format/reference.h lib/format/align.h lib/ingest/ingest.h \
   lib/ingest/ingest_features.h lib/ingest/split.h lib/train/fit.h \
   lib/train/features_matrix.h lib/serve/score.h lib/serve/topk.h lib/serve/metrics.h \
-  lib/serve/coldstart.h lib/serve/titles.h lib/serve/history.h
+  lib/serve/coldstart.h lib/serve/titles.h lib/serve/history.h lib/serve/idlist.h
 STAGED_HEADERS := $(addprefix $(B)/include/trec/,$(notdir $(PUBLIC_HEADERS)))
 .SECONDARY: $(STAGED_HEADERS)
 CMD_SRC := $(wildcard cmd/trec-*.c)

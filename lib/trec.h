@@ -25,6 +25,7 @@
 #include "metrics.h"
 #include "titles.h"
 #include "history.h"
+#include "idlist.h"
 #include "features_matrix.h"
 #include "fit.h"
 

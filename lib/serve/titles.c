@@ -238,3 +238,18 @@ const char *trec_titles_find(const trec_titles *t, const char *id, size_t n, siz
     *len = (size_t)(t->title_off[i + 1] - t->title_off[i]);
     return t->blob + t->title_off[i];
 }
+
+uint64_t trec_titles_find_title(const trec_titles *t, const char *title, size_t n,
+                                const char **id, size_t *idlen)
+{
+    uint64_t matches = 0;
+    trec_labels ids = trec_idmap_labels(&t->ids);
+    for (uint64_t i = 0; i < t->count; i++) {
+        size_t len = (size_t)(t->title_off[i + 1] - t->title_off[i]);
+        if (len != n || memcmp(t->blob + t->title_off[i], title, n) != 0)
+            continue;
+        if (matches++ == 0)
+            *id = trec_label(&ids, i, idlen);
+    }
+    return matches;
+}

@@ -34,5 +34,9 @@ void trec_titles_free(trec_titles *t);
 /* The title of raw id id[0..n) (not NUL-terminated; *len gets its length),
  * or NULL when the file has none. */
 const char *trec_titles_find(const trec_titles *t, const char *id, size_t n, size_t *len);
+/* The ids whose title is exactly title[0..n): their number; *id (and
+ * *idlen) receive the first one in file order. */
+uint64_t trec_titles_find_title(const trec_titles *t, const char *title, size_t n,
+                                const char **id, size_t *idlen);
 
 #endif

@@ -44,18 +44,18 @@ eq "--exclude the same matrix twice: no harm" \
     "$(trec-recommend m.trec --user 11 -k 6 --exclude train.csr --exclude test.csr --exclude test.csr --no-header | wc -l | tr -d ' ')" "2"
 
 # ---- similar items ----
-trec-recommend m.trec --similar-to 103 -k 3 >s.tsv
+trec-recommend m.trec --similar-to 103 --similarity dot -k 3 >s.tsv
 printf 'query\trank\titem\tscore\n103\t1\t101\t24\n103\t2\t102\t20\n103\t3\t104\t16\n' >want.tsv
 same "--similar-to 103: item x item scores, itself left out" s.tsv want.tsv
-eq "--similar-to: at most items - 1" "$(trec-recommend m.trec --similar-to 101 -k 50 --no-header | wc -l | tr -d ' ')" "5"
-eq "--similar-to list" "$(trec-recommend m.trec --similar-to 101,106 -k 1 --no-header | cut -f1,3 | tr '\n' ' ')" \
+eq "--similar-to: at most items - 1" "$(trec-recommend m.trec --similar-to 101 --similarity dot -k 50 --no-header | wc -l | tr -d ' ')" "5"
+eq "--similar-to list" "$(trec-recommend m.trec --similar-to 101,106 --similarity dot -k 1 --no-header | cut -f1,3 | tr '\n' ' ')" \
     "101${TAB}102 106${TAB}101 "
 
 # ---- titles ----
 trec-recommend m.trec --user 11 -k 3 --titles "$E/titles.csv" >ti.tsv
 printf 'user\trank\titem\tscore\ttitle\n11\t1\t101\t6\tAlpha, The (1990)\n11\t2\t102\t5\t"Quoted" Beta (1991)\n11\t3\t103\t4\tGamma (1992)\n' >want.tsv
 same "--titles: quoted titles with commas and quotes" ti.tsv want.tsv
-eq "--titles with --similar-to" "$(trec-recommend m.trec --similar-to 101 -k 1 --titles "$E/titles.csv" --no-header | cut -f5)" "\"Quoted\" Beta (1991)"
+eq "--titles with --similar-to" "$(trec-recommend m.trec --similar-to 101 --similarity dot -k 1 --titles "$E/titles.csv" --no-header | cut -f5)" "\"Quoted\" Beta (1991)"
 fails "--titles: an item without a title" trec-recommend m.trec --user 11 -k 3 --titles "$E/movies-missing.csv"
 trec-recommend m.trec --user 11 -k 3 --titles "$E/movies-missing.csv" >partial.tsv 2>err.txt
 contains "missing title: message names file and item" err.txt "movies-missing.csv: no title for item '101'"
@@ -74,7 +74,7 @@ import json, sys
 d = json.load(sys.stdin)
 print(d["k"], d["exclude"], [(r["user"], [(i["rank"], i["item"], i["score"], i["title"]) for i in r["items"]]) for r in d["results"]])' <r.json)" \
     "2 ['train.csr'] [('11', [(1, '102', 5, '\"Quoted\" Beta (1991)'), (2, '103', 4, 'Gamma (1992)')]), ('44', [(1, '105', -2, 'Epsilon, Part II (1994)'), (2, '103', -4, 'Gamma (1992)')])]"
-trec-recommend m.trec --similar-to 103 -k 1 --json >s.json
+trec-recommend m.trec --similar-to 103 --similarity dot -k 1 --json >s.json
 eq "--json --similar-to: query key" "$(python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; print(r["query"], r["items"][0]["item"])' <s.json)" "103 101"
 trec-recommend m.trec --user 11 -o out.tsv
 trec-recommend m.trec --user 11 >stdout.tsv
@@ -86,13 +86,13 @@ fails "no MODEL" trec-recommend --user 11
 fails "nobody to recommend for" trec-recommend m.trec
 fails "--user and --similar-to" trec-recommend m.trec --user 11 --similar-to 101
 fails "--user and --all-users" trec-recommend m.trec --user 11 --all-users
-fails "--exclude with --similar-to" trec-recommend m.trec --similar-to 101 --exclude train.csr
+fails "--exclude with --similar-to" trec-recommend m.trec --similar-to 101 --similarity dot --exclude train.csr
 fails "--json with --no-header" trec-recommend m.trec --user 11 --json --no-header
 fails "unknown user" trec-recommend m.trec --user 12
 trec-recommend m.trec --user 11,12 2>err.txt >/dev/null
 contains "unknown user: message" err.txt "m.trec: no user '12' in the model (4 users)"
 fails "unknown item" trec-recommend m.trec --similar-to 999
-trec-recommend m.trec --similar-to 999 2>err.txt
+trec-recommend m.trec --similar-to 999 --similarity dot 2>err.txt
 contains "unknown item: message" err.txt "m.trec: no item '999' in the model (6 items)"
 fails "empty id in a list" trec-recommend m.trec --user 11,
 fails "missing model file" trec-recommend nonexistent.trec --user 11
