@@ -16,7 +16,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 LIB_DIRS := common format ingest train serve
 CPPFLAGS += -Ilib $(LIB_DIRS:%=-Ilib/%) -D_GNU_SOURCE
 CFLAGS_ALL = $(OPT) $(SAN) -std=c11 -Wall -Wextra -pthread $(CFLAGS)
-LDLIBS_ALL = -lcsv -lcjson -lblis -lm -pthread $(LDLIBS)
+LDLIBS_ALL = -lcsv -lcjson -lblis -lz -lm -pthread $(LDLIBS)
 
 LIB_SRC := $(wildcard lib/*/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)

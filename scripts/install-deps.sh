@@ -2,7 +2,7 @@
 # Installs the Debian packages trec needs, only if some are missing.
 set -e
 # build: compiler, libraries; tests: python3 (JSON checks), zip/unzip (dataset fetch tests)
-PKGS="gcc make pkg-config libcsv-dev libcjson-dev libblis-dev check python3 zip unzip"
+PKGS="gcc make pkg-config libcsv-dev libcjson-dev libblis-dev zlib1g-dev check python3 zip unzip"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -22,6 +22,7 @@ void trec_features_opts_init(trec_features_opts *o)
 
 typedef struct fstate {
     const char *name;
+    const trec_ingest_dialect *d;
     const trec_features_opts *o;
     const char *id_spec, *feat_spec, *fsep;
     size_t fsep_len;
@@ -71,14 +72,16 @@ static int resolve(fstate *s, const char *opt, const char *spec, const trec_inge
             i++;
         if (i == k)
             return trec_fail(err, "%s:%llu: %s %s: no column of that name in the "
-                             "header line", s->name,
-                             (unsigned long long)(s->base + line), opt, spec);
+                             "header line%s", s->name,
+                             (unsigned long long)(s->base + line), opt, spec,
+                             nf == 1 ? trec_ingest_sep_hint(f[0].p, f[0].n, s->d) : "");
         *col = (int)i;
     }
     if ((size_t)*col >= nf)
-        return trec_fail(err, "%s:%llu: %s %s: line %llu has %zu field%s", s->name,
+        return trec_fail(err, "%s:%llu: %s %s: line %llu has %zu field%s%s", s->name,
                          (unsigned long long)(s->base + line), opt, spec,
-                         (unsigned long long)(s->base + line), nf, nf == 1 ? "" : "s");
+                         (unsigned long long)(s->base + line), nf, nf == 1 ? "" : "s",
+                         nf == 1 ? trec_ingest_sep_hint(f[0].p, f[0].n, s->d) : "");
     return 0;
 }
 
@@ -413,6 +416,7 @@ static int features(trec_ingest_reader *rd, const trec_features_opts *o,
         return -1;
     rd->quote = d.quote;
     s.name = rd->name;
+    s.d = &d;
     s.o = o;
     s.st = st;
     s.id_spec = o->id_col ? o->id_col : "movieId";

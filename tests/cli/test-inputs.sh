@@ -1,0 +1,78 @@
+# test-inputs.sh - more inputs (issue 9): gzip-compressed text inputs read
+# transparently (ratings, item features, titles, id lists, histories), and
+# hints in errors: a tab-, '::'- or '|'-separated file read with another
+# separator says which --sep to try; a text or gzip file where a trec file
+# is expected says to run trec-ingest first.
+LC_ALL=C; export LC_ALL
+I=$BIN/trec-ingest
+F=$FIX/ingest
+
+# ---- gzip ----
+gzip -c "$F/small-ratings.csv" >r.csv.gz
+$I -q "$F/small-ratings.csv" -o plain.csr
+ok "ratings.csv.gz" $I -q r.csv.gz -o gz.csr
+same "gzip: the same matrix as the plain file" gz.csr plain.csr
+ok "gzip on stdin" sh -c "cat r.csv.gz | $I -q - -o gzs.csr"
+same "gzip on stdin: the same matrix" gzs.csr plain.csr
+ok "gzip, 16-byte blocks, 3 threads" $I -q --threads 3 --block-size 16 r.csv.gz -o gzb.csr
+same "gzip in small blocks: the same matrix" gzb.csr plain.csr
+# Concatenated members (cat a.gz b.gz) read as one file, as gzip -d does.
+head -n 3 "$F/small-ratings.csv" | gzip -c >two.gz
+tail -n +4 "$F/small-ratings.csv" | gzip -c >>two.gz
+ok "concatenated gzip members" $I -q two.gz -o two.csr
+same "concatenated members: the same matrix" two.csr plain.csr
+gzip -c "$F/small-u.data" >u.data.gz
+$I -q --sep tab "$F/small-u.data" -o u.csr
+ok "u.data.gz with --sep tab" $I -q --sep tab u.data.gz -o ugz.csr
+same "u.data.gz: the same matrix" ugz.csr u.csr
+head -c 30 r.csv.gz >cut.gz
+fails "a truncated gzip file" $I -q cut.gz -o cut.csr
+$I -q cut.gz -o cut.csr 2>err.txt
+contains "truncated gzip: says so" err.txt "cut.gz: gzip: unexpected end of compressed data"
+ok "truncated gzip: no output" test ! -e cut.csr
+{ head -c 12 r.csv.gz; printf 'garbage garbage garbage garbage'; } >bad.gz
+fails "corrupt gzip data" $I -q bad.gz -o bad.csr
+gzip -c "$F/small-movies.csv" >movies.csv.gz
+$I -q --item-features "$F/small-movies.csv" -o g.csr
+ok "item features from movies.csv.gz" $I -q --item-features movies.csv.gz -o ggz.csr
+same "features from gzip: the same matrix" ggz.csr g.csr
+# titles and id lists (trec-recommend) read through the same reader
+trec-fit plain.csr -o m.trec --epochs 1 -q
+trec-recommend m.trec --user 7 -k 2 --titles "$F/small-movies.csv" >t.tsv
+ok "--titles movies.csv.gz" sh -c "trec-recommend m.trec --user 7 -k 2 --titles movies.csv.gz >tgz.tsv"
+same "titles from gzip: the same list" tgz.tsv t.tsv
+printf '7\n3\n' | gzip -c >users.gz
+trec-recommend m.trec --user 7 --user 3 -k 2 >u2.tsv
+ok "--users from a gzip file" sh -c "trec-recommend m.trec --users users.gz -k 2 >ugz.tsv"
+same "--users gzip: the same lists" ugz.tsv u2.tsv
+
+# ---- hints ----
+fails "u.data read as CSV" $I "$F/small-u.data" -o x.csr
+$I "$F/small-u.data" -o x.csr 2>err.txt
+contains "u.data as CSV: try --sep tab" err.txt "line 1 has 1 field (the line looks tab-separated: try --sep tab)"
+$I "$F/ratings.dat" -o x.csr 2>err.txt
+contains "ratings.dat as CSV: try --sep ::" err.txt "(the line looks '::'-separated: try --sep ::)"
+$I --sep tab "$F/ratings.dat" -o x.csr 2>err.txt
+contains "ratings.dat with --sep tab: try --sep ::" err.txt "try --sep ::"
+$I --sep :: "$F/small-ratings.csv" -o x.csr 2>err.txt
+contains "a CSV with --sep :: : try --sep comma" err.txt "try --sep comma"
+tr ',' '|' <"$F/small-movies.csv" >movies.psv
+$I --item-features movies.psv -o x.csr 2>err.txt
+contains "features: a '|' file read as CSV" err.txt "(the line looks '|'-separated: try --sep pipe)"
+$I "$F/small-ratings.csv" --no-header --user-col 1 --item-col 2 -o x.csr -q 2>/dev/null
+$I "$F/bad-rating.csv" -o x.csr 2>err.txt
+eq "no hint when the separator is right" "$(grep -c 'try --sep' err.txt)" "0"
+C=$F/small-ratings.csv
+trec-info "$C" 2>e1.txt
+trec-eval "$C" --test "$C" 2>e2.txt
+trec-fit "$C" -o x.trec 2>e3.txt
+trec-split "$C" --train a.csr --test b.csr 2>e4.txt
+trec-recommend m.trec --user 7 --exclude "$C" 2>e5.txt
+for n in 1 2 3 4 5; do
+    contains "a CSV where a trec file is expected ($(cut -d: -f1 e$n.txt)): run trec-ingest first" e$n.txt "it looks like text, such as a CSV file (run trec-ingest first to make a matrix)"
+done
+trec-info r.csv.gz 2>err.txt
+contains "trec-info on a .gz: gzip, run trec-ingest first" err.txt "it is gzip-compressed data (run trec-ingest first"
+head -c 100 /dev/zero >zeros.bin
+trec-info zeros.bin 2>err.txt
+eq "binary junk: no hint" "$(grep -c 'trec-ingest' err.txt)" "0"
