@@ -43,6 +43,8 @@ static void usage(void)
            "      --id-col COL       id column of the features file (movieId; userId)\n"
            "      --feature-col COL  features column (genres; required for users)\n"
            "      --feature-sep SEP  separator inside the features field (|)\n"
+           "      --feature-flags COLS   one-hot 0/1 flag columns instead of a features\n"
+           "                         column (ml-100k u.item: 6-24): numbers, ranges, names\n"
            "      --repeated-ids merge|error   an id on several lines (tags.csv: one\n"
            "                         tag a line): unite their features, or fail (error)\n"
            "  -q, --quiet            no summary on standard error\n"
@@ -57,7 +59,7 @@ enum {
     OPT_SEP = 256, OPT_QUOTE, OPT_HEADER, OPT_NO_HEADER, OPT_USER, OPT_ITEM,
     OPT_RATING, OPT_TIME, OPT_DUPS, OPT_SKIP, OPT_THREADS, OPT_BLOCK,
     OPT_FEATURES, OPT_USER_FEATURES, OPT_ALIGN, OPT_IDCOL, OPT_FCOL, OPT_FSEP, OPT_REPEATED,
-    OPT_NEW_IDS
+    OPT_NEW_IDS, OPT_FFLAGS
 };
 
 static const struct option longopts[] = {
@@ -82,6 +84,7 @@ static const struct option longopts[] = {
     {"id-col", required_argument, NULL, OPT_IDCOL},
     {"feature-col", required_argument, NULL, OPT_FCOL},
     {"feature-sep", required_argument, NULL, OPT_FSEP},
+    {"feature-flags", required_argument, NULL, OPT_FFLAGS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -238,6 +241,7 @@ int main(int argc, char **argv)
         case OPT_IDCOL: fo.id_col = optarg; features_only = 1; break;
         case OPT_FCOL: fo.feature_col = optarg; features_only = 1; break;
         case OPT_FSEP: fo.feature_sep = optarg; features_only = 1; break;
+        case OPT_FFLAGS: fo.feature_flags = optarg; features_only = 1; break;
         case OPT_REPEATED:
             if (strcmp(optarg, "merge") == 0)
                 fo.merge_ids = 1;
@@ -263,14 +267,15 @@ int main(int argc, char **argv)
         cli_usage_error("--user-col, --item-col, --rating-col, --time-col and "
                         "--duplicates are for ratings, not for features", NULL);
     if (!features && features_only)
-        cli_usage_error("--id-col, --feature-col, --feature-sep and "
+        cli_usage_error("--id-col, --feature-col, --feature-sep, --feature-flags and "
                         "--repeated-ids need --item-features or --user-features", NULL);
     if (new_ids && (features || !align))
         cli_usage_error("--new-ids goes with --align, for ratings", NULL);
     if (user_features) {
         /* MovieLens has no standard user file: say which column to use. */
-        if (!fo.feature_col)
-            cli_usage_error("--user-features needs --feature-col COL", NULL);
+        if (!fo.feature_col && !fo.feature_flags)
+            cli_usage_error("--user-features needs --feature-col COL (or --feature-flags)",
+                            NULL);
         if (!fo.id_col)
             fo.id_col = "userId";
     }

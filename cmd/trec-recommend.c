@@ -43,6 +43,9 @@ static void usage(void)
            "                     training ratings (repeatable)\n"
            "  --titles FILE      add the title column from a MovieLens movies.csv; an item\n"
            "                     without a title there is an error\n"
+           "  --titles-sep SEP   the titles file is SEP-separated, id then title (ml-1m\n"
+           "                     movies.dat: ::; also tab, pipe)\n"
+           "  --encoding latin1  the titles file is Latin-1 (ml-1m, ml-100k), not UTF-8\n"
            "  --user-features F  users' representations from their rows of matrix F (new\n"
            "                     users are added): cold start, with a model fitted on\n"
            "                     user metadata features\n"
@@ -68,6 +71,7 @@ typedef struct options {
     int n_user_args, n_item_args;
     const char *liked, *history;    /* fold-in: --liked IDS / --history FILE */
     const char *users_file, *allow_items, *deny_items; /* business rules */
+    trec_titles_opts titles_opts;   /* --titles-sep, --encoding */
     int strict, similarity;         /* similarity: -1 default, else enum trec_predict */
     int all_users, json, no_header;
     uint32_t k;
@@ -75,7 +79,8 @@ typedef struct options {
 
 enum { OPT_USER = 256, OPT_ALL_USERS, OPT_SIMILAR, OPT_EXCLUDE, OPT_TITLES, OPT_JSON,
        OPT_NO_HEADER, OPT_USER_FEATURES, OPT_ITEM_FEATURES, OPT_LIKED, OPT_HISTORY,
-       OPT_USERS, OPT_ALLOW, OPT_DENY, OPT_STRICT, OPT_SIMILARITY };
+       OPT_USERS, OPT_ALLOW, OPT_DENY, OPT_STRICT, OPT_SIMILARITY, OPT_TITLES_SEP,
+       OPT_ENCODING };
 
 static void push_arg(char ***list, int *n, char *arg)
 {
@@ -99,6 +104,8 @@ static void parse_args(options *o, int argc, char **argv)
         {"deny-items", required_argument, 0, OPT_DENY},
         {"strict", no_argument, 0, OPT_STRICT},
         {"similarity", required_argument, 0, OPT_SIMILARITY},
+        {"titles-sep", required_argument, 0, OPT_TITLES_SEP},
+        {"encoding", required_argument, 0, OPT_ENCODING},
         {"k", required_argument, 0, 'k'},
         {"exclude", required_argument, 0, OPT_EXCLUDE},
         {"titles", required_argument, 0, OPT_TITLES},
@@ -126,6 +133,14 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_ALLOW: o->allow_items = optarg; break;
         case OPT_DENY: o->deny_items = optarg; break;
         case OPT_STRICT: o->strict = 1; break;
+        case OPT_TITLES_SEP: o->titles_opts.sep = optarg; break;
+        case OPT_ENCODING:
+            if (strcmp(optarg, "latin1") == 0 || strcmp(optarg, "latin-1") == 0 ||
+                strcmp(optarg, "iso-8859-1") == 0)
+                o->titles_opts.latin1 = 1;
+            else if (strcmp(optarg, "utf-8") != 0 && strcmp(optarg, "utf8") != 0)
+                cli_usage_error("--encoding: expected latin1 or utf-8", optarg);
+            break;
         case OPT_SIMILARITY:
             if (strcmp(optarg, "cosine") == 0)
                 o->similarity = TREC_PREDICT_COSINE;
@@ -161,6 +176,10 @@ static void parse_args(options *o, int argc, char **argv)
     if (modes > 1)
         cli_usage_error("--user, --users, --all-users, --similar-to, --liked and --history "
                         "exclude each other", NULL);
+    if ((o->titles_opts.sep || o->titles_opts.latin1) && !o->titles)
+        cli_usage_error("--titles-sep and --encoding describe the --titles file", NULL);
+    if (o->titles_opts.sep && !o->titles_opts.sep[0])
+        cli_usage_error("--titles-sep: empty separator", NULL);
     if (o->similarity >= 0 && !o->n_item_args)
         cli_usage_error("--similarity goes with --similar-to", NULL);
 
@@ -434,7 +453,7 @@ static void load(run *r)
             cli_align_warning(ename, mname, &as);
         r->excl_p[e] = &r->excl[e];
     }
-    if (o->titles && trec_titles_read(o->titles, &r->titles, &err) != 0)
+    if (o->titles && trec_titles_read_opts(o->titles, &o->titles_opts, &r->titles, &err) != 0)
         cli_fail(&err);
 }
 

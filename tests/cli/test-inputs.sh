@@ -76,3 +76,49 @@ contains "trec-info on a .gz: gzip, run trec-ingest first" err.txt "it is gzip-c
 head -c 100 /dev/zero >zeros.bin
 trec-info zeros.bin 2>err.txt
 eq "binary junk: no hint" "$(grep -c 'trec-ingest' err.txt)" "0"
+
+# ---- ml-100k u.item: one-hot genre flags ----
+# id|title|release|video release|URL|19 genre flags (unknown, Action, ...)
+z15='0|0|0|0|0|0|0|0|0|0|0|0|0|0|0'
+cat >u.item <<EOI
+1|Toy Story (1995)|01-Jan-1995||http://x|0|0|0|1|$z15
+2|GoldenEye (1995)|01-Jan-1995||http://y|0|1|1|0|$z15
+3|Four Rooms (1995)|01-Jan-1995||http://z|0|0|0|0|$(echo $z15 | sed 's/0$/1/')
+EOI
+fails "--feature-col on a 0/1 flag column is refused" $I --item-features --sep pipe --no-header --id-col 1 --feature-col 6 u.item -o x.csr
+$I --item-features --sep pipe --no-header --id-col 1 --feature-col 6 u.item -o x.csr 2>err.txt
+contains "refused: says to use --feature-flags" err.txt "column 6 (features) holds only the values 0 and 1"
+ok "--feature-flags 6-24" $I -q --item-features --sep pipe --no-header --id-col 1 --feature-flags 6-24 u.item -o genres.csr
+eq "flags: the items' genres (columns named colN, in column order)" "$(trec-info --dump genres.csr | tr '\t\n' ' ;')" \
+   "1 col9 1;2 col7 1;2 col8 1;3 col24 1;"
+eq "flags: 19 feature columns, in the order given" "$(trec-info genres.csr | grep 'col labels')" "col labels: 19: col6, col7, col8, col9, col10, ..."
+printf 'id|title|Action|Comedy|Drama\n5|x|1|0|1\n6|y|0|1|0\n' >h.psv
+ok "--feature-flags by header names and numbers" $I -q --item-features --sep pipe --id-col id --feature-flags Drama,3-4 h.psv -o h.csr
+eq "header names name the features" "$(trec-info --dump h.csr | tr '\t\n' ' ;')" "5 Drama 1;5 Action 1;6 Comedy 1;"
+printf '5|x|1|2\n' >b.psv
+fails "a flag that is not 0 or 1" $I --item-features --sep pipe --no-header --id-col 1 --feature-flags 3-4 b.psv -o x.csr
+$I --item-features --sep pipe --no-header --id-col 1 --feature-flags 3-4 b.psv -o x.csr 2>err.txt
+contains "bad flag: file, line, column" err.txt "b.psv:1: column 4 (flag): '2' is not 0 or 1"
+fails "--feature-flags beyond the fields" $I --item-features --sep pipe --no-header --id-col 1 --feature-flags 3-9 b.psv -o x.csr
+fails "--feature-flags with --feature-col" $I --item-features --sep pipe --feature-col 2 --feature-flags 3 h.psv -o x.csr
+fails "--feature-flags: the id column" $I --item-features --sep pipe --no-header --id-col 1 --feature-flags 1-3 b.psv -o x.csr
+fails "--feature-flags: a bad range" $I --item-features --sep pipe --no-header --id-col 1 --feature-flags 4-3 b.psv -o x.csr
+fails "--feature-flags without --item-features" $I --feature-flags 3 b.psv -o x.csr
+
+# ---- ml-1m movies.dat titles: '::', Latin-1 ----
+"$BIN/trec-ingest" -q --sep :: "$F/ratings.dat" -o dat.csr
+trec-fit dat.csr -o dat.trec --epochs 1 -q
+printf '10::Caf\351 (1995)::Comedy\n20::Toy Story (1995)::Animation\n30::Heat (1995)::Action\n' >movies.dat
+ok "--titles movies.dat --titles-sep :: --encoding latin1" sh -c "trec-recommend dat.trec --user 7 -k 3 --titles movies.dat --titles-sep :: --encoding latin1 >t.tsv"
+eq "Latin-1 titles printed as UTF-8" "$(grep -c 'Café (1995)' t.tsv)" "1"
+eq "--similar-to by a Latin-1 title" "$(trec-recommend dat.trec --similar-to 'Café (1995)' -k 1 --titles movies.dat --titles-sep :: --encoding latin1 --no-header | cut -f1)" "10"
+fails "a Latin-1 movies.dat without --encoding" trec-recommend dat.trec --user 7 --titles movies.dat --titles-sep ::
+trec-recommend dat.trec --user 7 --titles movies.dat --titles-sep :: 2>err.txt
+contains "invalid UTF-8: try --encoding latin1" err.txt "movies.dat:1: title: invalid UTF-8 (Latin-1 text? try --encoding latin1)"
+trec-recommend dat.trec --user 7 --titles movies.dat --encoding latin1 2>err.txt
+contains "movies.dat read as CSV: try --titles-sep ::" err.txt "try --titles-sep ::"
+gzip -c movies.dat >movies.dat.gz
+ok "a gzip movies.dat" sh -c "trec-recommend dat.trec --user 7 -k 3 --titles movies.dat.gz --titles-sep :: --encoding latin1 >tz.tsv"
+same "gzip movies.dat: the same" tz.tsv t.tsv
+fails "--titles-sep without --titles" trec-recommend dat.trec --user 7 --titles-sep ::
+fails "--encoding: unknown" trec-recommend dat.trec --user 7 --titles movies.dat --encoding ebcdic
