@@ -148,8 +148,8 @@ report() {
     echo
     echo "| algorithm | recall@10 | precision@10 | NDCG@10 | fit s | setting | recall@10, all items | setting (all items) |"
     echo "|---|---|---|---|---|---|---|---|"
-    awk -F'\t' '
-        { k = $1 SUBSEP $2; if (!($1 in seen)) { seen[$1] = 1; order[++m] = $1 }
+    awk -F'\t' -v w="$W/" '
+        { k = $1 SUBSEP $2; i = index($3, w); if (i) $3 = substr($3, 1, i - 1) substr($3, i + length(w)); if (!($1 in seen)) { seen[$1] = 1; order[++m] = $1 }
           n[k]++; opt[k] = $3; for (c = 5; c <= 9; c++) { s[k, c] += $c; q[k, c] += $c * $c } }
         function ms(k, c, f,   mu, sd) {
             mu = s[k, c] / n[k]; sd = q[k, c] / n[k] - mu * mu; sd = sd > 0 ? sqrt(sd) : 0

@@ -32,7 +32,7 @@ BENCH_DIR=${TREC_BENCH_DIR:-/tmp/trec-bench-$(id -un 2>/dev/null || id -u)}
 BIG_N=${TREC_BENCH_RATINGS:-25000000}
 REPEAT=${TREC_BENCH_REPEAT:-3}
 SLOW=${TREC_BENCH_SLOW:-60}
-SECTIONS=${TREC_BENCH_SECTIONS:-"ingest walkthrough quality fit sgd"}
+SECTIONS=${TREC_BENCH_SECTIONS:-"ingest walkthrough quality foldin fit sgd"}
 W=$BENCH_DIR/work
 mkdir -p "$BENCH_DIR" "$W" || exit 1
 
@@ -241,6 +241,53 @@ bench_quality() {
     echo "== quality: every algorithm on ml-latest-small (scripts/bench-quality.sh)"
     echo
     TREC_BENCH_DIR=$BENCH_DIR TREC_ML_SMALL=$ML_SMALL "$here/bench-quality.sh" "$B" || return 1
+    echo
+}
+
+# ---- section: foldin --------------------------------------------------------
+# Fold-in quality (issue 9): on ml-latest-small, seeds 0..4 (80/20), each
+# algorithm at its validation-chosen setting (bench-quality.sh) is fitted on
+# train and evaluated on test twice - from its fitted user vectors and with
+# trec-eval --fold-in (every user folded in from its train row, as
+# trec-recommend --history would) - standard convention (train items
+# excluded, rating >= 4, binary gain).
+
+bench_foldin() {
+    echo "== foldin: fitted users against users folded in from their train rows (ml-latest-small)"
+    [ -f "$ML_SMALL/ratings.csv" ] || { echo "   skipped: no ml-latest-small at $ML_SMALL"; echo; return 0; }
+    FD=$W/foldin
+    mkdir -p "$FD" && "$B/trec-ingest" -q "$ML_SMALL/ratings.csv" -o "$FD/all.csr" || return 1
+    : >"$FD/r.tsv"
+    ev="--exclude-train --gain binary --min-rating 4 --tsv -q"
+    for s in 0 1 2 3 4; do
+        "$B/trec-split" -q "$FD/all.csr" --train "$FD/train.csr" --test "$FD/test.csr" \
+            --test-fraction 0.2 --seed "$s" || return 1
+        while IFS='|' read -r name opts; do
+            # shellcheck disable=SC2086
+            "$B/trec-fit" -q "$FD/train.csr" -o "$FD/m.trec" $opts || { echo "   $name: fit failed"; return 1; }
+            for mode in fitted folded; do
+                f=; [ "$mode" = folded ] && f=--fold-in
+                # shellcheck disable=SC2086
+                "$B/trec-eval" "$FD/m.trec" --test "$FD/test.csr" --train "$FD/train.csr" $ev $f |
+                    awk -F'\t' -v n="$name" -v m="$mode" '$1 == "test" && $3 == "model" &&
+                        ($4 == "recall@10" || $4 == "ndcg@10") { print n "\t" m "\t" $4 "\t" $5 }' >>"$FD/r.tsv"
+            done
+        done <<EOF2
+ease|--algorithm ease --lambda 200 --min-rating 4 --other-weight 0.4
+als|--algorithm als --components 128 --lambda 0.01 --lambda-exponent 1 --confidence-scale 3 --min-rating 4 --other-weight 0.3
+sgd|--loss warp --components 128 --alpha 2 --epochs 60 --min-rating 4
+tensorrec|--loss wmrb --min-rating 4 --components 10 --alpha 3e-4 --sampled-items 1000
+EOF2
+    done
+    printf '   %-10s %16s %16s %14s %14s\n' algorithm "recall@10 fitted" "recall@10 folded" "NDCG@10 fitted" "NDCG@10 folded"
+    awk -F'\t' '{ k = $1; if (!(k in seen)) { seen[k] = 1; o[++n] = k } s[k, $2, $3] += $4; c[k, $2, $3]++ }
+        END { for (i = 1; i <= n; i++) { k = o[i]
+              printf "   %-10s %16.4f %16.4f %14.4f %14.4f\n", k,
+                  s[k, "fitted", "recall@10"] / c[k, "fitted", "recall@10"],
+                  s[k, "folded", "recall@10"] / c[k, "folded", "recall@10"],
+                  s[k, "fitted", "ndcg@10"] / c[k, "fitted", "ndcg@10"],
+                  s[k, "folded", "ndcg@10"] / c[k, "folded", "ndcg@10"] } }' "$FD/r.tsv"
+    echo "   (means over seeds 0..4; standard convention)"
     echo
 }
 
