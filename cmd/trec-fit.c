@@ -338,21 +338,41 @@ static void on_epoch(void *ctx, const trec_fit_progress *p)
 typedef struct run {
     options *o;
     trec_csr x, uf, itf;
+    trec_csr uf_file, itf_file;     /* as read (uf, itf: matched to x's ids) */
     trec_model init, model;
     trec_fit_inputs inputs;
     trec_fit_result res;
     double t0;
 } run;
 
-static void read_features(const char *path, const trec_csr *x, int users, trec_csr *f)
+/* A feature file's rows matched to the matrix's users (items) by raw id:
+ * rows of ids the matrix lacks are skipped (counted), ids without a row get
+ * no metadata features. */
+static void read_features(const char *path, const trec_csr *x, int users, trec_csr *file,
+                          trec_csr *f, int quiet)
 {
     trec_error err;
-    if (trec_csr_read(path, f, &err) != 0)
+    if (trec_csr_read(path, file, &err) != 0)
         cli_fail(&err);
-    const char *side = users ? "user" : "item";
+    const char *side = users ? "user" : "item", *name = trec_display_name(path);
     uint64_t rows = users ? x->rows : x->cols;
     const trec_labels *labels = users ? &x->row_labels : &x->col_labels;
-    if (trec_features_check(f, trec_display_name(path), rows, labels, side, &err) != 0)
+    trec_align_stats st;
+    if (labels->count && file->row_labels.count) {
+        if (trec_csr_align(file, name, labels, rows, NULL, 0, "the interaction matrix", f,
+                           &st, &err) != 0)
+            cli_fail(&err);
+        if (!quiet && (st.rows_skipped || st.rows_missing))
+            fprintf(stderr, "%s: warning: %s: matched by ids: %llu %ss not in the "
+                    "interaction matrix skipped, %llu %ss of the matrix without a row "
+                    "(no metadata features)\n", cli_prog, name,
+                    (unsigned long long)st.rows_skipped, side,
+                    (unsigned long long)st.rows_missing, side);
+    } else {
+        *f = *file;   /* by position: checked below */
+        memset(file, 0, sizeof *file);
+    }
+    if (trec_features_check(f, name, rows, labels, side, &err) != 0)
         cli_fail(&err);
 }
 
@@ -364,14 +384,14 @@ static void load(run *r)
         cli_fail(&err);
     trec_fit_input_set(&r->inputs.interactions, trec_display_name(o->in), &r->x.file);
     if (o->user_features) {
-        read_features(o->user_features, &r->x, 1, &r->uf);
+        read_features(o->user_features, &r->x, 1, &r->uf_file, &r->uf, o->quiet);
         trec_fit_input_set(&r->inputs.user_features, trec_display_name(o->user_features),
-                           &r->uf.file);
+                           r->uf_file.file.buf ? &r->uf_file.file : &r->uf.file);
     }
     if (o->item_features) {
-        read_features(o->item_features, &r->x, 0, &r->itf);
+        read_features(o->item_features, &r->x, 0, &r->itf_file, &r->itf, o->quiet);
         trec_fit_input_set(&r->inputs.item_features, trec_display_name(o->item_features),
-                           &r->itf.file);
+                           r->itf_file.file.buf ? &r->itf_file.file : &r->itf.file);
     }
     if (o->init) {
         if (trec_model_read(o->init, &r->init, &err) != 0)
@@ -440,6 +460,8 @@ static void release(run *r)
     trec_model_free(&r->init);
     trec_csr_free(&r->uf);
     trec_csr_free(&r->itf);
+    trec_csr_free(&r->uf_file);
+    trec_csr_free(&r->itf_file);
     trec_csr_free(&r->x);
 }
 

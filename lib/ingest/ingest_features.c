@@ -40,6 +40,7 @@ typedef struct fstate {
     int nflags;               /* --feature-flags: flag columns (0-based) */
     int flag_col[TREC_INGEST_MAX_FIELDS];
     int only01;               /* every feature name so far is "0" or "1" */
+    size_t line1_01;          /* fields of line 1 that are "0" or "1" */
 } fstate;
 
 __attribute__((format(printf, 4, 5)))
@@ -193,6 +194,8 @@ static int flag_columns(fstate *s, const trec_ingest_field *f, size_t nf, uint64
 static int configure(fstate *s, const trec_ingest_field *f, size_t nf, uint64_t line,
                      trec_error *err)
 {
+    for (size_t i = 0; i < nf && i < TREC_INGEST_MAX_FIELDS; i++)
+        s->line1_01 += f[i].n == 1 && (f[i].p[0] == '0' || f[i].p[0] == '1');
     int named = !is_number(s->id_spec) ||
                 (s->o->feature_flags ? strspn(s->o->feature_flags, "0123456789,-") !=
                                            strlen(s->o->feature_flags)
@@ -583,7 +586,7 @@ static int features(trec_ingest_reader *rd, const trec_features_opts *o,
                                                                  : "no records");
         goto done;
     }
-    if (!s.nflags && s.only01 && s.fn > 0) {
+    if (!s.nflags && s.only01 && s.fn > 0 && s.line1_01 >= 3) {
         trec_fail(err, "%s: column %d (features) holds only the values 0 and 1: one-hot flag "
                   "columns (such as ml-100k's u.item genres) are read with --feature-flags "
                   "COLS (e.g. --feature-flags 6-24), not as feature names", s.name, s.fc + 1);

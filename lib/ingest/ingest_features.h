@@ -58,8 +58,9 @@ typedef struct trec_features_stats {
     char warnings[TREC_FEATURES_WARNINGS][600];
 } trec_features_stats;
 
-/* A features column whose values are only 0 and 1 is refused (it would
- * make the two features "0" and "1"): such files hold one-hot flags, read
+/* A features column whose values are only 0 and 1, in a file whose line 1
+ * has at least 3 such fields, is refused (it would make the two features
+ * "0" and "1" out of one of several one-hot flag columns): read such files
  * with feature_flags.
  *
  * Reads path ("-": stdin). align: the column labels of a ratings matrix, or

@@ -112,3 +112,16 @@ awk -F'\t' '$1 != 1' u1.base >u1.less
 $I -q --sep tab u1.less -o less.csr
 trec-fit less.csr --init base3.trec -o less.trec --epochs 0 2>less.err
 contains "users of the model not in the data counted" less.err "1 users and 0 items of the model not in the data left out"
+
+# ---- trec-fit feature files from another ingest: rows matched by ids ----
+awk 'BEGIN { print "movieId,title,genres"; for (i = 1; i <= 62; i++) print i ",m" i "," (i % 3 ? "Drama" : "Comedy|Drama") }' >items.csv
+$I -q --item-features items.csv --align base.csr -o base-genres.csr
+ok "--item-features of yesterday's items on today's grown matrix" \
+   trec-fit test.csr --item-features base-genres.csr -o hyb.trec --epochs 1 -q
+trec-fit test.csr --item-features base-genres.csr -o hyb.trec --epochs 1 2>hyb.err
+contains "the items without a features row counted" hyb.err "base-genres.csr: matched by ids: 0 items not in the interaction matrix skipped, 2 items of the matrix without a row (no metadata features)"
+$I -q --item-features items.csv --align test.csr -o test-genres.csr
+trec-fit test.csr --item-features test-genres.csr -o hyb2.trec --epochs 1 2>hyb2.err
+eq "features of the same ingest: no warning" "$(grep -c warning hyb2.err)" "0"
+trec-fit base.csr --item-features test-genres.csr -o hyb3.trec --epochs 1 2>hyb3.err
+contains "rows the matrix lacks: skipped, counted" hyb3.err "2 items not in the interaction matrix skipped, 0 items of the matrix without a row"

@@ -126,7 +126,7 @@ $I "$F/small-ratings.csv" 2>/dev/null; eq "no -o: exit 2" "$?" "2"
 $I --bogus "$F/small-ratings.csv" -o x.csr 2>/dev/null; eq "unknown option: exit 2" "$?" "2"
 fails "--duplicates foo" $I --duplicates foo "$F/small-ratings.csv" -o x.csr
 fails "--threads 0" $I --threads 0 "$F/small-ratings.csv" -o x.csr
-fails "--align without --item-features" $I --align r.csr "$F/small-ratings.csv" -o x.csr
+ok "--align without --item-features: ratings aligned (test-across.sh)" $I -q --align r.csr "$F/small-ratings.csv" -o x.csr
 fails "two inputs" $I "$F/small-ratings.csv" "$F/dups.csv" -o x.csr
 $I --help > help.txt; eq "--help exits 0" "$?" "0"
 contains "--help shows usage" help.txt "Usage: trec-ingest"
