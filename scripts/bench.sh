@@ -340,8 +340,9 @@ fit_curve() {
         printf "$FIT_FMT" "$label" "$e" "$(printf '%.1f' "$FT_S")" "$(printf '%.1f' "$FT_CPU")" \
             "$rss" "$(fit_recall)"
     done
-    data=$(fsize "$FD/train.csr") model=$(fsize "$FD/m.trec")
-    echo "   $label: per epoch $per s wall, $cper s CPU; peak RSS $rss MiB = $(fdiv "$FT_KIB" "$(((data + model) / 1024))" %.2f) x (data $((data / 1048576)) MiB + model $((model / 1048576)) MiB)"
+    # (not "data": bench_fit's option list of that name must survive; sh has no locals)
+    dbytes=$(fsize "$FD/train.csr") mbytes=$(fsize "$FD/m.trec")
+    echo "   $label: per epoch $per s wall, $cper s CPU; peak RSS $rss MiB = $(fdiv "$FT_KIB" "$(((dbytes + mbytes) / 1024))" %.2f) x (data $((dbytes / 1048576)) MiB + model $((mbytes / 1048576)) MiB)"
 }
 
 bench_fit() {
