@@ -362,6 +362,9 @@ static void read_features(const char *path, const trec_csr *x, int users, trec_c
         if (trec_csr_align(file, name, labels, rows, NULL, 0, "the interaction matrix", f,
                            &st, &err) != 0)
             cli_fail(&err);
+        if (rows && st.rows_missing == rows)
+            cli_die(1, "%s: no row is labelled with an %s id of the interaction matrix "
+                    "(%s features of other %ss?)", name, side, side, side);
         if (!quiet && (st.rows_skipped || st.rows_missing))
             fprintf(stderr, "%s: warning: %s: matched by ids: %llu %ss not in the "
                     "interaction matrix skipped, %llu %ss of the matrix without a row "
