@@ -1,6 +1,7 @@
-/* trec-eval - recall, precision, NDCG and F1 at K of a model on test (and
- * train) interactions, next to the most-popular and random baselines (see
- * trec-eval(1)). */
+/* trec-eval - ranking metrics at K (recall, precision, NDCG, F1, MAP, MRR,
+ * hit rate, coverage) and AUC of a model on test (and train) interactions,
+ * next to the most-popular and random baselines, or of a baseline alone
+ * (see trec-eval(1)). */
 #include <cjson/cJSON.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -14,21 +15,27 @@
 static void usage(void)
 {
     printf("Usage: %s MODEL --test TEST [--train TRAIN] [-k K[,K...]] [--min-rating R]\n"
-           "                 [--exclude-train] [--gain exp|binary] [--json|--tsv] [--per-user FILE]\n"
-           "                 [-o OUT] [--threads N] [-q]\n"
-           "Ranking metrics of MODEL on the TEST matrix (and on TRAIN when given):\n"
-           "recall@K, precision@K, NDCG@K, F1@K averaged over the users with a positive,\n"
-           "next to the most-popular (needs --train) and random baselines.\n"
+           "                 [--standard | --exclude-train --gain exp|binary] [--metrics LIST]\n"
+           "                 [--json|--tsv] [--per-user FILE] [-o OUT] [--threads N] [-q]\n"
+           "       %s --baseline most-popular|random --train TRAIN --test TEST [...]\n"
+           "Ranking metrics of MODEL on the TEST matrix (and on TRAIN when given),\n"
+           "averaged over the users with a positive, next to the most-popular (needs\n"
+           "--train) and random baselines; or of a baseline alone (--baseline).\n"
            "\n"
            "  --test FILE        test interactions (matrix file with the model's users and items)\n"
            "  --train FILE       training interactions: also evaluated, and the source of the\n"
            "                     most-popular baseline and of --exclude-train\n"
            "  -k, --k LIST       cut-offs, comma-separated (default 10)\n"
-           "  --min-rating R     positives are entries >= R (default: every entry)\n"
+           "  --metrics LIST     recall, precision, ndcg, f1, map, mrr, hit-rate, coverage,\n"
+           "                     auc, comma-separated, or all (default: the first four)\n"
+           "  --min-rating R     positives are entries >= R (default: the model's own\n"
+           "                     --min-rating, from its META, else every entry)\n"
+           "  --standard         the standard convention: --exclude-train --gain binary\n"
            "  --exclude-train    rank, for the test split, only the items a user has not in\n"
            "                     TRAIN (LightFM's train_interactions); default: rank all items\n"
            "                     (the walkthrough's TensorRec convention)\n"
            "  --gain G           NDCG gain: exp (2^rating - 1, TensorRec; default) or binary\n"
+           "  --baseline B       no MODEL: evaluate most-popular or random alone\n"
            "  --json             JSON instead of the table\n"
            "  --tsv              TSV lines split, ranking, ranker, metric@K, value\n"
            "  --per-user FILE    the model's per-user values as TSV\n"
@@ -41,9 +48,12 @@ static void usage(void)
            "  -h, --help         this help\n"
            "  -V, --version      version\n"
            "See 'man trec-eval'.\n",
-           cli_prog, MAX_THREADS);
+           cli_prog, cli_prog, MAX_THREADS);
     exit(0);
 }
+
+enum { R_MODEL, R_POPULAR, R_RANDOM, N_RANKERS };
+static const char *const ranker_names[N_RANKERS] = {"model", "most-popular", "random"};
 
 typedef struct options {
     cli_common c;                /* -o, --threads, -q */
@@ -52,8 +62,71 @@ typedef struct options {
     int nk;
     int has_min_rating;
     double min_rating;
-    int exclude_train, json, tsv, gain, fold_in;
+    int exclude_train, json, tsv, gain, standard, gain_given, fold_in;
+    int metrics[TREC_N_METRICS]; /* the metrics reported, in this order */
+    int nmetrics;
+    int baseline;                /* --baseline: R_POPULAR or R_RANDOM; else R_MODEL */
 } options;
+
+/* --metrics: names, comma-separated, or "all". */
+static void parse_metrics(options *o, const char *arg)
+{
+    o->nmetrics = 0;
+    if (strcmp(arg, "all") == 0) {
+        for (int i = 0; i < TREC_N_METRICS; i++)
+            o->metrics[o->nmetrics++] = i;
+        return;
+    }
+    char *copy = strdup(arg), *save = NULL;
+    if (!copy)
+        cli_die(1, "out of memory");
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        int m = trec_metric_from_name(t);
+        if (m < 0)
+            cli_usage_error("--metrics: unknown metric (recall, precision, ndcg, f1, map, "
+                            "mrr, hit-rate, coverage, auc, or all)", t);
+        for (int i = 0; i < o->nmetrics; i++)
+            if (o->metrics[i] == m)
+                cli_usage_error("--metrics: metric given twice", t);
+        o->metrics[o->nmetrics++] = m;
+    }
+    free(copy);
+    if (o->nmetrics == 0)
+        cli_usage_error("--metrics wants a comma-separated list of metrics", arg);
+}
+
+static int wants(const options *o, int metric)
+{
+    for (int i = 0; i < o->nmetrics; i++)
+        if (o->metrics[i] == metric)
+            return 1;
+    return 0;
+}
+
+/* The report's columns: each cut-off's metrics (AUC once, with the first). */
+typedef struct column {
+    int metric, k;               /* k: index into ks */
+    char label[40];
+} column;
+
+static int columns(const options *o, column *out)
+{
+    int n = 0;
+    for (int k = 0; k < o->nk; k++)
+        for (int i = 0; i < o->nmetrics; i++) {
+            if (o->metrics[i] == TREC_AUC && k > 0)
+                continue;
+            out[n] = (column){.metric = o->metrics[i], .k = k};
+            trec_metric_label(o->metrics[i], o->ks[k], out[n].label, sizeof out[n].label);
+            n++;
+        }
+    return n;
+}
+
+static double value_of(const double *v, const column *c)
+{
+    return v[c->k * TREC_N_METRICS + c->metric];
+}
 
 static void parse_ks(options *o, const char *arg)
 {
@@ -76,7 +149,39 @@ static void parse_ks(options *o, const char *arg)
 }
 
 enum { OPT_TEST = 256, OPT_TRAIN, OPT_MIN_RATING, OPT_EXCLUDE_TRAIN, OPT_GAIN, OPT_JSON,
-       OPT_TSV, OPT_PER_USER, OPT_FOLD_IN };
+       OPT_TSV, OPT_PER_USER, OPT_STANDARD, OPT_METRICS, OPT_BASELINE,
+       OPT_FOLD_IN };
+
+static void check_args(options *o, int argc, char **argv)
+{
+    if (o->baseline != R_MODEL && argc > optind)
+        cli_usage_error("--baseline evaluates a baseline alone: no MODEL", argv[optind]);
+    if (o->baseline == R_MODEL && optind == argc)
+        cli_usage_error("missing MODEL", NULL);
+    if (argc - optind > 1)
+        cli_usage_error("one MODEL only; unexpected argument", argv[optind + 1]);
+    o->model = o->baseline == R_MODEL ? argv[optind] : NULL;
+    if (!o->test)
+        cli_usage_error("missing --test FILE", NULL);
+    if (o->standard && o->gain_given && o->gain != TREC_GAIN_BINARY)
+        cli_usage_error("--standard uses the binary gain: not with --gain exp", NULL);
+    if (o->standard)
+        o->exclude_train = 1, o->gain = TREC_GAIN_BINARY;
+    if (o->exclude_train && !o->train)
+        cli_usage_error(o->standard ? "--standard needs --train FILE (its items are left "
+                                      "out of the rankings)"
+                                    : "--exclude-train needs --train FILE", NULL);
+    if (o->baseline == R_POPULAR && !o->train)
+        cli_usage_error("--baseline most-popular needs --train FILE", NULL);
+    if (o->fold_in && !o->train)
+        cli_usage_error("--fold-in needs --train FILE (the histories to fold in)", NULL);
+    if (o->fold_in && o->baseline != R_MODEL)
+        cli_usage_error("--fold-in folds in a model's users: not with --baseline", NULL);
+    if (o->json && o->tsv)
+        cli_usage_error("--json and --tsv exclude each other", NULL);
+    if (o->per_user && o->baseline != R_MODEL)
+        cli_usage_error("--per-user reports a model's users: not with --baseline", NULL);
+}
 
 static void parse_args(options *o, int argc, char **argv)
 {
@@ -90,6 +195,9 @@ static void parse_args(options *o, int argc, char **argv)
         {"json", no_argument, 0, OPT_JSON},
         {"tsv", no_argument, 0, OPT_TSV},
         {"per-user", required_argument, 0, OPT_PER_USER},
+        {"standard", no_argument, 0, OPT_STANDARD},
+        {"metrics", required_argument, 0, OPT_METRICS},
+        {"baseline", required_argument, 0, OPT_BASELINE},
         {"fold-in", no_argument, 0, OPT_FOLD_IN},
         CLI_COMMON_LONGOPTS,
         {0, 0, 0, 0}};
@@ -97,6 +205,8 @@ static void parse_args(options *o, int argc, char **argv)
     cli_common_init(&o->c);
     o->ks[0] = 10;
     o->nk = 1;
+    for (int i = 0; i < TREC_N_CLASSIC_METRICS; i++)
+        o->metrics[o->nmetrics++] = i;
     int c;
     while ((c = getopt_long(argc, argv, "k:" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
         if (cli_common_option(c, optarg, &o->c, usage))
@@ -111,6 +221,7 @@ static void parse_args(options *o, int argc, char **argv)
             break;
         case OPT_EXCLUDE_TRAIN: o->exclude_train = 1; break;
         case OPT_GAIN:
+            o->gain_given = 1;
             if (strcmp(optarg, "exp") == 0)
                 o->gain = TREC_GAIN_EXP;
             else if (strcmp(optarg, "binary") == 0)
@@ -121,29 +232,24 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_JSON: o->json = 1; break;
         case OPT_TSV: o->tsv = 1; break;
         case OPT_PER_USER: o->per_user = optarg; break;
+        case OPT_STANDARD: o->standard = 1; break;
+        case OPT_METRICS: parse_metrics(o, optarg); break;
+        case OPT_BASELINE:
+            if (strcmp(optarg, "most-popular") == 0)
+                o->baseline = R_POPULAR;
+            else if (strcmp(optarg, "random") == 0)
+                o->baseline = R_RANDOM;
+            else
+                cli_usage_error("--baseline must be most-popular or random", optarg);
+            break;
         case OPT_FOLD_IN: o->fold_in = 1; break;
         default: cli_usage_error("invalid option", NULL);
         }
     }
-    if (optind == argc)
-        cli_usage_error("missing MODEL", NULL);
-    if (argc - optind > 1)
-        cli_usage_error("one MODEL only; unexpected argument", argv[optind + 1]);
-    o->model = argv[optind];
-    if (!o->test)
-        cli_usage_error("missing --test FILE", NULL);
-    if (o->exclude_train && !o->train)
-        cli_usage_error("--exclude-train needs --train FILE", NULL);
-    if (o->fold_in && !o->train)
-        cli_usage_error("--fold-in needs --train FILE (the histories to fold in)", NULL);
-    if (o->json && o->tsv)
-        cli_usage_error("--json and --tsv exclude each other", NULL);
+    check_args(o, argc, argv);
 }
 
 /* ---- evaluation ---- */
-
-enum { R_MODEL, R_POPULAR, R_RANDOM, N_RANKERS };
-static const char *const ranker_names[N_RANKERS] = {"model", "most-popular", "random"};
 
 typedef struct split {
     const char *name, *file;
@@ -157,7 +263,8 @@ typedef struct split {
 
 typedef struct run {
     options *o;
-    trec_model model;
+    trec_model model;            /* --baseline: the shape and labels of TRAIN only */
+    int min_rating_from_meta;    /* --min-rating taken from the model's META */
     trec_eval_config cfg;
     split splits[2];
     int nsplits;
@@ -176,13 +283,40 @@ static uint32_t max_k(const options *o)
     return m;
 }
 
+/* The model's own --min-rating (META "min_rating"), when it has one. */
+static int meta_min_rating(const trec_model *m, double *r)
+{
+    cJSON *root = m->meta_json ? cJSON_Parse(m->meta_json) : NULL;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "min_rating");
+    int ok = cJSON_IsNumber(v);
+    if (ok)
+        *r = v->valuedouble;
+    cJSON_Delete(root);
+    return ok;
+}
+
+/* The model, or for --baseline the shape and labels of TRAIN (no arrays). */
+static void load_model(run *r, trec_csr *train)
+{
+    trec_error err;
+    options *o = r->o;
+    if (o->baseline != R_MODEL) {
+        r->model.n_users = train->rows;
+        r->model.n_items = train->cols;
+        r->model.user_labels = train->row_labels;
+        r->model.item_labels = train->col_labels;
+        return;
+    }
+    if (trec_model_read(o->model, &r->model, &err) != 0)
+        cli_fail(&err);
+    if (!o->has_min_rating && meta_min_rating(&r->model, &o->min_rating))
+        o->has_min_rating = r->min_rating_from_meta = 1;
+}
+
 static void load(run *r)
 {
     trec_error err;
     options *o = r->o;
-    if (trec_model_read(o->model, &r->model, &err) != 0)
-        cli_fail(&err);
-    const char *mname = trec_display_name(o->model);
     r->splits[0] = (split){.name = "test", .file = o->test, .exclude = o->exclude_train};
     r->nsplits = 1;
     if (o->train) {
@@ -190,14 +324,22 @@ static void load(run *r)
          * is always ranked over all items. */
         r->splits[1] = (split){.name = "train", .file = o->train};
         r->nsplits = 2;
+        if (trec_csr_read(o->train, &r->splits[1].file_m, &err) != 0)
+            cli_fail(&err);
     }
+    if (trec_csr_read(o->test, &r->splits[0].file_m, &err) != 0)
+        cli_fail(&err);
+    /* a baseline alone takes the users and items of TRAIN (else TEST) */
+    load_model(r, &r->splits[o->train ? 1 : 0].file_m);
+    r->cfg = (trec_eval_config){.ks = o->ks, .nk = o->nk, .has_min_rating = o->has_min_rating,
+                                .min_rating = o->min_rating, .gain = o->gain};
+    const char *mname = trec_display_name(o->model ? o->model : o->train ? o->train : o->test);
     for (int s = 0; s < r->nsplits; s++) {
         split *sp = &r->splits[s];
         /* Matched by ids: what the model does not know is skipped (counted). */
         trec_align_stats as;
         const char *sname = trec_display_name(sp->file);
-        if (trec_csr_read(sp->file, &sp->file_m, &err) != 0 ||
-            trec_csr_align(&sp->file_m, sname, &r->model.user_labels, r->model.n_users,
+        if (trec_csr_align(&sp->file_m, sname, &r->model.user_labels, r->model.n_users,
                            &r->model.item_labels, r->model.n_items, mname, &sp->m, &as,
                            &err) != 0)
             cli_fail(&err);
@@ -261,6 +403,8 @@ static void rank_model(run *r)
 {
     trec_error err;
     options *o = r->o;
+    if (o->baseline != R_MODEL)
+        return;
     make_scorer(r);
     /* one list per user, all items (walkthrough convention, and the train
      * split) and/or minus the user's train items (--exclude-train) */
@@ -276,30 +420,68 @@ static void rank_model(run *r)
         cli_fail(&err);
 }
 
+/* AUC needs each ranker's full ranking: the model's scorer, or one that
+ * ranks by popularity. */
+static void add_auc(run *r, split *sp, int rk)
+{
+    trec_error err;
+    const trec_csr *excl = sp->exclude ? r->train : NULL;
+    trec_scorer pop;
+    float *counts = NULL;
+    const trec_scorer *s = &r->scorer;
+    if (rk == R_RANDOM)
+        return; /* 0.5, exactly */
+    if (rk == R_POPULAR) {
+        if (trec_popularity_scorer(&r->splits[1].pos, &pop, &counts, &err) != 0)
+            cli_fail(&err);
+        s = &pop;
+    }
+    if (trec_eval_auc(&sp->pos, s, excl, r->o->c.threads, &sp->res[rk], &err) != 0)
+        cli_fail(&err);
+    if (counts) {
+        trec_scorer_free(&pop);
+        free(counts);
+    }
+}
+
+static void evaluate_popular(run *r, split *sp)
+{
+    trec_error err;
+    const trec_csr *excl = sp->exclude ? r->train : NULL;
+    trec_topk_lists pl;
+    if (trec_popular_lists(r->pop_order, r->model.n_users, r->model.n_items, excl,
+                           max_k(r->o), &pl, &err) != 0 ||
+        trec_eval_lists(&sp->pos, &pl, &r->cfg, &sp->res[R_POPULAR], &err) != 0)
+        cli_fail(&err);
+    trec_topk_lists_free(&pl);
+    sp->have[R_POPULAR] = 1;
+}
+
 static void evaluate(run *r)
 {
     trec_error err;
+    options *o = r->o;
     if (r->train && trec_popularity_order(&r->splits[1].pos, &r->pop_order, &err) != 0)
         cli_fail(&err);
     for (int s = 0; s < r->nsplits; s++) {
         split *sp = &r->splits[s];
         const trec_csr *excl = sp->exclude ? r->train : NULL;
-        if (trec_eval_lists(&sp->pos, sp->exclude ? &r->excl : &r->all, &r->cfg,
-                            &sp->res[R_MODEL], &err) != 0)
-            cli_fail(&err);
-        sp->have[R_MODEL] = 1;
-        if (r->pop_order) {
-            trec_topk_lists pl;
-            if (trec_popular_lists(r->pop_order, r->model.n_users, r->model.n_items, excl,
-                                   max_k(r->o), &pl, &err) != 0 ||
-                trec_eval_lists(&sp->pos, &pl, &r->cfg, &sp->res[R_POPULAR], &err) != 0)
+        if (o->baseline == R_MODEL) {
+            if (trec_eval_lists(&sp->pos, sp->exclude ? &r->excl : &r->all, &r->cfg,
+                                &sp->res[R_MODEL], &err) != 0)
                 cli_fail(&err);
-            trec_topk_lists_free(&pl);
-            sp->have[R_POPULAR] = 1;
+            sp->have[R_MODEL] = 1;
         }
-        if (trec_eval_random(&sp->pos, excl, &r->cfg, &sp->res[R_RANDOM], &err) != 0)
-            cli_fail(&err);
-        sp->have[R_RANDOM] = 1;
+        if (r->pop_order && o->baseline != R_RANDOM)
+            evaluate_popular(r, sp);
+        if (o->baseline != R_POPULAR) {
+            if (trec_eval_random(&sp->pos, excl, &r->cfg, &sp->res[R_RANDOM], &err) != 0)
+                cli_fail(&err);
+            sp->have[R_RANDOM] = 1;
+        }
+        for (int rk = 0; rk < N_RANKERS && wants(o, TREC_AUC); rk++)
+            if (sp->have[rk])
+                add_auc(r, sp, rk);
     }
 }
 
@@ -317,59 +499,80 @@ static const char *ranking_text(const split *sp)
     return "all items ranked, training items included (walkthrough/TensorRec convention)";
 }
 
-static void print_table(run *r, FILE *f)
+/* The first ranker the split has (the model, or the --baseline). */
+static const trec_eval_result *first_result(const split *sp)
+{
+    for (int rk = 0; rk < N_RANKERS; rk++)
+        if (sp->have[rk])
+            return &sp->res[rk];
+    return &sp->res[R_MODEL];
+}
+
+static void print_header(run *r, FILE *f)
 {
     options *o = r->o;
     trec_model *m = &r->model;
-    fprintf(f, "model:     %s (%s, k = %llu; %llu users x %llu items)\n",
-            trec_display_name(o->model), trec_predict_name(m->predict),
-            (unsigned long long)m->k, (unsigned long long)m->n_users,
-            (unsigned long long)m->n_items);
+    if (o->baseline != R_MODEL)
+        fprintf(f, "baseline:  %s alone (no model; %llu users x %llu items)\n",
+                ranker_names[o->baseline], (unsigned long long)m->n_users,
+                (unsigned long long)m->n_items);
+    else
+        fprintf(f, "model:     %s (%s, k = %llu; %llu users x %llu items)\n",
+                trec_display_name(o->model), trec_predict_name(m->predict),
+                (unsigned long long)m->k, (unsigned long long)m->n_users,
+                (unsigned long long)m->n_items);
     if (o->has_min_rating)
-        fprintf(f, "positives: entries with value >= %g\n", o->min_rating);
+        fprintf(f, "positives: entries with value >= %g%s\n", o->min_rating,
+                r->min_rating_from_meta ? " (the model's --min-rating, from its META)" : "");
     else
         fprintf(f, "positives: every entry\n");
     fprintf(f, "NDCG gain: %s; equal scores rank the lower item index first\n",
             o->gain == TREC_GAIN_EXP ? "2^rating - 1" : "1 (binary)");
+    if (o->exclude_train && o->gain == TREC_GAIN_BINARY)
+        fprintf(f, "convention: standard (train items left out of the test ranking, binary "
+                "gain)\n");
+}
+
+static void print_table(run *r, FILE *f)
+{
+    options *o = r->o;
+    column cols[MAX_KS * TREC_N_METRICS];
+    int nc = columns(o, cols);
+    print_header(r, f);
     for (int s = 0; s < r->nsplits; s++) {
         split *sp = &r->splits[s];
-        const trec_eval_result *res = &sp->res[R_MODEL];
+        const trec_eval_result *res = first_result(sp);
         fprintf(f, "\n%s (%s): %s\n", sp->name, trec_display_name(sp->file), ranking_text(sp));
         fprintf(f, "  users: %llu evaluated, %llu skipped (no positive); %llu positives\n",
                 (unsigned long long)res->evaluated, (unsigned long long)res->skipped,
                 (unsigned long long)res->n_positives);
-        char head[64];
         int width[MAX_KS * TREC_N_METRICS];
         fprintf(f, "  %-14s", "ranker");
-        for (int k = 0; k < o->nk; k++)
-            for (int i = 0; i < TREC_N_METRICS; i++) {
-                snprintf(head, sizeof head, "%s@%u", trec_metric_names[i], o->ks[k]);
-                int w = (int)strlen(head);
-                width[k * TREC_N_METRICS + i] = w < 8 ? 8 : w;
-                fprintf(f, "  %*s", width[k * TREC_N_METRICS + i], head);
-            }
+        for (int j = 0; j < nc; j++) {
+            int w = (int)strlen(cols[j].label);
+            width[j] = w < 8 ? 8 : w;
+            fprintf(f, "  %*s", width[j], cols[j].label);
+        }
         fputc('\n', f);
         for (int rk = 0; rk < N_RANKERS; rk++) {
             if (!sp->have[rk])
                 continue;
             fprintf(f, "  %-14s", ranker_names[rk]);
-            for (int j = 0; j < o->nk * TREC_N_METRICS; j++)
-                fprintf(f, "  %*.4f", width[j], sp->res[rk].mean[j]);
+            for (int j = 0; j < nc; j++)
+                fprintf(f, "  %*.4f", width[j], value_of(sp->res[rk].mean, &cols[j]));
             fputc('\n', f);
         }
-        if (!sp->have[R_POPULAR])
+        if (!r->train && o->baseline == R_MODEL)
             fprintf(f, "  (most-popular needs --train: popularity is never taken from test)\n");
     }
 }
 
 static void json_metrics(cJSON *obj, const options *o, const double *mean)
 {
-    char key[64];
-    for (int k = 0; k < o->nk; k++)
-        for (int i = 0; i < TREC_N_METRICS; i++) {
-            snprintf(key, sizeof key, "%s@%u", trec_metric_names[i], o->ks[k]);
-            cJSON_AddNumberToObject(obj, key, mean[k * TREC_N_METRICS + i]);
-        }
+    column cols[MAX_KS * TREC_N_METRICS];
+    int nc = columns(o, cols);
+    for (int j = 0; j < nc; j++)
+        cJSON_AddNumberToObject(obj, cols[j].label, value_of(mean, &cols[j]));
 }
 
 static void print_json(run *r, FILE *f)
@@ -377,7 +580,10 @@ static void print_json(run *r, FILE *f)
     options *o = r->o;
     trec_model *m = &r->model;
     cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "model", trec_display_name(o->model));
+    if (o->baseline != R_MODEL)
+        cJSON_AddNullToObject(root, "model");
+    else
+        cJSON_AddStringToObject(root, "model", trec_display_name(o->model));
     cJSON_AddStringToObject(root, "predict", trec_predict_name(m->predict));
     cJSON_AddNumberToObject(root, "components", (double)m->k);
     cJSON_AddNumberToObject(root, "users", (double)m->n_users);
@@ -394,13 +600,14 @@ static void print_json(run *r, FILE *f)
     cJSON *splits = cJSON_AddArrayToObject(root, "splits");
     for (int s = 0; s < r->nsplits; s++) {
         split *sp = &r->splits[s];
+        const trec_eval_result *res = first_result(sp);
         cJSON *so = cJSON_CreateObject();
         cJSON_AddStringToObject(so, "split", sp->name);
         cJSON_AddStringToObject(so, "file", trec_display_name(sp->file));
         cJSON_AddStringToObject(so, "ranking", ranking_name(sp));
-        cJSON_AddNumberToObject(so, "users_evaluated", (double)sp->res[R_MODEL].evaluated);
-        cJSON_AddNumberToObject(so, "users_skipped", (double)sp->res[R_MODEL].skipped);
-        cJSON_AddNumberToObject(so, "positives", (double)sp->res[R_MODEL].n_positives);
+        cJSON_AddNumberToObject(so, "users_evaluated", (double)res->evaluated);
+        cJSON_AddNumberToObject(so, "users_skipped", (double)res->skipped);
+        cJSON_AddNumberToObject(so, "positives", (double)res->n_positives);
         cJSON *rankers = cJSON_AddArrayToObject(so, "rankers");
         for (int rk = 0; rk < N_RANKERS; rk++) {
             if (!sp->have[rk])
@@ -412,6 +619,12 @@ static void print_json(run *r, FILE *f)
         }
         cJSON_AddItemToArray(splits, so);
     }
+    cJSON_AddStringToObject(root, "min_rating_from",
+                            !o->has_min_rating ? "none"
+                            : r->min_rating_from_meta ? "model" : "option");
+    cJSON_AddStringToObject(root, "convention",
+                            o->exclude_train && o->gain == TREC_GAIN_BINARY ? "standard"
+                            : o->exclude_train ? "exclude-train" : "all-items");
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
     if (!text)
@@ -423,29 +636,30 @@ static void print_json(run *r, FILE *f)
 /* One line per split, ranker and metric: the shape awk and join want. */
 static void print_tsv(run *r, FILE *f)
 {
-    options *o = r->o;
+    column cols[MAX_KS * TREC_N_METRICS];
+    int nc = columns(r->o, cols);
     fputs("split\tranking\tranker\tmetric\tvalue\n", f);
     for (int s = 0; s < r->nsplits; s++) {
         split *sp = &r->splits[s];
         for (int rk = 0; rk < N_RANKERS; rk++) {
             if (!sp->have[rk])
                 continue;
-            for (int k = 0; k < o->nk; k++)
-                for (int i = 0; i < TREC_N_METRICS; i++)
-                    fprintf(f, "%s\t%s\t%s\t%s@%u\t%.10g\n", sp->name, ranking_name(sp),
-                            ranker_names[rk], trec_metric_names[i], o->ks[k],
-                            sp->res[rk].mean[k * TREC_N_METRICS + i]);
+            for (int j = 0; j < nc; j++)
+                fprintf(f, "%s\t%s\t%s\t%s\t%.10g\n", sp->name, ranking_name(sp),
+                        ranker_names[rk], cols[j].label, value_of(sp->res[rk].mean, &cols[j]));
         }
     }
 }
 
+/* Per user: every column but coverage, a figure of the whole split. */
 static void print_per_user(run *r, FILE *f)
 {
-    options *o = r->o;
+    column cols[MAX_KS * TREC_N_METRICS];
+    int nc = columns(r->o, cols);
     fputs("user\tsplit", f);
-    for (int k = 0; k < o->nk; k++)
-        for (int i = 0; i < TREC_N_METRICS; i++)
-            fprintf(f, "\t%s@%u", trec_metric_names[i], o->ks[k]);
+    for (int j = 0; j < nc; j++)
+        if (cols[j].metric != TREC_COVERAGE)
+            fprintf(f, "\t%s", cols[j].label);
     fputs("\tpositives\n", f);
     const trec_labels *ul = &r->model.user_labels;
     for (int s = 0; s < r->nsplits; s++) {
@@ -461,9 +675,10 @@ static void print_per_user(run *r, FILE *f)
             } else {
                 fprintf(f, "%llu\t%s", (unsigned long long)u, sp->name);
             }
-            const double *v = res->per_user + u * o->nk * TREC_N_METRICS;
-            for (int j = 0; j < o->nk * TREC_N_METRICS; j++)
-                fprintf(f, "\t%.6f", v[j]);
+            const double *v = res->per_user + u * (uint64_t)res->nk * TREC_N_METRICS;
+            for (int j = 0; j < nc; j++)
+                if (cols[j].metric != TREC_COVERAGE)
+                    fprintf(f, "\t%.6f", value_of(v, &cols[j]));
             fprintf(f, "\t%llu\n",
                     (unsigned long long)(sp->pos.rowptr[u + 1] - sp->pos.rowptr[u]));
         }
@@ -495,11 +710,12 @@ int main(int argc, char **argv)
     run r;
     memset(&r, 0, sizeof r);
     r.o = &o;
-    r.cfg = (trec_eval_config){.ks = o.ks, .nk = o.nk, .has_min_rating = o.has_min_rating,
-                               .min_rating = o.min_rating, .gain = o.gain};
     load(&r);
     if (o.exclude_train)
         check_overlap(&r);
+    if (r.min_rating_from_meta && !o.c.quiet)
+        fprintf(stderr, "%s: positives: entries >= %g, the model's --min-rating (from its "
+                "META; give --min-rating to change)\n", cli_prog, o.min_rating);
     rank_model(&r);
     evaluate(&r);
     /* Outputs are opened last: an error exit (which does not return) must

@@ -13,11 +13,15 @@ __attribute__((noreturn)) static void usage(void)
            "Fits a recommender model on the interaction matrix TRAIN ('-': stdin; rows\n"
            "users, columns items) with one of the algorithms %s.\n"
            "\n"
-           "Algorithms (default: tensorrec, or sgd for its losses):\n"
+           "Algorithms (default: the default preset; with --loss, its algorithm):\n"
            "  --algorithm A          tensorrec  TensorRec's family, full batch, Adam\n"
            "                         sgd        LightFM's ranking losses, per interaction\n"
            "                         als        implicit alternating least squares\n"
            "                         ease       item-item closed form (EASE)\n"
+           "  --preset P             a named configuration: default (ease, or als when\n"
+           "                         ease's matrix exceeds --max-memory), ease, als, sgd\n"
+           "                         (settings chosen on validation), tensorrec\n"
+           "                         (TensorRec's defaults, as --algorithm tensorrec)\n"
            "Data (every algorithm):\n"
            "  --min-rating X         positives: entries with value >= X only\n"
            "  --other-weight W       sgd/als/ease: entries below --min-rating count with\n"
@@ -64,6 +68,17 @@ __attribute__((noreturn)) static void usage(void)
            "  --threads N            worker threads (default: online cores, at most 8)\n"
            "  --init MODEL           tensorrec, als: start from MODEL's weights (users\n"
            "                         and items matched by raw id; new ones initialised)\n"
+           "Validation (every algorithm):\n"
+           "  --valid FILE           evaluate on FILE during the fit (each user's train\n"
+           "                         items left out; positives per --min-rating) and\n"
+           "                         keep the best evaluation's model\n"
+           "  --metric M             what is maximised: ndcg@10 (default), recall@K,\n"
+           "                         precision@K, map@K, mrr@K, hit-rate@K, f1@K, auc\n"
+           "  --valid-gain G         NDCG gain: binary (default) or exp\n"
+           "  --eval-every N         evaluate every N epochs, and after the last (1)\n"
+           "  --patience N           stop after N evaluations without improvement\n"
+           "                         (default: never stop early)\n"
+           "  --log FILE             the curve as TSV (epoch, loss, metric, ...)\n"
            "Output:\n"
            "  -o, --output FILE      the model file ('-': stdout)\n"
            "  -q, --quiet            no progress or summary on stderr\n"
@@ -76,19 +91,36 @@ __attribute__((noreturn)) static void usage(void)
 
 /* ---- options ---- */
 
+/* --valid and its options (the validation block below) */
+typedef struct valid_options {
+    const char *file, *log, *metric;
+    trec_validation_config vc;
+    int given;                  /* a validation option was given */
+} valid_options;
+
 typedef struct options {
     trec_fit_config cfg;
     const char *in, *out, *user_features, *item_features, *init;
     int quiet;
+    valid_options v;
 } options;
 
 /* Long options are TREC_OPT_* + OPT_BASE, so each one is also its bit of
  * trec_fit_config.given. */
 #define OPT_BASE 256
 #define OPT_ALGORITHM (OPT_BASE + TREC_OPT_COUNT)
+enum { OPT_PRESET = OPT_ALGORITHM + 1, OPT_VALID, OPT_METRIC, OPT_VALID_GAIN, OPT_EVAL_EVERY,
+       OPT_PATIENCE, OPT_LOG };
 
 static const struct option longopts[] = {
     {"algorithm", required_argument, 0, OPT_ALGORITHM},
+    {"preset", required_argument, 0, OPT_PRESET},
+    {"valid", required_argument, 0, OPT_VALID},
+    {"metric", required_argument, 0, OPT_METRIC},
+    {"valid-gain", required_argument, 0, OPT_VALID_GAIN},
+    {"eval-every", required_argument, 0, OPT_EVAL_EVERY},
+    {"patience", required_argument, 0, OPT_PATIENCE},
+    {"log", required_argument, 0, OPT_LOG},
     {"output", required_argument, 0, 'o'},
     {"user-features", required_argument, 0, OPT_BASE + TREC_OPT_USER_FEATURES},
     {"item-features", required_argument, 0, OPT_BASE + TREC_OPT_ITEM_FEATURES},
@@ -128,117 +160,82 @@ static const struct option longopts[] = {
     {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0}};
 
-static uint32_t parse_repr(const char *opt, const char *s)
+/* The configuration the options start from (a first getopt pass that
+ * looks at nothing else): --preset, --algorithm, the algorithm of --loss,
+ * or the default preset. */
+static void pick_start(options *o, int argc, char **argv)
 {
-    int r = trec_repr_from_name(s);
-    if (r < 0) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "%s: unknown representation (linear, normalized-linear, "
-                 "pass-through, weighted-pass-through, relu)", opt);
-        cli_usage_error(msg, s);
-    }
-    return (uint32_t)r;
-}
-
-/* One of the words in names[0..n), by index. */
-static int parse_word(const char *opt, const char *s, const char *const *names, int n,
-                      const char *list)
-{
-    for (int i = 0; i < n; i++)
-        if (strcmp(s, names[i]) == 0)
-            return i;
-    char msg[160];
-    snprintf(msg, sizeof msg, "%s: unknown value (%s)", opt, list);
-    cli_usage_error(msg, s);
-}
-
-static int parse_loss(const char *s)
-{
-    int loss = trec_loss_from_name(s);
-    if (loss < 0)
-        cli_usage_error("--loss: unknown loss (rmse, rmse-dense, wmrb, balanced-wmrb, "
-                        "separation, separation-dense, bpr, warp, warp-kos, logistic)", s);
-    return loss;
-}
-
-/* The algorithm whose defaults apply: --algorithm, else the one --loss
- * belongs to (a first getopt pass that looks at nothing else). */
-static const char *pick_algorithm(int argc, char **argv)
-{
-    const char *algorithm = NULL;
+    const char *algorithm = NULL, *preset = NULL;
     trec_fit_config probe;
     trec_fit_config_default(&probe);
-    int c;
+    trec_error err;
+    int c, loss_given = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
         if (c == OPT_ALGORITHM)
             algorithm = optarg;
-        else if (c == OPT_BASE + TREC_OPT_LOSS)
-            probe.loss = parse_loss(optarg);
+        else if (c == OPT_PRESET)
+            preset = optarg;
+        else if (c == OPT_BASE + TREC_OPT_LOSS && (loss_given = 1) &&
+                 trec_fit_parse_loss(optarg, &probe.loss, &err) != 0)
+            cli_usage_error(err.msg, NULL);
     }
     opterr = 1;
     optind = 0; /* glibc: rescan from the start */
-    return algorithm ? algorithm : trec_fit_algorithm_name(&probe);
+    if (preset && algorithm)
+        cli_usage_error("--preset and --algorithm exclude each other", NULL);
+    int rc;
+    if (preset || (!algorithm && !loss_given))
+        rc = trec_preset_apply(&o->cfg, preset ? preset : "default", &err);
+    else
+        rc = trec_fit_config_for(&o->cfg, algorithm ? algorithm
+                                                    : trec_fit_algorithm_name(&probe), &err);
+    if (rc != 0)
+        cli_usage_error(err.msg, NULL);
 }
 
+/* Every fitting option goes through the library's table (fit_options.h),
+ * which trec-tune shares; the files are read here. */
 static void set_option(options *o, int opt, const char *arg)
 {
-    trec_fit_config *cfg = &o->cfg;
-    const long long BIG = 1LL << 40;
-    static const char *const predicts[] = {"dot", "cosine", "euclidean"};
-    static const char *const values[] = {"binary", "raw"};
-    static const char *const confidences[] = {"linear", "log"};
-    static const char *const solvers[] = {"cg", "cholesky"};
-    static const char *const schedules[] = {"adagrad", "sgd"};
-    const char *name = trec_fit_option_name(opt);
-    cfg->given |= TREC_OPT(opt);
+    trec_error err;
+    if (trec_fit_option_set(&o->cfg, opt, arg, &err) != 0)
+        cli_die(2, "%s", err.msg);
     switch (opt) {
     case TREC_OPT_USER_FEATURES: o->user_features = arg; break;
     case TREC_OPT_ITEM_FEATURES: o->item_features = arg; break;
-    case TREC_OPT_NO_USER_IDENTITY: cfg->user_identity = 0; break;
-    case TREC_OPT_NO_ITEM_IDENTITY: cfg->item_identity = 0; break;
-    case TREC_OPT_COMPONENTS: cfg->components = (uint64_t)cli_parse_int(name, arg, 1, 1 << 20); break;
-    case TREC_OPT_USER_REPR: cfg->user_repr = parse_repr(name, arg); break;
-    case TREC_OPT_ITEM_REPR: cfg->item_repr = parse_repr(name, arg); break;
-    case TREC_OPT_HIDDEN: cfg->hidden = (uint64_t)cli_parse_int(name, arg, 1, 1 << 20); break;
-    case TREC_OPT_PREDICT:
-        cfg->predict = (uint32_t)parse_word(name, arg, predicts, 3, "dot, cosine, euclidean");
-        break;
-    case TREC_OPT_NO_BIASES: cfg->biases = 0; break;
-    case TREC_OPT_LOSS: cfg->loss = parse_loss(arg); break;
-    case TREC_OPT_SAMPLED_ITEMS: cfg->sampled_items = (uint64_t)cli_parse_int(name, arg, 1, BIG); break;
-    case TREC_OPT_SAMPLE_UNOBSERVED: cfg->sample_unobserved = 1; break;
-    case TREC_OPT_MIN_RATING:
-        cfg->has_min_rating = 1;
-        cfg->min_rating = cli_parse_double(name, arg, -1e30, 1e30);
-        break;
-    case TREC_OPT_OTHER_WEIGHT: cfg->other_weight = cli_parse_double(name, arg, 0, 1e30); break;
-    case TREC_OPT_VALUES: cfg->values = parse_word(name, arg, values, 2, "binary, raw"); break;
-    case TREC_OPT_EPOCHS: cfg->epochs = (uint64_t)cli_parse_int(name, arg, 0, BIG); break;
-    case TREC_OPT_LEARNING_RATE: cfg->learning_rate = cli_parse_double(name, arg, 1e-30, 1e30); break;
-    case TREC_OPT_ALPHA: cfg->alpha = cli_parse_double(name, arg, 0, 1e30); break;
-    case TREC_OPT_BATCH_USERS: cfg->batch_users = (uint64_t)cli_parse_int(name, arg, 1, BIG); break;
-    case TREC_OPT_SEED:
-        cfg->seed = (uint64_t)cli_parse_int(name, arg, 0, (long long)TREC_FIT_MAX_SEED);
-        break;
-    case TREC_OPT_THREADS: cfg->threads = (int)cli_parse_int(name, arg, 1, 64); break;
     case TREC_OPT_INIT: o->init = arg; break;
-    case TREC_OPT_LAMBDA: cfg->lambda = cli_parse_double(name, arg, 0, 1e30); break;
-    case TREC_OPT_LAMBDA_EXPONENT: cfg->lambda_exponent = cli_parse_double(name, arg, 0, 2); break;
-    case TREC_OPT_CONFIDENCE:
-        cfg->confidence = parse_word(name, arg, confidences, 2, "linear, log");
+    }
+}
+
+/* ---- validation options ---- */
+
+static void set_valid_option(valid_options *v, int c, const char *arg)
+{
+    trec_error err;
+    v->given |= c != OPT_VALID;
+    switch (c) {
+    case OPT_VALID: v->file = arg; break;
+    case OPT_METRIC:
+        v->metric = arg;
+        if (trec_metric_parse(arg, &v->vc.metric, &v->vc.k, &err) != 0)
+            cli_usage_error(err.msg, NULL);
         break;
-    case TREC_OPT_CONFIDENCE_SCALE:
-        cfg->confidence_scale = cli_parse_double(name, arg, 0, 1e30);
+    case OPT_VALID_GAIN:
+        if (strcmp(arg, "binary") == 0)
+            v->vc.gain = TREC_GAIN_BINARY;
+        else if (strcmp(arg, "exp") == 0)
+            v->vc.gain = TREC_GAIN_EXP;
+        else
+            cli_usage_error("--valid-gain must be binary or exp", arg);
         break;
-    case TREC_OPT_SOLVER: cfg->solver = parse_word(name, arg, solvers, 2, "cg, cholesky"); break;
-    case TREC_OPT_CG_STEPS: cfg->cg_steps = (uint32_t)cli_parse_int(name, arg, 1, 1000); break;
-    case TREC_OPT_MAX_MEMORY: cfg->max_memory = cli_parse_size(name, arg); break;
-    case TREC_OPT_SCHEDULE:
-        cfg->schedule = parse_word(name, arg, schedules, 2, "adagrad, sgd");
+    case OPT_EVAL_EVERY:
+        v->vc.every = (uint64_t)cli_parse_int("--eval-every", arg, 1, 1LL << 40);
         break;
-    case TREC_OPT_MAX_SAMPLED: cfg->max_sampled = (uint32_t)cli_parse_int(name, arg, 1, 1 << 30); break;
-    case TREC_OPT_KOS_K: cfg->kos_k = (uint32_t)cli_parse_int(name, arg, 1, 1 << 20); break;
+    case OPT_PATIENCE:
+        v->vc.patience = (uint64_t)cli_parse_int("--patience", arg, 1, 1LL << 40);
+        break;
+    case OPT_LOG: v->log = arg; break;
     }
 }
 
@@ -246,17 +243,22 @@ static void parse_args(options *o, int argc, char **argv)
 {
     memset(o, 0, sizeof *o);
     trec_error err;
-    if (trec_fit_config_for(&o->cfg, pick_algorithm(argc, argv), &err) != 0)
-        cli_usage_error(err.msg, NULL);
-    o->cfg.threads = cli_default_threads();
+    pick_start(o, argc, argv);
+    if (!(o->cfg.given & TREC_OPT(TREC_OPT_THREADS)))
+        o->cfg.threads = cli_default_threads();
+    trec_validation_config_default(&o->v.vc);
     int c;
     while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
         if (c >= OPT_BASE && c < OPT_BASE + TREC_OPT_COUNT) {
             set_option(o, c - OPT_BASE, optarg);
             continue;
         }
+        if (c >= OPT_VALID && c <= OPT_LOG) {
+            set_valid_option(&o->v, c, optarg);
+            continue;
+        }
         switch (c) {
-        case OPT_ALGORITHM: break; /* taken by pick_algorithm */
+        case OPT_ALGORITHM: case OPT_PRESET: break; /* taken by pick_start */
         case 'o': o->out = optarg; break;
         case 'q': o->quiet = 1; break;
         case 'h': usage();
@@ -271,10 +273,15 @@ static void parse_args(options *o, int argc, char **argv)
     if (!o->out)
         cli_usage_error("missing -o MODEL", NULL);
     o->in = argv[optind];
+    if (o->v.given && !o->v.file)
+        cli_usage_error("--metric, --valid-gain, --eval-every, --patience and --log go with "
+                        "--valid FILE", NULL);
     /* Every option value and combination is checked before any file is read. */
     if (trec_fit_check(&o->cfg, &err) != 0)
         cli_usage_error(err.msg, NULL);
-    const char *ins[] = {o->in, o->user_features, o->item_features, o->init};
+    if (o->v.file && o->cfg.epochs == 0 && (o->cfg.given & TREC_OPT(TREC_OPT_EPOCHS)))
+        cli_usage_error("--valid needs at least one epoch to evaluate", NULL);
+    const char *ins[] = {o->in, o->user_features, o->item_features, o->init, o->v.file};
     int stdin_uses = 0;
     for (size_t i = 0; i < sizeof ins / sizeof ins[0]; i++)
         stdin_uses += ins[i] && !strcmp(ins[i], "-");
@@ -300,9 +307,20 @@ static void fmt_secs(char *buf, size_t n, double s)
         snprintf(buf, n, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
 }
 
+/* " ndcg@10 0.3012 (best 0.3050 at 12)" with validation, else "". */
+static const char *valid_text(const trec_fit_progress *p, char *buf, size_t n)
+{
+    buf[0] = 0;
+    if (p->metric && p->best_epoch)
+        snprintf(buf, n, " %s %.4f (best %.4f at %llu)", p->metric, p->value, p->best,
+                 (unsigned long long)p->best_epoch);
+    return buf;
+}
+
 static void on_epoch(void *ctx, const trec_fit_progress *p)
 {
     progress *pr = ctx;
+    char vt[96];
     if (pr->quiet)
         return;
     double now = cli_now(), el = now - pr->t0;
@@ -320,15 +338,15 @@ static void on_epoch(void *ctx, const trec_fit_progress *p)
         for (int i = 0; i < 30; i++)
             bar[i] = i < fill ? '#' : '.';
         bar[30] = 0;
-        fprintf(stderr, "\r%s: [%s] epoch %llu/%llu loss %.6g elapsed %s eta %s \033[K",
+        fprintf(stderr, "\r%s: [%s] epoch %llu/%llu loss %.6g%s elapsed %s eta %s \033[K",
                 cli_prog, bar, (unsigned long long)p->epoch, (unsigned long long)p->epochs,
-                p->loss, els, etas);
-        if (p->epoch == p->epochs)
+                p->loss, valid_text(p, vt, sizeof vt), els, etas);
+        if (p->epoch == p->epochs || p->stop)
             fputc('\n', stderr);
-    } else if (p->epoch % pr->every == 0 || p->epoch == p->epochs) {
-        fprintf(stderr, "%s: epoch %llu/%llu loss %.6g penalty %.3g elapsed %s eta %s\n",
+    } else if (p->epoch % pr->every == 0 || p->epoch == p->epochs || p->stop) {
+        fprintf(stderr, "%s: epoch %llu/%llu loss %.6g penalty %.3g%s elapsed %s eta %s\n",
                 cli_prog, (unsigned long long)p->epoch, (unsigned long long)p->epochs,
-                p->loss, p->penalty, els, etas);
+                p->loss, p->penalty, valid_text(p, vt, sizeof vt), els, etas);
     }
     fflush(stderr);
 }
@@ -343,6 +361,12 @@ typedef struct run {
     trec_fit_inputs inputs;
     trec_fit_result res;
     double t0;
+    char preset_note[512];
+    /* validation (--valid) */
+    trec_csr valid;
+    trec_validation *val;
+    trec_outfile log;
+    int log_staged;
 } run;
 
 /* A feature file's rows matched to the matrix's users (items) by raw id:
@@ -403,6 +427,89 @@ static void load(run *r)
     }
 }
 
+/* ---- the default preset: its choice of algorithm, from the data ---- */
+
+static void resolve_preset(run *r)
+{
+    options *o = r->o;
+    trec_error err;
+    if (trec_preset_resolve(&o->cfg, &r->x, r->preset_note, sizeof r->preset_note, &err))
+        cli_fail(&err);
+    /* a choice that depends on the data is always said (-q: when it is not ease) */
+    if (o->cfg.preset_note && (!o->quiet || strcmp(o->cfg.algorithm, "ease") != 0))
+        fprintf(stderr, "%s: default configuration: %s\n", cli_prog, o->cfg.preset_note);
+}
+
+/* ---- validation: --valid, the curve, --log ---- */
+
+static void valid_open(run *r)
+{
+    options *o = r->o;
+    trec_error err;
+    if (!o->v.file)
+        return;
+    o->v.vc.valid = &r->valid;
+    o->v.vc.name = trec_display_name(o->v.file);
+    if (trec_csr_read(o->v.file, &r->valid, &err) != 0 ||
+        trec_validation_new(&r->val, &o->v.vc, &err) != 0)
+        cli_fail(&err);
+    o->cfg.validation = r->val;
+}
+
+/* The log is written completely before the model, renamed into place after. */
+static void valid_stage_log(run *r)
+{
+    trec_error err;
+    if (!r->val || !r->o->v.log)
+        return;
+    if (trec_outfile_open(&r->log, r->o->v.log, &err) != 0)
+        cli_fail(&err);
+    r->log_staged = 1;
+    uint64_t n;
+    const trec_validation_point *c = trec_validation_curve(r->val, &n);
+    trec_validation_summary s;
+    trec_validation_summarize(r->val, &s);
+    fprintf(r->log.fp, "epoch\tloss\tpenalty\t%s\tbest\tbest_epoch\tseconds\n", s.metric);
+    double best = 0;
+    uint64_t at = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        if (!at || c[i].value > best)
+            best = c[i].value, at = c[i].epoch;
+        fprintf(r->log.fp, "%llu\t%.10g\t%.10g\t%.10g\t%.10g\t%llu\t%.3f\n",
+                (unsigned long long)c[i].epoch, c[i].loss, c[i].penalty, c[i].value, best,
+                (unsigned long long)at, c[i].seconds);
+    }
+}
+
+static void valid_commit_log(run *r)
+{
+    trec_error err;
+    if (r->log_staged && trec_outfile_commit(&r->log, &err) != 0)
+        cli_fail(&err);
+    r->log_staged = 0;
+}
+
+static void valid_report(const run *r)
+{
+    if (!r->val)
+        return;
+    trec_validation_summary s;
+    trec_validation_summarize(r->val, &s);
+    const char *name = trec_display_name(r->o->v.file);
+    if (!r->o->quiet) {
+        fprintf(stderr, "%s: validation on %s: best %s %.4f at epoch %llu of %llu", cli_prog,
+                name, s.metric, s.best, (unsigned long long)s.best_epoch,
+                (unsigned long long)s.epochs_run);
+        if (s.stopped_early)
+            fprintf(stderr, " (stopped: no improvement in %llu evaluations)",
+                    (unsigned long long)r->o->v.vc.patience);
+        fprintf(stderr, "; most-popular %.4f\n", s.popular);
+    }
+    if (s.best <= s.popular)
+        fprintf(stderr, "%s: warning: the model is no better than the most-popular ranking on "
+                "%s (%s %.4f vs %.4f)\n", cli_prog, name, s.metric, s.best, s.popular);
+}
+
 static void fit_and_write(run *r)
 {
     options *o = r->o;
@@ -422,8 +529,13 @@ static void fit_and_write(run *r)
     if (!meta || trec_model_own(&r->model, meta, &err) != 0)
         cli_fail(&err);
     r->model.meta_json = meta;
-    if (trec_model_write(o->out, &r->model, &err) != 0)
+    valid_stage_log(r);
+    if (trec_model_write(o->out, &r->model, &err) != 0) {
+        if (r->log_staged)
+            trec_outfile_abort(&r->log);
         cli_fail(&err);
+    }
+    valid_commit_log(r);
 }
 
 static void print_summary(const run *r)
@@ -442,7 +554,7 @@ static void print_summary(const run *r)
         fprintf(stderr, ", %llu components", (unsigned long long)m->k);
     if (strcmp(algo, "tensorrec") == 0 || strcmp(algo, "sgd") == 0)
         fprintf(stderr, ", %s loss %.6g after %llu epochs", trec_loss_name(o->cfg.loss),
-                r->res.loss, (unsigned long long)o->cfg.epochs);
+                r->res.loss, (unsigned long long)r->res.model_epochs);
     else
         fprintf(stderr, ", %s", algo);
     fprintf(stderr, " (%llu interactions) in %.2f s\n",
@@ -466,6 +578,8 @@ static void release(run *r)
     trec_csr_free(&r->uf_file);
     trec_csr_free(&r->itf_file);
     trec_csr_free(&r->x);
+    trec_validation_free(r->val);
+    trec_csr_free(&r->valid);
 }
 
 int main(int argc, char **argv)
@@ -478,7 +592,10 @@ int main(int argc, char **argv)
     r.o = &o;
     r.t0 = cli_now();
     load(&r);
+    resolve_preset(&r);
+    valid_open(&r);
     fit_and_write(&r);
+    valid_report(&r);
     print_summary(&r);
     release(&r);
     return 0;

@@ -9,9 +9,10 @@
 
 __attribute__((noreturn)) static void usage(void)
 {
-    printf("Usage: %s INPUT --train FILE --test FILE [OPTIONS]\n"
+    printf("Usage: %s INPUT --train FILE [--valid FILE] --test FILE [OPTIONS]\n"
            "Splits the entries of the matrix file INPUT ('-': stdin) into a train and a\n"
-           "test matrix of the same shape, labels and timestamps ('-': stdout, for one).\n"
+           "test matrix (and a validation matrix) of the same shape, labels and\n"
+           "timestamps ('-': stdout, for one).\n"
            "\n"
            "Split (one of; default: random entries):\n"
            "  --test-fraction F      share of entries in test, in [0, 1] (default %g)\n"
@@ -25,12 +26,20 @@ __attribute__((noreturn)) static void usage(void)
            "                         since 1970, or YYYY-MM-DD[THH:MM:SS[Z]] in UTC)\n"
            "  --time-cut-fraction F  the cut at the time of the round(F x nnz)-th\n"
            "                         latest entry\n"
+           "Validation (a third output, carved from what test leaves):\n"
+           "  --valid FILE           the validation matrix: the same rule applied to the\n"
+           "                         entries left after test, with seed N + 1 (as a\n"
+           "                         second trec-split of the train part)\n"
+           "  --valid-fraction F     its share of those entries, in [0, 1] (default %g);\n"
+           "                         time modes: the latest share; --leave-last K: the\n"
+           "                         K latest again\n"
            "Output:\n"
            "  -q, --quiet            no summary on stderr\n"
            "  -h, --help             this help\n"
            "  -V, --version          version\n"
            "See 'man trec-split' for the exact rules.\n",
-           cli_prog, TREC_SPLIT_DEFAULT_FRACTION, TREC_SPLIT_DEFAULT_SEED);
+           cli_prog, TREC_SPLIT_DEFAULT_FRACTION, TREC_SPLIT_DEFAULT_SEED,
+           TREC_SPLIT_DEFAULT_VALID_FRACTION);
     exit(0);
 }
 
@@ -84,27 +93,48 @@ static int64_t parse_time(const char *s)
     return v;
 }
 
-/* Stops a run that would write train and test to the same file. */
-static void check_outputs(const char *train, const char *test)
+static int same_file(const char *p, const char *q)
 {
-    if (strcmp(train, "-") == 0 && strcmp(test, "-") == 0)
-        cli_usage_error("--train and --test cannot both be '-' (stdout)", NULL);
     struct stat a, b;
-    if (strcmp(train, test) == 0 ||
-        (stat(train, &a) == 0 && stat(test, &b) == 0 && a.st_dev == b.st_dev &&
-         a.st_ino == b.st_ino))
-        cli_usage_error("--train and --test name the same file", test);
+    return strcmp(p, q) == 0 || (stat(p, &a) == 0 && stat(q, &b) == 0 &&
+                                 a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+}
+
+/* Stops a run that would write two outputs to the same file. */
+static void check_outputs(const char *train, const char *valid, const char *test)
+{
+    const char *p[3] = {train, test, valid}, *opt[3] = {"--train", "--test", "--valid"};
+    int n = valid ? 3 : 2;
+    char msg[96];
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) {
+            if (strcmp(p[i], "-") == 0 && strcmp(p[j], "-") == 0) {
+                snprintf(msg, sizeof msg, "%s and %s cannot both be '-' (stdout)", opt[i],
+                         opt[j]);
+                cli_usage_error(msg, NULL);
+            }
+            if (same_file(p[i], p[j])) {
+                snprintf(msg, sizeof msg, "%s and %s name the same file", opt[i], opt[j]);
+                cli_usage_error(msg, p[j]);
+            }
+        }
 }
 
 static void summary(const char *in, const trec_csr *m, const trec_split_stats *st,
-                    double seconds)
+                    const trec_split_stats *vst, double seconds)
 {
     double pct = m->nnz ? 100.0 * (double)st->test_nnz / (double)m->nnz : 0;
-    fprintf(stderr, "%s: %s: %llu entries: train %llu, test %llu (%.2f%%); "
-            "%llu of %llu users have test entries",
-            cli_prog, trec_display_name(in), (unsigned long long)m->nnz,
-            (unsigned long long)st->train_nnz, (unsigned long long)st->test_nnz, pct,
+    fprintf(stderr, "%s: %s: %llu entries: train %llu, ", cli_prog, trec_display_name(in),
+            (unsigned long long)m->nnz,
+            (unsigned long long)(vst ? vst->train_nnz : st->train_nnz));
+    if (vst)
+        fprintf(stderr, "valid %llu (%.2f%%), ", (unsigned long long)vst->test_nnz,
+                m->nnz ? 100.0 * (double)vst->test_nnz / (double)m->nnz : 0);
+    fprintf(stderr, "test %llu (%.2f%%); %llu of %llu users have test entries",
+            (unsigned long long)st->test_nnz, pct,
             (unsigned long long)st->test_rows, (unsigned long long)m->rows);
+    if (vst)
+        fprintf(stderr, ", %llu have validation entries", (unsigned long long)vst->test_rows);
     if (st->has_cut) {
         char buf[64];
         fprintf(stderr, "; cut at %s (%lld)", trec_format_time(st->cut, buf, sizeof buf),
@@ -114,7 +144,39 @@ static void summary(const char *in, const trec_csr *m, const trec_split_stats *s
 }
 
 enum { OPT_TRAIN = 256, OPT_TEST, OPT_FRACTION, OPT_SEED, OPT_BY, OPT_LAST, OPT_CUT,
-       OPT_CUT_FRACTION };
+       OPT_CUT_FRACTION, OPT_VALID, OPT_VALID_FRACTION };
+
+/* The split and its writing: two outputs, or three with --valid. */
+static void run(const char *in, const trec_split_opts *o, const char *train_path,
+                const char *valid_path, double valid_fraction, const char *test_path,
+                int quiet)
+{
+    double t0 = cli_now();
+    trec_error err;
+    trec_csr m, train, valid, test;
+    trec_split_stats st, vst;
+    const char *name = trec_display_name(in);
+    memset(&valid, 0, sizeof valid);
+    if (trec_csr_read(in, &m, &err) != 0)
+        cli_fail(&err);
+    if (valid_path) {
+        const trec_csr *mats[3] = {&train, &valid, &test};
+        const char *paths[3] = {train_path, valid_path, test_path};
+        if (trec_split_valid(&m, name, o, valid_fraction, &train, &valid, &test, &st, &vst,
+                             &err) != 0 ||
+            trec_split_write_all(mats, paths, 3, &err) != 0)
+            cli_fail(&err);
+    } else if (trec_split(&m, name, o, &train, &test, &st, &err) != 0 ||
+               trec_split_write(&train, train_path, &test, test_path, &err) != 0) {
+        cli_fail(&err);
+    }
+    if (!quiet)
+        summary(in, &m, &st, valid_path ? &vst : NULL, cli_now() - t0);
+    trec_csr_free(&train);
+    trec_csr_free(&valid);
+    trec_csr_free(&test);
+    trec_csr_free(&m);
+}
 
 int main(int argc, char **argv)
 {
@@ -128,11 +190,15 @@ int main(int argc, char **argv)
         {"leave-last", required_argument, 0, OPT_LAST},
         {"time-cut", required_argument, 0, OPT_CUT},
         {"time-cut-fraction", required_argument, 0, OPT_CUT_FRACTION},
+        {"valid", required_argument, 0, OPT_VALID},
+        {"valid-fraction", required_argument, 0, OPT_VALID_FRACTION},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
-    const char *train_path = NULL, *test_path = NULL;
+    const char *train_path = NULL, *test_path = NULL, *valid_path = NULL;
+    double valid_fraction = TREC_SPLIT_DEFAULT_VALID_FRACTION;
+    int valid_fraction_given = 0;
     trec_split_opts o = {.mode = TREC_SPLIT_RANDOM, .fraction = TREC_SPLIT_DEFAULT_FRACTION,
                          .seed = TREC_SPLIT_DEFAULT_SEED};
     int quiet = 0, modes = 0, fraction_given = 0;
@@ -173,6 +239,11 @@ int main(int argc, char **argv)
             o.fraction = cli_parse_double("--time-cut-fraction", optarg, 0, 1);
             modes++, mode_opt = "--time-cut-fraction";
             break;
+        case OPT_VALID: valid_path = optarg; break;
+        case OPT_VALID_FRACTION:
+            valid_fraction = cli_parse_double("--valid-fraction", optarg, 0, 1);
+            valid_fraction_given = 1;
+            break;
         case 'q': quiet = 1; break;
         case 'h': usage();
         case 'V': cli_version(); break;
@@ -189,21 +260,12 @@ int main(int argc, char **argv)
                                        : "expected one INPUT matrix file", NULL);
     if (!train_path || !test_path)
         cli_usage_error(!train_path ? "missing --train FILE" : "missing --test FILE", NULL);
-    check_outputs(train_path, test_path);
-
-    const char *in = argv[optind];
-    double t0 = cli_now();
-    trec_error err;
-    trec_csr m, train, test;
-    trec_split_stats st;
-    if (trec_csr_read(in, &m, &err) != 0 ||
-        trec_split(&m, trec_display_name(in), &o, &train, &test, &st, &err) != 0 ||
-        trec_split_write(&train, train_path, &test, test_path, &err) != 0)
-        cli_fail(&err);
-    if (!quiet)
-        summary(in, &m, &st, cli_now() - t0);
-    trec_csr_free(&train);
-    trec_csr_free(&test);
-    trec_csr_free(&m);
+    if (valid_fraction_given && !valid_path)
+        cli_usage_error("--valid-fraction goes with --valid FILE", NULL);
+    if (valid_fraction_given && o.mode == TREC_SPLIT_LEAVE_LAST)
+        cli_usage_error("--valid-fraction does not apply to --leave-last (validation takes "
+                        "the K latest of what test leaves)", NULL);
+    check_outputs(train_path, valid_path, test_path);
+    run(argv[optind], &o, train_path, valid_path, valid_fraction, test_path, quiet);
     return 0;
 }

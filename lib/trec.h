@@ -28,6 +28,10 @@
 #include "idlist.h"
 #include "features_matrix.h"
 #include "fit.h"
+#include "fit_options.h"
+#include "presets.h"
+#include "validate.h"
+#include "tune.h"
 
 #define TREC_VERSION "0.1.0"
 

@@ -407,7 +407,7 @@ wt_time() {
 
 # wt_models DIR: the walkthrough's models, NAME|LABEL|trec-fit options.
 wt_models() {
-    echo "rmse|RMSE MF (k=5)|--components 5"
+    echo "rmse|RMSE MF (k=5)|--preset tensorrec --components 5"
     echo "wmrb|WMRB MF (k=5, >=4, 97 sampled)|--components 5 --loss wmrb --min-rating 4"
     echo "content|content (genres, pass-through, k=20)|--item-features $1/genres.csr --no-item-identity --item-repr pass-through --components 20 --loss wmrb --min-rating 4"
     echo "hybrid|hybrid (identity + genres, k=5)|--item-features $1/genres.csr --components 5 --loss wmrb --min-rating 4"

@@ -169,9 +169,10 @@ sed 's/^trec-split: /  /' step.err
 echo
 
 # ---- 3. fit -------------------------------------------------------------------------
-# The walkthrough's settings; every other option is a trec-fit default, as in
-# TensorRec: 100 epochs, Adam learning rate 0.1, alpha 1e-5, 1% of the items
-# sampled by WMRB.
+# The walkthrough's settings; every other option is TensorRec's default
+# (--preset tensorrec; a WMRB loss implies it): 100 epochs, Adam learning
+# rate 0.1, alpha 1e-5, 1% of the items sampled by WMRB. (trec-fit's own
+# default is another model: see README.md, "Defaults".)
 echo "== 3. Fit the four models (100 epochs, learning rate 0.1, alpha 1e-5)"
 fit() { # NAME DESC OPTIONS...
     name=$1 desc=$2; shift 2
@@ -179,7 +180,7 @@ fit() { # NAME DESC OPTIONS...
     run "fitting $desc" "$B/trec-fit" train.csr -o "$name.trec" -q "$@"
     printf '  %-46s %5s s  trec-fit train.csr -o %s.trec %s\n' "$desc" "$(since "$t")" "$name" "$*"
 }
-fit rmse "RMSE matrix factorization" --components 5
+fit rmse "RMSE matrix factorization" --preset tensorrec --components 5
 fit wmrb "WMRB matrix factorization" --components 5 --loss wmrb --min-rating 4
 fit content "content-based (genres, pass-through)" --item-features genres.csr --no-item-identity \
     --item-repr pass-through --components 20 --loss wmrb --min-rating 4

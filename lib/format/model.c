@@ -76,6 +76,47 @@ int trec_model_alloc(trec_model *m, trec_error *err)
     return k->alloc(m, err);
 }
 
+/* A deep copy of src's arrays (labels shared with src, which must outlive
+ * dst): the same shapes allocated, then every section the kind writes copied
+ * from src's to dst's, so the copy holds exactly what src would write. */
+int trec_model_copy(trec_model *dst, const trec_model *src, trec_error *err)
+{
+    const trec_model_kind_ops *k = kind_of(src);
+    if (!k)
+        return trec_fail(err, "internal error: unknown model kind %u", src->kind);
+    *dst = *src;
+    memset(&dst->file, 0, sizeof dst->file);
+    memset(dst->owned, 0, sizeof dst->owned);
+    dst->nowned = 0;
+    dst->meta_json = NULL;
+    dst->adam_n = 0;
+    dst->adam_m = dst->adam_v = NULL;
+    if (k->alloc(dst, err) != 0 || (src->adam_n && trec_model_alloc_adam(dst, err) != 0)) {
+        trec_model_free(dst);
+        return -1;
+    }
+    dst->adam_t = src->adam_t;
+    trec_section ss[TREC_MODEL_MAX_SECTIONS], ds[TREC_MODEL_MAX_SECTIONS];
+    uint64_t s_scratch[TREC_MODEL_SCRATCH_WORDS] = {0}, d_scratch[TREC_MODEL_SCRATCH_WORDS];
+    size_t ns = 0, nd = 0;
+    k->sections(src, ss, &ns, s_scratch);
+    k->sections(dst, ds, &nd, d_scratch);
+    for (size_t i = 0; i < ns && i < nd; i++)
+        if (ss[i].data && ds[i].data && ss[i].data != ds[i].data &&
+            ss[i].data != (const void *)s_scratch && ss[i].size == ds[i].size)
+            memcpy((void *)ds[i].data, ss[i].data, ss[i].size);
+    if (src->meta_json) {
+        size_t n = strlen(src->meta_json) + 1;
+        char *meta = trec_malloc(n, err);
+        if (!meta || trec_model_own(dst, meta, err) != 0) {
+            trec_model_free(dst);
+            return -1;
+        }
+        dst->meta_json = memcpy(meta, src->meta_json, n);
+    }
+    return 0;
+}
+
 /* ---- validation ---- */
 
 int trec_model_check_finite(const float *p, uint64_t n, const char *name, const char *what,

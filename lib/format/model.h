@@ -151,6 +151,9 @@ uint64_t trec_model_param_count(const trec_model *m);
 /* Allocates zeroed optimiser moments for every parameter. */
 int trec_model_alloc_adam(trec_model *m, trec_error *err);
 void trec_model_free(trec_model *m);
+/* dst = a copy of src that owns its arrays (labels are shared: src's must
+ * outlive dst); written out, it gives the same bytes as src. */
+int trec_model_copy(trec_model *dst, const trec_model *src, trec_error *err);
 
 /* Checks shapes, kinds, label counts and that every number is finite. */
 int trec_model_validate(const trec_model *m, const char *name, trec_error *err);

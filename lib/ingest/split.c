@@ -292,6 +292,37 @@ int trec_split(const trec_csr *m, const char *name, const trec_split_opts *o,
     return rc;
 }
 
+/* ---- train, validation, test ---- */
+
+void trec_split_valid_opts(const trec_split_opts *o, double valid_fraction,
+                           trec_split_opts *second)
+{
+    *second = *o;
+    second->seed = o->seed < INT64_MAX ? o->seed + 1 : 0;
+    if (o->mode == TREC_SPLIT_TIME_CUT || o->mode == TREC_SPLIT_TIME_FRACTION)
+        second->mode = TREC_SPLIT_TIME_FRACTION;
+    if (o->mode != TREC_SPLIT_LEAVE_LAST)
+        second->fraction = valid_fraction;
+}
+
+int trec_split_valid(const trec_csr *m, const char *name, const trec_split_opts *o,
+                     double valid_fraction, trec_csr *train, trec_csr *valid, trec_csr *test,
+                     trec_split_stats *st, trec_split_stats *vst, trec_error *err)
+{
+    trec_split_opts second;
+    trec_split_valid_opts(o, valid_fraction, &second);
+    trec_csr rest;
+    memset(train, 0, sizeof *train);
+    memset(valid, 0, sizeof *valid);
+    if (trec_split(m, name, o, &rest, test, st, err) != 0)
+        return -1;
+    int rc = trec_split(&rest, name, &second, train, valid, vst, err);
+    trec_csr_free(&rest);
+    if (rc != 0)
+        trec_csr_free(test);
+    return rc;
+}
+
 /* Messages from writing the staging file name it; name the target instead. */
 static void rename_in_message(trec_error *err, const char *tmp, const char *path)
 {
@@ -320,28 +351,31 @@ static int stage(const trec_csr *m, const char *path, trec_outfile *out, trec_er
     return 0;
 }
 
-int trec_split_write(const trec_csr *train, const char *train_path,
-                     const trec_csr *test, const char *test_path,
-                     trec_error *err)
+int trec_split_write_all(const trec_csr *const *mats, const char *const *paths, int n,
+                         trec_error *err)
 {
-    const trec_csr *mats[2] = {train, test};
-    const char *paths[2] = {train_path, test_path};
-    int to_stdout[2] = {strcmp(train_path, "-") == 0, strcmp(test_path, "-") == 0};
-    if (to_stdout[0] && to_stdout[1])
-        return trec_fail(err, "train and test cannot both be written to stdout");
+    enum { MAX_OUT = 4 };
+    if (n < 1 || n > MAX_OUT)
+        return trec_fail(err, "internal error: %d split outputs", n);
+    int to_stdout = 0;
+    for (int i = 0; i < n; i++)
+        to_stdout += strcmp(paths[i], "-") == 0;
+    if (to_stdout > 1)
+        return trec_fail(err, "only one split output can be written to stdout");
     /* Streams (stdout, a descriptor, a device, a FIFO) cannot be staged:
      * they are written once the files are staged, before the renames. */
-    int stream[2] = {trec_output_is_stream(train_path), trec_output_is_stream(test_path)};
-    trec_outfile outs[2];
-    int staged[2] = {0, 0};
+    int stream[MAX_OUT], staged[MAX_OUT] = {0};
+    trec_outfile outs[MAX_OUT];
     int rc = 0;
-    for (int i = 0; i < 2 && rc == 0; i++)
+    for (int i = 0; i < n; i++)
+        stream[i] = trec_output_is_stream(paths[i]);
+    for (int i = 0; i < n && rc == 0; i++)
         if (!stream[i])
             rc = stage(mats[i], paths[i], &outs[i], err), staged[i] = rc == 0;
-    for (int i = 0; i < 2 && rc == 0; i++)
+    for (int i = 0; i < n && rc == 0; i++)
         if (stream[i])
             rc = trec_csr_write(paths[i], mats[i], err);
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < n; i++) {
         if (!staged[i])
             continue;
         if (rc == 0)
@@ -350,4 +384,15 @@ int trec_split_write(const trec_csr *train, const char *train_path,
             trec_outfile_abort(&outs[i]);
     }
     return rc;
+}
+
+int trec_split_write(const trec_csr *train, const char *train_path,
+                     const trec_csr *test, const char *test_path,
+                     trec_error *err)
+{
+    if (strcmp(train_path, "-") == 0 && strcmp(test_path, "-") == 0)
+        return trec_fail(err, "train and test cannot both be written to stdout");
+    const trec_csr *mats[2] = {train, test};
+    const char *paths[2] = {train_path, test_path};
+    return trec_split_write_all(mats, paths, 2, err);
 }

@@ -72,6 +72,21 @@ int trec_split(const trec_csr *m, const char *name, const trec_split_opts *o,
                trec_csr *train, trec_csr *test, trec_split_stats *st,
                trec_error *err);
 
+/* A third output, for validation: test is chosen from m as trec_split does
+ * with o, then validation from the remaining entries by the same rule,
+ * with the options trec_split_valid_opts gives: exactly two trec_split
+ * calls, m -> (rest, test) with o, then rest -> (train, valid). */
+#define TREC_SPLIT_DEFAULT_VALID_FRACTION 0.2
+/* The second split's options: random and per-user, fraction
+ * valid_fraction (of the remaining entries); leave-last, the same k; the
+ * time modes, TIME_FRACTION with valid_fraction (the latest share of the
+ * remaining entries); seed o->seed + 1 (at most 2^63 - 1 wraps to 0). */
+void trec_split_valid_opts(const trec_split_opts *o, double valid_fraction,
+                           trec_split_opts *second);
+int trec_split_valid(const trec_csr *m, const char *name, const trec_split_opts *o,
+                     double valid_fraction, trec_csr *train, trec_csr *valid, trec_csr *test,
+                     trec_split_stats *st, trec_split_stats *vst, trec_error *err);
+
 /* Writes both matrices so that a failure leaves neither target changed:
  * each is written completely to a temporary file first, then the file
  * targets are renamed into place, train first. (Only a failing rename of
@@ -84,5 +99,8 @@ int trec_split(const trec_csr *m, const char *name, const trec_split_opts *o,
 int trec_split_write(const trec_csr *train, const char *train_path,
                      const trec_csr *test, const char *test_path,
                      trec_error *err);
+/* The same for n matrices (in rename order); at most one path "-". */
+int trec_split_write_all(const trec_csr *const *mats, const char *const *paths, int n,
+                         trec_error *err);
 
 #endif

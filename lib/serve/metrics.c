@@ -1,4 +1,5 @@
-/* metrics.c - recall/precision/NDCG/F1 at K and the baselines (metrics.h). */
+/* metrics.c - the metrics at K from top-K lists, and the baselines
+ * (metrics.h); AUC is in metrics_auc.c. */
 #include "metrics.h"
 
 #include <math.h>
@@ -6,7 +7,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const trec_metric_names[TREC_N_METRICS] = {"recall", "precision", "ndcg", "f1"};
+const char *const trec_metric_names[TREC_N_METRICS] = {
+    "recall", "precision", "ndcg", "f1", "map", "mrr", "hit-rate", "coverage", "auc"};
+
+int trec_metric_from_name(const char *name)
+{
+    for (int i = 0; i < TREC_N_METRICS; i++)
+        if (strcmp(name, trec_metric_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *trec_metric_label(int metric, uint32_t k, char *buf, size_t size)
+{
+    const char *name = metric >= 0 && metric < TREC_N_METRICS ? trec_metric_names[metric] : "?";
+    if (metric == TREC_AUC)
+        snprintf(buf, size, "%s", name);
+    else
+        snprintf(buf, size, "%s@%u", name, k);
+    return buf;
+}
 
 double trec_f1(double precision, double recall)
 {
@@ -158,9 +178,38 @@ static void finish_means(trec_eval_result *r)
     for (int k = 0; k < nk; k++) {
         double *m = r->mean + k * TREC_N_METRICS;
         for (int i = 0; i < TREC_N_METRICS; i++)
-            m[i] = r->evaluated ? m[i] / (double)r->evaluated : 0.0;
+            if (i != TREC_COVERAGE)
+                m[i] = r->evaluated ? m[i] / (double)r->evaluated : 0.0;
         m[TREC_F1] = trec_f1(m[TREC_PRECISION], m[TREC_RECALL]);
     }
+}
+
+/* Coverage@K of lists: the share of items in some evaluated user's top K. */
+static int list_coverage(const trec_positives *p, const trec_topk_lists *lists,
+                         const trec_eval_config *cfg, trec_eval_result *out, trec_error *err)
+{
+    uint32_t *first = trec_malloc((p->n_items ? p->n_items : 1) * sizeof *first, err);
+    if (!first)
+        return -1;
+    for (uint64_t i = 0; i < p->n_items; i++)
+        first[i] = UINT32_MAX; /* best rank at which item i appears */
+    for (uint64_t u = 0; u < p->n_users; u++) {
+        if (!out->has[u])
+            continue;
+        const uint32_t *list = lists->items + u * lists->k;
+        for (uint32_t r = 1; r <= lists->len[u]; r++)
+            if (r < first[list[r - 1]])
+                first[list[r - 1]] = r;
+    }
+    for (int k = 0; k < cfg->nk; k++) {
+        uint64_t n = 0;
+        for (uint64_t i = 0; i < p->n_items; i++)
+            n += first[i] <= cfg->ks[k];
+        out->mean[k * TREC_N_METRICS + TREC_COVERAGE] =
+            p->n_items ? (double)n / (double)p->n_items : 0.0;
+    }
+    free(first);
+    return 0;
 }
 
 static uint32_t max_k(const trec_eval_config *cfg)
@@ -203,9 +252,10 @@ static uint64_t max_row(const trec_positives *p)
     return m;
 }
 
-/* Per-user scratch: sorted gains, IDCG per cut-off, prefix hits and DCG. */
+/* Per-user scratch: sorted gains, IDCG per cut-off, prefix hits, DCG and
+ * sums of precision at the hits (for AP). */
 typedef struct scratch {
-    double *sorted, *idcg, *hits, *dcg;
+    double *sorted, *idcg, *hits, *dcg, *ap;
 } scratch;
 
 static int scratch_alloc(scratch *s, const trec_positives *p, const trec_eval_config *cfg,
@@ -216,7 +266,8 @@ static int scratch_alloc(scratch *s, const trec_positives *p, const trec_eval_co
     s->idcg = trec_malloc((uint64_t)(cfg->nk ? cfg->nk : 1) * sizeof(double), err);
     s->hits = trec_malloc((list_len + 1) * sizeof(double), err);
     s->dcg = trec_malloc((list_len + 1) * sizeof(double), err);
-    return s->sorted && s->idcg && s->hits && s->dcg ? 0 : -1;
+    s->ap = trec_malloc((list_len + 1) * sizeof(double), err);
+    return s->sorted && s->idcg && s->hits && s->dcg && s->ap ? 0 : -1;
 }
 
 static void scratch_free(scratch *s)
@@ -225,6 +276,7 @@ static void scratch_free(scratch *s)
     free(s->idcg);
     free(s->hits);
     free(s->dcg);
+    free(s->ap);
 }
 
 static int check_config(const trec_eval_config *cfg, trec_error *err)
@@ -282,12 +334,15 @@ int trec_eval_lists(const trec_positives *p, const trec_topk_lists *lists,
             continue;
         /* prefix sums over the list: hits and DCG of ranks 1..r */
         const uint32_t *list = lists->items + u * lists->k;
-        uint32_t len = lists->len[u];
-        s.hits[0] = s.dcg[0] = 0;
+        uint32_t len = lists->len[u], first = 0;
+        s.hits[0] = s.dcg[0] = s.ap[0] = 0;
         for (uint32_t r = 1; r <= len; r++) {
             int64_t at = find_sorted(pos, np, list[r - 1]);
             s.hits[r] = s.hits[r - 1] + (at >= 0);
             s.dcg[r] = s.dcg[r - 1] + (at >= 0 ? gain[at] / log2((double)r + 1.0) : 0.0);
+            s.ap[r] = s.ap[r - 1] + (at >= 0 ? s.hits[r] / (double)r : 0.0);
+            if (at >= 0 && !first)
+                first = r;
         }
         double *v = out->per_user + u * (uint64_t)cfg->nk * TREC_N_METRICS;
         for (int k = 0; k < cfg->nk; k++, v += TREC_N_METRICS) {
@@ -296,10 +351,17 @@ int trec_eval_lists(const trec_positives *p, const trec_topk_lists *lists,
             v[TREC_PRECISION] = s.hits[m] / (double)cfg->ks[k];
             v[TREC_NDCG] = s.idcg[k] > 0 ? s.dcg[m] / s.idcg[k] : 0.0;
             v[TREC_F1] = trec_f1(v[TREC_PRECISION], v[TREC_RECALL]);
+            v[TREC_MAP] = s.ap[m] / (double)(cfg->ks[k] < np ? cfg->ks[k] : np);
+            v[TREC_MRR] = first && first <= m ? 1.0 / first : 0.0;
+            v[TREC_HIT_RATE] = s.hits[m] > 0;
         }
     }
     scratch_free(&s);
     finish_means(out);
+    if (list_coverage(p, lists, cfg, out, err) != 0) {
+        trec_eval_result_free(out);
+        return -1;
+    }
     return 0;
 }
 
@@ -377,6 +439,98 @@ int trec_popular_lists(const uint32_t *order, uint64_t n_users, uint64_t n_items
 
 /* ---- random ---- */
 
+/* Expected AP@K, MRR@K and hit-rate@K of a uniformly random order of n
+ * candidates holding pp positives, for the first m ranks (metrics.h). */
+static void random_rank_metrics(double n, double pp, uint64_t m, double *ap, double *mrr,
+                                double *hit)
+{
+    double none_before = 1; /* a_r: no positive in ranks 1..r-1 */
+    *ap = *mrr = 0;
+    for (uint64_t r = 1; r <= m; r++) {
+        double later = n > 1 ? (double)(r - 1) * (pp - 1) / (n - 1) : 0;
+        *ap += pp / n * (1 + later) / (double)r;
+        *mrr += none_before * pp / (n - (double)r + 1) / (double)r;
+        none_before *= (n - pp - (double)(r - 1)) / (n - (double)(r - 1));
+    }
+    *hit = pp > 0 ? 1 - none_before : 0;
+}
+
+/* One user's expected metrics (u has np > 0 positives). */
+static void random_user(const trec_positives *p, const trec_csr *exclude, uint64_t u,
+                        uint64_t np, const trec_eval_config *cfg, const scratch *s, double *v)
+{
+    const uint32_t *pos = p->items + p->rowptr[u];
+    const double *gain = p->gains + p->rowptr[u];
+    const uint32_t *row = exclude ? exclude->colidx + exclude->rowptr[u] : NULL;
+    uint64_t nx = exclude ? exclude->rowptr[u + 1] - exclude->rowptr[u] : 0;
+    uint64_t n_cand = p->n_items - nx;
+    double rank_pos = 0, rank_gain = 0; /* P' and G' */
+    for (uint64_t e = 0; e < np; e++)
+        if (!nx || find_sorted(row, nx, pos[e]) < 0) {
+            rank_pos += 1;
+            rank_gain += gain[e];
+        }
+    for (int k = 0; k < cfg->nk; k++, v += TREC_N_METRICS) {
+        uint64_t m = cfg->ks[k] < n_cand ? cfg->ks[k] : n_cand;
+        double hits = n_cand ? rank_pos * (double)m / (double)n_cand : 0.0;
+        v[TREC_RECALL] = hits / (double)np;
+        v[TREC_PRECISION] = hits / (double)cfg->ks[k];
+        v[TREC_NDCG] = n_cand && s->idcg[k] > 0
+            ? rank_gain * s->dcg[m] / ((double)n_cand * s->idcg[k]) : 0.0;
+        v[TREC_F1] = trec_f1(v[TREC_PRECISION], v[TREC_RECALL]);
+        double ap = 0, mrr = 0, hit = 0;
+        if (n_cand)
+            random_rank_metrics((double)n_cand, rank_pos, m, &ap, &mrr, &hit);
+        v[TREC_MAP] = ap / (double)(cfg->ks[k] < np ? cfg->ks[k] : np);
+        v[TREC_MRR] = mrr;
+        v[TREC_HIT_RATE] = hit;
+        /* a positive that is not a candidate counts as ranked last */
+        v[TREC_AUC] = n_cand > rank_pos ? 0.5 * rank_pos / (double)np : 0.5;
+    }
+}
+
+/* Expected coverage@K: item i is missed by user u's random top m_u of its
+ * N_u candidates with chance 1 - m_u/N_u, independently over users. Sums of
+ * logarithms over all evaluated users, minus those that exclude i; a factor
+ * 0 (m_u = N_u) is counted rather than logged. */
+static int random_coverage(const trec_positives *p, const trec_csr *exclude,
+                           const trec_eval_config *cfg, trec_eval_result *out,
+                           trec_error *err)
+{
+    uint64_t ni = p->n_items;
+    double *lsum = trec_malloc((ni ? ni : 1) * sizeof *lsum, err);
+    uint64_t *zero = trec_malloc((ni ? ni : 1) * sizeof *zero, err);
+    int rc = lsum && zero ? 0 : -1;
+    for (int k = 0; rc == 0 && k < cfg->nk; k++) {
+        double all = 0;
+        uint64_t all_zero = 0;
+        memset(lsum, 0, ni * sizeof *lsum);
+        memset(zero, 0, ni * sizeof *zero);
+        for (uint64_t u = 0; u < p->n_users; u++) {
+            if (!out->has[u])
+                continue;
+            uint64_t nx = exclude ? exclude->rowptr[u + 1] - exclude->rowptr[u] : 0;
+            uint64_t n = ni - nx, m = cfg->ks[k] < n ? cfg->ks[k] : n;
+            int z = m == n;
+            double l = z ? 0 : log1p(-(double)m / (double)n);
+            all += l;
+            all_zero += (uint64_t)z;
+            for (uint64_t e = 0; e < nx; e++) { /* i excluded: not a factor */
+                uint32_t i = exclude->colidx[exclude->rowptr[u] + e];
+                lsum[i] += l;
+                zero[i] += (uint64_t)z;
+            }
+        }
+        double covered = 0;
+        for (uint64_t i = 0; i < ni; i++)
+            covered += all_zero - zero[i] > 0 ? 1.0 : -expm1(all - lsum[i]);
+        out->mean[k * TREC_N_METRICS + TREC_COVERAGE] = ni ? covered / (double)ni : 0.0;
+    }
+    free(lsum);
+    free(zero);
+    return rc;
+}
+
 int trec_eval_random(const trec_positives *p, const trec_csr *exclude,
                      const trec_eval_config *cfg, trec_eval_result *out, trec_error *err)
 {
@@ -400,32 +554,16 @@ int trec_eval_random(const trec_positives *p, const trec_csr *exclude,
     for (uint64_t r = 1; r <= nd; r++)
         s.dcg[r] = s.dcg[r - 1] + 1.0 / log2((double)r + 1.0);
     for (uint64_t u = 0; u < p->n_users; u++) {
-        const uint32_t *pos = p->items + p->rowptr[u];
-        const double *gain = p->gains + p->rowptr[u];
         uint64_t np = begin_user(p, u, cfg, &s, out);
-        if (np == 0)
-            continue;
-        const uint32_t *row = exclude ? exclude->colidx + exclude->rowptr[u] : NULL;
-        uint64_t nx = exclude ? exclude->rowptr[u + 1] - exclude->rowptr[u] : 0;
-        uint64_t n_cand = p->n_items - nx;
-        double rank_pos = 0, rank_gain = 0; /* P' and G' */
-        for (uint64_t e = 0; e < np; e++)
-            if (!nx || find_sorted(row, nx, pos[e]) < 0) {
-                rank_pos += 1;
-                rank_gain += gain[e];
-            }
-        double *v = out->per_user + u * (uint64_t)cfg->nk * TREC_N_METRICS;
-        for (int k = 0; k < cfg->nk; k++, v += TREC_N_METRICS) {
-            uint64_t m = cfg->ks[k] < n_cand ? cfg->ks[k] : n_cand;
-            double hits = n_cand ? rank_pos * (double)m / (double)n_cand : 0.0;
-            v[TREC_RECALL] = hits / (double)np;
-            v[TREC_PRECISION] = hits / (double)cfg->ks[k];
-            v[TREC_NDCG] = n_cand && s.idcg[k] > 0
-                ? rank_gain * s.dcg[m] / ((double)n_cand * s.idcg[k]) : 0.0;
-            v[TREC_F1] = trec_f1(v[TREC_PRECISION], v[TREC_RECALL]);
-        }
+        if (np)
+            random_user(p, exclude, u, np, cfg, &s,
+                        out->per_user + u * (uint64_t)cfg->nk * TREC_N_METRICS);
     }
     scratch_free(&s);
     finish_means(out);
+    if (random_coverage(p, exclude, cfg, out, err) != 0) {
+        trec_eval_result_free(out);
+        return -1;
+    }
     return 0;
 }

@@ -1,5 +1,6 @@
-/* metrics.h - ranking metrics at K: recall, precision, NDCG, F1, for a
- * model's top-K lists and for two baselines (most-popular, random).
+/* metrics.h - ranking metrics at K: recall, precision, NDCG, F1, MAP, MRR,
+ * hit rate, catalogue coverage, and AUC, for a model's top-K lists (AUC: its
+ * full ranking) and for two baselines (most-popular, random).
  *
  * Definitions (TensorRec's tensorrec/eval.py, which extends LightFM's
  * lightfm/evaluation.py). For one user with P positives (test entries with
@@ -11,6 +12,18 @@
  *     IDCG@K      = the same for the best order: the min(K, P) largest gains
  *     NDCG@K      = DCG@K / IDCG@K
  *     gain(i)     = 2^rating(i) - 1 (TensorRec, graded) or 1 (binary)
+ *     AP@K        = (sum over positives at rank r <= K of hits@r / r) / min(K, P)
+ *     MAP@K       = the mean of AP@K
+ *     MRR@K       = 1 / (rank of the first positive) if it is <= K, else 0
+ *     hit-rate@K  = 1 if hits@K > 0, else 0
+ *     AUC         = the share of (positive, negative) pairs the ranking puts in
+ *                   the right order, over the user's candidate items
+ *                   (negatives: candidates that are not positives; a positive
+ *                   that is not a candidate counts as ranked after every
+ *                   negative); 0.5 when the user has no negative candidate.
+ *                   Needs the full ranking: trec_eval_auc.
+ *     coverage@K  = the share of all items that appear in the top K of at
+ *                   least one evaluated user (one figure for the split).
  * Users without positives are skipped. A split's recall/precision/NDCG are
  * means over the evaluated users; its F1@K is 2 P R / (P + R) of the mean
  * precision P and mean recall R (TensorRec's f1_score_at_k), while the
@@ -22,12 +35,21 @@
  * positives among the candidates (sum of their gains G'):
  *     E[hits@K] = P' m / N,  E[recall] = P' m / (N P),  E[precision] = P' m / (N K)
  *     E[NDCG@K] = G' (sum_{r=1..m} 1/log2(r + 1)) / (N IDCG@K)
+ *     E[AP@K]   = (P'/N) sum_{r=1..m} (1 + (r - 1)(P' - 1)/(N - 1)) / r / min(K, P)
+ *     E[MRR@K]  = sum_{r=1..m} a_r P' / ((N - r + 1) r),  E[hit-rate@K] = 1 - a_{m+1}
+ *               with a_r = prod_{j<r-1} (N - P' - j)/(N - j), the chance that the
+ *               first r - 1 ranks hold no positive
+ *     E[AUC]    = P' / (2 P) (0.5 when every positive is a candidate, or when the
+ *               user has no negative candidate)
+ *     E[coverage@K] = the mean over items i of 1 - prod over evaluated users u
+ *               with i among their candidates of (1 - m_u / N_u)
  * Most-popular baseline: every user gets the items in decreasing order of
  * their number of positive training entries (equal counts: lower index first),
  * minus the user's excluded items. */
 #ifndef TREC_METRICS_H
 #define TREC_METRICS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "csr.h"
@@ -39,8 +61,21 @@ enum trec_gain {
     TREC_GAIN_BINARY = 1,  /* 1 */
 };
 
-enum { TREC_RECALL = 0, TREC_PRECISION, TREC_NDCG, TREC_F1, TREC_N_METRICS };
-extern const char *const trec_metric_names[TREC_N_METRICS]; /* "recall", ... */
+enum {
+    TREC_RECALL = 0, TREC_PRECISION, TREC_NDCG, TREC_F1, /* the classic four */
+    TREC_MAP, TREC_MRR, TREC_HIT_RATE, TREC_COVERAGE, TREC_AUC,
+    TREC_N_METRICS
+};
+#define TREC_N_CLASSIC_METRICS 4
+/* "recall", "precision", "ndcg", "f1", "map", "mrr", "hit-rate", "coverage",
+ * "auc" */
+extern const char *const trec_metric_names[TREC_N_METRICS];
+/* The metric called name ("hit-rate"), -1 if none. */
+int trec_metric_from_name(const char *name);
+/* "ndcg@10", or "auc" (AUC does not depend on K), into buf. */
+const char *trec_metric_label(int metric, uint32_t k, char *buf, size_t size);
+/* Parses "ndcg@10", "recall" (K = 10) or "auc" (evaluate.c). */
+int trec_metric_parse(const char *s, int *metric, uint32_t *k, trec_error *err);
 
 typedef struct trec_eval_config {
     const uint32_t *ks;       /* the cut-offs, each >= 1 */
@@ -74,20 +109,42 @@ typedef struct trec_eval_result {
     int nk;
     uint64_t n_users, evaluated, skipped, n_positives;
     uint8_t *has;             /* n_users: 1 if evaluated */
-    double *per_user;         /* n_users x nk x TREC_N_METRICS (0 when skipped) */
+    double *per_user;         /* n_users x nk x TREC_N_METRICS (0 when skipped;
+                               * coverage: 0, a split's figure; AUC: 0 until
+                               * trec_eval_auc, the same for every K) */
     double *mean;             /* nk x TREC_N_METRICS; F1 from the means */
 } trec_eval_result;
 
 void trec_eval_result_free(trec_eval_result *r);
 
 /* Scores a ranker from its lists (one per user, e.g. from trec_topk_run with
- * k >= the largest cut-off, or from trec_popular_lists). */
+ * k >= the largest cut-off, or from trec_popular_lists): every metric but
+ * AUC. */
 int trec_eval_lists(const trec_positives *p, const trec_topk_lists *lists,
                     const trec_eval_config *cfg, trec_eval_result *out, trec_error *err);
+
+/* Adds AUC to r (from trec_eval_lists or trec_eval_random on the same
+ * positives) from the full ranking of scorer s (users x items), each user's
+ * entries in exclude (NULL: none) left out; threads >= 1 (the result does
+ * not depend on it). */
+int trec_eval_auc(const trec_positives *p, const trec_scorer *s, const trec_csr *exclude,
+                  int threads, trec_eval_result *r, trec_error *err);
+
+/* A model's metrics on positives p (the model's users and items): every
+ * user's top max(K) with its entries in exclude (NULL: none) left out, and
+ * with_auc AUC from the full ranking (evaluate.c). */
+int trec_eval_model(const trec_model *m, const trec_positives *p, const trec_csr *exclude,
+                    const trec_eval_config *cfg, int with_auc, int threads,
+                    trec_eval_result *out, trec_error *err);
 
 /* Items by decreasing number of positives in train (equal: lower index
  * first); *order has n_items entries, to be freed with free(). */
 int trec_popularity_order(const trec_positives *train, uint32_t **order, trec_error *err);
+/* The same ranking as a scorer (users x items, score = the item's count of
+ * positives), for trec_eval_auc; *counts (the counts and zeros the scorer
+ * borrows: free() it after s) must outlive s. */
+int trec_popularity_scorer(const trec_positives *train, trec_scorer *s, float **counts,
+                           trec_error *err);
 /* The first k items of order for every user, skipping the user's entries in
  * exclude (NULL: none). */
 int trec_popular_lists(const uint32_t *order, uint64_t n_users, uint64_t n_items,

@@ -36,16 +36,32 @@ typedef struct trec_algorithm {
     /* Its hyper-parameters in META (after the common keys). */
     void (*meta)(const trec_fit_config *cfg, const trec_fit_result *res, const trec_model *m,
                  cJSON *o);
+    /* The validation seam: brings `out`, the model the fit is building, to
+     * what a fit of the epochs done so far would return (its outputs and
+     * optimiser state from the weights), cheaply; `state` is what fit passed
+     * to trec_fit_epoch_end. NULL: out is always up to date. */
+    int (*current)(void *state, trec_model *out, trec_error *err);
 } trec_algorithm;
 
 extern const trec_algorithm trec_algorithm_tensorrec, trec_algorithm_sgd, trec_algorithm_als,
     trec_algorithm_ease;
+
+/* Bytes ease's solve takes for this many users and active items (ease.c;
+ * the default preset compares it with --max-memory). */
+double trec_ease_bytes(uint64_t users, uint64_t active, int threads);
 
 /* The table (algorithms.c). */
 const trec_algorithm *trec_algorithm_find(const char *name);
 const trec_algorithm *trec_algorithm_at(int i); /* NULL past the end */
 
 /* Helpers the algorithms share (fit.c). */
+/* The end of epoch p->epoch (1-based) of p->epochs, with the loss and
+ * penalty in p: with cfg->validation, the model being built (out, brought up
+ * to date by the algorithm's `current` hook with state) is evaluated when
+ * due; then cfg->progress. Returns 1 when the fit must stop after this epoch
+ * (early stopping), 0 to go on, -1 on error. */
+int trec_fit_epoch_end(const trec_fit_config *cfg, trec_fit_progress *p, trec_model *out,
+                       void *state, trec_error *err);
 /* "the user side has no features ..." for an empty side. */
 uint64_t trec_fit_positive_count(const trec_csr *x);
 /* Names user u (its label) for messages into buf. */

@@ -228,6 +228,7 @@ static void loss_task(void *ctx, uint64_t t)
 typedef struct als {
     const trec_fit_config *cfg;
     const trec_csr *x;
+    trec_model *out;          /* the model being fitted (validation) */
     trec_csr xt;              /* items x users */
     uint64_t k;
     float *uf, *itf;          /* user and item factors: the model's W1 */
@@ -335,18 +336,29 @@ static int iterate(als *A, trec_fit_result *res, trec_error *err)
             res->diverged_epoch = ep + 1;
             return trec_fail(err, "loss diverged at iteration %llu", (unsigned long long)ep + 1);
         }
-        if (cfg->progress) {
-            trec_fit_progress p = {ep + 1, cfg->epochs, res->loss, 0};
-            cfg->progress(cfg->progress_ctx, &p);
-        }
+        res->epochs_run = ep + 1;
+        trec_fit_progress p = {.epoch = ep + 1, .epochs = cfg->epochs, .loss = res->loss};
+        int stop = trec_fit_epoch_end(cfg, &p, A->out, A, err);
+        if (stop != 0)
+            return stop < 0 ? -1 : 0;
     }
+    return 0;
+}
+
+/* The validation seam: the representations are the factors. */
+static int als_current(void *state, trec_model *out, trec_error *err)
+{
+    (void)state;
+    (void)err;
+    memcpy(out->user_repr, out->user.w1, out->n_users * out->k * sizeof *out->user_repr);
+    memcpy(out->item_repr, out->item.w1, out->n_items * out->k * sizeof *out->item_repr);
     return 0;
 }
 
 static int als_fit(const trec_fit_config *cfg, const trec_fit_data *d, const trec_model *init,
                    trec_model *out, trec_fit_result *res, trec_error *err)
 {
-    als A = {.cfg = cfg, .x = d->x, .k = cfg->components};
+    als A = {.cfg = cfg, .x = d->x, .out = out, .k = cfg->components};
     int64_t *umap = NULL, *imap = NULL;
     uint64_t k = A.k, n_max = d->x->rows > d->x->cols ? d->x->rows : d->x->cols;
     uint64_t chunks = (n_max + GRAM_CHUNK - 1) / GRAM_CHUNK;
@@ -445,4 +457,5 @@ const trec_algorithm trec_algorithm_als = {
     .check = als_check,
     .fit = als_fit,
     .meta = als_meta,
+    .current = als_current,
 };

@@ -84,13 +84,17 @@ static int use_dual(const ease *E)
     return E->x->rows < E->n_active;
 }
 
+double trec_ease_bytes(uint64_t users, uint64_t active, int threads)
+{
+    if (users < active) /* dual */
+        return 8 * (double)active + (double)trec_spd_inverse_bytes((size_t)users, threads);
+    return (double)trec_spd_inverse_bytes((size_t)active, threads);
+}
+
 /* The refusal the issue asks for: the matrices must fit. */
 static int check_memory(const ease *E, trec_error *err)
 {
-    double n = (double)E->n_active, m = (double)E->x->rows;
-    double need = use_dual(E) ? 8 * n + (double)trec_spd_inverse_bytes((size_t)m,
-                                                                       E->cfg->threads)
-                              : (double)trec_spd_inverse_bytes((size_t)n, E->cfg->threads);
+    double need = trec_ease_bytes(E->x->rows, E->n_active, E->cfg->threads);
     if (need <= (double)E->cfg->max_memory)
         return 0;
     uint64_t side = use_dual(E) ? E->x->rows : E->n_active;
@@ -314,10 +318,10 @@ static int ease_fit(const trec_fit_config *cfg, const trec_fit_data *d, const tr
     if (made != 0)
         goto done;
     res->loss = 0;
-    if (cfg->progress) {
-        trec_fit_progress p = {1, 1, 0, 0};
-        cfg->progress(cfg->progress_ctx, &p);
-    }
+    res->epochs_run = 1;
+    trec_fit_progress p = {.epoch = 1, .epochs = 1};
+    if (trec_fit_epoch_end(cfg, &p, out, NULL, err) < 0)
+        goto done;
     rc = 0;
 done:
     if (rc != 0)

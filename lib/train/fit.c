@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "algorithm.h"
+#include "presets.h"
 #include "trec.h" /* TREC_VERSION */
+#include "validate.h"
 
 static const char *const loss_names[TREC_LOSS_COUNT] = {
     "rmse", "rmse-dense", "wmrb", "balanced-wmrb", "separation", "separation-dense",
@@ -31,32 +33,6 @@ int trec_loss_from_name(const char *name)
 int trec_loss_is_sampled(int loss)
 {
     return loss == TREC_LOSS_WMRB || loss == TREC_LOSS_BALANCED_WMRB;
-}
-
-static const char *const option_names[TREC_OPT_COUNT] = {
-    [TREC_OPT_USER_FEATURES] = "--user-features", [TREC_OPT_ITEM_FEATURES] = "--item-features",
-    [TREC_OPT_NO_USER_IDENTITY] = "--no-user-identity",
-    [TREC_OPT_NO_ITEM_IDENTITY] = "--no-item-identity",
-    [TREC_OPT_COMPONENTS] = "--components", [TREC_OPT_USER_REPR] = "--user-repr",
-    [TREC_OPT_ITEM_REPR] = "--item-repr", [TREC_OPT_HIDDEN] = "--hidden",
-    [TREC_OPT_PREDICT] = "--predict", [TREC_OPT_NO_BIASES] = "--no-biases",
-    [TREC_OPT_LOSS] = "--loss", [TREC_OPT_SAMPLED_ITEMS] = "--sampled-items",
-    [TREC_OPT_SAMPLE_UNOBSERVED] = "--sample-unobserved",
-    [TREC_OPT_MIN_RATING] = "--min-rating", [TREC_OPT_OTHER_WEIGHT] = "--other-weight",
-    [TREC_OPT_VALUES] = "--values", [TREC_OPT_EPOCHS] = "--epochs",
-    [TREC_OPT_LEARNING_RATE] = "--learning-rate", [TREC_OPT_ALPHA] = "--alpha",
-    [TREC_OPT_BATCH_USERS] = "--batch-users", [TREC_OPT_SEED] = "--seed",
-    [TREC_OPT_THREADS] = "--threads", [TREC_OPT_INIT] = "--init",
-    [TREC_OPT_LAMBDA] = "--lambda", [TREC_OPT_LAMBDA_EXPONENT] = "--lambda-exponent",
-    [TREC_OPT_CONFIDENCE] = "--confidence", [TREC_OPT_CONFIDENCE_SCALE] = "--confidence-scale",
-    [TREC_OPT_SOLVER] = "--solver", [TREC_OPT_CG_STEPS] = "--cg-steps",
-    [TREC_OPT_MAX_MEMORY] = "--max-memory", [TREC_OPT_SCHEDULE] = "--schedule",
-    [TREC_OPT_MAX_SAMPLED] = "--max-sampled", [TREC_OPT_KOS_K] = "--kos-k",
-};
-
-const char *trec_fit_option_name(int o)
-{
-    return o >= 0 && o < TREC_OPT_COUNT && option_names[o] ? option_names[o] : "?";
 }
 
 /* ---- configuration ---- */
@@ -190,6 +166,11 @@ const char *trec_fit_user_name(const trec_csr *x, uint64_t u, char *buf, size_t 
 
 static const trec_algorithm *algorithm_of(const trec_fit_config *cfg, trec_error *err)
 {
+    if (cfg->algorithm && strcmp(cfg->algorithm, "auto") == 0) {
+        trec_fail(err, "internal error: the default configuration has not chosen its "
+                  "algorithm (trec_preset_resolve)");
+        return NULL;
+    }
     const char *name = trec_fit_algorithm_name(cfg);
     const trec_algorithm *a = name ? trec_algorithm_find(name) : NULL;
     if (!a)
@@ -198,14 +179,65 @@ static const trec_algorithm *algorithm_of(const trec_fit_config *cfg, trec_error
     return a;
 }
 
+/* The default preset before it has chosen ease or als (presets.h). */
+static int check_auto(const trec_fit_config *cfg, trec_error *err)
+{
+    uint64_t extra = cfg->given & ~trec_preset_default_options();
+    for (int o = 0; o < TREC_OPT_COUNT; o++)
+        if (extra & TREC_OPT(o))
+            return trec_fail(err, "%s does not apply to the default configuration (ease, or "
+                             "als when ease's matrix is too large for --max-memory): give "
+                             "--preset ease, --preset als or --algorithm with it",
+                             trec_fit_option_name(o));
+    if (cfg->threads < 1)
+        return trec_fail(err, "--threads must be at least 1");
+    if (!isfinite(cfg->other_weight) || cfg->other_weight < 0)
+        return trec_fail(err, "--other-weight must be >= 0");
+    return 0;
+}
+
+static int is_auto(const trec_fit_config *cfg)
+{
+    return cfg->algorithm && strcmp(cfg->algorithm, "auto") == 0;
+}
+
 int trec_fit_check(const trec_fit_config *cfg, trec_error *err)
 {
+    if (is_auto(cfg))
+        return check_auto(cfg, err);
     const trec_algorithm *a = algorithm_of(cfg, err);
     if (!a || check_options(a, cfg, err) || a->check(cfg, err))
         return -1;
     if (cfg->threads < 1)
         return trec_fail(err, "--threads must be at least 1");
+    int epochs = (a->options & TREC_OPT(TREC_OPT_EPOCHS)) != 0;
+    /* --epochs 0 given without --init (trec-fit's command line); a library
+     * caller setting epochs = 0 gets the initialisation on purpose */
+    if (epochs && cfg->epochs == 0 && (cfg->given & TREC_OPT(TREC_OPT_EPOCHS)) &&
+        !(cfg->given & TREC_OPT(TREC_OPT_INIT)))
+        return trec_fail(err, "--epochs 0 trains nothing: the model would be its random "
+                         "initialisation (with --init MODEL, 0 epochs recomputes MODEL's "
+                         "outputs)");
+    if (cfg->validation && epochs && cfg->epochs == 0)
+        return trec_fail(err, "--valid needs at least one epoch to evaluate");
     return 0;
+}
+
+int trec_fit_epoch_end(const trec_fit_config *cfg, trec_fit_progress *p, trec_model *out,
+                       void *state, trec_error *err)
+{
+    int stop = 0;
+    if (cfg->validation) {
+        const trec_algorithm *a = algorithm_of(cfg, err);
+        if (!a)
+            return -1;
+        stop = trec_validation_epoch(cfg->validation, p, out, a->current, state, err);
+        if (stop < 0)
+            return -1;
+    }
+    if (cfg->progress)
+        cfg->progress(cfg->progress_ctx, p);
+    return stop;
 }
 
 int trec_fit(const trec_fit_config *cfg, const trec_csr *x0, const trec_csr *user_extra,
@@ -222,7 +254,13 @@ int trec_fit(const trec_fit_config *cfg, const trec_csr *x0, const trec_csr *use
         return -1;
     trec_fit_data d = {.x = &x, .user_extra = user_extra, .item_extra = item_extra};
     res->interactions = x.nnz;
-    int rc = a->fit(cfg, &d, init, out, res, err);
+    int rc = cfg->validation ? trec_validation_begin(cfg->validation, cfg, x0, err) : 0;
+    if (rc == 0)
+        rc = a->fit(cfg, &d, init, out, res, err);
+    res->model_epochs = res->epochs_run;
+    if (rc == 0 && cfg->validation &&
+        (rc = trec_validation_finish(cfg->validation, out, res, err)) != 0)
+        trec_model_free(out);
     trec_csr_free(&x);
     return rc;
 }
@@ -283,12 +321,22 @@ char *trec_fit_meta_json(const trec_fit_config *cfg, const trec_fit_result *res,
         trec_fail(err, "unknown algorithm");
         return NULL;
     }
+    /* the model's own epochs: fewer than asked when validation chose an
+     * earlier one or stopped the fit */
+    trec_fit_config mc = *cfg;
+    if (a->options & TREC_OPT(TREC_OPT_EPOCHS))
+        mc.epochs = res->model_epochs;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "creator", "trec-fit");
     cJSON_AddStringToObject(o, "trec_version", TREC_VERSION);
     cJSON_AddStringToObject(o, "algorithm", a->name);
+    if (cfg->preset) {
+        cJSON_AddStringToObject(o, "preset", cfg->preset);
+        if (cfg->preset_note)
+            cJSON_AddStringToObject(o, "preset_note", cfg->preset_note);
+    }
     cJSON_AddStringToObject(o, "model_kind", trec_model_kind_name(m->kind));
-    a->meta(cfg, res, m, o);
+    a->meta(&mc, res, m, o);
     add_number_or_null(o, "min_rating", cfg->has_min_rating, cfg->min_rating);
     if (a->data == TREC_DATA_WEIGHTS) {
         cJSON_AddStringToObject(o, "values", cfg->values == TREC_VALUES_RAW ? "raw" : "binary");
@@ -304,8 +352,12 @@ char *trec_fit_meta_json(const trec_fit_config *cfg, const trec_fit_result *res,
     cJSON_AddItemToObject(inputs, "item_features", input_json(&in->item_features));
     cJSON_AddItemToObject(inputs, "init", input_json(&in->init));
     cJSON_AddItemToObject(o, "inputs", inputs);
-    add_number_or_null(o, "final_loss", cfg->epochs > 0, res->loss);
-    add_number_or_null(o, "final_penalty", cfg->epochs > 0, res->penalty);
+    add_number_or_null(o, "final_loss", mc.epochs > 0, res->loss);
+    add_number_or_null(o, "final_penalty", mc.epochs > 0, res->penalty);
+    if (cfg->validation) {
+        cJSON_AddNumberToObject(o, "epochs_requested", (double)cfg->epochs);
+        cJSON_AddItemToObject(o, "validation", trec_validation_meta(cfg->validation));
+    }
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     if (!s) {

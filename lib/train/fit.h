@@ -11,8 +11,18 @@
  *   als        implicit alternating least squares (als.c)
  *   ease       the EASE item-item closed form (ease.c)
  * trec_fit_config_for() sets an algorithm's defaults; the caller then sets
- * the options it was given and records them in `given` (TREC_OPT_* bits), so
- * that an option the algorithm does not use is refused rather than ignored. */
+ * the options it was given and records them in `given` (TREC_OPT_* bits;
+ * fit_options.h parses them), so that an option the algorithm does not use
+ * is refused rather than ignored. presets.h holds named configurations, the
+ * default one among them.
+ *
+ * The validation seam: every algorithm reports the end of each epoch
+ * (iteration) to fit.c, which calls cfg->progress and, with
+ * cfg->validation, asks the algorithm to bring the model it is building up
+ * to date (its row's `current` hook: cheap, the outputs of the weights it
+ * holds) and evaluates it (validate.h); the fit stops when the validation
+ * says so, and trec_fit returns the best evaluated model, exactly as a fit
+ * of that many epochs would have made it. */
 #ifndef TREC_FIT_H
 #define TREC_FIT_H
 
@@ -58,7 +68,8 @@ enum trec_fit_option {
 };
 #define TREC_OPT(o) (UINT64_C(1) << (o))
 
-/* The command-line spelling of option o ("--lambda"). */
+/* The command-line spelling of option o ("--lambda"); the rest of the
+ * option table is in fit_options.h. */
 const char *trec_fit_option_name(int o);
 
 /* How ALS turns a training weight w into a confidence. */
@@ -76,7 +87,21 @@ typedef struct trec_fit_progress {
     uint64_t epoch, epochs; /* epochs (iterations) done in this run, and to do */
     double loss;            /* the epoch's loss (mean over its batches) */
     double penalty;         /* alpha * L2 of the weights, at the last batch */
+    /* With cfg->validation (validate.h), filled before progress is called: */
+    const char *metric;     /* "ndcg@10", or NULL without validation */
+    int evaluated;          /* this epoch was evaluated on the validation split */
+    double value;           /* the last evaluation's value */
+    double best;            /* the best so far, at epoch best_epoch */
+    uint64_t best_epoch;
+    int stop;               /* the fit stops after this epoch (no improvement in
+                             * --patience evaluations, or interrupted) */
 } trec_fit_progress;
+
+/* Validation during a fit: lib/train/validate.h. */
+typedef struct trec_validation trec_validation;
+
+/* --sampled-items all */
+#define TREC_SAMPLED_ALL UINT64_MAX
 
 #define TREC_FIT_DEFAULT_SEED 1u
 #define TREC_FIT_MAX_SEED 9007199254740991ull /* 2^53 - 1: exact in JSON */
@@ -95,7 +120,8 @@ typedef struct trec_fit_config {
     double alpha;               /* L2 penalty weight (tensorrec, sgd) */
     uint64_t epochs;            /* passes over the data (ALS: iterations) */
     uint64_t batch_users;       /* tensorrec: 0: all users in one batch */
-    uint64_t sampled_items;     /* wmrb: 0: 1% of the items (at least 1) */
+    uint64_t sampled_items;     /* wmrb: 0: 1% of the items (at least 1); more
+                                 * than the items (TREC_SAMPLED_ALL): all */
     int sample_unobserved;      /* wmrb samples skip the user's positives */
     int has_min_rating;         /* positives: values >= min_rating only */
     double min_rating;
@@ -119,6 +145,12 @@ typedef struct trec_fit_config {
     int threads;                /* >= 1 */
     void (*progress)(void *ctx, const trec_fit_progress *p); /* per epoch */
     void *progress_ctx;
+    /* Evaluate on a validation split during the fit, keep the best
+     * evaluation's model and stop early (validate.h); NULL: none. */
+    trec_validation *validation;
+    /* The preset the configuration came from (presets.h), and why it chose
+     * its algorithm; recorded in META. NULL: none. */
+    const char *preset, *preset_note;
 } trec_fit_config;
 
 /* TensorRec's defaults (the tensorrec algorithm). */
@@ -142,6 +174,11 @@ typedef struct trec_fit_result {
     uint64_t batches;           /* steps per epoch */
     uint64_t interactions;      /* entries trained on (after min_rating) */
     uint64_t diverged_epoch;    /* 1-based epoch of divergence, else 0 */
+    uint64_t epochs_run;        /* epochs trained (fewer than cfg->epochs when
+                                 * validation stopped the fit early) */
+    uint64_t model_epochs;      /* epochs of the model returned: the best
+                                 * evaluation's with validation, else
+                                 * epochs_run */
     /* An --init model on other users or items (matched by raw id; grown 1):
      * users and items new to it (freshly initialised) and its own that the
      * data no longer has (their weights left out). */

@@ -70,6 +70,21 @@ static int check_data(const trec_fit_config *cfg, const trec_model *m, const tre
     return 0;
 }
 
+/* What the validation seam needs to make the model of the current weights. */
+typedef struct seam {
+    const trec_sgd_train *S;
+    const trec_features *uf, *itf;
+} seam;
+
+static int sgd_current(void *state, trec_model *out, trec_error *err)
+{
+    (void)err;
+    const seam *z = state;
+    trec_sgd_train_store(z->S, out);
+    outputs(out, z->uf, z->itf);
+    return 0;
+}
+
 static int sgd_fit(const trec_fit_config *cfg, const trec_fit_data *d, const trec_model *init,
                    trec_model *out, trec_fit_result *res, trec_error *err)
 {
@@ -84,10 +99,15 @@ static int sgd_fit(const trec_fit_config *cfg, const trec_fit_data *d, const tre
         trec_sgd_train_new(&S, cfg, d->x, &uf, &itf, out, err) != 0)
         goto done;
     res->batches = trec_sgd_train_blocks(S);
-    if (trec_sgd_train_run(S, res, err) != 0)
+    /* validation evaluates the model during the fit: its arrays are needed
+     * from the start */
+    int early = cfg->validation != NULL;
+    seam z = {.S = S, .uf = &uf, .itf = &itf};
+    if ((early && trec_model_alloc(out, err) != 0) ||
+        trec_sgd_train_run(S, out, &z, res, err) != 0)
         goto done;
     trec_sgd_train_done(S); /* the model's arrays in the room of the strata */
-    if (trec_model_alloc(out, err) != 0)
+    if (!early && trec_model_alloc(out, err) != 0)
         goto done;
     trec_sgd_train_store(S, out);
     trec_sgd_train_free(S);
@@ -198,6 +218,7 @@ const trec_algorithm trec_algorithm_sgd = {
     .check = sgd_check,
     .fit = sgd_fit,
     .meta = sgd_meta,
+    .current = sgd_current,
 };
 
 /* ---- test hook ---- */

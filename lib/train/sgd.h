@@ -148,8 +148,10 @@ int trec_sgd_train_new(trec_sgd_train **S, const trec_fit_config *cfg, const tre
                        const trec_features *uf, const trec_features *itf,
                        const trec_model *m, trec_error *err);
 uint64_t trec_sgd_train_blocks(const trec_sgd_train *S);
-/* cfg->epochs epochs (progress reported, divergence detected). */
-int trec_sgd_train_run(trec_sgd_train *S, trec_fit_result *res, trec_error *err);
+/* cfg->epochs epochs (progress reported, divergence detected), or fewer
+ * when validation stops them; out and state go to trec_fit_epoch_end. */
+int trec_sgd_train_run(trec_sgd_train *S, trec_model *out, void *state,
+                       trec_fit_result *res, trec_error *err);
 /* Frees all but the weights (before the model is allocated). */
 void trec_sgd_train_done(trec_sgd_train *S);
 /* The weights and biases into m's arrays (allocated). */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "algorithm.h"
 #include "parallel.h"
 #include "sgd.h"
 
@@ -386,7 +387,8 @@ static int diverged(trec_fit_result *res, uint64_t epoch, double loss, trec_erro
                      "--learning-rate", (unsigned long long)epoch, loss);
 }
 
-int trec_sgd_train_run(trec_sgd_train *S, trec_fit_result *res, trec_error *err)
+int trec_sgd_train_run(trec_sgd_train *S, trec_model *out, void *state,
+                       trec_fit_result *res, trec_error *err)
 {
     const trec_fit_config *cfg = S->cfg;
     for (S->epoch = 0; S->epoch < cfg->epochs; S->epoch++) {
@@ -397,10 +399,12 @@ int trec_sgd_train_run(trec_sgd_train *S, trec_fit_result *res, trec_error *err)
             return diverged(res, S->epoch + 1, loss, err);
         res->loss = loss;
         res->penalty = cfg->alpha * sumsq / 2;
-        if (cfg->progress) {
-            trec_fit_progress p = {S->epoch + 1, cfg->epochs, loss, res->penalty};
-            cfg->progress(cfg->progress_ctx, &p);
-        }
+        res->epochs_run = S->epoch + 1;
+        trec_fit_progress p = {.epoch = S->epoch + 1, .epochs = cfg->epochs, .loss = loss,
+                               .penalty = res->penalty};
+        int stop = trec_fit_epoch_end(cfg, &p, out, state, err);
+        if (stop != 0)
+            return stop < 0 ? -1 : 0;
     }
     return 0;
 }

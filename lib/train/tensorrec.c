@@ -781,10 +781,12 @@ static int train(fit *F, trec_fit_result *res, trec_error *err)
             return diverged(res, ep + 1, NAN, err);
         res->loss = sum / (double)F->nb;
         res->penalty = pen;
-        if (cfg->progress) {
-            trec_fit_progress p = {ep + 1, cfg->epochs, res->loss, pen};
-            cfg->progress(cfg->progress_ctx, &p);
-        }
+        res->epochs_run = ep + 1;
+        trec_fit_progress p = {.epoch = ep + 1, .epochs = cfg->epochs, .loss = res->loss,
+                               .penalty = pen};
+        int stop = trec_fit_epoch_end(cfg, &p, F->m, F, err);
+        if (stop != 0)
+            return stop < 0 ? -1 : 0;
     }
     return 0;
 }
@@ -825,9 +827,8 @@ static int fit_setup(fit *F, const trec_fit_config *cfg, const trec_csr *x,
         F->ns = cfg->sampled_items ? cfg->sampled_items : F->ni / 100;
         if (F->ns == 0)
             F->ns = 1;
-        if (F->ns > F->ni)
-            return trec_fail(err, "--sampled-items %llu is more than the %llu items",
-                             (unsigned long long)F->ns, (unsigned long long)F->ni);
+        if (F->ns > F->ni) /* more than the items (or "all"): every item */
+            F->ns = F->ni;
         if (cfg->sample_unobserved && check_unobserved(F, err) != 0)
             return -1;
     }
@@ -891,7 +892,7 @@ static void moments_in(fit *F, const trec_model *init)
 
 static int moments_out(const fit *F, trec_model *out, trec_error *err)
 {
-    if (trec_model_alloc_adam(out, err) != 0)
+    if (!out->adam_m && trec_model_alloc_adam(out, err) != 0)
         return -1;
     uint64_t off = 0;
     for (int s = 0; s < F->nslots; s++) {
@@ -959,6 +960,14 @@ done:
     return rc;
 }
 
+/* The validation seam: the outputs and Adam's state of the weights after
+ * the epochs done, as the end of tensorrec_fit writes them. */
+static int tensorrec_current(void *state, trec_model *out, trec_error *err)
+{
+    fit *F = state;
+    return outputs(F, err) != 0 || moments_out(F, out, err) != 0 ? -1 : 0;
+}
+
 /* ---- META ---- */
 
 static cJSON *side_json(const trec_side *s)
@@ -1022,5 +1031,6 @@ const trec_algorithm trec_algorithm_tensorrec = {
     .check = tensorrec_check,
     .fit = tensorrec_fit,
     .meta = tensorrec_meta,
+    .current = tensorrec_current,
 };
 

@@ -122,6 +122,6 @@ trec-eval conv.trec --test "$R" --train "$R" --min-rating 4 --tsv -q | cut -f1-4
 trec-eval conv.trec --test "$R" --train "$R" --min-rating 4 --tsv -q --fold-in | cut -f1-4 >e-fold.tsv
 same "als: at convergence folded-in users rank as the fitted ones" e-fit.tsv e-fold.tsv
 fails "--fold-in needs --train" trec-eval conv.trec --test "$R" --fold-in
-ok "tensorrec model predicting with cosine" trec-fit -q "$R" -o cos.trec --components 3 --epochs 2 --predict cosine
+ok "tensorrec model predicting with cosine" trec-fit -q "$R" -o cos.trec --algorithm tensorrec --components 3 --epochs 2 --predict cosine
 fails "fold-in of a cosine model" trec-recommend cos.trec --liked "$(cat liked.txt)"
 contains "fold-in of a cosine model: says why" "$T/.err" "fold-in solves for dot-product scores; this model predicts with cosine"

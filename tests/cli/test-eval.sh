@@ -96,7 +96,7 @@ near "train: users evaluated" a.json "d['splits'][1]['users_evaluated']" "4"
 eq "JSON: rankings named" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(" ".join(s["split"]+"="+s["ranking"] for s in d["splits"]))' <a.json)" \
     "test=all-items train=all-items"
 eq "JSON: fixed key order" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(",".join(d), ",".join(d["splits"][0]), ",".join(d["splits"][0]["rankers"][0]))' <a.json)" \
-    "model,predict,components,users,items,k,min_rating,gain,ties,splits split,file,ranking,users_evaluated,users_skipped,positives,rankers ranker,recall@2,precision@2,ndcg@2,f1@2"
+    "model,predict,components,users,items,k,min_rating,gain,ties,splits,min_rating_from,convention split,file,ranking,users_evaluated,users_skipped,positives,rankers ranker,recall@2,precision@2,ndcg@2,f1@2"
 
 # ---- --exclude-train (LightFM's convention) ----
 trec-eval m.trec --test test.csr --train train.csr -k 2 --gain binary --exclude-train --json -q >x.json
@@ -144,6 +144,56 @@ eq "per-user: 3 test + 4 train users" "$(tail -n +2 pu.tsv | wc -l | tr -d ' ')"
 eq "per-user: user 11 on test (104 ranks 4th: tie)" "$(grep '^11	test' pu.tsv)" \
     "11	test	0.333333	0.333333	0.296082	0.333333	3"
 eq "per-user: user 33 only in train" "$(cut -f1,2 pu.tsv | grep -c '^33')" "1"
+
+# ---- MAP, MRR, hit rate, coverage, AUC: hand-computed (binary gain, K = 2) ----
+# model, all items: AP@2 11: (1/2)/2, 22: 1/2, 44: (1/2)/1; first hits at 2, 1, 2;
+# top-2 items {101, 102, 105, 106}. AUC: 11 ranks 102 > 103, 105; 104 > 105: 3/9;
+# 22: 101 > 4 negatives, 103 > 3: 7/8; 44: 105 > 4 of 5: 4/5.
+# most-popular (101 102 104 106 103 105): AP 1/4, 1/2, 0; AUC 6/9, 5/8, 0/5.
+# random (N = 6, P' = 3, 2, 1): see metrics.h; coverage 1 - (2/3)^3.
+trec-eval m.trec --test test.csr --train train.csr -k 2 --gain binary --metrics all --json -q >all.json
+near "map@2, model" all.json "m('test','model','map@2')" "(1/4 + 1/2 + 1/2) / 3"
+near "mrr@2, model" all.json "m('test','model','mrr@2')" "(1/2 + 1 + 1/2) / 3"
+near "hit-rate@2, model" all.json "m('test','model','hit-rate@2')" "1"
+near "coverage@2, model" all.json "m('test','model','coverage@2')" "4/6"
+near "auc, model" all.json "m('test','model','auc')" "(3/9 + 7/8 + 4/5) / 3"
+near "map@2, most-popular" all.json "m('test','most-popular','map@2')" "(1/4 + 1/2 + 0) / 3"
+near "hit-rate@2, most-popular" all.json "m('test','most-popular','hit-rate@2')" "2/3"
+near "coverage@2, most-popular" all.json "m('test','most-popular','coverage@2')" "2/6"
+near "auc, most-popular" all.json "m('test','most-popular','auc')" "(6/9 + 5/8 + 0) / 3"
+near "map@2, random" all.json "m('test','random','map@2')" \
+    "((1/2)*(3/6 + (1/2)*(3/6)*(1 + 2/5)) + (1/2)*(2/6 + (1/2)*(2/6)*(1 + 1/5)) + (1/6 + 1/12)) / 3"
+near "mrr@2, random" all.json "m('test','random','mrr@2')" \
+    "((3/6 + (3/6)*(3/5)/2) + (2/6 + (4/6)*(2/5)/2) + (1/6 + (5/6)*(1/5)/2)) / 3"
+near "hit-rate@2, random" all.json "m('test','random','hit-rate@2')" \
+    "((1 - (3/6)*(2/5)) + (1 - (4/6)*(3/5)) + (1 - (5/6)*(4/5))) / 3"
+near "coverage@2, random" all.json "m('test','random','coverage@2')" "1 - (2/3)**3"
+near "auc, random" all.json "m('test','random','auc')" "0.5"
+trec-eval m.trec --test test.csr --train train.csr -k 2 --standard --metrics auc,map --json -q >std.json
+near "--standard: AUC without the train items (11: 3/6, 22: 4/4, 44: 4/4)" std.json \
+    "m('test','model','auc')" "(1/2 + 1 + 1) / 3"
+near "--standard = --exclude-train --gain binary (AP 1/2, 2/2, 1/1)" std.json \
+    "m('test','model','map@2')" "(1/2 + 1 + 1) / 3"
+eq "--standard: named in JSON" "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["convention"])' <std.json)" standard
+trec-eval m.trec --test test.csr --train train.csr --standard -k 2,3 --metrics recall,auc -q -o std.txt
+contains "table: AUC once, after the first K" std.txt "recall@2       auc  recall@3"
+contains "table: the convention is said" std.txt "convention: standard"
+trec-eval m.trec --test test.csr --train train.csr -k 2,3 --metrics auc,coverage --per-user pu2.tsv -q -o discard.out
+eq "per-user: coverage is a split's figure, not a user's" "$(head -n 1 pu2.tsv)" "user	split	auc	positives"
+fails "--standard with --gain exp" trec-eval m.trec --test test.csr --train train.csr --standard --gain exp
+fails "--standard without --train" trec-eval m.trec --test test.csr --standard
+fails "unknown metric" trec-eval m.trec --test test.csr --metrics recall,accuracy
+fails "a metric twice" trec-eval m.trec --test test.csr --metrics ndcg,ndcg
+
+# ---- a baseline alone ----
+trec-eval --baseline most-popular --train train.csr --test test.csr -k 2 --gain binary --metrics all --json -q >b.json
+near "--baseline most-popular: the same figures" b.json "m('test','most-popular','auc')" "(6/9 + 5/8 + 0) / 3"
+eq "--baseline most-popular: that ranker only" "$(python3 -c 'import json,sys; print(" ".join(r["ranker"] for r in json.load(sys.stdin)["splits"][0]["rankers"]))' <b.json)" most-popular
+trec-eval --baseline random --test test.csr -k 2 --gain binary -q -o br.txt
+contains "--baseline random: no --train needed" br.txt "baseline:  random alone (no model; 4 users x 6 items)"
+fails "--baseline with a MODEL" trec-eval m.trec --baseline random --test test.csr
+fails "--baseline most-popular without --train" trec-eval --baseline most-popular --test test.csr
+fails "unknown --baseline" trec-eval --baseline oracle --test test.csr
 
 # ---- outputs, threads, summary ----
 trec-eval m.trec --test test.csr --train train.csr -q >stdout.txt

@@ -2,9 +2,10 @@
 # divergence. Fixtures: tests/fixtures/fit (see make-fixtures.c there).
 F=$FIX/fit
 R=$F/ratings.csr
-fit() { trec-fit "$@" -q; }
+# TensorRec's defaults (--algorithm tensorrec): the default preset is tested below
+fit() { trec-fit --algorithm tensorrec "$@" -q; }
 
-ok "default fit (rmse, linear, k=100)" fit "$R" -o default.trec
+ok "TensorRec's defaults (rmse, linear, k=100)" fit "$R" -o default.trec
 contains "model file is a model" default.trec "TREC"
 trec-info default.trec >info.txt 2>&1
 ok "trec-info reads the model" test -s info.txt
@@ -74,15 +75,15 @@ fails "--init with another prediction" fit "$R" -o bad.trec --components 4 --pre
 fails "--init that is not a model" fit "$R" -o bad.trec --components 4 --init "$R"
 
 # progress and summary
-trec-fit "$R" -o p.trec --components 3 --epochs 20 2>progress.txt
+trec-fit "$R" -o p.trec --algorithm tensorrec --components 3 --epochs 20 2>progress.txt
 contains "progress every 10% of the epochs (not a terminal)" progress.txt "trec-fit: epoch 2/20 loss"
 contains "progress shows elapsed and ETA" progress.txt "elapsed"
 contains "summary line" progress.txt "trec-fit: wrote p.trec: 12 users, 15 items, 3 components, rmse loss"
-trec-fit "$R" -o p.trec --components 3 --epochs 20 -q 2>quiet.txt
+trec-fit "$R" -o p.trec --algorithm tensorrec --components 3 --epochs 20 -q 2>quiet.txt
 eq "--quiet prints nothing" "$(cat quiet.txt)" ""
 ok "--help" trec-fit --help
 ok "--version" trec-fit --version
-ok "output to stdout" sh -c "trec-fit '$R' -o - -q --components 2 --epochs 2 >stdout.trec && test -s stdout.trec"
+ok "output to stdout" sh -c "trec-fit '$R' -o - -q --algorithm tensorrec --components 2 --epochs 2 >stdout.trec && test -s stdout.trec"
 
 # bad inputs
 fails "missing input file" fit nope.csr -o bad.trec
@@ -106,7 +107,12 @@ fails "labelled features, unlabelled interactions" fit $F/unlabelled.csr -o bad.
 fails "pass-through with the wrong --components" fit "$R" -o bad.trec --item-features $F/genres.csr --no-item-identity --item-repr pass-through --components 5
 contains "pass-through error" "$T/.err" "item representation pass-through needs --components equal to the number of item features (3), not 5"
 fails "no item features at all" fit "$R" -o bad.trec --no-item-identity
-fails "--sampled-items above the number of items" fit "$R" -o bad.trec --loss wmrb --sampled-items 16
+ok "--sampled-items above the number of items: all of them" fit "$R" -o all16.trec --epochs 2 --loss wmrb --sampled-items 16
+contains "... recorded as the 15 items" all16.trec '"sampled_items":15'
+ok "--sampled-items all" fit "$R" -o allw.trec --epochs 2 --loss wmrb --sampled-items all
+eq "... the same model" "$(crcs all16.trec)" "$(crcs allw.trec)"
+fails "--epochs 0 without --init" fit "$R" -o bad.trec --epochs 0
+contains "--epochs 0 refused: says why" "$T/.err" "--epochs 0 trains nothing"
 fails "a feature file that is not a matrix" fit "$R" -o bad.trec --item-features ten.trec
 eq "no model left by the failures" "$(ls bad.trec 2>/dev/null)" ""
 

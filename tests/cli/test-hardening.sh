@@ -44,11 +44,11 @@ cat info.fifo >info-fifo.tsv &
 ok "info: --dump -o FIFO" trec-info --dump tiny.csr -o info.fifo
 wait
 same "info: what the FIFO carried = stdout" info-fifo.tsv tiny.tsv
-ok "fit: -o /dev/null" trec-fit -q tiny.csr --components 2 --epochs 1 -o /dev/null
-trec-fit -q tiny.csr --components 2 --epochs 1 -o m.trec
+ok "fit: -o /dev/null" trec-fit -q tiny.csr --algorithm tensorrec --components 2 --epochs 1 -o /dev/null
+trec-fit -q tiny.csr --algorithm tensorrec --components 2 --epochs 1 -o m.trec
 mkfifo fit.fifo
 cat fit.fifo >fit-fifo.trec &
-ok "fit: -o FIFO" trec-fit -q tiny.csr --components 2 --epochs 1 -o fit.fifo
+ok "fit: -o FIFO" trec-fit -q tiny.csr --algorithm tensorrec --components 2 --epochs 1 -o fit.fifo
 wait
 same "fit: what the FIFO carried = a file" fit-fifo.trec m.trec
 fails "eval: -o /dev/full fails" trec-eval -q m.trec --test tiny.csr -o /dev/full

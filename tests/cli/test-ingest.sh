@@ -178,7 +178,7 @@ eq "--user-features rows = the matrix's users, with their labels" \
    "$(trec-info --json r.csr | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["rows"], d["row_labels"]["sample"])')"
 eq "--user-features: each user's features" "$(dump uf.csr | tr '\t' ' ' | tr '\n' ';')" \
    "7 programmer, senior 1;3 artist 1;3 writer 1;"
-ok "trec-fit takes the user features" trec-fit -q r.csr -o uf.trec --user-features uf.csr --components 2 --epochs 2
+ok "trec-fit takes the user features" trec-fit -q r.csr -o uf.trec --algorithm tensorrec --user-features uf.csr --components 2 --epochs 2
 fails "--user-features without --feature-col" $I --user-features users.csv -o x.csr
 fails "--user-features with --item-features" $I --user-features --item-features --feature-col occupation users.csv -o x.csr
 fails "--user-features with a ratings option" $I --user-features --feature-col occupation --rating-col 3 users.csv -o x.csr

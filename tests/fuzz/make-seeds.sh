@@ -18,7 +18,7 @@ trap 'rm -rf "$W"' EXIT
 cd "$W"
 printf 'userId,occupation\n7,doctor\n3,artist|writer\n9,doctor\n' >users.csv
 ingest() { "$B/trec-ingest" -q "$@"; }
-fit() { out=$1; shift; "$B/trec-fit" -q r.csr --epochs 2 --seed 1 -o "$C/model-$out.trec" "$@"; }
+fit() { out=$1; shift; "$B/trec-fit" -q r.csr --algorithm tensorrec --epochs 2 --seed 1 -o "$C/model-$out.trec" "$@"; }
 ingest "$FIX/ingest/small-ratings.csv" -o r.csr
 ingest --item-features "$FIX/ingest/small-movies.csv" --align r.csr -o genres.csr
 ingest --item-features "$FIX/ingest/small-movies.csv" -o "$C/matrix-genres-unaligned.csr"

@@ -312,9 +312,14 @@ START_TEST(configuration_errors)
     ck_assert_ptr_nonnull(strstr(err.msg, "item side has no features"));
     c = base();
     c.loss = TREC_LOSS_WMRB;
-    c.sampled_items = NI + 1;
+    c.sampled_items = NI + 1; /* more than the items: all of them */
+    ck_assert_int_eq(fit(&c, &x, NULL, NULL, &m, &res, &err), 0);
+    ck_assert_uint_eq(res.sampled_items, NI);
+    trec_model_free(&m);
+    c.epochs = 0; /* --epochs 0 given without --init: refused */
+    c.given |= TREC_OPT(TREC_OPT_EPOCHS);
     ck_assert_int_eq(fit(&c, &x, NULL, NULL, &m, &res, &err), -1);
-    ck_assert_ptr_nonnull(strstr(err.msg, "--sampled-items 41 is more than the 40 items"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "--epochs 0 trains nothing"));
     c = base();
     c.loss = TREC_LOSS_SEPARATION;
     ck_assert_int_eq(fit(&c, &x, NULL, NULL, &m, &res, &err), -1);

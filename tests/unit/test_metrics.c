@@ -1,6 +1,7 @@
-/* test_metrics.c - recall/precision/NDCG/F1 at K on hand-computed cases,
- * both ranking conventions, the baselines (random checked against every
- * permutation), positives selection. */
+/* test_metrics.c - the metrics at K on hand-computed cases, both ranking
+ * conventions, the baselines (random checked against every permutation),
+ * positives selection; MAP, MRR, hit rate, AUC and coverage against
+ * brute-force recomputations written here from their definitions. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -300,7 +301,34 @@ static void brute_metrics(const int *order, int n, const float *row, int n_items
     out[TREC_RECALL] = hits / np;
     out[TREC_PRECISION] = hits / k;
     out[TREC_NDCG] = dcg / idcg;
+    /* AP@K, MRR@K, hit rate: straight from the definitions */
+    double h = 0, ap = 0;
+    int first = 0;
+    for (int r = 1; r <= n && r <= (int)k; r++)
+        if (row[order[r - 1]] != 0) {
+            h++;
+            ap += h / r;
+            if (!first)
+                first = r;
+        }
+    out[TREC_MAP] = ap / (np < (int)k ? np : (int)k);
+    out[TREC_MRR] = first ? 1.0 / first : 0;
+    out[TREC_HIT_RATE] = h > 0;
+    /* AUC: every (positive, negative) pair of the candidates, in order */
+    double good = 0, neg = 0;
+    for (int a = 0; a < n; a++)
+        if (row[order[a]] == 0) {
+            neg++;
+            for (int b = 0; b < a; b++)
+                good += row[order[b]] != 0;
+        }
+    out[TREC_AUC] = neg ? good / (np * neg) : 0.5;
 }
+
+/* The metrics the permutation test compares. */
+static const int BRUTE[] = {TREC_RECALL, TREC_PRECISION, TREC_NDCG, TREC_MAP, TREC_MRR,
+                            TREC_HIT_RATE, TREC_AUC};
+#define N_BRUTE (int)(sizeof BRUTE / sizeof BRUTE[0])
 
 START_TEST(random_baseline_is_the_mean_over_all_orders)
 {
@@ -330,12 +358,12 @@ START_TEST(random_baseline_is_the_mean_over_all_orders)
                     if (ex[e][i] == 0)
                         cand[n++] = i;
                 /* Heap's algorithm over the candidates */
-                double sum[4][3] = {{0}}, cnt = 0, v[3];
+                double sum[4][TREC_N_METRICS] = {{0}}, cnt = 0, v[TREC_N_METRICS];
                 int st[6] = {0}, i = 1;
                 for (int k = 0; k < 4; k++) {
                     brute_metrics(cand, n, rows[c], 6, ks[k], gain, v);
-                    for (int j = 0; j < 3; j++)
-                        sum[k][j] += v[j];
+                    for (int j = 0; j < N_BRUTE; j++)
+                        sum[k][BRUTE[j]] += v[BRUTE[j]];
                 }
                 cnt = 1;
                 while (i < n) {
@@ -345,8 +373,8 @@ START_TEST(random_baseline_is_the_mean_over_all_orders)
                         cand[i] = t;
                         for (int k = 0; k < 4; k++) {
                             brute_metrics(cand, n, rows[c], 6, ks[k], gain, v);
-                            for (int j = 0; j < 3; j++)
-                                sum[k][j] += v[j];
+                            for (int j = 0; j < N_BRUTE; j++)
+                                sum[k][BRUTE[j]] += v[BRUTE[j]];
                         }
                         cnt++;
                         st[i]++;
@@ -356,16 +384,151 @@ START_TEST(random_baseline_is_the_mean_over_all_orders)
                     }
                 }
                 for (int k = 0; k < 4; k++)
-                    for (int j = 0; j < 3; j++)
+                    for (int jj = 0; jj < N_BRUTE; jj++) {
+                        int j = BRUTE[jj];
                         ck_assert_msg(fabs(user_vals(&r, 0, k)[j] - sum[k][j] / cnt) < 1e-9,
                                       "case %d/%d gain %d K %u %s: formula %g, orders %g", c,
                                       e, gain, ks[k], trec_metric_names[j],
                                       user_vals(&r, 0, k)[j], sum[k][j] / cnt);
+                    }
                 trec_eval_result_free(&r);
                 trec_positives_free(&p);
                 trec_csr_free(&m);
                 trec_csr_free(&x);
             }
+}
+END_TEST
+
+/* A scorer that ranks by a table of scores (users x items). */
+static void table_scorer(trec_scorer *s, float *zeros, float *scores, int users, int items)
+{
+    /* one component per user: user u's row is e_u, item i's column the
+     * users' scores for it */
+    trec_error err;
+    for (int u = 0; u < users; u++)
+        zeros[u * users + u] = 1;
+    ck_assert_int_eq(trec_scorer_factors(s, TREC_PREDICT_DOT, (uint64_t)users, zeros, NULL,
+                                         (uint64_t)users, scores, NULL, (uint64_t)items, &err),
+                     0);
+}
+
+START_TEST(auc_of_a_full_ranking)
+{
+    /* scores of 4 users for 6 items (ties included), every user's AUC
+     * recomputed over its candidates from the order the scores give */
+    static const float S[4][6] = {{3, 1, 2, 2, 0, 5}, {1, 1, 1, 1, 1, 1},
+                                  {0, 9, 8, 7, 6, 5}, {2, 4, 6, 8, 10, 12}};
+    world w;
+    uint32_t ks[] = {2, 3};
+    trec_error err;
+    for (int ex = 0; ex < 2; ex++) {
+        world_make(&w, TREC_GAIN_BINARY, 0, 0, ks, 2);
+        float zeros[16] = {0}, items[6 * 4];
+        for (int i = 0; i < 6; i++)
+            for (int u = 0; u < 4; u++)
+                items[i * 4 + u] = S[u][i];
+        trec_scorer sc;
+        table_scorer(&sc, zeros, items, 4, 6);
+        trec_eval_result r;
+        trec_topk_lists l;
+        make_lists(&l, 4, 6, ALL);
+        ck_assert_int_eq(trec_eval_lists(&w.tp, &l, &w.cfg, &r, &err), 0);
+        ck_assert_int_eq(trec_eval_auc(&w.tp, &sc, ex ? &w.train : NULL, 2, &r, &err), 0);
+        for (int u = 0; u < 4; u++) {
+            if (!r.has[u])
+                continue;
+            int cand[6], n = 0;
+            for (int i = 0; i < 6; i++)
+                if (!ex || TRAIN[u * 6 + i] == 0)
+                    cand[n++] = i;
+            for (int a = 1; a < n; a++) /* insertion sort: score desc, index asc */
+                for (int b = a; b > 0 && (S[u][cand[b]] > S[u][cand[b - 1]] ||
+                                          (S[u][cand[b]] == S[u][cand[b - 1]] &&
+                                           cand[b] < cand[b - 1])); b--) {
+                    int t = cand[b];
+                    cand[b] = cand[b - 1];
+                    cand[b - 1] = t;
+                }
+            double v[TREC_N_METRICS];
+            brute_metrics(cand, n, TEST + u * 6, 6, 2, TREC_GAIN_BINARY, v);
+            ck_assert_double_eq_tol(user_vals(&r, u, 0)[TREC_AUC], v[TREC_AUC], EPS);
+            ck_assert_double_eq_tol(user_vals(&r, u, 1)[TREC_AUC], v[TREC_AUC], EPS);
+        }
+        trec_eval_result_free(&r);
+        trec_topk_lists_free(&l);
+        trec_scorer_free(&sc);
+        world_free(&w);
+    }
+}
+END_TEST
+
+START_TEST(coverage_of_lists_and_of_random)
+{
+    world w;
+    uint32_t ks[] = {1, 2, 6};
+    trec_error err;
+    world_make(&w, TREC_GAIN_BINARY, 0, 0, ks, 3);
+    trec_eval_result r;
+    trec_topk_lists l;
+    /* evaluated users 11, 22, 44: top 1 {0, 5}, top 2 {0, 1, 4, 5}, all */
+    make_lists(&l, 4, 6, ALL);
+    ck_assert_int_eq(trec_eval_lists(&w.tp, &l, &w.cfg, &r, &err), 0);
+    ck_assert_double_eq_tol(r.mean[0 * TREC_N_METRICS + TREC_COVERAGE], 2.0 / 6, EPS);
+    ck_assert_double_eq_tol(r.mean[1 * TREC_N_METRICS + TREC_COVERAGE], 4.0 / 6, EPS);
+    ck_assert_double_eq_tol(r.mean[2 * TREC_N_METRICS + TREC_COVERAGE], 1, EPS);
+    trec_eval_result_free(&r);
+    trec_topk_lists_free(&l);
+    /* random, train items left out: item i is missed by user u's random top
+     * K of its N_u candidates with chance 1 - K/N_u when it is a candidate;
+     * checked against every combination of the three users' orders */
+    ck_assert_int_eq(trec_eval_random(&w.tp, &w.train, &w.cfg, &r, &err), 0);
+    static const int users[3] = {0, 1, 3};
+    for (int k = 0; k < 2; k++) {
+        double want = 0;
+        for (int i = 0; i < 6; i++) {
+            double miss = 1;
+            for (int q = 0; q < 3; q++) {
+                int u = users[q], n = 0;
+                for (int j = 0; j < 6; j++)
+                    n += TRAIN[u * 6 + j] == 0;
+                if (TRAIN[u * 6 + i] == 0)
+                    miss *= 1 - (double)(ks[k] < (uint32_t)n ? ks[k] : (uint32_t)n) / n;
+            }
+            want += 1 - miss;
+        }
+        ck_assert_double_eq_tol(r.mean[k * TREC_N_METRICS + TREC_COVERAGE], want / 6, EPS);
+    }
+    /* K = 6 covers every candidate of someone: all items */
+    ck_assert_double_eq_tol(r.mean[2 * TREC_N_METRICS + TREC_COVERAGE], 1, EPS);
+    ck_assert_double_eq_tol(r.mean[TREC_AUC], 0.5, EPS);
+    trec_eval_result_free(&r);
+    world_free(&w);
+}
+END_TEST
+
+START_TEST(metric_names)
+{
+    int m;
+    uint32_t k;
+    trec_error err;
+    char buf[32];
+    ck_assert_int_eq(trec_metric_parse("ndcg@10", &m, &k, &err), 0);
+    ck_assert_int_eq(m, TREC_NDCG);
+    ck_assert_uint_eq(k, 10);
+    ck_assert_int_eq(trec_metric_parse("hit-rate@3", &m, &k, &err), 0);
+    ck_assert_int_eq(m, TREC_HIT_RATE);
+    ck_assert_uint_eq(k, 3);
+    ck_assert_int_eq(trec_metric_parse("map", &m, &k, &err), 0);
+    ck_assert_uint_eq(k, 10);
+    ck_assert_int_eq(trec_metric_parse("auc", &m, &k, &err), 0);
+    ck_assert_str_eq(trec_metric_label(m, k, buf, sizeof buf), "auc");
+    ck_assert_str_eq(trec_metric_label(TREC_MRR, 5, buf, sizeof buf), "mrr@5");
+    ck_assert_int_eq(trec_metric_parse("auc@10", &m, &k, &err), -1);
+    ck_assert_int_eq(trec_metric_parse("ndcg@0", &m, &k, &err), -1);
+    ck_assert_int_eq(trec_metric_parse("ndcg@", &m, &k, &err), -1);
+    ck_assert_int_eq(trec_metric_parse("ndcg@-3", &m, &k, &err), -1);
+    ck_assert_int_eq(trec_metric_parse("accuracy@10", &m, &k, &err), -1);
+    ck_assert(strstr(err.msg, "unknown metric"));
 }
 END_TEST
 
@@ -454,6 +617,9 @@ static Suite *metrics_suite(void)
     tcase_add_test(tc, graded_gain_needs_positive_values);
     tcase_add_test(tc, random_baseline_formulas);
     tcase_add_test(tc, random_baseline_is_the_mean_over_all_orders);
+    tcase_add_test(tc, auc_of_a_full_ranking);
+    tcase_add_test(tc, coverage_of_lists_and_of_random);
+    tcase_add_test(tc, metric_names);
     tcase_add_test(tc, most_popular);
     tcase_add_test(tc, overlap);
     tcase_add_test(tc, bad_config);

@@ -1,0 +1,249 @@
+/* fit_options.c - trec-fit's option table: every fitting option's name, the
+ * kind of its value, and the parser that sets it in a trec_fit_config
+ * (fit_options.h). trec-fit and trec-tune both read options through it. */
+#include "fit_options.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+#define BIG (1LL << 40)
+
+/* name, value kind, log-scale ranges (trec-tune), bounds of numbers */
+static const trec_fit_option_info table[TREC_OPT_COUNT] = {
+    [TREC_OPT_USER_FEATURES] = {"--user-features", TREC_ARG_FILE, 0, 0, 0},
+    [TREC_OPT_ITEM_FEATURES] = {"--item-features", TREC_ARG_FILE, 0, 0, 0},
+    [TREC_OPT_NO_USER_IDENTITY] = {"--no-user-identity", TREC_ARG_NONE, 0, 0, 0},
+    [TREC_OPT_NO_ITEM_IDENTITY] = {"--no-item-identity", TREC_ARG_NONE, 0, 0, 0},
+    [TREC_OPT_COMPONENTS] = {"--components", TREC_ARG_INT, 1, 1, 1 << 20},
+    [TREC_OPT_USER_REPR] = {"--user-repr", TREC_ARG_WORD, 0, 0, 0},
+    [TREC_OPT_ITEM_REPR] = {"--item-repr", TREC_ARG_WORD, 0, 0, 0},
+    [TREC_OPT_HIDDEN] = {"--hidden", TREC_ARG_INT, 1, 1, 1 << 20},
+    [TREC_OPT_PREDICT] = {"--predict", TREC_ARG_WORD, 0, 0, 0},
+    [TREC_OPT_NO_BIASES] = {"--no-biases", TREC_ARG_NONE, 0, 0, 0},
+    [TREC_OPT_LOSS] = {"--loss", TREC_ARG_WORD, 0, 0, 0},
+    [TREC_OPT_SAMPLED_ITEMS] = {"--sampled-items", TREC_ARG_INT, 1, 1, BIG},
+    [TREC_OPT_SAMPLE_UNOBSERVED] = {"--sample-unobserved", TREC_ARG_NONE, 0, 0, 0},
+    [TREC_OPT_MIN_RATING] = {"--min-rating", TREC_ARG_REAL, 0, -1e30, 1e30},
+    [TREC_OPT_OTHER_WEIGHT] = {"--other-weight", TREC_ARG_REAL, 0, 0, 1e30},
+    [TREC_OPT_VALUES] = {"--values", TREC_ARG_WORD, 0, 0, 0},
+    [TREC_OPT_EPOCHS] = {"--epochs", TREC_ARG_INT, 0, 0, BIG},
+    [TREC_OPT_LEARNING_RATE] = {"--learning-rate", TREC_ARG_REAL, 1, 1e-30, 1e30},
+    [TREC_OPT_ALPHA] = {"--alpha", TREC_ARG_REAL, 1, 0, 1e30},
+    [TREC_OPT_BATCH_USERS] = {"--batch-users", TREC_ARG_INT, 1, 1, BIG},
+    [TREC_OPT_SEED] = {"--seed", TREC_ARG_INT, 0, 0, (double)TREC_FIT_MAX_SEED},
+    [TREC_OPT_THREADS] = {"--threads", TREC_ARG_INT, 0, 1, 64},
+    [TREC_OPT_INIT] = {"--init", TREC_ARG_FILE, 0, 0, 0},
+    [TREC_OPT_LAMBDA] = {"--lambda", TREC_ARG_REAL, 1, 0, 1e30},
+    [TREC_OPT_LAMBDA_EXPONENT] = {"--lambda-exponent", TREC_ARG_REAL, 0, 0, 2},
+    [TREC_OPT_CONFIDENCE] = {"--confidence", TREC_ARG_WORD, 0, 0, 0},
+    [TREC_OPT_CONFIDENCE_SCALE] = {"--confidence-scale", TREC_ARG_REAL, 1, 0, 1e30},
+    [TREC_OPT_SOLVER] = {"--solver", TREC_ARG_WORD, 0, 0, 0},
+    [TREC_OPT_CG_STEPS] = {"--cg-steps", TREC_ARG_INT, 0, 1, 1000},
+    [TREC_OPT_MAX_MEMORY] = {"--max-memory", TREC_ARG_SIZE, 0, 0, 0},
+    [TREC_OPT_SCHEDULE] = {"--schedule", TREC_ARG_WORD, 0, 0, 0},
+    [TREC_OPT_MAX_SAMPLED] = {"--max-sampled", TREC_ARG_INT, 0, 1, 1 << 30},
+    [TREC_OPT_KOS_K] = {"--kos-k", TREC_ARG_INT, 0, 1, 1 << 20},
+};
+
+const trec_fit_option_info *trec_fit_option_about(int o)
+{
+    return o >= 0 && o < TREC_OPT_COUNT ? &table[o] : NULL;
+}
+
+const char *trec_fit_option_name(int o)
+{
+    return o >= 0 && o < TREC_OPT_COUNT && table[o].name ? table[o].name : "?";
+}
+
+int trec_fit_option_find(const char *name)
+{
+    const char *bare = strncmp(name, "--", 2) == 0 ? name + 2 : name;
+    for (int o = 0; o < TREC_OPT_COUNT; o++)
+        if (strcmp(table[o].name + 2, bare) == 0)
+            return o;
+    return -1;
+}
+
+/* ---- values ---- */
+
+static int parse_real(const char *name, const char *s, double lo, double hi, double *out,
+                      trec_error *err)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= lo && v <= hi))
+        return trec_fail(err, "%s: '%s' is not a number in [%g, %g]", name, s, lo, hi);
+    *out = v;
+    return 0;
+}
+
+static int parse_int(const char *name, const char *s, long long lo, long long hi,
+                     long long *out, trec_error *err)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return trec_fail(err, "%s: '%s' is not an integer in [%lld, %lld]", name, s, lo, hi);
+    *out = v;
+    return 0;
+}
+
+int trec_parse_size(const char *name, const char *s, uint64_t *out, trec_error *err)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    int shift = 0;
+    switch (*end) {
+    case 'K': case 'k': shift = 10; end++; break;
+    case 'M': case 'm': shift = 20; end++; break;
+    case 'G': case 'g': shift = 30; end++; break;
+    case 'T': case 't': shift = 40; end++; break;
+    }
+    if (errno || end == s || *end || s[0] == '-' || v > (UINT64_MAX >> shift))
+        return trec_fail(err, "%s: '%s' is not a size (bytes, or a number with K, M, G or "
+                         "T)", name, s);
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+/* One of the words names[0..n), by index. */
+static int parse_word(const char *name, const char *s, const char *const *names, int n,
+                      const char *list, int *out, trec_error *err)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    return trec_fail(err, "%s: unknown value (%s): %s", name, list, s);
+}
+
+static int parse_repr(const char *name, const char *s, uint32_t *out, trec_error *err)
+{
+    int r = trec_repr_from_name(s);
+    if (r < 0)
+        return trec_fail(err, "%s: unknown representation (linear, normalized-linear, "
+                         "pass-through, weighted-pass-through, relu): %s", name, s);
+    *out = (uint32_t)r;
+    return 0;
+}
+
+int trec_fit_parse_loss(const char *s, int *loss, trec_error *err)
+{
+    *loss = trec_loss_from_name(s);
+    if (*loss < 0)
+        return trec_fail(err, "--loss: unknown loss (rmse, rmse-dense, wmrb, balanced-wmrb, "
+                         "separation, separation-dense, bpr, warp, warp-kos, logistic): %s",
+                         s);
+    return 0;
+}
+
+static int set_word(trec_fit_config *cfg, int o, const char *arg, trec_error *err)
+{
+    static const char *const predicts[] = {"dot", "cosine", "euclidean"};
+    static const char *const values[] = {"binary", "raw"};
+    static const char *const confidences[] = {"linear", "log"};
+    static const char *const solvers[] = {"cg", "cholesky"};
+    static const char *const schedules[] = {"adagrad", "sgd"};
+    const char *name = table[o].name;
+    int w = 0, rc = 0;
+    switch (o) {
+    case TREC_OPT_USER_REPR: return parse_repr(name, arg, &cfg->user_repr, err);
+    case TREC_OPT_ITEM_REPR: return parse_repr(name, arg, &cfg->item_repr, err);
+    case TREC_OPT_LOSS: return trec_fit_parse_loss(arg, &cfg->loss, err);
+    case TREC_OPT_PREDICT:
+        rc = parse_word(name, arg, predicts, 3, "dot, cosine, euclidean", &w, err);
+        cfg->predict = rc ? cfg->predict : (uint32_t)w;
+        return rc;
+    case TREC_OPT_VALUES:
+        return parse_word(name, arg, values, 2, "binary, raw", &cfg->values, err);
+    case TREC_OPT_CONFIDENCE:
+        return parse_word(name, arg, confidences, 2, "linear, log", &cfg->confidence, err);
+    case TREC_OPT_SOLVER:
+        return parse_word(name, arg, solvers, 2, "cg, cholesky", &cfg->solver, err);
+    case TREC_OPT_SCHEDULE:
+        return parse_word(name, arg, schedules, 2, "adagrad, sgd", &cfg->schedule, err);
+    }
+    return trec_fail(err, "internal error: option %s is not a word", name);
+}
+
+static void set_flag(trec_fit_config *cfg, int o)
+{
+    switch (o) {
+    case TREC_OPT_NO_USER_IDENTITY: cfg->user_identity = 0; break;
+    case TREC_OPT_NO_ITEM_IDENTITY: cfg->item_identity = 0; break;
+    case TREC_OPT_NO_BIASES: cfg->biases = 0; break;
+    case TREC_OPT_SAMPLE_UNOBSERVED: cfg->sample_unobserved = 1; break;
+    }
+}
+
+static int set_int(trec_fit_config *cfg, int o, const char *arg, trec_error *err)
+{
+    const trec_fit_option_info *in = &table[o];
+    long long v = 0;
+    if (o == TREC_OPT_SAMPLED_ITEMS && strcmp(arg, "all") == 0) {
+        cfg->sampled_items = TREC_SAMPLED_ALL;
+        return 0;
+    }
+    if (parse_int(in->name, arg, (long long)in->lo, (long long)in->hi, &v, err) != 0)
+        return -1;
+    switch (o) {
+    case TREC_OPT_COMPONENTS: cfg->components = (uint64_t)v; break;
+    case TREC_OPT_HIDDEN: cfg->hidden = (uint64_t)v; break;
+    case TREC_OPT_SAMPLED_ITEMS: cfg->sampled_items = (uint64_t)v; break;
+    case TREC_OPT_EPOCHS: cfg->epochs = (uint64_t)v; break;
+    case TREC_OPT_BATCH_USERS: cfg->batch_users = (uint64_t)v; break;
+    case TREC_OPT_SEED: cfg->seed = (uint64_t)v; break;
+    case TREC_OPT_THREADS: cfg->threads = (int)v; break;
+    case TREC_OPT_CG_STEPS: cfg->cg_steps = (uint32_t)v; break;
+    case TREC_OPT_MAX_SAMPLED: cfg->max_sampled = (uint32_t)v; break;
+    case TREC_OPT_KOS_K: cfg->kos_k = (uint32_t)v; break;
+    }
+    return 0;
+}
+
+static int set_real(trec_fit_config *cfg, int o, const char *arg, trec_error *err)
+{
+    const trec_fit_option_info *in = &table[o];
+    double v = 0;
+    if (parse_real(in->name, arg, in->lo, in->hi, &v, err) != 0)
+        return -1;
+    switch (o) {
+    case TREC_OPT_MIN_RATING: cfg->has_min_rating = 1; cfg->min_rating = v; break;
+    case TREC_OPT_OTHER_WEIGHT: cfg->other_weight = v; break;
+    case TREC_OPT_LEARNING_RATE: cfg->learning_rate = v; break;
+    case TREC_OPT_ALPHA: cfg->alpha = v; break;
+    case TREC_OPT_LAMBDA: cfg->lambda = v; break;
+    case TREC_OPT_LAMBDA_EXPONENT: cfg->lambda_exponent = v; break;
+    case TREC_OPT_CONFIDENCE_SCALE: cfg->confidence_scale = v; break;
+    }
+    return 0;
+}
+
+int trec_fit_option_set(trec_fit_config *cfg, int o, const char *arg, trec_error *err)
+{
+    const trec_fit_option_info *in = trec_fit_option_about(o);
+    if (!in)
+        return trec_fail(err, "internal error: unknown option %d", o);
+    if (in->arg != TREC_ARG_NONE && !arg)
+        return trec_fail(err, "%s needs a value", in->name);
+    int rc = 0;
+    switch (in->arg) {
+    case TREC_ARG_NONE: set_flag(cfg, o); break;
+    case TREC_ARG_FILE: break; /* the caller reads the file */
+    case TREC_ARG_INT: rc = set_int(cfg, o, arg, err); break;
+    case TREC_ARG_REAL: rc = set_real(cfg, o, arg, err); break;
+    case TREC_ARG_WORD: rc = set_word(cfg, o, arg, err); break;
+    case TREC_ARG_SIZE: rc = trec_parse_size(in->name, arg, &cfg->max_memory, err); break;
+    }
+    if (rc == 0)
+        cfg->given |= TREC_OPT(o);
+    return rc;
+}

@@ -1,0 +1,117 @@
+# test-tune.sh - trec-tune: the space (lists, ranges, defaults, grid),
+# successive halving, the leaderboard (TSV, --json), the best model, the
+# log and --resume, the budget, errors. Fixtures: tests/fixtures/fit.
+F=$FIX/fit
+R=$F/ratings.csr
+crcs() { trec-info "$1" | awk '$2 == "offset" && $1 != "META" { print $1, $NF }'; }
+trec-split -q "$R" --train train.csr --valid valid.csr --test test.csr --seed 3
+A="train.csr --valid valid.csr --algorithm als,ease --components 2,4 --trials 4"
+
+# ---- a search ----
+# shellcheck disable=SC2086
+trec-tune $A --log t.log -o best.trec >b1.tsv 2>b1.err
+eq "leaderboard header" "$(head -n 1 b1.tsv)" "rank	trial	algorithm	ndcg@10	best_epoch	epochs	rung	options"
+eq "4 trials per algorithm" "$(awk -F'\t' 'NR > 1 { n[$3]++ } END { print n["als"], n["ease"] }' b1.tsv)" "4 4"
+eq "ranks 1..8" "$(cut -f1 b1.tsv | tail -n +2 | tr '\n' ' ')" "1 2 3 4 5 6 7 8 "
+eq "ease: one rung, no epochs" "$(awk -F'\t' '$3 == "ease" { print $6, $7 }' b1.tsv | sort -u)" "- 1/1"
+eq "--components goes to als, not ease" \
+    "$(awk -F'\t' '$3 == "ease" && $8 ~ /components/' b1.tsv | wc -l | tr -d ' ')" "0"
+eq "als: the values of the list only" \
+    "$(awk -F'\t' '$3 == "als" { split($8, w, " "); print w[2] }' b1.tsv | sort -u | tr '\n' ' ')" "2 4 "
+eq "successive halving: 4, then ceil(4/3) = 2, then 1 als trials" \
+    "$(awk -F'\t' '$3 == "als" { n[$2]++ } END { print n[0], n[1], n[2] }' t.log)" "4 2 1"
+eq "... for 2, 5 and 15 of als's 15 epochs" \
+    "$(awk -F'\t' '$3 == "als" { e[$2] = $4 } END { print e[0], e[1], e[2] }' t.log)" "2 5 15"
+eq "leaderboard: finished trials by value" \
+    "$(awk -F'\t' 'NR > 1 && ($7 == "3/3" || $7 == "1/1") { print $4 }' b1.tsv | sort -gr | tr '\n' ' ')" \
+    "$(awk -F'\t' 'NR > 1 && ($7 == "3/3" || $7 == "1/1") { print $4 }' b1.tsv | tr '\n' ' ')"
+contains "best trial said" b1.err "trec-tune: best: trial"
+contains "most-popular said" b1.err "trec-tune: most-popular on valid.csr: ndcg@10"
+# shellcheck disable=SC2086
+trec-tune $A -q >b2.tsv
+same "deterministic for a seed" b1.tsv b2.tsv
+# shellcheck disable=SC2086
+trec-tune $A -q --seed 2 >b3.tsv
+ok "another seed draws other trials" sh -c "! cmp -s b1.tsv b3.tsv"
+# shellcheck disable=SC2086
+trec-tune $A -q --json >b.json
+eq "--json: the best is rank 1" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["best"] == d["leaderboard"][0]["trial"], len(d["leaderboard"]), d["metric"])' <b.json)" "True 8 ndcg@10"
+eq "--json = TSV" "$(python3 -c 'import json,sys; print(" ".join("%.6f" % e["value"] for e in json.load(sys.stdin)["leaderboard"]))' <b.json)" \
+    "$(awk -F'\t' 'NR > 1 { printf "%s%s", s, $4; s = " " }' b1.tsv)"
+
+# ---- the best model ----
+trec-tune train.csr --valid valid.csr --algorithm als --components 2,4 --trials 3 -q -o als.trec >ba.tsv
+opts=$(awk -F'\t' 'NR == 2 { print $8 }' ba.tsv)
+ep=$(awk -F'\t' 'NR == 2 { print $6 }' ba.tsv)
+be=$(awk -F'\t' 'NR == 2 { print $5 }' ba.tsv)
+# shellcheck disable=SC2086
+trec-fit -q train.csr -o same.trec --preset als $opts --epochs "$ep" --valid valid.csr --patience 3 2>/dev/null
+eq "-o: the best trial's model (trec-fit of its options)" "$(crcs als.trec)" "$(crcs same.trec)"
+# shellcheck disable=SC2086
+trec-fit -q train.csr -o same2.trec --preset als $opts --epochs "$be"
+eq "... = trec-fit --epochs best_epoch" "$(crcs als.trec)" "$(crcs same2.trec)"
+contains "-o: META of trec-fit" als.trec '"algorithm":"als"'
+
+# ---- grid ----
+trec-tune train.csr --valid valid.csr --algorithm ease --lambda 100,200 --other-weight 0,0.4 --trials 4 -q >g.tsv
+eq "a list-only space within --trials: the whole grid" "$(awk -F'\t' 'NR > 1 { print $2 ": " $8 }' g.tsv | sort -n | tr '\n' ';')" \
+    "1: --lambda 100 --other-weight 0;2: --lambda 100 --other-weight 0.4;3: --lambda 200 --other-weight 0;4: --lambda 200 --other-weight 0.4;"
+trec-tune train.csr --valid valid.csr --algorithm ease --lambda 100,200 --other-weight 0,0.4 --trials 3 -q >g3.tsv
+eq "a larger grid: --trials distinct draws" "$(tail -n +2 g3.tsv | cut -f8 | sort -u | wc -l | tr -d ' ')" "3"
+trec-tune train.csr --valid valid.csr --algorithm ease --lambda 10..1000 --trials 5 -q >r.tsv
+ok "a range: values within it" awk -F'\t' 'NR > 1 { split($8, w, " "); if (w[2] < 10 || w[2] > 1000) exit 1 }' r.tsv
+
+# ---- the issue's command line ----
+cp train.csr train2.csr
+ok "trec-tune train.csr --valid valid.csr --algorithm als,ease --components 32,64,128 --alpha 1e-4..1e-1 --budget 5m" \
+    sh -c 'trec-tune train.csr --valid valid.csr --algorithm als,ease --components 32,64,128 --alpha 1e-4..1e-1 --budget 5m >issue.tsv 2>issue.err'
+contains "... --alpha, which neither takes, is left out with a warning" issue.err \
+    "warning: --alpha applies to none of the algorithms searched (als,ease): left out"
+ok "... a leaderboard" test "$(wc -l <issue.tsv)" -gt 1
+
+# ---- the log and --resume ----
+# shellcheck disable=SC2086
+trec-tune $A --log t.log --resume >r1.tsv 2>r1.err
+same "--resume of a whole log: the same leaderboard" b1.tsv r1.tsv
+contains "... with no fit" r1.err "0 fits, 11 from the log"
+head -n 7 t.log >part.log
+# shellcheck disable=SC2086
+trec-tune $A --log part.log --resume >r2.tsv 2>r2.err
+same "--resume of an interrupted search: the same leaderboard" b1.tsv r2.tsv
+contains "... fitting only the rest" r2.err "6 fits, 5 from the log"
+eq "... and the same log (but the times)" "$(cut -f1-6,8 part.log)" "$(cut -f1-6,8 t.log)"
+# shellcheck disable=SC2086
+trec-tune $A -q --log new.log --resume >r3.tsv
+same "--resume without a log yet: a fresh start" b1.tsv r3.tsv
+# shellcheck disable=SC2086
+fails "--resume of another metric's log" trec-tune $A --metric recall@5 --log t.log --resume
+{ head -n 3 t.log; echo "garbage"; } >bad.log
+# shellcheck disable=SC2086
+fails "--resume of a bad log" trec-tune $A --log bad.log --resume
+contains "... names file and line" "$T/.err" "bad.log:4: not a trial line"
+
+# ---- budget ----
+# shellcheck disable=SC2086
+fails "a budget too small for one trial" trec-tune $A --budget 1e-9 -o bad.trec
+contains "... says so" "$T/.err" "no trial finished within --budget"
+# shellcheck disable=SC2086
+trec-tune $A -q --budget 1h >bh.tsv
+same "a budget not reached: the same leaderboard" b1.tsv bh.tsv
+
+# ---- errors ----
+fails "no --valid" trec-tune train.csr --algorithm ease
+eq "... a usage error (2)" "$(trec-tune train.csr >/dev/null 2>&1; echo $?)" "2"
+fails "unknown algorithm" trec-tune train.csr --valid valid.csr --algorithm knn
+fails "unknown option" trec-tune train.csr --valid valid.csr --colour red
+fails "a flag cannot be searched" trec-tune train.csr --valid valid.csr --no-biases
+fails "a file option cannot be searched" trec-tune train.csr --valid valid.csr --item-features x.csr
+fails "a bad value in a list" trec-tune train.csr --valid valid.csr --components 2,0
+fails "a bad range" trec-tune train.csr --valid valid.csr --components 8..2
+fails "a range of words" trec-tune train.csr --valid valid.csr --algorithm sgd --loss a..b
+fails "--resume without --log" trec-tune train.csr --valid valid.csr --resume
+fails "a bad --budget" trec-tune train.csr --valid valid.csr --budget 5x
+fails "--valid of another shape" trec-tune train.csr --valid "$F/unlabelled.csr" --algorithm ease -o bad.trec
+fails "missing TRAIN" trec-tune nope.csr --valid valid.csr
+eq "no model left by the failures" "$(ls bad.trec 2>/dev/null)" ""
+ok "--help" trec-tune --help
+ok "--version" trec-tune --version
