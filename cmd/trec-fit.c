@@ -363,7 +363,7 @@ typedef struct run {
     double t0;
     char preset_note[512];
     /* validation (--valid) */
-    trec_csr valid;
+    trec_csr valid, valid_file;     /* --valid matched to x's ids; as read */
     trec_validation *val;
     trec_outfile log;
     int log_staged;
@@ -450,8 +450,16 @@ static void valid_open(run *r)
         return;
     o->v.vc.valid = &r->valid;
     o->v.vc.name = trec_display_name(o->v.file);
-    if (trec_csr_read(o->v.file, &r->valid, &err) != 0 ||
-        trec_validation_new(&r->val, &o->v.vc, &err) != 0)
+    /* Matched to the training matrix by raw ids: what it lacks is skipped. */
+    trec_align_stats as;
+    if (trec_csr_read(o->v.file, &r->valid_file, &err) != 0 ||
+        trec_csr_align(&r->valid_file, o->v.vc.name, &r->x.row_labels, r->x.rows,
+                       &r->x.col_labels, r->x.cols, "the training matrix", &r->valid, &as,
+                       &err) != 0)
+        cli_fail(&err);
+    if (!o->quiet)
+        cli_align_warning(o->v.vc.name, trec_display_name(o->in), &as);
+    if (trec_validation_new(&r->val, &o->v.vc, &err) != 0)
         cli_fail(&err);
     o->cfg.validation = r->val;
 }
@@ -580,6 +588,7 @@ static void release(run *r)
     trec_csr_free(&r->x);
     trec_validation_free(r->val);
     trec_csr_free(&r->valid);
+    trec_csr_free(&r->valid_file);
 }
 
 int main(int argc, char **argv)

@@ -62,14 +62,14 @@ fails "--new-ids without --align" $I --sep tab u1.test --new-ids drop -o x.csr
 fails "--new-ids: bad value" $I --sep tab u1.test --align base.csr --new-ids keep -o x.csr
 fails "--new-ids with --item-features" $I --item-features u1.test --align base.csr --new-ids drop -o x.csr
 fails "--align: not a trec file" $I --sep tab u1.test --align u1.base -o x.csr
-ok "--align to a model: its users and items" sh -c "trec-fit base.csr -o base.trec --epochs 1 -q"
+ok "--align to a model: its users and items" sh -c "trec-fit base.csr -o base.trec --algorithm tensorrec --epochs 1 -q"
 ok "u1.test --align base.trec" $I -q --sep tab u1.test --align base.trec -o testm.csr
 same "a model and its matrix give the same alignment" testm.csr test.csr
 
 # ---- two files from different ingests: matched by raw ids ----
 # Yesterday's model (base) on today's grown data (test, with a new user and
 # new items): evaluated, what the model lacks skipped with counts.
-trec-fit base.csr -o base3.trec --epochs 3 -q
+trec-fit base.csr -o base3.trec --algorithm tensorrec --epochs 3 -q
 ok "yesterday's model on today's grown data" trec-eval base3.trec --test test.csr --train base.csr -o ev.txt
 trec-eval base3.trec --test test.csr --train base.csr -o ev.txt 2>ev.err
 contains "the skipped users and items counted" ev.err "warning: test.csr: 1 users and 2 items not in base3.trec skipped (3 entries)"
@@ -92,8 +92,8 @@ eq "--exclude grown.csr: user 7's test items left out" "$(comm -12 rx.items r7.i
 eq "and only those" "$(($(wc -l <rx.items) + $(grep -cv '^6[12]$' r7.items)))" "60"
 
 # ---- trec-fit --init on a grown matrix ----
-ok "--init on a grown matrix" trec-fit test.csr --init base3.trec -o grown0.trec --epochs 0 -q
-trec-fit test.csr --init base3.trec -o grown0.trec --epochs 0 2>fit.err
+ok "--init on a grown matrix" trec-fit test.csr --init base3.trec -o grown0.trec --algorithm tensorrec --epochs 0 -q
+trec-fit test.csr --init base3.trec -o grown0.trec --algorithm tensorrec --epochs 0 2>fit.err
 contains "--init: counts" fit.err "--init base3.trec matched by ids: 1 new users and 2 new items initialised, 0 users and 0 items of the model not in the data left out"
 # With 0 epochs the known users and items keep their weights exactly: their
 # scores are unchanged (user 7 over every item both models have).
@@ -102,7 +102,7 @@ trec-recommend grown0.trec --user 7 -k 62 --no-header -q | awk -F'\t' '$3 < 61' 
 cut -f3,4 s.old >s.old2
 same "known rows keep their weights" s.new s.old2
 ok "the new user has a list" trec-recommend grown0.trec --user 41 -k 3 -q -o n41.tsv
-ok "--init and training on: the grown model fits" trec-fit test.csr --init base3.trec -o grown.trec --epochs 2 -q
+ok "--init and training on: the grown model fits" trec-fit test.csr --init base3.trec -o grown.trec --algorithm tensorrec --epochs 2 -q
 ok "als --init on a grown matrix" sh -c "trec-fit base.csr -o als.trec --algorithm als --epochs 2 -q && trec-fit test.csr --algorithm als --init als.trec -o als2.trec --epochs 0 -q"
 trec-recommend als.trec --user 7 -k 60 --no-header -q | cut -f3,4 | sort >a.old
 trec-recommend als2.trec --user 7 -k 62 --no-header -q | awk -F'\t' '$3 < 61' | cut -f3,4 | sort >a.new
@@ -110,18 +110,27 @@ same "als: known rows keep their weights" a.new a.old
 # A shrunk matrix: users the data no longer has are left out.
 awk -F'\t' '$1 != 1' u1.base >u1.less
 $I -q --sep tab u1.less -o less.csr
-trec-fit less.csr --init base3.trec -o less.trec --epochs 0 2>less.err
+trec-fit less.csr --init base3.trec -o less.trec --algorithm tensorrec --epochs 0 2>less.err
 contains "users of the model not in the data counted" less.err "1 users and 0 items of the model not in the data left out"
 
 # ---- trec-fit feature files from another ingest: rows matched by ids ----
 awk 'BEGIN { print "movieId,title,genres"; for (i = 1; i <= 62; i++) print i ",m" i "," (i % 3 ? "Drama" : "Comedy|Drama") }' >items.csv
 $I -q --item-features items.csv --align base.csr -o base-genres.csr
 ok "--item-features of yesterday's items on today's grown matrix" \
-   trec-fit test.csr --item-features base-genres.csr -o hyb.trec --epochs 1 -q
-trec-fit test.csr --item-features base-genres.csr -o hyb.trec --epochs 1 2>hyb.err
+   trec-fit test.csr --item-features base-genres.csr -o hyb.trec --algorithm tensorrec --epochs 1 -q
+trec-fit test.csr --item-features base-genres.csr -o hyb.trec --algorithm tensorrec --epochs 1 2>hyb.err
 contains "the items without a features row counted" hyb.err "base-genres.csr: matched by ids: 0 items not in the interaction matrix skipped, 2 items of the matrix without a row (no metadata features)"
 $I -q --item-features items.csv --align test.csr -o test-genres.csr
-trec-fit test.csr --item-features test-genres.csr -o hyb2.trec --epochs 1 2>hyb2.err
+trec-fit test.csr --item-features test-genres.csr -o hyb2.trec --algorithm tensorrec --epochs 1 2>hyb2.err
 eq "features of the same ingest: no warning" "$(grep -c warning hyb2.err)" "0"
-trec-fit base.csr --item-features test-genres.csr -o hyb3.trec --epochs 1 2>hyb3.err
+trec-fit base.csr --item-features test-genres.csr -o hyb3.trec --algorithm tensorrec --epochs 1 2>hyb3.err
 contains "rows the matrix lacks: skipped, counted" hyb3.err "2 items not in the interaction matrix skipped, 0 items of the matrix without a row"
+
+# ---- trec-fit --valid from another ingest: matched by ids ----
+ok "--valid with a grown matrix" trec-fit base.csr --valid test.csr -o v.trec --algorithm tensorrec --epochs 2 -q
+trec-fit base.csr --valid test.csr -o v.trec --algorithm tensorrec --epochs 2 2>v.err
+contains "--valid: what the training matrix lacks is counted" v.err "warning: test.csr: 1 users and 2 items not in base.csr skipped (3 entries)"
+trec-fit base.csr --valid drop.csr -o v2.trec --algorithm tensorrec --epochs 2 -q --log v2.tsv
+trec-fit base.csr --valid test.csr -o v1.trec --algorithm tensorrec --epochs 2 -q --log v1.tsv
+cut -f1-6 v1.tsv >v1.cut; cut -f1-6 v2.tsv >v2.cut
+same "--valid grown = --valid of its copy without the new ids (the curve, times aside)" v1.cut v2.cut

@@ -97,9 +97,9 @@ fails "--hidden without relu" fit "$R" -o bad.trec --hidden 8
 fails "--sampled-items without a wmrb loss" fit "$R" -o bad.trec --sampled-items 4
 # Feature rows are matched to the items by raw id (test-across.sh): a
 # missing or unknown row is counted, not an error.
-trec-fit "$R" -o short.trec --item-features $F/genres-short.csr --epochs 1 2>short.err
+trec-fit "$R" -o short.trec --item-features $F/genres-short.csr --algorithm tensorrec --epochs 1 2>short.err
 contains "a feature file without a row for an item: counted" short.err "genres-short.csr: matched by ids: 0 items not in the interaction matrix skipped, 1 items of the matrix without a row"
-trec-fit "$R" -o relabel.trec --item-features $F/genres-relabel.csr --epochs 1 2>relabel.err
+trec-fit "$R" -o relabel.trec --item-features $F/genres-relabel.csr --algorithm tensorrec --epochs 1 2>relabel.err
 contains "a feature row of an unknown id: counted" relabel.err "genres-relabel.csr: matched by ids: 1 items not in the interaction matrix skipped, 1 items of the matrix without a row"
 fails "feature file rows for users given as items" fit "$R" -o bad.trec --item-features $F/users.csr
 contains "no row matches: says so" "$T/.err" "users.csr: no row is labelled with an item id of the interaction matrix"

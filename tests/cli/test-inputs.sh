@@ -37,7 +37,7 @@ $I -q --item-features "$F/small-movies.csv" -o g.csr
 ok "item features from movies.csv.gz" $I -q --item-features movies.csv.gz -o ggz.csr
 same "features from gzip: the same matrix" ggz.csr g.csr
 # titles and id lists (trec-recommend) read through the same reader
-trec-fit plain.csr -o m.trec --epochs 1 -q
+trec-fit plain.csr -o m.trec --algorithm tensorrec --epochs 1 -q
 trec-recommend m.trec --user 7 -k 2 --titles "$F/small-movies.csv" >t.tsv
 ok "--titles movies.csv.gz" sh -c "trec-recommend m.trec --user 7 -k 2 --titles movies.csv.gz >tgz.tsv"
 same "titles from gzip: the same list" tgz.tsv t.tsv
@@ -107,7 +107,7 @@ fails "--feature-flags without --item-features" $I --feature-flags 3 b.psv -o x.
 
 # ---- ml-1m movies.dat titles: '::', Latin-1 ----
 "$BIN/trec-ingest" -q --sep :: "$F/ratings.dat" -o dat.csr
-trec-fit dat.csr -o dat.trec --epochs 1 -q
+trec-fit dat.csr -o dat.trec --algorithm tensorrec --epochs 1 -q
 printf '10::Caf\351 (1995)::Comedy\n20::Toy Story (1995)::Animation\n30::Heat (1995)::Action\n' >movies.dat
 ok "--titles movies.dat --titles-sep :: --encoding latin1" sh -c "trec-recommend dat.trec --user 7 -k 3 --titles movies.dat --titles-sep :: --encoding latin1 >t.tsv"
 eq "Latin-1 titles printed as UTF-8" "$(grep -c 'Café (1995)' t.tsv)" "1"
