@@ -516,6 +516,10 @@ static void print_header(run *r, FILE *f)
         fprintf(f, "baseline:  %s alone (no model; %llu users x %llu items)\n",
                 ranker_names[o->baseline], (unsigned long long)m->n_users,
                 (unsigned long long)m->n_items);
+    else if (m->kind != TREC_MODEL_FACTORS)
+        fprintf(f, "model:     %s (%s; %llu users x %llu items)\n",
+                trec_display_name(o->model), trec_model_kind_name(m->kind),
+                (unsigned long long)m->n_users, (unsigned long long)m->n_items);
     else
         fprintf(f, "model:     %s (%s, k = %llu; %llu users x %llu items)\n",
                 trec_display_name(o->model), trec_predict_name(m->predict),
