@@ -3,7 +3,7 @@
 set -e
 # build: compiler, libraries; tests: python3 (JSON checks), zip/unzip (dataset fetch tests);
 # make mpi and tests/cli/test-mpi.sh: Open MPI (libopenmpi-dev: mpicc, openmpi-bin: mpirun)
-PKGS="gcc make pkg-config libcsv-dev libcjson-dev libblis-dev check python3 zip unzip libopenmpi-dev openmpi-bin"
+PKGS="gcc make pkg-config libcsv-dev libcjson-dev libblis-dev zlib1g-dev check python3 zip unzip libopenmpi-dev openmpi-bin"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -197,6 +197,7 @@ static void run_block(worker *w, uint64_t b)
             const float *row = w->buf + r * j->tb;
             trec_topk *h = &w->heaps[r];
             const uint32_t *sk = w->skip[r];
+            const uint8_t *cand = req->candidates ? req->candidates + t0 : NULL;
             size_t c = w->cur[r], ns = w->nskip[r];
             for (uint64_t x = 0; x < nt; x++) {
                 uint32_t item = (uint32_t)(t0 + x);
@@ -204,6 +205,8 @@ static void run_block(worker *w, uint64_t b)
                     c++;
                     continue;
                 }
+                if (cand && !cand[x])
+                    continue;
                 trec_topk_push(h, row[x], item);
             }
             w->cur[r] = c;

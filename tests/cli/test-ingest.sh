@@ -126,7 +126,7 @@ $I "$F/small-ratings.csv" 2>/dev/null; eq "no -o: exit 2" "$?" "2"
 $I --bogus "$F/small-ratings.csv" -o x.csr 2>/dev/null; eq "unknown option: exit 2" "$?" "2"
 fails "--duplicates foo" 2 "--duplicates: expected last, max, sum or error: foo" $I --duplicates foo "$F/small-ratings.csv" -o x.csr
 fails "--threads 0" 2 "--threads: '0' is not an integer in [1, 1024]" $I --threads 0 "$F/small-ratings.csv" -o x.csr
-fails "--align without --item-features" 2 "--align, --id-col, --feature-col, --feature-sep and --repeated-ids need" $I --align r.csr "$F/small-ratings.csv" -o x.csr
+ok "--align without --item-features: ratings aligned (test-across.sh)" $I -q --align r.csr "$F/small-ratings.csv" -o x.csr
 fails "two inputs" 2 "more than one input file" $I "$F/small-ratings.csv" "$F/dups.csv" -o x.csr
 $I --help > help.txt; eq "--help exits 0" "$?" "0"
 contains "--help shows usage" help.txt "Usage: trec-ingest"
@@ -165,7 +165,7 @@ eq "... unites each item's features (first-seen item order, sorted names, once e
 ok "--repeated-ids merge with --align" $I -q --item-features --id-col movieId --feature-col tag --repeated-ids merge --align r.csr tags.csv -o tagsa.csr
 eq "... rows are the matrix's items" "$(dump tagsa.csr | cut -f1 | tr '\n' ' ')" "30 30 10 "
 fails "--repeated-ids with a bad value" 2 "--repeated-ids: expected merge or error: sometimes" $I --item-features --repeated-ids sometimes tags.csv -o x.csr
-fails "--repeated-ids without features" 2 "--align, --id-col, --feature-col, --feature-sep and --repeated-ids need" $I --repeated-ids merge "$F/small-ratings.csv" -o x.csr
+fails "--repeated-ids without features" 2 "--id-col, --feature-col, --feature-sep, --feature-flags and --repeated-ids need" $I --repeated-ids merge "$F/small-ratings.csv" -o x.csr
 
 # ---- user features --------------------------------------------------------------------------
 printf 'userId,age,occupation\n3,25,writer|artist\n99,40,engineer\n7,31,"programmer, senior"\n' >users.csv

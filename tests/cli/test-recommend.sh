@@ -37,7 +37,7 @@ same "--threads: same output" t1.tsv t3.tsv
 trec-recommend - --user 11 -k 3 <m.trec >stdin.tsv; made "stdin.tsv"
 printf 'user\trank\titem\tscore\n11\t1\t101\t6\n11\t2\t102\t5\n11\t3\t103\t4\n' >want.tsv
 same "trec-recommend -: the model read from stdin" stdin.tsv want.tsv
-trec-recommend - --similar-to 103 -k 3 <m.trec >stdin-s.tsv; made "stdin-s.tsv"
+trec-recommend - --similar-to 103 --similarity dot -k 3 <m.trec >stdin-s.tsv; made "stdin-s.tsv"
 printf 'query\trank\titem\tscore\n103\t1\t101\t24\n103\t2\t102\t20\n103\t3\t104\t16\n' >want.tsv
 same "trec-recommend -: --similar-to with the model from stdin" stdin-s.tsv want.tsv
 fails "trec-recommend -: a matrix on stdin is not a model" 1 "<stdin>: is a matrix file, expected a model file" \
@@ -54,18 +54,18 @@ eq "--exclude the same matrix twice: no harm" \
     "$(trec-recommend m.trec --user 11 -k 6 --exclude train.csr --exclude test.csr --exclude test.csr --no-header | wc -l | tr -d ' ')" "2"
 
 # ---- similar items ----
-trec-recommend m.trec --similar-to 103 -k 3 >s.tsv
+trec-recommend m.trec --similar-to 103 --similarity dot -k 3 >s.tsv
 printf 'query\trank\titem\tscore\n103\t1\t101\t24\n103\t2\t102\t20\n103\t3\t104\t16\n' >want.tsv
 same "--similar-to 103: item x item scores, itself left out" s.tsv want.tsv
-eq "--similar-to: at most items - 1" "$(trec-recommend m.trec --similar-to 101 -k 50 --no-header | wc -l | tr -d ' ')" "5"
-eq "--similar-to list" "$(trec-recommend m.trec --similar-to 101,106 -k 1 --no-header | cut -f1,3 | tr '\n' ' ')" \
+eq "--similar-to: at most items - 1" "$(trec-recommend m.trec --similar-to 101 --similarity dot -k 50 --no-header | wc -l | tr -d ' ')" "5"
+eq "--similar-to list" "$(trec-recommend m.trec --similar-to 101,106 --similarity dot -k 1 --no-header | cut -f1,3 | tr '\n' ' ')" \
     "101${TAB}102 106${TAB}101 "
 
 # ---- titles ----
 trec-recommend m.trec --user 11 -k 3 --titles "$E/titles.csv" >ti.tsv
 printf 'user\trank\titem\tscore\ttitle\n11\t1\t101\t6\tAlpha, The (1990)\n11\t2\t102\t5\t"Quoted" Beta (1991)\n11\t3\t103\t4\tGamma (1992)\n' >want.tsv
 same "--titles: quoted titles with commas and quotes" ti.tsv want.tsv
-eq "--titles with --similar-to" "$(trec-recommend m.trec --similar-to 101 -k 1 --titles "$E/titles.csv" --no-header | cut -f5)" "\"Quoted\" Beta (1991)"
+eq "--titles with --similar-to" "$(trec-recommend m.trec --similar-to 101 --similarity dot -k 1 --titles "$E/titles.csv" --no-header | cut -f5)" "\"Quoted\" Beta (1991)"
 fails "--titles: an item without a title" 1 "movies-missing.csv: no title for item '101' (the titles file does not" trec-recommend m.trec --user 11 -k 3 --titles "$E/movies-missing.csv"
 trec-recommend m.trec --user 11 -k 3 --titles "$E/movies-missing.csv" >partial.tsv 2>err.txt
 contains "missing title: message names file and item" err.txt "movies-missing.csv: no title for item '101'"
@@ -84,7 +84,7 @@ import json, sys
 d = json.load(sys.stdin)
 print(d["k"], d["exclude"], [(r["user"], [(i["rank"], i["item"], i["score"], i["title"]) for i in r["items"]]) for r in d["results"]])' <r.json)" \
     "2 ['train.csr'] [('11', [(1, '102', 5, '\"Quoted\" Beta (1991)'), (2, '103', 4, 'Gamma (1992)')]), ('44', [(1, '105', -2, 'Epsilon, Part II (1994)'), (2, '103', -4, 'Gamma (1992)')])]"
-trec-recommend m.trec --similar-to 103 -k 1 --json >s.json
+trec-recommend m.trec --similar-to 103 --similarity dot -k 1 --json >s.json
 eq "--json --similar-to: query key" "$(python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; print(r["query"], r["items"][0]["item"])' <s.json)" "103 101"
 trec-recommend m.trec --user 11 -o out.tsv
 trec-recommend m.trec --user 11 >stdout.tsv
@@ -93,23 +93,27 @@ ok "--help" trec-recommend --help
 
 # ---- bad input ----
 fails "no MODEL" 2 "missing MODEL" trec-recommend --user 11
-fails "nobody to recommend for" 2 "say whom to recommend for: --user ID, --all-users, --similar-to ITEM," trec-recommend m.trec
-fails "--user and --similar-to" 2 "--user, --all-users, --similar-to, --liked and --history exclude each other" trec-recommend m.trec --user 11 --similar-to 101
-fails "--user and --all-users" 2 "--user, --all-users, --similar-to, --liked and --history exclude each other" trec-recommend m.trec --user 11 --all-users
-fails "--exclude with --similar-to" 2 "--exclude removes a user's items; it does not go with --similar-to" trec-recommend m.trec --similar-to 101 --exclude train.csr
+fails "nobody to recommend for" 2 "say whom to recommend for: --user ID, --users FILE, --all-users, --similar-to ITEM," trec-recommend m.trec
+fails "--user and --similar-to" 2 "--user, --users, --all-users, --similar-to, --liked and --history exclude each other" trec-recommend m.trec --user 11 --similar-to 101
+fails "--user and --all-users" 2 "--user, --users, --all-users, --similar-to, --liked and --history exclude each other" trec-recommend m.trec --user 11 --all-users
+fails "--exclude with --similar-to" 2 "--exclude removes a user's items; it does not go with --similar-to" trec-recommend m.trec --similar-to 101 --similarity dot --exclude train.csr
 fails "--json with --no-header" 2 "--no-header is for TSV output, not --json" trec-recommend m.trec --user 11 --json --no-header
 fails "unknown user" 1 "m.trec: no user '12' in the model (4 users)" trec-recommend m.trec --user 12
 trec-recommend m.trec --user 11,12 2>err.txt >/dev/null
 contains "unknown user: message" err.txt "m.trec: no user '12' in the model (4 users)"
 fails "unknown item" 1 "m.trec: no item '999' in the model (6 items)" trec-recommend m.trec --similar-to 999
-trec-recommend m.trec --similar-to 999 2>err.txt
+trec-recommend m.trec --similar-to 999 --similarity dot 2>err.txt
 contains "unknown item: message" err.txt "m.trec: no item '999' in the model (6 items)"
 fails "empty id in a list" 1 "m.trec: no user '' in the model (4 users)" trec-recommend m.trec --user 11,
 fails "missing model file" 1 "nonexistent.trec: cannot open: No such file or directory" trec-recommend nonexistent.trec --user 11
 fails "a matrix as the model" 1 "test.csr: is a matrix file, expected a model file" trec-recommend test.csr --user 11
 fails "--exclude: missing file" 1 "nonexistent.csr: cannot open: No such file or directory" trec-recommend m.trec --user 11 --exclude nonexistent.csr
-fails "--exclude: shape mismatch" 1 "wide.csr: 4 users x 7 items, but m.trec has 4 users x 6 items (the" trec-recommend m.trec --user 11 --exclude wide.csr
-fails "--exclude: label mismatch" 1 "reordered.csr: column 2 is '104' but item 2 of m.trec is '103' (the" trec-recommend m.trec --user 11 --exclude reordered.csr
+# --exclude matrices are matched to the model by ids: 11 rated 102 in both.
+trec-recommend m.trec --user 11 -k 3 --exclude wide.csr >xw.tsv; made "xw.tsv"
+trec-recommend m.trec --user 11 -k 3 --exclude reordered.csr >xr.tsv; made "xr.tsv"
+printf 'user\trank\titem\tscore\n11\t1\t101\t6\n11\t2\t103\t4\n11\t3\t104\t4\n' >want.tsv
+same "--exclude with an extra item: matched by ids" xw.tsv want.tsv
+same "--exclude with items in another order: matched by ids" xr.tsv want.tsv
 fails "-k 0" 2 "-k: '0' is not an integer in [1, 1000000000]" trec-recommend m.trec --user 11 -k 0
 fails "-k not a number" 2 "-k: 'x' is not an integer in [1, 1000000000]" trec-recommend m.trec --user 11 -k x
 fails "--threads 0" 2 "--threads: '0' is not an integer in [1, 1024]" trec-recommend m.trec --user 11 --threads 0
