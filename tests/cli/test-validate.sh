@@ -78,7 +78,10 @@ for a in "--algorithm tensorrec --components 3 --epochs 4" "--algorithm sgd --co
 done
 fails "--patience without --valid" 2 "--metric, --valid-gain, --eval-every, --patience and --log go with --valid FILE" trec-fit tr.csr -o bad.trec --patience 2
 fails "unknown --metric" 2 "unknown metric 'accuracy@5' (recall, precision, ndcg, f1, map, mrr," trec-fit tr.csr -o bad.trec --valid va.csr --metric accuracy@5
-fails "--valid of another shape" 1 "imp.csr: 3 users x 3 items, but the training matrix has 12 users x 15" trec-fit tr.csr -o bad.trec --valid imp.csr
+# --valid is matched to the training matrix by ids (test-across.sh): a file
+# of another ingest sharing no user or item leaves nothing to validate on
+fails "--valid with no id in common" 1 "imp.csr has no positives (entries >= --min-rating): nothing to validate on" trec-fit tr.csr -o bad.trec --valid imp.csr
+contains "... its users and items counted as skipped" "$T/.err" "warning: imp.csr: 3 users and 3 items not in tr.csr skipped (4 entries)"
 fails "--valid that is not there" 1 "nope.csr: cannot open: No such file or directory" trec-fit tr.csr -o bad.trec --valid nope.csr
 eq "no model left by the failures" "$(ls bad.trec 2>/dev/null)" ""
 
