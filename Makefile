@@ -26,7 +26,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 LIB_DIRS := common format ingest train serve report $(MPI_DIR)
 CPPFLAGS += -Ilib $(LIB_DIRS:%=-Ilib/%) -D_GNU_SOURCE
 CFLAGS_ALL = $(OPT) $(SAN) -std=c11 -Wall -Wextra -pthread $(CFLAGS)
-LDLIBS_ALL = -lcsv -lcjson -lblis -lm -pthread $(LDLIBS)
+LDLIBS_ALL = -lcsv -lcjson -lblis -lz -lm -pthread $(LDLIBS)
 
 LIB_SRC := $(filter-out lib/mpi/%,$(wildcard lib/*/*.c)) $(if $(MPI_DIR),$(wildcard lib/mpi/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
@@ -35,11 +35,11 @@ LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 # Every other header in lib/ is internal.
 PUBLIC_HEADERS := lib/trec.h lib/common/error.h lib/common/fileio.h lib/common/idmap.h \
   lib/format/container.h lib/format/labels.h lib/format/csr.h lib/format/model.h \
-  lib/format/dump.h lib/format/matrix_stats.h lib/ingest/ingest.h \
-  lib/ingest/ingest_features.h lib/ingest/split.h lib/train/fit.h lib/train/fit_options.h \
-  lib/train/presets.h lib/train/validate.h lib/train/tune.h \
+  lib/format/dump.h lib/format/matrix_stats.h lib/format/reference.h lib/format/align.h \
+  lib/ingest/ingest.h lib/ingest/ingest_features.h lib/ingest/split.h lib/train/fit.h \
+  lib/train/fit_options.h lib/train/presets.h lib/train/validate.h lib/train/tune.h \
   lib/train/features_matrix.h lib/serve/score.h lib/serve/topk.h lib/serve/metrics.h \
-  lib/serve/coldstart.h lib/serve/titles.h lib/serve/history.h \
+  lib/serve/coldstart.h lib/serve/titles.h lib/serve/history.h lib/serve/idlist.h \
   lib/serve/gate.h lib/serve/eval_history.h lib/report/plot.h lib/report/report_html.h \
   lib/report/eval_json.h $(if $(MPI_DIR),lib/mpi/trec_mpi.h)
 STAGED_HEADERS := $(addprefix $(B)/include/trec/,$(notdir $(PUBLIC_HEADERS)))

@@ -39,6 +39,18 @@ static inline void cli_fail(const trec_error *err)
     cli_die(1, "%s", err->msg);
 }
 
+/* The warning of a file matched to another by ids (trec_csr_align): what
+ * it had that the other lacks, skipped. Nothing when nothing was. */
+static inline void cli_align_warning(const char *name, const char *target,
+                                     const trec_align_stats *st)
+{
+    if (st->rows_skipped || st->cols_skipped)
+        fprintf(stderr, "%s: warning: %s: %llu users and %llu items not in %s skipped "
+                "(%llu entries)\n", cli_prog, name, (unsigned long long)st->rows_skipped,
+                (unsigned long long)st->cols_skipped, target,
+                (unsigned long long)st->entries_skipped);
+}
+
 __attribute__((noreturn))
 static inline void cli_usage_error(const char *msg, const char *arg)
 {

@@ -324,7 +324,8 @@ static void parse_args(options *o, int argc, char **argv)
 typedef struct split {
     const char *name, *file;
     int exclude;                 /* ranking leaves out the user's train items */
-    trec_csr m;
+    trec_csr file_m;             /* as read */
+    trec_csr m;                  /* matched to the model's users and items */
     trec_positives pos;
     trec_eval_result res[N_RANKERS];
     int have[N_RANKERS];
@@ -393,21 +394,28 @@ static void load(run *r)
          * is always ranked over all items. */
         r->splits[1] = (split){.name = "train", .file = o->train};
         r->nsplits = 2;
-        if (trec_csr_read(o->train, &r->splits[1].m, &err) != 0)
+        if (trec_csr_read(o->train, &r->splits[1].file_m, &err) != 0)
             cli_fail(&err);
     }
-    if (trec_csr_read(o->test, &r->splits[0].m, &err) != 0)
+    if (trec_csr_read(o->test, &r->splits[0].file_m, &err) != 0)
         cli_fail(&err);
     /* a baseline alone takes the users and items of TRAIN (else TEST) */
-    load_model(r, &r->splits[o->train ? 1 : 0].m);
+    load_model(r, &r->splits[o->train ? 1 : 0].file_m);
     r->cfg = (trec_eval_config){.ks = o->ks, .nk = o->nk, .has_min_rating = o->has_min_rating,
                                 .min_rating = o->min_rating, .gain = o->gain};
     const char *mname = trec_display_name(o->model ? o->model : o->train ? o->train : o->test);
     for (int s = 0; s < r->nsplits; s++) {
         split *sp = &r->splits[s];
-        if (trec_score_check_matrix(&r->model, mname, &sp->m, trec_display_name(sp->file),
-                                    &err) != 0 ||
-            trec_positives_from_csr(&sp->pos, &sp->m, trec_display_name(sp->file), &r->cfg,
+        /* Matched by ids: what the model does not know is skipped (counted). */
+        trec_align_stats as;
+        const char *sname = trec_display_name(sp->file);
+        if (trec_csr_align(&sp->file_m, sname, &r->model.user_labels, r->model.n_users,
+                           &r->model.item_labels, r->model.n_items, mname, &sp->m, &as,
+                           &err) != 0)
+            cli_fail(&err);
+        if (!o->c.quiet)
+            cli_align_warning(sname, mname, &as);
+        if (trec_positives_from_csr(&sp->pos, &sp->m, trec_display_name(sp->file), &r->cfg,
                                     &err) != 0)
             cli_fail(&err);
     }
@@ -844,7 +852,7 @@ static void release(run *r)
         for (int rk = 0; rk < N_RANKERS; rk++)
             trec_eval_result_free(&r->splits[s].res[rk]);
         trec_positives_free(&r->splits[s].pos);
-        trec_csr_free(&r->splits[s].m);
+        trec_csr_free(&r->splits[s].m), trec_csr_free(&r->splits[s].file_m);
     }
     trec_topk_lists_free(&r->all);
     trec_topk_lists_free(&r->excl);

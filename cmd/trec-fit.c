@@ -67,7 +67,8 @@ __attribute__((noreturn)) static void usage(void)
            "                         tensorrec: batch users beyond SIZE of samples (1G)\n"
            "  --seed N               seed of initialisation and sampling (default %u)\n"
            "  --threads N            worker threads (default: online cores, at most 8)\n"
-           "  --init MODEL           tensorrec, als: start from MODEL's weights\n"
+           "  --init MODEL           tensorrec, als: start from MODEL's weights (users\n"
+           "                         and items matched by raw id; new ones initialised)\n"
            "Validation (every algorithm):\n"
            "  --valid FILE           evaluate on FILE during the fit (each user's train\n"
            "                         items left out; positives per --min-rating) and\n"
@@ -376,27 +377,50 @@ static void on_epoch(void *ctx, const trec_fit_progress *p)
 typedef struct run {
     options *o;
     trec_csr x, uf, itf;
+    trec_csr uf_file, itf_file;     /* as read (uf, itf: matched to x's ids) */
     trec_model init, model;
     trec_fit_inputs inputs;
     trec_fit_result res;
     double t0;
     char preset_note[512];
     /* validation (--valid) */
-    trec_csr valid;
+    trec_csr valid, valid_file;     /* --valid matched to x's ids; as read */
     trec_validation *val;
     trec_outfile log;
     int log_staged;
 } run;
 
-static void read_features(const char *path, const trec_csr *x, int users, trec_csr *f)
+/* A feature file's rows matched to the matrix's users (items) by raw id:
+ * rows of ids the matrix lacks are skipped (counted), ids without a row get
+ * no metadata features. */
+static void read_features(const char *path, const trec_csr *x, int users, trec_csr *file,
+                          trec_csr *f, int quiet)
 {
     trec_error err;
-    if (trec_csr_read(path, f, &err) != 0)
+    if (trec_csr_read(path, file, &err) != 0)
         cli_fail(&err);
-    const char *side = users ? "user" : "item";
+    const char *side = users ? "user" : "item", *name = trec_display_name(path);
     uint64_t rows = users ? x->rows : x->cols;
     const trec_labels *labels = users ? &x->row_labels : &x->col_labels;
-    if (trec_features_check(f, trec_display_name(path), rows, labels, side, &err) != 0)
+    trec_align_stats st;
+    if (labels->count && file->row_labels.count) {
+        if (trec_csr_align(file, name, labels, rows, NULL, 0, "the interaction matrix", f,
+                           &st, &err) != 0)
+            cli_fail(&err);
+        if (rows && st.rows_missing == rows)
+            cli_die(1, "%s: no row is labelled with an %s id of the interaction matrix "
+                    "(%s features of other %ss?)", name, side, side, side);
+        if (!quiet && (st.rows_skipped || st.rows_missing))
+            fprintf(stderr, "%s: warning: %s: matched by ids: %llu %ss not in the "
+                    "interaction matrix skipped, %llu %ss of the matrix without a row "
+                    "(no metadata features)\n", cli_prog, name,
+                    (unsigned long long)st.rows_skipped, side,
+                    (unsigned long long)st.rows_missing, side);
+    } else {
+        *f = *file;   /* by position: checked below */
+        memset(file, 0, sizeof *file);
+    }
+    if (trec_features_check(f, name, rows, labels, side, &err) != 0)
         cli_fail(&err);
 }
 
@@ -408,14 +432,14 @@ static void load(run *r)
         cli_fail(&err);
     trec_fit_input_set(&r->inputs.interactions, trec_display_name(o->in), &r->x.file);
     if (o->user_features) {
-        read_features(o->user_features, &r->x, 1, &r->uf);
+        read_features(o->user_features, &r->x, 1, &r->uf_file, &r->uf, o->quiet);
         trec_fit_input_set(&r->inputs.user_features, trec_display_name(o->user_features),
-                           &r->uf.file);
+                           r->uf_file.file.buf ? &r->uf_file.file : &r->uf.file);
     }
     if (o->item_features) {
-        read_features(o->item_features, &r->x, 0, &r->itf);
+        read_features(o->item_features, &r->x, 0, &r->itf_file, &r->itf, o->quiet);
         trec_fit_input_set(&r->inputs.item_features, trec_display_name(o->item_features),
-                           &r->itf.file);
+                           r->itf_file.file.buf ? &r->itf_file.file : &r->itf.file);
     }
     if (o->init) {
         if (trec_model_read(o->init, &r->init, &err) != 0)
@@ -447,8 +471,16 @@ static void valid_open(run *r)
         return;
     o->v.vc.valid = &r->valid;
     o->v.vc.name = trec_display_name(o->v.file);
-    if (trec_csr_read(o->v.file, &r->valid, &err) != 0 ||
-        trec_validation_new(&r->val, &o->v.vc, &err) != 0)
+    /* Matched to the training matrix by raw ids: what it lacks is skipped. */
+    trec_align_stats as;
+    if (trec_csr_read(o->v.file, &r->valid_file, &err) != 0 ||
+        trec_csr_align(&r->valid_file, o->v.vc.name, &r->x.row_labels, r->x.rows,
+                       &r->x.col_labels, r->x.cols, "the training matrix", &r->valid, &as,
+                       &err) != 0)
+        cli_fail(&err);
+    if (!o->quiet)
+        cli_align_warning(o->v.vc.name, trec_display_name(o->in), &as);
+    if (trec_validation_new(&r->val, &o->v.vc, &err) != 0)
         cli_fail(&err);
     o->cfg.validation = r->val;
 }
@@ -590,6 +622,14 @@ static void print_summary(const run *r)
         fprintf(stderr, ", %s", algo);
     fprintf(stderr, " (%llu interactions) in %.2f s\n",
             (unsigned long long)r->res.interactions, cli_now() - r->t0);
+    if (r->res.init_grown)
+        fprintf(stderr, "%s: --init %s matched by ids: %llu new users and %llu new items "
+                "initialised, %llu users and %llu items of the model not in the data left "
+                "out\n", cli_prog, trec_display_name(o->init),
+                (unsigned long long)r->res.init_new_users,
+                (unsigned long long)r->res.init_new_items,
+                (unsigned long long)r->res.init_gone_users,
+                (unsigned long long)r->res.init_gone_items);
 }
 
 static void release(run *r)
@@ -598,9 +638,12 @@ static void release(run *r)
     trec_model_free(&r->init);
     trec_csr_free(&r->uf);
     trec_csr_free(&r->itf);
+    trec_csr_free(&r->uf_file);
+    trec_csr_free(&r->itf_file);
     trec_csr_free(&r->x);
     trec_validation_free(r->val);
     trec_csr_free(&r->valid);
+    trec_csr_free(&r->valid_file);
 }
 
 #ifdef TREC_MPI

@@ -9,7 +9,7 @@
 
 static void usage(void)
 {
-    printf("Usage: trec-ingest [OPTION]... RATINGS -o MATRIX\n"
+    printf("Usage: trec-ingest [OPTION]... RATINGS [--align REF] -o MATRIX\n"
            "       trec-ingest --item-features [OPTION]... ITEMS [--align MATRIX] -o MATRIX\n"
            "       trec-ingest --user-features --feature-col COL [OPTION]... USERS\n"
            "                   [--align MATRIX] -o MATRIX\n"
@@ -34,11 +34,18 @@ static void usage(void)
            "      --block-size BYTES input block size (default: 8 MiB)\n"
            "      --item-features    read item features instead of ratings\n"
            "      --user-features    read user features instead of ratings\n"
-           "      --align MATRIX     rows = the items (column labels) of MATRIX, or\n"
-           "                         its users (row labels) with --user-features\n"
+           "      --align REF        ratings: rows and columns follow the users and\n"
+           "                         items of REF (a matrix or a model file); features:\n"
+           "                         rows = the items (column labels) of the matrix\n"
+           "                         REF, or its users (row labels) with --user-features\n"
+           "      --new-ids append|drop|error   ratings with --align: a user or item\n"
+           "                         not in REF gets a new row/column after REF's\n"
+           "                         (append, default), is dropped and counted, or fails\n"
            "      --id-col COL       id column of the features file (movieId; userId)\n"
            "      --feature-col COL  features column (genres; required for users)\n"
            "      --feature-sep SEP  separator inside the features field (|)\n"
+           "      --feature-flags COLS   one-hot 0/1 flag columns instead of a features\n"
+           "                         column (ml-100k u.item: 6-24): numbers, ranges, names\n"
            "      --repeated-ids merge|error   an id on several lines (tags.csv: one\n"
            "                         tag a line): unite their features, or fail (error)\n"
            "  -q, --quiet            no summary on standard error\n"
@@ -57,7 +64,7 @@ enum {
     OPT_SEP = 256, OPT_QUOTE, OPT_HEADER, OPT_NO_HEADER, OPT_USER, OPT_ITEM,
     OPT_RATING, OPT_TIME, OPT_DUPS, OPT_SKIP, OPT_THREADS, OPT_BLOCK,
     OPT_FEATURES, OPT_USER_FEATURES, OPT_ALIGN, OPT_IDCOL, OPT_FCOL, OPT_FSEP, OPT_REPEATED,
-    OPT_JSON, OPT_PRETTY
+    OPT_JSON, OPT_PRETTY, OPT_NEW_IDS, OPT_FFLAGS
 };
 
 /* -v, --json, --pretty, -f */
@@ -81,9 +88,11 @@ static const struct option longopts[] = {
     {"user-features", no_argument, NULL, OPT_USER_FEATURES},
     {"repeated-ids", required_argument, NULL, OPT_REPEATED},
     {"align", required_argument, NULL, OPT_ALIGN},
+    {"new-ids", required_argument, NULL, OPT_NEW_IDS},
     {"id-col", required_argument, NULL, OPT_IDCOL},
     {"feature-col", required_argument, NULL, OPT_FCOL},
     {"feature-sep", required_argument, NULL, OPT_FSEP},
+    {"feature-flags", required_argument, NULL, OPT_FFLAGS},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"json", no_argument, NULL, OPT_JSON},
@@ -128,15 +137,24 @@ static void verbose_times(double t0, double t_read)
                 cli_now() - t_read);
 }
 
-static int run_ratings(const char *in, const char *out, const trec_ingest_opts *o,
-                       int quiet)
+static int run_ratings(const char *in, const char *out, const char *align_path,
+                       trec_ingest_opts *o, int quiet)
 {
     double t0 = cli_now();
     trec_error err;
     trec_csr m;
     trec_ingest_stats st;
+    trec_reference ref;
+    memset(&ref, 0, sizeof ref);
+    if (align_path) {
+        if (trec_reference_read(align_path, &ref, &err) != 0)
+            cli_fail(&err);
+        o->align_users = &ref.users;
+        o->align_items = &ref.items;
+    }
     cli_step(quiet, "reading %s", trec_display_name(in));
     int rc = trec_ingest_ratings(in, o, &m, &st, &err);
+    trec_reference_free(&ref);
     cli_step(quiet, "writing %s", trec_display_name(out));
     if (rc != 0) {
         cli_step_end(quiet);
@@ -174,6 +192,12 @@ static int run_ratings(const char *in, const char *out, const trec_ingest_opts *
                 (unsigned long long)m.nnz, st.implicit ? "interactions" : "ratings",
                 100.0 * density, (unsigned long long)st.duplicates,
                 (unsigned long long)st.skipped, cli_now() - t0);
+        if (align_path)
+            fprintf(stderr, "%s: aligned to %s: %llu new users, %llu new items %s "
+                    "(%llu entries dropped)\n", cli_prog, trec_display_name(align_path),
+                    (unsigned long long)st.new_users, (unsigned long long)st.new_items,
+                    o->new_ids == TREC_NEW_IDS_DROP ? "dropped" : "appended",
+                    (unsigned long long)st.dropped_entries);
     }
     trec_csr_free(&m);
     return 0;
@@ -252,7 +276,7 @@ int main(int argc, char **argv)
     trec_features_opts_init(&fo);
     const char *out = NULL, *align = NULL;
     int quiet = 0, features = 0, item_features = 0, user_features = 0, c;
-    int ratings_only = 0, features_only = 0;
+    int ratings_only = 0, features_only = 0, new_ids = 0;
     while ((c = getopt_long(argc, argv, "o:qvfhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
@@ -279,10 +303,16 @@ int main(int argc, char **argv)
             break;
         case OPT_FEATURES: features = item_features = 1; break;
         case OPT_USER_FEATURES: features = user_features = 1; break;
-        case OPT_ALIGN: align = optarg; features_only = 1; break;
+        case OPT_ALIGN: align = optarg; break;
+        case OPT_NEW_IDS:
+            if (trec_new_ids_parse(optarg, &o.new_ids) != 0)
+                cli_usage_error("--new-ids: expected append, drop or error", optarg);
+            new_ids = 1;
+            break;
         case OPT_IDCOL: fo.id_col = optarg; features_only = 1; break;
         case OPT_FCOL: fo.feature_col = optarg; features_only = 1; break;
         case OPT_FSEP: fo.feature_sep = optarg; features_only = 1; break;
+        case OPT_FFLAGS: fo.feature_flags = optarg; features_only = 1; break;
         case OPT_REPEATED:
             if (strcmp(optarg, "merge") == 0)
                 fo.merge_ids = 1;
@@ -317,12 +347,15 @@ int main(int argc, char **argv)
         cli_usage_error("--user-col, --item-col, --rating-col, --time-col and "
                         "--duplicates are for ratings, not for features", NULL);
     if (!features && features_only)
-        cli_usage_error("--align, --id-col, --feature-col, --feature-sep and "
+        cli_usage_error("--id-col, --feature-col, --feature-sep, --feature-flags and "
                         "--repeated-ids need --item-features or --user-features", NULL);
+    if (new_ids && (features || !align))
+        cli_usage_error("--new-ids goes with --align, for ratings", NULL);
     if (user_features) {
         /* MovieLens has no standard user file: say which column to use. */
-        if (!fo.feature_col)
-            cli_usage_error("--user-features needs --feature-col COL", NULL);
+        if (!fo.feature_col && !fo.feature_flags)
+            cli_usage_error("--user-features needs --feature-col COL (or --feature-flags)",
+                            NULL);
         if (!fo.id_col)
             fo.id_col = "userId";
     }
@@ -332,5 +365,5 @@ int main(int argc, char **argv)
         cli_usage_error(err.msg, NULL);
     const char *in = argv[optind];
     return features ? run_features(in, out, align, &fo, user_features, quiet)
-                    : run_ratings(in, out, &o, quiet);
+                    : run_ratings(in, out, align, &o, quiet);
 }

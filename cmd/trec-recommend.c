@@ -13,7 +13,8 @@
 
 static void usage(void)
 {
-    printf("Usage: %s MODEL (--user ID[,ID...] ... | --all-users) [-k K] [--exclude MATRIX]...\n"
+    printf("Usage: %s MODEL (--user ID[,ID...] ... | --users FILE | --all-users) [-k K]\n"
+           "                      [--exclude MATRIX]... [--allow-items FILE] [--deny-items FILE]\n"
            "                      [--titles movies.csv] [--json] [--no-header] [-o OUT]\n"
            "       %s MODEL --similar-to ITEM[,ITEM...] ... [-k K] [--titles movies.csv] ...\n"
            "The K best items for each user (raw user ids, as in the ratings), or the K\n"
@@ -22,8 +23,17 @@ static void usage(void)
            "\n"
            "  --user ID          a user (repeatable; a comma-separated list is split\n"
            "                     unless it is itself a user id)\n"
+           "  --users FILE       the users listed in FILE, one id a line ('-': stdin);\n"
+           "                     unknown ids are warned about and skipped (exit status 3)\n"
            "  --all-users        every user of the model, in model order\n"
-           "  --similar-to ITEM  items similar to ITEM (the item itself left out)\n"
+           "  --similar-to ITEM  items similar to ITEM, a raw id or (with --titles) an\n"
+           "                     exact title (the item itself left out)\n"
+           "  --similarity cosine|dot   --similar-to with a factors model: cosine of the\n"
+           "                     item representations (default) or their dot product\n"
+           "  --allow-items FILE only these items (raw ids, one a line) are recommended\n"
+           "  --deny-items FILE  these items are never recommended\n"
+           "  --strict           an unknown id in --users, --allow-items or --deny-items\n"
+           "                     is an error, not a warning\n"
            "  --liked ITEMS      fold-in: a new user who liked these items (comma-separated\n"
            "                     raw ids); its list leaves them out\n"
            "  --history FILE     fold-in: new users from lines user,item[,value] ('-':\n"
@@ -33,6 +43,9 @@ static void usage(void)
            "                     training ratings (repeatable)\n"
            "  --titles FILE      add the title column from a MovieLens movies.csv; an item\n"
            "                     without a title there is an error\n"
+           "  --titles-sep SEP   the titles file is SEP-separated, id then title (ml-1m\n"
+           "                     movies.dat: ::; also tab, pipe)\n"
+           "  --encoding latin1  the titles file is Latin-1 (ml-1m, ml-100k), not UTF-8\n"
            "  --user-features F  users' representations from their rows of matrix F (new\n"
            "                     users are added): cold start, with a model fitted on\n"
            "                     user metadata features\n"
@@ -58,13 +71,17 @@ typedef struct options {
     char **user_args, **item_args;  /* --user / --similar-to arguments */
     int n_user_args, n_item_args;
     const char *liked, *history;    /* fold-in: --liked IDS / --history FILE */
+    const char *users_file, *allow_items, *deny_items; /* business rules */
+    trec_titles_opts titles_opts;   /* --titles-sep, --encoding */
+    int strict, similarity;         /* similarity: -1 default, else enum trec_predict */
     int all_users, json, no_header, pretty, verbose;
     uint32_t k;
 } options;
 
 enum { OPT_USER = 256, OPT_ALL_USERS, OPT_SIMILAR, OPT_EXCLUDE, OPT_TITLES, OPT_JSON,
        OPT_NO_HEADER, OPT_USER_FEATURES, OPT_ITEM_FEATURES, OPT_LIKED, OPT_HISTORY,
-       OPT_PRETTY };
+       OPT_PRETTY, OPT_USERS, OPT_ALLOW, OPT_DENY, OPT_STRICT, OPT_SIMILARITY, OPT_TITLES_SEP,
+       OPT_ENCODING };
 
 static void push_arg(char ***list, int *n, char *arg)
 {
@@ -83,6 +100,13 @@ static void parse_args(options *o, int argc, char **argv)
         {"similar-to", required_argument, 0, OPT_SIMILAR},
         {"liked", required_argument, 0, OPT_LIKED},
         {"history", required_argument, 0, OPT_HISTORY},
+        {"users", required_argument, 0, OPT_USERS},
+        {"allow-items", required_argument, 0, OPT_ALLOW},
+        {"deny-items", required_argument, 0, OPT_DENY},
+        {"strict", no_argument, 0, OPT_STRICT},
+        {"similarity", required_argument, 0, OPT_SIMILARITY},
+        {"titles-sep", required_argument, 0, OPT_TITLES_SEP},
+        {"encoding", required_argument, 0, OPT_ENCODING},
         {"k", required_argument, 0, 'k'},
         {"exclude", required_argument, 0, OPT_EXCLUDE},
         {"titles", required_argument, 0, OPT_TITLES},
@@ -97,6 +121,7 @@ static void parse_args(options *o, int argc, char **argv)
     memset(o, 0, sizeof *o);
     cli_common_init(&o->c);
     o->k = 10;
+    o->similarity = -1;
     int c;
     while ((c = getopt_long(argc, argv, "k:v" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
         if (cli_common_option(c, optarg, &o->c, usage))
@@ -107,6 +132,26 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_SIMILAR: push_arg(&o->item_args, &o->n_item_args, optarg); break;
         case OPT_LIKED: o->liked = optarg; break;
         case OPT_HISTORY: o->history = optarg; break;
+        case OPT_USERS: o->users_file = optarg; break;
+        case OPT_ALLOW: o->allow_items = optarg; break;
+        case OPT_DENY: o->deny_items = optarg; break;
+        case OPT_STRICT: o->strict = 1; break;
+        case OPT_TITLES_SEP: o->titles_opts.sep = optarg; break;
+        case OPT_ENCODING:
+            if (strcmp(optarg, "latin1") == 0 || strcmp(optarg, "latin-1") == 0 ||
+                strcmp(optarg, "iso-8859-1") == 0)
+                o->titles_opts.latin1 = 1;
+            else if (strcmp(optarg, "utf-8") != 0 && strcmp(optarg, "utf8") != 0)
+                cli_usage_error("--encoding: expected latin1 or utf-8", optarg);
+            break;
+        case OPT_SIMILARITY:
+            if (strcmp(optarg, "cosine") == 0)
+                o->similarity = TREC_PREDICT_COSINE;
+            else if (strcmp(optarg, "dot") == 0)
+                o->similarity = TREC_PREDICT_DOT;
+            else
+                cli_usage_error("--similarity: expected cosine or dot", optarg);
+            break;
         case 'k': o->k = (uint32_t)cli_parse_int("-k", optarg, 1, 1000000000); break;
         case OPT_EXCLUDE:
             if (o->n_exclude == MAX_EXCLUDE)
@@ -129,13 +174,20 @@ static void parse_args(options *o, int argc, char **argv)
         cli_usage_error("one MODEL only; unexpected argument", argv[optind + 1]);
     o->model = argv[optind];
     int modes = (o->n_user_args > 0) + o->all_users + (o->n_item_args > 0) + !!o->liked +
-                !!o->history;
+                !!o->history + !!o->users_file;
     if (modes == 0)
-        cli_usage_error("say whom to recommend for: --user ID, --all-users, --similar-to ITEM, "
-                        "--liked ITEMS or --history FILE", NULL);
+        cli_usage_error("say whom to recommend for: --user ID, --users FILE, --all-users, "
+                        "--similar-to ITEM, --liked ITEMS or --history FILE", NULL);
     if (modes > 1)
-        cli_usage_error("--user, --all-users, --similar-to, --liked and --history exclude each "
-                        "other", NULL);
+        cli_usage_error("--user, --users, --all-users, --similar-to, --liked and --history "
+                        "exclude each other", NULL);
+    if ((o->titles_opts.sep || o->titles_opts.latin1) && !o->titles)
+        cli_usage_error("--titles-sep and --encoding describe the --titles file", NULL);
+    if (o->titles_opts.sep && !o->titles_opts.sep[0])
+        cli_usage_error("--titles-sep: empty separator", NULL);
+    if (o->similarity >= 0 && !o->n_item_args)
+        cli_usage_error("--similarity goes with --similar-to", NULL);
+
     if ((o->liked || o->history) && (o->user_features || o->item_features))
         cli_usage_error("--liked and --history fold users in from their items; feature files "
                         "do not go with them", NULL);
@@ -205,20 +257,47 @@ static int64_t lookup_find(lookup *l, const char *s, size_t n)
     return *end || buf[0] == '-' || buf[0] == '+' || v >= l->n ? -1 : (int64_t)v;
 }
 
-/* Adds the ids of one --user / --similar-to argument to *q. */
-static void resolve_arg(lookup *l, const char *model, const char *arg, uint64_t **q,
-                        uint64_t *nq)
+/* The item of exact title s[0..n) in titles (NULL: none), or -1 if no
+ * title is s; an error if several are, or if the model lacks the item. */
+static int64_t find_title(lookup *l, const trec_titles *titles, const char *tname,
+                          const char *model, const char *s, size_t n)
 {
-    /* The whole argument may itself be an id (ids may contain commas). */
+    const char *id;
+    size_t idlen;
+    uint64_t hits = titles ? trec_titles_find_title(titles, s, n, &id, &idlen) : 0;
+    if (hits == 0)
+        return -1;
+    if (hits > 1)
+        cli_die(1, "%s: %llu items have the title '%.*s': give the item id", tname,
+                (unsigned long long)hits, (int)n, s);
+    int64_t i = lookup_find(l, id, idlen);
+    if (i < 0)
+        cli_die(1, "%s: no item '%.*s' (title '%.*s' in %s) in the model", model, (int)idlen,
+                id, (int)n, s, tname);
+    return i;
+}
+
+/* Adds the ids of one --user / --similar-to argument to *q; --similar-to
+ * also takes exact titles when titles is not NULL. */
+static void resolve_arg(lookup *l, const char *model, const char *arg, uint64_t **q,
+                        uint64_t *nq, const trec_titles *titles, const char *tname)
+{
+    /* The whole argument may itself be an id or a title (both may contain
+     * commas). */
     int64_t whole = lookup_find(l, arg, strlen(arg));
+    if (whole < 0)
+        whole = find_title(l, titles, tname, model, arg, strlen(arg));
     const char *p = arg;
     for (;;) {
         const char *comma = whole >= 0 ? NULL : strchr(p, ',');
         size_t n = comma ? (size_t)(comma - p) : strlen(p);
         int64_t id = whole >= 0 ? whole : lookup_find(l, p, n);
         if (id < 0)
-            cli_die(1, "%s: no %s '%.*s' in the model (%llu %ss)", model, l->what, (int)n, p,
-                    (unsigned long long)l->n, l->what);
+            id = find_title(l, titles, tname, model, p, n);
+        if (id < 0)
+            cli_die(1, "%s: no %s '%.*s' in the model (%llu %ss)%s", model, l->what, (int)n, p,
+                    (unsigned long long)l->n, l->what,
+                    l->what[0] == 'i' && !titles ? "; a title needs --titles" : "");
         uint64_t *nqs = realloc(*q, (*nq + 1) * sizeof *nqs);
         if (!nqs)
             cli_die(1, "out of memory");
@@ -356,11 +435,13 @@ typedef struct run {
     trec_csr uf, itf;
     lookup users, items;
     uint64_t *queries, nq;
-    trec_csr excl[MAX_EXCLUDE];
+    trec_csr excl_file[MAX_EXCLUDE], excl[MAX_EXCLUDE]; /* as read; matched to the model */
     const trec_csr *excl_p[MAX_EXCLUDE];
     trec_titles titles;
     trec_history hist;              /* --liked / --history */
     trec_csr hist_excl[MAX_EXCLUDE];/* its users' rows of the --exclude matrices */
+    uint8_t *candidates;            /* --allow-items / --deny-items: items ranked */
+    uint64_t unknown_ids;           /* ids skipped (--users, --allow/--deny-items) */
     trec_scorer s;
     trec_topk_lists lists;
 } run;
@@ -382,13 +463,21 @@ static void load(run *r)
                              &r->m, &err) != 0)
         cli_fail(&err);
     for (int e = 0; e < o->n_exclude; e++) {
-        if (trec_csr_read(o->exclude[e], &r->excl[e], &err) != 0 ||
-            trec_score_check_matrix(&r->m, trec_display_name(o->model), &r->excl[e],
-                                    trec_display_name(o->exclude[e]), &err) != 0)
+        /* Matched by ids to the model's items, and to its users unless the
+         * users are folded in (their rows are then found by raw id). */
+        int fold = o->liked || o->history;
+        trec_align_stats as;
+        const char *ename = trec_display_name(o->exclude[e]), *mname = trec_display_name(o->model);
+        if (trec_csr_read(o->exclude[e], &r->excl_file[e], &err) != 0 ||
+            trec_csr_align(&r->excl_file[e], ename, fold ? NULL : &r->m.user_labels,
+                           r->m.n_users, &r->m.item_labels, r->m.n_items, mname, &r->excl[e],
+                           &as, &err) != 0)
             cli_fail(&err);
+        if (!o->c.quiet)
+            cli_align_warning(ename, mname, &as);
         r->excl_p[e] = &r->excl[e];
     }
-    if (o->titles && trec_titles_read(o->titles, &r->titles, &err) != 0)
+    if (o->titles && trec_titles_read_opts(o->titles, &o->titles_opts, &r->titles, &err) != 0)
         cli_fail(&err);
 }
 
@@ -417,7 +506,10 @@ static void read_history(run *r)
         r->queries[r->nq++] = u;
 }
 
-/* Who to rank for: every user, or the --user / --similar-to ids. */
+static uint64_t read_ids(run *r, const char *path, const trec_labels *labels, uint64_t n,
+                         const char *what, int64_t **idx);
+
+/* Who to rank for: every user, or the --user / --users / --similar-to ids. */
 static void resolve_queries(run *r)
 {
     options *o = r->o;
@@ -437,9 +529,82 @@ static void resolve_queries(run *r)
             r->queries[r->nq++] = u;
     }
     for (int i = 0; i < o->n_user_args; i++)
-        resolve_arg(&r->users, mname, o->user_args[i], &r->queries, &r->nq);
+        resolve_arg(&r->users, mname, o->user_args[i], &r->queries, &r->nq, NULL, NULL);
     for (int i = 0; i < o->n_item_args; i++)
-        resolve_arg(&r->items, mname, o->item_args[i], &r->queries, &r->nq);
+        resolve_arg(&r->items, mname, o->item_args[i], &r->queries, &r->nq,
+                    o->titles ? &r->titles : NULL,
+                    o->titles ? trec_display_name(o->titles) : NULL);
+    if (o->users_file) {
+        int64_t *idx;
+        uint64_t n = read_ids(r, o->users_file, &m->user_labels, m->n_users, "user", &idx);
+        r->queries = malloc((n ? n : 1) * sizeof *r->queries);
+        if (!r->queries)
+            cli_die(1, "out of memory");
+        for (uint64_t i = 0; i < n; i++)
+            if (idx[i] >= 0)
+                r->queries[r->nq++] = (uint64_t)idx[i];
+        free(idx);
+    }
+}
+
+/* Reads a list of raw ids and looks them up: idx[i] the index of the i-th,
+ * -1 if unknown (warned and counted; fatal with --strict). Returns the
+ * count. */
+static uint64_t read_ids(run *r, const char *path, const trec_labels *labels, uint64_t n,
+                         const char *what, int64_t **idx)
+{
+    trec_error err;
+    trec_idlist l;
+    uint64_t unknown;
+    int64_t first;
+    if (trec_idlist_read(path, &l, &err) != 0 ||
+        trec_idlist_lookup(&l, labels, n, idx, &unknown, &first, &err) != 0)
+        cli_fail(&err);
+    if (unknown) {
+        size_t len;
+        const char *s = trec_label(&l.ids, (uint64_t)first, &len);
+        const char *name = trec_display_name(path), *model = trec_display_name(r->o->model);
+        if (r->o->strict)
+            cli_die(1, "%s:%llu: no %s '%.*s' in %s (--strict)", name,
+                    (unsigned long long)l.line[first], what, (int)len, s, model);
+        if (!r->o->c.quiet)
+            fprintf(stderr, "%s: warning: %s: %llu %s id%s not in %s, skipped (first: '%.*s', "
+                    "line %llu)\n", cli_prog, name, (unsigned long long)unknown, what,
+                    unknown == 1 ? "" : "s", model, (int)len, s,
+                    (unsigned long long)l.line[first]);
+        r->unknown_ids += unknown;
+    }
+    uint64_t count = l.ids.count;
+    trec_idlist_free(&l);
+    return count;
+}
+
+/* --allow-items / --deny-items: the items ranked for every query. */
+static void business_rules(run *r)
+{
+    options *o = r->o;
+    if (!o->allow_items && !o->deny_items)
+        return;
+    const trec_model *m = &r->m;
+    r->candidates = malloc(m->n_items ? m->n_items : 1);
+    if (!r->candidates)
+        cli_die(1, "out of memory");
+    memset(r->candidates, o->allow_items ? 0 : 1, m->n_items);
+    int64_t *idx;
+    if (o->allow_items) {
+        uint64_t n = read_ids(r, o->allow_items, &m->item_labels, m->n_items, "item", &idx);
+        for (uint64_t i = 0; i < n; i++)
+            if (idx[i] >= 0)
+                r->candidates[idx[i]] = 1;
+        free(idx);
+    }
+    if (o->deny_items) {
+        uint64_t n = read_ids(r, o->deny_items, &m->item_labels, m->n_items, "item", &idx);
+        for (uint64_t i = 0; i < n; i++)
+            if (idx[i] >= 0)
+                r->candidates[idx[i]] = 0;
+        free(idx);
+    }
 }
 
 static void rank(run *r)
@@ -447,9 +612,19 @@ static void rank(run *r)
     options *o = r->o;
     trec_error err;
     int similar = o->n_item_args > 0, fold = o->liked || o->history;
-    int rc = fold      ? trec_scorer_for_histories(&r->s, &r->m, &r->hist.h, &err)
-             : similar ? trec_scorer_for_items(&r->s, &r->m, &err)
-                       : trec_scorer_for_users(&r->s, &r->m, &err);
+    /* Similar items under a factors model: cosine of the item
+     * representations by default (--similarity), no biases. */
+    const trec_model *m = &r->m;
+    int sim = o->similarity >= 0 ? o->similarity : TREC_PREDICT_COSINE;
+    if (similar && m->kind != TREC_MODEL_FACTORS && o->similarity >= 0)
+        cli_die(2, "--similarity: a %s model scores similar items by its own weights",
+                trec_model_kind_name(m->kind));
+    int rc = fold      ? trec_scorer_for_histories(&r->s, m, &r->hist.h, &err)
+             : similar && m->kind == TREC_MODEL_FACTORS
+                 ? trec_scorer_factors(&r->s, (uint32_t)sim, m->k, m->item_repr, NULL,
+                                       m->n_items, m->item_repr, NULL, m->n_items, &err)
+             : similar ? trec_scorer_for_items(&r->s, m, &err)
+                       : trec_scorer_for_users(&r->s, m, &err);
     if (rc != 0)
         cli_fail(&err);
     /* A folded-in user's own items, and its rows of the --exclude matrices
@@ -463,7 +638,8 @@ static void rank(run *r)
     trec_topk_request req = {.scorer = &r->s, .queries = r->queries, .n_queries = r->nq,
                              .k = o->k, .exclude = fold ? own : r->excl_p,
                              .n_exclude = fold ? 1 + o->n_exclude : o->n_exclude,
-                             .exclude_self = similar, .threads = o->c.threads};
+                             .exclude_self = similar, .threads = o->c.threads,
+                             .candidates = r->candidates};
     if (trec_topk_run(&req, &r->lists, &err) != 0)
         cli_fail(&err);
 }
@@ -500,12 +676,14 @@ static void release(run *r)
     if (o->titles)
         trec_titles_free(&r->titles);
     for (int e = 0; e < o->n_exclude; e++)
-        trec_csr_free(&r->excl[e]), trec_csr_free(&r->hist_excl[e]);
+        trec_csr_free(&r->excl[e]), trec_csr_free(&r->hist_excl[e]),
+            trec_csr_free(&r->excl_file[e]);
     if (r->users.has_map)
         trec_idmap_free(&r->users.map);
     if (r->items.has_map)
         trec_idmap_free(&r->items.map);
     free(r->queries);
+    free(r->candidates);
     trec_history_free(&r->hist);
     free(o->user_args);
     free(o->item_args);
@@ -527,6 +705,7 @@ int main(int argc, char **argv)
     cli_step(o.c.quiet, "reading %s", o.model);
     load(&r);
     resolve_queries(&r);
+    business_rules(&r);
     cli_step(o.c.quiet, "ranking");
     rank(&r);
     cli_step_end(o.c.quiet);
@@ -535,6 +714,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %llu %s, top %u, %d threads, %.2f s\n", cli_prog,
                 (unsigned long long)r.lists.n_queries,
                 o.n_item_args ? "queried items" : "users", o.k, o.c.threads, cli_now() - t0);
+    int skipped = r.unknown_ids > 0;
     release(&r);
-    return 0;
+    /* Done, but ids given were not in the model (warned and skipped). */
+    return skipped ? 3 : 0;
 }

@@ -3,8 +3,8 @@
 set -e
 # build: compiler, libraries; tests: python3 (JSON checks), zip/unzip (dataset fetch tests);
 # make mpi and tests/cli/test-mpi.sh: Open MPI (libopenmpi-dev: mpicc, openmpi-bin: mpirun);
-# trec-report: gnuplot-nox (its plots); man pages: mandoc (the lint test)
-PKGS="gcc make pkg-config libcsv-dev libcjson-dev libblis-dev check python3 zip unzip libopenmpi-dev openmpi-bin gnuplot-nox mandoc"
+# gzip inputs: zlib1g-dev; trec-report: gnuplot-nox (its plots); man pages: mandoc (the lint test)
+PKGS="gcc make pkg-config libcsv-dev libcjson-dev libblis-dev zlib1g-dev check python3 zip unzip libopenmpi-dev openmpi-bin gnuplot-nox mandoc"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "decompress.h"
+
 /* Temporary files currently open, removed by the signal handler and at exit
  * so that an interrupted or failed run (Ctrl-C, kill, closed pipe, an error
  * exit) leaves nothing behind. Paths
@@ -476,6 +478,12 @@ int trec_read_file(const char *path, uint8_t **buf, size_t *len, trec_error *err
     if (!fp)
         return -1;
     const char *name = trec_display_name(path);
+    /* Text inputs may be gzip-compressed (decompress.h). */
+    trec_input in;
+    if (trec_input_open(&in, fileno(fp), name, err) != 0) {
+        trec_close_input(fp);
+        return -1;
+    }
     size_t cap = 1 << 16;
     struct stat st;
     if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
@@ -494,17 +502,17 @@ int trec_read_file(const char *path, uint8_t **buf, size_t *len, trec_error *err
             if (!data)
                 break;
         }
-        size_t got = fread(data + n, 1, cap - 1 - n, fp);
-        n += got;
-        if (got == 0) {
-            if (ferror(fp)) {
-                trec_fail_errno(err, "%s: read failed", name);
-                free(data);
-                data = NULL;
-            }
+        ssize_t got = trec_input_read(&in, data + n, cap - 1 - n, err);
+        if (got < 0) {
+            free(data);
+            data = NULL;
             break;
         }
+        n += (size_t)got;
+        if (got == 0)
+            break;
     }
+    trec_input_close(&in);
     trec_close_input(fp);
     if (!data)
         return -1;

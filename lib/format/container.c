@@ -214,6 +214,22 @@ void trec_container_free(trec_container *c)
     memset(c, 0, sizeof *c);
 }
 
+/* A hint for a file that is not a trec file: a text or gzip file was
+ * probably meant to be ingested first. */
+static const char *input_hint(const uint8_t *buf, size_t len)
+{
+    if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b)
+        return ": it is gzip-compressed data (run trec-ingest first to make a matrix)";
+    size_t n = len < 512 ? len : 512;
+    if (n == 0)
+        return "";
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] < 0x20 && buf[i] != '\t' && buf[i] != '\n' && buf[i] != '\r')
+            return "";
+    return ": it looks like text, such as a CSV file (run trec-ingest first to make a "
+           "matrix)";
+}
+
 /* Checks the header and the section table in buf[0..len). A whole file
  * must be as long as its header says; a head (the first bytes of a stream,
  * at least the header and the table when they are valid) need not. */
@@ -227,7 +243,8 @@ static int check_header(const uint8_t *buf, size_t len, int whole, const char *n
         if (len >= 4 && memcmp(buf, "TREC", 4) == 0)
             return trec_fail(err, "%s: damaged trec file header (bad magic bytes; "
                              "was it transferred in text mode?)", name);
-        return trec_fail(err, "%s: not a trec file (bad magic)", name);
+        return trec_fail(err, "%s: not a trec file (bad magic)%s", name,
+                         input_hint(buf, len));
     }
     c->version = get_u32(buf + 8);
     if (c->version != TREC_FORMAT_VERSION)

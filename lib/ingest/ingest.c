@@ -39,6 +39,17 @@ int trec_dup_policy_parse(const char *s, trec_dup_policy *p)
     return -1;
 }
 
+int trec_new_ids_parse(const char *s, trec_new_ids *p)
+{
+    static const char *const names[] = {"append", "drop", "error"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *p = (trec_new_ids)i;
+            return 0;
+        }
+    return -1;
+}
+
 /* One ingest: the configuration and the blocks read so far, in file order. */
 typedef struct run {
     trec_ingest_config c;
@@ -230,7 +241,8 @@ static int ingest(trec_ingest_reader *rd, const trec_ingest_opts *o, trec_csr *o
     R.c.rd = rd;
     R.c.skip_bad = o->skip_bad;
     /* Lines for the messages: a duplicate, a sum out of range. */
-    R.c.keep_lines = o->duplicates == TREC_DUP_ERROR || o->duplicates == TREC_DUP_SUM;
+    R.c.keep_lines = o->duplicates == TREC_DUP_ERROR || o->duplicates == TREC_DUP_SUM ||
+                     ((o->align_users || o->align_items) && o->new_ids == TREC_NEW_IDS_ERROR);
     if (trec_ingest_opts_check(o, err) != 0 ||
         trec_ingest_dialect_init(&R.c.d, o->sep, o->quote, err) != 0)
         return -1;
@@ -250,7 +262,7 @@ static int ingest(trec_ingest_reader *rd, const trec_ingest_opts *o, trec_csr *o
         trec_ingest_reader_locate(rd, st->lines + 1, err);
         goto done;
     }
-    rc = trec_ingest_assemble(&R.c, R.parts, R.n, o->duplicates, threads, out, st, err);
+    rc = trec_ingest_assemble(&R.c, R.parts, R.n, o, threads, out, st, err);
 done:
     for (size_t b = 0; b < R.n; b++)
         trec_ingest_part_free(R.parts[b]);

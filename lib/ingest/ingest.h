@@ -33,6 +33,17 @@ typedef enum trec_dup_policy {
 /* "last", "max", "sum", "error" -> policy; -1 if unknown. */
 int trec_dup_policy_parse(const char *s, trec_dup_policy *p);
 
+/* Ingesting against a reference's ids (--align): what to do with a user or
+ * item id the reference does not have. */
+typedef enum trec_new_ids {
+    TREC_NEW_IDS_APPEND,  /* a new row/column after the reference's, in first-seen order */
+    TREC_NEW_IDS_DROP,    /* its entries are dropped and counted */
+    TREC_NEW_IDS_ERROR    /* an error naming its line */
+} trec_new_ids;
+
+/* "append", "drop", "error" -> policy; -1 if unknown. */
+int trec_new_ids_parse(const char *s, trec_new_ids *p);
+
 typedef struct trec_ingest_opts {
     const char *sep;        /* NULL: ","; "tab", "::", one character, ... */
     const char *quote;      /* NULL: '"' (off for tab and "::"); "none"; a char */
@@ -45,6 +56,12 @@ typedef struct trec_ingest_opts {
     int skip_bad;           /* skip and count bad records instead of failing */
     int threads;            /* 0: online cores; at most TREC_INGEST_MAX_THREADS */
     size_t block_size;      /* bytes read per block; 0: 8 MiB */
+    /* A reference's raw ids (labels of a matrix's rows and columns, or of a
+     * model's users and items; NULL: none): row i is align_users' id i,
+     * column j align_items' id j, whether or not the input has them; ids not
+     * in the reference are handled by new_ids. Borrowed for the call. */
+    const trec_labels *align_users, *align_items;
+    trec_new_ids new_ids;
 } trec_ingest_opts;
 
 void trec_ingest_opts_init(trec_ingest_opts *o);
@@ -62,6 +79,9 @@ typedef struct trec_ingest_stats {
     int implicit;           /* no rating column */
     int has_time;
     int threads;            /* threads used */
+    /* With a reference: ids the input has and the reference does not
+     * (appended, or dropped with their entries), and entries dropped. */
+    uint64_t new_users, new_items, dropped_entries;
     int nwarnings;
     char warnings[TREC_INGEST_WARNINGS][600]; /* "file:line: problem", file order */
 } trec_ingest_stats;

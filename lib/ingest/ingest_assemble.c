@@ -14,12 +14,31 @@ typedef struct assembly {
     uint32_t **umap, **imap;      /* per part: local id -> global id */
     size_t nparts;
     uint64_t *lines;              /* per entry (keep_lines) */
+    uint64_t keep_u, keep_i;      /* entries with global ids past these are dropped */
 } assembly;
+
+/* Interns a reference's ids, in order, into an empty global map; a
+ * repeated id is an error. */
+static int seed(trec_idmap *map, const trec_labels *ref, const char *what, trec_error *err)
+{
+    for (uint64_t i = 0; ref && i < ref->count; i++) {
+        size_t n;
+        const char *s = trec_label(ref, i, &n);
+        uint32_t id;
+        int added = trec_idmap_intern(map, s, n, &id, err);
+        if (added < 0)
+            return -1;
+        if (!added)
+            return trec_fail(err, "the reference has %s id '%.*s' twice", what, (int)n, s);
+    }
+    return 0;
+}
 
 static int assembly_init(assembly *A, size_t nparts, trec_error *err)
 {
     memset(A, 0, sizeof *A);
     A->nparts = nparts;
+    A->keep_u = A->keep_i = UINT64_MAX;
     A->umap = trec_calloc(nparts ? nparts : 1, sizeof *A->umap, err);
     A->imap = trec_calloc(nparts ? nparts : 1, sizeof *A->imap, err);
     if (!A->umap || !A->imap)
@@ -72,9 +91,77 @@ static int global_ids(assembly *A, trec_ingest_part **parts, uint64_t *nnz,
     return rc;
 }
 
+/* The first entry in file order whose user or item is new (global id at or
+ * past the reference's count): the --new-ids error. */
+/* Entry k of part b is kept (its ids are not dropped). */
+static inline int keep(const assembly *A, size_t b, const trec_ingest_part *P, size_t k)
+{
+    return A->umap[b][P->row[k]] < A->keep_u && A->imap[b][P->col[k]] < A->keep_i;
+}
+
+static int new_id_error(const trec_ingest_config *c, const assembly *A,
+                        trec_ingest_part **parts, uint64_t nu, uint64_t ni, trec_error *err)
+{
+    for (size_t b = 0; b < A->nparts; b++) {
+        const trec_ingest_part *P = parts[b];
+        for (size_t k = 0; k < P->n; k++) {
+            uint32_t u = A->umap[b][P->row[k]], i = A->imap[b][P->col[k]];
+            int user = u >= nu;
+            if (!user && i < ni)
+                continue;
+            trec_labels l = trec_idmap_labels(user ? &A->users : &A->items);
+            size_t n;
+            const char *s = trec_label(&l, user ? u : i, &n);
+            int col = c->col[user ? TREC_INGEST_COL_USER : TREC_INGEST_COL_ITEM];
+            return trec_fail(err, "%s:%llu: field %d: %s '%.*s' is not in the reference "
+                             "(--new-ids error; append or drop take it)", c->name,
+                             (unsigned long long)(P->line ? P->base + P->line[k] : 0),
+                             col + 1, user ? "user" : "item", (int)n, s);
+        }
+    }
+    return trec_fail(err, "%s: internal error: no new id found", c->name);
+}
+
+/* Applies the --new-ids policy once the global ids are known: counts the new
+ * ids; drop sets the limits past which entries are dropped, removes the
+ * new ids from the global maps (they become the reference's ids exactly) and subtracts their
+ * entries from *nnz. */
+static int new_ids(const trec_ingest_config *c, assembly *A, trec_ingest_part **parts,
+                   const trec_ingest_opts *o, uint64_t *nnz, trec_ingest_stats *st,
+                   trec_error *err)
+{
+    uint64_t nu = o->align_users ? o->align_users->count : 0;
+    uint64_t ni = o->align_items ? o->align_items->count : 0;
+    if (!o->align_users)
+        nu = A->users.count;
+    if (!o->align_items)
+        ni = A->items.count;
+    st->new_users = A->users.count - nu;
+    st->new_items = A->items.count - ni;
+    if (st->new_users + st->new_items == 0 || o->new_ids == TREC_NEW_IDS_APPEND)
+        return 0;
+    if (o->new_ids == TREC_NEW_IDS_ERROR)
+        return new_id_error(c, A, parts, nu, ni, err);
+    A->keep_u = nu;
+    A->keep_i = ni;
+    for (size_t b = 0; b < A->nparts; b++)
+        for (size_t k = 0; k < parts[b]->n; k++)
+            if (!keep(A, b, parts[b], k))
+                st->dropped_entries++;
+    *nnz -= st->dropped_entries;
+    /* The reference's ids are a prefix of each map: keep that prefix. */
+    A->users.count = nu;
+    A->items.count = ni;
+    return 0;
+}
+
 static int no_interactions(const trec_ingest_config *c, const trec_ingest_stats *st,
                            trec_error *err)
 {
+    if (st->dropped_entries)
+        return trec_fail(err, "%s: no interactions (all %llu entries have a user or item "
+                         "that is not in the reference, and --new-ids drop dropped them)",
+                         c->name, (unsigned long long)st->dropped_entries);
     if (st->skipped)
         return trec_fail(err, "%s: no interactions (all %llu records were bad and "
                          "skipped)", c->name, (unsigned long long)st->skipped);
@@ -87,8 +174,10 @@ static void count_rows(const assembly *A, trec_ingest_part **parts, trec_csr *ou
 {
     uint64_t *rp = out->rowptr;
     for (size_t b = 0; b < A->nparts; b++)
-        for (size_t k = 0; k < parts[b]->n; k++)
-            rp[A->umap[b][parts[b]->row[k]] + 1]++;
+        for (size_t k = 0; k < parts[b]->n; k++) {
+            if (keep(A, b, parts[b], k))
+                rp[A->umap[b][parts[b]->row[k]] + 1]++;
+        }
     for (uint64_t r = 0; r < out->rows; r++)
         rp[r + 1] += rp[r];
 }
@@ -105,6 +194,8 @@ static int scatter(assembly *A, trec_ingest_part **parts, trec_csr *out, trec_er
         trec_ingest_part *P = parts[b];
         const uint32_t *um = A->umap[b], *im = A->imap[b];
         for (size_t k = 0; k < P->n; k++) {
+            if (!keep(A, b, P, k))
+                continue;
             uint64_t pos = next[um[P->row[k]]]++;
             out->colidx[pos] = im[P->col[k]];
             out->vals[pos] = P->val[k];
@@ -134,14 +225,17 @@ static int take_labels(trec_csr *m, trec_idmap *map, trec_labels *l, trec_error 
 }
 
 int trec_ingest_assemble(const trec_ingest_config *c, trec_ingest_part **parts, size_t n,
-                         trec_dup_policy policy, int threads, trec_csr *out,
+                         const trec_ingest_opts *o, int threads, trec_csr *out,
                          trec_ingest_stats *st, trec_error *err)
 {
+    trec_dup_policy policy = o->duplicates;
     assembly A;
     uint64_t nnz;
     int rc = -1;
     memset(out, 0, sizeof *out);
-    if (assembly_init(&A, n, err) != 0 || global_ids(&A, parts, &nnz, err) != 0)
+    if (assembly_init(&A, n, err) != 0 || seed(&A.users, o->align_users, "user", err) != 0 ||
+        seed(&A.items, o->align_items, "item", err) != 0 ||
+        global_ids(&A, parts, &nnz, err) != 0 || new_ids(c, &A, parts, o, &nnz, st, err) != 0)
         goto done;
     if (nnz == 0) {
         no_interactions(c, st, err);

@@ -15,10 +15,14 @@
 #include "ingest_config.h"
 #include "ingest_parse.h"
 
-/* parts[0..n) in file order, with base set; st has the record counts (for
+/* With a reference (o->align_users, o->align_items), the global maps start
+ * with the reference's ids, so that its row i / column j stay i / j; ids the
+ * input adds come after them (o->new_ids append), or their entries are
+ * dropped (drop), or the first one in file order is an error (error).
+ * parts[0..n) in file order, with base set; st has the record counts (for
  * the message when nothing was read) and receives the duplicate count. */
 int trec_ingest_assemble(const trec_ingest_config *c, trec_ingest_part **parts, size_t n,
-                         trec_dup_policy policy, int threads, trec_csr *out,
+                         const trec_ingest_opts *o, int threads, trec_csr *out,
                          trec_ingest_stats *st, trec_error *err);
 
 #endif

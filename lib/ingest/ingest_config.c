@@ -180,21 +180,51 @@ static int column_by_name(trec_ingest_config *c, int k, const char *spec,
     }
     if (i == h->nstored)
         return trec_fail(err, "%s:%llu: %s %s: no column of that name in the "
-                         "header line", c->name, (unsigned long long)line1,
-                         col_opt[k], spec);
+                         "header line%s", c->name, (unsigned long long)line1,
+                         col_opt[k], spec,
+                         h->nstored == 1 ? trec_ingest_sep_hint(first_field(h, 0).p,
+                                                                first_field(h, 0).n, &c->d)
+                                         : "");
     c->col[k] = (int)i;
     return 0;
 }
 
-/* Every column in use exists on line 1, and no two roles share one. */
-static int check_columns(const trec_ingest_config *c, uint64_t line1, trec_error *err)
+const char *trec_ingest_sep_hint(const char *f, size_t n, const trec_ingest_dialect *d)
 {
+    static const struct {
+        const char *sep, *hint;
+    } seps[] = {
+        {"\t", " (the line looks tab-separated: try --sep tab)"},
+        {"::", " (the line looks '::'-separated: try --sep ::)"},
+        {"|", " (the line looks '|'-separated: try --sep pipe)"},
+        {";", " (the line looks ';'-separated: try --sep semicolon)"},
+        {",", " (the line looks comma-separated: try --sep comma)"},
+    };
+    for (size_t k = 0; k < sizeof seps / sizeof seps[0]; k++) {
+        size_t len = strlen(seps[k].sep);
+        if (len == 1 && d->msep_len == 0 && (unsigned char)seps[k].sep[0] == d->delim)
+            continue;
+        if (len > 1 && d->msep_len == len && memcmp(d->msep, seps[k].sep, len) == 0)
+            continue;
+        for (size_t i = 0; i + len <= n; i++)
+            if (memcmp(f + i, seps[k].sep, len) == 0)
+                return seps[k].hint;
+    }
+    return "";
+}
+
+/* Every column in use exists on line 1, and no two roles share one. */
+static int check_columns(const trec_ingest_config *c, const trec_ingest_first *h,
+                         uint64_t line1, trec_error *err)
+{
+    trec_ingest_field f0 = h->nstored ? first_field(h, 0) : (trec_ingest_field){"", 0};
     for (int k = 0; k < NCOLS; k++) {
         if (c->col[k] >= 0 && (size_t)c->col[k] >= c->nf)
             return trec_fail(err, "%s:%llu: column %d (%s) does not exist: line %llu "
-                             "has %zu field%s", c->name, (unsigned long long)line1,
+                             "has %zu field%s%s", c->name, (unsigned long long)line1,
                              c->col[k] + 1, trec_ingest_col_name(k),
-                             (unsigned long long)line1, c->nf, c->nf == 1 ? "" : "s");
+                             (unsigned long long)line1, c->nf, c->nf == 1 ? "" : "s",
+                             c->nf == 1 ? trec_ingest_sep_hint(f0.p, f0.n, &c->d) : "");
         for (int j = 0; j < k; j++)
             if (c->col[k] >= 0 && c->col[k] == c->col[j])
                 return trec_fail(err, "the %s and %s columns are the same (%d)",
@@ -227,7 +257,7 @@ int trec_ingest_configure(trec_ingest_config *c, const trec_ingest_opts *o,
     for (int k = 0; k < NCOLS; k++)
         if (by_name[k] && column_by_name(c, k, spec[k], h, line1, err) != 0)
             return -1;
-    if (check_columns(c, line1, err) != 0)
+    if (check_columns(c, h, line1, err) != 0)
         return -1;
     if (*header < 0)
         *header = looks_like_header(h, c->col);

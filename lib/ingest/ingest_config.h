@@ -65,4 +65,9 @@ int trec_ingest_configure(trec_ingest_config *c, const trec_ingest_opts *o,
                           const trec_ingest_first *h, uint64_t line1, int *header,
                           trec_error *err);
 
+/* When line 1 came out as a single field f[0..n): a hint naming the
+ * separator it seems to use instead, such as " (the line looks
+ * tab-separated: try --sep tab)", or "" (never NULL). */
+const char *trec_ingest_sep_hint(const char *f, size_t n, const trec_ingest_dialect *d);
+
 #endif

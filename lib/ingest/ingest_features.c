@@ -22,6 +22,7 @@ void trec_features_opts_init(trec_features_opts *o)
 
 typedef struct fstate {
     const char *name;
+    const trec_ingest_dialect *d;
     const trec_features_opts *o;
     const char *id_spec, *feat_spec, *fsep;
     size_t fsep_len;
@@ -36,6 +37,10 @@ typedef struct fstate {
     size_t mcap, fn, fcap;
     uint32_t tok[4096];       /* feature ids of the current record */
     trec_features_stats *st;
+    int nflags;               /* --feature-flags: flag columns (0-based) */
+    int flag_col[TREC_INGEST_MAX_FIELDS];
+    int only01;               /* every feature name so far is "0" or "1" */
+    size_t line1_01;          /* fields of line 1 that are "0" or "1" */
 } fstate;
 
 __attribute__((format(printf, 4, 5)))
@@ -71,14 +76,16 @@ static int resolve(fstate *s, const char *opt, const char *spec, const trec_inge
             i++;
         if (i == k)
             return trec_fail(err, "%s:%llu: %s %s: no column of that name in the "
-                             "header line", s->name,
-                             (unsigned long long)(s->base + line), opt, spec);
+                             "header line%s", s->name,
+                             (unsigned long long)(s->base + line), opt, spec,
+                             nf == 1 ? trec_ingest_sep_hint(f[0].p, f[0].n, s->d) : "");
         *col = (int)i;
     }
     if ((size_t)*col >= nf)
-        return trec_fail(err, "%s:%llu: %s %s: line %llu has %zu field%s", s->name,
+        return trec_fail(err, "%s:%llu: %s %s: line %llu has %zu field%s%s", s->name,
                          (unsigned long long)(s->base + line), opt, spec,
-                         (unsigned long long)(s->base + line), nf, nf == 1 ? "" : "s");
+                         (unsigned long long)(s->base + line), nf, nf == 1 ? "" : "s",
+                         nf == 1 ? trec_ingest_sep_hint(f[0].p, f[0].n, s->d) : "");
     return 0;
 }
 
@@ -91,7 +98,7 @@ int trec_features_opts_check(const trec_features_opts *o, trec_error *err)
 {
     trec_ingest_dialect d;
     const char *id = o->id_col ? o->id_col : "movieId";
-    const char *feat = o->feature_col ? o->feature_col : "genres";
+    const char *feat = o->feature_col ? o->feature_col : o->feature_flags ? "2" : "genres";
     int ic, fc;
     if (trec_ingest_dialect_init(&d, o->sep, o->quote, err) != 0 ||
         trec_ingest_column_spec("--id-col", id, 0, &ic, err) != 0 ||
@@ -99,12 +106,87 @@ int trec_features_opts_check(const trec_features_opts *o, trec_error *err)
         return -1;
     if (o->feature_sep && !o->feature_sep[0])
         return trec_fail(err, "the feature separator is empty");
+    if (o->feature_flags && (o->feature_col || o->feature_sep))
+        return trec_fail(err, "--feature-flags replaces --feature-col and --feature-sep");
+    if (o->feature_flags && !o->feature_flags[0])
+        return trec_fail(err, "--feature-flags: empty list of columns");
     if (o->header == 0 && (ic == TREC_INGEST_COL_BY_NAME || fc == TREC_INGEST_COL_BY_NAME))
         return trec_fail(err, "columns given by name (%s, %s) need a header line, "
                          "but --no-header was given; give --id-col and "
                          "--feature-col as numbers", id, feat);
-    if ((ic >= 0 && ic == fc) || (ic == TREC_INGEST_COL_BY_NAME && strcmp(id, feat) == 0))
+    if (!o->feature_flags &&
+        ((ic >= 0 && ic == fc) || (ic == TREC_INGEST_COL_BY_NAME && strcmp(id, feat) == 0)))
         return trec_fail(err, "the id and feature columns are the same (%s)", feat);
+    return 0;
+}
+
+/* --feature-flags: its columns (numbers, ranges A-B, names) in s->flag_col
+ * and their names interned as the features, in order. */
+static int flag_columns(fstate *s, const trec_ingest_field *f, size_t nf, uint64_t line,
+                        trec_error *err)
+{
+    const char *p = s->o->feature_flags;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        char item[300];
+        if (n == 0 || n >= sizeof item)
+            return trec_fail(err, "--feature-flags: empty or too long item in '%s'",
+                             s->o->feature_flags);
+        memcpy(item, p, n);
+        item[n] = 0;
+        p += n + (comma ? 1 : 0);
+        long a, b;
+        char *end;
+        a = strtol(item, &end, 10);
+        if (end != item && *end == '-' && end[1]) {
+            b = strtol(end + 1, &end, 10);
+            if (*end || a < 1 || b < a || b > TREC_INGEST_MAX_FIELDS)
+                return trec_fail(err, "--feature-flags: bad range '%s'", item);
+        } else if (end != item && !*end) {
+            b = a;
+        } else {
+            int c;
+            if (resolve(s, "--feature-flags", item, f, nf, line, &c, err) != 0)
+                return -1;
+            a = b = c + 1;
+        }
+        for (long c = a; c <= b; c++) {
+            if (s->nflags == TREC_INGEST_MAX_FIELDS)
+                return trec_fail(err, "--feature-flags: too many columns");
+            if ((size_t)(c - 1) >= nf)
+                return trec_fail(err, "%s:%llu: --feature-flags: column %ld does not exist: "
+                                 "line %llu has %zu field%s%s", s->name,
+                                 (unsigned long long)(s->base + line), c,
+                                 (unsigned long long)(s->base + line), nf, nf == 1 ? "" : "s",
+                                 nf == 1 ? trec_ingest_sep_hint(f[0].p, f[0].n, s->d) : "");
+            if (c - 1 == s->idc)
+                return trec_fail(err, "--feature-flags: column %ld is the id column", c);
+            for (int k = 0; k < s->nflags; k++)
+                if (s->flag_col[k] == c - 1)
+                    return trec_fail(err, "--feature-flags: column %ld given twice", c);
+            s->flag_col[s->nflags++] = (int)(c - 1);
+        }
+    }
+    for (int k = 0; k < s->nflags; k++) {
+        char name[300];
+        size_t n;
+        const trec_ingest_field *h = &f[s->flag_col[k]];
+        if (s->header && h->n > 0 && h->n <= TREC_INGEST_MAX_ID &&
+            !trec_label_problem(h->p, h->n)) {
+            memcpy(name, h->p, h->n);
+            n = h->n;
+        } else {
+            n = (size_t)snprintf(name, sizeof name, "col%d", s->flag_col[k] + 1);
+        }
+        uint32_t id;
+        int added = trec_idmap_intern(&s->feats, name, n, &id, err);
+        if (added < 0)
+            return -1;
+        if (!added)
+            return trec_fail(err, "%s:%llu: --feature-flags: two columns named '%.*s'",
+                             s->name, (unsigned long long)(s->base + line), (int)n, name);
+    }
     return 0;
 }
 
@@ -112,7 +194,12 @@ int trec_features_opts_check(const trec_features_opts *o, trec_error *err)
 static int configure(fstate *s, const trec_ingest_field *f, size_t nf, uint64_t line,
                      trec_error *err)
 {
-    int named = !is_number(s->id_spec) || !is_number(s->feat_spec);
+    for (size_t i = 0; i < nf && i < TREC_INGEST_MAX_FIELDS; i++)
+        s->line1_01 += f[i].n == 1 && (f[i].p[0] == '0' || f[i].p[0] == '1');
+    int named = !is_number(s->id_spec) ||
+                (s->o->feature_flags ? strspn(s->o->feature_flags, "0123456789,-") !=
+                                           strlen(s->o->feature_flags)
+                                     : !is_number(s->feat_spec));
     s->header = s->o->header;
     if (s->header < 0) {
         /* With columns given by number: a header iff line 1's id field is a
@@ -130,6 +217,18 @@ static int configure(fstate *s, const trec_ingest_field *f, size_t nf, uint64_t 
         }
     }
     s->st->header = s->header;
+    if (s->o->feature_flags) {
+        if (resolve(s, "--id-col", s->id_spec, f, nf, line, &s->idc, err) != 0 ||
+            flag_columns(s, f, nf, line, err) != 0)
+            return -1;
+        s->fc = s->idc;
+        for (int k = 0; k < s->nflags; k++)
+            s->fc = s->flag_col[k] > s->fc ? s->flag_col[k] : s->fc;
+        s->nf = nf;
+        s->maxstore = (size_t)s->fc + 1;
+        s->configured = 1;
+        return 0;
+    }
     if (resolve(s, "--id-col", s->id_spec, f, nf, line, &s->idc, err) != 0 ||
         resolve(s, "--feature-col", s->feat_spec, f, nf, line, &s->fc, err) != 0)
         return -1;
@@ -160,6 +259,7 @@ static int on_item(void *ctx, const trec_ingest_field *f, size_t nf, uint64_t li
                    trec_error *err)
 {
     fstate *s = ctx;
+    size_t ntok_flags = 0;
     if (!s->configured) {
         if (configure(s, f, nf, line, err) != 0)
             return -1;
@@ -171,6 +271,26 @@ static int on_item(void *ctx, const trec_ingest_field *f, size_t nf, uint64_t li
         return bad(s, line, err, "%zu fields, expected %zu (as on line 1)", nf, s->nf);
     const trec_ingest_field *id = &f[s->idc], *ft = &f[s->fc];
     char show[64];
+    if (s->nflags) {
+        /* One-hot flags: feature k when its column is 1. */
+        ntok_flags = 0;
+        for (int k = 0; k < s->nflags; k++) {
+            const trec_ingest_field *v = &f[s->flag_col[k]];
+            const char *a = v->p, *e = v->p + v->n;
+            while (a < e && (*a == ' ' || *a == '\t'))
+                a++;
+            while (e > a && (e[-1] == ' ' || e[-1] == '\t'))
+                e--;
+            if (e - a == 1 && *a == '1')
+                s->tok[ntok_flags++] = (uint32_t)k;
+            else if (!(a == e || (e - a == 1 && *a == '0'))) {
+                char vs[64];
+                trec_ingest_show(vs, sizeof vs, v->p, v->n);
+                return bad(s, line, err, "column %d (flag): '%s' is not 0 or 1",
+                           s->flag_col[k] + 1, vs);
+            }
+        }
+    }
     trec_ingest_show(show, sizeof show, id->p, id->n);
     if (id->n > TREC_INGEST_MAX_ID)
         return bad(s, line, err, "column %d (id): id too long (%zu bytes, at most %d)",
@@ -186,7 +306,7 @@ static int on_item(void *ctx, const trec_ingest_field *f, size_t nf, uint64_t li
                    s->idc + 1, show, (unsigned long long)s->mline[prev]);
     /* Check every name before adding any, so a skipped record leaves no trace. */
     size_t ntok = 0;
-    for (int pass = 0; pass < 2; pass++) {
+    for (int pass = s->nflags ? 2 : 0; pass < 2; pass++) {
         const char *p = ft->p, *end = ft->p + ft->n;
         while (p <= end) {
             const char *q = s->fsep_len == 1 ? memchr(p, s->fsep[0], (size_t)(end - p))
@@ -201,6 +321,8 @@ static int on_item(void *ctx, const trec_ingest_field *f, size_t nf, uint64_t li
             if (a == e)
                 continue;   /* empty names ("a||b", an empty field) are ignored */
             size_t n = (size_t)(e - a);
+            if (pass == 0 && !(n == 1 && (*a == '0' || *a == '1')))
+                s->only01 = 0;
             if (pass == 0) {
                 const char *fwhy = n > TREC_INGEST_MAX_ID ? "longer than 256 bytes"
                                                           : trec_label_problem(a, n);
@@ -220,6 +342,8 @@ static int on_item(void *ctx, const trec_ingest_field *f, size_t nf, uint64_t li
         if (pass == 0)
             ntok = 0;
     }
+    if (s->nflags)
+        ntok = ntok_flags;
     uint32_t mid;
     if (s->movies.count == s->mcap && grow_items(s, err) != 0)
         return -1;
@@ -331,7 +455,8 @@ static int build(fstate *s, const trec_labels *align, trec_csr *out, trec_error 
         goto done;
     for (uint32_t i = 0; i < nfeat; i++)
         order[i] = i;
-    qsort_r(order, nfeat, 4, cmp_label, &fl);
+    if (!s->nflags)   /* flag columns keep the order given */
+        qsort_r(order, nfeat, 4, cmp_label, &fl);
     for (uint32_t i = 0; i < nfeat; i++)
         rank[order[i]] = i;
     /* Each item's features as sorted, distinct column numbers. */
@@ -413,6 +538,7 @@ static int features(trec_ingest_reader *rd, const trec_features_opts *o,
         return -1;
     rd->quote = d.quote;
     s.name = rd->name;
+    s.d = &d;
     s.o = o;
     s.st = st;
     s.id_spec = o->id_col ? o->id_col : "movieId";
@@ -420,6 +546,7 @@ static int features(trec_ingest_reader *rd, const trec_features_opts *o,
     s.fsep = o->feature_sep ? o->feature_sep : "|";
     s.fsep_len = strlen(s.fsep);
     s.base = 1;
+    s.only01 = 1;
     if (trec_idmap_init(&s.movies, err) != 0)
         return -1;
     int rc = -1;
@@ -457,6 +584,12 @@ static int features(trec_ingest_reader *rd, const trec_features_opts *o,
         trec_fail(err, "%s: no items (the input has %s)", s.name,
                   st->skipped ? "only bad records" : st->header ? "only a header line"
                                                                  : "no records");
+        goto done;
+    }
+    if (!s.nflags && s.only01 && s.fn > 0 && s.line1_01 >= 3) {
+        trec_fail(err, "%s: column %d (features) holds only the values 0 and 1: one-hot flag "
+                  "columns (such as ml-100k's u.item genres) are read with --feature-flags "
+                  "COLS (e.g. --feature-flags 6-24), not as feature names", s.name, s.fc + 1);
         goto done;
     }
     rc = build(&s, align, out, err);

@@ -30,6 +30,12 @@ typedef struct trec_features_opts {
     const char *id_col;       /* NULL: "movieId"; a 1-based number or a name */
     const char *feature_col;  /* NULL: "genres" */
     const char *feature_sep;  /* NULL: "|"; separates names within the field */
+    /* One-hot flag columns instead of a features column (ml-100k u.item:
+     * "6-24"): a comma-separated list of 1-based column numbers, ranges
+     * A-B, or header names; a value of 1 means the item has that feature,
+     * 0 (or empty) that it has not. Features are named by the header line,
+     * or "colN" without one, and kept in the order given. NULL: off. */
+    const char *feature_flags;
     int skip_bad;
     int merge_ids;            /* lines with the same id unite their features
                                * (tags.csv: one tag a line); else an error */
@@ -52,7 +58,12 @@ typedef struct trec_features_stats {
     char warnings[TREC_FEATURES_WARNINGS][600];
 } trec_features_stats;
 
-/* Reads path ("-": stdin). align: the column labels of a ratings matrix, or
+/* A features column whose values are only 0 and 1, in a file whose line 1
+ * has at least 3 such fields, is refused (it would make the two features
+ * "0" and "1" out of one of several one-hot flag columns): read such files
+ * with feature_flags.
+ *
+ * Reads path ("-": stdin). align: the column labels of a ratings matrix, or
  * NULL for one row per item in file order. */
 int trec_item_features(const char *path, const trec_features_opts *o,
                        const trec_labels *align, trec_csr *out,

@@ -119,16 +119,18 @@ int trec_ingest_reader_open(trec_ingest_reader *r, const char *path, size_t bloc
     r->block_size = block_size ? block_size : TREC_INGEST_DEFAULT_BLOCK;
     r->quote = quote;
     r->name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    pthread_mutex_init(&r->spare_mu, NULL);
     if (strcmp(path, "-") == 0) {
         r->fd = 0;
-        pthread_mutex_init(&r->spare_mu, NULL);
-        return 0;
+    } else {
+        r->fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (r->fd < 0)
+            return trec_fail_errno(err, "%s: cannot open", path);
+        r->close_fd = 1;
     }
-    pthread_mutex_init(&r->spare_mu, NULL);
-    r->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (r->fd < 0)
-        return trec_fail_errno(err, "%s: cannot open", path);
-    r->close_fd = 1;
+    if (trec_input_open(&r->in, r->fd, r->name, err) != 0)
+        return -1;
+    r->have_in = 1;
     return 0;
 }
 
@@ -148,6 +150,8 @@ int trec_ingest_reader_open_mem(trec_ingest_reader *r, const char *data, size_t 
 
 void trec_ingest_reader_close(trec_ingest_reader *r)
 {
+    if (r->have_in)
+        trec_input_close(&r->in);
     if (r->close_fd)
         close(r->fd);
     free(r->carry);
@@ -195,12 +199,9 @@ static int fill(trec_ingest_reader *r, char *buf, size_t cap, size_t *have, trec
                 r->eof = 1;
             continue;
         }
-        ssize_t n = read(r->fd, buf + *have, want);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return trec_fail_errno(err, "%s: read failed", r->name);
-        }
+        ssize_t n = trec_input_read(&r->in, buf + *have, want, err);
+        if (n < 0)
+            return -1;
         if (n == 0)
             r->eof = 1;
         *have += (size_t)n;

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "decompress.h"
 #include "error.h"
 
 #define TREC_INGEST_DEFAULT_BLOCK (8u << 20)
@@ -69,6 +70,8 @@ typedef struct trec_ingest_block {
 
 typedef struct trec_ingest_reader {
     int fd, close_fd;
+    trec_input in;           /* fd, inflated if it is gzip-compressed */
+    int have_in;
     const char *mem;         /* or an in-memory input */
     size_t mem_len, mem_pos;
     size_t block_size;

@@ -17,6 +17,7 @@
  *              all-gathered.
  * Every sum is then the single-process fit's, in the same order: the model
  * and the losses equal trec_fit's bit for bit (trec-fit(1)). */
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "algorithm.h"
 #include "als.h"
 #include "fileio.h"
+#include "init_map.h"
 #include "mpi_util.h"
 
 #define UNIT TREC_ALS_ROWS_PER_TASK
@@ -274,6 +276,30 @@ static int load_init(dals *D, const char *init, trec_fit_result *res, trec_error
     shape.n_items = D->ni;
     shape.k = D->k;
     int rc = trec_als_check_init(&im, &shape, err);
+    /* one process matches --init by raw ids and grows it (init_map.h);
+     * across ranks the model must be of this matrix's users and items, in
+     * its order (rank 0 holds the labels and checks them) */
+    if (rc == 0 && (im.n_users != D->nu || im.n_items != D->ni))
+        rc = trec_fail(err, "--init model has %" PRIu64 " users x %" PRIu64 " items, the "
+                       "matrix %" PRIu64 " x %" PRIu64 ": under more than one rank --init "
+                       "continues a model of the same users and items (a grown matrix "
+                       "continues in one process)", im.n_users, im.n_items, D->nu, D->ni);
+    if (rc == 0 && D->rank == 0) {
+        int64_t *umap = NULL, *imap = NULL;
+        uint64_t ku = 0, ki = 0;
+        rc = trec_init_map(&im.user_labels, im.n_users, &D->labels.row_labels, D->nu, "user",
+                           &umap, &ku, err);
+        if (rc == 0)
+            rc = trec_init_map(&im.item_labels, im.n_items, &D->labels.col_labels, D->ni,
+                               "item", &imap, &ki, err);
+        if (rc == 0 && (!trec_init_map_is_identity(umap, D->nu, im.n_users) ||
+                        !trec_init_map_is_identity(imap, D->ni, im.n_items)))
+            rc = trec_fail(err, "--init model's users or items are not this matrix's, in its "
+                           "order: under more than one rank --init continues a model of the "
+                           "same ingest (a grown matrix continues in one process)");
+        free(umap);
+        free(imap);
+    }
     if (rc == 0) {
         memcpy(D->f[0], im.user.w1, D->nu * D->k * sizeof(float));
         memcpy(D->f[1], im.item.w1, D->ni * D->k * sizeof(float));

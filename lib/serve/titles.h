@@ -31,8 +31,27 @@ int trec_titles_parse(const char *name, const char *buf, size_t len, trec_titles
                       trec_error *err);
 void trec_titles_free(trec_titles *t);
 
+/* Other layouts: a separator other than the comma (sep: "::" for ml-1m's
+ * movies.dat, "tab", "pipe", "semicolon", or the string itself; no quoting
+ * then, and line 1 is a header only if its first field is "movieId" (any
+ * case): the id is field 1, the title field 2), and Latin-1 text (ml-1m,
+ * ml-100k) converted to UTF-8. sep NULL or "comma": the CSV above. */
+typedef struct trec_titles_opts {
+    const char *sep;
+    int latin1;
+} trec_titles_opts;
+
+int trec_titles_read_opts(const char *path, const trec_titles_opts *o, trec_titles *t,
+                          trec_error *err);
+int trec_titles_parse_opts(const char *name, const char *buf, size_t len,
+                           const trec_titles_opts *o, trec_titles *t, trec_error *err);
+
 /* The title of raw id id[0..n) (not NUL-terminated; *len gets its length),
  * or NULL when the file has none. */
 const char *trec_titles_find(const trec_titles *t, const char *id, size_t n, size_t *len);
+/* The ids whose title is exactly title[0..n): their number; *id (and
+ * *idlen) receive the first one in file order. */
+uint64_t trec_titles_find_title(const trec_titles *t, const char *title, size_t n,
+                                const char **id, size_t *idlen);
 
 #endif

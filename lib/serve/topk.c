@@ -188,6 +188,9 @@ static void offer(void *ctx, uint64_t r, uint32_t item, float v)
     w->cur[r] = c;
     if (c < ns && sk[c] == item)
         return;
+    const uint8_t *cand = w->j->req->candidates; /* --allow-items / --deny-items */
+    if (cand && !cand[item])
+        return;
     trec_topk *h = &w->heaps[r];
     trec_topk_push(h, v, item);
     if (h->n == h->k)

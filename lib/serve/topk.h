@@ -66,6 +66,9 @@ typedef struct trec_topk_request {
     int threads;               /* >= 1; the output does not depend on it */
     uint32_t query_block;      /* queries per sgemm block (0: default) */
     uint32_t target_block;     /* targets per sgemm block (0: default) */
+    /* Targets ranked for every query (business rules: --allow-items,
+     * --deny-items): candidates[t] nonzero; NULL: all. */
+    const uint8_t *candidates;
 } trec_topk_request;
 
 typedef struct trec_topk_lists {

@@ -25,6 +25,7 @@
 
 #include "algorithm.h"
 #include "als.h"
+#include "init_map.h"
 #include "linalg.h"
 #include "parallel.h"
 #include "rng.h"
@@ -323,13 +324,12 @@ int trec_als_make_model(uint64_t n_users, uint64_t n_items, uint64_t k,
 
 int trec_als_check_init(const trec_model *init, const trec_model *m, trec_error *err)
 {
-    if (init->kind != TREC_MODEL_FACTORS || init->n_users != m->n_users ||
-        init->n_items != m->n_items || init->k != m->k || init->predict != TREC_PREDICT_DOT ||
+    if (init->kind != TREC_MODEL_FACTORS || init->k != m->k || init->predict != TREC_PREDICT_DOT ||
         init->user.repr != TREC_REPR_LINEAR || init->item.repr != TREC_REPR_LINEAR ||
         !init->user.identity || !init->item.identity || init->user.n_extra ||
         init->item.n_extra)
         return trec_fail(err, "--init model does not match this fit: als continues a model "
-                         "of identity factors with the same users, items and --components");
+                         "of identity factors with the same --components");
     return 0;
 }
 
@@ -390,6 +390,7 @@ static int als_fit(const trec_fit_config *cfg, const trec_fit_data *d, const tre
                    trec_model *out, trec_fit_result *res, trec_error *err)
 {
     als A = {.cfg = cfg, .x = d->x, .out = out, .k = cfg->components};
+    int64_t *umap = NULL, *imap = NULL;
     uint64_t k = A.k, n_max = d->x->rows > d->x->cols ? d->x->rows : d->x->cols;
     uint64_t chunks = (n_max + GRAM_CHUNK - 1) / GRAM_CHUNK;
     int rc = -1;
@@ -407,12 +408,32 @@ static int als_fit(const trec_fit_config *cfg, const trec_fit_data *d, const tre
         goto done;
     A.uf = out->user.w1;
     A.itf = out->item.w1;
+    /* From --init: its users and items matched by raw id; the new ones
+     * initialised as in a fresh fit. */
+    uint64_t ku = 0, ki = 0;
+    if (init && (trec_init_map(&init->user_labels, init->n_users, &out->user_labels,
+                               out->n_users, "user", &umap, &ku, err) != 0 ||
+                 trec_init_map(&init->item_labels, init->n_items, &out->item_labels,
+                               out->n_items, "item", &imap, &ki, err) != 0))
+        goto done;
     if (init) {
+        res->init_grown = !trec_init_map_is_identity(umap, out->n_users, init->n_users) ||
+                          !trec_init_map_is_identity(imap, out->n_items, init->n_items);
+        res->init_new_users = out->n_users - ku;
+        res->init_gone_users = init->n_users - ku;
+        res->init_new_items = out->n_items - ki;
+        res->init_gone_items = init->n_items - ki;
+        res->epochs_before = trec_fit_model_epochs(init);
+    }
+    if (init && !res->init_grown) {
         memcpy(A.uf, init->user.w1, out->n_users * k * sizeof *A.uf);
         memcpy(A.itf, init->item.w1, out->n_items * k * sizeof *A.itf);
-        res->epochs_before = trec_fit_model_epochs(init);
     } else {
         trec_als_init_factors(cfg, A.uf, out->n_users, A.itf, out->n_items, k);
+    }
+    if (init && res->init_grown) {
+        trec_init_copy_side(&out->user, out->n_users, &init->user, init->n_users, umap, k);
+        trec_init_copy_side(&out->item, out->n_items, &init->item, init->n_items, imap, k);
     }
     if (iterate(&A, res, err) != 0)
         goto done;
@@ -423,6 +444,8 @@ done:
     if (rc != 0)
         trec_model_free(out);
     trec_csr_free(&A.xt);
+    free(umap);
+    free(imap);
     free(A.yty);
     free(A.partials);
     free(A.row_loss);

@@ -179,13 +179,20 @@ typedef struct trec_fit_result {
     uint64_t model_epochs;      /* epochs of the model returned: the best
                                  * evaluation's with validation, else
                                  * epochs_run */
+    /* An --init model on other users or items (matched by raw id; grown 1):
+     * users and items new to it (freshly initialised) and its own that the
+     * data no longer has (their weights left out). */
+    int init_grown;
+    uint64_t init_new_users, init_new_items, init_gone_users, init_gone_items;
 } trec_fit_result;
 
 /* Fits a model on interactions x (users x items) with optional metadata
  * feature matrices (rows aligned to x's rows / columns: check them first with
  * trec_features_check) and, when init is not NULL, starting from its weights
- * (for the algorithms that can; its shape, representations, prediction and
- * feature labels must match). On success *out holds the model (labels
+ * (for the algorithms that can; its representations, prediction and
+ * feature labels must match; its users and items are matched to x's by raw
+ * id: the known ones keep their weights, new ones are initialised as in a
+ * fresh fit, and the optimiser state then starts afresh). On success *out holds the model (labels
  * shared with x and the feature matrices, which must outlive out);
  * out->meta_json is left NULL. A loss that becomes NaN or infinite fails
  * with "loss diverged at epoch N" (res->diverged_epoch = N). */

@@ -19,6 +19,7 @@
 #include "adam.h"
 #include "parallel.h"
 #include "features_matrix.h"
+#include "init_map.h"
 #include "loss_rmse.h"
 #include "loss_separation.h"
 #include "loss_wmrb.h"
@@ -596,9 +597,7 @@ static int check_side(const trec_fit_config *cfg, const trec_side *s, const char
 static int check_init(const trec_model *init, const trec_model *m, trec_error *err)
 {
     const char *what = NULL;
-    if (init->n_users != m->n_users || init->n_items != m->n_items)
-        what = "number of users or items";
-    else if (init->k != m->k)
+    if (init->k != m->k)
         what = "--components";
     else if (init->predict != m->predict)
         what = "--predict";
@@ -612,11 +611,6 @@ static int check_init(const trec_model *init, const trec_model *m, trec_error *e
         what = "number of metadata features (--user-features/--item-features)";
     else if (init->user.hidden != m->user.hidden || init->item.hidden != m->item.hidden)
         what = "--hidden";
-    else if ((init->user_labels.count && m->user_labels.count &&
-              !same_labels(&init->user_labels, &m->user_labels)) ||
-             (init->item_labels.count && m->item_labels.count &&
-              !same_labels(&init->item_labels, &m->item_labels)))
-        what = "user or item labels";
     else if ((init->user.extra_labels.count && m->user.extra_labels.count &&
               !same_labels(&init->user.extra_labels, &m->user.extra_labels)) ||
              (init->item.extra_labels.count && m->item.extra_labels.count &&
@@ -624,6 +618,33 @@ static int check_init(const trec_model *init, const trec_model *m, trec_error *e
         what = "metadata feature labels";
     if (what)
         return trec_fail(err, "--init model does not match this fit: different %s", what);
+    return 0;
+}
+
+/* The init model's index of each user and item of the fit (identity sides
+ * only: the others have no per-entity weights), and whether they differ. */
+static int init_maps(const trec_model *init, const trec_model *m, int64_t **umap,
+                     int64_t **imap, trec_fit_result *res, trec_error *err)
+{
+    uint64_t ku = 0, ki = 0;
+    if (m->user.identity &&
+        trec_init_map(&init->user_labels, init->n_users, &m->user_labels, m->n_users,
+                      "user", umap, &ku, err) != 0)
+        return -1;
+    if (m->item.identity &&
+        trec_init_map(&init->item_labels, init->n_items, &m->item_labels, m->n_items,
+                      "item", imap, &ki, err) != 0)
+        return -1;
+    res->init_grown = (*umap && !trec_init_map_is_identity(*umap, m->n_users, init->n_users)) ||
+                      (*imap && !trec_init_map_is_identity(*imap, m->n_items, init->n_items));
+    if (*umap) {
+        res->init_new_users = m->n_users - ku;
+        res->init_gone_users = init->n_users - ku;
+    }
+    if (*imap) {
+        res->init_new_items = m->n_items - ki;
+        res->init_gone_items = init->n_items - ki;
+    }
     return 0;
 }
 
@@ -889,6 +910,7 @@ static int tensorrec_fit(const trec_fit_config *cfg, const trec_fit_data *d,
 {
     fit F0 = {0}, *F = &F0;
     int rc = -1;
+    int64_t *umap = NULL, *imap = NULL;
     const trec_csr *x = d->x, *user_extra = d->user_extra, *item_extra = d->item_extra;
     trec_features uf, itf;
     trec_features_init(&uf, x->rows, cfg->user_identity, user_extra);
@@ -899,7 +921,12 @@ static int tensorrec_fit(const trec_fit_config *cfg, const trec_fit_data *d,
         check_data(cfg, x, err) || (init && check_init(init, out, err)) ||
         trec_model_alloc(out, err) != 0)
         goto done;
-    if (init) {
+    /* An --init model's users and items matched to the data's by raw id:
+     * on other ones (grown), the known keep their weights and the new are
+     * initialised as in a fresh fit. */
+    if (init && init_maps(init, out, &umap, &imap, res, err) != 0)
+        goto done;
+    if (init && !res->init_grown) {
         copy_side(&out->user, &init->user, cfg->components);
         copy_side(&out->item, &init->item, cfg->components);
     } else {
@@ -908,9 +935,16 @@ static int tensorrec_fit(const trec_fit_config *cfg, const trec_fit_data *d,
         trec_repr_init(&out->user, cfg->components, &rng);
         trec_repr_init(&out->item, cfg->components, &rng);
     }
+    if (init && res->init_grown) {
+        trec_init_copy_side(&out->user, out->n_users, &init->user, init->n_users, umap,
+                            cfg->components);
+        trec_init_copy_side(&out->item, out->n_items, &init->item, init->n_items, imap,
+                            cfg->components);
+    }
     if (fit_setup(F, cfg, x, user_extra, item_extra, out, err) != 0)
         goto done;
-    if (init && init->adam_n)
+    /* The optimiser's state continues only on the same users and items. */
+    if (init && init->adam_n && !res->init_grown)
         moments_in(F, init);
     res->batches = F->nb;
     res->sampled_items = F->ns;
@@ -919,6 +953,8 @@ static int tensorrec_fit(const trec_fit_config *cfg, const trec_fit_data *d,
     rc = 0;
 done:
     fit_free(F);
+    free(umap);
+    free(imap);
     if (rc != 0)
         trec_model_free(out);
     return rc;

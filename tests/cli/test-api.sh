@@ -20,7 +20,7 @@ nm "$BIN/libtrec.a" 2>/dev/null | grep -q __asan_ && san_flags="-fsanitize=addre
 # shellcheck disable=SC2086
 ok "an example program builds against the public API only" ${CC:-cc} -std=c11 -D_GNU_SOURCE \
     -Wall -Wextra -Werror $san_flags -I"$INC" -o example "$ROOT/tests/api/example.c" \
-    "$BIN/libtrec.a" -lcsv -lcjson -lblis -lm -pthread
+    "$BIN/libtrec.a" -lcsv -lcjson -lblis -lz -lm -pthread
 ok "example: a model and a top 5" sh -c "./example '$FIX/fit/ratings.csr' tensorrec >top.tsv"
 eq "example: five ranked items" "$(cut -f1 top.tsv | tr '\n' ' ')" "1 2 3 4 5 "
 

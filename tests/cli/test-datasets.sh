@@ -35,7 +35,7 @@ ok "synth: other seed" "$SYN" --ratings 5000 --users 120 --items 400 --seed 8 --
 differs_ "synth: other seed, other ratings.csv" "$T/a/ratings.csv" "$T/c/ratings.csv"
 differs_ "synth: other seed, other movies.csv" "$T/a/movies.csv" "$T/c/movies.csv"
 ok "synth: regenerate the committed samples (datasets/README.md command)" \
-    "$SYN" --ratings 2000 --users 100 --items 300 --seed 1 --out "$T/samples"
+    "$SYN" --ratings 2000 --users 100 --items 300 --seed 1 --out "$T/samples"; made "samples"
 same "synth: datasets/samples/synth-ratings.csv is up to date" "$T/samples/ratings.csv" "$ROOT/datasets/samples/synth-ratings.csv"
 same "synth: datasets/samples/synth-movies.csv is up to date" "$T/samples/movies.csv" "$ROOT/datasets/samples/synth-movies.csv"
 eq "synth: leaves no temp files" "$(ls -A "$T/a")" "movies.csv
@@ -154,29 +154,29 @@ if command -v python3 >/dev/null 2>&1; then
 import csv; r = list(csv.reader(open('$T/full/ratings.csv')))[1:]
 assert len(r) == 200 and len({(x[0], x[1]) for x in r}) == 200"
 else
-    echo "# note: python3 missing, format checks skipped"
+    skip "python3 missing: synthetic-data format checks"
 fi
 
-fails "synth: more ratings than users x items" "$SYN" --ratings 100 --users 2 --items 10 --out "$T/x"
-fails "synth: a bad number" "$SYN" --ratings 12abc --out "$T/x"
-fails "synth: --out is required" "$SYN" --ratings 10
+fails "synth: more ratings than users x items" 2 "2 users x 10 items cannot hold 100 distinct ratings" "$SYN" --ratings 100 --users 2 --items 10 --out "$T/x"
+fails "synth: a bad number" 2 "--ratings: '12abc' is not an integer in [1, 100000000000]" "$SYN" --ratings 12abc --out "$T/x"
+fails "synth: --out is required" 2 "--out DIR is required (try --help)" "$SYN" --ratings 10
 : >"$T/afile"
-fails "synth: unwritable output directory" "$SYN" --ratings 10 --out "$T/afile/sub"
+fails "synth: unwritable output directory" 1 "afile/sub: Not a directory" "$SYN" --ratings 10 --out "$T/afile/sub"
 
 # ---- fetch-movielens.sh: names, no network ----------------------------------
 
-fails "fetch: unknown dataset" "$FETCH" --dir "$T/c0" ml-foo
+fails "fetch: unknown dataset" 2 "unknown dataset 'ml-foo' (known: ml-latest-small ml-100k ml-1m ml-25m)" "$FETCH" --dir "$T/c0" ml-foo
 contains "fetch: unknown dataset lists the known ones" "$T/.err" "ml-latest-small ml-100k ml-1m ml-25m"
-fails "fetch: no dataset given" "$FETCH" --dir "$T/c0"
-fails "fetch: unknown option" "$FETCH" --bogus ml-100k
-fails "fetch: no network gives a clear error" env TREC_MOVIELENS_URL=http://127.0.0.1:9 "$FETCH" --dir "$T/c0" ml-100k
+fails "fetch: no dataset given" 2 "no dataset NAME given (one of: ml-latest-small ml-100k ml-1m ml-25m)" "$FETCH" --dir "$T/c0"
+fails "fetch: unknown option" 2 "unknown option '--bogus'" "$FETCH" --bogus ml-100k
+fails "fetch: no network gives a clear error" 1 "cannot download http://127.0.0.1:9/ml-100k.zip.md5" env TREC_MOVIELENS_URL=http://127.0.0.1:9 "$FETCH" --dir "$T/c0" ml-100k
 contains "fetch: no network error mentions the mirror" "$T/.err" "TREC_DATASETS_MIRROR"
 eq "fetch: nothing left behind after a failure" "$(ls -A "$T/c0" 2>/dev/null)" ""
 
 # ---- fetch-movielens.sh: the download path, from a file:// "server" ---------
 
 mkdir -p "$T/src/ml-100k" "$T/srv"
-"$SYN" --ratings 600 --users 20 --items 80 --seed 3 --out "$T/src/ml-100k"
+"$SYN" --ratings 600 --users 20 --items 80 --seed 3 --out "$T/src/ml-100k"; made "src/ml-100k"
 mkzip "$T/srv/ml-100k.zip" "$T/src" ml-100k
 (cd "$T/srv" && md5sum ml-100k.zip >ml-100k.zip.md5)
 URL="file://$T/srv"
@@ -195,15 +195,15 @@ same "fetch: refetched ratings.csv intact" "$T/dl/ml-100k/ratings.csv" "$T/src/m
 
 cp "$T/srv/ml-100k.zip" "$T/srv/ml-1m.zip"
 echo "MD5 (ml-1m.zip) = 0123456789abcdef0123456789abcdef" >"$T/srv/ml-1m.zip.md5"
-fails "fetch: MD5 mismatch rejected" env TREC_MOVIELENS_URL="$URL" "$FETCH" --dir "$T/dl" ml-1m
+fails "fetch: MD5 mismatch rejected" 1 "ml-1m.zip: MD5 mismatch (expected 0123456789abcdef0123456789abcdef from" env TREC_MOVIELENS_URL="$URL" "$FETCH" --dir "$T/dl" ml-1m
 contains "fetch: MD5 mismatch says so" "$T/.err" "MD5 mismatch"
 contains "fetch: MD5 mismatch removes the download" "$T/.err" "download removed"
 eq "fetch: MD5 mismatch leaves nothing" "$(ls -A "$T/dl")" "ml-100k"
 cp "$T/srv/ml-100k.zip" "$T/srv/ml-25m.zip"
-fails "fetch: no .md5 on the server, no download" env TREC_MOVIELENS_URL="$URL" "$FETCH" --dir "$T/dl" ml-25m
+fails "fetch: no .md5 on the server, no download" 1 "cannot download $URL/ml-25m.zip.md5" env TREC_MOVIELENS_URL="$URL" "$FETCH" --dir "$T/dl" ml-25m
 absent_ "fetch: no .md5 leaves nothing" "$T/dl/ml-25m"
 mkdir -p "$T/dl2/ml-100k"
-fails "fetch: refuses a directory it did not make" env TREC_MOVIELENS_URL="$URL" "$FETCH" --dir "$T/dl2" ml-100k
+fails "fetch: refuses a directory it did not make" 1 "ml-100k exists but was not made by fetch-movielens.sh (no" env TREC_MOVIELENS_URL="$URL" "$FETCH" --dir "$T/dl2" ml-100k
 contains "fetch: says the directory is not its own" "$T/.err" "not made by"
 
 # unzip missing: python3's zipfile extracts instead (PATH without unzip)
@@ -218,28 +218,30 @@ if command -v python3 >/dev/null 2>&1; then
     ok "fetch: extracts with python3 when unzip is missing" \
         env PATH="$T/pbin" TREC_MOVIELENS_URL="$URL" "$FETCH" --dir "$T/dl3" ml-100k
     same "fetch: python3-extracted ratings.csv intact" "$T/dl3/ml-100k/ratings.csv" "$T/src/ml-100k/ratings.csv"
+else
+    skip "python3 missing: fetch's python3 unzip fallback"
 fi
 
 # ---- pinned SHA-256 of ml-latest-small ---------------------------------------
 
 mkdir -p "$T/fake/ml-latest-small" "$T/srv2"
-"$SYN" --ratings 300 --users 10 --items 50 --out "$T/fake/ml-latest-small"
+"$SYN" --ratings 300 --users 10 --items 50 --out "$T/fake/ml-latest-small"; made "fake/ml-latest-small"
 for f in tags.csv links.csv; do echo "x" >"$T/fake/ml-latest-small/$f"; done
 mkzip "$T/srv2/ml-latest-small.zip" "$T/fake" ml-latest-small
 (cd "$T/srv2" && md5sum ml-latest-small.zip >ml-latest-small.zip.md5)
-fails "fetch: download with right MD5 but wrong pinned SHA-256 rejected" \
+fails "fetch: download with right MD5 but wrong pinned SHA-256 rejected" 1 "links.csv: SHA-256 mismatch (expected" \
     env TREC_MOVIELENS_URL="file://$T/srv2" "$FETCH" --dir "$T/dl4" ml-latest-small
 contains "fetch: pinned mismatch says so" "$T/.err" "SHA-256 mismatch"
 contains "fetch: pinned mismatch removes the file" "$T/.err" "file removed"
 absent_ "fetch: pinned mismatch installs nothing" "$T/dl4/ml-latest-small"
 eq "fetch: pinned mismatch leaves no temp dir" "$(ls -A "$T/dl4")" ""
-fails "fetch: mirror with wrong pinned SHA-256 rejected" \
+fails "fetch: mirror with wrong pinned SHA-256 rejected" 1 "ml-latest-small: rejected (checksum mismatch), nothing copied" \
     env TREC_DATASETS_MIRROR="$T/fake" "$FETCH" --dir "$T/dl5" ml-latest-small
 contains "fetch: rejected mirror copies nothing" "$T/.err" "nothing copied"
 absent_ "fetch: rejected mirror installs nothing" "$T/dl5/ml-latest-small"
 [ -f "$T/fake/ml-latest-small/ratings.csv" ]
 eq "fetch: the mirror itself is left alone" "$?" 0
-fails "fetch: mirror that is not a directory" env TREC_DATASETS_MIRROR="$T/nowhere" "$FETCH" --dir "$T/dl5" ml-100k
+fails "fetch: mirror that is not a directory" 2 "nowhere is not a directory" env TREC_DATASETS_MIRROR="$T/nowhere" "$FETCH" --dir "$T/dl5" ml-100k
 
 # a dataset without pins is copied from the mirror, with a note
 env TREC_DATASETS_MIRROR="$T/src" "$FETCH" --dir "$T/dl6" ml-100k >"$T/m.out" 2>"$T/m.err"
@@ -271,8 +273,7 @@ if have_ml; then
     cp "$ML"/*.csv "$T/bad/ml-latest-small/" && chmod u+w "$T/bad/ml-latest-small"/*.csv
     sed '2s/$/0/' "$ML/ratings.csv" >"$T/bad/ml-latest-small/ratings.csv"
     differs_ "fetch: corrupted mirror copy differs" "$T/bad/ml-latest-small/ratings.csv" "$ML/ratings.csv"
-    fails "fetch: corrupted mirror file rejected" env TREC_DATASETS_MIRROR="$T/bad" "$FETCH" --dir "$T/m3" ml-latest-small
-    contains "fetch: corrupted mirror names the file" "$T/.err" "ratings.csv: SHA-256 mismatch"
+    fails "fetch: corrupted mirror file rejected" 1 "ratings.csv: SHA-256 mismatch" env TREC_DATASETS_MIRROR="$T/bad" "$FETCH" --dir "$T/m3" ml-latest-small
     absent_ "fetch: corrupted mirror installs nothing" "$T/m3/ml-latest-small"
     # the download path with the real files: pinned checksums hold
     mkdir -p "$T/srv3"
@@ -281,7 +282,7 @@ if have_ml; then
     env TREC_MOVIELENS_URL="file://$T/srv3" "$FETCH" --dir "$T/m4" ml-latest-small >"$T/m.out" 2>&1
     contains "fetch: real ml-latest-small zip downloads, 4 pins verified" "$T/m.out" "4 pinned SHA-256 verified"
 else
-    echo "# note: $ML absent, real ml-latest-small fetch tests skipped"
+    skip_ml "real ml-latest-small fetch tests"
 fi
 
 # ---- bench helpers -----------------------------------------------------------
@@ -294,7 +295,7 @@ eq "bench-csv-tokenize: bytes" "$(sed 's/.*bytes=\([0-9]*\).*/\1/' "$T/tok.out")
 "$BIN/bench-csv-tokenize" "$S/movies.csv" >"$T/tok.out"
 eq "bench-csv-tokenize: quoted commas are not field separators" \
     "$(sed 's/.*fields=\([0-9]*\).*/\1/' "$T/tok.out")" "$(($(wc -l <"$S/movies.csv") * 3))"
-fails "bench-csv-tokenize: missing file" "$BIN/bench-csv-tokenize" "$T/nonexistent.csv"
+fails "bench-csv-tokenize: missing file" 1 "nonexistent.csv: No such file or directory" "$BIN/bench-csv-tokenize" "$T/nonexistent.csv"
 
 "$BIN/peak-rss" sh -c 'exit 3' 2>"$T/p.err"
 eq "peak-rss: passes the exit status on" "$?" 3
@@ -303,6 +304,8 @@ if command -v python3 >/dev/null 2>&1; then
     "$BIN/peak-rss" python3 -c 'b = bytearray(64 << 20); b[::4096] = b"x" * len(b[::4096])' 2>"$T/p.err"
     kib=$(sed -n 's/.*max_rss_kib=\([0-9]*\).*/\1/p' "$T/p.err")
     ok "peak-rss: measures the command's memory (64 MiB, got ${kib:-?} KiB)" test "${kib:-0}" -ge 65536
+else
+    skip "python3 missing: peak-rss memory measure"
 fi
 "$BIN/peak-rss" "$T/no-such-command" 2>"$T/p.err"
 eq "peak-rss: a command that cannot run gives 127" "$?" 127

@@ -37,7 +37,7 @@ eq "the man page gives the file size" "$(wc -c <tiny.csr | tr -d ' ')" 678
 
 # A file is written in one pass (header sealed last), a pipe in two
 # (checksums first): the bytes must be the same.
-trec-ingest -q tiny.csv -o - >piped.csr
+trec-ingest -q tiny.csv -o - >piped.csr; made "piped.csr"
 same "written to a pipe = written to a file" piped.csr tiny.csr
-trec-ingest -q tiny.csv -o - | cat >piped2.csr
+trec-ingest -q tiny.csv -o - | cat >piped2.csr; made "piped2.csr"
 same "written through a real pipe = written to a file" piped2.csr tiny.csr

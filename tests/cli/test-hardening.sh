@@ -16,14 +16,14 @@ trec-info --dump tiny.csr >tiny.tsv
 # ---- 1. every output works to a device, a FIFO, a pipe or '-' ----
 ok "split: --train /dev/null" trec-split -q tiny.csr --train /dev/null --test te.csr
 ok "split: --train /dev/null: test written" trec-info te.csr
-fails "split: --train tr.csr --test /dev/full fails" trec-split -q tiny.csr --train tr.csr --test /dev/full
+fails "split: --train tr.csr --test /dev/full fails" 1 "/dev/full: write failed: No space left on device" trec-split -q tiny.csr --train tr.csr --test /dev/full
 eq "split: /dev/full: exit 1" "$(code trec-split -q tiny.csr --train tr.csr --test /dev/full)" 1
 eq "split: /dev/full: train not written" "$(ls tr.csr 2>/dev/null)" ""
 no_temps "split: /dev/full"
-trec-split -q tiny.csr --train tr.csr --test te.csr
-trec-split -q tiny.csr --train /dev/fd/1 --test te2.csr >tr2.csr
+trec-split -q tiny.csr --train tr.csr --test te.csr; made "tr.csr"
+trec-split -q tiny.csr --train /dev/fd/1 --test te2.csr >tr2.csr; made "tr2.csr"
 same "split: --train /dev/fd/1 = a file" tr2.csr tr.csr
-trec-split -q tiny.csr --train tr3.csr --test - | cat >te3.csr
+trec-split -q tiny.csr --train tr3.csr --test - | cat >te3.csr; made "tr3.csr"
 same "split: --test - into a pipe = a file" te3.csr te.csr
 mkfifo split.fifo
 cat split.fifo >fifo.csr &
@@ -37,21 +37,21 @@ ok "ingest: -o FIFO" trec-ingest -q tiny.csv -o ingest.fifo
 wait
 same "ingest: what the FIFO carried = a file" ingest-fifo.csr tiny.csr
 ok "ingest: -o /dev/null" trec-ingest -q tiny.csv -o /dev/null
-fails "ingest: -o /dev/full fails" trec-ingest -q tiny.csv -o /dev/full
-fails "info: -o /dev/full fails" trec-info tiny.csr -o /dev/full
+fails "ingest: -o /dev/full fails" 1 "/dev/full: write failed: No space left on device" trec-ingest -q tiny.csv -o /dev/full
+fails "info: -o /dev/full fails" 1 "/dev/full: write failed: No space left on device" trec-info tiny.csr -o /dev/full
 mkfifo info.fifo
 cat info.fifo >info-fifo.tsv &
 ok "info: --dump -o FIFO" trec-info --dump tiny.csr -o info.fifo
 wait
 same "info: what the FIFO carried = stdout" info-fifo.tsv tiny.tsv
 ok "fit: -o /dev/null" trec-fit -q tiny.csr --algorithm tensorrec --components 2 --epochs 1 -o /dev/null
-trec-fit -q tiny.csr --algorithm tensorrec --components 2 --epochs 1 -o m.trec
+trec-fit -q tiny.csr --algorithm tensorrec --components 2 --epochs 1 -o m.trec; made "m.trec"
 mkfifo fit.fifo
 cat fit.fifo >fit-fifo.trec &
 ok "fit: -o FIFO" trec-fit -q tiny.csr --algorithm tensorrec --components 2 --epochs 1 -o fit.fifo
 wait
 same "fit: what the FIFO carried = a file" fit-fifo.trec m.trec
-fails "eval: -o /dev/full fails" trec-eval -q m.trec --test tiny.csr -o /dev/full
+fails "eval: -o /dev/full fails" 1 "/dev/full: write failed: No space left on device" trec-eval -q m.trec --test tiny.csr -o /dev/full
 ok "recommend: -o /dev/null" trec-recommend m.trec --user 1 -o /dev/null
 rm -f ./*.fifo
 no_temps "every tool"
@@ -111,20 +111,20 @@ PY
 python3 forge.py
 eq "forged: 1 row, 1 entry, 2^30 columns in $(wc -c <wide.csr | tr -d ' ') bytes" \
     "$(wc -c <wide.csr | tr -d ' ')" 388
-fails "forged: 2^30 columns in 388 bytes refused" timeout 60 trec-info wide.csr
+fails "forged: 2^30 columns in 388 bytes refused" 1 "wide.csr: shape 1 x 1073741824 with 1 entries does not fit a 388-byte file" timeout 60 trec-info wide.csr
 contains "forged: says the shape does not fit" "$T/.err" "wide.csr: shape 1 x 1073741824 with 1 entries does not fit a 388-byte file"
 ok "forged: 3000 unlabelled columns in 388 bytes still read" trec-info wide2.csr
 ok "split of a matrix with empty columns" trec-split -q wide2.csr --train w-tr.csr --test w-te.csr
 
 # ---- 4. reading stops where the header says the file ends ----
-fails "/dev/zero is not read without end" timeout 20 trec-info /dev/zero
+fails "/dev/zero is not read without end" 1 "/dev/zero: not a trec file (bad magic)" timeout 20 trec-info /dev/zero
 contains "/dev/zero: not a trec file" "$T/.err" "/dev/zero: not a trec file"
 { cat tiny.csr; head -c 100000 /dev/zero; } >trailing.bin
-fails "a valid header and more bytes on a pipe" sh -c 'cat tiny.csr /dev/zero | timeout 20 trec-info -'
+fails "a valid header and more bytes on a pipe" 1 "<stdin>: more bytes than the 686 its header says (damaged, or not a" sh -c 'cat tiny.csr /dev/zero | timeout 20 trec-info -'
 contains "... says there are more bytes than declared" "$T/.err" "<stdin>: more bytes than the $(wc -c <tiny.csr | tr -d ' ') its header says"
-fails "a valid header and more bytes in a file" trec-info trailing.bin
+fails "a valid header and more bytes in a file" 1 "trailing.bin: file is 100686 bytes but its header says 686 (damaged)" trec-info trailing.bin
 contains "... says how long the file is" "$T/.err" "trailing.bin: file is $(wc -c <trailing.bin | tr -d ' ') bytes but its header says"
-fails "split: /dev/zero" timeout 20 trec-split /dev/zero --train a.csr --test b.csr
+fails "split: /dev/zero" 1 "/dev/zero: not a trec file (bad magic)" timeout 20 trec-split /dev/zero --train a.csr --test b.csr
 
 # ---- 5. records longer than twice the block size ----
 # (Both 17 MB with the default 8 MiB block and 9 MB with a 4 MiB one failed:
@@ -138,7 +138,7 @@ same "... the same matrix" long2.csr long.csr
 { printf 'movieId,title,genres\n10,'; head -c 9000000 /dev/zero | tr '\0' 't'; printf ',Drama\n20,b,Comedy\n'; } >long-movies.csv
 ok "item features: a 9 MB title, 4 MiB blocks" trec-ingest -q --item-features long-movies.csv --block-size 4194304 -o long-genres.csr
 eq "item features: both items read" "$(trec-info --dump long-genres.csr | wc -l | tr -d ' ')" 2
-fails "an unbalanced quote, then an endless stream" sh -c \
+fails "an unbalanced quote, then an endless stream" 1 "<stdin>:4: a record longer than 67108864 bytes, the limit (64 MiB or" sh -c \
     '{ printf "userId,movieId,rating\n1,2,3\n4,5,6\n\"unbalanced,1,2\n"; cat /dev/zero; } | timeout 60 trec-ingest - -o z.csr'
 contains "... names the line and the limit" "$T/.err" "<stdin>:4: a record longer than 67108864 bytes, the limit (64 MiB or the block size)"
 contains "... and suggests the quote" "$T/.err" "an unbalanced quote character?"
@@ -159,27 +159,26 @@ done
 eq "a new output gets the umask's mode" "$(stat -c %a mode-te.csr)" 644
 
 # ---- 7. bad option values exit 2 ----
-usage2() { # desc args...: trec-ingest ARGS exits 2 with an error
-    d=$1; shift
-    fails "usage: $d" trec-ingest "$@" -o x.csr
-    eq "usage: $d: exit 2" "$(code trec-ingest "$@" -o x.csr)" 2
+usage2() { # desc message args...: trec-ingest ARGS exits 2 with an error saying message
+    d=$1; m=$2; shift 2
+    fails "usage: $d" 2 "$m" trec-ingest "$@" -o x.csr
 }
-usage2 "--user-col 0" tiny.csv --user-col 0
-usage2 "--sep ''" tiny.csv --sep ''
-usage2 "--quote ''" tiny.csv --quote ''
-usage2 "--quote ," tiny.csv --quote ,
-usage2 "user and item both column 1" tiny.csv --user-col 1 --item-col 1
-usage2 "--item-col 1 (the user's)" tiny.csv --item-col 1
-usage2 "user and item the same name" tiny.csv --user-col userId --item-col userId
-usage2 "--user-col none" tiny.csv --user-col none
-usage2 "--user-col 99999999999" tiny.csv --user-col 99999999999
+usage2 "--user-col 0" "--user-col 0: columns are numbered from 1" tiny.csv --user-col 0
+usage2 "--sep ''" "separator '': give one character" tiny.csv --sep ''
+usage2 "--quote ''" "quote '': give one character or 'none'" tiny.csv --quote ''
+usage2 "--quote ," "quote character cannot be a space, a line break or part of the separator" tiny.csv --quote ,
+usage2 "user and item both column 1" "the user and item columns are the same (1)" tiny.csv --user-col 1 --item-col 1
+usage2 "--item-col 1 (the user's)" "the user and item columns are the same (1)" tiny.csv --item-col 1
+usage2 "user and item the same name" "the user and item columns are the same (userId)" tiny.csv --user-col userId --item-col userId
+usage2 "--user-col none" "--user-col cannot be 'none'" tiny.csv --user-col none
+usage2 "--user-col 99999999999" "--user-col 99999999999: column numbers go up to 1024" tiny.csv --user-col 99999999999
 contains "--user-col 99999999999: the limit, not 'numbered from 1'" "$T/.err" "--user-col 99999999999: column numbers go up to 1024"
-usage2 "--feature-sep ''" --item-features "$FIX/ingest/small-movies.csv" --feature-sep ''
-usage2 "--id-col 0" --item-features "$FIX/ingest/small-movies.csv" --id-col 0
-usage2 "id and feature column the same" --item-features "$FIX/ingest/small-movies.csv" --id-col 2 --feature-col 2
-usage2 "--user-col 1100 (beyond the fields read)" wide.csv --user-col 1100
-usage2 "--id-col 1100" --item-features wide.csv --id-col 1100 --feature-col 5
-fails "--user-col 3 meets the default rating column: input error" trec-ingest tiny.csv --user-col 3 -o x.csr
+usage2 "--feature-sep ''" "the feature separator is empty" --item-features "$FIX/ingest/small-movies.csv" --feature-sep ''
+usage2 "--id-col 0" "--id-col 0: columns are numbered from 1" --item-features "$FIX/ingest/small-movies.csv" --id-col 0
+usage2 "id and feature column the same" "the id and feature columns are the same (2)" --item-features "$FIX/ingest/small-movies.csv" --id-col 2 --feature-col 2
+usage2 "--user-col 1100 (beyond the fields read)" "--user-col 1100: column numbers go up to 1024" wide.csv --user-col 1100
+usage2 "--id-col 1100" "--id-col 1100: column numbers go up to 1024" --item-features wide.csv --id-col 1100 --feature-col 5
+fails "--user-col 3 meets the default rating column: input error" 1 "the user and rating columns are the same (3)" trec-ingest tiny.csv --user-col 3 -o x.csr
 eq "... exit 1" "$(code trec-ingest tiny.csv --user-col 3 -o x.csr)" 1
 
 # ---- 8. stale temporary files are removed by the next run ----
@@ -208,22 +207,22 @@ if strace -f -o /dev/null true 2>/dev/null; then
     eq "fsync the file, rename, fsync the directory" \
         "$(sed -n 's/^[0-9]* *\(fsync\|rename\)(.*/\1/p' trace.txt | tr '\n' ' ')" "fsync rename fsync "
 else
-    echo "# note: strace unusable here, fsync order not checked"
+    skip "strace unusable here: fsync order"
 fi
 contains "trec-formats(5) documents the temporary names" "$ROOT/man/man5/trec-formats.5" "tmp.\fIHOST\fP.\fIPID\fP"
 
 # ---- 9. what --skip-bad, --duplicates sum and tiny ratings report ----
 printf 'userId,movieId,rating\n1,2,x\n2,3,y\n' >allbad.csv
-fails "--skip-bad, every record bad" trec-ingest --skip-bad allbad.csv -o x.csr
+fails "--skip-bad, every record bad" 1 "allbad.csv: no interactions (all 2 records were bad and skipped)" trec-ingest --skip-bad allbad.csv -o x.csr
 contains "... the warnings say why" "$T/.err" "skipped allbad.csv:2: column 3 (rating): 'x' is not a number"
 contains "... then the error" "$T/.err" "error: allbad.csv: no interactions (all 2 records were bad and skipped)"
 printf 'userId,movieId,rating\n1,1,3e38\n1,2,1\n2,1,1\n1,1,3e38\n1,1,3e38\n' >sum.csv
-fails "--duplicates sum beyond float range" trec-ingest --duplicates sum sum.csv -o x.csr
+fails "--duplicates sum beyond float range" 1 "sum.csv:6: column 3 (rating): the sum of the 3 ratings of user '1'," trec-ingest --duplicates sum sum.csv -o x.csr
 contains "... names the lines and the column" "$T/.err" "sum.csv:6: column 3 (rating): the sum of the 3 ratings of user '1', item '1' (the first on line 2) is out of float range"
 ok "--duplicates sum --threads 2: same rows" trec-ingest -q --duplicates sum --threads 2 --block-size 16 tiny.csv -o sum2.csr
 same "... as without duplicates" sum2.csr tiny.csr
 printf 'userId,movieId,rating\n1,1,4\n1,2,1e-50\n' >tinyrating.csv
-fails "a rating of 1e-50" trec-ingest tinyrating.csv -o x.csr
+fails "a rating of 1e-50" 1 "tinyrating.csv:3: column 3 (rating): '1e-50' is not 0 but too small for" trec-ingest tinyrating.csv -o x.csr
 contains "... is refused, not stored as 0" "$T/.err" "tinyrating.csv:3: column 3 (rating): '1e-50' is not 0 but too small for a float"
 printf 'userId,movieId,rating\n1,1,0\n1,2,-0.0\n2,1,0e-50\n2,2,2e-38\n' >zeros.csv
 ok "zeros in any spelling, and 2e-38, are fine" trec-ingest -q zeros.csv -o zeros.csr

@@ -70,7 +70,7 @@ contains "'-' reads stdin" stdin.txt "file:       <stdin>"
 eq "stdin: same description" "$(sed 1d stdin.txt)" "$(sed 1d info.txt)"
 ok "-o writes a file" trec-info -o out.txt r.csr
 same "-o: the same text as stdout" out.txt info.txt
-fails "write error on stdout" sh -c 'trec-info r.csr >/dev/full'
+fails "write error on stdout" 1 "<stdout>: write failed: No space left on device" sh -c 'trec-info r.csr >/dev/full'
 
 # ---- JSON ----
 trec-info --json --pretty r.csr >info.json
@@ -120,7 +120,7 @@ trec-info --dump -o dump_o.tsv r.csr
 same "--dump -o: same as stdout" dump_o.tsv dump.tsv
 trec-info --dump - <r.csr >dump_stdin.tsv
 same "--dump -: stdin" dump_stdin.tsv dump.tsv
-fails "--dump: write error" sh -c 'trec-info --dump r.csr >/dev/full'
+fails "--dump: write error" 1 "<stdout>: write failed: No space left on device" sh -c 'trec-info --dump r.csr >/dev/full'
 
 # ---- without timestamps ----
 cp r.csr notime.csr
@@ -137,20 +137,19 @@ contains "--json: time is null" nt.json '"time":null,'
 cp r.csr model.trec
 set_u32 model.trec 12 2
 fix_header_crc model.trec
-fails "model-kind file with matrix sections" trec-info model.trec
+fails "model-kind file with matrix sections" 1 "model.trec: model file has no MDIM section" trec-info model.trec
 contains "model-kind file: names the missing section" "$T/.err" "model file has no MDIM section"
-fails "--dump of a model file" trec-info --dump model.trec
+fails "--dump of a model file" 1 "model.trec: is a model file, expected a matrix file" trec-info --dump model.trec
 contains "--dump of a model file: says a matrix is needed" "$T/.err" "expected a matrix file"
 cp model.trec kind3.trec
 set_u32 kind3.trec 12 3
 fix_header_crc kind3.trec
-fails "unknown kind" trec-info kind3.trec
+fails "unknown kind" 1 "kind3.trec: unknown file kind 3" trec-info kind3.trec
 contains "unknown kind: named" "$T/.err" "unknown file kind 3"
 
 # ---- damaged files: one-line error naming the file, exit 1 ----
 damaged() { # desc file expected-message
-    fails "$1" trec-info "$2"
-    contains "$1: message" "$T/.err" "$3"
+    fails "$1" 1 "$3" trec-info "$2"
     eq "$1: one line" "$(lines "$T/.err")" 1
     eq "$1: exit status 1" "$(code trec-info "$2")" 1
 }
@@ -193,15 +192,15 @@ eq "... the others still described" "$(grep -c '^file:' mixed.txt)" 2
 contains "... and the damaged one named" mixed.err "flip.csr: checksum mismatch"
 
 # ---- usage errors (exit 2) ----
-usage() {
-    fails "usage: $*" trec-info "$@"
-    eq "usage: $*: exit status 2" "$(code trec-info "$@")" 2
+usage() { # message args...: trec-info ARGS exits 2 with an error saying message
+    m=$1; shift
+    fails "usage: $*" 2 "$m" trec-info "$@"
 }
-usage
-usage --json --dump r.csr
-usage --no-labels r.csr
-usage --dump r.csr r.csr
-usage --frobnicate r.csr
+usage "missing FILE"
+usage "--json and --dump exclude each other" --json --dump r.csr
+usage "--no-labels goes with --dump" --no-labels r.csr
+usage "--dump takes one FILE: r.csr" --dump r.csr r.csr
+usage "unrecognized option '--frobnicate'" --frobnicate r.csr
 ok "--help" trec-info --help
 ok "--version" trec-info --version
 
@@ -224,5 +223,5 @@ eq "model: --json parses, meta embedded" \
     "$(python3 -c 'import json,sys; d=json.load(open("hyb.json")); print(d["kind"], d["components"], d["item_side"]["metadata_features"], d["meta"]["loss"])')" \
     "model 3 3 wmrb"
 head -c 600 hyb.trec >hyb-cut.trec
-fails "model: truncated model file" trec-info hyb-cut.trec
+fails "model: truncated model file" 1 "hyb-cut.trec: file is 600 bytes but its header says 4320 (truncated or damaged)" trec-info hyb-cut.trec
 contains "model: truncated: says so" "$T/.err" "truncated"

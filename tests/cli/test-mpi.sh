@@ -86,6 +86,14 @@ mpi_fails() { # DESC MESSAGE CMD...: non-zero, MESSAGE once on stderr, no model 
 }
 mpi_fails "mpi: a missing file" "error: nope.csr: cannot open" \
     $MPIRUN -np 2 "$FIT" -q nope.csr -o x.trec $A
+# --init from another ingest (fewer users and items): one process grows it
+# by raw ids; the ranks refuse it rather than copy a model of another shape
+head -n 20001 syn/ratings.csv >part.csv
+trec-ingest -q part.csv -o part.csr; made "part.csr"
+"$FIT" -q part.csr -o hpart.trec $A --epochs 1; made "hpart.trec"
+ok "mpi: one process: --init of a model of fewer users and items" "$FIT" -q tr.csr -o x.trec $A --epochs 1 --init hpart.trec
+mpi_fails "mpi: --init of a model of another ingest: refused" "under more than one rank --init continues a model of the same users and items" \
+    $MPIRUN -np 2 "$FIT" -q tr.csr -o x.trec $A --epochs 1 --init hpart.trec
 # a byte of CIDX flipped: each rank's block reads fine, the combined CRC does not match
 python3 - <<'PY'
 import struct, zlib

@@ -5,11 +5,11 @@
 . "$FIX/eval/build-mkfix.sh"
 LC_ALL=C; export LC_ALL
 E=$FIX/eval
-"$T/mkfix" model "$E/model.spec" m.trec
-"$T/mkfix" matrix "$E/test.spec" test.csr
-"$T/mkfix" matrix "$E/train.spec" train.csr
-"$T/mkfix" matrix "$E/wide.spec" wide.csr
-"$T/mkfix" matrix "$E/reordered.spec" reordered.csr
+"$T/mkfix" model "$E/model.spec" m.trec; made "m.trec"
+"$T/mkfix" matrix "$E/test.spec" test.csr; made "test.csr"
+"$T/mkfix" matrix "$E/train.spec" train.csr; made "train.csr"
+"$T/mkfix" matrix "$E/wide.spec" wide.csr; made "wide.csr"
+"$T/mkfix" matrix "$E/reordered.spec" reordered.csr; made "reordered.csr"
 isjson() { python3 -c 'import json,sys; json.load(sys.stdin)' <"$1"; }
 TAB=$(printf '\t')
 
@@ -33,6 +33,16 @@ trec-recommend m.trec --all-users -k 3 --threads 1 >t1.tsv
 trec-recommend m.trec --all-users -k 3 --threads 3 >t3.tsv
 same "--threads: same output" t1.tsv t3.tsv
 
+# ---- the model from standard input ----
+trec-recommend - --user 11 -k 3 <m.trec >stdin.tsv; made "stdin.tsv"
+printf 'user\trank\titem\tscore\n11\t1\t101\t6\n11\t2\t102\t5\n11\t3\t103\t4\n' >want.tsv
+same "trec-recommend -: the model read from stdin" stdin.tsv want.tsv
+trec-recommend - --similar-to 103 --similarity dot -k 3 <m.trec >stdin-s.tsv; made "stdin-s.tsv"
+printf 'query\trank\titem\tscore\n103\t1\t101\t24\n103\t2\t102\t20\n103\t3\t104\t16\n' >want.tsv
+same "trec-recommend -: --similar-to with the model from stdin" stdin-s.tsv want.tsv
+fails "trec-recommend -: a matrix on stdin is not a model" 1 "<stdin>: is a matrix file, expected a model file" \
+    sh -c 'trec-recommend - --user 11 <test.csr'
+
 # ---- seen items ----
 eq "--exclude train.csr: 44 loses 106" \
     "$(trec-recommend m.trec --user 44 -k 2 --exclude train.csr --no-header | cut -f3 | tr '\n' ' ')" "105 103 "
@@ -44,27 +54,27 @@ eq "--exclude the same matrix twice: no harm" \
     "$(trec-recommend m.trec --user 11 -k 6 --exclude train.csr --exclude test.csr --exclude test.csr --no-header | wc -l | tr -d ' ')" "2"
 
 # ---- similar items ----
-trec-recommend m.trec --similar-to 103 -k 3 >s.tsv
+trec-recommend m.trec --similar-to 103 --similarity dot -k 3 >s.tsv
 printf 'query\trank\titem\tscore\n103\t1\t101\t24\n103\t2\t102\t20\n103\t3\t104\t16\n' >want.tsv
 same "--similar-to 103: item x item scores, itself left out" s.tsv want.tsv
-eq "--similar-to: at most items - 1" "$(trec-recommend m.trec --similar-to 101 -k 50 --no-header | wc -l | tr -d ' ')" "5"
-eq "--similar-to list" "$(trec-recommend m.trec --similar-to 101,106 -k 1 --no-header | cut -f1,3 | tr '\n' ' ')" \
+eq "--similar-to: at most items - 1" "$(trec-recommend m.trec --similar-to 101 --similarity dot -k 50 --no-header | wc -l | tr -d ' ')" "5"
+eq "--similar-to list" "$(trec-recommend m.trec --similar-to 101,106 --similarity dot -k 1 --no-header | cut -f1,3 | tr '\n' ' ')" \
     "101${TAB}102 106${TAB}101 "
 
 # ---- titles ----
 trec-recommend m.trec --user 11 -k 3 --titles "$E/titles.csv" >ti.tsv
 printf 'user\trank\titem\tscore\ttitle\n11\t1\t101\t6\tAlpha, The (1990)\n11\t2\t102\t5\t"Quoted" Beta (1991)\n11\t3\t103\t4\tGamma (1992)\n' >want.tsv
 same "--titles: quoted titles with commas and quotes" ti.tsv want.tsv
-eq "--titles with --similar-to" "$(trec-recommend m.trec --similar-to 101 -k 1 --titles "$E/titles.csv" --no-header | cut -f5)" "\"Quoted\" Beta (1991)"
-fails "--titles: an item without a title" trec-recommend m.trec --user 11 -k 3 --titles "$E/movies-missing.csv"
+eq "--titles with --similar-to" "$(trec-recommend m.trec --similar-to 101 --similarity dot -k 1 --titles "$E/titles.csv" --no-header | cut -f5)" "\"Quoted\" Beta (1991)"
+fails "--titles: an item without a title" 1 "movies-missing.csv: no title for item '101' (the titles file does not" trec-recommend m.trec --user 11 -k 3 --titles "$E/movies-missing.csv"
 trec-recommend m.trec --user 11 -k 3 --titles "$E/movies-missing.csv" >partial.tsv 2>err.txt
 contains "missing title: message names file and item" err.txt "movies-missing.csv: no title for item '101'"
 eq "missing title: nothing printed" "$(cat partial.tsv)" ""
 ok "missing title of an item not listed: fine" trec-recommend m.trec --user 44 -k 3 --titles "$E/movies-missing.csv"
-fails "--titles: bad movies.csv line" trec-recommend m.trec --user 11 --titles "$E/movies-bad.csv"
+fails "--titles: bad movies.csv line" 1 "movies-bad.csv:3: wrong number of fields: 4 fields, expected 3 like the header" trec-recommend m.trec --user 11 --titles "$E/movies-bad.csv"
 trec-recommend m.trec --user 11 --titles "$E/movies-bad.csv" 2>err.txt
 contains "bad movies.csv: file:line" err.txt "movies-bad.csv:3: wrong number of fields: 4 fields, expected 3"
-fails "--titles: missing file" trec-recommend m.trec --user 11 --titles nonexistent.csv
+fails "--titles: missing file" 1 "nonexistent.csv: cannot open: No such file or directory" trec-recommend m.trec --user 11 --titles nonexistent.csv
 
 # ---- JSON ----
 trec-recommend m.trec --user 11,44 -k 2 --titles "$E/titles.csv" --exclude train.csr --json >r.json
@@ -74,7 +84,7 @@ import json, sys
 d = json.load(sys.stdin)
 print(d["k"], d["exclude"], [(r["user"], [(i["rank"], i["item"], i["score"], i["title"]) for i in r["items"]]) for r in d["results"]])' <r.json)" \
     "2 ['train.csr'] [('11', [(1, '102', 5, '\"Quoted\" Beta (1991)'), (2, '103', 4, 'Gamma (1992)')]), ('44', [(1, '105', -2, 'Epsilon, Part II (1994)'), (2, '103', -4, 'Gamma (1992)')])]"
-trec-recommend m.trec --similar-to 103 -k 1 --json >s.json
+trec-recommend m.trec --similar-to 103 --similarity dot -k 1 --json >s.json
 eq "--json --similar-to: query key" "$(python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; print(r["query"], r["items"][0]["item"])' <s.json)" "103 101"
 trec-recommend m.trec --user 11 -o out.tsv
 trec-recommend m.trec --user 11 >stdout.tsv
@@ -82,64 +92,68 @@ same "-o writes what stdout gets" out.tsv stdout.tsv
 ok "--help" trec-recommend --help
 
 # ---- bad input ----
-fails "no MODEL" trec-recommend --user 11
-fails "nobody to recommend for" trec-recommend m.trec
-fails "--user and --similar-to" trec-recommend m.trec --user 11 --similar-to 101
-fails "--user and --all-users" trec-recommend m.trec --user 11 --all-users
-fails "--exclude with --similar-to" trec-recommend m.trec --similar-to 101 --exclude train.csr
-fails "--json with --no-header" trec-recommend m.trec --user 11 --json --no-header
-fails "unknown user" trec-recommend m.trec --user 12
+fails "no MODEL" 2 "missing MODEL" trec-recommend --user 11
+fails "nobody to recommend for" 2 "say whom to recommend for: --user ID, --users FILE, --all-users, --similar-to ITEM," trec-recommend m.trec
+fails "--user and --similar-to" 2 "--user, --users, --all-users, --similar-to, --liked and --history exclude each other" trec-recommend m.trec --user 11 --similar-to 101
+fails "--user and --all-users" 2 "--user, --users, --all-users, --similar-to, --liked and --history exclude each other" trec-recommend m.trec --user 11 --all-users
+fails "--exclude with --similar-to" 2 "--exclude removes a user's items; it does not go with --similar-to" trec-recommend m.trec --similar-to 101 --similarity dot --exclude train.csr
+fails "--json with --no-header" 2 "--no-header is for TSV output, not --json" trec-recommend m.trec --user 11 --json --no-header
+fails "unknown user" 1 "m.trec: no user '12' in the model (4 users)" trec-recommend m.trec --user 12
 trec-recommend m.trec --user 11,12 2>err.txt >/dev/null
 contains "unknown user: message" err.txt "m.trec: no user '12' in the model (4 users)"
-fails "unknown item" trec-recommend m.trec --similar-to 999
-trec-recommend m.trec --similar-to 999 2>err.txt
+fails "unknown item" 1 "m.trec: no item '999' in the model (6 items)" trec-recommend m.trec --similar-to 999
+trec-recommend m.trec --similar-to 999 --similarity dot 2>err.txt
 contains "unknown item: message" err.txt "m.trec: no item '999' in the model (6 items)"
-fails "empty id in a list" trec-recommend m.trec --user 11,
-fails "missing model file" trec-recommend nonexistent.trec --user 11
-fails "a matrix as the model" trec-recommend test.csr --user 11
-fails "--exclude: missing file" trec-recommend m.trec --user 11 --exclude nonexistent.csr
-fails "--exclude: shape mismatch" trec-recommend m.trec --user 11 --exclude wide.csr
-fails "--exclude: label mismatch" trec-recommend m.trec --user 11 --exclude reordered.csr
-fails "-k 0" trec-recommend m.trec --user 11 -k 0
-fails "-k not a number" trec-recommend m.trec --user 11 -k x
-fails "--threads 0" trec-recommend m.trec --user 11 --threads 0
+fails "empty id in a list" 1 "m.trec: no user '' in the model (4 users)" trec-recommend m.trec --user 11,
+fails "missing model file" 1 "nonexistent.trec: cannot open: No such file or directory" trec-recommend nonexistent.trec --user 11
+fails "a matrix as the model" 1 "test.csr: is a matrix file, expected a model file" trec-recommend test.csr --user 11
+fails "--exclude: missing file" 1 "nonexistent.csr: cannot open: No such file or directory" trec-recommend m.trec --user 11 --exclude nonexistent.csr
+# --exclude matrices are matched to the model by ids: 11 rated 102 in both.
+trec-recommend m.trec --user 11 -k 3 --exclude wide.csr >xw.tsv; made "xw.tsv"
+trec-recommend m.trec --user 11 -k 3 --exclude reordered.csr >xr.tsv; made "xr.tsv"
+printf 'user\trank\titem\tscore\n11\t1\t101\t6\n11\t2\t103\t4\n11\t3\t104\t4\n' >want.tsv
+same "--exclude with an extra item: matched by ids" xw.tsv want.tsv
+same "--exclude with items in another order: matched by ids" xr.tsv want.tsv
+fails "-k 0" 2 "-k: '0' is not an integer in [1, 1000000000]" trec-recommend m.trec --user 11 -k 0
+fails "-k not a number" 2 "-k: 'x' is not an integer in [1, 1000000000]" trec-recommend m.trec --user 11 -k x
+fails "--threads 0" 2 "--threads: '0' is not an integer in [1, 1024]" trec-recommend m.trec --user 11 --threads 0
 
 # ---- cold start: --item-features / --user-features on a model with metadata ----
 FF=$FIX/fit
-trec-fit -q "$FF/ratings.csr" -o hyb.trec --item-features "$FF/genres.csr" --components 3 --epochs 5 --loss wmrb
+trec-fit -q "$FF/ratings.csr" -o hyb.trec --item-features "$FF/genres.csr" --components 3 --epochs 5 --loss wmrb; made "hyb.trec"
 ok "--item-features with the training genres" trec-recommend hyb.trec --user u1 -k 15 --item-features "$FF/genres.csr" -o same.tsv
 trec-recommend hyb.trec --user u1 -k 15 -o plain.tsv
 same "... recomputes exactly the representations trec-fit stored" same.tsv plain.tsv
 printf 'movieId,title,genres\nnew1,A New One,odd|any\nnew2,Another,even\n' >newitems.csv
-trec-ingest -q --item-features newitems.csv -o newitems.csr
+trec-ingest -q --item-features newitems.csv -o newitems.csr; made "newitems.csr"
 trec-recommend hyb.trec --user u1 -k 17 --item-features newitems.csr --no-header -o cold.tsv
 eq "new items become candidates (15 + 2 ranked)" "$(wc -l <cold.tsv | tr -d ' ')" 17
 eq "... both of them" "$(cut -f3 cold.tsv | grep -c '^new')" 2
 ok "--similar-to a new item" trec-recommend hyb.trec --similar-to new1 -k 3 --item-features newitems.csr
 printf 'movieId,title,genres\nnew3,Strange,space opera\n' >unknown.csv
-trec-ingest -q --item-features unknown.csv -o unknown.csr
-fails "a feature the model does not know" trec-recommend hyb.trec --user u1 --item-features unknown.csr
+trec-ingest -q --item-features unknown.csv -o unknown.csr; made "unknown.csr"
+fails "a feature the model does not know" 1 "unknown.csr: feature 'space opera' is not one of the model's 3 item features" trec-recommend hyb.trec --user u1 --item-features unknown.csr
 contains "... is named" "$T/.err" "feature 'space opera' is not one of the model's 3 item features"
-fails "user features for a model without user metadata" trec-recommend hyb.trec --user u1 --user-features newitems.csr
+fails "user features for a model without user metadata" 1 "newitems.csr: the model has no user metadata features (it was fitted" trec-recommend hyb.trec --user u1 --user-features newitems.csr
 contains "... says so" "$T/.err" "the model has no user metadata features"
-fails "--exclude with --item-features" trec-recommend hyb.trec --user u1 --item-features newitems.csr --exclude "$FF/ratings.csr"
+fails "--exclude with --item-features" 2 "--exclude goes with the model's own users and items, not with" trec-recommend hyb.trec --user u1 --item-features newitems.csr --exclude "$FF/ratings.csr"
 # a content model of users (no user identity): a new user with u1's features
 # (users.csr: u1 has feature 0 only) gets u1's list, scores included
-trec-fit -q "$FF/ratings.csr" -o ucont.trec --user-features "$FF/users.csr" --no-user-identity --components 2 --epochs 5 --loss wmrb
+trec-fit -q "$FF/ratings.csr" -o ucont.trec --user-features "$FF/users.csr" --no-user-identity --components 2 --epochs 5 --loss wmrb; made "ucont.trec"
 printf 'userId,group\nnewbie,0\nother,1\n' >newusers.csv
-trec-ingest -q --user-features --feature-col group newusers.csv -o nu.csr
+trec-ingest -q --user-features --feature-col group newusers.csv -o nu.csr; made "nu.csr"
 trec-recommend ucont.trec --user u1 -k 5 --no-header | cut -f2- >u1.tsv
 trec-recommend ucont.trec --user newbie -k 5 --no-header --user-features nu.csr >newbie.tsv
 eq "a new user is named in the output" "$(cut -f1 newbie.tsv | sort -u)" newbie
 cut -f2- newbie.tsv >newbie2.tsv
 same "a new user with u1's features gets u1's recommendations" newbie2.tsv u1.tsv
-fails "an id in neither the model nor the features" trec-recommend ucont.trec --user nobody --user-features nu.csr
+fails "an id in neither the model nor the features" 1 "ucont.trec: no user 'nobody' in the model (14 users)" trec-recommend ucont.trec --user nobody --user-features nu.csr
 
 # ---- the walkthrough on ml-latest-small (user 433 is internal user 432) ----
 if have_ml && command -v trec-ingest >/dev/null && command -v trec-split >/dev/null; then
-    trec-ingest "$ML/ratings.csv" -o ml.csr -q
-    trec-split ml.csr --train mltr.csr --test mlte.csr --test-fraction 0.2 --seed 1 -q
-    "$T/mkfix" random-model mltr.csr ml.trec 5 dot 1
+    trec-ingest "$ML/ratings.csv" -o ml.csr -q; made "ml.csr"
+    trec-split ml.csr --train mltr.csr --test mlte.csr --test-fraction 0.2 --seed 1 -q; made "mltr.csr"
+    "$T/mkfix" random-model mltr.csr ml.trec 5 dot 1; made "ml.trec"
     ok "user 433 with real titles" trec-recommend ml.trec --user 433 -k 10 \
         --titles "$ML/movies.csv" --exclude mltr.csr -o w.tsv
     eq "user 433: 10 rows, 5 columns" "$(tail -n +2 w.tsv | awk -F"$TAB" 'NF == 5' | wc -l | tr -d ' ')" "10"
@@ -150,5 +164,5 @@ if have_ml && command -v trec-ingest >/dev/null && command -v trec-split >/dev/n
     ok "--all-users --json on 610 users" trec-recommend ml.trec --all-users --json -o allml.json
     ok "--all-users --json parses" isjson allml.json
 else
-    echo "# ml-latest-small or trec-ingest/trec-split absent: MovieLens checks skipped"
+    skip_ml "MovieLens recommend checks"
 fi

@@ -22,7 +22,7 @@ eq "random: round(0.2 x nnz) entries in test" "$(lines te.tsv)" "$(round 0.2 $N)
 sort tr.tsv te.tsv >both.tsv
 same "random: train + test = input, entry by entry (values, timestamps)" both.tsv csv.tsv
 for f in 0 0.1 0.5 1; do
-    trec-split r.csr --train f_tr.csr --test f_te.csr --test-fraction $f -q
+    trec-split r.csr --train f_tr.csr --test f_te.csr --test-fraction $f -q; made "f_tr.csr"
     eq "random: --test-fraction $f puts round($f x nnz) in test" \
         "$(trec-info --dump f_te.csr | wc -l | tr -d ' ')" "$(round $f $N)"
 done
@@ -30,12 +30,12 @@ done
 ok "same seed again" trec-split r.csr --train tr2.csr --test te2.csr --test-fraction 0.2 --seed 1
 same "same seed: same train bytes" tr.csr tr2.csr
 same "same seed: same test bytes" te.csr te2.csr
-trec-split r.csr --train tr3.csr --test te3.csr --test-fraction 0.2 --seed 2 -q
+trec-split r.csr --train tr3.csr --test te3.csr --test-fraction 0.2 --seed 2 -q; made "tr3.csr"
 if cmp -s te.csr te3.csr; then fail_ "another seed: another split"; else pass_ "another seed: another split"; fi
-trec-split r.csr --train d_tr.csr --test d_te.csr -q
+trec-split r.csr --train d_tr.csr --test d_te.csr -q; made "d_tr.csr"
 same "defaults are --test-fraction 0.2 --seed 1 (train)" d_tr.csr tr.csr
 same "defaults are --test-fraction 0.2 --seed 1 (test)" d_te.csr te.csr
-trec-split r.csr --train d_tr.csr --test d_te.csr --by entry -q
+trec-split r.csr --train d_tr.csr --test d_te.csr --by entry -q; made "d_tr.csr"
 same "--by entry is the default" d_te.csr te.csr
 
 for f in tr te; do
@@ -46,21 +46,21 @@ same "train keeps the input's shape and labels" tr.head r.head
 same "test keeps the input's shape and labels" te.head r.head
 
 # ---- summary, stdin, stdout ----
-trec-split r.csr --train s_tr.csr --test s_te.csr 2>sum.txt
+trec-split r.csr --train s_tr.csr --test s_te.csr 2>sum.txt; made "s_tr.csr"
 users_with_test=$(cut -f1 te.tsv | sort -u | wc -l | tr -d ' ')
 users=$(cut -f1 csv.tsv | sort -u | wc -l | tr -d ' ')
 contains "summary on stderr: train and test entries" sum.txt \
     "train $(lines tr.tsv), test $(lines te.tsv)"
 contains "summary on stderr: users with test entries" sum.txt \
     "$users_with_test of $users users have test entries"
-trec-split r.csr --train s_tr.csr --test s_te.csr --quiet 2>quiet.txt
+trec-split r.csr --train s_tr.csr --test s_te.csr --quiet 2>quiet.txt; made "s_tr.csr"
 eq "--quiet: nothing on stderr" "$(cat quiet.txt)" ""
-trec-split - --train s_tr.csr --test s_te.csr -q <r.csr
+trec-split - --train s_tr.csr --test s_te.csr -q <r.csr; made "s_tr.csr"
 same "input '-' is stdin" s_te.csr te.csr
-trec-split r.csr --train s_tr.csr --test - -q >s_te.csr
+trec-split r.csr --train s_tr.csr --test - -q >s_te.csr; made "s_tr.csr"
 same "--test - writes test to stdout" s_te.csr te.csr
 same "... and train to its file" s_tr.csr tr.csr
-trec-split r.csr --train - --test s_te2.csr -q >s_tr2.csr
+trec-split r.csr --train - --test s_te2.csr -q >s_tr2.csr; made "s_tr2.csr"
 same "--train - writes train to stdout" s_tr2.csr tr.csr
 
 # ---- per-user split ----
@@ -77,15 +77,15 @@ awk -F"$TAB" '{ n[$1]++ } END { for (u in n) print u, (n[u] < 2 ? 0 : int(0.5 * 
     awk '{ n[$1] += $2 } END { for (u in n) print u, n[u] }' | sort >u_got.txt
 same "per user: round(f x n) of each user's n entries in test, single entries in train" \
     u_got.txt u_want.txt
-trec-split r.csr --train u_tr2.csr --test u_te2.csr --by user --test-fraction 0.5 --seed 3 -q
+trec-split r.csr --train u_tr2.csr --test u_te2.csr --by user --test-fraction 0.5 --seed 3 -q; made "u_tr2.csr"
 same "per user: same seed, same bytes" u_te2.csr u_te.csr
 for f in 0.75 1; do
-    trec-split r.csr --train u_trf.csr --test u_tef.csr --by user --test-fraction $f -q
+    trec-split r.csr --train u_trf.csr --test u_tef.csr --by user --test-fraction $f -q; made "u_trf.csr"
     eq "per user, --test-fraction $f: every user in test keeps an entry in train" \
         "$(trec-info --dump u_trf.csr | cut -f1 | sort -u >u_trf.txt
            trec-info --dump u_tef.csr | cut -f1 | sort -u | comm -23 - u_trf.txt | wc -l | tr -d ' ')" 0
 done
-trec-split r.csr --train u_tr2.csr --test u_te2.csr --by user --test-fraction 0.5 --seed 4 -q
+trec-split r.csr --train u_tr2.csr --test u_te2.csr --by user --test-fraction 0.5 --seed 4 -q; made "u_tr2.csr"
 if cmp -s u_te2.csr u_te.csr; then fail_ "per user: another seed, another split"
 else pass_ "per user: another seed, another split"; fi
 
@@ -115,10 +115,10 @@ same "time cut: test = entries at or after the cut" c_got.tsv c_want.tsv
 awk -F"$TAB" '$4 < 1420070400' csv.tsv >c_want.tsv
 trec-info --dump c_tr.csr | sort >c_got.tsv
 same "time cut: train = entries before the cut" c_got.tsv c_want.tsv
-trec-split r.csr --train c_tr2.csr --test c_te2.csr --time-cut 2015-01-01 2>c_sum.txt
+trec-split r.csr --train c_tr2.csr --test c_te2.csr --time-cut 2015-01-01 2>c_sum.txt; made "c_tr2.csr"
 same "--time-cut accepts a date (UTC)" c_te2.csr c_te.csr
 contains "summary names the cut" c_sum.txt "cut at 2015-01-01T00:00:00Z (1420070400)"
-trec-split r.csr --train c_tr2.csr --test c_te2.csr --time-cut 2015-01-01T00:00:01Z -q
+trec-split r.csr --train c_tr2.csr --test c_te2.csr --time-cut 2015-01-01T00:00:01Z -q; made "c_tr2.csr"
 awk -F"$TAB" '$4 >= 1420070401' csv.tsv >c_want.tsv
 trec-info --dump c_te2.csr | sort >c_got.tsv
 same "--time-cut accepts a date and time" c_got.tsv c_want.tsv
@@ -137,55 +137,53 @@ done
 cp r.csr notime.csr
 rename_section notime.csr TIME XIME
 for mode in "--leave-last 1" "--time-cut 0" "--time-cut-fraction 0.2"; do
-    fails "$mode on a matrix without timestamps" trec-split notime.csr \
-        --train n_tr.csr --test n_te.csr $mode
-    contains "$mode: the error names the file and the missing timestamps" "$T/.err" \
-        "notime.csr: has no timestamps"
+    fails "$mode on a matrix without timestamps" 1 "notime.csr: has no timestamps (no TIME section)" \
+        trec-split notime.csr --train n_tr.csr --test n_te.csr $mode
 done
 ok "random split without timestamps" trec-split notime.csr --train n_tr.csr --test n_te.csr -q
 eq "... whose outputs have no timestamp column" \
     "$(trec-info --dump n_te.csr | awk -F"$TAB" '{ print NF }' | sort -u)" 3
 
 # ---- usage errors (exit 2) ----
-usage() {
-    fails "usage: $1" trec-split "$@"
-    eq "usage: $1: exit status 2" "$(code trec-split "$@")" 2
+usage() { # message args...: trec-split ARGS exits 2 with an error saying message
+    m=$1; shift
+    fails "usage: $1" 2 "$m" trec-split "$@"
 }
-usage --train a.csr --test b.csr
-usage r.csr --test b.csr
-usage r.csr --train a.csr
-usage r.csr r.csr --train a.csr --test b.csr
-usage r.csr --train - --test -
-usage r.csr --train same.csr --test same.csr
-usage r.csr --train a.csr --test b.csr --by user --leave-last 1
-usage r.csr --train a.csr --test b.csr --time-cut 5 --time-cut-fraction 0.1
-usage r.csr --train a.csr --test b.csr --leave-last 2 --test-fraction 0.1
-usage r.csr --train a.csr --test b.csr --test-fraction 1.5
-usage r.csr --train a.csr --test b.csr --test-fraction x
-usage r.csr --train a.csr --test b.csr --leave-last 0
-usage r.csr --train a.csr --test b.csr --by item
-usage r.csr --train a.csr --test b.csr --time-cut 2015-02-30
-usage r.csr --train a.csr --test b.csr --time-cut yesterday
-usage r.csr --train a.csr --test b.csr --seed -1
-usage r.csr --train a.csr --test b.csr --frobnicate
+usage "missing INPUT matrix file" --train a.csr --test b.csr
+usage "missing --train FILE" r.csr --test b.csr
+usage "missing --test FILE" r.csr --train a.csr
+usage "expected one INPUT matrix file" r.csr r.csr --train a.csr --test b.csr
+usage "--train and --test cannot both be '-' (stdout)" r.csr --train - --test -
+usage "--train and --test name the same file: same.csr" r.csr --train same.csr --test same.csr
+usage "choose one of --by, --leave-last, --time-cut, --time-cut-fraction" r.csr --train a.csr --test b.csr --by user --leave-last 1
+usage "choose one of --by, --leave-last, --time-cut, --time-cut-fraction" r.csr --train a.csr --test b.csr --time-cut 5 --time-cut-fraction 0.1
+usage "--test-fraction applies to random splits, not to: --leave-last" r.csr --train a.csr --test b.csr --leave-last 2 --test-fraction 0.1
+usage "--test-fraction: '1.5' is not a number in [0, 1]" r.csr --train a.csr --test b.csr --test-fraction 1.5
+usage "--test-fraction: 'x' is not a number in [0, 1]" r.csr --train a.csr --test b.csr --test-fraction x
+usage "--leave-last: '0' is not an integer in [1, 9223372036854775807]" r.csr --train a.csr --test b.csr --leave-last 0
+usage "--by: expected 'entry' or 'user': item" r.csr --train a.csr --test b.csr --by item
+usage "--time-cut: expected seconds since 1970 or YYYY-MM-DD[THH:MM:SS[Z]] (UTC): 2015-02-30" r.csr --train a.csr --test b.csr --time-cut 2015-02-30
+usage "--time-cut: expected seconds since 1970 or YYYY-MM-DD[THH:MM:SS[Z]] (UTC): yesterday" r.csr --train a.csr --test b.csr --time-cut yesterday
+usage "--seed: '-1' is not an integer in [0, 9223372036854775807]" r.csr --train a.csr --test b.csr --seed -1
+usage "unrecognized option '--frobnicate'" r.csr --train a.csr --test b.csr --frobnicate
 ok "--help" trec-split --help
 ok "--version" trec-split --version
 
 # ---- bad input, failed output ----
-fails "missing input file" trec-split nosuch.csr --train a.csr --test b.csr
+fails "missing input file" 1 "nosuch.csr: cannot open: No such file or directory" trec-split nosuch.csr --train a.csr --test b.csr
 head -c 500 r.csr >trunc.csr
-fails "truncated input" trec-split trunc.csr --train a.csr --test b.csr
+fails "truncated input" 1 "trunc.csr: file is 500 bytes but its header says 1128 (truncated or damaged)" trec-split trunc.csr --train a.csr --test b.csr
 contains "truncated input: the error says so" "$T/.err" "trunc.csr: file is 500 bytes"
 cp r.csr model.trec
 set_u32 model.trec 12 2
 fix_header_crc model.trec
-fails "a model file is not a matrix" trec-split model.trec --train a.csr --test b.csr
+fails "a model file is not a matrix" 1 "model.trec: is a model file, expected a matrix file" trec-split model.trec --train a.csr --test b.csr
 contains "model file: the error says what was expected" "$T/.err" "expected a matrix file"
-fails "CSV input" trec-split "$csv" --train a.csr --test b.csr
+fails "CSV input" 1 "split-ratings.csv: not a trec file (bad magic)" trec-split "$csv" --train a.csr --test b.csr
 printf 'old' >keep.csr
-fails "test in a missing directory" trec-split r.csr --train keep.csr --test nodir/te.csr
+fails "test in a missing directory" 1 "nodir/te.csr: cannot create output file: No such file or directory" trec-split r.csr --train keep.csr --test nodir/te.csr
 eq "failed second output: first output untouched" "$(cat keep.csr)" "old"
-fails "train in a missing directory" trec-split r.csr --train nodir/tr.csr --test new.csr
+fails "train in a missing directory" 1 "nodir/tr.csr: cannot create output file: No such file or directory" trec-split r.csr --train nodir/tr.csr --test new.csr
 eq "failed first output: second output not written" "$(ls new.csr 2>/dev/null)" ""
 eq "no temporary files left behind" "$(ls | grep -c '\.tmp\.')" 0
 if [ -e a.csr ] || [ -e b.csr ]; then fail_ "failed runs wrote no outputs"
@@ -206,4 +204,6 @@ if have_ml; then
         awk -F, -v OFS="$TAB" '{ print $1, $2, $3 + 0, $4 }' | sort >ml_csv.tsv
     same "ml-latest-small: train + test = ratings.csv" ml_both.tsv ml_csv.tsv
     rm -f ml*.tsv
+else
+    skip_ml "ml-latest-small split checks"
 fi

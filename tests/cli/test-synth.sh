@@ -91,7 +91,7 @@ slope() {
 }
 # 200k ratings, many light users: few users saturate, so the slope is the exponent
 for z in 0.7 1.25; do
-    "$SYN" --zipf "$z" --ratings 200000 --users 20000 --items 5000 --min-activity 1 --out "$T/z$z"
+    "$SYN" --zipf "$z" --ratings 200000 --users 20000 --items 5000 --min-activity 1 --out "$T/z$z"; made "z$z"
     s=$(slope "$T/z$z/ratings.csv")
     ok "latent: --zipf $z gives a rank-count slope of $s (within 0.1)" \
         awk -v s="$s" -v z="$z" 'BEGIN { d = s - z; exit !(d < 0.1 && d > -0.1) }'
@@ -185,16 +185,16 @@ fi
 
 # ---- errors ------------------------------------------------------------------
 
-fails "latent: a latent option with --model classic" "$SYN" --model classic --zipf 1 --out "$T/x"
-fails "latent: unknown model" "$SYN" --model deep --out "$T/x"
-fails "latent: unknown preset" "$SYN" --preset huge --out "$T/x"
-fails "latent: --activity-mu and --ratings" "$SYN" --activity-mu 3 --ratings 1000 --out "$T/x"
-fails "latent: a bad exponent" "$SYN" --zipf -1 --out "$T/x"
-fails "latent: not a number" "$SYN" --activity-sigma 1x --out "$T/x"
-fails "latent: --factors 0" "$SYN" --factors 0 --out "$T/x"
-fails "latent: minimum activity beyond the ratings" "$SYN" --model latent --ratings 1000 --users 100 \
+fails "latent: a latent option with --model classic" 2 "--zipf is an option of --model latent, not classic" "$SYN" --model classic --zipf 1 --out "$T/x"
+fails "latent: unknown model" 2 "--model: 'deep' is not classic or latent" "$SYN" --model deep --out "$T/x"
+fails "latent: unknown preset" 2 "--preset: unknown 'huge' (bench-5m, bench-25m, ml-small)" "$SYN" --preset huge --out "$T/x"
+fails "latent: --activity-mu and --ratings" 2 "--activity-mu sets the number of ratings: give it or --ratings, not both" "$SYN" --activity-mu 3 --ratings 1000 --out "$T/x"
+fails "latent: a bad exponent" 2 "--zipf: '-1' is not a number in [0, 10]" "$SYN" --zipf -1 --out "$T/x"
+fails "latent: not a number" 2 "--activity-sigma: '1x' is not a number in [0, 5]" "$SYN" --activity-sigma 1x --out "$T/x"
+fails "latent: --factors 0" 2 "--factors: '0' is not an integer in [1, 64]" "$SYN" --factors 0 --out "$T/x"
+fails "latent: minimum activity beyond the ratings" 2 "100 users x --min-activity 20 is more than 1000 ratings" "$SYN" --model latent --ratings 1000 --users 100 \
     --min-activity 20 --out "$T/x"
-fails "latent: minimum activity beyond the items" "$SYN" --model latent --ratings 1000 --users 10 \
+fails "latent: minimum activity beyond the items" 2 "--min-activity 60 is more than the 50 items" "$SYN" --model latent --ratings 1000 --users 10 \
     --items 50 --min-activity 60 --out "$T/x"
 "$SYN" --help >"$T/help.txt"
 for opt in --model --preset --zipf --activity-sigma --activity-mu --min-activity --factors --taste bench-5m; do

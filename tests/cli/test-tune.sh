@@ -4,7 +4,7 @@
 F=$FIX/fit
 R=$F/ratings.csr
 crcs() { trec-info "$1" | awk '$2 == "offset" && $1 != "META" { print $1, $NF }'; }
-trec-split -q "$R" --train train.csr --valid valid.csr --test test.csr --seed 3
+trec-split -q "$R" --train train.csr --valid valid.csr --test test.csr --seed 3; made "train.csr"
 A="train.csr --valid valid.csr --algorithm als,ease --components 2,4 --trials 4"
 
 # ---- a search ----
@@ -45,10 +45,10 @@ opts=$(awk -F'\t' 'NR == 2 { print $8 }' ba.tsv)
 ep=$(awk -F'\t' 'NR == 2 { print $6 }' ba.tsv)
 be=$(awk -F'\t' 'NR == 2 { print $5 }' ba.tsv)
 # shellcheck disable=SC2086
-trec-fit -q train.csr -o same.trec --preset als $opts --epochs "$ep" --valid valid.csr --patience 3 2>/dev/null
+trec-fit -q train.csr -o same.trec --preset als $opts --epochs "$ep" --valid valid.csr --patience 3 2>/dev/null; made "same.trec"
 eq "-o: the best trial's model (trec-fit of its options)" "$(crcs als.trec)" "$(crcs same.trec)"
 # shellcheck disable=SC2086
-trec-fit -q train.csr -o same2.trec --preset als $opts --epochs "$be"
+trec-fit -q train.csr -o same2.trec --preset als $opts --epochs "$be"; made "same2.trec"
 eq "... = trec-fit --epochs best_epoch" "$(crcs als.trec)" "$(crcs same2.trec)"
 contains "-o: META of trec-fit" als.trec '"algorithm":"als"'
 
@@ -84,34 +84,35 @@ eq "... and the same log (but the times)" "$(cut -f1-6,8 part.log)" "$(cut -f1-6
 trec-tune $A -q --log new.log --resume >r3.tsv
 same "--resume without a log yet: a fresh start" b1.tsv r3.tsv
 # shellcheck disable=SC2086
-fails "--resume of another metric's log" trec-tune $A --metric recall@5 --log t.log --resume
+fails "--resume of another metric's log" 1 "t.log:1: the log is of another metric (this search: recall@5)" trec-tune $A --metric recall@5 --log t.log --resume
 { head -n 3 t.log; echo "garbage"; } >bad.log
 # shellcheck disable=SC2086
-fails "--resume of a bad log" trec-tune $A --log bad.log --resume
+fails "--resume of a bad log" 1 "bad.log:4: not a trial line (trial, rung, algorithm, epochs, value," trec-tune $A --log bad.log --resume
 contains "... names file and line" "$T/.err" "bad.log:4: not a trial line"
 
 # ---- budget ----
 # shellcheck disable=SC2086
-fails "a budget too small for one trial" trec-tune $A --budget 1e-9 -o bad.trec
+fails "a budget too small for one trial" 1 "no trial finished within --budget" trec-tune $A --budget 1e-9 -o bad.trec
 contains "... says so" "$T/.err" "no trial finished within --budget"
 # shellcheck disable=SC2086
 trec-tune $A -q --budget 1h >bh.tsv
 same "a budget not reached: the same leaderboard" b1.tsv bh.tsv
 
 # ---- errors ----
-fails "no --valid" trec-tune train.csr --algorithm ease
+fails "no --valid" 2 "missing --valid FILE (trec-tune never looks at test: carve a validation" trec-tune train.csr --algorithm ease
 eq "... a usage error (2)" "$(trec-tune train.csr >/dev/null 2>&1; echo $?)" "2"
-fails "unknown algorithm" trec-tune train.csr --valid valid.csr --algorithm knn
-fails "unknown option" trec-tune train.csr --valid valid.csr --colour red
-fails "a flag cannot be searched" trec-tune train.csr --valid valid.csr --no-biases
-fails "a file option cannot be searched" trec-tune train.csr --valid valid.csr --item-features x.csr
-fails "a bad value in a list" trec-tune train.csr --valid valid.csr --components 2,0
-fails "a bad range" trec-tune train.csr --valid valid.csr --components 8..2
-fails "a range of words" trec-tune train.csr --valid valid.csr --algorithm sgd --loss a..b
-fails "--resume without --log" trec-tune train.csr --valid valid.csr --resume
-fails "a bad --budget" trec-tune train.csr --valid valid.csr --budget 5x
-fails "--valid of another shape" trec-tune train.csr --valid "$F/unlabelled.csr" --algorithm ease -o bad.trec
-fails "missing TRAIN" trec-tune nope.csr --valid valid.csr
+fails "unknown algorithm" 2 "--algorithm: unknown algorithm 'knn' (tensorrec, sgd, als, ease)" trec-tune train.csr --valid valid.csr --algorithm knn
+fails "unknown option" 2 "unrecognized option '--colour'" trec-tune train.csr --valid valid.csr --colour red
+fails "a flag cannot be searched" 2 "--no-biases cannot be searched by trec-tune (a flag)" trec-tune train.csr --valid valid.csr --no-biases
+fails "a file option cannot be searched" 2 "--item-features cannot be searched by trec-tune" trec-tune train.csr --valid valid.csr --item-features x.csr
+fails "a bad value in a list" 2 "--components: '0' is not an integer in [1, 1048576]" trec-tune train.csr --valid valid.csr --components 2,0
+fails "a bad range" 2 "--components: range '8..2' is empty (LO must be below HI)" trec-tune train.csr --valid valid.csr --components 8..2
+fails "a range of words" 2 "--loss: a range 'a..b' of an option that is not a number" trec-tune train.csr --valid valid.csr --algorithm sgd --loss a..b
+fails "--resume without --log" 2 "--resume needs --log FILE" trec-tune train.csr --valid valid.csr --resume
+fails "a bad --budget" 2 "--budget wants a time: seconds, or a number with s, m or h: 5x" trec-tune train.csr --valid valid.csr --budget 5x
+# (unlabelled.csr has the training shape: it was refused for sharing positives)
+fails "--valid of another shape" 1 "users.csr: 12 users x 2 items, but the training matrix has 12 users x 15 items" trec-tune train.csr --valid "$F/users.csr" --algorithm ease -o bad.trec
+fails "missing TRAIN" 1 "nope.csr: cannot open: No such file or directory" trec-tune nope.csr --valid valid.csr
 eq "no model left by the failures" "$(ls bad.trec 2>/dev/null)" ""
 ok "--help" trec-tune --help
 ok "--version" trec-tune --version

@@ -103,18 +103,18 @@ if cmp -s "$T/s1/train.csr" "$T/s2/train.csr"; then
 else
     pass_ "samples: seeds 1 and 2 split differently"
 fi
-fails "an explicit --user that does not exist" \
+fails "an explicit --user that does not exist" 1 "--user 999999: no such user in" \
     env TREC_ML_SMALL="$SAMPLES" TREC_WORK="$T/s3" "$GS" --user 999999 "$BIN"
 mkdir -p empty
-fails "TREC_ML_SMALL without ratings.csv" env TREC_ML_SMALL="$T/empty" TREC_WORK="$T/s4" "$GS" "$BIN"
-fails "an unknown option" "$GS" --bogus "$BIN"
-fails "a missing build directory" env TREC_ML_SMALL="$SAMPLES" "$GS" "$T/no-such-build"
+fails "TREC_ML_SMALL without ratings.csv" 1 "empty has no ratings.csv and movies.csv" env TREC_ML_SMALL="$T/empty" TREC_WORK="$T/s4" "$GS" "$BIN"
+fails "an unknown option" 2 "unknown option '--bogus'" "$GS" --bogus "$BIN"
+fails "a missing build directory" 1 "no build directory" env TREC_ML_SMALL="$SAMPLES" "$GS" "$T/no-such-build"
 # A tool failing mid-way is reported with the step and the tool's message.
 mkdir -p brokenbin
 for t in trec-ingest trec-split trec-info trec-eval trec-recommend; do ln -sf "$BIN/$t" brokenbin/$t; done
 printf '#!/bin/sh\necho "trec-fit: error: simulated failure" >&2\nexit 1\n' >brokenbin/trec-fit
 chmod +x brokenbin/trec-fit
-fails "a failing tool stops the script" env TREC_ML_SMALL="$SAMPLES" TREC_WORK="$T/s5" "$GS" "$T/brokenbin"
+fails "a failing tool stops the script" 1 "fitting RMSE matrix factorization failed" env TREC_ML_SMALL="$SAMPLES" TREC_WORK="$T/s5" "$GS" "$T/brokenbin"
 contains "the failure names the step and the tool's message" .err "fitting RMSE matrix factorization failed"
 contains "the tool's own message is shown" .err "simulated failure"
 
@@ -131,6 +131,8 @@ if have_ml; then
     else
         fail_ "ml: WMRB MF test recall@10 > 0.05 and > RMSE MF's" "WMRB $wmrb, RMSE $rmse"
     fi
+else
+    skip_ml "ml-latest-small walkthrough"
 fi
 
 # ---- scripts/reproduce-walkthrough.sh, on the samples ----
@@ -146,9 +148,9 @@ done
 # Per-seed values are trec-eval's on the seed's split (the chain: split,
 # fit with the row's options, eval, JSON parsing), and the table's means
 # and standard deviations are those of the per-seed values.
-trec-ingest -q "$SAMPLES/ratings.csv" -o r.csr
-trec-split -q r.csr --train r-train.csr --test r-test.csr --test-fraction 0.2 --seed 2
-trec-fit -q r-train.csr -o r-k3.trec --components 3 --loss wmrb --min-rating 4
+trec-ingest -q "$SAMPLES/ratings.csv" -o r.csr; made "r.csr"
+trec-split -q r.csr --train r-train.csr --test r-test.csr --test-fraction 0.2 --seed 2; made "r-train.csr"
+trec-fit -q r-train.csr -o r-k3.trec --components 3 --loss wmrb --min-rating 4; made "r-k3.trec"
 want=$(trec-eval r-k3.trec --test r-test.csr --train r-train.csr -k 10 --min-rating 4 --exclude-train -q |
     awk '/^test / { t = 1 } t && $1 == "model" { print $2; exit }')
 got=$(awk -F'\t' '$1 == "k3" && $2 == 2 { printf "%.4f", $5 }' "$T/r/results.tsv")
@@ -162,6 +164,6 @@ for m in "hybrid|hybrid (k=5)" "wmrb|WMRB MF (k=5)" "k3|k3"; do
         '$1 == m { n++; s += $3; q += $3 * $3 } END { a = s / n; v = (q - n * a * a) / (n - 1); if (v < 0) v = 0
         printf "%.4f +- %.4f", a, sqrt(v) }' "$T/r/results.tsv")  $want "
 done
-fails "reproduce: --seeds 0" "$RW" --seeds 0 "$BIN"
-fails "reproduce: --only-configs without --config" env TREC_ML_SMALL="$SAMPLES" "$RW" --only-configs "$BIN"
-fails "reproduce: a bad --config" env TREC_ML_SMALL="$SAMPLES" "$RW" --config "no-equals-sign" "$BIN"
+fails "reproduce: --seeds 0" 2 "--seeds: '0' is not a positive integer" "$RW" --seeds 0 "$BIN"
+fails "reproduce: --only-configs without --config" 1 "no model to fit (--only-configs without --config)" env TREC_ML_SMALL="$SAMPLES" "$RW" --only-configs "$BIN"
+fails "reproduce: a bad --config" 1 "--config needs NAME=OPTIONS" env TREC_ML_SMALL="$SAMPLES" "$RW" --config "no-equals-sign" "$BIN"

@@ -152,6 +152,115 @@ START_TEST(mismatches_are_errors)
 }
 END_TEST
 
+/* Cold start with the other representations (relu, normalized-linear,
+ * weighted-pass-through, and linear as the reference), on either side.
+ * With the identity block: the model's own features give back the model's
+ * own representations and biases. Without it: a new user (item) whose
+ * features are those of a known one gets that one's representation and
+ * bias exactly, and one with other features another. */
+static void fit_side(int users_side, uint32_t repr, int identity, trec_csr *uf, trec_model *m)
+{
+    trec_error err;
+    trec_fit_config c;
+    trec_fit_config_default(&c);
+    int pass = repr == TREC_REPR_WEIGHTED_PASS_THROUGH;
+    uint64_t nf = users_side ? uf->cols : genres.cols;
+    uint64_t ni = users_side ? ratings.rows : ratings.cols;
+    c.components = pass ? nf + (identity ? ni : 0) : 3;
+    c.epochs = 5;
+    c.loss = TREC_LOSS_WMRB;
+    c.sampled_items = 4;
+    c.threads = 1;
+    if (repr == TREC_REPR_RELU)
+        c.hidden = 4;
+    if (users_side) {
+        c.user_repr = repr;
+        c.user_identity = identity;
+    } else {
+        c.item_repr = repr;
+        c.item_identity = identity;
+    }
+    ck_assert_msg(trec_fit(&c, &ratings, users_side ? uf : NULL, users_side ? NULL : &genres,
+                           NULL, m, NULL == m ? NULL : &(trec_fit_result){0}, &err) == 0,
+                  "%s", err.msg);
+}
+
+static int rows_equal(const float *a, const float *b, uint64_t k)
+{
+    return memcmp(a, b, k * sizeof(float)) == 0;
+}
+
+START_TEST(other_representations)
+{
+    static const uint32_t reprs[] = {TREC_REPR_LINEAR, TREC_REPR_RELU,
+                                      TREC_REPR_NORMALIZED_LINEAR,
+                                      TREC_REPR_WEIGHTED_PASS_THROUGH};
+    trec_error err;
+    trec_csr uf;
+    ck_assert_msg(trec_csr_read(FIX "users.csr", &uf, &err) == 0, "%s", err.msg);
+    for (int side = 0; side < 2; side++) {
+        const trec_csr *feat = side ? &uf : &genres;
+        for (size_t r = 0; r < sizeof reprs / sizeof reprs[0]; r++) {
+            const char *what = trec_repr_name(reprs[r]);
+            trec_model m, out;
+            /* with identities: the same features, the same representations */
+            fit_side(side, reprs[r], 1, &uf, &m);
+            ck_assert_msg(trec_coldstart_apply(&m, side ? feat : NULL, "f", side ? NULL : feat,
+                                               "f", &out, &err) == 0, "%s: %s", what, err.msg);
+            uint64_t n = side ? m.n_users : m.n_items;
+            ck_assert_uint_eq(side ? out.n_users : out.n_items, n);
+            const float *want = side ? m.user_repr : m.item_repr;
+            const float *got = side ? out.user_repr : out.item_repr;
+            for (uint64_t i = 0; i < n * m.k; i++)
+                ck_assert_msg(fabsf(got[i] - want[i]) <= 1e-5f * (1 + fabsf(want[i])),
+                              "%s side %d: repr[%llu] %g, model's %g", what, side,
+                              (unsigned long long)i, got[i], want[i]);
+            for (uint64_t i = 0; i < n; i++)
+                ck_assert_float_eq_tol((side ? out.user_bias : out.item_bias)[i],
+                                       (side ? m.user_bias : m.item_bias)[i], 1e-5f);
+            trec_model_free(&out);
+            trec_model_free(&m);
+
+            /* without: new rows with a known row's features */
+            fit_side(side, reprs[r], 0, &uf, &m);
+            n = side ? m.n_users : m.n_items;
+            /* users.csr: user u has feature u % 2; genres.csr: item i has
+             * i % 2 ("even"/"odd") and "any" */
+            const char *ids[] = {"new-like-1", "new-like-2"};
+            /* users.csr has no column names: matched by position */
+            const char *gnames[] = {"even", "odd", "any"}, *unames[] = {"f1", "f2"};
+            int gcells[] = {0, 0, 0, 2, 1, 1, 1, 2}, ucells[] = {0, 0, 1, 1};
+            fmat f;
+            if (side)
+                make_features(&f, ids, 2, unames, 2, ucells, 2);
+            else
+                make_features(&f, ids, 2, gnames, 3, gcells, 4);
+            ck_assert_msg(trec_coldstart_apply(&m, side ? &f.m : NULL, "f", side ? NULL : &f.m,
+                                               "f", &out, &err) == 0, "%s: %s", what, err.msg);
+            ck_assert_uint_eq(side ? out.n_users : out.n_items, n + 2);
+            got = side ? out.user_repr : out.item_repr;
+            want = side ? m.user_repr : m.item_repr;
+            const float *gb = side ? out.user_bias : out.item_bias;
+            const float *wb = side ? m.user_bias : m.item_bias;
+            uint64_t k = m.k;
+            /* new-like-1 is like row 0 (u1 / i1), new-like-2 like row 1 */
+            ck_assert_msg(rows_equal(got + n * k, want, k), "%s side %d: new row 1", what, side);
+            ck_assert_msg(rows_equal(got + (n + 1) * k, want + k, k), "%s side %d: new row 2",
+                          what, side);
+            ck_assert_msg(!rows_equal(got + n * k, got + (n + 1) * k, k),
+                          "%s side %d: other features, same representation", what, side);
+            ck_assert_float_eq(gb[n], wb[0]);
+            ck_assert_float_eq(gb[n + 1], wb[1]);
+            ck_assert_mem_eq(got, want, n * k * sizeof(float)); /* the known rows kept */
+            trec_model_free(&out);
+            free_features(&f);
+            trec_model_free(&m);
+        }
+    }
+    trec_csr_free(&uf);
+}
+END_TEST
+
 static Suite *coldstart_suite(void)
 {
     Suite *s = suite_create("coldstart");
@@ -160,6 +269,7 @@ static Suite *coldstart_suite(void)
     tcase_add_test(tc, same_features_same_representations);
     tcase_add_test(tc, new_item_from_its_features);
     tcase_add_test(tc, mismatches_are_errors);
+    tcase_add_test(tc, other_representations);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -91,6 +91,7 @@ static void expect_read_error(const char *p, const char *needle)
 {
     trec_csr m;
     trec_error err = {{0}};
+    ck_assert_msg(needle[0] != '\0', "expect_read_error: say which message"); /* "" matches any */
     ck_assert_int_eq(trec_csr_read(p, &m, &err), -1);
     ck_assert_msg(strstr(err.msg, needle) != NULL, "message '%s' lacks '%s'", err.msg, needle);
 }
@@ -265,10 +266,15 @@ START_TEST(reject_checksum_mismatch)
     patch_byte(p, (long)n - 1, '4');
     ck_assert_int_eq(trec_csr_read(p, &m, &err), 0);
     trec_csr_free(&m);
-    /* Header field covered by the header checksum. */
+    /* The section count (a header field): an impossible value is named... */
     patch_byte(p, 24, 99);
-    expect_read_error(p, "");
+    expect_read_error(p, "m.csr: corrupt header: 99 sections (at most 64)");
+    /* ... a plausible one is caught by the header checksum */
+    patch_byte(p, 24, 6);
+    expect_read_error(p, "m.csr: header checksum mismatch");
     patch_byte(p, 24, 7);
+    ck_assert_int_eq(trec_csr_read(p, &m, &err), 0);
+    trec_csr_free(&m);
     patch_byte(p, 40, 0x41); /* a section CRC byte: the header CRC catches it */
     expect_read_error(p, "header checksum mismatch");
 }
@@ -297,7 +303,7 @@ static void few_col_labels(trec_csr *m) { m->col_labels.count = 3; }
 START_TEST(reject_inconsistent_matrices)
 {
     expect_read_error(write_broken(bad_rowptr), "row pointers not monotone at row 1");
-    expect_read_error(write_broken(bad_last_rowptr), "");
+    expect_read_error(write_broken(bad_last_rowptr), "last row pointer is 4 but nnz is 5");
     expect_read_error(write_broken(bad_col), "column index 4 out of range");
     expect_read_error(write_broken(unsorted_cols), "not strictly increasing");
     expect_read_error(write_broken(dup_cols), "not strictly increasing");

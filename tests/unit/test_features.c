@@ -224,15 +224,12 @@ END_TEST
 
 START_TEST(movielens_small)
 {
-    const char *dir = getenv("TREC_ML_SMALL");
+    const char *dir = trec_test_ml_dir();
     char path[1024], rpath[1024];
-    dir = dir ? dir : "../shared/datasets/ml-latest-small";
     snprintf(path, sizeof path, "%s/movies.csv", dir);
     snprintf(rpath, sizeof rpath, "%s/ratings.csv", dir);
-    if (access(path, R_OK) != 0 || access(rpath, R_OK) != 0) {
-        fprintf(stderr, "test_features: %s absent, MovieLens checks skipped\n", path);
-        return;
-    }
+    if (access(path, R_OK) != 0 || access(rpath, R_OK) != 0)
+        TREC_SKIP("%s absent, MovieLens checks skipped", path);
     trec_ingest_opts io;
     trec_ingest_opts_init(&io);
     trec_csr r, m;

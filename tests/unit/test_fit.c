@@ -334,6 +334,67 @@ START_TEST(configuration_errors)
 }
 END_TEST
 
+/* The option combinations trec-fit refuses are refused by the library too,
+ * by trec_fit_check and by trec_fit itself (a caller need not go through the
+ * command line): sampled items or --sample-unobserved with a loss that
+ * samples none, --hidden without a relu side. Each base configuration fits. */
+START_TEST(library_refuses_what_the_cli_refuses)
+{
+    trec_error err;
+    trec_csr x;
+    make_x(&x);
+    trec_fit_result res;
+    trec_model m;
+    static const struct {
+        int loss;
+        uint64_t sampled, hidden;
+        int unobserved;
+        uint32_t user_repr;
+        const char *msg;
+    } bad[] = {
+        {TREC_LOSS_RMSE, 4, 0, 0, TREC_REPR_LINEAR,
+         "--sampled-items only applies to --loss wmrb or balanced-wmrb"},
+        {TREC_LOSS_SEPARATION_DENSE, 4, 0, 0, TREC_REPR_LINEAR,
+         "--sampled-items only applies to --loss wmrb or balanced-wmrb"},
+        {TREC_LOSS_RMSE, 0, 0, 1, TREC_REPR_LINEAR,
+         "--sample-unobserved only applies to --loss wmrb or balanced-wmrb"},
+        {TREC_LOSS_WMRB, 4, 3, 0, TREC_REPR_LINEAR,
+         "--hidden needs --user-repr relu or --item-repr relu"},
+        {TREC_LOSS_WMRB, 4, 3, 0, TREC_REPR_NORMALIZED_LINEAR,
+         "--hidden needs --user-repr relu or --item-repr relu"},
+    };
+    for (size_t t = 0; t < sizeof bad / sizeof bad[0]; t++) {
+        trec_fit_config c = base();
+        c.epochs = 2;
+        c.loss = bad[t].loss;
+        c.user_repr = bad[t].user_repr;
+        /* without the offending option: accepted, and it fits */
+        ck_assert_msg(trec_fit_check(&c, &err) == 0, "case %zu: %s", t, err.msg);
+        ck_assert_msg(fit(&c, &x, NULL, NULL, &m, &res, &err) == 0, "case %zu: %s", t, err.msg);
+        trec_model_free(&m);
+        c.sampled_items = bad[t].sampled;
+        c.hidden = bad[t].hidden;
+        c.sample_unobserved = bad[t].unobserved;
+        memset(&err, 0, sizeof err);
+        ck_assert_msg(trec_fit_check(&c, &err) == -1, "case %zu: check accepted it", t);
+        ck_assert_str_eq(err.msg, bad[t].msg);
+        memset(&err, 0, sizeof err);
+        ck_assert_msg(fit(&c, &x, NULL, NULL, &m, &res, &err) == -1, "case %zu: fit accepted it", t);
+        ck_assert_str_eq(err.msg, bad[t].msg);
+    }
+    /* and --hidden with relu on either side is fine */
+    trec_fit_config c = base();
+    c.epochs = 2;
+    c.hidden = 3;
+    c.item_repr = TREC_REPR_RELU;
+    ck_assert_msg(trec_fit_check(&c, &err) == 0, "%s", err.msg);
+    ck_assert_msg(fit(&c, &x, NULL, NULL, &m, &res, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(m.item.hidden, 3);
+    trec_model_free(&m);
+    trec_csr_free(&x);
+}
+END_TEST
+
 START_TEST(outputs_and_meta)
 {
     trec_error err;
@@ -430,6 +491,7 @@ static Suite *fit_suite(void)
     tcase_add_test(tc, init_round_trip);
     tcase_add_test(tc, divergence_stops);
     tcase_add_test(tc, configuration_errors);
+    tcase_add_test(tc, library_refuses_what_the_cli_refuses);
     tcase_add_test(tc, outputs_and_meta);
     tcase_add_test(tc, progress_every_epoch);
     suite_add_tcase(s, tc);

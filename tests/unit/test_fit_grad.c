@@ -13,6 +13,11 @@
 #define NU 7
 #define NI 9
 
+/* --sample-unobserved for the run_case calls that follow: wmrb's 2 sampled
+ * items then skip each user's positives (make_x leaves 2 items per user
+ * unobserved). */
+static int unobserved;
+
 /* A random NU x NI interaction matrix with about half the cells observed;
  * values in [-1, 5) when `negatives`, else [0.5, 5). */
 static void make_x(trec_csr *x, uint64_t seed, int negatives)
@@ -25,7 +30,8 @@ static void make_x(trec_csr *x, uint64_t seed, int negatives)
     for (int u = 0; u < NU; u++)
         for (int i = 0; i < NI; i++) {
             v[u][i] = 0;
-            if (trec_rng_uniform(&r) < 0.5 || i == u) {
+            int never = unobserved && (i == (u + 1) % NI || i == (u + 2) % NI);
+            if ((trec_rng_uniform(&r) < 0.5 || i == u) && !never) {
                 v[u][i] = negatives ? (float)(trec_rng_uniform(&r) * 6 - 1)
                                     : (float)(0.5 + trec_rng_uniform(&r) * 4.5);
                 if (v[u][i] == 0)
@@ -188,7 +194,8 @@ static void run_case(int loss, uint32_t predict, uint32_t urepr, uint32_t irepr,
     P.cfg.item_identity = iid;
     P.cfg.biases = biases;
     P.cfg.hidden = 6;
-    P.cfg.sampled_items = 4;
+    P.cfg.sampled_items = unobserved ? 2 : 4;
+    P.cfg.sample_unobserved = unobserved;
     P.use_ue = use_ue;
     P.use_ie = use_ie;
     make_x(&P.x, seed, loss == TREC_LOSS_SEPARATION);
@@ -239,6 +246,49 @@ START_TEST(every_representation)
 }
 END_TEST
 
+/* The whole chain with --sample-unobserved: every representation on one side
+ * or the other, both wmrb losses, every prediction; and the option reaches
+ * the loss (another sample, another value at the same point). */
+START_TEST(sample_unobserved)
+{
+    unobserved = 1;
+    for (uint32_t p = 0; p < TREC_PREDICT_COUNT; p++) {
+        run_case(TREC_LOSS_WMRB, p, TREC_REPR_LINEAR, TREC_REPR_LINEAR, 1, 1, 1, 1, 1, 500 + p);
+        run_case(TREC_LOSS_BALANCED_WMRB, p, TREC_REPR_LINEAR, TREC_REPR_LINEAR, 1, 1, 1, 1, 1,
+                 510 + p);
+    }
+    for (uint32_t r = 0; r < TREC_REPR_COUNT; r++) {
+        int pass = r == TREC_REPR_PASS_THROUGH || r == TREC_REPR_WEIGHTED_PASS_THROUGH;
+        run_case(TREC_LOSS_WMRB, TREC_PREDICT_DOT, r, pass ? TREC_REPR_RELU : TREC_REPR_LINEAR,
+                 !pass, 1, 1, 1, 1, 520 + r);
+        run_case(TREC_LOSS_WMRB, TREC_PREDICT_COSINE, TREC_REPR_LINEAR, r, 1, !pass, 1, 1, 1,
+                 530 + r);
+    }
+    int differ = 0;
+    for (uint64_t seed = 540; seed < 545; seed++) {
+        problem P;
+        memset(&P, 0, sizeof P);
+        trec_fit_config_default(&P.cfg);
+        P.cfg.loss = TREC_LOSS_WMRB;
+        P.cfg.components = 3;
+        P.cfg.sampled_items = 2;
+        make_x(&P.x, seed, 0);
+        setup_model(&P, &P.m, seed + 3);
+        setup_model(&P, &P.g, seed + 3);
+        double all = loss_at(&P);
+        P.cfg.sample_unobserved = 1;
+        double unobs = loss_at(&P);
+        ck_assert(isfinite(all) && isfinite(unobs));
+        differ += all != unobs;
+        trec_model_free(&P.m);
+        trec_model_free(&P.g);
+        trec_csr_free(&P.x);
+    }
+    unobserved = 0;
+    ck_assert_int_gt(differ, 0);
+}
+END_TEST
+
 START_TEST(without_biases_or_identity)
 {
     run_case(TREC_LOSS_BALANCED_WMRB, TREC_PREDICT_EUCLIDEAN, TREC_REPR_NORMALIZED_LINEAR,
@@ -256,6 +306,7 @@ static Suite *fit_grad_suite(void)
     tcase_add_test(tc, every_loss_and_prediction);
     tcase_add_test(tc, every_representation);
     tcase_add_test(tc, without_biases_or_identity);
+    tcase_add_test(tc, sample_unobserved);
     suite_add_tcase(s, tc);
     return s;
 }

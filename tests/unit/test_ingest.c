@@ -618,14 +618,10 @@ END_TEST
 
 START_TEST(movielens_small)
 {
-    const char *dir = getenv("TREC_ML_SMALL");
     char path[1024];
-    snprintf(path, sizeof path, "%s/ratings.csv",
-             dir ? dir : "../shared/datasets/ml-latest-small");
-    if (access(path, R_OK) != 0) {
-        fprintf(stderr, "test_ingest: %s absent, MovieLens checks skipped\n", path);
-        return;
-    }
+    snprintf(path, sizeof path, "%s/ratings.csv", trec_test_ml_dir());
+    if (access(path, R_OK) != 0)
+        TREC_SKIP("%s absent, MovieLens checks skipped", path);
     trec_ingest_opts o = opts();
     trec_csr a, b;
     trec_ingest_stats st;

@@ -247,6 +247,55 @@ START_TEST(graded_gain_needs_positive_values)
 }
 END_TEST
 
+/* The exp gain 2^v - 1 takes values up to 512 exactly (2^512 - 1 keeps sums
+ * of gains and NDCG finite); 512.5, or the next float above 512, is refused
+ * with the message saying so. */
+START_TEST(exp_gain_boundary_at_512)
+{
+    float v[4 * 6] = {0};
+    v[0 * 6 + 1] = 512;
+    v[0 * 6 + 3] = 512;
+    v[1 * 6 + 0] = 511.5f;
+    trec_csr m;
+    dense_csr(&m, 4, 6, v);
+    uint32_t ks[] = {2};
+    trec_eval_config cfg = {.ks = ks, .nk = 1, .gain = TREC_GAIN_EXP};
+    trec_positives p;
+    trec_error err;
+    ck_assert_msg(trec_positives_from_csr(&p, &m, "t.csr", &cfg, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(p.n, 3);
+    ck_assert_double_eq(p.gains[0], ldexp(1.0, 512) - 1.0);
+    ck_assert_double_eq(p.gains[1], ldexp(1.0, 512) - 1.0);
+    ck_assert_double_eq_tol(p.gains[2] / ldexp(1.0, 511), sqrt(2.0), 1e-12);
+    /* NDCG stays finite: user 0 ranks items 0, 1 (one hit at rank 2 of two
+     * equal gains), user 1 hits its only positive at rank 1 */
+    trec_topk_lists l;
+    make_lists(&l, 4, 6, ALL);
+    trec_eval_result r;
+    ck_assert_int_eq(trec_eval_lists(&p, &l, &cfg, &r, &err), 0);
+    ck_assert_double_eq_tol(user_vals(&r, 0, 0)[TREC_NDCG], L3 / (1 + L3), EPS);
+    ck_assert_double_eq_tol(user_vals(&r, 1, 0)[TREC_NDCG], 1.0, EPS);
+    ck_assert(isfinite(r.mean[TREC_NDCG]));
+    trec_eval_result_free(&r);
+    trec_topk_lists_free(&l);
+    trec_positives_free(&p);
+    trec_csr_free(&m);
+    /* one step above */
+    const float above[] = {512.5f, nextafterf(512.0f, 1000.0f)};
+    const char *want[] = {
+        "t.csr: user 0, item 3: positive value 512.5 has NDCG gain 2^512.5 - 1, too large "
+        "(at most 2^512 - 1; use --gain binary)",
+        "too large (at most 2^512 - 1; use --gain binary)"}; /* %g prints it as 512 */
+    for (int t = 0; t < 2; t++) {
+        v[0 * 6 + 3] = above[t];
+        dense_csr(&m, 4, 6, v);
+        ck_assert_int_eq(trec_positives_from_csr(&p, &m, "t.csr", &cfg, &err), -1);
+        ck_assert_msg(strstr(err.msg, want[t]) != NULL, "%s", err.msg);
+        trec_csr_free(&m);
+    }
+}
+END_TEST
+
 START_TEST(random_baseline_formulas)
 {
     world w;
@@ -615,6 +664,7 @@ static Suite *metrics_suite(void)
     tcase_add_test(tc, k_beyond_items_and_several_k);
     tcase_add_test(tc, graded_gain_and_min_rating);
     tcase_add_test(tc, graded_gain_needs_positive_values);
+    tcase_add_test(tc, exp_gain_boundary_at_512);
     tcase_add_test(tc, random_baseline_formulas);
     tcase_add_test(tc, random_baseline_is_the_mean_over_all_orders);
     tcase_add_test(tc, auc_of_a_full_ranking);
