@@ -233,18 +233,18 @@ fails "garbage model file" 1 "junk.trec: not a trec file (bad magic)" trec-eval 
 head -c 300 m.trec >cut.trec
 fails "truncated model file" 1 "cut.trec: truncated section table" trec-eval cut.trec --test test.csr
 # Files from other ingests are matched to the model by ids (test-across.sh).
-trec-eval m.trec --test test.csr --json -q | grep -v '"file"' >base.json
-trec-eval m.trec --test wide.csr --json 2>err.txt | grep -v '"file"' >wide.json
+trec-eval m.trec --test test.csr --json --pretty -q | grep -v '"file"' >base.json
+trec-eval m.trec --test wide.csr --json --pretty 2>err.txt | grep -v '"file"' >wide.json
 ok "a test matrix with an item the model lacks (no entries): matched by ids" test -s wide.json
 eq "no entries skipped: no warning" "$(grep -c warning err.txt)" "0"
-trec-eval m.trec --test reordered.csr --json -q | grep -v '"file"' >reord.json
+trec-eval m.trec --test reordered.csr --json --pretty -q | grep -v '"file"' >reord.json
 "$T/mkfix" matrix /dev/stdin inorder.csr <<'EOF2'
 users 11 22 33 44
 items 101 102 103 104 105 106
 11 102 5
 EOF2
 made "inorder.csr"
-trec-eval m.trec --test inorder.csr --json -q | grep -v '"file"' >inorder.json
+trec-eval m.trec --test inorder.csr --json --pretty -q | grep -v '"file"' >inorder.json
 same "items in another order: evaluated by ids, as in the model's order" reord.json inorder.json
 same "an extra empty item changes nothing" wide.json inorder.json
 ok "a train matrix with an extra item" trec-eval m.trec --test test.csr --train wide.csr -q -o discard.out
