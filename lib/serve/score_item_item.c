@@ -1,9 +1,10 @@
 /* score_item_item.c - the item-item scorer (EASE): a query's history row
  * times the weights B (see score.h), for both forms of B (model.h):
  *   explicit: score[t] = sum over history items j of h[j] B[j][t];
- *   dual:     a = h X^T (users), b = K a, c = b X (items), then for active
- *             t: score[t] = (c[t] - h[t] C[t][t]) / (1 - C[t][t]);
- *             inactive items score 0 (their columns of X are empty).
+ *   dual:     a = h W X^T (users), b = K a, c = b X (items), then for
+ *             active t: score[t] = (c[t] - h[t] C[t][t]) / (1 - C[t][t]);
+ *             inactive items score 0 (their columns of X are empty); W is
+ *             the model's column weights (I when it has none).
  * The dual scores a whole block of queries at once when the block is set
  * (qblock_set), one dense row of all items per query; blocks of targets are
  * then copies. */
@@ -222,7 +223,15 @@ static void qblock_free(trec_qblock *b)
     free(d);
 }
 
-/* a = h X^T for one query. */
+/* h[j] W[j][j]: a history entry's weight in a = h W X^T (inactive items
+ * have no column in X, so any value does). */
+static float weighed(const item_item *x, uint32_t j, float h)
+{
+    const double *w = x->ii->w;
+    return w && x->pos[j] >= 0 ? (float)(h * w[x->pos[j]]) : h;
+}
+
+/* a = h W X^T for one query. */
 static void user_weights(const item_item *x, uint64_t q, float *a)
 {
     const uint32_t *idx;
@@ -230,9 +239,11 @@ static void user_weights(const item_item *x, uint64_t q, float *a)
     uint32_t one;
     uint64_t n = history(x, q, &idx, &val, &one);
     memset(a, 0, x->m->n_users * sizeof *a);
-    for (uint64_t e = 0; e < n; e++)
+    for (uint64_t e = 0; e < n; e++) {
+        float hw = weighed(x, idx[e], val[e]);
         for (uint64_t f = x->xt_ptr[idx[e]]; f < x->xt_ptr[idx[e] + 1]; f++)
-            a[x->xt_idx[f]] += val[e] * x->xt_val[f];
+            a[x->xt_idx[f]] += hw * x->xt_val[f];
+    }
 }
 
 /* row = b X, then the diagonal correction and the denominators. */
@@ -327,10 +338,12 @@ static double dual_pair(const item_item *x, uint64_t q, uint64_t t)
     uint64_t n = history(x, q, &idx, &val, &one);
     double c = 0, ht = 0;
     for (uint64_t u = 0; u < m; u++) {
-        double bu = 0; /* (K a)[u], a[v] = sum_j h_j X[v][j] */
-        for (uint64_t e = 0; e < n; e++)
+        double bu = 0; /* (K a)[u], a[v] = sum_j h_j W[j][j] X[v][j] */
+        for (uint64_t e = 0; e < n; e++) {
+            double hw = ii->w && x->pos[idx[e]] >= 0 ? val[e] * ii->w[x->pos[idx[e]]] : val[e];
             for (uint64_t f = x->xt_ptr[idx[e]]; f < x->xt_ptr[idx[e] + 1]; f++)
-                bu += (double)ii->k[u * m + x->xt_idx[f]] * val[e] * x->xt_val[f];
+                bu += (double)ii->k[u * m + x->xt_idx[f]] * hw * x->xt_val[f];
+        }
         for (uint64_t f = x->xt_ptr[t]; f < x->xt_ptr[t + 1]; f++)
             if (x->xt_idx[f] == u)
                 c += bu * x->xt_val[f];
