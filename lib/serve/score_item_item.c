@@ -9,6 +9,7 @@
  * (qblock_set), one dense row of all items per query; blocks of targets are
  * then copies. */
 #include <blis.h>
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@ typedef struct item_item {
     const uint64_t *ptr;          /* the queries' histories, CSR */
     const uint32_t *idx;
     const float *val;
+    float *scaled;                /* histories given: their values scaled as the
+                                   * model's rows were (--user-exponent), or NULL */
     /* dual: the model's X by item (items x users) */
     uint64_t *xt_ptr;
     uint32_t *xt_idx;
@@ -60,6 +63,7 @@ static void ii_free(trec_scorer *s)
     item_item *x = s->state;
     if (x) {
         free(x->pos);
+        free(x->scaled);
         free(x->xt_ptr);
         free(x->xt_idx);
         free(x->xt_val);
@@ -131,6 +135,36 @@ static int for_items(trec_scorer *s, const trec_model *m, trec_error *err)
     return make(s, m, Q_ITEMS, m->n_items, err);
 }
 
+/* The --user-exponent the model was fitted with (its META; 0: none). */
+static double user_exponent(const trec_model *m)
+{
+    cJSON *meta = m->meta_json ? cJSON_Parse(m->meta_json) : NULL;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(meta, "user_exponent");
+    double e = cJSON_IsNumber(v) ? v->valuedouble : 0;
+    cJSON_Delete(meta);
+    return e;
+}
+
+/* Histories from outside (fold-in) are rows of X as trec-fit made them: with
+ * --user-exponent e, each is scaled by its weight sum^-e, as the model's own
+ * rows are, so that a folded-in user scores exactly as a known one. */
+static int scale_histories(item_item *x, const trec_csr *h, double e, trec_error *err)
+{
+    x->scaled = trec_malloc((h->nnz ? h->nnz : 1) * sizeof *x->scaled, err);
+    if (!x->scaled)
+        return -1;
+    for (uint64_t u = 0; u < h->rows; u++) {
+        double sum = 0;
+        for (uint64_t k = h->rowptr[u]; k < h->rowptr[u + 1]; k++)
+            sum += h->vals[k];
+        double f = sum > 0 ? pow(sum, -e) : 1;
+        for (uint64_t k = h->rowptr[u]; k < h->rowptr[u + 1]; k++)
+            x->scaled[k] = (float)(h->vals[k] * f);
+    }
+    x->val = x->scaled;
+    return 0;
+}
+
 static int for_histories(trec_scorer *s, const trec_model *m, const trec_csr *h,
                          trec_error *err)
 {
@@ -140,6 +174,11 @@ static int for_histories(trec_scorer *s, const trec_model *m, const trec_csr *h,
     x->ptr = h->rowptr;
     x->idx = h->colidx;
     x->val = h->vals;
+    double e = user_exponent(m);
+    if (e > 0 && scale_histories(x, h, e, err) != 0) {
+        trec_scorer_free(s);
+        return -1;
+    }
     return 0;
 }
 

@@ -36,7 +36,8 @@
 
 typedef struct ease {
     const trec_fit_config *cfg;
-    const trec_csr *x;        /* users x items, weights */
+    const trec_csr *x;        /* users x items, weights (scaled rows: &xs) */
+    trec_csr xs;              /* with --user-exponent: the scaled rows */
     trec_csr xt;              /* items x users (dual only) */
     uint64_t n_active;
     int64_t *pos;             /* item -> active position, or -1 */
@@ -61,6 +62,30 @@ static int ease_check(const trec_fit_config *cfg, trec_error *err)
         return trec_fail(err, "--lambda must be > 0 for ease (X^T X alone may be singular)");
     if (!(cfg->dropout >= 0 && cfg->dropout < 1))
         return trec_fail(err, "--dropout must be in [0, 1) for ease");
+    if (!(cfg->user_exponent >= 0 && cfg->user_exponent <= 1))
+        return trec_fail(err, "--user-exponent must be in [0, 1] for ease");
+    return 0;
+}
+
+/* --user-exponent e: each row of X times (its weight sum)^-e, in a copy
+ * (the model keeps these rows: they are the X its B is defined by). */
+static int scale_rows(ease *E, trec_error *err)
+{
+    const trec_csr *x = E->x;
+    if (trec_csr_alloc(&E->xs, x->rows, x->cols, x->nnz, 0, err) != 0)
+        return -1;
+    trec_csr_share_labels(&E->xs, x);
+    memcpy(E->xs.rowptr, x->rowptr, (x->rows + 1) * sizeof *x->rowptr);
+    memcpy(E->xs.colidx, x->colidx, x->nnz * sizeof *x->colidx);
+    for (uint64_t u = 0; u < x->rows; u++) {
+        double sum = 0;
+        for (uint64_t e = x->rowptr[u]; e < x->rowptr[u + 1]; e++)
+            sum += x->vals[e];
+        double f = sum > 0 ? pow(sum, -E->cfg->user_exponent) : 1;
+        for (uint64_t e = x->rowptr[u]; e < x->rowptr[u + 1]; e++)
+            E->xs.vals[e] = (float)(x->vals[e] * f);
+    }
+    E->x = &E->xs;
     return 0;
 }
 
@@ -362,7 +387,7 @@ static int ease_fit(const trec_fit_config *cfg, const trec_fit_data *d, const tr
         goto done;
     }
     uint64_t n;
-    if (find_active(&E, &active, err) || check_memory(&E, err) || regulariser(&E, err))
+    if ((cfg->user_exponent > 0 && scale_rows(&E, err) != 0) || find_active(&E, &active, err) || check_memory(&E, err) || regulariser(&E, err))
         goto done;
     n = E.n_active;
     E.active = active;
@@ -391,6 +416,7 @@ done:
     free(E.w);
     free(E.pos);
     trec_csr_free(&E.xt);
+    trec_csr_free(&E.xs);
     return rc;
 }
 
@@ -401,6 +427,8 @@ static void ease_meta(const trec_fit_config *cfg, const trec_fit_result *res, co
     cJSON_AddNumberToObject(o, "lambda", cfg->lambda);
     if (cfg->dropout > 0)
         cJSON_AddNumberToObject(o, "dropout", cfg->dropout);
+    if (cfg->user_exponent > 0)
+        cJSON_AddNumberToObject(o, "user_exponent", cfg->user_exponent);
     cJSON_AddNumberToObject(o, "active_items", (double)m->ii.n_active);
     cJSON_AddStringToObject(o, "solve", m->n_users < m->ii.n_active ? "dual" : "primal");
 }
@@ -410,6 +438,7 @@ const trec_algorithm trec_algorithm_ease = {
     .hint = "ease learns item-item weights from the interactions alone",
     .options = TREC_OPT(TREC_OPT_MIN_RATING) | TREC_OPT(TREC_OPT_OTHER_WEIGHT) |
                TREC_OPT(TREC_OPT_VALUES) | TREC_OPT(TREC_OPT_LAMBDA) | TREC_OPT(TREC_OPT_DROPOUT) |
+               TREC_OPT(TREC_OPT_USER_EXPONENT) |
                TREC_OPT(TREC_OPT_MAX_MEMORY) | TREC_OPT(TREC_OPT_THREADS),
     .data = TREC_DATA_WEIGHTS,
     .defaults = ease_defaults,

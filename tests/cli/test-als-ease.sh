@@ -25,8 +25,14 @@ n = len(items)
 X = {}
 for u, i, v, *rest in rows:
     X[(u, i)] = 1.0 if float(v) >= 4 else 0.5
-# argv: lambda, dropout p, the recommendations: Lambda = lambda I + p/(1-p) diag(X'X)
+# argv: lambda, dropout p, the recommendations[, user exponent e]:
+# Lambda = lambda I + p/(1-p) diag(X'X), X's rows divided by their sums^e
 lam, p, recs = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+e = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
+for u in users:
+    s = sum(w for (v, i), w in X.items() if v == u)
+    for k in [k for k in X if k[0] == u]:
+        X[k] /= s ** e
 G = [[sum(X.get((u, items[a]), 0) * X.get((u, items[b]), 0) for u in users)
       for b in range(n)] for a in range(n)]
 for a in range(n):
@@ -68,6 +74,16 @@ trec-recommend edlae.trec --all-users -k 15 --no-header >edlae.tsv
 eq "ease --dropout: every user's scores equal X B, Lambda = lambda I + p/(1-p) diag(X'X)" "$(python3 ease.py 2 0.3 edlae.tsv)" "ok"
 eq "ease --dropout: not EASE's scores" "$(cmp -s edlae.tsv ease.tsv && echo same)" ""
 ok "ease --dropout: trec-eval reads it" sh -c "trec-eval edlae.trec --test '$R' --min-rating 4 >/dev/null"
+# ---- --user-exponent: rows scaled by their weight sums^-e; fold-in alike ----
+ok "ease --user-exponent: fit" trec-fit -q "$R" -o ue.trec --algorithm ease --lambda 0.5 --user-exponent 0.5 --min-rating 4 --other-weight 0.5
+contains "ease --user-exponent: META" ue.trec '"user_exponent":0.5'
+trec-recommend ue.trec --all-users -k 15 --no-header >ue.tsv
+eq "ease --user-exponent: scores equal X B with X's rows scaled" "$(python3 ease.py 0.5 0 ue.tsv 0.5)" "ok"
+u1=$(cut -f1 ratings.tsv | head -n 1)
+{ echo userId,movieId,rating; awk -F'\t' -v u="$u1" '$1 == u { print $1 "," $2 "," $3 }' ratings.tsv; } >hist-ue.csv
+trec-recommend ue.trec --user "$u1" --exclude "$R" -k 5 --no-header >ue-own.tsv
+trec-recommend ue.trec --history hist-ue.csv -k 5 --no-header >ue-folded.tsv
+same "ease --user-exponent: a folded-in user scores as itself" ue-own.tsv ue-folded.tsv
 fails "ease: --dropout 1 is refused" 2 "--dropout: '1' is not a number in [0, 0.99]" trec-fit -q "$R" -o x.trec --algorithm ease --dropout 1
 fails "als: --dropout does not apply" 2 "--dropout does not apply to --algorithm als" trec-fit -q "$R" -o x.trec --algorithm als --dropout 0.2
 fails "ease: --components does not apply" 2 "--components does not apply to --algorithm ease: ease learns item-item" trec-fit -q "$R" -o x.trec --algorithm ease --components 4

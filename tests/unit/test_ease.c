@@ -45,6 +45,19 @@ static double weight(float v, double other)
     return v >= 4 ? 1.0 : other;
 }
 
+/* --user-exponent of the case under test (0: none). */
+static double user_exponent;
+
+/* Entry e of user u's row of X: its weight times the row's weight sum to
+ * the power -user_exponent. */
+static double xw(const trec_csr *x, uint64_t u, uint64_t e, double other)
+{
+    double sum = 0;
+    for (uint64_t f = x->rowptr[u]; f < x->rowptr[u + 1]; f++)
+        sum += weight(x->vals[f], other);
+    return weight(x->vals[e], other) * pow(sum, -user_exponent);
+}
+
 /* EASE's B in double: P = (X^T X + Lambda)^-1 by Gauss-Jordan, then
  * B = I - P diag(1/diag P), over all items (inactive ones have zero rows and
  * columns in X^T X: P is 1/lambda there and B 0). Lambda = lambda I +
@@ -57,7 +70,7 @@ static double *reference_b(const trec_csr *x, double lambda, double other, doubl
         for (uint64_t e = x->rowptr[u]; e < x->rowptr[u + 1]; e++)
             for (uint64_t f = x->rowptr[u]; f < x->rowptr[u + 1]; f++)
                 g[x->colidx[e] * n + x->colidx[f]] +=
-                    weight(x->vals[e], other) * weight(x->vals[f], other);
+                    xw(x, u, e, other) * xw(x, u, f, other);
     for (int i = 0; i < n; i++) {
         g[i * n + i] += lambda + dropout / (1 - dropout) * g[i * n + i];
         p[i * n + i] = 1;
@@ -92,11 +105,13 @@ static int fit(const trec_csr *x, double lambda, double other, double dropout, t
     ck_assert_int_eq(trec_fit_config_for(&c, "ease", err), 0);
     c.lambda = lambda;
     c.dropout = dropout;
+    c.user_exponent = user_exponent;
     c.has_min_rating = 1;
     c.min_rating = 4;
     c.other_weight = other;
     c.given = TREC_OPT(TREC_OPT_LAMBDA) | TREC_OPT(TREC_OPT_MIN_RATING) |
-              TREC_OPT(TREC_OPT_OTHER_WEIGHT) | (dropout > 0 ? TREC_OPT(TREC_OPT_DROPOUT) : 0);
+              TREC_OPT(TREC_OPT_OTHER_WEIGHT) | (dropout > 0 ? TREC_OPT(TREC_OPT_DROPOUT) : 0) |
+              (user_exponent > 0 ? TREC_OPT(TREC_OPT_USER_EXPONENT) : 0);
     c.threads = 2;
     trec_fit_result res;
     return trec_fit(&c, x, NULL, NULL, NULL, m, &res, err);
@@ -123,7 +138,7 @@ static void check_scores(const trec_model *m, const trec_csr *x, const double *b
             for (uint64_t t = 0; t < n; t++) {
                 double want = 0;
                 for (uint64_t e = x->rowptr[u]; e < x->rowptr[u + 1]; e++)
-                    want += weight(x->vals[e], other) * b[x->colidx[e] * n + t];
+                    want += xw(x, u, e, other) * b[x->colidx[e] * n + t];
                 double tol = 2e-4 * (1 + fabs(want));
                 ck_assert_msg(fabs(out[r * n + t] - want) < tol, "user %llu item %llu: %g, want %g",
                               (unsigned long long)u, (unsigned long long)t,
@@ -186,6 +201,18 @@ START_TEST(dropout_matches_formula)
 }
 END_TEST
 
+/* --user-exponent: rows of X scaled by their weight sums^-e, in both
+ * solves, alone and with the dropout. */
+START_TEST(user_exponent_matches_formula)
+{
+    user_exponent = 0.4;
+    run_case(60, 25, 0, 0);
+    run_case(12, 41, 1, 0);
+    run_case(12, 41, 1, 0.4);
+    user_exponent = 0;
+}
+END_TEST
+
 /* The dropout changes B (the test above is not EASE's B in disguise): its
  * off-diagonal weights differ from EASE's with the same lambda. */
 START_TEST(dropout_changes_weights)
@@ -243,7 +270,13 @@ START_TEST(fold_in_equals_own_users)
     trec_csr x, h;
     make_x(&x, 9, 30, 4, 8);
     trec_model m;
-    ck_assert_int_eq(fit(&x, 5, 0.3, _i ? 0.3 : 0, &m, &err), 0);
+    user_exponent = _i & 2 ? 0.3 : 0;
+    ck_assert_int_eq(fit(&x, 5, 0.3, _i & 1 ? 0.3 : 0, &m, &err), 0);
+    /* the scorer scales outside rows as META says trec-fit scaled X's */
+    if (user_exponent > 0) {
+        m.meta_json = strdup("{\"algorithm\":\"ease\",\"user_exponent\":0.3}");
+        ck_assert_int_eq(trec_model_own(&m, m.meta_json, &err), 0);
+    }
     /* h: users 2 and 5 of x, with the weights trec-fit used */
     uint64_t n2 = x.rowptr[3] - x.rowptr[2], n5 = x.rowptr[6] - x.rowptr[5];
     ck_assert_int_eq(trec_csr_alloc(&h, 2, x.cols, n2 + n5, 0, &err), 0);
@@ -267,6 +300,7 @@ START_TEST(fold_in_equals_own_users)
     trec_csr_free(&h);
     trec_model_free(&m);
     trec_csr_free(&x);
+    user_exponent = 0;
 }
 END_TEST
 
@@ -314,8 +348,10 @@ static Suite *suite(void)
     tcase_add_test(tc, dual_matches_formula);
     tcase_add_test(tc, dropout_matches_formula);
     tcase_add_test(tc, dropout_changes_weights);
+    tcase_add_test(tc, user_exponent_matches_formula);
     tcase_add_test(tc, similar_items_are_rows_of_b);
-    tcase_add_loop_test(tc, fold_in_equals_own_users, 0, 2); /* without, with --dropout */
+    /* without and with --dropout (bit 0), --user-exponent (bit 1) */
+    tcase_add_loop_test(tc, fold_in_equals_own_users, 0, 4);
     tcase_add_test(tc, refuses_beyond_max_memory);
     suite_add_tcase(s, tc);
     return s;
