@@ -17,6 +17,8 @@
 # Prints a Markdown table (mean and standard deviation over the seeds) and
 # keeps every figure in $W/{valid,test}.tsv.
 # TREC_QUALITY_GRID=small (default) or full (more candidates: slower).
+# TREC_QUALITY_ALGORITHMS: only these algorithms' candidates (space-separated
+# names of the first column below; default all).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -25,6 +27,7 @@ ML=${TREC_ML_SMALL:-$root/../shared/datasets/ml-latest-small}
 W=${TREC_BENCH_DIR:-/tmp/trec-bench-$(id -un 2>/dev/null || id -u)}/quality
 SEEDS=${TREC_QUALITY_SEEDS:-0 1 2 3 4}
 GRID=${TREC_QUALITY_GRID:-small}
+ALGOS=${TREC_QUALITY_ALGORITHMS:-}
 EVAL="--gain binary --min-rating 4 --tsv -q"
 [ -f "$ML/ratings.csv" ] || { echo "bench-quality.sh: no ml-latest-small at $ML: skipped"; exit 0; }
 mkdir -p "$W" || exit 1
@@ -67,7 +70,6 @@ candidates() {
             printf 'sgd\t--loss warp --components 64 --alpha 2 --epochs %s --max-sampled %s --min-rating 4\n' "$e" "$m"
         done; done
         printf 'sgd\t--loss warp --components 128 --alpha 2 --epochs 100 --max-sampled 50 --min-rating 4\n'
-        printf 'sgd-hybrid\t--loss warp --components 64 --alpha 2 --epochs 100 --max-sampled 50 --min-rating 4 --item-features %s\n' "$W/genres.csr"
     fi
     [ "$GRID" = full ] || return 0
     for l in 50 800; do for w in 0.3 0.7; do
@@ -111,6 +113,7 @@ evaluate() {
 validate() {
     : >"$W/valid.tsv"
     candidates | while IFS="$(printf '\t')" read -r algo opts; do
+        case " ${ALGOS:-$algo} " in *" $algo "*) ;; *) continue ;; esac
         for s in $SEEDS; do
             # shellcheck disable=SC2086
             "$B/trec-fit" -q "$W/fit$s.csr" -o "$W/m.trec" $opts || die "fit failed: $opts"
