@@ -6,9 +6,11 @@
  * items). Lambda is diagonal: lambda I for EASE; with --dropout p, EDLAE's
  * full-rank form (Steck 2020, "Autoencoders that don't overfit towards the
  * Identity"): Lambda = lambda I + p / (1 - p) diag(X^T X), the L2 penalty
- * that emphasised dropout of probability p amounts to, heavier on popular
- * items. Only the "active" items, those with at least one training entry,
- * take part: the others have zero rows and columns in B.
+ * that emphasised dropout of probability p amounts to, heavier on frequent
+ * items. With --user-exponent e, X's rows are the weights divided by their
+ * row sums^e (heavy users weigh less in X^T X). Only the "active" items,
+ * those with at least one training entry, take part: the others have zero
+ * rows and columns in B.
  *
  * Two ways to the same B, whichever inverts the smaller matrix:
  *   primal (no fewer users m than active items n): invert the n x n matrix
