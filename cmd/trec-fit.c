@@ -58,6 +58,8 @@ __attribute__((noreturn)) static void usage(void)
            "  --kos-k N              sgd warp-kos: the k of k-OS (default 5)\n"
            "  --lambda L             als, ease: L2 regularisation\n"
            "  --lambda-exponent E    als: lambda scaled by (row weight)^E (default 0)\n"
+           "  --dropout P            ease: EDLAE, lambda I + P/(1-P) diag(X'X) (default 0)\n"
+           "  --user-exponent E      ease: each user's row scaled by (its weight sum)^-E\n"
            "  --confidence F         als: linear (c = 1 + s w, default) or log\n"
            "                         (c = 1 + s log(1 + w))\n"
            "  --confidence-scale S   als: the s above (default 1)\n"
@@ -163,6 +165,8 @@ static const struct option longopts[] = {
     {"schedule", required_argument, 0, OPT_BASE + TREC_OPT_SCHEDULE},
     {"max-sampled", required_argument, 0, OPT_BASE + TREC_OPT_MAX_SAMPLED},
     {"kos-k", required_argument, 0, OPT_BASE + TREC_OPT_KOS_K},
+    {"dropout", required_argument, 0, OPT_BASE + TREC_OPT_DROPOUT},
+    {"user-exponent", required_argument, 0, OPT_BASE + TREC_OPT_USER_EXPONENT},
     {"quiet", no_argument, 0, 'q'},
     {"verbose", no_argument, 0, 'v'},
     {"json", no_argument, 0, OPT_JSON},

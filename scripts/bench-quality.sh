@@ -17,6 +17,8 @@
 # Prints a Markdown table (mean and standard deviation over the seeds) and
 # keeps every figure in $W/{valid,test}.tsv.
 # TREC_QUALITY_GRID=small (default) or full (more candidates: slower).
+# TREC_QUALITY_ALGORITHMS: only these algorithms' candidates (space-separated
+# names of the first column below; default all).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -25,6 +27,7 @@ ML=${TREC_ML_SMALL:-$root/../shared/datasets/ml-latest-small}
 W=${TREC_BENCH_DIR:-/tmp/trec-bench-$(id -un 2>/dev/null || id -u)}/quality
 SEEDS=${TREC_QUALITY_SEEDS:-0 1 2 3 4}
 GRID=${TREC_QUALITY_GRID:-small}
+ALGOS=${TREC_QUALITY_ALGORITHMS:-}
 EVAL="--gain binary --min-rating 4 --tsv -q"
 [ -f "$ML/ratings.csv" ] || { echo "bench-quality.sh: no ml-latest-small at $ML: skipped"; exit 0; }
 mkdir -p "$W" || exit 1
@@ -34,9 +37,24 @@ now() { date +%s.%N; }
 # candidates: lines ALGORITHM<TAB>trec-fit options
 candidates() {
     printf 'tensorrec\t--loss wmrb --min-rating 4 --components 10 --alpha 3e-4 --sampled-items 1000\n'
-    for l in 100 150 200 300 400; do for w in 0 0.2 0.3 0.4 0.5; do
+    # EASE: ratings >= 4 weigh 1 and the others --other-weight (binary), or
+    # their values (--values raw: 4 to 5, so lambda about 20 times larger);
+    # EDLAE's --dropout and --user-exponent (trec-fit(1))
+    for l in 100 150 200 300 400; do for w in 0.2 0.3 0.4 0.5; do
         printf 'ease\t--algorithm ease --lambda %s --min-rating 4 --other-weight %s\n' "$l" "$w"
     done; done
+    for p in 0.05 0.2; do
+        printf 'ease\t--algorithm ease --lambda 200 --min-rating 4 --other-weight 0.4 --dropout %s\n' "$p"
+    done
+    for l in 70 100; do
+        printf 'ease\t--algorithm ease --lambda %s --min-rating 4 --other-weight 0.4 --user-exponent 0.1\n' "$l"
+    done
+    for l in 3000 4000 5000; do
+        printf 'ease\t--algorithm ease --lambda %s --min-rating 4 --values raw --other-weight 1.8\n' "$l"
+    done
+    for l in 1000 1500 2000; do
+        printf 'ease\t--algorithm ease --lambda %s --min-rating 4 --values raw --other-weight 1.8 --user-exponent 0.1\n' "$l"
+    done
     for k in 64 128; do for l in 0.003 0.01 0.03; do for a in 1 3; do
         printf 'als\t--algorithm als --components %s --lambda %s --lambda-exponent 1 --confidence-scale %s --min-rating 4 --other-weight 0.3\n' "$k" "$l" "$a"
     done; done; done
@@ -47,6 +65,11 @@ candidates() {
             printf 'sgd\t--loss warp --components %s --alpha %s --epochs 60 --min-rating 4\n' "$k" "$a"
             printf 'sgd-hybrid\t--loss warp --components %s --alpha %s --epochs 80 --min-rating 4 --item-features %s\n' "$k" "$a" "$W/genres.csr"
         done; done
+        # more epochs and more negatives tried per positive (--max-sampled)
+        for e in 100 150; do for m in 10 50; do
+            printf 'sgd\t--loss warp --components 64 --alpha 2 --epochs %s --max-sampled %s --min-rating 4\n' "$e" "$m"
+        done; done
+        printf 'sgd\t--loss warp --components 128 --alpha 2 --epochs 100 --max-sampled 50 --min-rating 4\n'
     fi
     [ "$GRID" = full ] || return 0
     for l in 50 800; do for w in 0.3 0.7; do
@@ -90,6 +113,7 @@ evaluate() {
 validate() {
     : >"$W/valid.tsv"
     candidates | while IFS="$(printf '\t')" read -r algo opts; do
+        case " ${ALGOS:-$algo} " in *" $algo "*) ;; *) continue ;; esac
         for s in $SEEDS; do
             # shellcheck disable=SC2086
             "$B/trec-fit" -q "$W/fit$s.csr" -o "$W/m.trec" $opts || die "fit failed: $opts"

@@ -33,9 +33,11 @@
  *   explicit (0): IIMX, f32 n_active x n_active, row-major, row = history
  *     item;
  *   dual (1), for fewer users than active items: B = C / (1 - diag C) off
- *     the diagonal, 0 on it, with C = X^T K X over the active items: DUAK
- *     (f32 n_users x n_users, K, symmetric) and DUAC (f64 n_active, the
- *     diagonal of C). n_users^2 + n_active numbers instead of n_active^2.
+ *     the diagonal, 0 on it, with C = W X^T K X over the active items: DUAK
+ *     (f32 n_users x n_users, K, symmetric), DUAC (f64 n_active, the
+ *     diagonal of C) and, when MDIM word 3 is 1, DUAW (f64 n_active, the
+ *     diagonal of W; without it W = I). n_users^2 + n_active numbers
+ *     instead of n_active^2.
  *
  * Every kind has META (JSON: hyper-parameters and provenance), MDIM (u64 x
  * 16: users, items, then the kind's shape words) and ULAB/ILAB (user/item
@@ -109,6 +111,8 @@ typedef struct trec_item_item {
     float *b;                 /* explicit: n_active x n_active, row-major */
     float *k;                 /* dual: n_users x n_users */
     double *c_diag;           /* dual: n_active */
+    int weighted;             /* dual: W is stored (w below), else W = I */
+    double *w;                /* dual, weighted: n_active column weights W */
     uint64_t hist_nnz;
     uint64_t *hist_ptr;       /* n_users + 1 */
     uint32_t *hist_idx;       /* hist_nnz item indices, ascending per user */

@@ -6,13 +6,15 @@
 
 #include "model_kind.h"
 
-/* MDIM words of this kind: 2 form (0 explicit, 1 dual), 14 active items,
- * 15 history entries. */
-enum { W_DUAL = 2, W_ACTIVE = 14, W_HIST = 15 };
+/* MDIM words of this kind: 2 form (0 explicit, 1 dual), 3 the dual form's
+ * column weights W are stored (1) or all 1 (0), 14 active items, 15 history
+ * entries. */
+enum { W_DUAL = 2, W_WEIGHTS = 3, W_ACTIVE = 14, W_HIST = 15 };
 
 static void ii_dims_out(const trec_model *m, uint64_t d[TREC_MDIM_WORDS])
 {
     d[W_DUAL] = (uint64_t)(m->ii.dual != 0);
+    d[W_WEIGHTS] = (uint64_t)(m->ii.dual && m->ii.weighted);
     d[W_ACTIVE] = m->ii.n_active;
     d[W_HIST] = m->ii.hist_nnz;
 }
@@ -21,14 +23,19 @@ static int ii_dims_in(const uint64_t d[TREC_MDIM_WORDS], uint64_t lim, trec_mode
                       const char *name, trec_error *err)
 {
     for (int w = 2; w < TREC_MDIM_WORDS; w++)
-        if (w != TREC_MDIM_KIND && w != W_ACTIVE && w != W_HIST && w != W_DUAL && d[w])
+        if (w != TREC_MDIM_KIND && w != W_ACTIVE && w != W_HIST && w != W_DUAL &&
+            w != W_WEIGHTS && d[w])
             return trec_fail(err, "%s: corrupt MDIM section (word %d of an item-item model "
                              "is not 0)", name, w);
     /* n_active^2 (explicit) or n_users^2 (dual) floats must fit in the file. */
     uint64_t side = d[W_DUAL] ? d[0] : d[W_ACTIVE];
     if (d[W_DUAL] > 1 || d[W_ACTIVE] > d[1] || d[W_HIST] > lim || (side && side > lim / side))
         return trec_fail(err, "%s: model shape does not fit the file", name);
+    if (d[W_WEIGHTS] > d[W_DUAL])
+        return trec_fail(err, "%s: corrupt MDIM section (column weights of an explicit "
+                         "item-item model)", name);
     m->ii.dual = (int)d[W_DUAL];
+    m->ii.weighted = (int)d[W_WEIGHTS];
     m->ii.n_active = d[W_ACTIVE];
     m->ii.hist_nnz = d[W_HIST];
     return 0;
@@ -47,6 +54,8 @@ static int ii_alloc(trec_model *m, trec_error *err)
     if (ii->dual) {
         ii->k = trec_model_alloc_floats(m, m->n_users * m->n_users, err, &failed);
         ii->c_diag = trec_model_alloc_bytes(m, na * sizeof *ii->c_diag, err, &failed);
+        if (ii->weighted)
+            ii->w = trec_model_alloc_bytes(m, na * sizeof *ii->w, err, &failed);
     } else {
         ii->b = trec_model_alloc_floats(m, na * na, err, &failed);
     }
@@ -103,6 +112,10 @@ static int ii_validate(const trec_model *m, const char *name, trec_error *err)
         if (!isfinite(ii->c_diag[t]) || !(ii->c_diag[t] < 1.0)) /* 1 - C[t][t] divides */
             return trec_fail(err, "%s: dual item-item diagonal %llu is %g, not below 1", name,
                              (unsigned long long)t, ii->c_diag[t]);
+    for (uint64_t t = 0; ii->w && t < ii->n_active; t++)
+        if (!isfinite(ii->w[t]) || !(ii->w[t] > 0))
+            return trec_fail(err, "%s: dual item-item column weight %llu is %g, not > 0", name,
+                             (unsigned long long)t, ii->w[t]);
     return trec_model_check_finite(ii->k, m->n_users * m->n_users, name,
                                    "dual item-item weights", err);
 }
@@ -115,6 +128,8 @@ static void ii_sections(const trec_model *m, trec_section *s, size_t *n, uint64_
     if (ii->dual) {
         trec_model_add_section(s, n, "DUAK", ii->k, 4 * m->n_users * m->n_users);
         trec_model_add_section(s, n, "DUAC", ii->c_diag, 8 * ii->n_active);
+        if (ii->weighted)
+            trec_model_add_section(s, n, "DUAW", ii->w, 8 * ii->n_active);
     } else {
         trec_model_add_section(s, n, "IIMX", ii->b, 4 * ii->n_active * ii->n_active);
     }
@@ -133,6 +148,8 @@ static int ii_read(const trec_container *c, trec_model *m, trec_error *err)
                                   (void **)&ii->k, err) ||
            trec_model_get_section(c, "DUAC", ii->dual ? ii->n_active : 0, 8,
                                   (void **)&ii->c_diag, err) ||
+           trec_model_get_section(c, "DUAW", ii->dual && ii->weighted ? ii->n_active : 0, 8,
+                                  (void **)&ii->w, err) ||
            trec_model_get_section(c, "HPTR", m->n_users + 1, 8, (void **)&ii->hist_ptr, err) ||
            trec_model_get_section(c, "HIDX", ii->hist_nnz, 4, (void **)&ii->hist_idx, err) ||
            trec_model_get_section(c, "HVAL", ii->hist_nnz, 4, (void **)&ii->hist_val, err);
@@ -145,14 +162,16 @@ static void ii_describe(const trec_model *m, FILE *text, cJSON *json)
         fprintf(text, "weights:    %llu x %llu active items, %s form", (unsigned long long)ii->n_active,
                 (unsigned long long)ii->n_active, ii->dual ? "dual" : "explicit");
         if (ii->dual)
-            fprintf(text, " (%llu x %llu user kernel)", (unsigned long long)m->n_users,
-                    (unsigned long long)m->n_users);
+            fprintf(text, " (%llu x %llu user kernel%s)", (unsigned long long)m->n_users,
+                    (unsigned long long)m->n_users, ii->w ? ", column weights" : "");
         fputc('\n', text);
         fprintf(text, "histories:  %llu entries of the known users\n",
                 (unsigned long long)ii->hist_nnz);
     } else {
         cJSON_AddNumberToObject(json, "active_items", (double)ii->n_active);
         cJSON_AddStringToObject(json, "form", ii->dual ? "dual" : "explicit");
+        if (ii->w)
+            cJSON_AddBoolToObject(json, "column_weights", 1);
         cJSON_AddNumberToObject(json, "history_entries", (double)ii->hist_nnz);
     }
 }

@@ -1,13 +1,15 @@
 /* score_item_item.c - the item-item scorer (EASE): a query's history row
  * times the weights B (see score.h), for both forms of B (model.h):
  *   explicit: score[t] = sum over history items j of h[j] B[j][t];
- *   dual:     a = h X^T (users), b = K a, c = b X (items), then for active
- *             t: score[t] = (c[t] - h[t] C[t][t]) / (1 - C[t][t]);
- *             inactive items score 0 (their columns of X are empty).
+ *   dual:     a = h W X^T (users), b = K a, c = b X (items), then for
+ *             active t: score[t] = (c[t] - h[t] C[t][t]) / (1 - C[t][t]);
+ *             inactive items score 0 (their columns of X are empty); W is
+ *             the model's column weights (I when it has none).
  * The dual scores a whole block of queries at once when the block is set
  * (qblock_set), one dense row of all items per query; blocks of targets are
  * then copies. */
 #include <blis.h>
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,8 @@ typedef struct item_item {
     const uint64_t *ptr;          /* the queries' histories, CSR */
     const uint32_t *idx;
     const float *val;
+    float *scaled;                /* histories given: their values scaled as the
+                                   * model's rows were (--user-exponent), or NULL */
     /* dual: the model's X by item (items x users) */
     uint64_t *xt_ptr;
     uint32_t *xt_idx;
@@ -59,6 +63,7 @@ static void ii_free(trec_scorer *s)
     item_item *x = s->state;
     if (x) {
         free(x->pos);
+        free(x->scaled);
         free(x->xt_ptr);
         free(x->xt_idx);
         free(x->xt_val);
@@ -130,6 +135,36 @@ static int for_items(trec_scorer *s, const trec_model *m, trec_error *err)
     return make(s, m, Q_ITEMS, m->n_items, err);
 }
 
+/* The --user-exponent the model was fitted with (its META; 0: none). */
+static double user_exponent(const trec_model *m)
+{
+    cJSON *meta = m->meta_json ? cJSON_Parse(m->meta_json) : NULL;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(meta, "user_exponent");
+    double e = cJSON_IsNumber(v) ? v->valuedouble : 0;
+    cJSON_Delete(meta);
+    return e;
+}
+
+/* Histories from outside (fold-in) are rows of X as trec-fit made them: with
+ * --user-exponent e, each is scaled by its weight sum^-e, as the model's own
+ * rows are, so that a folded-in user scores exactly as a known one. */
+static int scale_histories(item_item *x, const trec_csr *h, double e, trec_error *err)
+{
+    x->scaled = trec_malloc((h->nnz ? h->nnz : 1) * sizeof *x->scaled, err);
+    if (!x->scaled)
+        return -1;
+    for (uint64_t u = 0; u < h->rows; u++) {
+        double sum = 0;
+        for (uint64_t k = h->rowptr[u]; k < h->rowptr[u + 1]; k++)
+            sum += h->vals[k];
+        double f = sum > 0 ? pow(sum, -e) : 1;
+        for (uint64_t k = h->rowptr[u]; k < h->rowptr[u + 1]; k++)
+            x->scaled[k] = (float)(h->vals[k] * f);
+    }
+    x->val = x->scaled;
+    return 0;
+}
+
 static int for_histories(trec_scorer *s, const trec_model *m, const trec_csr *h,
                          trec_error *err)
 {
@@ -139,6 +174,11 @@ static int for_histories(trec_scorer *s, const trec_model *m, const trec_csr *h,
     x->ptr = h->rowptr;
     x->idx = h->colidx;
     x->val = h->vals;
+    double e = user_exponent(m);
+    if (e > 0 && scale_histories(x, h, e, err) != 0) {
+        trec_scorer_free(s);
+        return -1;
+    }
     return 0;
 }
 
@@ -222,7 +262,15 @@ static void qblock_free(trec_qblock *b)
     free(d);
 }
 
-/* a = h X^T for one query. */
+/* h[j] W[j][j]: a history entry's weight in a = h W X^T (inactive items
+ * have no column in X, so any value does). */
+static float weighed(const item_item *x, uint32_t j, float h)
+{
+    const double *w = x->ii->w;
+    return w && x->pos[j] >= 0 ? (float)(h * w[x->pos[j]]) : h;
+}
+
+/* a = h W X^T for one query. */
 static void user_weights(const item_item *x, uint64_t q, float *a)
 {
     const uint32_t *idx;
@@ -230,9 +278,11 @@ static void user_weights(const item_item *x, uint64_t q, float *a)
     uint32_t one;
     uint64_t n = history(x, q, &idx, &val, &one);
     memset(a, 0, x->m->n_users * sizeof *a);
-    for (uint64_t e = 0; e < n; e++)
+    for (uint64_t e = 0; e < n; e++) {
+        float hw = weighed(x, idx[e], val[e]);
         for (uint64_t f = x->xt_ptr[idx[e]]; f < x->xt_ptr[idx[e] + 1]; f++)
-            a[x->xt_idx[f]] += val[e] * x->xt_val[f];
+            a[x->xt_idx[f]] += hw * x->xt_val[f];
+    }
 }
 
 /* row = b X, then the diagonal correction and the denominators. */
@@ -327,10 +377,12 @@ static double dual_pair(const item_item *x, uint64_t q, uint64_t t)
     uint64_t n = history(x, q, &idx, &val, &one);
     double c = 0, ht = 0;
     for (uint64_t u = 0; u < m; u++) {
-        double bu = 0; /* (K a)[u], a[v] = sum_j h_j X[v][j] */
-        for (uint64_t e = 0; e < n; e++)
+        double bu = 0; /* (K a)[u], a[v] = sum_j h_j W[j][j] X[v][j] */
+        for (uint64_t e = 0; e < n; e++) {
+            double hw = ii->w && x->pos[idx[e]] >= 0 ? val[e] * ii->w[x->pos[idx[e]]] : val[e];
             for (uint64_t f = x->xt_ptr[idx[e]]; f < x->xt_ptr[idx[e] + 1]; f++)
-                bu += (double)ii->k[u * m + x->xt_idx[f]] * val[e] * x->xt_val[f];
+                bu += (double)ii->k[u * m + x->xt_idx[f]] * hw * x->xt_val[f];
+        }
         for (uint64_t f = x->xt_ptr[t]; f < x->xt_ptr[t + 1]; f++)
             if (x->xt_idx[f] == u)
                 c += bu * x->xt_val[f];

@@ -1,19 +1,27 @@
 /* ease.c - the ease algorithm (Steck 2019, "Embarrassingly Shallow
  * Autoencoders for Sparse Data"): the item-item weights in closed form,
- *     P = (X^T X + lambda I)^-1,   B = I - P diag(1 / diag(P)),
+ *     P = (X^T X + Lambda)^-1,   B = I - P diag(1 / diag(P)),
  * i.e. B[j][t] = -P[j][t] / P[t][t] off the diagonal and 0 on it, so that an
  * item never recommends itself. X is the weighted training matrix (users x
- * items). Only the "active" items, those with at least one training entry,
- * take part: the others have zero rows and columns in B.
+ * items). Lambda is diagonal: lambda I for EASE; with --dropout p, EDLAE's
+ * full-rank form (Steck 2020, "Autoencoders that don't overfit towards the
+ * Identity"): Lambda = lambda I + p / (1 - p) diag(X^T X), the L2 penalty
+ * that emphasised dropout of probability p amounts to, heavier on frequent
+ * items. With --user-exponent e, X's rows are the weights divided by their
+ * row sums^e (heavy users weigh less in X^T X). Only the "active" items,
+ * those with at least one training entry, take part: the others have zero
+ * rows and columns in B.
  *
  * Two ways to the same B, whichever inverts the smaller matrix:
  *   primal (no fewer users m than active items n): invert the n x n matrix
- *     X^T X + lambda I and store B explicitly (n x n);
- *   dual (fewer users): by the Woodbury identity
- *     P = (I - X^T K X) / lambda  with  K = (X X^T + lambda I)^-1  (m x m),
- *     so with C = X^T K X:  B[j][t] = C[j][t] / (1 - C[t][t])  (j != t);
- *     the model stores K and the diagonal of C (the dual form of model.h),
- *     and scores through them, never forming B.
+ *     X^T X + Lambda and store B explicitly (n x n);
+ *   dual (fewer users): with W = lambda Lambda^-1 (diagonal; I for EASE),
+ *     by the Woodbury identity
+ *     P = (W - W X^T K X W) / lambda  with  K = (X W X^T + lambda I)^-1
+ *     (m x m), so with C = W X^T K X:  B[j][t] = C[j][t] / (1 - C[t][t])
+ *     (j != t); the model stores K, the diagonal of C and, unless W = I,
+ *     W's diagonal (the dual form of model.h), and scores through them,
+ *     never forming B.
  * The dual costs O(m^3 + sum over items of users^2) instead of O(n^3): on
  * ml-latest-small (610 users, 9k items) well under a second instead of
  * minutes, and a model of 1.5 MB instead of 300.
@@ -30,7 +38,8 @@
 
 typedef struct ease {
     const trec_fit_config *cfg;
-    const trec_csr *x;        /* users x items, weights */
+    const trec_csr *x;        /* users x items, weights (scaled rows: &xs) */
+    trec_csr xs;              /* with --user-exponent: the scaled rows */
     trec_csr xt;              /* items x users (dual only) */
     uint64_t n_active;
     int64_t *pos;             /* item -> active position, or -1 */
@@ -38,6 +47,8 @@ typedef struct ease {
     float *b;                 /* primal: n_active^2: G, P, then B */
     float *k;                 /* dual: K (m x m) */
     double *c_diag;           /* dual: C[t][t] */
+    double *reg;              /* Lambda's diagonal by active position */
+    double *w;                /* dual with --dropout: W's diagonal, else NULL */
 } ease;
 
 static void ease_defaults(trec_fit_config *cfg)
@@ -51,6 +62,32 @@ static int ease_check(const trec_fit_config *cfg, trec_error *err)
 {
     if (!isfinite(cfg->lambda) || cfg->lambda <= 0)
         return trec_fail(err, "--lambda must be > 0 for ease (X^T X alone may be singular)");
+    if (!(cfg->dropout >= 0 && cfg->dropout < 1))
+        return trec_fail(err, "--dropout must be in [0, 1) for ease");
+    if (!(cfg->user_exponent >= 0 && cfg->user_exponent <= 1))
+        return trec_fail(err, "--user-exponent must be in [0, 1] for ease");
+    return 0;
+}
+
+/* --user-exponent e: each row of X times (its weight sum)^-e, in a copy
+ * (the model keeps these rows: they are the X its B is defined by). */
+static int scale_rows(ease *E, trec_error *err)
+{
+    const trec_csr *x = E->x;
+    if (trec_csr_alloc(&E->xs, x->rows, x->cols, x->nnz, 0, err) != 0)
+        return -1;
+    trec_csr_share_labels(&E->xs, x);
+    memcpy(E->xs.rowptr, x->rowptr, (x->rows + 1) * sizeof *x->rowptr);
+    memcpy(E->xs.colidx, x->colidx, x->nnz * sizeof *x->colidx);
+    for (uint64_t u = 0; u < x->rows; u++) {
+        double sum = 0;
+        for (uint64_t e = x->rowptr[u]; e < x->rowptr[u + 1]; e++)
+            sum += x->vals[e];
+        double f = sum > 0 ? pow(sum, -E->cfg->user_exponent) : 1;
+        for (uint64_t e = x->rowptr[u]; e < x->rowptr[u + 1]; e++)
+            E->xs.vals[e] = (float)(x->vals[e] * f);
+    }
+    E->x = &E->xs;
     return 0;
 }
 
@@ -76,6 +113,23 @@ static int find_active(ease *E, uint32_t **active, trec_error *err)
     for (uint64_t i = 0; i < n_items; i++)
         if (E->pos[i] >= 0)
             (*active)[E->pos[i]] = (uint32_t)i;
+    return 0;
+}
+
+/* Lambda's diagonal: lambda + p / (1 - p) (X^T X)[t][t], in double. */
+static int regulariser(ease *E, trec_error *err)
+{
+    const trec_csr *x = E->x;
+    uint64_t n = E->n_active;
+    const trec_fit_config *cfg = E->cfg;
+    double q = cfg->dropout / (1 - cfg->dropout);
+    E->reg = trec_calloc(n ? n : 1, sizeof *E->reg, err);
+    if (!E->reg)
+        return -1;
+    for (uint64_t e = 0; e < x->nnz; e++)
+        E->reg[E->pos[x->colidx[e]]] += (double)x->vals[e] * x->vals[e];
+    for (uint64_t t = 0; t < n; t++)
+        E->reg[t] = cfg->lambda + q * E->reg[t];
     return 0;
 }
 
@@ -138,9 +192,10 @@ static void gram_task(void *ctx, uint64_t t)
     }
 }
 
-/* g (n x n) = the pair sums of m's rows + lambda I, both triangles. */
+/* g (n x n) = the pair sums of m's rows + diag(reg) (reg NULL: lambda I),
+ * both triangles. */
 static void gram_plus_lambda(const trec_csr *m, const int64_t *pos, float *g, uint64_t n,
-                             const trec_fit_config *cfg)
+                             const double *reg, const trec_fit_config *cfg)
 {
     memset(g, 0, n * n * sizeof *g);
     uint64_t tasks = (uint64_t)cfg->threads * 8;
@@ -149,7 +204,7 @@ static void gram_plus_lambda(const trec_csr *m, const int64_t *pos, float *g, ui
         J.per_task = 1;
     trec_parallel_for(cfg->threads, (n + J.per_task - 1) / J.per_task, gram_task, &J);
     for (uint64_t i = 0; i < n; i++) {
-        g[i * n + i] += (float)cfg->lambda;
+        g[i * n + i] += (float)(reg ? reg[i] : cfg->lambda);
         for (uint64_t j = 0; j < i; j++)
             g[j * n + i] = g[i * n + j];
     }
@@ -162,7 +217,7 @@ static void gram_plus_lambda(const trec_csr *m, const int64_t *pos, float *g, ui
 static int primal(ease *E, trec_error *err)
 {
     uint64_t n = E->n_active;
-    gram_plus_lambda(E->x, E->pos, E->b, n, E->cfg);
+    gram_plus_lambda(E->x, E->pos, E->b, n, E->reg, E->cfg);
     if (trec_spd_inverse(E->b, (size_t)n, E->cfg->threads, err) != 0)
         return -1;
     float *inv_diag = trec_malloc((n ? n : 1) * sizeof *inv_diag, err);
@@ -204,8 +259,26 @@ static int transpose(const trec_csr *x, trec_csr *t, trec_error *err)
     return 0;
 }
 
-/* C[t][t] = x_t^T K x_t for active item t, x_t its column of X (the
- * users of item t), in double. */
+/* W = lambda Lambda^-1, and the columns of X (rows of xt) scaled by W^1/2:
+ * then the Gram matrix below is X W X^T and c_diag_task's sum w_t x_t^T K x_t. */
+static int weigh_columns(ease *E, trec_error *err)
+{
+    uint64_t n = E->n_active;
+    E->w = trec_malloc((n ? n : 1) * sizeof *E->w, err);
+    if (!E->w)
+        return -1;
+    for (uint64_t t = 0; t < n; t++) {
+        E->w[t] = E->cfg->lambda / E->reg[t];
+        float s = (float)sqrt(E->w[t]);
+        uint64_t r = E->active[t];
+        for (uint64_t e = E->xt.rowptr[r]; e < E->xt.rowptr[r + 1]; e++)
+            E->xt.vals[e] *= s;
+    }
+    return 0;
+}
+
+/* C[t][t] = w_t x_t^T K x_t for active item t, x_t its column of X (the
+ * users of item t; xt holds W^1/2 X^T), in double. */
 static void c_diag_task(void *ctx, uint64_t t)
 {
     ease *E = ctx;
@@ -230,7 +303,9 @@ static int dual(ease *E, trec_error *err)
     if (transpose(x, &E->xt, err) != 0 ||
         !(E->k = trec_aligned_alloc(m * m * sizeof *E->k, err)))
         return -1;
-    gram_plus_lambda(&E->xt, NULL, E->k, m, E->cfg);
+    if (E->cfg->dropout > 0 && weigh_columns(E, err) != 0)
+        return -1;
+    gram_plus_lambda(&E->xt, NULL, E->k, m, NULL, E->cfg);
     if (trec_spd_inverse(E->k, (size_t)m, threads, err) != 0 ||
         !(E->c_diag = trec_malloc((n ? n : 1) * sizeof *E->c_diag, err)))
         return -1;
@@ -276,6 +351,15 @@ static int make_model(ease *E, uint32_t *active, trec_model *m, trec_error *err)
         }
         ii->c_diag = E->c_diag;
         E->c_diag = NULL;
+        if (E->w) {
+            if (trec_model_own(m, E->w, err) != 0) {
+                E->w = NULL;
+                return -1;
+            }
+            ii->w = E->w;
+            ii->weighted = 1;
+            E->w = NULL;
+        }
     }
     ii->hist_nnz = x->nnz;
     ii->hist_ptr = trec_malloc((x->rows + 1) * sizeof *ii->hist_ptr, err);
@@ -305,7 +389,7 @@ static int ease_fit(const trec_fit_config *cfg, const trec_fit_data *d, const tr
         goto done;
     }
     uint64_t n;
-    if (find_active(&E, &active, err) || check_memory(&E, err))
+    if ((cfg->user_exponent > 0 && scale_rows(&E, err) != 0) || find_active(&E, &active, err) || check_memory(&E, err) || regulariser(&E, err))
         goto done;
     n = E.n_active;
     E.active = active;
@@ -330,8 +414,11 @@ done:
     free(E.b);
     free(E.k);
     free(E.c_diag);
+    free(E.reg);
+    free(E.w);
     free(E.pos);
     trec_csr_free(&E.xt);
+    trec_csr_free(&E.xs);
     return rc;
 }
 
@@ -340,6 +427,10 @@ static void ease_meta(const trec_fit_config *cfg, const trec_fit_result *res, co
 {
     (void)res;
     cJSON_AddNumberToObject(o, "lambda", cfg->lambda);
+    if (cfg->dropout > 0)
+        cJSON_AddNumberToObject(o, "dropout", cfg->dropout);
+    if (cfg->user_exponent > 0)
+        cJSON_AddNumberToObject(o, "user_exponent", cfg->user_exponent);
     cJSON_AddNumberToObject(o, "active_items", (double)m->ii.n_active);
     cJSON_AddStringToObject(o, "solve", m->n_users < m->ii.n_active ? "dual" : "primal");
 }
@@ -348,7 +439,8 @@ const trec_algorithm trec_algorithm_ease = {
     .name = "ease",
     .hint = "ease learns item-item weights from the interactions alone",
     .options = TREC_OPT(TREC_OPT_MIN_RATING) | TREC_OPT(TREC_OPT_OTHER_WEIGHT) |
-               TREC_OPT(TREC_OPT_VALUES) | TREC_OPT(TREC_OPT_LAMBDA) |
+               TREC_OPT(TREC_OPT_VALUES) | TREC_OPT(TREC_OPT_LAMBDA) | TREC_OPT(TREC_OPT_DROPOUT) |
+               TREC_OPT(TREC_OPT_USER_EXPONENT) |
                TREC_OPT(TREC_OPT_MAX_MEMORY) | TREC_OPT(TREC_OPT_THREADS),
     .data = TREC_DATA_WEIGHTS,
     .defaults = ease_defaults,

@@ -64,7 +64,7 @@ enum trec_fit_option {
     TREC_OPT_ALPHA, TREC_OPT_BATCH_USERS, TREC_OPT_SEED, TREC_OPT_THREADS, TREC_OPT_INIT,
     TREC_OPT_LAMBDA, TREC_OPT_LAMBDA_EXPONENT, TREC_OPT_CONFIDENCE, TREC_OPT_CONFIDENCE_SCALE,
     TREC_OPT_SOLVER, TREC_OPT_CG_STEPS, TREC_OPT_MAX_MEMORY, TREC_OPT_SCHEDULE,
-    TREC_OPT_MAX_SAMPLED, TREC_OPT_KOS_K, TREC_OPT_COUNT
+    TREC_OPT_MAX_SAMPLED, TREC_OPT_KOS_K, TREC_OPT_DROPOUT, TREC_OPT_USER_EXPONENT, TREC_OPT_COUNT
 };
 #define TREC_OPT(o) (UINT64_C(1) << (o))
 
@@ -129,6 +129,10 @@ typedef struct trec_fit_config {
                                  * min_rating (0: left out) */
     int values;                 /* enum trec_values: an entry's weight */
     double lambda;              /* als, ease: L2 regularisation */
+    double dropout;             /* ease: p of EDLAE's emphasised dropout, adding
+                                 * p / (1 - p) diag(X^T X) to lambda I (0: EASE) */
+    double user_exponent;       /* ease: a user's row of X scaled by its weight
+                                 * sum to the power -user_exponent (0: none) */
     double lambda_exponent;     /* als: lambda_u = lambda (weight_u)^exponent */
     int confidence;             /* als: enum trec_confidence */
     double confidence_scale;    /* als: the scale in the confidence formula */

@@ -47,6 +47,8 @@ static const trec_fit_option_info table[TREC_OPT_COUNT] = {
     [TREC_OPT_SCHEDULE] = {"--schedule", TREC_ARG_WORD, 0, 0, 0},
     [TREC_OPT_MAX_SAMPLED] = {"--max-sampled", TREC_ARG_INT, 0, 1, 1 << 30},
     [TREC_OPT_KOS_K] = {"--kos-k", TREC_ARG_INT, 0, 1, 1 << 20},
+    [TREC_OPT_DROPOUT] = {"--dropout", TREC_ARG_REAL, 0, 0, 0.99},
+    [TREC_OPT_USER_EXPONENT] = {"--user-exponent", TREC_ARG_REAL, 0, 0, 1},
 };
 
 const trec_fit_option_info *trec_fit_option_about(int o)
@@ -222,6 +224,8 @@ static int set_real(trec_fit_config *cfg, int o, const char *arg, trec_error *er
     case TREC_OPT_ALPHA: cfg->alpha = v; break;
     case TREC_OPT_LAMBDA: cfg->lambda = v; break;
     case TREC_OPT_LAMBDA_EXPONENT: cfg->lambda_exponent = v; break;
+    case TREC_OPT_DROPOUT: cfg->dropout = v; break;
+    case TREC_OPT_USER_EXPONENT: cfg->user_exponent = v; break;
     case TREC_OPT_CONFIDENCE_SCALE: cfg->confidence_scale = v; break;
     }
     return 0;

@@ -25,8 +25,18 @@ n = len(items)
 X = {}
 for u, i, v, *rest in rows:
     X[(u, i)] = 1.0 if float(v) >= 4 else 0.5
-G = [[(2.0 if a == b else 0.0) + sum(X.get((u, items[a]), 0) * X.get((u, items[b]), 0) for u in users)
+# argv: lambda, dropout p, the recommendations[, user exponent e]:
+# Lambda = lambda I + p/(1-p) diag(X'X), X's rows divided by their sums^e
+lam, p, recs = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+e = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
+for u in users:
+    s = sum(w for (v, i), w in X.items() if v == u)
+    for k in [k for k in X if k[0] == u]:
+        X[k] /= s ** e
+G = [[sum(X.get((u, items[a]), 0) * X.get((u, items[b]), 0) for u in users)
       for b in range(n)] for a in range(n)]
+for a in range(n):
+    G[a][a] += lam + p / (1 - p) * G[a][a]
 P = [[1.0 if a == b else 0.0 for b in range(n)] for a in range(n)]
 for c in range(n):
     d = G[c][c]
@@ -38,14 +48,14 @@ for c in range(n):
             P[r] = [p - f * h for p, h in zip(P[r], P[c])]
 B = [[0.0 if j == t else -P[j][t] / P[t][t] for t in range(n)] for j in range(n)]
 worst = 0.0
-for line in open("ease.tsv"):
+for line in open(recs):
     u, rank, i, s = line.split("\t")[:4]
     t = items.index(i)
     want = sum(X.get((u, items[j]), 0) * B[j][t] for j in range(n))
     worst = max(worst, abs(float(s) - want) / (1 + abs(want)))
 print("ok" if worst < 1e-4 else "worst relative error %g" % worst)
 PY
-eq "ease: every user's scores equal X B, B from the formula" "$(python3 ease.py)" "ok"
+eq "ease: every user's scores equal X B, B from the formula" "$(python3 ease.py 2 0 ease.tsv)" "ok"
 eq "ease: a full list per user" "$(wc -l <ease.tsv | tr -d ' ')" "180"
 trec-recommend ease.trec --similar-to "$(sed -n 1p ratings.tsv | cut -f2)" -k 3 --no-header >sim.tsv
 eq "ease: --similar-to gives 3 other items" "$(wc -l <sim.tsv | tr -d ' ')" "3"
@@ -55,6 +65,27 @@ ok "ease: --json" sh -c "trec-info --json ease.trec | python3 -c 'import json,sy
 ok "ease: 1 thread" trec-fit -q "$R" -o e1.trec --algorithm ease --threads 1
 ok "ease: 3 threads" trec-fit -q "$R" -o e3.trec --algorithm ease --threads 3
 same "ease: the thread count does not change the model" e1.trec e3.trec
+# ---- --dropout: EDLAE's regulariser, in the dual form (column weights) ----
+ok "ease --dropout: fit" trec-fit -q "$R" -o edlae.trec --algorithm ease --lambda 2 --dropout 0.3 --min-rating 4 --other-weight 0.5
+trec-info edlae.trec >edlae.txt
+contains "ease --dropout: the dual form keeps column weights" edlae.txt "user kernel, column weights)"
+contains "ease --dropout: META" edlae.trec '"lambda":2,"dropout":0.3'
+trec-recommend edlae.trec --all-users -k 15 --no-header >edlae.tsv
+eq "ease --dropout: every user's scores equal X B, Lambda = lambda I + p/(1-p) diag(X'X)" "$(python3 ease.py 2 0.3 edlae.tsv)" "ok"
+eq "ease --dropout: not EASE's scores" "$(cmp -s edlae.tsv ease.tsv && echo same)" ""
+ok "ease --dropout: trec-eval reads it" sh -c "trec-eval edlae.trec --test '$R' --min-rating 4 >/dev/null"
+# ---- --user-exponent: rows scaled by their weight sums^-e; fold-in alike ----
+ok "ease --user-exponent: fit" trec-fit -q "$R" -o ue.trec --algorithm ease --lambda 0.5 --user-exponent 0.5 --min-rating 4 --other-weight 0.5
+contains "ease --user-exponent: META" ue.trec '"user_exponent":0.5'
+trec-recommend ue.trec --all-users -k 15 --no-header >ue.tsv
+eq "ease --user-exponent: scores equal X B with X's rows scaled" "$(python3 ease.py 0.5 0 ue.tsv 0.5)" "ok"
+u1=$(cut -f1 ratings.tsv | head -n 1)
+{ echo userId,movieId,rating; awk -F'\t' -v u="$u1" '$1 == u { print $1 "," $2 "," $3 }' ratings.tsv; } >hist-ue.csv
+trec-recommend ue.trec --user "$u1" --exclude "$R" -k 5 --no-header >ue-own.tsv
+trec-recommend ue.trec --history hist-ue.csv -k 5 --no-header >ue-folded.tsv
+same "ease --user-exponent: a folded-in user scores as itself" ue-own.tsv ue-folded.tsv
+fails "ease: --dropout 1 is refused" 2 "--dropout: '1' is not a number in [0, 0.99]" trec-fit -q "$R" -o x.trec --algorithm ease --dropout 1
+fails "als: --dropout does not apply" 2 "--dropout does not apply to --algorithm als" trec-fit -q "$R" -o x.trec --algorithm als --dropout 0.2
 fails "ease: --components does not apply" 2 "--components does not apply to --algorithm ease: ease learns item-item" trec-fit -q "$R" -o x.trec --algorithm ease --components 4
 contains "ease: the message names the option and algorithm" "$T/.err" "--components does not apply to --algorithm ease"
 fails "ease: beyond --max-memory" 1 "ease needs about 0.0 GiB for its 12 x 12 user-user matrix, more than" trec-fit -q "$R" -o x.trec --algorithm ease --max-memory 100

@@ -26,7 +26,8 @@ trec-fit "$R" -o d.trec 2>d.err; made "d.trec"
 contains "default: said on stderr" d.err "trec-fit: default configuration: ease"
 contains "default: recorded in META" d.trec '"preset":"default"'
 contains "default: ease on a small matrix" d.trec '"algorithm":"ease"'
-contains "default: ease's tuned lambda" d.trec '"lambda":200'
+contains "default: ease's tuned lambda" d.trec '"lambda":70'
+contains "default: ease's tuned user exponent" d.trec '"user_exponent":0.1'
 trec-fit -q "$R" -o pe.trec --preset ease; made "pe.trec"
 eq "default = --preset ease when it fits --max-memory" "$(crcs d.trec)" "$(crcs pe.trec)"
 trec-fit "$R" -o da.trec --max-memory 1K 2>da.err; made "da.trec"

@@ -1,7 +1,8 @@
 /* test_ease.c - the ease algorithm against EASE's formula computed here in
  * double precision (Gauss-Jordan), in both solves (primal: more users than
- * items; dual: fewer), through the item-item scorer, a model file round
- * trip, similar items, weights and the memory refusal. */
+ * items; dual: fewer), with and without --dropout (EDLAE's regulariser),
+ * through the item-item scorer, a model file round trip, similar items,
+ * weights and the memory refusal. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -44,10 +45,24 @@ static double weight(float v, double other)
     return v >= 4 ? 1.0 : other;
 }
 
-/* EASE's B in double: P = (X^T X + lambda I)^-1 by Gauss-Jordan, then
+/* --user-exponent of the case under test (0: none). */
+static double user_exponent;
+
+/* Entry e of user u's row of X: its weight times the row's weight sum to
+ * the power -user_exponent. */
+static double xw(const trec_csr *x, uint64_t u, uint64_t e, double other)
+{
+    double sum = 0;
+    for (uint64_t f = x->rowptr[u]; f < x->rowptr[u + 1]; f++)
+        sum += weight(x->vals[f], other);
+    return weight(x->vals[e], other) * pow(sum, -user_exponent);
+}
+
+/* EASE's B in double: P = (X^T X + Lambda)^-1 by Gauss-Jordan, then
  * B = I - P diag(1/diag P), over all items (inactive ones have zero rows and
- * columns in X^T X: P is 1/lambda there and B 0). */
-static double *reference_b(const trec_csr *x, double lambda, double other)
+ * columns in X^T X: P is 1/lambda there and B 0). Lambda = lambda I +
+ * p / (1 - p) diag(X^T X) (EDLAE; p = 0: EASE). */
+static double *reference_b(const trec_csr *x, double lambda, double other, double dropout)
 {
     int n = (int)x->cols;
     double *g = calloc((size_t)n * n, sizeof *g), *p = calloc((size_t)n * n, sizeof *p);
@@ -55,9 +70,9 @@ static double *reference_b(const trec_csr *x, double lambda, double other)
         for (uint64_t e = x->rowptr[u]; e < x->rowptr[u + 1]; e++)
             for (uint64_t f = x->rowptr[u]; f < x->rowptr[u + 1]; f++)
                 g[x->colidx[e] * n + x->colidx[f]] +=
-                    weight(x->vals[e], other) * weight(x->vals[f], other);
+                    xw(x, u, e, other) * xw(x, u, f, other);
     for (int i = 0; i < n; i++) {
-        g[i * n + i] += lambda;
+        g[i * n + i] += lambda + dropout / (1 - dropout) * g[i * n + i];
         p[i * n + i] = 1;
     }
     for (int c = 0; c < n; c++) { /* SPD: no pivoting needed */
@@ -83,16 +98,20 @@ static double *reference_b(const trec_csr *x, double lambda, double other)
     return g;
 }
 
-static int fit(const trec_csr *x, double lambda, double other, trec_model *m, trec_error *err)
+static int fit(const trec_csr *x, double lambda, double other, double dropout, trec_model *m,
+               trec_error *err)
 {
     trec_fit_config c;
     ck_assert_int_eq(trec_fit_config_for(&c, "ease", err), 0);
     c.lambda = lambda;
+    c.dropout = dropout;
+    c.user_exponent = user_exponent;
     c.has_min_rating = 1;
     c.min_rating = 4;
     c.other_weight = other;
     c.given = TREC_OPT(TREC_OPT_LAMBDA) | TREC_OPT(TREC_OPT_MIN_RATING) |
-              TREC_OPT(TREC_OPT_OTHER_WEIGHT);
+              TREC_OPT(TREC_OPT_OTHER_WEIGHT) | (dropout > 0 ? TREC_OPT(TREC_OPT_DROPOUT) : 0) |
+              (user_exponent > 0 ? TREC_OPT(TREC_OPT_USER_EXPONENT) : 0);
     c.threads = 2;
     trec_fit_result res;
     return trec_fit(&c, x, NULL, NULL, NULL, m, &res, err);
@@ -119,7 +138,7 @@ static void check_scores(const trec_model *m, const trec_csr *x, const double *b
             for (uint64_t t = 0; t < n; t++) {
                 double want = 0;
                 for (uint64_t e = x->rowptr[u]; e < x->rowptr[u + 1]; e++)
-                    want += weight(x->vals[e], other) * b[x->colidx[e] * n + t];
+                    want += xw(x, u, e, other) * b[x->colidx[e] * n + t];
                 double tol = 2e-4 * (1 + fabs(want));
                 ck_assert_msg(fabs(out[r * n + t] - want) < tol, "user %llu item %llu: %g, want %g",
                               (unsigned long long)u, (unsigned long long)t,
@@ -135,17 +154,19 @@ static void check_scores(const trec_model *m, const trec_csr *x, const double *b
     trec_scorer_free(&s);
 }
 
-static void run_case(int nu, int ni, int want_dual)
+static void run_case(int nu, int ni, int want_dual, double dropout)
 {
     trec_error err;
     trec_csr x;
     make_x(&x, nu, ni, ni / 2, 3);
     trec_model m;
-    ck_assert_msg(fit(&x, 7.5, 0.3, &m, &err) == 0, "%s", err.msg);
+    ck_assert_msg(fit(&x, 7.5, 0.3, dropout, &m, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(m.kind, TREC_MODEL_ITEM_ITEM);
     ck_assert_int_eq(m.ii.dual, want_dual);
+    /* only the dual form of EDLAE stores column weights */
+    ck_assert_int_eq(m.ii.weighted, want_dual && dropout > 0);
     ck_assert_uint_eq(m.ii.n_active, (uint64_t)ni - 1); /* the empty item is out */
-    double *b = reference_b(&x, 7.5, 0.3);
+    double *b = reference_b(&x, 7.5, 0.3, dropout);
     check_scores(&m, &x, b, 0.3);
     /* the model file gives the same scores */
     m.meta_json = NULL;
@@ -161,13 +182,51 @@ static void run_case(int nu, int ni, int want_dual)
 
 START_TEST(primal_matches_formula)
 {
-    run_case(60, 25, 0);
+    run_case(60, 25, 0, 0);
 }
 END_TEST
 
 START_TEST(dual_matches_formula)
 {
-    run_case(12, 41, 1);
+    run_case(12, 41, 1, 0);
+}
+END_TEST
+
+/* EDLAE (--dropout): both solves against the formula with its Lambda. */
+START_TEST(dropout_matches_formula)
+{
+    run_case(60, 25, 0, 0.4);
+    run_case(12, 41, 1, 0.4);
+    run_case(12, 41, 1, 0.9);
+}
+END_TEST
+
+/* --user-exponent: rows of X scaled by their weight sums^-e, in both
+ * solves, alone and with the dropout. */
+START_TEST(user_exponent_matches_formula)
+{
+    user_exponent = 0.4;
+    run_case(60, 25, 0, 0);
+    run_case(12, 41, 1, 0);
+    run_case(12, 41, 1, 0.4);
+    user_exponent = 0;
+}
+END_TEST
+
+/* The dropout changes B (the test above is not EASE's B in disguise): its
+ * off-diagonal weights differ from EASE's with the same lambda. */
+START_TEST(dropout_changes_weights)
+{
+    trec_csr x;
+    make_x(&x, 12, 41, 20, 3);
+    double *ease = reference_b(&x, 7.5, 0.3, 0), *edlae = reference_b(&x, 7.5, 0.3, 0.4);
+    double diff = 0;
+    for (int i = 0; i < 41 * 41; i++)
+        diff = fmax(diff, fabs(ease[i] - edlae[i]));
+    ck_assert_msg(diff > 1e-2, "max difference %g", diff);
+    free(ease);
+    free(edlae);
+    trec_csr_free(&x);
 }
 END_TEST
 
@@ -176,13 +235,14 @@ START_TEST(similar_items_are_rows_of_b)
 {
     trec_error err;
     trec_csr x;
-    for (int dual = 0; dual < 2; dual++) {
-        int nu = dual ? 10 : 50, ni = 20;
+    for (int c = 0; c < 4; c++) {
+        int dual = c & 1, nu = dual ? 10 : 50, ni = 20;
+        double dropout = c & 2 ? 0.3 : 0;
         make_x(&x, nu, ni, 7, 5);
         trec_model m;
-        ck_assert_int_eq(fit(&x, 3, 0, &m, &err), 0);
+        ck_assert_int_eq(fit(&x, 3, 0, dropout, &m, &err), 0);
         ck_assert_int_eq(m.ii.dual, dual);
-        double *b = reference_b(&x, 3, 0);
+        double *b = reference_b(&x, 3, 0, dropout);
         trec_scorer s;
         ck_assert_int_eq(trec_scorer_for_items(&s, &m, &err), 0);
         for (int j = 0; j < ni; j++)
@@ -190,7 +250,7 @@ START_TEST(similar_items_are_rows_of_b)
                 double want = b[j * ni + t];
                 ck_assert_msg(fabs(trec_score_pair(&s, (uint64_t)j, (uint64_t)t) - want) <
                                   1e-4 * (1 + fabs(want)),
-                              "B[%d][%d]", j, t);
+                              "B[%d][%d], dropout %g", j, t, dropout);
             }
         /* an item never recommends itself; an inactive item has no row */
         ck_assert(fabs(trec_score_pair(&s, 3, 3)) < 1e-6);
@@ -210,7 +270,13 @@ START_TEST(fold_in_equals_own_users)
     trec_csr x, h;
     make_x(&x, 9, 30, 4, 8);
     trec_model m;
-    ck_assert_int_eq(fit(&x, 5, 0.3, &m, &err), 0);
+    user_exponent = _i & 2 ? 0.3 : 0;
+    ck_assert_int_eq(fit(&x, 5, 0.3, _i & 1 ? 0.3 : 0, &m, &err), 0);
+    /* the scorer scales outside rows as META says trec-fit scaled X's */
+    if (user_exponent > 0) {
+        m.meta_json = strdup("{\"algorithm\":\"ease\",\"user_exponent\":0.3}");
+        ck_assert_int_eq(trec_model_own(&m, m.meta_json, &err), 0);
+    }
     /* h: users 2 and 5 of x, with the weights trec-fit used */
     uint64_t n2 = x.rowptr[3] - x.rowptr[2], n5 = x.rowptr[6] - x.rowptr[5];
     ck_assert_int_eq(trec_csr_alloc(&h, 2, x.cols, n2 + n5, 0, &err), 0);
@@ -234,6 +300,7 @@ START_TEST(fold_in_equals_own_users)
     trec_csr_free(&h);
     trec_model_free(&m);
     trec_csr_free(&x);
+    user_exponent = 0;
 }
 END_TEST
 
@@ -257,6 +324,17 @@ START_TEST(refuses_beyond_max_memory)
     ck_assert_int_eq(trec_fit_check(&c, &err), -1);
     ck_assert_msg(strstr(err.msg, "--components does not apply to --algorithm ease"), "%s",
                   err.msg);
+    /* a dropout probability of 1 would divide by 0; als has no --dropout */
+    ck_assert_int_eq(trec_fit_config_for(&c, "ease", &err), 0);
+    c.dropout = 1;
+    c.given = TREC_OPT(TREC_OPT_DROPOUT);
+    ck_assert_int_eq(trec_fit_check(&c, &err), -1);
+    ck_assert_msg(strstr(err.msg, "--dropout must be in [0, 1)"), "%s", err.msg);
+    ck_assert_int_eq(trec_fit_config_for(&c, "als", &err), 0);
+    c.dropout = 0.5;
+    c.given = TREC_OPT(TREC_OPT_DROPOUT);
+    ck_assert_int_eq(trec_fit_check(&c, &err), -1);
+    ck_assert_msg(strstr(err.msg, "--dropout does not apply to --algorithm als"), "%s", err.msg);
     trec_csr_free(&x);
 }
 END_TEST
@@ -268,8 +346,12 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, primal_matches_formula);
     tcase_add_test(tc, dual_matches_formula);
+    tcase_add_test(tc, dropout_matches_formula);
+    tcase_add_test(tc, dropout_changes_weights);
+    tcase_add_test(tc, user_exponent_matches_formula);
     tcase_add_test(tc, similar_items_are_rows_of_b);
-    tcase_add_test(tc, fold_in_equals_own_users);
+    /* without and with --dropout (bit 0), --user-exponent (bit 1) */
+    tcase_add_loop_test(tc, fold_in_equals_own_users, 0, 4);
     tcase_add_test(tc, refuses_beyond_max_memory);
     suite_add_tcase(s, tc);
     return s;
