@@ -156,9 +156,18 @@ static size_t shortest_exact(float v, char *out)
     u128 lo = ((u128)(4 * m - (frac == 0 && be > 1 ? 1 : 2)) * cmul) << cshift;
     int even = !(m & 1);
 
+    /* F / 10^k and F % 10^k for every k, by divisions by the constant 10
+     * (a division by a variable per try costs more than the rest of it) */
+    uint64_t fq[11], fr[11];
+    fq[0] = f;
+    fr[0] = 0;
+    for (int k = 0; k < nd; k++) {
+        fq[k + 1] = fq[k] / 10;
+        fr[k + 1] = fr[k] + fq[k] % 10 * pow10_64[k];
+    }
     int start = x + 1 < 1 ? 1 : x + 1 > 9 ? 9 : x + 1;
     for (int p = start; p <= 9; p++) {
-        uint64_t d = pow10_64[nd - p], q = f / d, r = f % d;
+        uint64_t d = pow10_64[nd - p], q = fq[nd - p], r = fr[nd - p];
         int up = d == 1 ? half > 0 || (half == 0 && (q & 1))
                         : r > d / 2 || (r == d / 2 && (rest || (q & 1)));
         q += (uint64_t)up;
