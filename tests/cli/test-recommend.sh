@@ -163,6 +163,24 @@ if have_ml && command -v trec-ingest >/dev/null && command -v trec-split >/dev/n
     ok "--similar-to Toy Story (1)" trec-recommend ml.trec --similar-to 1 --titles "$ML/movies.csv" -o sim.tsv
     ok "--all-users --json on 610 users" trec-recommend ml.trec --all-users --json -o allml.json
     ok "--all-users --json parses" isjson allml.json
+    # every score as the shortest "%.Ng" that reads back as the same float32
+    # (Python's own rounding as the reference)
+    ok "--all-users TSV on 610 users" trec-recommend ml.trec --all-users -o allml.tsv
+    eq "--all-users TSV: scores are the shortest round-trip text" "$(tail -n +2 allml.tsv | python3 -c '
+import math, struct, sys
+def f32(x): return struct.unpack("f", struct.pack("f", x))[0]
+bad = n = 0
+for line in sys.stdin:
+    s = line.rstrip("\n").split("\t")[3]
+    v, n = f32(float(s)), n + 1
+    a = abs(v)
+    first = math.floor(math.log10(a)) + 1 if a >= 1 else 1
+    for p in range(min(first, 9), 10):
+        t = "%.*g" % (p, v)
+        if f32(float(t)) == v:
+            break
+    bad += t != s
+print(n, bad)')" "6100 0"
 else
     skip_ml "MovieLens recommend checks"
 fi
