@@ -215,7 +215,12 @@ typedef struct lookup {
 
 /* A few ids are found by scanning the labels (a model's 100,000 labels in
  * well under a millisecond), more through a hash map (built in tens of
- * milliseconds): a single --user query starts answering at once. */
+ * milliseconds): a single --user query starts answering at once. A scan
+ * reads on past the first match and fails on a second, as building the map
+ * fails on any repeated label: the answer never depends on the path. (The
+ * files' readers do not check that all labels differ: a hash set of a
+ * model's 100,000 labels costs several milliseconds, a single query's
+ * budget, on the test machine.) */
 #define LOOKUP_SCANS 8
 
 static void lookup_init(lookup *l, const trec_labels *labels, uint64_t n, const char *what)
@@ -231,13 +236,18 @@ static int64_t lookup_find(lookup *l, const char *s, size_t n)
 {
     if (l->labels->count && !l->has_map && l->scans < LOOKUP_SCANS) {
         l->scans++;
+        int64_t found = -1;
         for (uint64_t i = 0; i < l->labels->count; i++) {
             size_t ln;
             const char *t = trec_label(l->labels, i, &ln);
-            if (ln == n && memcmp(t, s, n) == 0)
-                return (int64_t)i;
+            if (ln != n || memcmp(t, s, n) != 0)
+                continue;
+            if (found >= 0) /* the words of trec_idmap_from_labels */
+                cli_die(1, "duplicate label \"%.*s\" (labels %lld and %llu)",
+                        (int)(n > 200 ? 200 : n), s, (long long)found, (unsigned long long)i);
+            found = (int64_t)i;
         }
-        return -1;
+        return found;
     }
     if (l->labels->count && !l->has_map) {
         trec_error err;
