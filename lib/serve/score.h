@@ -88,14 +88,11 @@ void trec_score_block(const trec_scorer *s, const trec_qblock *b, uint64_t t0,
 typedef void (*trec_select_fn)(void *ctx, uint64_t r, uint32_t t, float v);
 
 /* trec_score_block fused with a threshold selection (the top-K driver's):
- * scores the block with out as scratch space (what it holds afterwards is
- * not defined: the factors kind leaves the bare products there, to read the
- * block once rather than rewrite it) and, row by row in ascending target
- * order, calls fn(ctx, r, t, v) for every score v - the one trec_score_block
- * gives - with !(v <= thr[r]); thr[r] is re-read after each call, which may
- * change it; a NaN threshold selects every score. The test is the only
- * per-score work after the multiply (scorer kinds fuse it with their own
- * finishing pass). */
+ * scores the block into out as trec_score_block does and, row by row in
+ * ascending target order, calls fn(ctx, r, t, v) for every score v with
+ * !(v <= thr[r]) - thr[r] re-read after each call, which may change it; a NaN
+ * threshold selects every score. The test is the only per-score work after
+ * the multiply (scorer kinds fuse it with their own finishing pass). */
 void trec_score_block_select(const trec_scorer *s, const trec_qblock *b, uint64_t t0,
                              uint64_t nt, float *out, uint64_t ldo, const float *thr,
                              trec_select_fn fn, void *ctx);

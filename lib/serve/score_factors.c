@@ -232,55 +232,6 @@ static void finish_row(float *row, uint64_t nt, float qb, const float *tb, uint6
     }
 }
 
-/* 1 if a score of the chunk, finished, may pass th (!(v <= th)); nothing
- * written. For th not NaN that is v > th, and a NaN score (finished:
- * -infinity, which passes no such th) fails "v > th" as it is; a NaN th
- * (every score passes) is the caller's. */
-static inline int test_chunk(const float *restrict p, const float *restrict tb, float qb,
-                             float th)
-{
-    int any = 0;
-    for (int x = 0; x < CHUNK; x++)
-        any |= p[x] + qb + tb[x] > th;
-    return any;
-}
-
-static inline int test_chunk_nb(const float *restrict p, float qb, float th)
-{
-    int any = 0;
-    for (int x = 0; x < CHUNK; x++)
-        any |= p[x] + qb + 0.0f > th;
-    return any;
-}
-
-/* finish_row for selection only: the scores are not written back (a
- * read-only pass over the block; only the rare chunks that pass are
- * finished again, by the same arithmetic, for fn). */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-static void select_row(const float *row, uint64_t nt, float qb, const float *tb, uint64_t t0,
-                       uint64_t r, const float *thr, trec_select_fn fn, void *ctx)
-{
-    uint64_t j = 0;
-    for (; j + CHUNK <= nt; j += CHUNK) {
-        const float *p = row + j;
-        float th = thr[r];
-        if (th == th && !(tb ? test_chunk(p, tb + j, qb, th) : test_chunk_nb(p, qb, th)))
-            continue;
-        for (int x = 0; x < CHUNK; x++) {
-            float v = finish(p[x], qb, tb ? tb[j + (uint64_t)x] : 0.0f);
-            if (!(v <= thr[r]))
-                fn(ctx, r, (uint32_t)(t0 + j + (uint64_t)x), v);
-        }
-    }
-    for (; j < nt; j++) {
-        float v = finish(row[j], qb, tb ? tb[j] : 0.0f);
-        if (!(v <= thr[r]))
-            fn(ctx, r, (uint32_t)(t0 + j), v);
-    }
-}
-
 static void score_select(const trec_scorer *s, const trec_qblock *b, uint64_t t0,
                          uint64_t nt, float *out, uint64_t ldo, const float *thr,
                          trec_select_fn fn, void *ctx)
@@ -293,7 +244,7 @@ static void score_select(const trec_scorer *s, const trec_qblock *b, uint64_t t0
         float *row = out + r * ldo;
         if (f->predict != TREC_PREDICT_DOT)
             predict_row(f, q, t0, row, nt);
-        select_row(row, nt, f->q_bias ? f->q_bias[q] : 0.0f, f->t_bias ? f->t_bias + t0 : NULL,
+        finish_row(row, nt, f->q_bias ? f->q_bias[q] : 0.0f, f->t_bias ? f->t_bias + t0 : NULL,
                    t0, r, thr, fn, ctx);
     }
 }
