@@ -215,7 +215,12 @@ typedef struct lookup {
 
 /* A few ids are found by scanning the labels (a model's 100,000 labels in
  * well under a millisecond), more through a hash map (built in tens of
- * milliseconds): a single --user query starts answering at once. */
+ * milliseconds): a single --user query starts answering at once. A scan
+ * reads on past the first match and fails on a second, as building the map
+ * fails on any repeated label: the answer never depends on the path. (The
+ * files' readers do not check that all labels differ: a hash set of a
+ * model's 100,000 labels costs several milliseconds, a single query's
+ * budget, on the test machine.) */
 #define LOOKUP_SCANS 8
 
 static void lookup_init(lookup *l, const trec_labels *labels, uint64_t n, const char *what)
@@ -231,13 +236,18 @@ static int64_t lookup_find(lookup *l, const char *s, size_t n)
 {
     if (l->labels->count && !l->has_map && l->scans < LOOKUP_SCANS) {
         l->scans++;
+        int64_t found = -1;
         for (uint64_t i = 0; i < l->labels->count; i++) {
             size_t ln;
             const char *t = trec_label(l->labels, i, &ln);
-            if (ln == n && memcmp(t, s, n) == 0)
-                return (int64_t)i;
+            if (ln != n || memcmp(t, s, n) != 0)
+                continue;
+            if (found >= 0) /* the words of trec_idmap_from_labels */
+                cli_die(1, "duplicate label \"%.*s\" (labels %lld and %llu)",
+                        (int)(n > 200 ? 200 : n), s, (long long)found, (unsigned long long)i);
+            found = (int64_t)i;
         }
-        return -1;
+        return found;
     }
     if (l->labels->count && !l->has_map) {
         trec_error err;
@@ -321,14 +331,25 @@ typedef struct out_ctx {
     int similar;
 } out_ctx;
 
+/* Decimal text of v ending at end (a million lines: printf per field would
+ * cost more than the scoring); returns where it starts. */
+static char *utoa(uint64_t v, char *end)
+{
+    char *p = end;
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    return p;
+}
+
 static void label_of(const trec_labels *l, uint64_t i, char *buf, size_t size,
                      const char **s, size_t *n)
 {
     if (l->count) {
         *s = trec_label(l, i, n);
     } else {
-        *n = (size_t)snprintf(buf, size, "%llu", (unsigned long long)i);
-        *s = buf;
+        *s = utoa(i, buf + size);
+        *n = (size_t)(buf + size - *s);
     }
 }
 
@@ -356,21 +377,29 @@ static void print_tsv(const out_ctx *c, FILE *f)
                 c->titles ? "\ttitle" : "");
     const trec_labels *il = &c->m->item_labels;
     for (uint64_t q = 0; q < c->lists->n_queries; q++) {
-        char qb[32], ib[32], sb[32];
+        char qb[32], ib[32], sb[32], rb[16];
         const char *qs, *is;
         size_t qn, in;
         label_of(c->qlabels, c->queries[q], qb, sizeof qb, &qs, &qn);
         for (uint32_t r = 0; r < c->lists->len[q]; r++) {
             uint64_t at = q * c->lists->k + r;
             label_of(il, c->lists->items[at], ib, sizeof ib, &is, &in);
-            trec_format_float(c->lists->scores[at], sb, sizeof sb);
-            fprintf(f, "%.*s\t%u\t%.*s\t%s", (int)qn, qs, r + 1, (int)in, is, sb);
+            size_t sn = trec_format_float(c->lists->scores[at], sb, sizeof sb);
+            const char *rs = utoa(r + 1, rb + sizeof rb);
+            fwrite_unlocked(qs, 1, qn, f);
+            putc_unlocked('\t', f);
+            fwrite_unlocked(rs, 1, (size_t)(rb + sizeof rb - rs), f);
+            putc_unlocked('\t', f);
+            fwrite_unlocked(is, 1, in, f);
+            putc_unlocked('\t', f);
+            fwrite_unlocked(sb, 1, sn, f);
             if (c->titles) {
                 size_t tl;
                 const char *t = trec_titles_find(c->titles, is, in, &tl);
-                fprintf(f, "\t%.*s", (int)tl, t);
+                putc_unlocked('\t', f);
+                fwrite_unlocked(t, 1, tl, f);
             }
-            fputc('\n', f);
+            putc_unlocked('\n', f);
         }
     }
 }

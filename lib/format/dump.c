@@ -6,25 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-size_t trec_format_float(float v, char *buf, size_t size)
-{
-    if (!isfinite(v)) {
-        int n = snprintf(buf, size, "%s", v != v ? "nan" : v < 0 ? "-inf" : "inf");
-        return n > 0 ? (size_t)n : 0;
-    }
-    /* 9 significant digits always round-trip a float32; try fewer first,
-     * but not fewer than the integral part has (20, not 2e+01). */
-    double a = fabs((double)v);
-    int first = a >= 1 ? (int)floor(log10(a)) + 1 : 1;
-    int n = 0;
-    for (int prec = first > 9 ? 9 : first; prec <= 9; prec++) {
-        n = snprintf(buf, size, "%.*g", prec, (double)v);
-        if (strtof(buf, NULL) == v)
-            break;
-    }
-    return n > 0 ? (size_t)n : 0;
-}
-
 char *trec_format_time(int64_t t, char *buf, size_t size)
 {
     time_t tt = (time_t)t;

@@ -17,7 +17,7 @@
 #include "csr.h"
 #include "error.h"
 
-/* Writes the shortest "%.Ng" text of v that strtof reads back as v into
+/* Writes the shortest "%.Ng" text (N <= 9) of v that strtof reads back as v into
  * buf (at least 32 bytes), without an exponent for integral parts of up to 9
  * digits (20, not 2e+01); inf, -inf and nan as such. Returns its length.
  * Every tool prints floats with it. */

@@ -33,6 +33,34 @@ trec-recommend m.trec --all-users -k 3 --threads 1 >t1.tsv
 trec-recommend m.trec --all-users -k 3 --threads 3 >t3.tsv
 same "--threads: same output" t1.tsv t3.tsv
 
+# ---- a model whose user labels repeat (11 11 33 44; checksums fixed) ----
+python3 -c '
+import struct, sys, zlib
+b = bytearray(open("m.trec", "rb").read())
+n = struct.unpack_from("<I", b, 24)[0]
+for i in range(n):
+    e = 32 + 32 * i
+    tag, _, off, size = struct.unpack_from("<4sIQQ", b, e)
+    if tag != b"ULAB":
+        continue
+    count = struct.unpack_from("<Q", b, off)[0]
+    offs = struct.unpack_from("<%dQ" % (count + 1), b, off + 8)
+    blob = off + 8 + 8 * (count + 1)
+    assert b[blob + offs[0]:blob + offs[1]] == b"11" and b[blob + offs[1]:blob + offs[2]] == b"22"
+    b[blob + offs[1]:blob + offs[2]] = b"11"
+    struct.pack_into("<I", b, e + 4, zlib.crc32(b[off:off + size]))
+struct.pack_into("<I", b, 28, zlib.crc32(bytes(b[:28]) + bytes(b[32:32 + 32 * n])))
+open("dup.trec", "wb").write(b)
+'
+made "dup.trec"
+fails "repeated user label: a single --user look-up (a scan) fails" 1 \
+    "duplicate label \"11\" (labels 0 and 1)" trec-recommend dup.trec --user 11
+printf '11\n' >dup-ids.txt
+fails "... and so does a look-up through the id map (--users)" 1 \
+    "duplicate label \"11\" (labels 0 and 1)" trec-recommend dup.trec --users dup-ids.txt
+eq "a label that does not repeat still answers" \
+    "$(trec-recommend dup.trec --user 33 -k 1 --no-header | cut -f1,3)" "33${TAB}101"
+
 # ---- the model from standard input ----
 trec-recommend - --user 11 -k 3 <m.trec >stdin.tsv; made "stdin.tsv"
 printf 'user\trank\titem\tscore\n11\t1\t101\t6\n11\t2\t102\t5\n11\t3\t103\t4\n' >want.tsv
@@ -163,6 +191,24 @@ if have_ml && command -v trec-ingest >/dev/null && command -v trec-split >/dev/n
     ok "--similar-to Toy Story (1)" trec-recommend ml.trec --similar-to 1 --titles "$ML/movies.csv" -o sim.tsv
     ok "--all-users --json on 610 users" trec-recommend ml.trec --all-users --json -o allml.json
     ok "--all-users --json parses" isjson allml.json
+    # every score as the shortest "%.Ng" that reads back as the same float32
+    # (Python's own rounding as the reference)
+    ok "--all-users TSV on 610 users" trec-recommend ml.trec --all-users -o allml.tsv
+    eq "--all-users TSV: scores are the shortest round-trip text" "$(tail -n +2 allml.tsv | python3 -c '
+import math, struct, sys
+def f32(x): return struct.unpack("f", struct.pack("f", x))[0]
+bad = n = 0
+for line in sys.stdin:
+    s = line.rstrip("\n").split("\t")[3]
+    v, n = f32(float(s)), n + 1
+    a = abs(v)
+    first = math.floor(math.log10(a)) + 1 if a >= 1 else 1
+    for p in range(min(first, 9), 10):
+        t = "%.*g" % (p, v)
+        if f32(float(t)) == v:
+            break
+    bad += t != s
+print(n, bad)')" "6100 0"
 else
     skip_ml "MovieLens recommend checks"
 fi

@@ -181,6 +181,94 @@ START_TEST(nan_becomes_minus_infinity)
 }
 END_TEST
 
+/* What a selection saw: (row, target, score) in call order. */
+typedef struct seen {
+    uint64_t n, cap;
+    uint64_t *r;
+    uint32_t *t;
+    float *v;
+} seen;
+
+static void record(void *ctx, uint64_t r, uint32_t t, float v)
+{
+    seen *s = ctx;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 256;
+        s->r = realloc(s->r, s->cap * sizeof *s->r);
+        s->t = realloc(s->t, s->cap * sizeof *s->t);
+        s->v = realloc(s->v, s->cap * sizeof *s->v);
+    }
+    s->r[s->n] = r, s->t[s->n] = t, s->v[s->n] = v;
+    s->n++;
+}
+
+START_TEST(select_sees_the_block_scores)
+{
+    /* trec_score_block_select calls fn for exactly the scores of
+     * trec_score_block (bit for bit, NaN as -infinity) with !(v <= thr[r]),
+     * in row and target order: thresholds NaN (all), -infinity (all but
+     * the NaN ones), and the row's median. With and without target biases,
+     * block widths that leave a remainder after the vector chunks. */
+    for (uint32_t p = 0; p < TREC_PREDICT_COUNT; p++)
+        for (int nb = 0; nb < 2; nb++) {
+            reps r;
+            reps_make(&r, 9, 203, 8, 500 + p + 10 * (uint64_t)nb);
+            r.q[3 * r.k] = NAN; /* row 3: NaN scores */
+            trec_scorer s;
+            trec_error err;
+            ck_assert_int_eq(trec_scorer_factors(&s, p, r.k, r.q, r.qb, r.nq, r.t,
+                                                 nb ? NULL : r.tb, r.nt, &err), 0);
+            uint64_t idx[9];
+            for (uint64_t q = 0; q < r.nq; q++)
+                idx[q] = q;
+            trec_qblock b;
+            ck_assert_int_eq(trec_qblock_init(&b, &s, r.nq, &err), 0);
+            trec_qblock_set(&b, &s, idx, r.nq);
+            float *want = malloc(r.nq * r.nt * sizeof(float));
+            float *scratch = malloc(r.nq * r.nt * sizeof(float));
+            trec_score_block(&s, &b, 0, r.nt, want, r.nt);
+            for (int mode = 0; mode < 3; mode++) {
+                float thr[9];
+                for (uint64_t q = 0; q < r.nq; q++) {
+                    float *sorted = malloc(r.nt * sizeof(float));
+                    memcpy(sorted, want + q * r.nt, r.nt * sizeof(float));
+                    float med = sorted[r.nt / 2];
+                    free(sorted);
+                    thr[q] = mode == 0 ? NAN : mode == 1 ? -INFINITY : med;
+                }
+                seen got = {0};
+                for (uint64_t t0 = 0; t0 < r.nt; t0 += 101) {
+                    uint64_t nt = r.nt - t0 < 101 ? r.nt - t0 : 101;
+                    trec_score_block_select(&s, &b, t0, nt, scratch, 101, thr, record, &got);
+                }
+                uint64_t at = 0;
+                for (uint64_t t0 = 0; t0 < r.nt; t0 += 101)
+                    for (uint64_t q = 0; q < r.nq; q++)
+                        for (uint64_t t = t0; t < r.nt && t < t0 + 101; t++) {
+                            float v = want[q * r.nt + t];
+                            if (v <= thr[q])
+                                continue;
+                            ck_assert_msg(at < got.n && got.r[at] == q && got.t[at] == t &&
+                                          memcmp(&got.v[at], &v, sizeof v) == 0,
+                                          "%s nb %d mode %d: q %llu t %llu %g not seen next",
+                                          trec_predict_name(p), nb, mode,
+                                          (unsigned long long)q, (unsigned long long)t, v);
+                            at++;
+                        }
+                ck_assert_uint_eq(at, got.n);
+                free(got.r);
+                free(got.t);
+                free(got.v);
+            }
+            free(want);
+            free(scratch);
+            trec_qblock_free(&b, &s);
+            trec_scorer_free(&s);
+            reps_free(&r);
+        }
+}
+END_TEST
+
 START_TEST(bad_scorer)
 {
     trec_scorer s;
@@ -275,6 +363,7 @@ static Suite *score_suite(void)
     tcase_add_test(tc, score_does_not_depend_on_block);
     tcase_add_test(tc, hand_computed);
     tcase_add_test(tc, nan_becomes_minus_infinity);
+    tcase_add_test(tc, select_sees_the_block_scores);
     tcase_add_test(tc, bad_scorer);
     tcase_add_test(tc, matrix_checks);
     tcase_add_test(tc, model_scorers);
