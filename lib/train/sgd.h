@@ -120,7 +120,9 @@ typedef struct trec_sgd_stratum {
     trec_sgd_rule rule;
     trec_sgd_view U, I;
     const uint32_t *items;      /* the item block, ascending */
+    const uint32_t *slot;       /* every item's index in its block */
     uint64_t n_block;
+    uint64_t *mark;             /* n_block bits: the current user's positives */
     trec_sgd_pos *pos;          /* the positives, by user */
     uint64_t n;
     trec_sgd_run *runs;         /* one per user with pairs here */
@@ -128,7 +130,7 @@ typedef struct trec_sgd_stratum {
     uint64_t kos_n;             /* positives drawn by warp-kos */
     float *scratch;             /* trec_sgd_scratch_floats() */
     trec_rng rng;
-    uint32_t ahead[TREC_SGD_AHEAD]; /* the next draws from the block, drawn ahead */
+    uint32_t ahead[TREC_SGD_AHEAD]; /* the next draws (indices in the block), drawn ahead */
     unsigned next;
     double loss;                /* out: sum of the pair losses */
 } trec_sgd_stratum;

@@ -39,6 +39,7 @@ struct trec_sgd_train {
     uint64_t k, nu, ni, B, sub, epoch;
     uint32_t *ublock, *iblock;  /* block of each user / item */
     uint32_t *items;            /* items by block, ascending within */
+    uint32_t *slot;             /* each item's index in its block */
     uint64_t *iptr;             /* B + 1 */
     trec_sgd_pos *pos;          /* positives by stratum (b B + c), by user */
     uint64_t *sptr;             /* B B + 1 */
@@ -46,6 +47,7 @@ struct trec_sgd_train {
     uint64_t *rptr;             /* B B + 1 */
     trec_sgd_stratum *st;       /* B: the tasks of a sub-epoch */
     float *scratch;
+    uint64_t *marks;            /* B bitmaps of a block's items */
 };
 
 /* ---- parameter tables ---- */
@@ -185,9 +187,10 @@ static int make_blocks(struct trec_sgd_train *S, trec_error *err)
     S->ublock = trec_malloc(S->nu * sizeof *S->ublock, err);
     S->iblock = trec_malloc(S->ni * sizeof *S->iblock, err);
     S->items = trec_malloc(S->ni * sizeof *S->items, err);
+    S->slot = trec_malloc(S->ni * sizeof *S->slot, err);
     S->iptr = trec_calloc(S->B + 1, sizeof *S->iptr, err);
     int rc = -1;
-    if (!cnt || !S->ublock || !S->iblock || !S->items || !S->iptr)
+    if (!cnt || !S->ublock || !S->iblock || !S->items || !S->slot || !S->iptr)
         goto done;
     for (uint64_t u = 0; u < S->nu; u++)
         cnt[u] = x->rowptr[u + 1] - x->rowptr[u];
@@ -203,8 +206,10 @@ static int make_blocks(struct trec_sgd_train *S, trec_error *err)
     for (uint64_t c = 0; c < S->B; c++)
         S->iptr[c + 1] += S->iptr[c];
     memcpy(cnt, S->iptr, S->B * sizeof *cnt);
-    for (uint64_t i = 0; i < S->ni; i++)
+    for (uint64_t i = 0; i < S->ni; i++) {
+        S->slot[i] = (uint32_t)(cnt[S->iblock[i]] - S->iptr[S->iblock[i]]);
         S->items[cnt[S->iblock[i]]++] = (uint32_t)i;
+    }
     rc = 0;
 done:
     free(cnt);
@@ -293,6 +298,7 @@ static void stratum_task(void *ctx, uint64_t b)
     s->U = view_of(S, 0, b);
     s->I = view_of(S, 1, b);
     s->items = S->items + S->iptr[c];
+    s->slot = S->slot;
     s->n_block = S->iptr[c + 1] - S->iptr[c];
     s->pos = S->pos + S->sptr[t];
     s->n = S->sptr[t + 1] - S->sptr[t];
@@ -414,14 +420,19 @@ int trec_sgd_train_run(trec_sgd_train *S, trec_model *out, void *state,
 static int make_tasks(struct trec_sgd_train *S, trec_error *err)
 {
     uint64_t kos_n = S->cfg->loss == TREC_LOSS_WARP_KOS ? 2 * (uint64_t)S->cfg->kos_k : 0;
-    uint64_t per = trec_sgd_scratch_floats(S->k, kos_n);
+    uint64_t per = trec_sgd_scratch_floats(S->k, kos_n), words = 1;
+    for (uint64_t c = 0; c < S->B; c++)
+        if ((S->iptr[c + 1] - S->iptr[c] + 63) / 64 > words)
+            words = (S->iptr[c + 1] - S->iptr[c] + 63) / 64;
     S->st = trec_calloc(S->B, sizeof *S->st, err);
     S->scratch = S->st ? trec_malloc(S->B * per * sizeof(float), err) : NULL;
-    if (!S->scratch)
+    S->marks = S->scratch ? trec_calloc(S->B * words, sizeof *S->marks, err) : NULL;
+    if (!S->marks)
         return -1;
     for (uint64_t b = 0; b < S->B; b++)
         S->st[b] = (trec_sgd_stratum){.cfg = S->cfg, .x = S->x, .rule = S->rule,
-                                      .kos_n = kos_n, .scratch = S->scratch + b * per};
+                                      .kos_n = kos_n, .scratch = S->scratch + b * per,
+                                      .mark = S->marks + b * words};
     return 0;
 }
 
@@ -457,11 +468,12 @@ void trec_sgd_train_store(const trec_sgd_train *S, trec_model *m)
 
 void trec_sgd_train_done(trec_sgd_train *S)
 {
-    void *p[] = {S->ublock, S->iblock, S->items, S->iptr, S->pos, S->sptr,
-                 S->runs,   S->rptr,   S->st,    S->scratch};
+    void *p[] = {S->ublock, S->iblock, S->items, S->slot,    S->iptr, S->pos,
+                 S->sptr,   S->runs,   S->rptr,  S->st,      S->scratch, S->marks};
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
         free(p[i]);
-    S->ublock = S->iblock = S->items = NULL;
+    S->ublock = S->iblock = S->items = S->slot = NULL;
+    S->marks = NULL;
     S->iptr = S->sptr = S->rptr = NULL;
     S->pos = NULL;
     S->runs = NULL;
