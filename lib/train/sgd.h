@@ -29,15 +29,17 @@ typedef struct trec_sgd_rule {
 
 /* One side's parameters while training: a record per feature (identity
  * features first, then metadata features), `stride` floats each: the k
- * weights, the bias and its accumulator (biases), the k accumulators
- * (Adagrad), padded to whole cache lines, so that one entity's parameters
- * are fetched together, and what scoring reads (weights and bias) first. */
+ * weights then the k accumulators (Adagrad), padded to whole cache lines, so
+ * that one entity's parameters are fetched together, and what scoring reads
+ * first. The biases (each with its accumulator, Adagrad) are a dense array
+ * of their own, `bstride` floats per feature: in the record, the bias of
+ * k = 64 took a fifth cache line for every scored item. */
 typedef struct trec_sgd_table {
-    float *rec;
-    uint64_t n, k, stride;
+    float *rec, *brec;
+    uint64_t n, k, stride, bstride;
     int adagrad, biases;
-    uint64_t bias, acc;         /* offsets of the bias and the accumulators */
-    uint64_t score_lines;       /* cache lines of the weights and bias */
+    uint64_t acc;               /* offset of the accumulators */
+    uint64_t score_lines;       /* cache lines of the weights */
 } trec_sgd_table;
 
 int trec_sgd_table_alloc(trec_sgd_table *t, uint64_t n, uint64_t k, int adagrad, int biases,
@@ -53,7 +55,8 @@ void trec_sgd_table_free(trec_sgd_table *t);
 typedef struct trec_sgd_view {
     const trec_features *f;
     const trec_sgd_table *t;
-    float *id, *meta;
+    float *id, *meta;           /* records */
+    float *id_b, *meta_b;       /* their biases */
 } trec_sgd_view;
 
 /* ---- kernels (sgd_kernels.h, as functions in sgd_kernels.c) ---- */

@@ -80,6 +80,12 @@ HOT_INLINE float *record(const trec_sgd_view *v, float *base, uint64_t r)
     return base + r * v->t->stride;
 }
 
+/* The bias of a record (base: the view's id_b or meta_b). */
+HOT_INLINE float *bias_of(const trec_sgd_view *v, float *base, uint64_t r)
+{
+    return base + r * v->t->bstride;
+}
+
 HOT_INLINE const float *repr(const trec_sgd_view *v, uint64_t r, float *buf, float *bias)
 {
     const trec_features *f = v->f;
@@ -87,7 +93,7 @@ HOT_INLINE const float *repr(const trec_sgd_view *v, uint64_t r, float *buf, flo
     const trec_sgd_table *t = v->t;
     uint64_t k = t->k, e0 = x ? x->rowptr[r] : 0, e1 = x ? x->rowptr[r + 1] : 0;
     const float *own = f->identity ? record(v, v->id, r) : NULL;
-    float b = own && t->biases ? own[t->bias] : 0.0f;
+    float b = own && t->biases ? *bias_of(v, v->id_b, r) : 0.0f;
     if (own && e0 == e1) {
         *bias = b;
         return own;
@@ -97,24 +103,24 @@ HOT_INLINE const float *repr(const trec_sgd_view *v, uint64_t r, float *buf, flo
     else
         memset(buf, 0, k * sizeof *buf);
     for (uint64_t e = e0; e < e1; e++) {
-        const float *m = record(v, v->meta, x->colidx[e]);
-        sgd_axpy(buf, x->vals[e], m, k);
+        sgd_axpy(buf, x->vals[e], record(v, v->meta, x->colidx[e]), k);
         if (t->biases)
-            b += x->vals[e] * m[t->bias];
+            b += x->vals[e] * *bias_of(v, v->meta_b, x->colidx[e]);
     }
     *bias = b;
     return buf;
 }
 
-/* One feature's record: weights step with gradient s * vec, the bias sb. */
-HOT_INLINE void record_update(const trec_sgd_rule *R, const trec_sgd_table *t, float *rec, float s,
-                              const float *vec, float sb)
+/* One feature's record: weights step with gradient s * vec, the bias (at
+ * b) sb. */
+HOT_INLINE void record_update(const trec_sgd_rule *R, const trec_sgd_table *t, float *rec,
+                              float *b, float s, const float *vec, float sb)
 {
     static const float one = 1.0f;
     uint64_t k = t->k;
     sgd_update(R, rec, t->adagrad ? rec + t->acc : NULL, s, vec, k);
     if (t->biases)
-        sgd_update(R, rec + t->bias, t->adagrad ? rec + t->bias + 1 : NULL, sb, &one, 1);
+        sgd_update(R, b, t->adagrad ? b + 1 : NULL, sb, &one, 1);
 }
 
 /* Row r of a side: its representation's gradient is s * vec, its bias's
@@ -124,10 +130,12 @@ HOT_INLINE void side_update(const trec_sgd_rule *R, const trec_sgd_view *v, uint
 {
     const trec_csr *x = v->f->extra;
     if (v->f->identity)
-        record_update(R, v->t, record(v, v->id, r), s, vec, sb);
+        record_update(R, v->t, record(v, v->id, r), bias_of(v, v->id_b, r), s, vec, sb);
     for (uint64_t e = x ? x->rowptr[r] : 0; x && e < x->rowptr[r + 1]; e++) {
         float fv = x->vals[e];
-        record_update(R, v->t, record(v, v->meta, x->colidx[e]), s * fv, vec, sb * fv);
+        uint32_t c = x->colidx[e];
+        record_update(R, v->t, record(v, v->meta, c), bias_of(v, v->meta_b, c), s * fv, vec,
+                      sb * fv);
     }
 }
 
@@ -184,7 +192,7 @@ HOT_INLINE int is_marked(const trec_sgd_stratum *s, uint32_t b)
 }
 
 /* Asks for the cache lines of a side's record r (identity features):
- * `lines` of them (what scoring reads, or all). */
+ * `lines` of them (what scoring reads, or all), and its bias. */
 HOT_INLINE void prefetch_record(const trec_sgd_view *v, uint32_t r, uint64_t lines)
 {
     if (!v->f->identity)
@@ -192,6 +200,8 @@ HOT_INLINE void prefetch_record(const trec_sgd_view *v, uint32_t r, uint64_t lin
     const float *rec = record(v, v->id, r);
     for (uint64_t q = 0; q < lines; q++)
         __builtin_prefetch(rec + 16 * q);
+    if (v->t->biases)
+        __builtin_prefetch(bias_of(v, v->id_b, r));
 }
 
 /* A whole record (parameters about to be updated). */
@@ -260,15 +270,14 @@ HOT_INLINE float score_item(const trec_sgd_view *v, const float *pu, uint32_t r)
     uint64_t k = t->k, e0 = x ? x->rowptr[r] : 0, e1 = x ? x->rowptr[r + 1] : 0;
     float sc = 0, b = 0;
     if (v->f->identity) {
-        const float *own = record(v, v->id, r);
-        sc = sgd_dot(pu, own, k);
-        b = t->biases ? own[t->bias] : 0.0f;
+        sc = sgd_dot(pu, record(v, v->id, r), k);
+        b = t->biases ? *bias_of(v, v->id_b, r) : 0.0f;
     }
     for (uint64_t e = e0; e < e1; e++) {
-        const float *m = record(v, v->meta, x->colidx[e]);
-        sc += x->vals[e] * sgd_dot(pu, m, k);
+        uint32_t c = x->colidx[e];
+        sc += x->vals[e] * sgd_dot(pu, record(v, v->meta, c), k);
         if (t->biases)
-            b += x->vals[e] * m[t->bias];
+            b += x->vals[e] * *bias_of(v, v->meta_b, c);
     }
     return sc + b;
 }

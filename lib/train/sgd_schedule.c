@@ -55,15 +55,17 @@ struct trec_sgd_train {
 int trec_sgd_table_alloc(trec_sgd_table *t, uint64_t n, uint64_t k, int adagrad, int biases,
                          trec_error *err)
 {
-    uint64_t per = adagrad ? 2 : 1, floats = per * k + (biases ? per : 0);
-    uint64_t acc = k + (biases ? per : 0);
-    *t = (trec_sgd_table){.n = n, .k = k, .stride = (floats + 15) / 16 * 16,
-                          .adagrad = adagrad, .biases = biases, .bias = k, .acc = acc,
-                          .score_lines = (k + (biases ? 1 : 0) + 15) / 16};
-    t->rec = trec_aligned_alloc((n ? n : 1) * t->stride * sizeof(float), err);
-    if (t->rec)
-        memset(t->rec, 0, (n ? n : 1) * t->stride * sizeof(float));
-    return t->rec ? 0 : -1;
+    uint64_t per = adagrad ? 2 : 1, rows = n ? n : 1;
+    *t = (trec_sgd_table){.n = n, .k = k, .stride = (per * k + 15) / 16 * 16,
+                          .bstride = biases ? per : 0, .adagrad = adagrad, .biases = biases,
+                          .acc = k, .score_lines = (k + 15) / 16};
+    t->rec = trec_aligned_alloc(rows * t->stride * sizeof(float), err);
+    t->brec = t->rec ? trec_aligned_alloc((rows * t->bstride + 1) * sizeof(float), err) : NULL;
+    if (!t->brec)
+        return -1;
+    memset(t->rec, 0, rows * t->stride * sizeof(float));
+    memset(t->brec, 0, (rows * t->bstride + 1) * sizeof(float));
+    return 0;
 }
 
 void trec_sgd_table_load(trec_sgd_table *t, const trec_side *s)
@@ -75,9 +77,9 @@ void trec_sgd_table_load(trec_sgd_table *t, const trec_side *s)
         for (uint64_t c = 0; t->adagrad && c < k; c++)
             rec[t->acc + c] = 1.0f;
         if (t->biases) {
-            rec[t->bias] = s->feature_bias[r];
+            t->brec[r * t->bstride] = s->feature_bias[r];
             if (t->adagrad)
-                rec[t->bias + 1] = 1.0f;
+                t->brec[r * t->bstride + 1] = 1.0f;
         }
     }
 }
@@ -88,14 +90,15 @@ void trec_sgd_table_store(const trec_sgd_table *t, trec_side *s)
         const float *rec = t->rec + r * t->stride;
         memcpy(s->w1 + r * t->k, rec, t->k * sizeof(float));
         if (t->biases)
-            s->feature_bias[r] = rec[t->bias];
+            s->feature_bias[r] = t->brec[r * t->bstride];
     }
 }
 
 void trec_sgd_table_free(trec_sgd_table *t)
 {
     free(t->rec);
-    t->rec = NULL;
+    free(t->brec);
+    t->rec = t->brec = NULL;
 }
 
 /* LightFM's initialisation: weights uniform in (-0.5, 0.5) / k (feature by
@@ -109,15 +112,22 @@ static void init_table(trec_sgd_table *t, trec_rng *rng)
         for (uint64_t c = 0; t->adagrad && c < t->k; c++)
             rec[t->acc + c] = 1.0f;
         if (t->biases && t->adagrad)
-            rec[t->bias + 1] = 1.0f;
+            t->brec[r * t->bstride + 1] = 1.0f;
     }
 }
 
-/* The metadata records of side `side` (they follow the identity records). */
+/* The metadata records of side `side` (they follow the identity records),
+ * and their biases. */
 static float *meta_of(const struct trec_sgd_train *S, int side)
 {
     const trec_features *f = S->f[side];
     return S->tab[side].rec + (f->identity ? f->rows : 0) * S->tab[side].stride;
+}
+
+static float *meta_bias_of(const struct trec_sgd_train *S, int side)
+{
+    const trec_features *f = S->f[side];
+    return S->tab[side].brec + (f->identity ? f->rows : 0) * S->tab[side].bstride;
 }
 
 static int make_tables(struct trec_sgd_train *S, int biases, trec_error *err)
@@ -283,7 +293,8 @@ static trec_sgd_view view_of(const struct trec_sgd_train *S, int side, uint64_t 
     const trec_sgd_table *rep = &S->rep[side];
     uint64_t ne = S->f[side]->n_extra;
     return (trec_sgd_view){.f = S->f[side], .t = &S->tab[side], .id = S->tab[side].rec,
-                           .meta = rep->rec + b * ne * rep->stride};
+                           .meta = rep->rec + b * ne * rep->stride,
+                           .id_b = S->tab[side].brec, .meta_b = rep->brec + b * ne * rep->bstride};
 }
 
 static void stratum_task(void *ctx, uint64_t b)
@@ -293,7 +304,9 @@ static void stratum_task(void *ctx, uint64_t b)
     trec_sgd_stratum *s = &S->st[b];
     for (int side = 0; side < 2; side++) {
         trec_sgd_view v = view_of(S, side, b);
-        memcpy(v.meta, meta_of(S, side), S->f[side]->n_extra * S->rep[side].stride * sizeof(float));
+        uint64_t ne = S->f[side]->n_extra;
+        memcpy(v.meta, meta_of(S, side), ne * S->rep[side].stride * sizeof(float));
+        memcpy(v.meta_b, meta_bias_of(S, side), ne * S->rep[side].bstride * sizeof(float));
     }
     s->U = view_of(S, 0, b);
     s->I = view_of(S, 1, b);
@@ -312,17 +325,23 @@ static void stratum_task(void *ctx, uint64_t b)
  * parameter mixing): shared += (sum over b of (replica b - shared)) / B, in
  * stratum order. (Adding the replicas' changes instead would apply the L2
  * shrink of every replica at once, B times over, and flip the weights.) */
-static void merge_side(struct trec_sgd_train *S, int side)
+static void merge_floats(float *shared, const float *rep, uint64_t n, uint64_t B)
 {
-    uint64_t n = S->f[side]->n_extra * S->rep[side].stride, B = S->B;
-    float *shared = meta_of(S, side), inv = 1.0f / (float)B;
-    const float *rep = S->rep[side].rec;
+    float inv = 1.0f / (float)B;
     for (uint64_t q = 0; q < n; q++) {
         float v0 = shared[q], d = 0;
         for (uint64_t b = 0; b < B; b++)
             d += rep[b * n + q] - v0;
         shared[q] = v0 + d * inv;
     }
+}
+
+static void merge_side(struct trec_sgd_train *S, int side)
+{
+    const trec_sgd_table *rep = &S->rep[side];
+    uint64_t ne = S->f[side]->n_extra;
+    merge_floats(meta_of(S, side), rep->rec, ne * rep->stride, S->B);
+    merge_floats(meta_bias_of(S, side), rep->brec, ne * rep->bstride, S->B);
 }
 
 static double run_epoch(struct trec_sgd_train *S)
@@ -361,7 +380,7 @@ static void sumsq_task(void *ctx, uint64_t c)
         for (uint64_t q = 0; q < t->k; q++)
             s += (double)rec[q] * rec[q];
         if (t->biases)
-            s += (double)rec[t->bias] * rec[t->bias];
+            s += (double)t->brec[r * t->bstride] * t->brec[r * t->bstride];
     }
     J->part[c] = s;
 }
