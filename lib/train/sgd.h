@@ -135,6 +135,7 @@ typedef struct trec_sgd_stratum {
     trec_rng rng;
     uint32_t ahead[TREC_SGD_AHEAD]; /* the next draws (indices in the block), drawn ahead */
     unsigned next;
+    uint64_t draw_lines;        /* cache lines of a drawn item's record fetched ahead */
     double loss;                /* out: sum of the pair losses */
 } trec_sgd_stratum;
 

@@ -214,7 +214,7 @@ HOT_INLINE void prefetch_all(const trec_sgd_view *v, uint32_t r)
 HOT_INLINE uint32_t draw_item(trec_sgd_stratum *s)
 {
     uint32_t b = draw(&s->rng, (uint32_t)s->n_block);
-    prefetch_record(&s->I, s->items[b], s->I.t->score_lines); /* most are only scored */
+    prefetch_record(&s->I, s->items[b], s->draw_lines);
     return b;
 }
 
@@ -444,6 +444,11 @@ void trec_sgd_run_stratum(trec_sgd_stratum *s)
 {
     shuffle_runs(s->runs, s->n_runs, &s->rng);
     s->loss = 0;
+    /* bpr and logistic update every item they draw; most of warp's draws
+     * are only scored */
+    s->draw_lines = s->cfg->loss == TREC_LOSS_BPR || s->cfg->loss == TREC_LOSS_LOGISTIC
+                        ? s->I.t->stride / 16
+                        : s->I.t->score_lines;
     for (s->next = 0; s->next < TREC_SGD_AHEAD; s->next++)
         s->ahead[s->next] = draw_item(s);
     s->next = 0;
