@@ -322,6 +322,7 @@ HOT_INLINE void warp(trec_sgd_stratum *s, pair *p, uint64_t n_skip)
         score_negative_only(s, p);
         if (p->s_uj > p->s_ui - 1.0f) {
             float bj;
+            prefetch_all(&s->I, p->j); /* its accumulators, about to be updated */
             p->qj = repr(&s->I, p->j, s->scratch + 2 * s->rule.k, &bj);
             step(s, p, warp_rank_weight(s->n_block, n_skip, s->x->cols, t));
             return;
@@ -452,9 +453,11 @@ void trec_sgd_run_stratum(trec_sgd_stratum *s)
     for (s->next = 0; s->next < TREC_SGD_AHEAD; s->next++)
         s->ahead[s->next] = draw_item(s);
     s->next = 0;
+    for (uint64_t r = 0; r < s->n_runs && r < 2; r++)
+        prefetch_run(s, &s->runs[r]);
     for (uint64_t r = 0; r < s->n_runs; r++) {
-        if (r + 1 < s->n_runs)
-            prefetch_run(s, &s->runs[r + 1]);
+        if (r + 2 < s->n_runs)
+            prefetch_run(s, &s->runs[r + 2]);
         run_user(s, s->runs[r].user, s->runs[r].start, s->runs[r].start + s->runs[r].len);
     }
 }
