@@ -174,7 +174,9 @@ typedef struct pair {
 
 /* The block's items that are positives of the current user are marked
  * (by their index in the block) for the length of the user's run, so that
- * each draw is checked with one bit. */
+ * each draw is checked with one bit (a scan of the run or a search of the
+ * user's row was a tenth of a warp epoch). Unmarking clears whole words:
+ * every bit set in them is the run's. */
 HOT_INLINE void mark_run(trec_sgd_stratum *s, uint64_t lo, uint64_t hi, int on)
 {
     for (uint64_t q = lo; q < hi; q++) {
