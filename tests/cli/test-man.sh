@@ -100,6 +100,7 @@ if have_ml && command -v man >/dev/null 2>&1; then
             *"| jq "*) command -v jq >/dev/null 2>&1 || { skip "$b example $n (no jq)"; continue; } ;;
             *ml-100k/*|*ml100k.csr*) skip "$b example $n (no ml-100k here)"; continue ;;
             *ml-1m/*) skip "$b example $n (no ml-1m here)"; continue ;;
+            *ml-25m/*|*genome.csr*) skip "$b example $n (no ml-25m here)"; continue ;;
             esac
             if out=$(sh -c "$cmd" 2>&1 </dev/null); then
                 pass_ "$b example $n runs"
