@@ -54,21 +54,48 @@ for t in "trec-eval m.trec --test te.csr -q" "trec-info r.csr" "trec-recommend m
     ok "--pretty: ${t%% *}" python3 -c 'import json; json.load(open("pp.json"))'
     eq "--json: ${t%% *} on one line" "$($t --json | wc -l)" 1
 done
-fails "--json with -o - (binary on stdout)" trec-ingest "$S/synth-ratings.csv" -o - --json
-fails "--json with --train -" trec-split r.csr --train - --test x.csr --json
-fails "--json with -o - (fit)" trec-fit tr.csr -o - --json
-fails "--json with the page on stdout" trec-report h.tsv --no-plot --json
+fails "--json with -o - (binary on stdout)" 2 "--json prints on standard output, which -o - already uses" trec-ingest "$S/synth-ratings.csv" -o - --json
+fails "--json with --train -" 2 "--json prints on standard output, which '-' already uses" trec-split r.csr --train - --test x.csr --json
+fails "--json with -o - (fit)" 2 "--json prints on standard output, which -o - already uses" trec-fit tr.csr -o - --json
+fails "--json with the page on stdout" 2 "--json prints on standard output: write the page and plots to files" trec-report h.tsv --no-plot --json
+
+# trec-tune follows them too: compact --json (one line, appendable), --pretty,
+# --no-header on its TSV leaderboard
+trec-split tr.csr --train fit.csr --test va.csr --seed 2 -q
+TUNE="trec-tune fit.csr --valid va.csr --algorithm ease --lambda 10,100 --trials 2"
+$TUNE --json -q >>log.jsonl
+eq "trec-tune --json: one more object, one line" "$(jsonl log.jsonl)" 10
+eq "...the leaderboard in it" "$(tail -n 1 log.jsonl | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["metric"], len(d["leaderboard"]), d["leaderboard"][0]["rank"])')" "ndcg@10 2 1"
+$TUNE --pretty -q >tp.json
+ok "trec-tune --pretty parses" python3 -c 'import json; json.load(open("tp.json"))'
+ok "trec-tune --pretty is several lines" test "$(wc -l <tp.json)" -gt 5
+eq "trec-tune --pretty: the same object as --json" \
+    "$(python3 -c 'import json; print(json.load(open("tp.json")) == json.loads(open("log.jsonl").readlines()[-1]))')" True
+$TUNE -q >th.tsv
+$TUNE -q --no-header >tnh.tsv
+eq "trec-tune --no-header: the leaderboard without its first line" "$(tail -n +2 th.tsv)" "$(cat tnh.tsv)"
+eq "...which was the header" "$(head -n 1 th.tsv | cut -f 1-4)" "rank	trial	algorithm	ndcg@10"
+fails "trec-tune --no-header --json" 2 "--no-header is for the TSV leaderboard, not --json" $TUNE --json --no-header
+fails "trec-tune -o - (the leaderboard is on stdout)" 2 "standard output holds the leaderboard" $TUNE -o -
+$TUNE -v >/dev/null 2>tv.err
+contains "trec-tune -v: each trial's fitting time" tv.err " s of fitting): --lambda"
+$TUNE -v -o tbest.trec >/dev/null 2>tv.err
+contains "trec-tune -v -o: the refit's time" tv.err "trec-tune: refitted trial"
 
 # -q and -v on every tool
 for t in "trec-ingest $S/synth-ratings.csv -o q.csr" "trec-split r.csr --train q1.csr --test q2.csr" \
     "trec-fit tr.csr -o q.trec --preset tensorrec --epochs 2" "trec-eval m.trec --test te.csr" \
-    "trec-recommend m.trec --user 1" "trec-info r.csr" "trec-report h.tsv --no-plot -o q.html"; do
+    "trec-recommend m.trec --user 1" "trec-info r.csr" "trec-report h.tsv --no-plot -o q.html" \
+    "$TUNE"; do
     name=${t%% *}
     $t -q >/dev/null 2>q.err
     eq "$name -q: nothing on stderr" "$(cat q.err)" ""
     $t -v >/dev/null 2>v.err
     ok "$name -v: something on stderr" test -s v.err
-    fails "$name -q -v: usage error" $t -q -v
+    fails "$name -q -v: usage error" 2 "-q and -v exclude each other" $t -q -v
 done
 
 # headers
@@ -80,7 +107,7 @@ eq "trec-eval --per-user --no-header" "$(grep -c '^user' pu.tsv)" 0
 trec-info --dump --header tr.csr >d.tsv
 eq "trec-info --dump --header" "$(head -n 1 d.tsv)" "row_label	col_label	value	timestamp"
 eq "...then the entries" "$(($(wc -l <d.tsv) - 1))" "$(trec-info --dump tr.csr | wc -l)"
-fails "--header without --dump" trec-info --header tr.csr
+fails "--header without --dump" 2 "--header goes with --dump" trec-info --header tr.csr
 
 # binary output to a terminal (script(1) gives the tools a terminal)
 if command -v script >/dev/null 2>&1; then
