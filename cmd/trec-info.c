@@ -137,9 +137,7 @@ static void matrix_text(const void *info, FILE *out)
 /* A float as the JSON number of its shortest text (0.1, not 0.100000001). */
 static cJSON *json_float(float v)
 {
-    char buf[32];
-    trec_format_float(v, buf, sizeof buf);
-    return cJSON_CreateNumber(strtod(buf, NULL));
+    return trec_json_float(v);
 }
 
 static cJSON *json_counts(const trec_count_summary *c)

@@ -223,7 +223,8 @@ static void on_trial(void *ctx, const trec_tune_trial *t, int resumed)
     const options *o = ctx;
     if (o->c.quiet)
         return;
-    char secs[40] = "";
+    char secs[40] = "", val[TREC_METRIC_TEXT];
+    trec_format_metric(t->value, 0, val, sizeof val);
     if (o->verbose && !resumed)
         snprintf(secs, sizeof secs, " (%.2f s of fitting)", t->seconds);
     if (t->failed)
@@ -231,9 +232,9 @@ static void on_trial(void *ctx, const trec_tune_trial *t, int resumed)
                 cli_prog, (unsigned long long)t->id, t->rung + 1, t->rungs, t->algorithm, ep,
                 resumed ? " (from the log)" : "", secs, t->options);
     else
-        fprintf(stderr, "%s: trial %llu rung %d/%d %s, %s: %.4f at epoch %llu%s%s: %s\n",
+        fprintf(stderr, "%s: trial %llu rung %d/%d %s, %s: %s at epoch %llu%s%s: %s\n",
                 cli_prog, (unsigned long long)t->id, t->rung + 1, t->rungs, t->algorithm, ep,
-                t->value, (unsigned long long)t->best_epoch,
+                val, (unsigned long long)t->best_epoch,
                 resumed ? " (from the log)" : "", secs, t->options);
     fflush(stderr);
 }
@@ -280,10 +281,9 @@ static void print_tsv(const trec_tune_result *r, const uint64_t *order, uint64_t
         const trec_tune_trial *t = &r->trials[order[j]];
         printf("%llu\t%llu\t%s\t", (unsigned long long)j + 1, (unsigned long long)t->id,
                t->algorithm);
-        if (t->failed)
-            printf("failed");
-        else
-            printf("%.6f", t->value);
+        char val[TREC_METRIC_TEXT];
+        trec_format_metric(t->value, 0, val, sizeof val);
+        printf("%s", t->failed ? "failed" : val);
         printf("\t%llu\t", (unsigned long long)t->best_epoch);
         if (t->epochs)
             printf("%llu", (unsigned long long)t->epochs);
@@ -315,7 +315,7 @@ static void print_json(const options *o, const trec_tune_result *r, const uint64
         if (t->failed)
             cJSON_AddNullToObject(e, "value");
         else
-            cJSON_AddNumberToObject(e, "value", t->value);
+            cJSON_AddItemToObject(e, "value", trec_json_metric(t->value));
         cJSON_AddNumberToObject(e, "best_epoch", (double)t->best_epoch);
         if (t->epochs)
             cJSON_AddNumberToObject(e, "epochs", (double)t->epochs);
@@ -432,12 +432,15 @@ int main(int argc, char **argv)
         cli_die(1, "writing the leaderboard to standard output failed");
     if (!o.c.quiet) {
         const trec_tune_trial *b = &r.trials[r.best];
-        fprintf(stderr, "%s: best: trial %llu (%s), %s %.4f at epoch %llu: --algorithm %s %s\n",
-                cli_prog, (unsigned long long)b->id, b->algorithm, r.metric, b->value,
+        char bv[TREC_METRIC_TEXT], pv[TREC_METRIC_TEXT];
+        trec_format_metric(b->value, 0, bv, sizeof bv);
+        trec_format_metric(r.popular, 0, pv, sizeof pv);
+        fprintf(stderr, "%s: best: trial %llu (%s), %s %s at epoch %llu: --algorithm %s %s\n",
+                cli_prog, (unsigned long long)b->id, b->algorithm, r.metric, bv,
                 (unsigned long long)b->best_epoch, b->algorithm, b->options);
         if (r.fitted)
-            fprintf(stderr, "%s: most-popular on %s: %s %.4f\n", cli_prog,
-                    trec_display_name(o.valid), r.metric, r.popular);
+            fprintf(stderr, "%s: most-popular on %s: %s %s\n", cli_prog,
+                    trec_display_name(o.valid), r.metric, pv);
         if (r.fitted && b->value <= r.popular)
             fprintf(stderr, "%s: warning: the best trial is no better than the most-popular "
                     "ranking on %s\n", cli_prog, trec_display_name(o.valid));

@@ -21,6 +21,7 @@ extern "C" {
 #include "split.h"
 #include "matrix_stats.h"
 #include "dump.h"
+#include "json_number.h"
 #include "model.h"
 #include "reference.h"
 #include "align.h"

@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "metrics.h"
+
 #define MAX_PANELS 256
 
 int trec_plot_panels(const trec_eval_history *h, const trec_plot_opts *o, const char **names,
@@ -60,8 +62,9 @@ static size_t *time_order(const trec_eval_history *h, trec_error *err)
 
 static void put_value(FILE *f, double v)
 {
-    if (isfinite(v))
-        fprintf(f, " %.6f", v);
+    char t[TREC_METRIC_TEXT];
+    if (isfinite(v) && trec_format_metric(v, 0, t, sizeof t))
+        fprintf(f, " %s", t);
     else
         fputs(" NaN", f);
 }

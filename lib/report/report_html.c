@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics.h"
+
 static void esc(FILE *f, const char *s)
 {
     for (; *s; s++) {
@@ -43,8 +45,9 @@ static void cell(FILE *f, const trec_eval_history *h, size_t row, const char *pr
     snprintf(name, sizeof name, "%s%s", prefix, metric);
     long c = trec_eval_history_column(h, name);
     double v = c >= 0 ? h->values[row * h->n_metrics + (size_t)c] : NAN;
-    if (isfinite(v))
-        fprintf(f, "<td>%.4f</td>", v);
+    char t[TREC_METRIC_TEXT];
+    if (isfinite(v) && trec_format_metric(v, 0, t, sizeof t))
+        fprintf(f, "<td>%s</td>", t);
     else
         fputs("<td class=\"na\">&ndash;</td>", f);
 }
@@ -157,7 +160,9 @@ int trec_report_html(FILE *f, const trec_eval_history *h, const trec_report_page
         if (isfinite(a) && isfinite(b)) {
             double d = a - b;
             const char *cls = d > 0 ? "up" : d < 0 ? "down" : "same";
-            fprintf(f, "<td class=\"%s\">%+.4f", cls, d);
+            char t[TREC_METRIC_TEXT];
+            trec_format_metric(d, 1, t, sizeof t);
+            fprintf(f, "<td class=\"%s\">%s", cls, t);
             if (b != 0)
                 fprintf(f, " (%+.1f%%)", 100 * d / b);
             fputs("</td>", f);

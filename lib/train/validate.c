@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json_number.h"
 #include "metrics.h"
 #include "score.h"
 
@@ -315,8 +316,8 @@ struct cJSON *trec_validation_meta(const trec_validation *v)
     cJSON_AddNumberToObject(o, "evaluations", (double)v->n);
     cJSON_AddNumberToObject(o, "epochs_run", (double)v->epochs_run);
     cJSON_AddNumberToObject(o, "best_epoch", (double)v->best_epoch);
-    cJSON_AddNumberToObject(o, "best", v->best);
-    cJSON_AddNumberToObject(o, "most_popular", v->popular);
+    cJSON_AddItemToObject(o, "best", trec_json_metric(v->best));
+    cJSON_AddItemToObject(o, "most_popular", trec_json_metric(v->popular));
     cJSON_AddBoolToObject(o, "stopped_early", v->stopped_early);
     cJSON_AddBoolToObject(o, "interrupted", v->interrupted);
     return o;

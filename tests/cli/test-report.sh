@@ -74,18 +74,18 @@ contains "page: header row" np.txt "row metric|model|change|most-popular|random|
 # the last run (binary gain) against the previous one (exp gain): recall is
 # the same, NDCG@2 changes
 l3=$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "ndcg@2") c = i }
-    NR == 3 { a = $c } NR == 4 { printf "%.4f|%+.4f", $c, $c - a }' h.tsv)
+    NR == 3 { a = $c } NR == 4 { printf "%.6f|%+.6f", $c, $c - a }' h.tsv)
 # the table's recall@2 row, computed from the history's last two rows
 want=$(python3 -c '
 rows = [l.rstrip("\n").split("\t") for l in open("h.tsv")]
 h, prev, last = rows[0], rows[-2], rows[-1]
 v = lambda r, n: float(r[h.index(n)])
 d = v(last, "recall@2") - v(prev, "recall@2")
-print("row recall@2|%.4f|%+.4f (%+.1f%%)|%.4f|%.4f|%.4f" % (v(last, "recall@2"), d,
+print("row recall@2|%.6f|%+.6f (%+.1f%%)|%.6f|%.6f|%.6f" % (v(last, "recall@2"), d,
       100 * d / v(prev, "recall@2"), v(last, "most-popular:recall@2"),
       v(last, "random:recall@2"), v(last, "train:recall@2")))')
 contains "page: last run's recall@2, its change, the baselines" np.txt "$want"
-ok "...and the change is not 0 (the test is not vacuous)" sh -c "! echo '$want' | grep -q '|+0.0000'"
+ok "...and the change is not 0 (the test is not vacuous)" sh -c "! echo '$want' | grep -q '|+0.000000'"
 contains "page: ndcg@2 and its change from the history" np.txt "row ndcg@2|${l3%%|*}|${l3#*|}"
 eq "page: a row per model metric (4) and the header" "$(grep -c '^row' np.txt)" 5
 contains "page: the last run's failed gate" np.html '<span class="failed">failed</span>'
@@ -187,7 +187,7 @@ contains "...one run per file, at the file's time" j.html \
     "3 runs from 2026-01-01T02:00:00Z to 2026-01-03T02:00:00Z (UTC)"
 python3 pagecheck.py j.html >j.txt
 eq "...the same rows as from a history" "$(grep -c '^row' j.txt)" 5
-contains "...with the reports' figures" j.txt "row recall@2|0.6111|+0.0000 (+0.0%)|0.2778|"
+contains "...with the reports' figures" j.txt "row recall@2|0.611111|+0.000000 (+0.0%)|0.277778|"
 $EV --json >log.jsonl
 $EV --json >>log.jsonl
 ok "a JSON Lines log (trec-eval --json >> log.jsonl)" trec-report log.jsonl --no-plot -o l.html -q
