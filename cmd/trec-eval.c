@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* trec-eval - ranking metrics at K (recall, precision, NDCG, F1, MAP, MRR,
  * hit rate, coverage) and AUC of a model on test (and train) interactions,
  * next to the most-popular and random baselines, or of a baseline alone

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* trec-fit - fits a recommender model on an interaction matrix (see
  * trec-fit(1)): parse_args, run, print. */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* trec-info - describes trec files (matrix or model) in text or JSON, or
  * dumps a matrix as TSV (see trec-info(1)). */
 #include <cjson/cJSON.h>

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* trec-ingest - delimited ratings, item or user features -> trec matrix file.
  * See trec-ingest(1). */
 #include <cjson/cJSON.h>

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* trec-recommend - the top-K items of users under a model, or the items most
  * similar to an item, as TSV or JSON (see trec-recommend(1)). */
 #include <cjson/cJSON.h>

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* trec-report - the evaluation history of trec-eval --history as a plot of
  * each metric over time (gnuplot; SVG, PNG) and a short self-contained HTML
  * page (see trec-report(1)). */

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* trec-tune - searches trec-fit settings on a validation split: successive
  * halving over a space of options, a leaderboard, the best model (see
  * trec-tune(1); the search is lib/train/tune.c). */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # getting-started.sh [--seed N] [--user ID] [BUILD_DIR] - the "Getting Started
 # with Recommender Systems and TensorRec" walkthrough with the trec tools, on
 # MovieLens ml-latest-small (run by `make demo`).

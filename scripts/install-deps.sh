@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # Installs the Debian packages trec needs, only if some are missing.
 set -e
 # build: compiler, libraries; tests: python3 (JSON checks), zip/unzip (dataset fetch tests);

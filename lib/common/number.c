@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* number.c - strict decimal parsing with a fast path for short numbers. */
 #include "number.h"
 

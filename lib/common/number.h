@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* number.h - fast, strict parsing of numbers from text fields (CSV cells,
  * command-line values).
  *

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* json_number.c - JSON numbers with the text output's digits. */
 #include "json_number.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* json_number.h - numbers in JSON output with the same digits as in text
  * output: a JSON number written from the text trec_format_float (model
  * scores, matrix values) or trec_format_metric (metric values) gives, so

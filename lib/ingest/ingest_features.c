@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_features.c - item features (genres) -> multi-hot CSR, optionally aligned
  * to the items of a ratings matrix. Feature files are small (one line per
  * item), so this reads them in one thread with the ingest block reader. */

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_features.h - item features from a delimited file such as MovieLens
  * movies.csv (movieId,title,genres): a multi-hot items x features CSR
  * matrix, one column per feature name (e.g. genre) with value 1, or with

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_parse.c - one block of ratings text -> entries with local ids. */
 #include "ingest_parse.h"
 

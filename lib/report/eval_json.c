@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* eval_json.c - trec-eval JSON reports as an evaluation history
  * (eval_json.h): converted to the history's TSV text, then parsed by
  * trec_eval_history_parse, so both inputs obey the same rules. */

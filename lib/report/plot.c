@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* plot.c - the evaluation history plotted by gnuplot (plot.h). */
 #include "plot.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* report_html.c - the self-contained HTML report (report_html.h). */
 #include "report_html.h"
 

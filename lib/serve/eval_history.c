@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* eval_history.c - append to and read the evaluation history file
  * (eval_history.h). */
 #include "eval_history.h"

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* gate.c - quality gates on evaluation results (gate.h). */
 #include "gate.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* metric_format.c - the one text form of a metric value (see metrics.h). */
 #include "metrics.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* metrics.h - ranking metrics at K: recall, precision, NDCG, F1, MAP, MRR,
  * hit rate, catalogue coverage, and AUC, for a model's top-K lists (AUC: its
  * full ranking) and for two baselines (most-popular, random).

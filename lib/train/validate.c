@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* validate.c - evaluation on a validation split during a fit (validate.h):
  * the positives and the most-popular baseline once per fit, an evaluation
  * per due epoch through lib/serve (trec_eval_model), the best model kept,

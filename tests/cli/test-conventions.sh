@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-conventions.sh - the command line every tool shares (trec(7),
 # CONVENTIONS): -q and -v, --json as one compact object per line (so that
 # `>> log.jsonl` collects runs) and --pretty, --no-header / --header, and

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-eval.sh - trec-eval on a hand-computed model (tests/fixtures/eval),
 # then on MovieLens-sized data when ml-latest-small is present.
 #

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-gate.sh - trec-eval's quality gates (--fail-below,
 # --fail-below-baseline: exit 3 with a one-line reason) and --history (one
 # TSV row per run, header once, locked appends), on the hand-computed model

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-ingest.sh - trec-ingest(1): every option, errors (exit status, file:line
 # in the message, no output left behind), stdin, and ml-latest-small.
 # Contents are checked through `trec-info --dump` (row TAB col TAB value [TAB time]).

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-inputs.sh - more inputs (issue 9): gzip-compressed text inputs read
 # transparently (ratings, item features, titles, id lists, histories), and
 # hints in errors: a tab-, '::'- or '|'-separated file read with another

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-man.sh - the manual pages: each renders without a warning (man -l;
 # mandoc -Tlint when installed), all share one header style, each SEE ALSO
 # names every other trec page, every EXAMPLES command has its "$ " prompt,

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-report.sh - trec-report: a trec-eval --history file as plots (gnuplot:
 # SVG, PNG) and a self-contained HTML page, checked for structure and, when
 # chromium is installed, rendered by a real headless browser. Checks that

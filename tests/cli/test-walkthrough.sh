@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-walkthrough.sh - scripts/getting-started.sh (make demo), end to end:
 # on the synthetic samples of datasets/samples always, on ml-latest-small
 # when present. The figures are checked against the tools themselves (trec-eval's
