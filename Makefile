@@ -35,7 +35,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 # Every other header in lib/ is internal.
 PUBLIC_HEADERS := lib/trec.h lib/common/error.h lib/common/fileio.h lib/common/idmap.h \
   lib/format/container.h lib/format/labels.h lib/format/csr.h lib/format/model.h \
-  lib/format/dump.h lib/format/matrix_stats.h lib/format/reference.h lib/format/align.h \
+  lib/format/dump.h lib/format/json_number.h lib/format/matrix_stats.h lib/format/reference.h lib/format/align.h \
   lib/ingest/ingest.h lib/ingest/ingest_features.h lib/ingest/split.h lib/train/fit.h \
   lib/train/fit_options.h lib/train/presets.h lib/train/validate.h lib/train/tune.h \
   lib/train/features_matrix.h lib/serve/score.h lib/serve/topk.h lib/serve/metrics.h \

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* idmap.c - string -> dense id hash map (open addressing, linear probing). */
 #include "idmap.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* rng.c - xoshiro256** (Blackman & Vigna), seeded with splitmix64. */
 #include "rng.h"
 

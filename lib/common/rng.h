@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* rng.h - the seeded random number generator behind every random choice in
  * trec (splits, initialisation, sampling): xoshiro256** seeded through
  * splitmix64. Same seed, same sequence, on every platform. */

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* container.c - writing and verifying the trec container (trec-formats(5)). */
 #include "container.h"
 

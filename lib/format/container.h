@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* container.h - the trec container: the on-disk layout shared by matrix and
  * model files, specified in trec-formats(5).
  *

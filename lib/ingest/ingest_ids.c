@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_ids.c - block-local id maps and their merge into global ids. */
 #include "ingest_ids.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_parse.c - one block of ratings text -> entries with local ids. */
 #include "ingest_parse.h"
 
@@ -135,18 +136,6 @@ static int bad_id(part *b, uint64_t line, trec_error *err, int which, const fiel
                trec_ingest_col_name(which), show, why);
 }
 
-/* A rating that is not 0 but below the smallest normal float (1e-50, 1e-40)
- * would be stored as 0 or lose its precision: refused, not rounded. */
-static int underflows(float v, const field *x)
-{
-    if (fabsf(v) >= FLT_MIN)
-        return 0;
-    for (size_t i = 0; i < x->n && x->p[i] != 'e' && x->p[i] != 'E'; i++)
-        if (x->p[i] >= '1' && x->p[i] <= '9')
-            return 1;
-    return 0;
-}
-
 /* The rating (1 without a rating column) and timestamp of a record: 1 when
  * both are good, else bad()'s result. */
 static int read_values(part *b, const field *f, uint64_t line, float *v, int64_t *t,
@@ -160,7 +149,7 @@ static int read_values(part *b, const field *f, uint64_t line, float *v, int64_t
         int r = trec_parse_float(x->p, x->n, v);
         if (r != TREC_NUM_OK)
             return bad_number(b, line, err, COL_RATING, x, trec_number_problem(r));
-        if (underflows(*v, x))
+        if (trec_float_underflows(*v, x->p, x->n))
             return bad_number(b, line, err, COL_RATING, x,
                               "is not 0 but too small for a float (below 1.18e-38)");
     }

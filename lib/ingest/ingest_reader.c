@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_reader.c - block reading and tokenizing for trec-ingest. */
 #include "ingest_reader.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_reader.h - the text side of trec-ingest (internal to libtrec):
  * reading delimited text in blocks that end at record boundaries, and
  * tokenizing one block into records.

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* eval_history.c - append to and read the evaluation history file
  * (eval_history.h). */
 #include "eval_history.h"
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "metrics.h"
 
 static const char *const fixed_names[TREC_EVAL_HISTORY_FIXED] = {
     "time", "model", "test", "train", "settings", "status"};
@@ -183,8 +185,10 @@ int trec_eval_history_append(const char *path, const trec_eval_record *rec, trec
             train, rec->settings, rec->status))
         goto out;
     for (int i = 0; i < rec->n_metrics; i++) {
+        char t[TREC_METRIC_TEXT];
         int e = isfinite(rec->values[i])
-                    ? add(&row, &rlen, &rcap, err, "\t%.6f", rec->values[i])
+                    ? (trec_format_metric(rec->values[i], 0, t, sizeof t),
+                       add(&row, &rlen, &rcap, err, "\t%s", t))
                     : add(&row, &rlen, &rcap, err, "\t");
         if (e)
             goto out;

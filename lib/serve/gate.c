@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* gate.c - quality gates on evaluation results (gate.h). */
 #include "gate.h"
 
@@ -7,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "metrics.h"
 
 /* Parses "METRIC@K" from s[0..len). */
 static int parse_metric_at(const char *s, size_t len, int *metric, uint32_t *k,
@@ -166,8 +169,10 @@ int trec_gate_check(const trec_gate *gates, int n, const trec_eval_config *cfg,
             if (j < 0)
                 return trec_fail(err, "gate on %s@%u: K not evaluated", mname, gt->k);
             double v = model_mean[j];
+            char t[TREC_METRIC_TEXT];
+            trec_format_metric(v, 0, t, sizeof t);
             if (!(v >= gt->threshold))
-                append(reason, size, &failed, "%s@%u = %.4f < %g", mname, gt->k, v,
+                append(reason, size, &failed, "%s@%u = %s < %g", mname, gt->k, t,
                        gt->threshold);
             continue;
         }
@@ -181,9 +186,12 @@ int trec_gate_check(const trec_gate *gates, int n, const trec_eval_config *cfg,
             if (!gt->all_ks && cfg->ks[ki] != gt->k)
                 continue;
             int j = ki * TREC_N_METRICS + gt->metric;
+            char t[TREC_METRIC_TEXT], tb[TREC_METRIC_TEXT];
+            trec_format_metric(model_mean[j], 0, t, sizeof t);
+            trec_format_metric(base[j], 0, tb, sizeof tb);
             if (!(model_mean[j] > base[j]))
-                append(reason, size, &failed, "%s@%u = %.4f is no better than %s (%.4f)",
-                       mname, cfg->ks[ki], model_mean[j], gt->baseline, base[j]);
+                append(reason, size, &failed, "%s@%u = %s is no better than %s (%s)",
+                       mname, cfg->ks[ki], t, gt->baseline, tb);
         }
     }
     return failed;

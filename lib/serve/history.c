@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* history.c - histories of new users for fold-in (see history.h). */
 #include "history.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* history.h - histories of users a model does not know, for fold-in
  * (trec-recommend --liked / --history): a CSR matrix whose rows are those
  * users and whose columns are the model's items, matched by raw item id.

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* fit.c - what every algorithm shares: names, defaults, the option check,
  * the training data (min-rating, weights), dispatch to the algorithm table,
  * and META. */

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* sgd.c - the sgd algorithm: LightFM's ranking losses (bpr, warp, warp-kos,
  * logistic) trained one positive at a time with Adagrad or plain SGD, on
  * linear representations of identity and/or metadata features with dot

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* sgd.h - the sgd algorithm's internals (lib/train/sgd*.c): LightFM's
  * ranking losses trained one interaction at a time on linear feature
  * representations with dot prediction, with Adagrad or plain SGD.

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* sgd_losses.c - one stratum's pass of the sgd algorithm: for each positive
  * in a seeded order, the representations and scores, the sampled
  * negatives, the loss of the pair and one update of every parameter it

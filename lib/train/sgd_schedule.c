@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* sgd_schedule.c - the sgd algorithm's epochs: DSGD's schedule (Gemulla et
  * al. 2011), so that threads never write the same parameter and the model
  * does not depend on their number.

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* validate.c - evaluation on a validation split during a fit (validate.h):
  * the positives and the most-popular baseline once per fit, an evaluation
  * per due epoch through lib/serve (trec_eval_model), the best model kept,
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json_number.h"
 #include "metrics.h"
 #include "score.h"
 
@@ -315,8 +317,8 @@ struct cJSON *trec_validation_meta(const trec_validation *v)
     cJSON_AddNumberToObject(o, "evaluations", (double)v->n);
     cJSON_AddNumberToObject(o, "epochs_run", (double)v->epochs_run);
     cJSON_AddNumberToObject(o, "best_epoch", (double)v->best_epoch);
-    cJSON_AddNumberToObject(o, "best", v->best);
-    cJSON_AddNumberToObject(o, "most_popular", v->popular);
+    cJSON_AddItemToObject(o, "best", trec_json_metric(v->best));
+    cJSON_AddItemToObject(o, "most_popular", trec_json_metric(v->popular));
     cJSON_AddBoolToObject(o, "stopped_early", v->stopped_early);
     cJSON_AddBoolToObject(o, "interrupted", v->interrupted);
     return o;

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* validate.h - evaluation on a validation split during a fit (trec-fit
  * --valid, trec-tune): the curve, the best evaluation's model, early
  * stopping.

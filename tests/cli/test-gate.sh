@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-gate.sh - trec-eval's quality gates (--fail-below,
 # --fail-below-baseline: exit 3 with a one-line reason) and --history (one
 # TSV row per run, header once, locked appends), on the hand-computed model
@@ -20,7 +21,7 @@ eq "gate passes at the model's value (0.6111 >= 0.61)" "$(status $EV --fail-belo
 eq "gate fails just above it: exit 3" "$(status $EV --fail-below recall@2=0.62)" 3
 eq "the reason is one line" "$(wc -l <.err)" 1
 contains "the reason names metric, value, threshold and split" .err \
-    "trec-eval: quality gate failed: recall@2 = 0.6111 < 0.62 (test split of test.csr)"
+    "trec-eval: quality gate failed: recall@2 = 0.611111 < 0.62 (test split of test.csr)"
 ok "the report is still written on a failed gate" grep -q "most-popular" .out
 eq "gates repeat: any failing one fails" \
     "$(status $EV --fail-below recall@2=0.5 --fail-below ndcg@2=0.99)" 3
@@ -29,7 +30,7 @@ eq "...and not the passing one" "$(grep -c 'recall@2' .err)" 0
 eq "two failing gates: one line, both reasons" \
     "$(status $EV --fail-below recall@2=0.9 --fail-below precision@2=0.9; wc -l <.err)" "3
 1"
-contains "both reasons, joined by ;" .err "recall@2 = 0.6111 < 0.9; precision@2 = "
+contains "both reasons, joined by ;" .err "recall@2 = 0.611111 < 0.9; precision@2 = "
 eq "the model beats most-popular: passes" "$(status $EV --fail-below-baseline most-popular)" 0
 eq "...and random, on NDCG" "$(status $EV --fail-below-baseline random:ndcg@2)" 0
 eq "exit 0 without gates" "$(status $EV)" 0

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-validate.sh - trec-split --valid, trec-fit's presets (the default one
 # among them) and its validation during the fit (--valid, --metric,
 # --patience, --log). Fixtures: tests/fixtures/fit.

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* fuzz_csv.c - libFuzzer target: any bytes as a ratings file (several
  * dialects, small blocks so records straddle them, --skip-bad on and off), as
  * a movies.csv features file, and as the movies.csv of trec-recommend

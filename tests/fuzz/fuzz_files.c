@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* fuzz_files.c - libFuzzer target: any bytes as a matrix file and as a model
  * file. The readers must reject bad input with an error, never crash or read
  * out of bounds (run under AddressSanitizer/UBSan by `make fuzz`). The

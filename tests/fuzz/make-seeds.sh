@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # make-seeds.sh BUILD_DIR CORPUS_DIR - seeds for the file fuzzer (make fuzz):
 # small matrix files (ratings, item features, user features, aligned and
 # not) and model files of every kind trec-fit makes: each representation
