@@ -172,8 +172,9 @@ fuzz:
 	@cp tests/fixtures/fit/*.csr $(FUZZ_B)/corpus-files/
 	@tests/fuzz/make-seeds.sh $(B) $(FUZZ_B)/corpus-files
 	@for f in tests/fixtures/ingest/*.csv tests/fixtures/ingest/*.dat tests/fixtures/ingest/*.data \
-	  tests/fixtures/fuzz/*.csv datasets/samples/synth-movies.csv; do \
-	  for m in 0 1 2 3 4 5; do { printf $$m; cat $$f; } >$(FUZZ_B)/corpus-csv/$$m-$${f##*/}; done; done
+	  tests/fixtures/fuzz/* tests/fixtures/eval/*.csv datasets/samples/synth-movies.csv; do \
+	  for m in 0 1 2 3 4 5 6 7 8 9; do { printf $$m; cat $$f; } >$(FUZZ_B)/corpus-csv/$$m-$${f##*/}; done; \
+	  done
 	$(FUZZ_B)/fuzz_files -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -max_len=8192 \
 	  $(FUZZ_B)/corpus-files
 	$(FUZZ_B)/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -max_len=4096 \
