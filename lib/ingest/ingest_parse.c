@@ -65,7 +65,11 @@ part *trec_ingest_part_new(const trec_ingest_config *c, trec_ingest_block *text,
 
 static int grow(part *b, trec_error *err)
 {
-    size_t old = b->cap, cap = old ? old * 2 : 16384;
+    /* The first size from the text: a record takes at least 4 bytes ("1,2"
+     * and a line break), so a small block (a short file) gets small arrays;
+     * a full block starts at 16384 entries and doubles. */
+    size_t first = b->text.len / 4 + 16;
+    size_t old = b->cap, cap = old ? old * 2 : first < 16384 ? first : 16384;
     struct { void **p; size_t width; int used; } a[] = {
         {(void **)&b->row, 4, 1}, {(void **)&b->col, 4, 1}, {(void **)&b->val, 4, 1},
         {(void **)&b->time, 8, b->c->col[COL_TIME] >= 0},

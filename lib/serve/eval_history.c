@@ -357,10 +357,13 @@ int trec_eval_history_parse(char *buf, size_t len, const char *name, trec_eval_h
                trec_fail(err, "%s:1: the header has %zu columns; a history has time, model, "
                          "test, train, settings, status and at least one metric", name, ncols);
     for (int i = 0; i < TREC_EVAL_HISTORY_FIXED; i++)
-        if (strcmp(cells[i], fixed_names[i]) != 0)
-            return trec_eval_history_free(h),
-                   trec_fail(err, "%s:1: field %d is '%s', want '%s': not a trec-eval "
-                             "history", name, i + 1, cells[i], fixed_names[i]);
+        if (strcmp(cells[i], fixed_names[i]) != 0) {
+            /* The message first: cells[i] points into the text freed below. */
+            trec_fail(err, "%s:1: field %d is '%s', want '%s': not a trec-eval history", name,
+                      i + 1, cells[i], fixed_names[i]);
+            trec_eval_history_free(h);
+            return -1;
+        }
     h->n_metrics = ncols - TREC_EVAL_HISTORY_FIXED;
     size_t maxrows = lines - 1, nm = h->n_metrics;
     h->metric_names = trec_calloc(nm, sizeof *h->metric_names, err);

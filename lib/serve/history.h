@@ -35,6 +35,10 @@ int trec_history_liked(trec_history *hs, const trec_model *m, const char *ids,
 /* The users of a history file ("-": stdin). */
 int trec_history_read(trec_history *hs, const trec_model *m, const char *path,
                       trec_error *err);
+/* The same from memory (buf[0..len), no terminator needed); name is used in
+ * messages. */
+int trec_history_parse(trec_history *hs, const trec_model *m, const char *name,
+                       const char *buf, size_t len, trec_error *err);
 void trec_history_free(trec_history *hs);
 
 /* Turns values into the weights the model was trained with (its META:

@@ -113,6 +113,12 @@ fails "a short row" trec-report bad3.tsv --no-plot
 contains "...named" .err "bad3.tsv:2: 3 fields, the header has 7"
 printf 'user\titem\trating\n1\t2\t3\n' >notahistory.tsv
 fails "not a history" trec-report notahistory.tsv --no-plot
+# The message quoted the header field after the text was freed (found by
+# make fuzz: a use after free under ASan, garbage in the message otherwise).
+printf 'time\tmodl\ttest\ttrain\tsettings\tstatus\trecall@2\n' >badname.tsv
+fails "a wrong header field" 1 \
+    "badname.tsv:1: field 2 is 'modl', want 'model': not a trec-eval history" \
+    trec-report badname.tsv --no-plot
 head -n 1 h.tsv >empty.tsv
 fails "a header only" trec-report empty.tsv --no-plot
 fails "an unknown metric" trec-report h.tsv --no-plot --metric recall@99
