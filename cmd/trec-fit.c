@@ -480,6 +480,7 @@ static void valid_open(run *r)
         return;
     o->v.vc.valid = &r->valid;
     o->v.vc.name = trec_display_name(o->v.file);
+    o->v.vc.file = &r->valid_file.file;
     /* Matched to the training matrix by raw ids: what it lacks is skipped. */
     trec_align_stats as;
     if (trec_csr_read(o->v.file, &r->valid_file, &err) != 0 ||

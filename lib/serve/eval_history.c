@@ -235,10 +235,18 @@ int trec_eval_history_append(const char *path, const trec_eval_record *rec, trec
                 col += *a == '\t';
                 a++, b++;
             }
-            while (a > have && a[-1] != '\t')
-                a--;
-            while (b > head && b[-1] != '\t')
-                b--;
+            if ((*a == '\0' && *b == '\t') || (*b == '\0' && *a == '\t')) {
+                /* one header is the other's first columns: the column after
+                 * them is on one side only ('' on the other) */
+                col++;
+                a += *a == '\t';
+                b += *b == '\t';
+            } else {
+                while (a > have && a[-1] != '\t')
+                    a--;
+                while (b > head && b[-1] != '\t')
+                    b--;
+            }
             int la = (int)strcspn(a, "\t"), lb = (int)strcspn(b, "\t");
             trec_fail(err, "%s:1: column %d is '%.*s' in the file but '%.*s' in this run "
                       "(other cut-offs, baselines or splits): write this run's history to "

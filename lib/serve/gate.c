@@ -135,6 +135,27 @@ int trec_gate_validate(const trec_gate *gates, int n, const trec_eval_config *cf
     return 0;
 }
 
+/* The text of a value below a gate's threshold: the metric's usual 6
+ * decimals, or as many digits as it takes to show it is below when rounding
+ * to 6 decimals would print a value that is not (0.1499996 < 0.15). */
+static void below_text(double v, double threshold, char *t, size_t size)
+{
+    trec_format_metric(v, 0, t, size);
+    for (int digits = 7; digits <= 17 && strtod(t, NULL) >= threshold; digits++)
+        snprintf(t, size, "%.*g", digits, v);
+}
+
+/* A threshold as given: the shortest text that reads back as the same
+ * double (%g's 6 digits would print 0.1500001 as 0.15). */
+static void threshold_text(double threshold, char *t, size_t size)
+{
+    for (int digits = 6; digits <= 17; digits++) {
+        snprintf(t, size, "%.*g", digits, threshold);
+        if (strtod(t, NULL) == threshold)
+            break;
+    }
+}
+
 static void append(char *reason, size_t size, int *failed, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
@@ -169,11 +190,11 @@ int trec_gate_check(const trec_gate *gates, int n, const trec_eval_config *cfg,
             if (j < 0)
                 return trec_fail(err, "gate on %s@%u: K not evaluated", mname, gt->k);
             double v = model_mean[j];
-            char t[TREC_METRIC_TEXT];
-            trec_format_metric(v, 0, t, sizeof t);
+            char t[TREC_METRIC_TEXT], tt[TREC_METRIC_TEXT];
+            below_text(v, gt->threshold, t, sizeof t);
+            threshold_text(gt->threshold, tt, sizeof tt);
             if (!(v >= gt->threshold))
-                append(reason, size, &failed, "%s@%u = %s < %g", mname, gt->k, t,
-                       gt->threshold);
+                append(reason, size, &failed, "%s@%u = %s < %s", mname, gt->k, t, tt);
             continue;
         }
         const double *base = NULL;

@@ -301,12 +301,9 @@ struct cJSON *trec_validation_meta(const trec_validation *v)
 {
     cJSON *o = cJSON_CreateObject();
     char crc[9] = "";
-    const trec_container *f = &v->c.valid->file;
-    if (f->buf && f->len >= TREC_HEADER_SIZE) {
-        const uint8_t *h = f->buf + 28;
-        snprintf(crc, sizeof crc, "%08x", (unsigned)(h[0] | h[1] << 8 | h[2] << 16 |
-                                                     (uint32_t)h[3] << 24));
-    }
+    const trec_container *f = v->c.file ? v->c.file : &v->c.valid->file;
+    if (f->len >= TREC_HEADER_SIZE) /* set whenever the header was read */
+        snprintf(crc, sizeof crc, "%08x", (unsigned)f->header_crc);
     cJSON_AddStringToObject(o, "file", v->c.name);
     cJSON_AddStringToObject(o, "header_crc32", crc);
     cJSON_AddStringToObject(o, "metric", v->metric);
