@@ -100,19 +100,19 @@ ok "--title" trec-report h.tsv --no-plot --title 'Nightly <ML>' -o t.html -q
 contains "...escaped" t.html "<title>Nightly &lt;ML&gt;</title>"
 
 # ---- errors ----
-fails "no history" trec-report
-fails "missing file" trec-report nosuch.tsv --no-plot
+fails "no history" 2 "missing HISTORY (a trec-eval --history file)" trec-report
+fails "missing file" 1 "nosuch.tsv: cannot open" trec-report nosuch.tsv --no-plot
 printf 'time\tmodel\ttest\ttrain\tsettings\tstatus\trecall@2\n2026-01-01T00:00:00Z\tm\tt\t-\ts\tok\tabc\n' >bad.tsv
-fails "a bad value" trec-report bad.tsv --no-plot
+fails "a bad value" 1 "bad.tsv:2: field 7 (recall@2): 'abc' is not a number" trec-report bad.tsv --no-plot
 contains "...named by file, line, field and column" .err "bad.tsv:2: field 7 (recall@2): 'abc' is not a number"
 printf 'time\tmodel\ttest\ttrain\tsettings\tstatus\trecall@2\nyesterday\tm\tt\t-\ts\tok\t0.5\n' >bad2.tsv
-fails "a bad time" trec-report bad2.tsv --no-plot
+fails "a bad time" 1 "bad2.tsv:2: field 1 (time): 'yesterday' is not a UTC time" trec-report bad2.tsv --no-plot
 contains "...named" .err "bad2.tsv:2: field 1 (time): 'yesterday' is not a UTC time"
 printf 'time\tmodel\ttest\ttrain\tsettings\tstatus\trecall@2\n2026-01-01T00:00:00Z\tm\tt\n' >bad3.tsv
-fails "a short row" trec-report bad3.tsv --no-plot
+fails "a short row" 1 "bad3.tsv:2: 3 fields, the header has 7" trec-report bad3.tsv --no-plot
 contains "...named" .err "bad3.tsv:2: 3 fields, the header has 7"
 printf 'user\titem\trating\n1\t2\t3\n' >notahistory.tsv
-fails "not a history" trec-report notahistory.tsv --no-plot
+fails "not a history" 1 "notahistory.tsv:1: the header has 3 columns" trec-report notahistory.tsv --no-plot
 # The message quoted the header field after the text was freed (found by
 # make fuzz: a use after free under ASan, garbage in the message otherwise).
 printf 'time\tmodl\ttest\ttrain\tsettings\tstatus\trecall@2\n' >badname.tsv
@@ -120,10 +120,10 @@ fails "a wrong header field" 1 \
     "badname.tsv:1: field 2 is 'modl', want 'model': not a trec-eval history" \
     trec-report badname.tsv --no-plot
 head -n 1 h.tsv >empty.tsv
-fails "a header only" trec-report empty.tsv --no-plot
-fails "an unknown metric" trec-report h.tsv --no-plot --metric recall@99
-fails "--no-plot with --png" trec-report h.tsv --no-plot --png x.png
-fails "two outputs on stdout" trec-report h.tsv -o - --svg -
+fails "a header only" 1 "empty.tsv: no run in the history (only a header)" trec-report empty.tsv --no-plot
+fails "an unknown metric" 1 "h.tsv: no model metric 'recall@99' in the history" trec-report h.tsv --no-plot --metric recall@99
+fails "--no-plot with --png" 2 "--no-plot excludes --svg and --png" trec-report h.tsv --no-plot --png x.png
+fails "two outputs on stdout" 2 "only one output can be standard output" trec-report h.tsv -o - --svg -
 
 # ---- plots (gnuplot) ----
 if command -v gnuplot >/dev/null 2>&1; then
@@ -159,11 +159,11 @@ else
         skip "$c (no gnuplot: Debian package gnuplot-nox)"
     done
 fi
-fails "gnuplot missing" trec-report h.tsv -o nog.html --gnuplot "$T/no-such-gnuplot"
+fails "gnuplot missing" 1 "no-such-gnuplot': install gnuplot" trec-report h.tsv -o nog.html --gnuplot "$T/no-such-gnuplot"
 contains "...names the package" .err "install gnuplot (Debian package gnuplot-nox)"
 ok "...and leaves no page behind" test ! -e nog.html
 printf '#!/bin/sh\necho "bad script" >&2\nexit 1\n' >badplot; chmod +x badplot
-fails "gnuplot failing" trec-report h.tsv -o nog.html --gnuplot ./badplot
+fails "gnuplot failing" 1 "./badplot failed (exit status 1)" trec-report h.tsv -o nog.html --gnuplot ./badplot
 contains "...its message" .err "./badplot failed (exit status 1): bad script"
 
 # ---- in a real browser ----
@@ -224,9 +224,9 @@ contains "...one run per line" l.html "2 runs from"
 $EV --pretty >pretty.json
 ok "a pretty-printed report" trec-report pretty.json --no-plot -o p.html -q
 trec-eval m.trec --test test.csr -k 3 -q --json >k3.json
-fails "reports with other metrics are refused" trec-report res/day1.json k3.json --no-plot
+fails "reports with other metrics are refused" 1 "k3.json: its metrics differ from the first report's" trec-report res/day1.json k3.json --no-plot
 contains "...naming the file" .err "k3.json: its metrics differ from the first report's"
 printf '{"a":\n' >broken.json
-fails "broken JSON" trec-report broken.json --no-plot
+fails "broken JSON" 1 "broken.json:1: not JSON" trec-report broken.json --no-plot
 contains "...named with its line" .err "broken.json:1: not JSON"
-fails "a history and JSON reports together" trec-report h.tsv res/day1.json --no-plot
+fails "a history and JSON reports together" 2 "unexpected argument: res/day1.json" trec-report h.tsv res/day1.json --no-plot
