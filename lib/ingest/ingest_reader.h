@@ -59,6 +59,11 @@ void trec_ingest_mem_free(void *p, size_t n);
 /* Asks for transparent huge pages on the 2 MiB pages inside [p, p+n): only
  * for buffers that get filled whole (a huge page counts whole in memory). */
 void trec_ingest_mem_hugepages(void *p, size_t n);
+/* Maps the pages of [p, p+n) in one system call (MADV_POPULATE_WRITE)
+ * instead of one page fault per 4 KiB page as they are first written: only
+ * for memory about to be written whole. A hint: where the kernel refuses,
+ * the pages fault in as before. */
+void trec_ingest_mem_populate(void *p, size_t n);
 
 typedef struct trec_ingest_block {
     char *text;              /* text[len] is a '\n' sentinel */
