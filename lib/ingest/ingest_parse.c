@@ -262,7 +262,7 @@ static int read_ids(part *b, const field *f, uint64_t line, uint32_t *uid,
  * taken shortly before it is written). */
 static int room(part *b, trec_error *err)
 {
-    enum { POPULATE = 32768 };
+    enum { POPULATE = 8192 };
     if (b->n == b->cap && grow(b, err) != 0)
         return -1;
     size_t to = b->cap - b->n < POPULATE ? b->cap : b->n + POPULATE;
