@@ -167,6 +167,15 @@ int trec_ingest_reader_open_mem(trec_ingest_reader *r, const char *data, size_t 
     return 0;
 }
 
+void trec_ingest_reader_drop_spares(trec_ingest_reader *r)
+{
+    pthread_mutex_lock(&r->spare_mu);
+    for (int i = 0; i < r->nspare; i++)
+        trec_ingest_mem_free(r->spare[i], r->block_size + 1);
+    r->nspare = 0;
+    pthread_mutex_unlock(&r->spare_mu);
+}
+
 void trec_ingest_reader_close(trec_ingest_reader *r)
 {
     if (r->have_in)
@@ -174,8 +183,7 @@ void trec_ingest_reader_close(trec_ingest_reader *r)
     if (r->close_fd)
         close(r->fd);
     free(r->carry);
-    for (int i = 0; i < r->nspare; i++)
-        trec_ingest_mem_free(r->spare[i], r->block_size + 1);
+    trec_ingest_reader_drop_spares(r);
     pthread_mutex_destroy(&r->spare_mu);
     memset(r, 0, sizeof *r);
 }

@@ -113,6 +113,9 @@ void trec_ingest_reader_locate(const trec_ingest_reader *r, uint64_t line,
 void trec_ingest_block_free(trec_ingest_block *b);
 /* Gives a parsed block's buffer back to r for reuse (thread-safe). */
 void trec_ingest_reader_recycle(trec_ingest_reader *r, trec_ingest_block *b);
+/* Frees the buffers kept for reuse: once no more blocks will be read, they
+ * would only add to the peak memory of what follows. */
+void trec_ingest_reader_drop_spares(trec_ingest_reader *r);
 
 /* Called for each record: the first min(nf, maxstore) fields, the field
  * count nf, and the record's line (0-based, relative to the block start).
