@@ -35,7 +35,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o)
 # Every other header in lib/ is internal.
 PUBLIC_HEADERS := lib/trec.h lib/common/error.h lib/common/fileio.h lib/common/idmap.h \
   lib/format/container.h lib/format/labels.h lib/format/csr.h lib/format/model.h \
-  lib/format/dump.h lib/format/matrix_stats.h lib/format/reference.h lib/format/align.h \
+  lib/format/dump.h lib/format/json_number.h lib/format/matrix_stats.h lib/format/reference.h lib/format/align.h \
   lib/ingest/ingest.h lib/ingest/ingest_features.h lib/ingest/split.h lib/train/fit.h \
   lib/train/fit_options.h lib/train/presets.h lib/train/validate.h lib/train/tune.h \
   lib/train/features_matrix.h lib/serve/score.h lib/serve/topk.h lib/serve/metrics.h \
@@ -152,10 +152,13 @@ demo: deps
 	@scripts/getting-started.sh $(if $(KEEP),--keep) $(B)
 
 # Coverage-guided fuzzing of the readers (clang's libFuzzer, ASan + UBSan):
-# FUZZ_SECONDS per target, corpus seeded from the test fixtures and from
-# matrix and model files of every kind made by the tools
-# (tests/fuzz/make-seeds.sh). Not a test.
+# FUZZ_SECONDS per target (0: no limit) or FUZZ_RUNS executions per target
+# (-1: no limit), whichever ends first; corpus seeded from the test fixtures
+# and from matrix and model files of every kind made by the tools
+# (tests/fuzz/make-seeds.sh), kept in build-fuzz/corpus-* between runs. Not
+# a test. A long run: make fuzz FUZZ_SECONDS=0 FUZZ_RUNS=10000000.
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= -1
 FUZZ_B := build-fuzz
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 fuzz:
@@ -168,10 +171,14 @@ fuzz:
 	  mkdir -p $(FUZZ_B)/corpus-$$t; done
 	@cp tests/fixtures/fit/*.csr $(FUZZ_B)/corpus-files/
 	@tests/fuzz/make-seeds.sh $(B) $(FUZZ_B)/corpus-files
-	@cp tests/fixtures/ingest/*.csv tests/fixtures/ingest/*.dat tests/fixtures/ingest/*.data \
-	  tests/fixtures/fuzz/*.csv datasets/samples/synth-movies.csv $(FUZZ_B)/corpus-csv/
-	$(FUZZ_B)/fuzz_files -max_total_time=$(FUZZ_SECONDS) -max_len=8192 $(FUZZ_B)/corpus-files
-	$(FUZZ_B)/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 $(FUZZ_B)/corpus-csv
+	@for f in tests/fixtures/ingest/*.csv tests/fixtures/ingest/*.dat tests/fixtures/ingest/*.data \
+	  tests/fixtures/fuzz/* tests/fixtures/eval/*.csv datasets/samples/synth-movies.csv; do \
+	  for m in 0 1 2 3 4 5 6 7 8 9; do { printf $$m; cat $$f; } >$(FUZZ_B)/corpus-csv/$$m-$${f##*/}; done; \
+	  done
+	$(FUZZ_B)/fuzz_files -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -max_len=8192 \
+	  $(FUZZ_B)/corpus-files
+	$(FUZZ_B)/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -runs=$(FUZZ_RUNS) -max_len=4096 \
+	  $(FUZZ_B)/corpus-csv
 
 install: all shared
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* cli.h - what every trec-* command shares: its name in messages, error exits,
  * number parsing for options, the closing summary timer. Header-only: each
  * command is one translation unit. */

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* trec-eval - ranking metrics at K (recall, precision, NDCG, F1, MAP, MRR,
  * hit rate, coverage) and AUC of a model on test (and train) interactions,
  * next to the most-popular and random baselines, or of a baseline alone
@@ -608,7 +609,7 @@ static void print_table(run *r, FILE *f)
         fprintf(f, "  %-14s", "ranker");
         for (int j = 0; j < nc; j++) {
             int w = (int)strlen(cols[j].label);
-            width[j] = w < 8 ? 8 : w;
+            width[j] = w < TREC_METRIC_DECIMALS + 2 ? TREC_METRIC_DECIMALS + 2 : w;
             fprintf(f, "  %*s", width[j], cols[j].label);
         }
         fputc('\n', f);
@@ -616,8 +617,11 @@ static void print_table(run *r, FILE *f)
             if (!sp->have[rk])
                 continue;
             fprintf(f, "  %-14s", ranker_names[rk]);
-            for (int j = 0; j < nc; j++)
-                fprintf(f, "  %*.4f", width[j], value_of(sp->res[rk].mean, &cols[j]));
+            for (int j = 0; j < nc; j++) {
+                char t[TREC_METRIC_TEXT];
+                trec_format_metric(value_of(sp->res[rk].mean, &cols[j]), 0, t, sizeof t);
+                fprintf(f, "  %*s", width[j], t);
+            }
             fputc('\n', f);
         }
         if (!o->train && o->baseline == R_MODEL)
@@ -630,7 +634,7 @@ static void json_metrics(cJSON *obj, const options *o, const double *mean)
     column cols[MAX_KS * TREC_N_METRICS];
     int nc = columns(o, cols);
     for (int j = 0; j < nc; j++)
-        cJSON_AddNumberToObject(obj, cols[j].label, value_of(mean, &cols[j]));
+        cJSON_AddItemToObject(obj, cols[j].label, trec_json_metric(value_of(mean, &cols[j])));
 }
 
 static void print_json(run *r, FILE *f)
@@ -699,9 +703,12 @@ static void print_tsv(run *r, FILE *f)
         for (int rk = 0; rk < N_RANKERS; rk++) {
             if (!sp->have[rk])
                 continue;
-            for (int j = 0; j < nc; j++)
-                fprintf(f, "%s\t%s\t%s\t%s\t%.10g\n", sp->name, ranking_name(sp),
-                        ranker_names[rk], cols[j].label, value_of(sp->res[rk].mean, &cols[j]));
+            for (int j = 0; j < nc; j++) {
+                char t[TREC_METRIC_TEXT];
+                trec_format_metric(value_of(sp->res[rk].mean, &cols[j]), 0, t, sizeof t);
+                fprintf(f, "%s\t%s\t%s\t%s\t%s\n", sp->name, ranking_name(sp),
+                        ranker_names[rk], cols[j].label, t);
+            }
         }
     }
 }
@@ -733,9 +740,12 @@ static void print_per_user(run *r, FILE *f)
                 fprintf(f, "%llu\t%s", (unsigned long long)u, sp->name);
             }
             const double *v = res->per_user + u * (uint64_t)res->nk * TREC_N_METRICS;
+            char t[TREC_METRIC_TEXT];
             for (int j = 0; j < nc; j++)
-                if (cols[j].metric != TREC_COVERAGE)
-                    fprintf(f, "\t%.6f", value_of(v, &cols[j]));
+                if (cols[j].metric != TREC_COVERAGE) {
+                    trec_format_metric(value_of(v, &cols[j]), 0, t, sizeof t);
+                    fprintf(f, "\t%s", t);
+                }
             fprintf(f, "\t%llu\n",
                     (unsigned long long)(sp->pos.rowptr[u + 1] - sp->pos.rowptr[u]));
         }

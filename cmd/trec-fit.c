@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* trec-fit - fits a recommender model on an interaction matrix (see
  * trec-fit(1)): parse_args, run, print. */
 #include <getopt.h>
@@ -332,20 +333,24 @@ static void fmt_secs(char *buf, size_t n, double s)
         snprintf(buf, n, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
 }
 
-/* " ndcg@10 0.3012 (best 0.3050 at 12)" with validation, else "". */
+/* " ndcg@10 0.301234 (best 0.305012 at 12)" with validation, else "". */
 static const char *valid_text(const trec_fit_progress *p, char *buf, size_t n)
 {
+    char v[TREC_METRIC_TEXT], b[TREC_METRIC_TEXT];
     buf[0] = 0;
-    if (p->metric && p->best_epoch)
-        snprintf(buf, n, " %s %.4f (best %.4f at %llu)", p->metric, p->value, p->best,
+    if (p->metric && p->best_epoch) {
+        trec_format_metric(p->value, 0, v, sizeof v);
+        trec_format_metric(p->best, 0, b, sizeof b);
+        snprintf(buf, n, " %s %s (best %s at %llu)", p->metric, v, b,
                  (unsigned long long)p->best_epoch);
+    }
     return buf;
 }
 
 static void on_epoch(void *ctx, const trec_fit_progress *p)
 {
     progress *pr = ctx;
-    char vt[96];
+    char vt[160];
     if (pr->quiet)
         return;
     double now = cli_now(), el = now - pr->t0;
@@ -475,6 +480,7 @@ static void valid_open(run *r)
         return;
     o->v.vc.valid = &r->valid;
     o->v.vc.name = trec_display_name(o->v.file);
+    o->v.vc.file = &r->valid_file.file;
     /* Matched to the training matrix by raw ids: what it lacks is skipped. */
     trec_align_stats as;
     if (trec_csr_read(o->v.file, &r->valid_file, &err) != 0 ||
@@ -508,8 +514,11 @@ static void valid_stage_log(run *r)
     for (uint64_t i = 0; i < n; i++) {
         if (!at || c[i].value > best)
             best = c[i].value, at = c[i].epoch;
-        fprintf(r->log.fp, "%llu\t%.10g\t%.10g\t%.10g\t%.10g\t%llu\t%.3f\n",
-                (unsigned long long)c[i].epoch, c[i].loss, c[i].penalty, c[i].value, best,
+        char v[TREC_METRIC_TEXT], b[TREC_METRIC_TEXT];
+        trec_format_metric(c[i].value, 0, v, sizeof v);
+        trec_format_metric(best, 0, b, sizeof b);
+        fprintf(r->log.fp, "%llu\t%.10g\t%.10g\t%s\t%s\t%llu\t%.3f\n",
+                (unsigned long long)c[i].epoch, c[i].loss, c[i].penalty, v, b,
                 (unsigned long long)at, c[i].seconds);
     }
 }
@@ -529,18 +538,21 @@ static void valid_report(const run *r)
     trec_validation_summary s;
     trec_validation_summarize(r->val, &s);
     const char *name = trec_display_name(r->o->v.file);
+    char best[TREC_METRIC_TEXT], pop[TREC_METRIC_TEXT];
+    trec_format_metric(s.best, 0, best, sizeof best);
+    trec_format_metric(s.popular, 0, pop, sizeof pop);
     if (!r->o->quiet) {
-        fprintf(stderr, "%s: validation on %s: best %s %.4f at epoch %llu of %llu", cli_prog,
-                name, s.metric, s.best, (unsigned long long)s.best_epoch,
+        fprintf(stderr, "%s: validation on %s: best %s %s at epoch %llu of %llu", cli_prog,
+                name, s.metric, best, (unsigned long long)s.best_epoch,
                 (unsigned long long)s.epochs_run);
         if (s.stopped_early)
             fprintf(stderr, " (stopped: no improvement in %llu evaluations)",
                     (unsigned long long)r->o->v.vc.patience);
-        fprintf(stderr, "; most-popular %.4f\n", s.popular);
+        fprintf(stderr, "; most-popular %s\n", pop);
     }
     if (s.best <= s.popular)
         fprintf(stderr, "%s: warning: the model is no better than the most-popular ranking on "
-                "%s (%s %.4f vs %.4f)\n", cli_prog, name, s.metric, s.best, s.popular);
+                "%s (%s %s vs %s)\n", cli_prog, name, s.metric, best, pop);
 }
 
 static void fit_and_write(run *r)

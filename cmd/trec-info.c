@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* trec-info - describes trec files (matrix or model) in text or JSON, or
  * dumps a matrix as TSV (see trec-info(1)). */
 #include <cjson/cJSON.h>
@@ -137,9 +138,7 @@ static void matrix_text(const void *info, FILE *out)
 /* A float as the JSON number of its shortest text (0.1, not 0.100000001). */
 static cJSON *json_float(float v)
 {
-    char buf[32];
-    trec_format_float(v, buf, sizeof buf);
-    return cJSON_CreateNumber(strtod(buf, NULL));
+    return trec_json_float(v);
 }
 
 static cJSON *json_counts(const trec_count_summary *c)

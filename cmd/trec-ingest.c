@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* trec-ingest - delimited ratings, item or user features -> trec matrix file.
  * See trec-ingest(1). */
 #include <cjson/cJSON.h>
@@ -46,6 +47,8 @@ static void usage(void)
            "      --feature-sep SEP  separator inside the features field (|)\n"
            "      --feature-flags COLS   one-hot 0/1 flag columns instead of a features\n"
            "                         column (ml-100k u.item: 6-24): numbers, ranges, names\n"
+           "      --feature-value COL   the column holding the value of the line's\n"
+           "                         feature instead of 1 (genome-scores.csv: relevance)\n"
            "      --repeated-ids merge|error   an id on several lines (tags.csv: one\n"
            "                         tag a line): unite their features, or fail (error)\n"
            "  -q, --quiet            no summary on standard error\n"
@@ -64,7 +67,7 @@ enum {
     OPT_SEP = 256, OPT_QUOTE, OPT_HEADER, OPT_NO_HEADER, OPT_USER, OPT_ITEM,
     OPT_RATING, OPT_TIME, OPT_DUPS, OPT_SKIP, OPT_THREADS, OPT_BLOCK,
     OPT_FEATURES, OPT_USER_FEATURES, OPT_ALIGN, OPT_IDCOL, OPT_FCOL, OPT_FSEP, OPT_REPEATED,
-    OPT_JSON, OPT_PRETTY, OPT_NEW_IDS, OPT_FFLAGS
+    OPT_JSON, OPT_PRETTY, OPT_NEW_IDS, OPT_FFLAGS, OPT_FVALUE
 };
 
 /* -v, --json, --pretty, -f */
@@ -93,6 +96,7 @@ static const struct option longopts[] = {
     {"feature-col", required_argument, NULL, OPT_FCOL},
     {"feature-sep", required_argument, NULL, OPT_FSEP},
     {"feature-flags", required_argument, NULL, OPT_FFLAGS},
+    {"feature-value", required_argument, NULL, OPT_FVALUE},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"json", no_argument, NULL, OPT_JSON},
@@ -313,6 +317,7 @@ int main(int argc, char **argv)
         case OPT_FCOL: fo.feature_col = optarg; features_only = 1; break;
         case OPT_FSEP: fo.feature_sep = optarg; features_only = 1; break;
         case OPT_FFLAGS: fo.feature_flags = optarg; features_only = 1; break;
+        case OPT_FVALUE: fo.feature_value = optarg; features_only = 1; break;
         case OPT_REPEATED:
             if (strcmp(optarg, "merge") == 0)
                 fo.merge_ids = 1;
@@ -347,8 +352,9 @@ int main(int argc, char **argv)
         cli_usage_error("--user-col, --item-col, --rating-col, --time-col and "
                         "--duplicates are for ratings, not for features", NULL);
     if (!features && features_only)
-        cli_usage_error("--id-col, --feature-col, --feature-sep, --feature-flags and "
-                        "--repeated-ids need --item-features or --user-features", NULL);
+        cli_usage_error("--id-col, --feature-col, --feature-sep, --feature-flags, "
+                        "--feature-value and --repeated-ids need --item-features or "
+                        "--user-features", NULL);
     if (new_ids && (features || !align))
         cli_usage_error("--new-ids goes with --align, for ratings", NULL);
     if (user_features) {

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* trec-recommend - the top-K items of users under a model, or the items most
  * similar to an item, as TSV or JSON (see trec-recommend(1)). */
 #include <cjson/cJSON.h>
@@ -426,7 +427,7 @@ static void print_json(const out_ctx *c, FILE *f)
     cJSON *results = cJSON_AddArrayToObject(root, "results");
     const trec_labels *il = &c->m->item_labels;
     for (uint64_t q = 0; q < c->lists->n_queries; q++) {
-        char qb[32], ib[32], sb[32];
+        char qb[32], ib[32];
         const char *qs, *is;
         size_t qn, in;
         cJSON *ro = cJSON_CreateObject();
@@ -439,10 +440,8 @@ static void print_json(const out_ctx *c, FILE *f)
             label_of(il, c->lists->items[at], ib, sizeof ib, &is, &in);
             cJSON_AddNumberToObject(io, "rank", r + 1);
             cJSON_AddItemToObject(io, "item", json_string(is, in));
-            /* the shortest text that reads back as the same float */
-            trec_format_float(c->lists->scores[at], sb, sizeof sb);
-            float v = c->lists->scores[at];
-            cJSON_AddNumberToObject(io, "score", isfinite(v) ? strtod(sb, NULL) : v); /* JSON: null */
+            /* the TSV's text: the shortest that reads back as the same float */
+            cJSON_AddItemToObject(io, "score", trec_json_float(c->lists->scores[at]));
             if (c->titles) {
                 size_t tl;
                 const char *t = trec_titles_find(c->titles, is, in, &tl);

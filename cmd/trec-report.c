@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* trec-report - the evaluation history of trec-eval --history as a plot of
  * each metric over time (gnuplot; SVG, PNG) and a short self-contained HTML
  * page (see trec-report(1)). */
@@ -241,11 +242,9 @@ int main(int argc, char **argv)
         cJSON_AddStringToObject(lr, "model", h.model[last]);
         cJSON_AddStringToObject(lr, "status", h.status[last]);
         for (size_t m = 0; m < h.n_metrics; m++) {
-            double v = h.values[last * h.n_metrics + m];
-            if (isfinite(v))
-                cJSON_AddNumberToObject(lr, h.metric_names[m], v);
-            else
-                cJSON_AddNullToObject(lr, h.metric_names[m]);
+            /* the history's and the page's digits; null when missing */
+            cJSON_AddItemToObject(lr, h.metric_names[m],
+                                  trec_json_metric(h.values[last * h.n_metrics + m]));
         }
         cJSON_AddItemToObject(j, "last", lr);
         cli_print_json(stdout, j, o.pretty);

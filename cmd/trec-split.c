@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* trec-split - splits an interaction matrix into train and test matrices
  * (see trec-split(1)). */
 #include <cjson/cJSON.h>

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* trec-tune - searches trec-fit settings on a validation split: successive
  * halving over a space of options, a leaderboard, the best model (see
  * trec-tune(1); the search is lib/train/tune.c). */
@@ -15,7 +16,8 @@ static void usage(void)
 {
     printf("Usage: %s TRAIN.csr --valid VALID.csr [-o BEST.trec] [--algorithm A[,A...]]\n"
            "                 [--OPTION V1,V2,... | --OPTION LO..HI]... [--trials N]\n"
-           "                 [--budget TIME] [--metric M] [--log FILE [--resume]] [--json]\n"
+           "                 [--budget TIME] [--metric M] [--log FILE [--resume]]\n"
+           "                 [--json|--pretty|--no-header] [-q|-v]\n"
            "Searches trec-fit settings: each trial is fitted on TRAIN and evaluated on\n"
            "VALID during the fit (train items excluded, binary gain); successive halving\n"
            "gives the epochs to the promising trials. Leaderboard (TSV) on stdout.\n"
@@ -38,9 +40,11 @@ static void usage(void)
            "  --seed N           seed of the draws and of every fit (default 1)\n"
            "  --log FILE         every finished trial as TSV (rewritten after each)\n"
            "  --resume           take the trials FILE of --log has instead of refitting\n"
-           "  --json             the leaderboard as JSON\n"
+           "  --json             the leaderboard as JSON (one line; --pretty: indented)\n"
+           "  --no-header        the TSV leaderboard without its header line\n"
            "  --threads N        worker threads (default: online cores, at most %d)\n"
-           "  -q, --quiet        no progress on stderr\n"
+           "  -q, --quiet        no progress and no summary on stderr\n"
+           "  -v, --verbose      also each trial's fitting time and the refit's\n"
            "  -h, --help         this help\n"
            "  -V, --version      version\n"
            "See 'man trec-tune'.\n",
@@ -51,7 +55,7 @@ static void usage(void)
 typedef struct options {
     cli_common c;
     const char *in, *valid, *log, *out;
-    int resume, json;
+    int resume, json, pretty, no_header, verbose;
     trec_tune_config tc;
     const char *algorithms;
     int trials_given;
@@ -59,7 +63,7 @@ typedef struct options {
 
 enum { OPT_VALID = 256, OPT_ALGORITHM, OPT_TRIALS, OPT_BUDGET, OPT_METRIC, OPT_VALID_GAIN,
        OPT_PATIENCE, OPT_ETA, OPT_RUNGS, OPT_SEED, OPT_LOG, OPT_RESUME, OPT_JSON,
-       OPT_FIT = 1000 };
+       OPT_PRETTY, OPT_NO_HEADER, OPT_FIT = 1000 };
 
 /* "300", "90s", "5m", "1h" -> seconds */
 static double parse_budget(const char *s)
@@ -92,6 +96,9 @@ static void parse_args(options *o, int argc, char **argv)
         {"log", required_argument, 0, OPT_LOG},
         {"resume", no_argument, 0, OPT_RESUME},
         {"json", no_argument, 0, OPT_JSON},
+        {"pretty", no_argument, 0, OPT_PRETTY},
+        {"no-header", no_argument, 0, OPT_NO_HEADER},
+        {"verbose", no_argument, 0, 'v'},
         CLI_COMMON_LONGOPTS};
     int n = 0;
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
@@ -119,7 +126,7 @@ static void parse_args(options *o, int argc, char **argv)
     /* dimensions are added after --algorithm is known: keep them */
     int ndims = 0;
     const char *dim_opt[TREC_TUNE_MAX_DIMS], *dim_spec[TREC_TUNE_MAX_DIMS];
-    while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "v", longopts, NULL)) != -1) {
         if (cli_common_option(c, optarg, &o->c, usage))
             continue;
         switch (c) {
@@ -153,6 +160,9 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_LOG: o->log = optarg; break;
         case OPT_RESUME: o->resume = 1; break;
         case OPT_JSON: o->json = 1; break;
+        case OPT_PRETTY: o->json = o->pretty = 1; break;
+        case OPT_NO_HEADER: o->no_header = 1; break;
+        case 'v': o->verbose = 1; break;
         default:
             if (c >= OPT_FIT && c < OPT_FIT + TREC_OPT_COUNT) {
                 const char *name = trec_fit_option_name(c - OPT_FIT);
@@ -173,6 +183,13 @@ static void parse_args(options *o, int argc, char **argv)
         cli_usage_error("one TRAIN.csr only; unexpected argument", argv[optind + 1]);
     o->in = argv[optind];
     o->out = o->c.out;
+    if (o->c.quiet && o->verbose)
+        cli_usage_error("-q and -v exclude each other", NULL);
+    if (o->json && o->no_header)
+        cli_usage_error("--no-header is for the TSV leaderboard, not --json", NULL);
+    if (o->out && strcmp(o->out, "-") == 0)
+        cli_usage_error("-o -: standard output holds the leaderboard; give the model a "
+                        "file name", NULL);
     if (!o->valid)
         cli_usage_error("missing --valid FILE (trec-tune never looks at test: carve a "
                         "validation split with trec-split --valid)", NULL);
@@ -207,14 +224,19 @@ static void on_trial(void *ctx, const trec_tune_trial *t, int resumed)
     const options *o = ctx;
     if (o->c.quiet)
         return;
+    char secs[40] = "", val[TREC_METRIC_TEXT];
+    trec_format_metric(t->value, 0, val, sizeof val);
+    if (o->verbose && !resumed)
+        snprintf(secs, sizeof secs, " (%.2f s of fitting)", t->seconds);
     if (t->failed)
-        fprintf(stderr, "%s: trial %llu rung %d/%d %s, %s: failed (diverged)%s: %s\n",
-                cli_prog, (unsigned long long)t->id, t->rung + 1, t->rungs, t->algorithm, ep, resumed ? " (from the log)" : "", t->options);
-    else
-        fprintf(stderr, "%s: trial %llu rung %d/%d %s, %s: %.4f at epoch %llu%s: %s\n",
+        fprintf(stderr, "%s: trial %llu rung %d/%d %s, %s: failed (diverged)%s%s: %s\n",
                 cli_prog, (unsigned long long)t->id, t->rung + 1, t->rungs, t->algorithm, ep,
-                t->value, (unsigned long long)t->best_epoch,
-                resumed ? " (from the log)" : "", t->options);
+                resumed ? " (from the log)" : "", secs, t->options);
+    else
+        fprintf(stderr, "%s: trial %llu rung %d/%d %s, %s: %s at epoch %llu%s%s: %s\n",
+                cli_prog, (unsigned long long)t->id, t->rung + 1, t->rungs, t->algorithm, ep,
+                val, (unsigned long long)t->best_epoch,
+                resumed ? " (from the log)" : "", secs, t->options);
     fflush(stderr);
 }
 
@@ -251,17 +273,18 @@ static uint64_t board(const trec_tune_result *r, uint64_t *order)
     return n;
 }
 
-static void print_tsv(const trec_tune_result *r, const uint64_t *order, uint64_t n)
+static void print_tsv(const trec_tune_result *r, const uint64_t *order, uint64_t n,
+                      int header)
 {
-    printf("rank\ttrial\talgorithm\t%s\tbest_epoch\tepochs\trung\toptions\n", r->metric);
+    if (header)
+        printf("rank\ttrial\talgorithm\t%s\tbest_epoch\tepochs\trung\toptions\n", r->metric);
     for (uint64_t j = 0; j < n; j++) {
         const trec_tune_trial *t = &r->trials[order[j]];
         printf("%llu\t%llu\t%s\t", (unsigned long long)j + 1, (unsigned long long)t->id,
                t->algorithm);
-        if (t->failed)
-            printf("failed");
-        else
-            printf("%.6f", t->value);
+        char val[TREC_METRIC_TEXT];
+        trec_format_metric(t->value, 0, val, sizeof val);
+        printf("%s", t->failed ? "failed" : val);
         printf("\t%llu\t", (unsigned long long)t->best_epoch);
         if (t->epochs)
             printf("%llu", (unsigned long long)t->epochs);
@@ -293,7 +316,7 @@ static void print_json(const options *o, const trec_tune_result *r, const uint64
         if (t->failed)
             cJSON_AddNullToObject(e, "value");
         else
-            cJSON_AddNumberToObject(e, "value", t->value);
+            cJSON_AddItemToObject(e, "value", trec_json_metric(t->value));
         cJSON_AddNumberToObject(e, "best_epoch", (double)t->best_epoch);
         if (t->epochs)
             cJSON_AddNumberToObject(e, "epochs", (double)t->epochs);
@@ -304,12 +327,8 @@ static void print_json(const options *o, const trec_tune_result *r, const uint64
         cJSON_AddStringToObject(e, "options", t->options);
         cJSON_AddItemToArray(lb, e);
     }
-    char *text = cJSON_Print(root);
+    cli_print_json(stdout, root, o->pretty);
     cJSON_Delete(root);
-    if (!text)
-        cli_die(1, "out of memory");
-    printf("%s\n", text);
-    free(text);
 }
 
 /* ---- the best model ---- */
@@ -394,8 +413,14 @@ int main(int argc, char **argv)
     free(prior);
     if (!r.have_best)
         cli_die(1, "no trial finished%s", r.out_of_budget ? " within --budget" : "");
-    if (o.out)
+    if (o.out) {
+        double t_refit = cli_now();
         write_best(&o, &x, &r);
+        if (o.verbose)
+            fprintf(stderr, "%s: refitted trial %llu and wrote %s in %.2f s\n", cli_prog,
+                    (unsigned long long)r.trials[r.best].id, trec_display_name(o.out),
+                    cli_now() - t_refit);
+    }
     uint64_t *order = malloc((r.ntrials ? r.ntrials : 1) * sizeof *order);
     if (!order)
         cli_die(1, "out of memory");
@@ -403,17 +428,20 @@ int main(int argc, char **argv)
     if (o.json)
         print_json(&o, &r, order, n);
     else
-        print_tsv(&r, order, n);
+        print_tsv(&r, order, n, !o.no_header);
     if (fflush(stdout) != 0 || ferror(stdout))
         cli_die(1, "writing the leaderboard to standard output failed");
     if (!o.c.quiet) {
         const trec_tune_trial *b = &r.trials[r.best];
-        fprintf(stderr, "%s: best: trial %llu (%s), %s %.4f at epoch %llu: --algorithm %s %s\n",
-                cli_prog, (unsigned long long)b->id, b->algorithm, r.metric, b->value,
+        char bv[TREC_METRIC_TEXT], pv[TREC_METRIC_TEXT];
+        trec_format_metric(b->value, 0, bv, sizeof bv);
+        trec_format_metric(r.popular, 0, pv, sizeof pv);
+        fprintf(stderr, "%s: best: trial %llu (%s), %s %s at epoch %llu: --algorithm %s %s\n",
+                cli_prog, (unsigned long long)b->id, b->algorithm, r.metric, bv,
                 (unsigned long long)b->best_epoch, b->algorithm, b->options);
         if (r.fitted)
-            fprintf(stderr, "%s: most-popular on %s: %s %.4f\n", cli_prog,
-                    trec_display_name(o.valid), r.metric, r.popular);
+            fprintf(stderr, "%s: most-popular on %s: %s %s\n", cli_prog,
+                    trec_display_name(o.valid), r.metric, pv);
         if (r.fitted && b->value <= r.popular)
             fprintf(stderr, "%s: warning: the best trial is no better than the most-popular "
                     "ranking on %s\n", cli_prog, trec_display_name(o.valid));

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* trec.h - the libtrec API, the one header a program using libtrec includes
  * (installed with the headers below in include/trec/). Each header documents
  * one concept; see trec(7) for the overview and trec-formats(5) for the file
@@ -21,6 +22,7 @@ extern "C" {
 #include "split.h"
 #include "matrix_stats.h"
 #include "dump.h"
+#include "json_number.h"
 #include "model.h"
 #include "reference.h"
 #include "align.h"

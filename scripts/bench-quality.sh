@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # bench-quality.sh BUILD_DIR - the quality benchmark (make bench, section
 # "quality"): every algorithm on ml-latest-small, settings chosen on
 # validation splits carved from train, never on test.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # bench.sh BUILD_DIR - trec's benchmarks (run by `make bench`). A benchmark,
 # not a test: it prints a report and fails only when something cannot run.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # getting-started.sh [--seed N] [--user ID] [BUILD_DIR] - the "Getting Started
 # with Recommender Systems and TensorRec" walkthrough with the trec tools, on
 # MovieLens ml-latest-small (run by `make demo`).
@@ -135,14 +136,15 @@ csv_titles() {
     }' "$1" "$2"
 }
 
-# metric FILE SPLIT RANKER KEY: one value of a trec-eval --tsv report, with 4
-# decimals; stops with an error when it is missing or not in [0, 1].
+# metric FILE SPLIT RANKER KEY: one value of a trec-eval --tsv report, as
+# trec prints it (6 decimals); stops with an error when it is missing or not
+# in [0, 1].
 metric() {
     v=$(awk -F'\t' -v s="$2" -v r="$3" -v k="$4" '$1 == s && $3 == r && $4 == k { print $5; exit }' "$1")
     case $v in
     ''|*[!0-9.eE+-]*) die "no $4 of $3 on $2 in $1" ;;
     esac
-    awk -v v="$v" 'BEGIN { if (v + 0 < 0 || v + 0 > 1) exit 1; printf "%.4f\n", v }' ||
+    awk -v v="$v" 'BEGIN { if (v + 0 < 0 || v + 0 > 1) exit 1; print v }' ||
         die "$4 of $3 on $2 in $1 is $v, not in [0, 1]"
 }
 
@@ -254,7 +256,7 @@ echo "User $user's held-out movies (test, rating >= 4):"
 titled liked-test.ids
 run "per-user evaluation" "$B/trec-eval" hybrid.trec --test test.csr --train train.csr -k 10 \
     --min-rating 4 --per-user per-user.tsv -q -o /dev/null
-r=$(awk -F'\t' -v u="$user" '$1 == u && $2 == "test" { printf "%.4f", $3; exit }' per-user.tsv)
+r=$(awk -F'\t' -v u="$user" '$1 == u && $2 == "test" { print $3; exit }' per-user.tsv)
 n=$(awk 'END { print NR }' liked-test.ids)
 hits=$(awk -F'\t' 'FNR == NR { h[$1] = 1; next } ($3 in h) { n++ } END { print n + 0 }' liked-test.ids recs.tsv)
 if [ -n "$r" ]; then

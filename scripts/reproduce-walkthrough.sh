@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # reproduce-walkthrough.sh [--seeds N] [--config NAME=OPTIONS]... [BUILD_DIR]
 # Reproduces the recall@10 figures of the "Getting Started with Recommender
 # Systems and TensorRec" walkthrough on MovieLens ml-latest-small: the four

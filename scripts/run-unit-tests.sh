@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # Runs each Check unit-test binary and prints one closing line:
 # "unit: N passed, N failed, N skipped" (test counts from Check's summaries;
 # a test that called TREC_SKIP, tests/unit/check_main.h, printed a

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # walkthrough-lib.sh - what getting-started.sh and reproduce-walkthrough.sh
 # share (sourced, not run). The sourcing script sets prog and root first.
 

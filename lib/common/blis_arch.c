@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* blis_arch.c - BLIS's kernels on AMD CPUs newer than it knows.
  *
  * BLIS 0.9 (Debian 12's libblis4) recognises AMD families 0x17 (Zen, Zen 2)

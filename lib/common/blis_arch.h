@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* blis_arch.h - choosing BLIS's kernels where its own choice is poor (see
  * blis_arch.c). Runs before main() in every program linked with libtrec. */
 #ifndef TREC_BLIS_ARCH_H

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* crc32.c - table-driven CRC-32 (slicing by 8: one table lookup per byte
  * would make checksumming slower than reading a file from the page cache). */
 #include "crc32.h"

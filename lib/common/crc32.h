@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* crc32.h - CRC-32 as used by zlib, PNG and gzip (IEEE 802.3 polynomial,
  * reflected, initial value and final XOR 0xFFFFFFFF), so that any language's
  * standard library can verify trec files (e.g. Python's zlib.crc32). */

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* decompress.c - gzip inputs read transparently (see decompress.h). */
 #include "decompress.h"
 

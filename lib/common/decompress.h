@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* decompress.h - reading an input that may be gzip-compressed, transparently
  * (internal to libtrec).
  *

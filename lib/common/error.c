@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* error.c - one-line error messages and checked allocation. */
 #include "error.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* error.h - error reporting shared by every part of libtrec.
  *
  * Library functions never print and never exit: they return 0 on success

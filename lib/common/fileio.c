@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* fileio.c - atomic outputs (temp file + rename) and whole-file inputs. */
 #include "fileio.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* fileio.h - safe input and output files.
  *
  * Outputs are written to a temporary file next to the target and renamed into

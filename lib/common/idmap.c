@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* idmap.c - string -> dense id hash map (open addressing, linear probing). */
 #include "idmap.h"
 
@@ -29,9 +30,11 @@ uint64_t trec_hash_bytes(const char *s, size_t n)
 int trec_idmap_init(trec_idmap *m, trec_error *err)
 {
     memset(m, 0, sizeof *m);
-    m->nslots = 1024;
-    m->offsets_cap = 512;
-    m->blob_cap = 4096;
+    /* Small to start with, doubled as needed: ingest makes two maps per
+     * block, most of them for a few ids (small files, ids that are numbers). */
+    m->nslots = 64;
+    m->offsets_cap = 32;
+    m->blob_cap = 256;
     m->slots = trec_calloc(m->nslots, sizeof *m->slots, err);
     m->slot_hash = trec_malloc(m->nslots * sizeof *m->slot_hash, err);
     m->offsets = trec_malloc((m->offsets_cap + 1) * sizeof *m->offsets, err);

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* idmap.h - maps raw id strings to dense internal ids 0, 1, 2, ... in
  * first-seen order, and back (the strings become matrix labels). */
 #ifndef TREC_IDMAP_H

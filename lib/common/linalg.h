@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* linalg.h - dense linear algebra for the closed-form fits (EASE, ALS).
  *
  * Two families, one convention: matrices are float, row-major, with a

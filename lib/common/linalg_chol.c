@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* linalg_chol.c - the inverse of a large SPD matrix in place (EASE), as
  * LAPACK's spotrf + spotri do it, on BLIS level-3 calls:
  *

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* linalg_small.c - k x k kernels for ALS (k ~ 8..256, called millions of
  * times): vector helpers, Cholesky factor and solve, the explicit
  * normal-equation build and the implicit conjugate-gradient solve.

@@ -1,7 +1,9 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* number.c - strict decimal parsing with a fast path for short numbers. */
 #include "number.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,16 @@ const char *trec_number_problem(int code)
 static int is_digit(char c)
 {
     return c >= '0' && c <= '9';
+}
+
+int trec_float_underflows(float v, const char *s, size_t n)
+{
+    if (fabsf(v) >= FLT_MIN)
+        return 0;
+    for (size_t i = 0; i < n && s[i] != 'e' && s[i] != 'E'; i++)
+        if (s[i] >= '1' && s[i] <= '9')
+            return 1;
+    return 0;
 }
 
 /* Checks the decimal syntax of s[0..n); returns 0 if valid. Also reports the

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* number.h - fast, strict parsing of numbers from text fields (CSV cells,
  * command-line values).
  *
@@ -28,6 +29,11 @@ enum {
 int trec_parse_float(const char *s, size_t n, float *out);
 int trec_parse_double(const char *s, size_t n, double *out);
 int trec_parse_int64(const char *s, size_t n, int64_t *out);
+
+/* 1 when v, parsed from s[0..n), is not 0 but below the smallest normal
+ * float (1e-50, 1e-40): it would be stored as 0 or lose its precision, so
+ * readers refuse it rather than round it. */
+int trec_float_underflows(float v, const char *s, size_t n);
 
 /* "is not a number" / "is out of range" for an error code (for messages). */
 const char *trec_number_problem(int code);

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* parallel.c - trec_parallel_for: workers take the next task index from a
  * shared atomic counter until none is left. */
 #include "parallel.h"

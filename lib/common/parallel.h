@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* parallel.h - a parallel for-loop over tasks on short-lived threads. */
 #ifndef TREC_PARALLEL_H
 #define TREC_PARALLEL_H

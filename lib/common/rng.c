@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* rng.c - xoshiro256** (Blackman & Vigna), seeded with splitmix64. */
 #include "rng.h"
 
@@ -25,20 +26,9 @@ void trec_rng_seed_stream(trec_rng *r, uint64_t seed, uint64_t stream)
     trec_rng_seed(r, mixed + stream);
 }
 
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
 uint64_t trec_rng_next(trec_rng *r)
 {
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
+    return trec_rng_next_inline(r);
 }
 
 double trec_rng_uniform(trec_rng *r)

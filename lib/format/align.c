@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* align.c - a matrix moved onto another file's ids (see align.h). */
 #include "align.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* align.h - matching a matrix to another file's users and items by their
  * labels (raw ids), not by shape: what lets files from different ingests
  * be used together (a model fitted yesterday, today's grown data).

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* container.c - writing and verifying the trec container (trec-formats(5)). */
 #include "container.h"
 
@@ -253,6 +254,7 @@ static int check_header(const uint8_t *buf, size_t len, int whole, const char *n
     c->kind = get_u32(buf + 12);
     uint64_t file_size = get_u64(buf + 16);
     c->count = get_u32(buf + 24);
+    c->header_crc = get_u32(buf + 28);
     if (whole ? file_size != len : file_size < len)
         return trec_fail(err, "%s: file is %zu bytes but its header says %llu "
                          "(truncated or damaged)", name, len, (unsigned long long)file_size);

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* container.h - the trec container: the on-disk layout shared by matrix and
  * model files, specified in trec-formats(5).
  *
@@ -67,7 +68,7 @@ typedef struct trec_container {
     } sections[TREC_MAX_SECTIONS];
     uint8_t *buf;     /* the whole file (NULL: the head alone was read) */
     size_t len;       /* the file's size */
-    uint32_t header_crc; /* set by trec_container_read_head */
+    uint32_t header_crc; /* the header's CRC-32, set whenever the header was read */
     char *name;       /* file name for messages */
     int mapped;       /* buf is a read-only mapping of the file */
 } trec_container;

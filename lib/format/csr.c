@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* csr.c - CSR matrices: allocation, validation, matrix files. */
 #include "csr.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* csr.h - the compressed sparse row matrix, in memory and in matrix files.
  *
  * Rows are users (or items, for feature files), columns items (or features).

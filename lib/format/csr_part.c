@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* csr_part.c - blocks of rows of a matrix file through pread (csr_part.h). */
 #include "csr_part.h"
 

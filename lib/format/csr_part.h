@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* csr_part.h - reading a block of rows of a matrix file (internal): the
  * file's header and section table, then with pread only the block's range
  * of RPTR and the matching ranges of CIDX and VALS, so that processes that

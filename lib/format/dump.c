@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* dump.c - TSV text of a matrix, one line per entry. */
 #include "dump.h"
 

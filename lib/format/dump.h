@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* dump.h - a matrix as text: one TSV line per entry, in row order (columns
  * increasing within a row):
  *

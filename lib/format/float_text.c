@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* float_text.c - trec_format_float: the shortest "%.Ng" text (N <= 9) of a
  * float32 that strtof reads back as the same float.
  *

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* labels.c - label lists: validation and their on-disk section. */
 #include "labels.h"
 

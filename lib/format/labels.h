@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* labels.h - string labels for the rows or columns of a matrix (raw user and
  * item ids, genre names, feature names).
  *

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* matrix_stats.c - the numbers trec-info prints about a matrix. */
 #include "matrix_stats.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* matrix_stats.h - summaries of a matrix, as trec-info(1) prints them:
  * density, value range, distinct values, empty rows and columns, entries per
  * row and per column, time range. */

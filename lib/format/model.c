@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* model.c - model files: the parts every kind shares (META, MDIM, labels),
  * and the table of model kinds (model_kind.h). */
 #include "model.h"

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* model.h - a fitted model in memory and in model files (container kind 2,
  * specified in trec-formats(5)).
  *

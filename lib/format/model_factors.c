@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* model_factors.c - the factors model kind in model files: representations,
  * biases, the learned per-side parameters and the optimiser state (see
  * model.h). */

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* model_item_item.c - the item-item model kind in model files: the weights B
  * over the active items and the known users' histories (see model.h). */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* model_kind.h - what each model kind does for the model file (internal to
  * lib/format): its shape words, allocation, validation, sections and
  * description. model.c holds one table row per kind. */

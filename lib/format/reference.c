@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* reference.c - a matrix's or a model's raw ids (see reference.h). */
 #include "reference.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* reference.h - the raw user and item ids of a matrix or a model file, read
  * to align another file to them (trec-ingest --align): a matrix's row and
  * column labels, a model's user and item labels. */

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest.c - ratings text -> users x items CSR: the driver.
  *
  * Pipeline: read blocks (ingest_reader.c) until one holds a record, which

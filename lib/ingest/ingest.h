@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest.h - turning delimited ratings files (MovieLens ratings.csv, u.data,
  * ratings.dat, ...) into a users x items CSR matrix (trec-ingest(1)).
  *

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_assemble.c - parsed blocks -> the ratings matrix. */
 #include "ingest_assemble.h"
 

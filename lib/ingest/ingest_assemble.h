@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_assemble.h - the parsed blocks of a ratings file -> one users x
  * items CSR (internal to libtrec). The blocks' local ids are interned into
  * global ones in file order (so dense ids are first-seen order), rows are

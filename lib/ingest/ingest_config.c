@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_config.c - the header rule and the columns of a ratings file. */
 #include "ingest_config.h"
 

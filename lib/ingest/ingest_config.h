@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_config.h - how a ratings file is read, fixed before its blocks are
  * parsed (internal to libtrec): the dialect, which fields hold the user, the
  * item, the rating and the timestamp, and the bad-record and duplicate

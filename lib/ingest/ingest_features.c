@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_features.c - item features (genres) -> multi-hot CSR, optionally aligned
  * to the items of a ratings matrix. Feature files are small (one line per
  * item), so this reads them in one thread with the ingest block reader. */
@@ -13,6 +14,7 @@
 #include "ingest.h"
 #include "ingest_config.h"
 #include "ingest_reader.h"
+#include "number.h"
 
 void trec_features_opts_init(trec_features_opts *o)
 {
@@ -24,16 +26,19 @@ typedef struct fstate {
     const char *name;
     const trec_ingest_dialect *d;
     const trec_features_opts *o;
-    const char *id_spec, *feat_spec, *fsep;
+    const char *id_spec, *feat_spec, *val_spec, *fsep;
     size_t fsep_len;
-    int configured, header, idc, fc;
+    int configured, header, idc, fc, vc;   /* vc: --feature-value column, or -1 */
     size_t nf, maxstore;
     uint64_t base;            /* absolute line of the current block's start */
     trec_idmap movies, feats;
     uint64_t *mline;          /* line of each item */
     uint64_t *fptr;           /* by build(): item i's features are fidx[fptr[i] .. fptr[i+1]) */
     uint32_t *fidx;           /* feature ids in file order, ... */
-    uint32_t *fitem;          /* ... and the item each belongs to */
+    uint32_t *fitem;          /* ... and the item each belongs to; with
+                               * --feature-value also: */
+    float *fval;              /* the value of each, ... */
+    uint64_t *fline;          /* ... and the line it came from */
     size_t mcap, fn, fcap;
     uint32_t tok[4096];       /* feature ids of the current record */
     trec_features_stats *st;
@@ -110,6 +115,25 @@ int trec_features_opts_check(const trec_features_opts *o, trec_error *err)
         return trec_fail(err, "--feature-flags replaces --feature-col and --feature-sep");
     if (o->feature_flags && !o->feature_flags[0])
         return trec_fail(err, "--feature-flags: empty list of columns");
+    int vcol = -1;
+    if (o->feature_value) {
+        if (o->feature_flags)
+            return trec_fail(err, "--feature-value goes with --feature-col (a feature and "
+                             "its value a line), not with --feature-flags (columns of 0 "
+                             "or 1)");
+        if (trec_ingest_column_spec("--feature-value", o->feature_value, 0, &vcol, err) != 0)
+            return -1;
+        if (o->header == 0 && vcol == TREC_INGEST_COL_BY_NAME)
+            return trec_fail(err, "--feature-value %s: columns given by name need a header "
+                             "line, but --no-header was given", o->feature_value);
+        if ((vcol >= 0 && (vcol == ic || vcol == fc)) ||
+            (vcol == TREC_INGEST_COL_BY_NAME &&
+             (strcmp(o->feature_value, id) == 0 || strcmp(o->feature_value, feat) == 0)))
+            return trec_fail(err, "--feature-value %s is also the %s column",
+                             o->feature_value,
+                             (vcol >= 0 ? vcol == ic : strcmp(o->feature_value, id) == 0)
+                                 ? "id" : "feature");
+    }
     if (o->header == 0 && (ic == TREC_INGEST_COL_BY_NAME || fc == TREC_INGEST_COL_BY_NAME))
         return trec_fail(err, "columns given by name (%s, %s) need a header line, "
                          "but --no-header was given; give --id-col and "
@@ -196,7 +220,7 @@ static int configure(fstate *s, const trec_ingest_field *f, size_t nf, uint64_t 
 {
     for (size_t i = 0; i < nf && i < TREC_INGEST_MAX_FIELDS; i++)
         s->line1_01 += f[i].n == 1 && (f[i].p[0] == '0' || f[i].p[0] == '1');
-    int named = !is_number(s->id_spec) ||
+    int named = !is_number(s->id_spec) || (s->val_spec && !is_number(s->val_spec)) ||
                 (s->o->feature_flags ? strspn(s->o->feature_flags, "0123456789,-") !=
                                            strlen(s->o->feature_flags)
                                      : !is_number(s->feat_spec));
@@ -236,6 +260,15 @@ static int configure(fstate *s, const trec_ingest_field *f, size_t nf, uint64_t 
         return trec_fail(err, "the id and feature columns are the same (%d)", s->idc + 1);
     s->nf = nf;
     s->maxstore = (size_t)(s->idc > s->fc ? s->idc : s->fc) + 1;
+    if (s->val_spec) {
+        if (resolve(s, "--feature-value", s->val_spec, f, nf, line, &s->vc, err) != 0)
+            return -1;
+        if (s->vc == s->idc || s->vc == s->fc)
+            return trec_fail(err, "--feature-value %s is also the %s column (%d)",
+                             s->val_spec, s->vc == s->idc ? "id" : "feature", s->vc + 1);
+        if ((size_t)s->vc + 1 > s->maxstore)
+            s->maxstore = (size_t)s->vc + 1;
+    }
     s->configured = 1;
     return 0;
 }
@@ -255,11 +288,59 @@ static int grow_items(fstate *s, trec_error *err)
     return 0;
 }
 
+/* The --feature-value field of a record into *v: 1 when good, else bad()'s
+ * result. */
+static int read_value(fstate *s, const trec_ingest_field *x, uint64_t line, float *v,
+                      trec_error *err)
+{
+    int r = x->n == 0 ? TREC_NUM_SYNTAX : trec_parse_float(x->p, x->n, v);
+    const char *why = x->n == 0 ? "is empty (a number is expected)"
+                      : r == TREC_NUM_SYNTAX ? "is not a number (a finite decimal number "
+                                               "is expected)"
+                      : r == TREC_NUM_RANGE ? "is out of range (beyond float range)"
+                      : trec_float_underflows(*v, x->p, x->n)
+                          ? "is not 0 but too small for a float (below 1.18e-38)"
+                          : NULL;
+    if (!why)
+        return 1;
+    char show[64];
+    trec_ingest_show(show, sizeof show, x->p, x->n);
+    return bad(s, line, err, "column %d (value): '%s' %s", s->vc + 1, show, why);
+}
+
+static int grow_entries(fstate *s, size_t need, trec_error *err)
+{
+    size_t cap = s->fcap ? s->fcap * 2 : 4096;
+    while (cap < need)
+        cap *= 2;
+    uint32_t *fi = trec_realloc(s->fidx, cap * 4, err);
+    if (!fi)
+        return -1;
+    s->fidx = fi;
+    uint32_t *it = trec_realloc(s->fitem, cap * 4, err);
+    if (!it)
+        return -1;
+    s->fitem = it;
+    if (s->vc >= 0) {
+        float *fv = trec_realloc(s->fval, cap * sizeof *fv, err);
+        if (!fv)
+            return -1;
+        s->fval = fv;
+        uint64_t *fl = trec_realloc(s->fline, cap * 8, err);
+        if (!fl)
+            return -1;
+        s->fline = fl;
+    }
+    s->fcap = cap;
+    return 0;
+}
+
 static int on_item(void *ctx, const trec_ingest_field *f, size_t nf, uint64_t line,
                    trec_error *err)
 {
     fstate *s = ctx;
     size_t ntok_flags = 0;
+    float value = 1.0f;
     if (!s->configured) {
         if (configure(s, f, nf, line, err) != 0)
             return -1;
@@ -304,6 +385,11 @@ static int on_item(void *ctx, const trec_ingest_field *f, size_t nf, uint64_t li
     if (prev >= 0 && !s->o->merge_ids)
         return bad(s, line, err, "column %d (id): duplicate id '%s' (first on line %llu)",
                    s->idc + 1, show, (unsigned long long)s->mline[prev]);
+    if (s->vc >= 0) {
+        int r = read_value(s, &f[s->vc], line, &value, err);
+        if (r != 1)
+            return r;
+    }
     /* Check every name before adding any, so a skipped record leaves no trace. */
     size_t ntok = 0;
     for (int pass = s->nflags ? 2 : 0; pass < 2; pass++) {
@@ -344,29 +430,23 @@ static int on_item(void *ctx, const trec_ingest_field *f, size_t nf, uint64_t li
     }
     if (s->nflags)
         ntok = ntok_flags;
+    if (value == 0.0f)
+        ntok = 0;   /* names interned (the feature exists), no entry stored */
     uint32_t mid;
     if (s->movies.count == s->mcap && grow_items(s, err) != 0)
         return -1;
     int added = trec_idmap_intern(&s->movies, id->p, id->n, &mid, err);
     if (added < 0)
         return -1;
-    if (s->fn + ntok > s->fcap) {
-        size_t cap = s->fcap ? s->fcap * 2 : 4096;
-        while (cap < s->fn + ntok)
-            cap *= 2;
-        uint32_t *fi = trec_realloc(s->fidx, cap * 4, err);
-        if (!fi)
-            return -1;
-        s->fidx = fi;
-        uint32_t *it = trec_realloc(s->fitem, cap * 4, err);
-        if (!it)
-            return -1;
-        s->fitem = it;
-        s->fcap = cap;
-    }
+    if (s->fn + ntok > s->fcap && grow_entries(s, s->fn + ntok, err) != 0)
+        return -1;
     for (size_t k = 0; k < ntok; k++) {
         s->fidx[s->fn + k] = s->tok[k];
         s->fitem[s->fn + k] = mid;
+        if (s->vc >= 0) {
+            s->fval[s->fn + k] = value;
+            s->fline[s->fn + k] = s->base + line;
+        }
     }
     s->fn += ntok;
     if (added)
@@ -384,20 +464,36 @@ static int group_by_item(fstate *s, uint64_t nm, trec_error *err)
         s->fptr[s->fitem[k] + 1]++;
     for (uint64_t m = 0; m < nm; m++)
         s->fptr[m + 1] += s->fptr[m];
-    uint32_t *sorted = trec_malloc((s->fn ? s->fn : 1) * 4, err);
-    if (!sorted)
-        return -1;
-    uint64_t *next = trec_malloc((nm + 1) * 8, err);
+    size_t n = s->fn ? s->fn : 1;
+    int vals = s->vc >= 0;
+    uint32_t *sorted = trec_malloc(n * 4, err);
+    float *sval = vals && sorted ? trec_malloc(n * sizeof *sval, err) : NULL;
+    uint64_t *sline = sval ? trec_malloc(n * 8, err) : NULL;
+    uint64_t *next = (!vals || sline) && sorted ? trec_malloc((nm + 1) * 8, err) : NULL;
     if (!next) {
         free(sorted);
+        free(sval);
+        free(sline);
         return -1;
     }
     memcpy(next, s->fptr, (nm + 1) * 8);
-    for (size_t k = 0; k < s->fn; k++)
-        sorted[next[s->fitem[k]]++] = s->fidx[k];
+    for (size_t k = 0; k < s->fn; k++) {
+        uint64_t to = next[s->fitem[k]]++;
+        sorted[to] = s->fidx[k];
+        if (vals) {
+            sval[to] = s->fval[k];
+            sline[to] = s->fline[k];
+        }
+    }
     free(next);
     free(s->fidx);
     s->fidx = sorted;
+    if (vals) {
+        free(s->fval);
+        free(s->fline);
+        s->fval = sval;
+        s->fline = sline;
+    }
     return 0;
 }
 
@@ -411,10 +507,61 @@ static int cmp_label(const void *a, const void *b, void *ctx)
     return c ? c : (na > nb) - (na < nb);
 }
 
-static int cmp_u32(const void *a, const void *b)
+static int cmp_u64(const void *a, const void *b)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return (x > y) - (x < y);
+}
+
+/* Item m's features as sorted, distinct column numbers (rank[] maps a
+ * feature id to its column, order[] back): entries a .. b, moved down to fidx[*w ..] (and
+ * fval, fline with values); tk, tv, tl hold the item's entries meanwhile.
+ * A feature twice is one entry; with values, twice on different lines is an
+ * error. */
+static int sort_item(fstate *s, uint64_t m, uint64_t a, uint64_t b, const uint32_t *rank,
+                     const uint32_t *order, uint64_t *tk, float *tv, uint64_t *tl,
+                     uint64_t *w, trec_error *err)
+{
+    uint64_t kept = 0;
+    int vals = s->vc >= 0;
+    for (uint64_t k = a; k < b; k++)
+        tk[k - a] = (uint64_t)rank[s->fidx[k]] << 32 | (k - a);
+    if (b - a > 1)
+        qsort(tk, b - a, 8, cmp_u64);
+    for (uint64_t i = 0; i < b - a; i++) {
+        uint64_t src = a + (tk[i] & 0xffffffffu);
+        if (kept > 0 && tk[kept - 1] >> 32 == tk[i] >> 32) {
+            uint64_t first = a + (tk[kept - 1] & 0xffffffffu);
+            if (vals && s->fline[src] != s->fline[first]) {
+                size_t fn, in;
+                trec_labels fl = trec_idmap_labels(&s->feats);
+                trec_labels il = trec_idmap_labels(&s->movies);
+                const char *fs = trec_label(&fl, order[tk[i] >> 32], &fn);
+                const char *is = trec_label(&il, m, &in);
+                return trec_fail(err, "%s:%llu: feature '%.*s' of id '%.*s' again, with "
+                                 "a value (first on line %llu)", s->name,
+                                 (unsigned long long)s->fline[src], (int)fn, fs, (int)in,
+                                 is, (unsigned long long)s->fline[first]);
+            }
+            continue;   /* the earlier one stands */
+        }
+        tk[kept++] = tk[i];
+    }
+    if (vals)
+        for (uint64_t i = 0; i < kept; i++) {
+            uint64_t src = a + (tk[i] & 0xffffffffu);
+            tv[i] = s->fval[src];
+            tl[i] = s->fline[src];
+        }
+    for (uint64_t i = 0; i < kept; i++) {
+        s->fidx[*w + i] = (uint32_t)(tk[i] >> 32);
+        if (vals) {
+            s->fval[*w + i] = tv[i];
+            s->fline[*w + i] = tl[i];
+        }
+    }
+    *w += kept;
+    return 0;
 }
 
 /* Copies labels into blocks owned by m. */
@@ -450,6 +597,8 @@ static int build(fstate *s, const trec_labels *align, trec_csr *out, trec_error 
     uint32_t *rank = trec_malloc((nfeat + 1) * 4, err);
     int64_t *rowmovie = NULL;
     uint8_t *used = NULL;
+    uint64_t *tk = NULL, *tl = NULL;
+    float *tv = NULL;
     int rc = -1;
     if (!order || !rank || group_by_item(s, nm, err) != 0)
         goto done;
@@ -460,17 +609,19 @@ static int build(fstate *s, const trec_labels *align, trec_csr *out, trec_error 
     for (uint32_t i = 0; i < nfeat; i++)
         rank[order[i]] = i;
     /* Each item's features as sorted, distinct column numbers. */
-    uint64_t w = 0;
+    uint64_t w = 0, most = 1;
+    for (uint64_t m = 0; m < nm; m++)
+        most = s->fptr[m + 1] - s->fptr[m] > most ? s->fptr[m + 1] - s->fptr[m] : most;
+    tk = trec_malloc(most * 8, err);
+    tv = tk && s->vc >= 0 ? trec_malloc(most * sizeof *tv, err) : NULL;
+    tl = tv ? trec_malloc(most * 8, err) : NULL;
+    if (!tk || (s->vc >= 0 && !tl))
+        goto done;
     for (uint64_t m = 0; m < nm; m++) {
         uint64_t a = s->fptr[m], b = s->fptr[m + 1];
-        for (uint64_t k = a; k < b; k++)
-            s->fidx[k] = rank[s->fidx[k]];
-        if (b - a > 1)
-            qsort(s->fidx + a, b - a, 4, cmp_u32);
-        s->fptr[m] = w;
-        for (uint64_t k = a; k < b; k++)
-            if (k == a || s->fidx[k] != s->fidx[k - 1])
-                s->fidx[w++] = s->fidx[k];
+        s->fptr[m] = w;   /* w <= a: entries only move down */
+        if (sort_item(s, m, a, b, rank, order, tk, tv, tl, &w, err) != 0)
+            goto done;
     }
     s->fptr[nm] = w;
     uint64_t rows = align ? align->count : nm, nnz = 0;
@@ -505,7 +656,7 @@ static int build(fstate *s, const trec_labels *align, trec_csr *out, trec_error 
         uint64_t a = s->fptr[rowmovie[r]], b = s->fptr[rowmovie[r] + 1];
         for (uint64_t k = a; k < b; k++) {
             out->colidx[pos] = s->fidx[k];
-            out->vals[pos++] = 1.0f;
+            out->vals[pos++] = s->vc >= 0 ? s->fval[k] : 1.0f;
         }
     }
     out->rowptr[rows] = pos;
@@ -521,6 +672,9 @@ done:
     free(rank);
     free(rowmovie);
     free(used);
+    free(tk);
+    free(tv);
+    free(tl);
     return rc;
 }
 
@@ -543,6 +697,8 @@ static int features(trec_ingest_reader *rd, const trec_features_opts *o,
     s.st = st;
     s.id_spec = o->id_col ? o->id_col : "movieId";
     s.feat_spec = o->feature_col ? o->feature_col : "genres";
+    s.val_spec = o->feature_value;
+    s.vc = -1;
     s.fsep = o->feature_sep ? o->feature_sep : "|";
     s.fsep_len = strlen(s.fsep);
     s.base = 1;
@@ -586,7 +742,7 @@ static int features(trec_ingest_reader *rd, const trec_features_opts *o,
                                                                  : "no records");
         goto done;
     }
-    if (!s.nflags && s.only01 && s.fn > 0 && s.line1_01 >= 3) {
+    if (!s.nflags && s.vc < 0 && s.only01 && s.fn > 0 && s.line1_01 >= 3) {
         trec_fail(err, "%s: column %d (features) holds only the values 0 and 1: one-hot flag "
                   "columns (such as ml-100k's u.item genres) are read with --feature-flags "
                   "COLS (e.g. --feature-flags 6-24), not as feature names", s.name, s.fc + 1);
@@ -600,6 +756,8 @@ done:
     free(s.fptr);
     free(s.fidx);
     free(s.fitem);
+    free(s.fval);
+    free(s.fline);
     return rc;
 }
 

@@ -1,6 +1,8 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_features.h - item features from a delimited file such as MovieLens
  * movies.csv (movieId,title,genres): a multi-hot items x features CSR
- * matrix, one column per feature name (e.g. genre) with value 1.
+ * matrix, one column per feature name (e.g. genre) with value 1, or with
+ * the value a column gives (weighted features).
  *
  * Columns are the distinct feature names of the whole file sorted by byte
  * order (like scikit-learn's MultiLabelBinarizer), so ml-latest-small gives
@@ -36,6 +38,14 @@ typedef struct trec_features_opts {
      * 0 (or empty) that it has not. Features are named by the header line,
      * or "colN" without one, and kept in the order given. NULL: off. */
     const char *feature_flags;
+    /* With feature_col: the column holding the value of the line's
+     * feature(s) instead of 1 (a 1-based number or a header name), for a
+     * long file of (id, feature, value) lines such as MovieLens'
+     * genome-scores.csv (with merge_ids). A value is a finite decimal
+     * number in float range; 0 stores nothing (the item lacks the
+     * feature); the same feature of an item on two lines is an error.
+     * NULL: every feature is 1 (multi-hot). */
+    const char *feature_value;
     int skip_bad;
     int merge_ids;            /* lines with the same id unite their features
                                * (tags.csv: one tag a line); else an error */

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_ids.c - block-local id maps and their merge into global ids. */
 #include "ingest_ids.h"
 
@@ -11,10 +12,12 @@ int trec_ingest_numcache_put(trec_ingest_numcache *c, uint32_t v, uint32_t id,
                              trec_error *err)
 {
     if (v >= c->cap) {
-        size_t cap = c->cap ? c->cap : 4096;
+        /* From 256 entries: ids of a small block fit in a small array (it
+         * is cleared, from the heap); large ones double into mmap. */
+        size_t cap = c->cap ? c->cap : 256;
         while (cap <= v)
             cap *= 2;
-        /* Fresh anonymous pages read as zero: no clearing needed. */
+        /* The new entries read as zero (trec_ingest_mem_grow). */
         uint32_t *p = trec_ingest_mem_grow(c->id1, c->cap * 4, cap * 4, err);
         if (!p)
             return -1;

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_ids.h - raw user and item ids -> dense ids while ingesting ratings
  * (internal to libtrec).
  *

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_parse.c - one block of ratings text -> entries with local ids. */
 #include "ingest_parse.h"
 
@@ -77,12 +78,14 @@ static size_t arrays(part *b, array a[5])
 
 static int grow(part *b, trec_error *err)
 {
-    /* The first size from the block's length (a typical ratings line has
-     * more than 16 bytes): growing stays possible, and address space that is
-     * never written costs no memory. */
-    size_t old = b->cap, cap = old ? old * 2 : b->text.len / 16 + 1;
-    if (cap < 16384)
-        cap = 16384;
+    /* The first size from the text: a record takes at least 4 bytes ("1,2"
+     * and a line break), so a small block (a short file) gets small arrays.
+     * A full block starts at its length / 16 entries (a typical ratings line
+     * has more than 16 bytes; address space never written costs no memory),
+     * at least 16384, and doubles if that is not enough. */
+    size_t first = b->text.len / 4 + 16, full = b->text.len / 16 + 1;
+    size_t old = b->cap, cap = old ? old * 2 : first < 16384 ? first
+                                             : full > 16384 ? full : 16384;
     array a[5];
     size_t na = arrays(b, a);
     for (size_t i = 0; i < na; i++) {
@@ -149,18 +152,6 @@ static int bad_id(part *b, uint64_t line, trec_error *err, int which, const fiel
                trec_ingest_col_name(which), show, why);
 }
 
-/* A rating that is not 0 but below the smallest normal float (1e-50, 1e-40)
- * would be stored as 0 or lose its precision: refused, not rounded. */
-static int underflows(float v, const field *x)
-{
-    if (fabsf(v) >= FLT_MIN)
-        return 0;
-    for (size_t i = 0; i < x->n && x->p[i] != 'e' && x->p[i] != 'E'; i++)
-        if (x->p[i] >= '1' && x->p[i] <= '9')
-            return 1;
-    return 0;
-}
-
 /* The rating (1 without a rating column) and timestamp of a record: 1 when
  * both are good, else bad()'s result. */
 static int read_values(part *b, const field *f, uint64_t line, float *v, int64_t *t,
@@ -174,7 +165,7 @@ static int read_values(part *b, const field *f, uint64_t line, float *v, int64_t
         int r = trec_parse_float(x->p, x->n, v);
         if (r != TREC_NUM_OK)
             return bad_number(b, line, err, COL_RATING, x, trec_number_problem(r));
-        if (underflows(*v, x))
+        if (trec_float_underflows(*v, x->p, x->n))
             return bad_number(b, line, err, COL_RATING, x,
                               "is not 0 but too small for a float (below 1.18e-38)");
     }

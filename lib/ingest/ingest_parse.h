@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_parse.h - parsing one block of a ratings file (internal to
  * libtrec): records -> entries (local user id, local item id, rating,
  * timestamp, line) with the block's own id maps (ingest_ids.h). Blocks are

@@ -1,8 +1,10 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_reader.c - block reading and tokenizing for trec-ingest. */
 #include "ingest_reader.h"
 
 #include <csv.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,20 +87,32 @@ void trec_ingest_mem_populate(void *p, size_t n)
     /* Each fault costs a trap, which on a virtual machine is the larger part
      * of its cost; one madvise maps all the pages. Rounded out to whole
      * pages (the pages around [p, p+n) are in the same mapping). */
-    static long page;
-    if (!page)
-        page = sysconf(_SC_PAGESIZE) > 0 ? sysconf(_SC_PAGESIZE) : 4096;
-    if (!p || n == 0)
+    long page = sysconf(_SC_PAGESIZE);
+    if (!p || n == 0 || page <= 0)
         return;
     uintptr_t a = (uintptr_t)p & ~(uintptr_t)(page - 1);
     uintptr_t b = ((uintptr_t)p + n + page - 1) & ~(uintptr_t)(page - 1);
     (void)madvise((void *)a, b - a, MADV_POPULATE_WRITE);
 }
 
+/* Below this size an array comes from the heap: a small input (a short
+ * file, or the first blocks' arrays before they double) would otherwise cost
+ * an mmap and an munmap per array, and each munmap flushes the TLB of every
+ * thread of the process. Large arrays stay on mmap so that freeing one gives
+ * the memory back at once. The size decides, so alloc, grow and free agree
+ * as long as callers pass the size they allocated (they must for munmap). */
+#define SMALL_MEM ((size_t)256 << 10)
+
 void *trec_ingest_mem_alloc(size_t n, trec_error *err)
 {
-    void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *p;
+    if (n < SMALL_MEM) {
+        p = calloc(1, n ? n : 1);   /* zeroed, like fresh anonymous pages */
+        if (!p)
+            trec_fail(err, "out of memory allocating %zu bytes", n);
+        return p;
+    }
+    p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) {
         trec_fail(err, "out of memory allocating %zu bytes", n);
         return NULL;
@@ -106,15 +120,29 @@ void *trec_ingest_mem_alloc(size_t n, trec_error *err)
     return p;
 }
 
+/* Keeps the first min(old_n, new_n) bytes; bytes past old_n read as zero. */
 void *trec_ingest_mem_grow(void *p, size_t old_n, size_t new_n, trec_error *err)
 {
     if (!p)
         return trec_ingest_mem_alloc(new_n, err);
-    void *q = mremap(p, old_n ? old_n : 1, new_n, MREMAP_MAYMOVE);
-    if (q != MAP_FAILED)
+    void *q;
+    if (old_n < SMALL_MEM && new_n < SMALL_MEM) {
+        if (!(q = realloc(p, new_n ? new_n : 1))) {
+            trec_fail(err, "out of memory allocating %zu bytes", new_n);
+            return NULL;
+        }
+        if (new_n > old_n)
+            memset((char *)q + old_n, 0, new_n - old_n);
         return q;
-    /* mremap needs the old range to be one mapping; madvise (huge pages)
-     * may have split it in three (EFAULT). Then: a new mapping and a copy. */
+    }
+    if (old_n >= SMALL_MEM && new_n >= SMALL_MEM) {
+        q = mremap(p, old_n, new_n, MREMAP_MAYMOVE);
+        if (q != MAP_FAILED)
+            return q;
+    }
+    /* From heap to mmap or back, or mremap failed: it needs the old range
+     * to be one mapping, and madvise (huge pages) may have split it in three
+     * (EFAULT). Then: a new array and a copy. */
     q = trec_ingest_mem_alloc(new_n, err);
     if (!q)
         return NULL;
@@ -125,8 +153,12 @@ void *trec_ingest_mem_grow(void *p, size_t old_n, size_t new_n, trec_error *err)
 
 void trec_ingest_mem_free(void *p, size_t n)
 {
-    if (p)
-        munmap(p, n ? n : 1);
+    if (!p)
+        return;
+    if (n < SMALL_MEM)
+        free(p);
+    else
+        munmap(p, n);
 }
 
 /* ---- reading blocks --------------------------------------------------- */
@@ -399,7 +431,6 @@ void trec_ingest_show(char *out, size_t outsz, const char *s, size_t n)
 typedef struct lc_state {
     char *buf;
     size_t len, cap;
-    size_t off[TREC_INGEST_MAX_FIELDS], flen[TREC_INGEST_MAX_FIELDS];
     size_t nf, maxstore;
     uint64_t rec_line;
     uint64_t line;           /* whole-block mode: newlines seen so far */
@@ -408,7 +439,24 @@ typedef struct lc_state {
     trec_ingest_record_fn fn;
     void *ctx;
     trec_error *err;
+    /* Last and not cleared (16 KiB, one per block): entries [0, nf) are
+     * written before they are read. */
+    size_t off[TREC_INGEST_MAX_FIELDS], flen[TREC_INGEST_MAX_FIELDS];
 } lc_state;
+
+static lc_state *lc_new(size_t maxstore, trec_ingest_record_fn fn, void *ctx,
+                        trec_error *err)
+{
+    lc_state *st = malloc(sizeof *st);
+    if (!st)
+        return NULL;
+    memset(st, 0, offsetof(lc_state, off));
+    st->maxstore = maxstore > TREC_INGEST_MAX_FIELDS ? TREC_INGEST_MAX_FIELDS : maxstore;
+    st->fn = fn;
+    st->ctx = ctx;
+    st->err = err;
+    return st;
+}
 
 static void lc_field(void *s, size_t n, void *data)
 {
@@ -501,15 +549,11 @@ static int tok_libcsv(const trec_ingest_dialect *d, const trec_ingest_block *b,
         return trec_fail(err, "out of memory");
     csv_set_delim(&p, d->delim);
     csv_set_quote(&p, (unsigned char)d->quote);
-    lc_state *st = calloc(1, sizeof *st);
+    lc_state *st = lc_new(maxstore, fn, ctx, err);
     if (!st) {
         csv_free(&p);
         return trec_fail(err, "out of memory");
     }
-    st->maxstore = maxstore > TREC_INGEST_MAX_FIELDS ? TREC_INGEST_MAX_FIELDS : maxstore;
-    st->fn = fn;
-    st->ctx = ctx;
-    st->err = err;
     const char *s = b->text, *end = b->text + b->len;
     uint64_t line = 0;
     int rc = 0;
@@ -582,15 +626,11 @@ static int tok_libcsv_block(const trec_ingest_dialect *d, const trec_ingest_bloc
         return trec_fail(err, "out of memory");
     csv_set_delim(&p, d->delim);
     csv_set_quote(&p, d->quote < 0 ? 0 : (unsigned char)d->quote);
-    lc_state *st = calloc(1, sizeof *st);
+    lc_state *st = lc_new(maxstore, fn, ctx, err);
     if (!st) {
         csv_free(&p);
         return trec_fail(err, "out of memory");
     }
-    st->maxstore = maxstore > TREC_INGEST_MAX_FIELDS ? TREC_INGEST_MAX_FIELDS : maxstore;
-    st->fn = fn;
-    st->ctx = ctx;
-    st->err = err;
     st->count_lines = 1;
     int rc = 0;
     parse_pieces(&p, b->text, b->len, st);

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_reader.h - the text side of trec-ingest (internal to libtrec):
  * reading delimited text in blocks that end at record boundaries, and
  * tokenizing one block into records.
@@ -51,8 +52,9 @@ typedef struct trec_ingest_dialect {
 int trec_ingest_dialect_init(trec_ingest_dialect *d, const char *sep, const char *quote,
                              trec_error *err);
 
-/* Large arrays straight from mmap, so that freeing one gives the memory back
- * to the system at once (keeps trec-ingest's peak memory down). */
+/* Zeroed arrays: large ones straight from mmap, so that freeing one gives the
+ * memory back to the system at once (keeps trec-ingest's peak memory down),
+ * small ones from the heap. grow and free take the size the array has. */
 void *trec_ingest_mem_alloc(size_t n, trec_error *err);
 void *trec_ingest_mem_grow(void *p, size_t old_n, size_t new_n, trec_error *err);
 void trec_ingest_mem_free(void *p, size_t n);

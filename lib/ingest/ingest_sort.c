@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_sort.c - rows in column order (a stable radix sort per row) and
  * duplicate pairs merged. */
 #include "ingest_sort.h"

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ingest_sort.h - the last step of reading ratings (internal to libtrec):
  * each row of the assembled matrix is put in column order, stably (equal
  * columns keep file order), and the entries of a repeated (user, item) pair

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* split.c - train/test splits: deciding each entry, building both halves,
  * writing them together. */
 #include "split.h"

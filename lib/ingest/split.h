@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* split.h - train/test splits of an interaction matrix (trec-split(1)).
  *
  * A split marks each entry of the input as train or test; train and test are

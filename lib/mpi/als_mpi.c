@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* als_mpi.c - implicit ALS data-parallel over MPI ranks (trec_mpi_fit).
  *
  * Rank r owns a block of users (whole tasks of TREC_ALS_ROWS_PER_TASK rows,

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* eval_mpi.c - trec-eval with each rank scoring a block of users
  * (trec_mpi_eval).
  *

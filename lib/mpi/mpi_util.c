@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* mpi_util.c - the distributed drivers' shared pieces (mpi_util.h) and the
  * start, status and finish of a distributed run (trec_mpi.h). */
 #include "mpi_util.h"

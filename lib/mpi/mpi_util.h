@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* mpi_util.h - what the distributed drivers share (internal to lib/mpi):
  * the communicator, blocks of rows, counted collectives, reading a block
  * of a matrix file with its checksums combined across the ranks, and sums

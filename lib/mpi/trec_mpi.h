@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* trec_mpi.h - trec-fit and trec-eval on several processes through MPI
  * (built by `make mpi` only: the plain build has no MPI dependency).
  *

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* eval_json.c - trec-eval JSON reports as an evaluation history
  * (eval_json.h): converted to the history's TSV text, then parsed by
  * trec_eval_history_parse, so both inputs obey the same rules. */
@@ -12,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "fileio.h"
+#include "metrics.h"
 
 #define FIXED_LEN (sizeof "time\tmodel\ttest\ttrain\tsettings\tstatus" - 1)
 
@@ -93,12 +95,14 @@ static int add_run(text *t, text *head, const cJSON *d, int64_t when, const char
             if (is_train && !is_model)
                 continue;      /* the history keeps the model's train figures only */
             const cJSON *m;
+            char mt[TREC_METRIC_TEXT];
             cJSON_ArrayForEach(m, rk) {
                 if (!cJSON_IsNumber(m))
                     continue;
                 if (put(&h, err, "\t%s%s%s", is_train ? "train:" : is_model ? "" : rname,
                         !is_train && !is_model ? ":" : "", m->string) ||
-                    put(&row, err, "\t%.6f", m->valuedouble))
+                    (trec_format_metric(m->valuedouble, 0, mt, sizeof mt),
+                     put(&row, err, "\t%s", mt)))
                     goto out;
             }
         }

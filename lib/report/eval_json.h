@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* eval_json.h - trec-eval --json reports as an evaluation history
  * (eval_history.h), for trec-report: each JSON object (a file may hold one
  * pretty-printed object, or several compact ones, one per line, as

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* plot.c - the evaluation history plotted by gnuplot (plot.h). */
 #include "plot.h"
 
@@ -9,6 +10,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "metrics.h"
 
 #define MAX_PANELS 256
 
@@ -60,8 +63,9 @@ static size_t *time_order(const trec_eval_history *h, trec_error *err)
 
 static void put_value(FILE *f, double v)
 {
-    if (isfinite(v))
-        fprintf(f, " %.6f", v);
+    char t[TREC_METRIC_TEXT];
+    if (isfinite(v) && trec_format_metric(v, 0, t, sizeof t))
+        fprintf(f, " %s", t);
     else
         fputs(" NaN", f);
 }

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* plot.h - the evaluation history (eval_history.h) as a plot: one panel per
  * metric, its value over time for the model and for the baselines found in
  * the history (most-popular, random) and on the training matrix, with the

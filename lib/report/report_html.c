@@ -1,9 +1,12 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* report_html.c - the self-contained HTML report (report_html.h). */
 #include "report_html.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "metrics.h"
 
 static void esc(FILE *f, const char *s)
 {
@@ -43,8 +46,9 @@ static void cell(FILE *f, const trec_eval_history *h, size_t row, const char *pr
     snprintf(name, sizeof name, "%s%s", prefix, metric);
     long c = trec_eval_history_column(h, name);
     double v = c >= 0 ? h->values[row * h->n_metrics + (size_t)c] : NAN;
-    if (isfinite(v))
-        fprintf(f, "<td>%.4f</td>", v);
+    char t[TREC_METRIC_TEXT];
+    if (isfinite(v) && trec_format_metric(v, 0, t, sizeof t))
+        fprintf(f, "<td>%s</td>", t);
     else
         fputs("<td class=\"na\">&ndash;</td>", f);
 }
@@ -157,7 +161,9 @@ int trec_report_html(FILE *f, const trec_eval_history *h, const trec_report_page
         if (isfinite(a) && isfinite(b)) {
             double d = a - b;
             const char *cls = d > 0 ? "up" : d < 0 ? "down" : "same";
-            fprintf(f, "<td class=\"%s\">%+.4f", cls, d);
+            char t[TREC_METRIC_TEXT];
+            trec_format_metric(d, 1, t, sizeof t);
+            fprintf(f, "<td class=\"%s\">%s", cls, t);
             if (b != 0)
                 fprintf(f, " (%+.1f%%)", 100 * d / b);
             fputs("</td>", f);

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* report_html.h - a short, self-contained HTML page on an evaluation
  * history (eval_history.h): the plot inlined (SVG markup, or a PNG as a
  * data: URI), the last run's table (the model's metrics on test, the

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* coldstart.c - representations of new or updated users and items from
  * their features (see coldstart.h). */
 #include "coldstart.h"

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* coldstart.h - representations from features at recommendation time.
  *
  * A model with metadata features (genres, occupations, ...) can score users

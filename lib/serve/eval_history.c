@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* eval_history.c - append to and read the evaluation history file
  * (eval_history.h). */
 #include "eval_history.h"
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "metrics.h"
 
 static const char *const fixed_names[TREC_EVAL_HISTORY_FIXED] = {
     "time", "model", "test", "train", "settings", "status"};
@@ -183,8 +185,10 @@ int trec_eval_history_append(const char *path, const trec_eval_record *rec, trec
             train, rec->settings, rec->status))
         goto out;
     for (int i = 0; i < rec->n_metrics; i++) {
+        char t[TREC_METRIC_TEXT];
         int e = isfinite(rec->values[i])
-                    ? add(&row, &rlen, &rcap, err, "\t%.6f", rec->values[i])
+                    ? (trec_format_metric(rec->values[i], 0, t, sizeof t),
+                       add(&row, &rlen, &rcap, err, "\t%s", t))
                     : add(&row, &rlen, &rcap, err, "\t");
         if (e)
             goto out;
@@ -231,10 +235,18 @@ int trec_eval_history_append(const char *path, const trec_eval_record *rec, trec
                 col += *a == '\t';
                 a++, b++;
             }
-            while (a > have && a[-1] != '\t')
-                a--;
-            while (b > head && b[-1] != '\t')
-                b--;
+            if ((*a == '\0' && *b == '\t') || (*b == '\0' && *a == '\t')) {
+                /* one header is the other's first columns: the column after
+                 * them is on one side only ('' on the other) */
+                col++;
+                a += *a == '\t';
+                b += *b == '\t';
+            } else {
+                while (a > have && a[-1] != '\t')
+                    a--;
+                while (b > head && b[-1] != '\t')
+                    b--;
+            }
             int la = (int)strcspn(a, "\t"), lb = (int)strcspn(b, "\t");
             trec_fail(err, "%s:1: column %d is '%.*s' in the file but '%.*s' in this run "
                       "(other cut-offs, baselines or splits): write this run's history to "
@@ -353,10 +365,13 @@ int trec_eval_history_parse(char *buf, size_t len, const char *name, trec_eval_h
                trec_fail(err, "%s:1: the header has %zu columns; a history has time, model, "
                          "test, train, settings, status and at least one metric", name, ncols);
     for (int i = 0; i < TREC_EVAL_HISTORY_FIXED; i++)
-        if (strcmp(cells[i], fixed_names[i]) != 0)
-            return trec_eval_history_free(h),
-                   trec_fail(err, "%s:1: field %d is '%s', want '%s': not a trec-eval "
-                             "history", name, i + 1, cells[i], fixed_names[i]);
+        if (strcmp(cells[i], fixed_names[i]) != 0) {
+            /* The message first: cells[i] points into the text freed below. */
+            trec_fail(err, "%s:1: field %d is '%s', want '%s': not a trec-eval history", name,
+                      i + 1, cells[i], fixed_names[i]);
+            trec_eval_history_free(h);
+            return -1;
+        }
     h->n_metrics = ncols - TREC_EVAL_HISTORY_FIXED;
     size_t maxrows = lines - 1, nm = h->n_metrics;
     h->metric_names = trec_calloc(nm, sizeof *h->metric_names, err);

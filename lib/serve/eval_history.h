@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* eval_history.h - the evaluation history file: one TSV row per evaluation
  * run, appended by trec-eval --history and read by trec-report.
  *

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* evaluate.c - a model's metrics on a split in one call (metrics.h): its
  * scorer, every user's top K with the excluded items left out, the metrics
  * of the lists and, when asked, AUC from the full ranking. Also the

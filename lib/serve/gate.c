@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* gate.c - quality gates on evaluation results (gate.h). */
 #include "gate.h"
 
@@ -7,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "metrics.h"
 
 /* Parses "METRIC@K" from s[0..len). */
 static int parse_metric_at(const char *s, size_t len, int *metric, uint32_t *k,
@@ -132,6 +135,27 @@ int trec_gate_validate(const trec_gate *gates, int n, const trec_eval_config *cf
     return 0;
 }
 
+/* The text of a value below a gate's threshold: the metric's usual 6
+ * decimals, or as many digits as it takes to show it is below when rounding
+ * to 6 decimals would print a value that is not (0.1499996 < 0.15). */
+static void below_text(double v, double threshold, char *t, size_t size)
+{
+    trec_format_metric(v, 0, t, size);
+    for (int digits = 7; digits <= 17 && strtod(t, NULL) >= threshold; digits++)
+        snprintf(t, size, "%.*g", digits, v);
+}
+
+/* A threshold as given: the shortest text that reads back as the same
+ * double (%g's 6 digits would print 0.1500001 as 0.15). */
+static void threshold_text(double threshold, char *t, size_t size)
+{
+    for (int digits = 6; digits <= 17; digits++) {
+        snprintf(t, size, "%.*g", digits, threshold);
+        if (strtod(t, NULL) == threshold)
+            break;
+    }
+}
+
 static void append(char *reason, size_t size, int *failed, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
@@ -166,9 +190,11 @@ int trec_gate_check(const trec_gate *gates, int n, const trec_eval_config *cfg,
             if (j < 0)
                 return trec_fail(err, "gate on %s@%u: K not evaluated", mname, gt->k);
             double v = model_mean[j];
+            char t[TREC_METRIC_TEXT], tt[TREC_METRIC_TEXT];
+            below_text(v, gt->threshold, t, sizeof t);
+            threshold_text(gt->threshold, tt, sizeof tt);
             if (!(v >= gt->threshold))
-                append(reason, size, &failed, "%s@%u = %.4f < %g", mname, gt->k, v,
-                       gt->threshold);
+                append(reason, size, &failed, "%s@%u = %s < %s", mname, gt->k, t, tt);
             continue;
         }
         const double *base = NULL;
@@ -181,9 +207,12 @@ int trec_gate_check(const trec_gate *gates, int n, const trec_eval_config *cfg,
             if (!gt->all_ks && cfg->ks[ki] != gt->k)
                 continue;
             int j = ki * TREC_N_METRICS + gt->metric;
+            char t[TREC_METRIC_TEXT], tb[TREC_METRIC_TEXT];
+            trec_format_metric(model_mean[j], 0, t, sizeof t);
+            trec_format_metric(base[j], 0, tb, sizeof tb);
             if (!(model_mean[j] > base[j]))
-                append(reason, size, &failed, "%s@%u = %.4f is no better than %s (%.4f)",
-                       mname, cfg->ks[ki], model_mean[j], gt->baseline, base[j]);
+                append(reason, size, &failed, "%s@%u = %s is no better than %s (%s)",
+                       mname, cfg->ks[ki], t, gt->baseline, tb);
         }
     }
     return failed;

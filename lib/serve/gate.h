@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* gate.h - quality gates on evaluation results, for nightly jobs: a metric
  * must reach a minimum ("recall@10=0.15"), or the model must beat a baseline
  * ranker ("most-popular", optionally ":ndcg@10").

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* history.c - histories of new users for fold-in (see history.h). */
 #include "history.h"
 
@@ -238,26 +239,33 @@ static int parse_lines(builder *b, const char *name, const char *buf, size_t len
     return rc;
 }
 
+int trec_history_parse(trec_history *hs, const trec_model *m, const char *name,
+                       const char *buf, size_t len, trec_error *err)
+{
+    builder b;
+    int rc = builder_init(&b, hs, m, err);
+    if (rc == 0)
+        rc = parse_lines(&b, name, buf, len, err);
+    if (rc == 0 && b.users.count == 0)
+        rc = trec_fail(err, "%s: no history (lines user,item[,value])", name);
+    if (rc == 0)
+        rc = finish(&b, err);
+    builder_free(&b);
+    if (rc != 0)
+        trec_history_free(hs);
+    return rc;
+}
+
 int trec_history_read(trec_history *hs, const trec_model *m, const char *path, trec_error *err)
 {
     uint8_t *buf = NULL;
     size_t len = 0;
-    builder b;
     if (trec_read_file(path, &buf, &len, err) != 0) {
         memset(hs, 0, sizeof *hs);
         return -1;
     }
-    int rc = builder_init(&b, hs, m, err);
-    if (rc == 0)
-        rc = parse_lines(&b, trec_display_name(path), (const char *)buf, len, err);
-    if (rc == 0 && b.users.count == 0)
-        rc = trec_fail(err, "%s: no history (lines user,item[,value])", trec_display_name(path));
-    if (rc == 0)
-        rc = finish(&b, err);
-    builder_free(&b);
+    int rc = trec_history_parse(hs, m, trec_display_name(path), (const char *)buf, len, err);
     free(buf);
-    if (rc != 0)
-        trec_history_free(hs);
     return rc;
 }
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* history.h - histories of users a model does not know, for fold-in
  * (trec-recommend --liked / --history): a CSR matrix whose rows are those
  * users and whose columns are the model's items, matched by raw item id.
@@ -34,6 +35,10 @@ int trec_history_liked(trec_history *hs, const trec_model *m, const char *ids,
 /* The users of a history file ("-": stdin). */
 int trec_history_read(trec_history *hs, const trec_model *m, const char *path,
                       trec_error *err);
+/* The same from memory (buf[0..len), no terminator needed); name is used in
+ * messages. */
+int trec_history_parse(trec_history *hs, const trec_model *m, const char *name,
+                       const char *buf, size_t len, trec_error *err);
 void trec_history_free(trec_history *hs);
 
 /* Turns values into the weights the model was trained with (its META:

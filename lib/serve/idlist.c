@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* idlist.c - raw ids one a line (see idlist.h). */
 #include "idlist.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* idlist.h - a list of raw ids, one a line (trec-recommend --users,
  * --allow-items, --deny-items), and its ids looked up in a model's labels.
  *

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* metrics.c - the metrics at K from top-K lists, and the baselines
  * (metrics.h); AUC is in metrics_auc.c. */
 #include "metrics.h"

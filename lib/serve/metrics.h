@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* metrics.h - ranking metrics at K: recall, precision, NDCG, F1, MAP, MRR,
  * hit rate, catalogue coverage, and AUC, for a model's top-K lists (AUC: its
  * full ranking) and for two baselines (most-popular, random).
@@ -179,5 +180,18 @@ int trec_eval_random(const trec_positives *p, const trec_csr *exclude,
 
 /* 2 p r / (p + r), 0 when both are 0. */
 double trec_f1(double precision, double recall);
+
+/* How every tool prints a metric value (an evaluation mean, a validation
+ * value, a per-user figure, a history cell, a change between runs): fixed
+ * TREC_METRIC_DECIMALS decimals, so that the table, TSV, JSON, the history,
+ * the tune leaderboard and the report show the same digits for the same
+ * value; JSON writes this text as the number. Model scores and matrix
+ * values are floats and go through trec_format_float instead. sign: 1
+ * writes a leading '+' on positive values (a change); "-0.000000" comes out
+ * without its sign. NaN and infinities as nan, inf, -inf. Returns the
+ * length; buf should have at least TREC_METRIC_TEXT bytes. */
+#define TREC_METRIC_DECIMALS 6
+#define TREC_METRIC_TEXT 48
+size_t trec_format_metric(double v, int sign, char *buf, size_t size);
 
 #endif

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* metrics_auc.c - AUC from a scorer's full ranking (metrics.h): for each
  * evaluated user, every candidate item is scored; the candidate positives
  * are sorted best first, and each negative adds to the wrong pairs the

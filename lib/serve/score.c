@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* score.c - the scorer interface: model kind -> scorer kind, and the calls
  * every kind shares (see score.h). */
 #include "score.h"

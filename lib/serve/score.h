@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* score.h - scoring blocks of (query, target) pairs, one scorer per model
  * kind behind one interface.
  *

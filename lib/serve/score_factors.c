@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* score_factors.c - the factors scorer: block scores with BLIS sgemm (see
  * score.h). */
 #include <blis.h>

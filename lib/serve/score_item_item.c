@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* score_item_item.c - the item-item scorer (EASE): a query's history row
  * times the weights B (see score.h), for both forms of B (model.h):
  *   explicit: score[t] = sum over history items j of h[j] B[j][t];

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* score_kind.h - what a scorer kind implements (internal to lib/serve). A
  * new model kind adds one file with its trec_scorer_ops and constructors,
  * and one row in score.c's table. */

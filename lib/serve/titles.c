@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* titles.c - movies.csv titles, parsed with libcsv (see titles.h). */
 #include "titles.h"
 

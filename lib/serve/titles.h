@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* titles.h - item titles from a MovieLens-style movies.csv (movieId -> title).
  *
  * The file is CSV (RFC 4180 quoting: titles may hold commas and doubled

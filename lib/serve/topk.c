@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* topk.c - top-K heaps, rank counting, and the blocked multi-threaded top-K
  * driver (see topk.h). */
 #include "topk.h"

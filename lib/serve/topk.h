@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* topk.h - top-K selection over scored items, and ranks.
  *
  * Ranking order (total, so results never depend on threads or blocks):

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* adam.c - Adam steps on float arrays. */
 #include "adam.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* adam.h - the Adam optimiser, as TensorFlow's AdamOptimizer (the one
  * TensorRec uses): beta1 0.9, beta2 0.999, epsilon 1e-8, and the bias
  * correction folded into the step size:

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* algorithm.h - what a fitting algorithm implements (internal to
  * lib/train). A new algorithm is one file defining a trec_algorithm and one
  * row in algorithms.c's table. */

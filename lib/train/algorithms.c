@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* algorithms.c - the table of fitting algorithms (algorithm.h). */
 #include <pthread.h>
 #include <string.h>

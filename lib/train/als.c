@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* als.c - the als algorithm: implicit-feedback alternating least squares
  * (Hu, Koren, Volinsky 2008, "Collaborative Filtering for Implicit Feedback
  * Datasets"). With training weights w_ui (fit.c), preferences p_ui = 1 for

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* als.h - the pieces of implicit ALS (als.c) that the distributed driver
  * (lib/mpi/als_mpi.c) shares with the single-process fit (internal to
  * lib/train and lib/mpi), so that both compute every number the same way.

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* ease.c - the ease algorithm (Steck 2019, "Embarrassingly Shallow
  * Autoencoders for Sparse Data"): the item-item weights in closed form,
  *     P = (X^T X + Lambda)^-1,   B = I - P diag(1 / diag(P)),

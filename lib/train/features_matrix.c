@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* features_matrix.c - products with a side's feature matrix (identity block +
  * metadata CSR) without building the identity block. */
 #include "features_matrix.h"

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* features_matrix.h - one side's feature matrix (users or items) for
  * trec-fit: an optional identity block (one "indicator" feature per user or
  * item, features 0..rows-1) followed by the columns of a metadata matrix

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* fit.c - what every algorithm shares: names, defaults, the option check,
  * the training data (min-rating, weights), dispatch to the algorithm table,
  * and META. */
@@ -272,11 +273,9 @@ void trec_fit_input_set(trec_fit_input *in, const char *name, const trec_contain
     in->name = name;
     in->size = 0;
     in->header_crc = 0;
-    if (file && file->buf && file->len >= TREC_HEADER_SIZE) {
-        const uint8_t *h = file->buf + 28; /* header CRC, little-endian */
+    if (file && file->len >= TREC_HEADER_SIZE) {
         in->size = file->len;
-        in->header_crc = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 |
-                         (uint32_t)h[3] << 24;
+        in->header_crc = file->header_crc;
     }
 }
 

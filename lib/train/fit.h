@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* fit.h - fitting a model (trec-fit(1)): one configuration, a table of
  * algorithms, the model's META provenance.
  *

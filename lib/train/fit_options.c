@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* fit_options.c - trec-fit's option table: every fitting option's name, the
  * kind of its value, and the parser that sets it in a trec_fit_config
  * (fit_options.h). trec-fit and trec-tune both read options through it. */

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* fit_options.h - trec-fit's option table (fit_options.c): for every
  * fitting option (enum trec_fit_option, fit.h) its command-line name, the
  * kind of its value and the parser that sets it in a trec_fit_config and

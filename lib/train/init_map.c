@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* init_map.c - an --init model's rows matched to new data (see init_map.h). */
 #include "init_map.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* init_map.h - an --init model on a grown matrix (internal to libtrec):
  * which of the model's users (items) each user (item) of the new data is,
  * matched by raw id, so that trainers keep the known rows' weights and

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* loss_rmse.c - RMSE over observed interactions and over the dense matrix. */
 #include "loss_rmse.h"
 

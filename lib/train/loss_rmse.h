@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* loss_rmse.h - root mean square error losses (TensorRec's RMSELossGraph and
  * RMSEDenseLossGraph).
  *

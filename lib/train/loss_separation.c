@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* loss_separation.c - overlap of the positive and negative score distributions. */
 #include "loss_separation.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* loss_separation.h - the separation loss (TensorRec's SeparationLossGraph and
  * SeparationDenseLossGraph): scores of positive interactions (y > 0) and of
  * the others (y <= 0) are modelled as two normal distributions, and the loss

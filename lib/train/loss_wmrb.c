@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* loss_wmrb.c - WMRB and balanced WMRB over per-user item samples. */
 #include "loss_wmrb.h"
 

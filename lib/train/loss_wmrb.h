@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* loss_wmrb.h - weighted margin-rank batch losses (TensorRec's WMRBLossGraph
  * and BalancedWMRBLossGraph; Liu & Natarajan, RecSys 2017 poster).
  *

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* prediction.c - dot, cosine and negative euclidean scores, pairwise and
  * dense (BLIS), with their gradients. */
 #include "prediction.h"

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* prediction.h - prediction functions: a pair of representations -> score,
  * and their gradients (TensorRec's prediction graphs).
  *

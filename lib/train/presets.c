@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* presets.c - named trec-fit configurations and the default's choice of
  * algorithm (presets.h). */
 #include "presets.h"

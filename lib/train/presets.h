@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* presets.h - named trec-fit configurations (trec-fit --preset NAME), among
  * them the default one, which `trec-fit TRAIN -o MODEL` fits:
  *

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* representation.c - forward and backward passes of the representation
  * functions, on rows r0..r1 of a side. */
 #include "representation.h"

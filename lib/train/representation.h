@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* representation.h - representation functions: one side's features -> its
  * representations (n x k), forward and backward (TensorRec's representation
  * graphs), plus the side's bias (sum of its features' learned biases).

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* sgd.c - the sgd algorithm: LightFM's ranking losses (bpr, warp, warp-kos,
  * logistic) trained one positive at a time with Adagrad or plain SGD, on
  * linear representations of identity and/or metadata features with dot
@@ -244,8 +245,10 @@ int trec_sgd_test_pair(const trec_fit_config *cfg, const trec_csr *user_extra,
                                          err) != 0)
             goto done;
         trec_sgd_table_load(&t[s], sd[s]);
+        uint64_t nid = f[s].identity ? f[s].rows : 0;
         V[s] = (trec_sgd_view){.f = &f[s], .t = &t[s], .id = t[s].rec,
-                               .meta = t[s].rec + (f[s].identity ? f[s].rows : 0) * t[s].stride};
+                               .meta = t[s].rec + nid * t[s].stride, .id_b = t[s].brec,
+                               .meta_b = t[s].brec + nid * t[s].bstride};
     }
     float bu, bi, bj;
     const float *pu = trec_sgd_repr(&V[0], u, buf, &bu);

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* sgd.h - the sgd algorithm's internals (lib/train/sgd*.c): LightFM's
  * ranking losses trained one interaction at a time on linear feature
  * representations with dot prediction, with Adagrad or plain SGD.
@@ -29,15 +30,17 @@ typedef struct trec_sgd_rule {
 
 /* One side's parameters while training: a record per feature (identity
  * features first, then metadata features), `stride` floats each: the k
- * weights, the bias and its accumulator (biases), the k accumulators
- * (Adagrad), padded to whole cache lines, so that one entity's parameters
- * are fetched together, and what scoring reads (weights and bias) first. */
+ * weights then the k accumulators (Adagrad), padded to whole cache lines, so
+ * that one entity's parameters are fetched together, and what scoring reads
+ * first. The biases (each with its accumulator, Adagrad) are a dense array
+ * of their own, `bstride` floats per feature: in the record, the bias of
+ * k = 64 took a fifth cache line for every scored item. */
 typedef struct trec_sgd_table {
-    float *rec;
-    uint64_t n, k, stride;
+    float *rec, *brec;
+    uint64_t n, k, stride, bstride;
     int adagrad, biases;
-    uint64_t bias, acc;         /* offsets of the bias and the accumulators */
-    uint64_t score_lines;       /* cache lines of the weights and bias */
+    uint64_t acc;               /* offset of the accumulators */
+    uint64_t score_lines;       /* cache lines of the weights */
 } trec_sgd_table;
 
 int trec_sgd_table_alloc(trec_sgd_table *t, uint64_t n, uint64_t k, int adagrad, int biases,
@@ -53,7 +56,8 @@ void trec_sgd_table_free(trec_sgd_table *t);
 typedef struct trec_sgd_view {
     const trec_features *f;
     const trec_sgd_table *t;
-    float *id, *meta;
+    float *id, *meta;           /* records */
+    float *id_b, *meta_b;       /* their biases */
 } trec_sgd_view;
 
 /* ---- kernels (sgd_kernels.h, as functions in sgd_kernels.c) ---- */
@@ -120,7 +124,9 @@ typedef struct trec_sgd_stratum {
     trec_sgd_rule rule;
     trec_sgd_view U, I;
     const uint32_t *items;      /* the item block, ascending */
+    const uint32_t *slot;       /* every item's index in its block */
     uint64_t n_block;
+    uint64_t *mark;             /* n_block bits: the current user's positives */
     trec_sgd_pos *pos;          /* the positives, by user */
     uint64_t n;
     trec_sgd_run *runs;         /* one per user with pairs here */
@@ -128,8 +134,9 @@ typedef struct trec_sgd_stratum {
     uint64_t kos_n;             /* positives drawn by warp-kos */
     float *scratch;             /* trec_sgd_scratch_floats() */
     trec_rng rng;
-    uint32_t ahead[TREC_SGD_AHEAD]; /* the next draws from the block, drawn ahead */
+    uint32_t ahead[TREC_SGD_AHEAD]; /* the next draws (indices in the block), drawn ahead */
     unsigned next;
+    uint64_t draw_lines;        /* cache lines of a drawn item's record fetched ahead */
     double loss;                /* out: sum of the pair losses */
 } trec_sgd_stratum;
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* sgd_kernels.c - the kernels of sgd_kernels.h as functions, for the test
  * hook and the tests. */
 #include "sgd_kernels.h"

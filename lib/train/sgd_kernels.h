@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* sgd_kernels.h - the sgd algorithm's k-length loops (internal), inlined
  * into the per-pair code (sgd_losses.c, whose stratum loop is compiled for
  * AVX2 and for generic x86-64). They are written as blocks of 8 independent

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* sgd_losses.c - one stratum's pass of the sgd algorithm: for each positive
  * in a seeded order, the representations and scores, the sampled
  * negatives, the loss of the pair and one update of every parameter it
@@ -80,6 +81,12 @@ HOT_INLINE float *record(const trec_sgd_view *v, float *base, uint64_t r)
     return base + r * v->t->stride;
 }
 
+/* The bias of a record (base: the view's id_b or meta_b). */
+HOT_INLINE float *bias_of(const trec_sgd_view *v, float *base, uint64_t r)
+{
+    return base + r * v->t->bstride;
+}
+
 HOT_INLINE const float *repr(const trec_sgd_view *v, uint64_t r, float *buf, float *bias)
 {
     const trec_features *f = v->f;
@@ -87,7 +94,7 @@ HOT_INLINE const float *repr(const trec_sgd_view *v, uint64_t r, float *buf, flo
     const trec_sgd_table *t = v->t;
     uint64_t k = t->k, e0 = x ? x->rowptr[r] : 0, e1 = x ? x->rowptr[r + 1] : 0;
     const float *own = f->identity ? record(v, v->id, r) : NULL;
-    float b = own && t->biases ? own[t->bias] : 0.0f;
+    float b = own && t->biases ? *bias_of(v, v->id_b, r) : 0.0f;
     if (own && e0 == e1) {
         *bias = b;
         return own;
@@ -97,24 +104,24 @@ HOT_INLINE const float *repr(const trec_sgd_view *v, uint64_t r, float *buf, flo
     else
         memset(buf, 0, k * sizeof *buf);
     for (uint64_t e = e0; e < e1; e++) {
-        const float *m = record(v, v->meta, x->colidx[e]);
-        sgd_axpy(buf, x->vals[e], m, k);
+        sgd_axpy(buf, x->vals[e], record(v, v->meta, x->colidx[e]), k);
         if (t->biases)
-            b += x->vals[e] * m[t->bias];
+            b += x->vals[e] * *bias_of(v, v->meta_b, x->colidx[e]);
     }
     *bias = b;
     return buf;
 }
 
-/* One feature's record: weights step with gradient s * vec, the bias sb. */
-HOT_INLINE void record_update(const trec_sgd_rule *R, const trec_sgd_table *t, float *rec, float s,
-                              const float *vec, float sb)
+/* One feature's record: weights step with gradient s * vec, the bias (at
+ * b) sb. */
+HOT_INLINE void record_update(const trec_sgd_rule *R, const trec_sgd_table *t, float *rec,
+                              float *b, float s, const float *vec, float sb)
 {
     static const float one = 1.0f;
     uint64_t k = t->k;
     sgd_update(R, rec, t->adagrad ? rec + t->acc : NULL, s, vec, k);
     if (t->biases)
-        sgd_update(R, rec + t->bias, t->adagrad ? rec + t->bias + 1 : NULL, sb, &one, 1);
+        sgd_update(R, b, t->adagrad ? b + 1 : NULL, sb, &one, 1);
 }
 
 /* Row r of a side: its representation's gradient is s * vec, its bias's
@@ -124,10 +131,12 @@ HOT_INLINE void side_update(const trec_sgd_rule *R, const trec_sgd_view *v, uint
 {
     const trec_csr *x = v->f->extra;
     if (v->f->identity)
-        record_update(R, v->t, record(v, v->id, r), s, vec, sb);
+        record_update(R, v->t, record(v, v->id, r), bias_of(v, v->id_b, r), s, vec, sb);
     for (uint64_t e = x ? x->rowptr[r] : 0; x && e < x->rowptr[r + 1]; e++) {
         float fv = x->vals[e];
-        record_update(R, v->t, record(v, v->meta, x->colidx[e]), s * fv, vec, sb * fv);
+        uint32_t c = x->colidx[e];
+        record_update(R, v->t, record(v, v->meta, c), bias_of(v, v->meta_b, c), s * fv, vec,
+                      sb * fv);
     }
 }
 
@@ -147,50 +156,46 @@ HOT_INLINE void pair_update(const trec_sgd_rule *rule, const trec_sgd_view *U,
 /* Uniform in [0, n) (Lemire's multiply-shift with rejection; n > 0). */
 HOT_INLINE uint32_t draw(trec_rng *r, uint32_t n)
 {
-    uint64_t m = (trec_rng_next(r) >> 32) * (uint64_t)n;
+    uint64_t m = (trec_rng_next_inline(r) >> 32) * (uint64_t)n;
     if ((uint32_t)m < n) {
         uint32_t floor_ = (uint32_t)(-n) % n;
         while ((uint32_t)m < floor_)
-            m = (trec_rng_next(r) >> 32) * (uint64_t)n;
+            m = (trec_rng_next_inline(r) >> 32) * (uint64_t)n;
     }
     return (uint32_t)(m >> 32);
 }
 
-/* One positive (u, i) of weight w, its run pos[lo..hi) and a sampled j. */
+/* One positive (u, i) of weight w and a sampled j. */
 typedef struct pair {
-    uint64_t lo, hi; /* the user's run */
     uint32_t u, i, j;
     float w, bu;
     const float *pu, *qi, *qj;
     float s_ui, s_uj;
 } pair;
 
-/* Runs up to this long are scanned for a sampled item; longer ones are
- * searched in the user's (sorted) training row. */
-#define SCAN_RUN 32
-
-/* Item j is one of user u's positives in the block: one of pos[lo..hi). */
-HOT_INLINE int is_positive(const trec_sgd_stratum *s, uint32_t u, uint64_t lo, uint64_t hi,
-                           uint32_t j)
+/* The block's items that are positives of the current user are marked
+ * (by their index in the block) for the length of the user's run, so that
+ * each draw is checked with one bit (a scan of the run or a search of the
+ * user's row was a tenth of a warp epoch). Unmarking clears whole words:
+ * every bit set in them is the run's. */
+HOT_INLINE void mark_run(trec_sgd_stratum *s, uint64_t lo, uint64_t hi, int on)
 {
-    if (hi - lo <= SCAN_RUN) {
-        int hit = 0;
-        for (uint64_t q = lo; q < hi; q++)
-            hit |= s->pos[q].item == j;
-        return hit;
+    for (uint64_t q = lo; q < hi; q++) {
+        uint32_t b = s->slot[s->pos[q].item];
+        if (on)
+            s->mark[b / 64] |= (uint64_t)1 << (b % 64);
+        else
+            s->mark[b / 64] = 0;
     }
-    const uint32_t *a = s->x->colidx + s->x->rowptr[u];
-    uint64_t n = s->x->rowptr[u + 1] - s->x->rowptr[u];
-    while (n > 1) { /* branch-free lower bound */
-        uint64_t half = n / 2;
-        a = a[half] <= j ? a + half : a;
-        n -= half;
-    }
-    return *a == j;
+}
+
+HOT_INLINE int is_marked(const trec_sgd_stratum *s, uint32_t b)
+{
+    return (int)(s->mark[b / 64] >> (b % 64)) & 1;
 }
 
 /* Asks for the cache lines of a side's record r (identity features):
- * `lines` of them (what scoring reads, or all). */
+ * `lines` of them (what scoring reads, or all), and its bias. */
 HOT_INLINE void prefetch_record(const trec_sgd_view *v, uint32_t r, uint64_t lines)
 {
     if (!v->f->identity)
@@ -198,6 +203,8 @@ HOT_INLINE void prefetch_record(const trec_sgd_view *v, uint32_t r, uint64_t lin
     const float *rec = record(v, v->id, r);
     for (uint64_t q = 0; q < lines; q++)
         __builtin_prefetch(rec + 16 * q);
+    if (v->t->biases)
+        __builtin_prefetch(bias_of(v, v->id_b, r));
 }
 
 /* A whole record (parameters about to be updated). */
@@ -206,31 +213,34 @@ HOT_INLINE void prefetch_all(const trec_sgd_view *v, uint32_t r)
     prefetch_record(v, r, v->t->stride / 16);
 }
 
+/* An index in the block, drawn uniformly; its item's record is fetched. */
 HOT_INLINE uint32_t draw_item(trec_sgd_stratum *s)
 {
-    uint32_t j = s->items[draw(&s->rng, (uint32_t)s->n_block)];
-    prefetch_record(&s->I, j, s->I.t->score_lines); /* most are only scored */
-    return j;
+    uint32_t b = draw(&s->rng, (uint32_t)s->n_block);
+    prefetch_record(&s->I, s->items[b], s->draw_lines);
+    return b;
 }
 
-/* The next item drawn from the block: the draws are made TREC_SGD_AHEAD
+/* The next index drawn from the block: the draws are made TREC_SGD_AHEAD
  * ahead of their use, so that their parameters arrive in the meantime. */
 HOT_INLINE uint32_t next_draw(trec_sgd_stratum *s)
 {
-    uint32_t j = s->ahead[s->next];
+    uint32_t b = s->ahead[s->next];
     s->ahead[s->next] = draw_item(s);
     s->next = (s->next + 1) % TREC_SGD_AHEAD;
-    return j;
+    return b;
 }
 
-/* An item of the block that is not one of u's positives (its run is
- * pos[lo..hi)), into *j; 0 when MAX_REJECTS draws in a row were positives. */
-HOT_INLINE int draw_negative(trec_sgd_stratum *s, const pair *p, uint32_t *j)
+/* An item of the block that is not one of the user's positives (marked),
+ * into *j; 0 when MAX_REJECTS draws in a row were positives. */
+HOT_INLINE int draw_negative(trec_sgd_stratum *s, uint32_t *j)
 {
     for (int t = 0; t < MAX_REJECTS; t++) {
-        *j = next_draw(s);
-        if (!is_positive(s, p->u, p->lo, p->hi, *j))
+        uint32_t b = next_draw(s);
+        if (!is_marked(s, b)) {
+            *j = s->items[b];
             return 1;
+        }
     }
     return 0;
 }
@@ -263,15 +273,14 @@ HOT_INLINE float score_item(const trec_sgd_view *v, const float *pu, uint32_t r)
     uint64_t k = t->k, e0 = x ? x->rowptr[r] : 0, e1 = x ? x->rowptr[r + 1] : 0;
     float sc = 0, b = 0;
     if (v->f->identity) {
-        const float *own = record(v, v->id, r);
-        sc = sgd_dot(pu, own, k);
-        b = t->biases ? own[t->bias] : 0.0f;
+        sc = sgd_dot(pu, record(v, v->id, r), k);
+        b = t->biases ? *bias_of(v, v->id_b, r) : 0.0f;
     }
     for (uint64_t e = e0; e < e1; e++) {
-        const float *m = record(v, v->meta, x->colidx[e]);
-        sc += x->vals[e] * sgd_dot(pu, m, k);
+        uint32_t c = x->colidx[e];
+        sc += x->vals[e] * sgd_dot(pu, record(v, v->meta, c), k);
         if (t->biases)
-            b += x->vals[e] * m[t->bias];
+            b += x->vals[e] * *bias_of(v, v->meta_b, c);
     }
     return sc + b;
 }
@@ -298,7 +307,7 @@ HOT_INLINE void step(trec_sgd_stratum *s, pair *p, double rank_weight)
 /* bpr and logistic: one uniformly drawn negative. */
 HOT_INLINE void one_negative(trec_sgd_stratum *s, pair *p)
 {
-    if (!draw_negative(s, p, &p->j))
+    if (!draw_negative(s, &p->j))
         return;
     score_positive(s, p);
     score_negative(s, p);
@@ -311,11 +320,12 @@ HOT_INLINE void warp(trec_sgd_stratum *s, pair *p, uint64_t n_skip)
 {
     score_positive(s, p);
     for (uint64_t t = 1; t <= s->cfg->max_sampled; t++) {
-        if (!draw_negative(s, p, &p->j))
+        if (!draw_negative(s, &p->j))
             return;
         score_negative_only(s, p);
         if (p->s_uj > p->s_ui - 1.0f) {
             float bj;
+            prefetch_all(&s->I, p->j); /* its accumulators, about to be updated */
             p->qj = repr(&s->I, p->j, s->scratch + 2 * s->rule.k, &bj);
             step(s, p, warp_rank_weight(s->n_block, n_skip, s->x->cols, t));
             return;
@@ -405,27 +415,27 @@ HOT_INLINE void shuffle_runs(trec_sgd_run *a, uint64_t n, trec_rng *r)
 HOT_INLINE void run_user(trec_sgd_stratum *s, uint32_t u, uint64_t lo, uint64_t hi)
 {
     shuffle_pos(s->pos + lo, hi - lo, &s->rng);
+    mark_run(s, lo, hi, 1);
     for (uint64_t q = lo; q < hi && q < lo + 2; q++)
         prefetch_all(&s->I, s->pos[q].item);
     for (uint64_t q = lo; q < hi; q++) {
         if (q + 2 < hi)
             prefetch_all(&s->I, s->pos[q + 2].item);
-        pair p = {.lo = lo, .hi = hi, .u = u, .i = s->pos[q].item, .w = s->pos[q].w};
+        pair p = {.u = u, .i = s->pos[q].item, .w = s->pos[q].w};
         switch (s->cfg->loss) {
         case TREC_LOSS_WARP: warp(s, &p, 1); break;
         case TREC_LOSS_WARP_KOS: warp_kos(s, &p, lo, hi); break;
         default: one_negative(s, &p); break;
         }
     }
+    mark_run(s, lo, hi, 0);
 }
 
-/* The next run's user parameters, positives and training row. */
+/* The next run's user parameters and positives. */
 HOT_INLINE void prefetch_run(const trec_sgd_stratum *s, const trec_sgd_run *r)
 {
     prefetch_all(&s->U, r->user);
     __builtin_prefetch(s->pos + r->start);
-    if (r->len > SCAN_RUN)
-        __builtin_prefetch(s->x->colidx + s->x->rowptr[r->user]);
 }
 
 /* The stratum loop, with everything it calls inlined, compiled for AVX2
@@ -438,12 +448,19 @@ void trec_sgd_run_stratum(trec_sgd_stratum *s)
 {
     shuffle_runs(s->runs, s->n_runs, &s->rng);
     s->loss = 0;
+    /* bpr and logistic update every item they draw; most of warp's draws
+     * are only scored */
+    s->draw_lines = s->cfg->loss == TREC_LOSS_BPR || s->cfg->loss == TREC_LOSS_LOGISTIC
+                        ? s->I.t->stride / 16
+                        : s->I.t->score_lines;
     for (s->next = 0; s->next < TREC_SGD_AHEAD; s->next++)
         s->ahead[s->next] = draw_item(s);
     s->next = 0;
+    for (uint64_t r = 0; r < s->n_runs && r < 2; r++)
+        prefetch_run(s, &s->runs[r]);
     for (uint64_t r = 0; r < s->n_runs; r++) {
-        if (r + 1 < s->n_runs)
-            prefetch_run(s, &s->runs[r + 1]);
+        if (r + 2 < s->n_runs)
+            prefetch_run(s, &s->runs[r + 2]);
         run_user(s, s->runs[r].user, s->runs[r].start, s->runs[r].start + s->runs[r].len);
     }
 }

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* sgd_schedule.c - the sgd algorithm's epochs: DSGD's schedule (Gemulla et
  * al. 2011), so that threads never write the same parameter and the model
  * does not depend on their number.
@@ -39,6 +40,7 @@ struct trec_sgd_train {
     uint64_t k, nu, ni, B, sub, epoch;
     uint32_t *ublock, *iblock;  /* block of each user / item */
     uint32_t *items;            /* items by block, ascending within */
+    uint32_t *slot;             /* each item's index in its block */
     uint64_t *iptr;             /* B + 1 */
     trec_sgd_pos *pos;          /* positives by stratum (b B + c), by user */
     uint64_t *sptr;             /* B B + 1 */
@@ -46,6 +48,7 @@ struct trec_sgd_train {
     uint64_t *rptr;             /* B B + 1 */
     trec_sgd_stratum *st;       /* B: the tasks of a sub-epoch */
     float *scratch;
+    uint64_t *marks;            /* B bitmaps of a block's items */
 };
 
 /* ---- parameter tables ---- */
@@ -53,15 +56,17 @@ struct trec_sgd_train {
 int trec_sgd_table_alloc(trec_sgd_table *t, uint64_t n, uint64_t k, int adagrad, int biases,
                          trec_error *err)
 {
-    uint64_t per = adagrad ? 2 : 1, floats = per * k + (biases ? per : 0);
-    uint64_t acc = k + (biases ? per : 0);
-    *t = (trec_sgd_table){.n = n, .k = k, .stride = (floats + 15) / 16 * 16,
-                          .adagrad = adagrad, .biases = biases, .bias = k, .acc = acc,
-                          .score_lines = (k + (biases ? 1 : 0) + 15) / 16};
-    t->rec = trec_aligned_alloc((n ? n : 1) * t->stride * sizeof(float), err);
-    if (t->rec)
-        memset(t->rec, 0, (n ? n : 1) * t->stride * sizeof(float));
-    return t->rec ? 0 : -1;
+    uint64_t per = adagrad ? 2 : 1, rows = n ? n : 1;
+    *t = (trec_sgd_table){.n = n, .k = k, .stride = (per * k + 15) / 16 * 16,
+                          .bstride = biases ? per : 0, .adagrad = adagrad, .biases = biases,
+                          .acc = k, .score_lines = (k + 15) / 16};
+    t->rec = trec_aligned_alloc(rows * t->stride * sizeof(float), err);
+    t->brec = t->rec ? trec_aligned_alloc((rows * t->bstride + 1) * sizeof(float), err) : NULL;
+    if (!t->brec)
+        return -1;
+    memset(t->rec, 0, rows * t->stride * sizeof(float));
+    memset(t->brec, 0, (rows * t->bstride + 1) * sizeof(float));
+    return 0;
 }
 
 void trec_sgd_table_load(trec_sgd_table *t, const trec_side *s)
@@ -73,9 +78,9 @@ void trec_sgd_table_load(trec_sgd_table *t, const trec_side *s)
         for (uint64_t c = 0; t->adagrad && c < k; c++)
             rec[t->acc + c] = 1.0f;
         if (t->biases) {
-            rec[t->bias] = s->feature_bias[r];
+            t->brec[r * t->bstride] = s->feature_bias[r];
             if (t->adagrad)
-                rec[t->bias + 1] = 1.0f;
+                t->brec[r * t->bstride + 1] = 1.0f;
         }
     }
 }
@@ -86,14 +91,15 @@ void trec_sgd_table_store(const trec_sgd_table *t, trec_side *s)
         const float *rec = t->rec + r * t->stride;
         memcpy(s->w1 + r * t->k, rec, t->k * sizeof(float));
         if (t->biases)
-            s->feature_bias[r] = rec[t->bias];
+            s->feature_bias[r] = t->brec[r * t->bstride];
     }
 }
 
 void trec_sgd_table_free(trec_sgd_table *t)
 {
     free(t->rec);
-    t->rec = NULL;
+    free(t->brec);
+    t->rec = t->brec = NULL;
 }
 
 /* LightFM's initialisation: weights uniform in (-0.5, 0.5) / k (feature by
@@ -107,15 +113,22 @@ static void init_table(trec_sgd_table *t, trec_rng *rng)
         for (uint64_t c = 0; t->adagrad && c < t->k; c++)
             rec[t->acc + c] = 1.0f;
         if (t->biases && t->adagrad)
-            rec[t->bias + 1] = 1.0f;
+            t->brec[r * t->bstride + 1] = 1.0f;
     }
 }
 
-/* The metadata records of side `side` (they follow the identity records). */
+/* The metadata records of side `side` (they follow the identity records),
+ * and their biases. */
 static float *meta_of(const struct trec_sgd_train *S, int side)
 {
     const trec_features *f = S->f[side];
     return S->tab[side].rec + (f->identity ? f->rows : 0) * S->tab[side].stride;
+}
+
+static float *meta_bias_of(const struct trec_sgd_train *S, int side)
+{
+    const trec_features *f = S->f[side];
+    return S->tab[side].brec + (f->identity ? f->rows : 0) * S->tab[side].bstride;
 }
 
 static int make_tables(struct trec_sgd_train *S, int biases, trec_error *err)
@@ -185,9 +198,10 @@ static int make_blocks(struct trec_sgd_train *S, trec_error *err)
     S->ublock = trec_malloc(S->nu * sizeof *S->ublock, err);
     S->iblock = trec_malloc(S->ni * sizeof *S->iblock, err);
     S->items = trec_malloc(S->ni * sizeof *S->items, err);
+    S->slot = trec_malloc(S->ni * sizeof *S->slot, err);
     S->iptr = trec_calloc(S->B + 1, sizeof *S->iptr, err);
     int rc = -1;
-    if (!cnt || !S->ublock || !S->iblock || !S->items || !S->iptr)
+    if (!cnt || !S->ublock || !S->iblock || !S->items || !S->slot || !S->iptr)
         goto done;
     for (uint64_t u = 0; u < S->nu; u++)
         cnt[u] = x->rowptr[u + 1] - x->rowptr[u];
@@ -203,8 +217,10 @@ static int make_blocks(struct trec_sgd_train *S, trec_error *err)
     for (uint64_t c = 0; c < S->B; c++)
         S->iptr[c + 1] += S->iptr[c];
     memcpy(cnt, S->iptr, S->B * sizeof *cnt);
-    for (uint64_t i = 0; i < S->ni; i++)
+    for (uint64_t i = 0; i < S->ni; i++) {
+        S->slot[i] = (uint32_t)(cnt[S->iblock[i]] - S->iptr[S->iblock[i]]);
         S->items[cnt[S->iblock[i]]++] = (uint32_t)i;
+    }
     rc = 0;
 done:
     free(cnt);
@@ -278,7 +294,8 @@ static trec_sgd_view view_of(const struct trec_sgd_train *S, int side, uint64_t 
     const trec_sgd_table *rep = &S->rep[side];
     uint64_t ne = S->f[side]->n_extra;
     return (trec_sgd_view){.f = S->f[side], .t = &S->tab[side], .id = S->tab[side].rec,
-                           .meta = rep->rec + b * ne * rep->stride};
+                           .meta = rep->rec + b * ne * rep->stride,
+                           .id_b = S->tab[side].brec, .meta_b = rep->brec + b * ne * rep->bstride};
 }
 
 static void stratum_task(void *ctx, uint64_t b)
@@ -288,11 +305,14 @@ static void stratum_task(void *ctx, uint64_t b)
     trec_sgd_stratum *s = &S->st[b];
     for (int side = 0; side < 2; side++) {
         trec_sgd_view v = view_of(S, side, b);
-        memcpy(v.meta, meta_of(S, side), S->f[side]->n_extra * S->rep[side].stride * sizeof(float));
+        uint64_t ne = S->f[side]->n_extra;
+        memcpy(v.meta, meta_of(S, side), ne * S->rep[side].stride * sizeof(float));
+        memcpy(v.meta_b, meta_bias_of(S, side), ne * S->rep[side].bstride * sizeof(float));
     }
     s->U = view_of(S, 0, b);
     s->I = view_of(S, 1, b);
     s->items = S->items + S->iptr[c];
+    s->slot = S->slot;
     s->n_block = S->iptr[c + 1] - S->iptr[c];
     s->pos = S->pos + S->sptr[t];
     s->n = S->sptr[t + 1] - S->sptr[t];
@@ -306,17 +326,23 @@ static void stratum_task(void *ctx, uint64_t b)
  * parameter mixing): shared += (sum over b of (replica b - shared)) / B, in
  * stratum order. (Adding the replicas' changes instead would apply the L2
  * shrink of every replica at once, B times over, and flip the weights.) */
-static void merge_side(struct trec_sgd_train *S, int side)
+static void merge_floats(float *shared, const float *rep, uint64_t n, uint64_t B)
 {
-    uint64_t n = S->f[side]->n_extra * S->rep[side].stride, B = S->B;
-    float *shared = meta_of(S, side), inv = 1.0f / (float)B;
-    const float *rep = S->rep[side].rec;
+    float inv = 1.0f / (float)B;
     for (uint64_t q = 0; q < n; q++) {
         float v0 = shared[q], d = 0;
         for (uint64_t b = 0; b < B; b++)
             d += rep[b * n + q] - v0;
         shared[q] = v0 + d * inv;
     }
+}
+
+static void merge_side(struct trec_sgd_train *S, int side)
+{
+    const trec_sgd_table *rep = &S->rep[side];
+    uint64_t ne = S->f[side]->n_extra;
+    merge_floats(meta_of(S, side), rep->rec, ne * rep->stride, S->B);
+    merge_floats(meta_bias_of(S, side), rep->brec, ne * rep->bstride, S->B);
 }
 
 static double run_epoch(struct trec_sgd_train *S)
@@ -355,7 +381,7 @@ static void sumsq_task(void *ctx, uint64_t c)
         for (uint64_t q = 0; q < t->k; q++)
             s += (double)rec[q] * rec[q];
         if (t->biases)
-            s += (double)rec[t->bias] * rec[t->bias];
+            s += (double)t->brec[r * t->bstride] * t->brec[r * t->bstride];
     }
     J->part[c] = s;
 }
@@ -414,14 +440,19 @@ int trec_sgd_train_run(trec_sgd_train *S, trec_model *out, void *state,
 static int make_tasks(struct trec_sgd_train *S, trec_error *err)
 {
     uint64_t kos_n = S->cfg->loss == TREC_LOSS_WARP_KOS ? 2 * (uint64_t)S->cfg->kos_k : 0;
-    uint64_t per = trec_sgd_scratch_floats(S->k, kos_n);
+    uint64_t per = trec_sgd_scratch_floats(S->k, kos_n), words = 1;
+    for (uint64_t c = 0; c < S->B; c++)
+        if ((S->iptr[c + 1] - S->iptr[c] + 63) / 64 > words)
+            words = (S->iptr[c + 1] - S->iptr[c] + 63) / 64;
     S->st = trec_calloc(S->B, sizeof *S->st, err);
     S->scratch = S->st ? trec_malloc(S->B * per * sizeof(float), err) : NULL;
-    if (!S->scratch)
+    S->marks = S->scratch ? trec_calloc(S->B * words, sizeof *S->marks, err) : NULL;
+    if (!S->marks)
         return -1;
     for (uint64_t b = 0; b < S->B; b++)
         S->st[b] = (trec_sgd_stratum){.cfg = S->cfg, .x = S->x, .rule = S->rule,
-                                      .kos_n = kos_n, .scratch = S->scratch + b * per};
+                                      .kos_n = kos_n, .scratch = S->scratch + b * per,
+                                      .mark = S->marks + b * words};
     return 0;
 }
 
@@ -457,11 +488,12 @@ void trec_sgd_train_store(const trec_sgd_train *S, trec_model *m)
 
 void trec_sgd_train_done(trec_sgd_train *S)
 {
-    void *p[] = {S->ublock, S->iblock, S->items, S->iptr, S->pos, S->sptr,
-                 S->runs,   S->rptr,   S->st,    S->scratch};
+    void *p[] = {S->ublock, S->iblock, S->items, S->slot,    S->iptr, S->pos,
+                 S->sptr,   S->runs,   S->rptr,  S->st,      S->scratch, S->marks};
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
         free(p[i]);
-    S->ublock = S->iblock = S->items = NULL;
+    S->ublock = S->iblock = S->items = S->slot = NULL;
+    S->marks = NULL;
     S->iptr = S->sptr = S->rptr = NULL;
     S->pos = NULL;
     S->runs = NULL;

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* tensorrec.c - the tensorrec algorithm: TensorRec's model family trained
  * with Adam, full batch or on user mini-batches; set-up, one Adam step per
  * batch of users, and the fitted model's outputs.

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* tensorrec.h - the tensorrec algorithm's test hook (internal; the
  * algorithm itself is reached through trec_fit, fit.h). */
 #ifndef TREC_TENSORREC_H

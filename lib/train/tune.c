@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* tune.c - trec-tune's search: successive halving over the trials of a
  * space, validation during each fit, a time budget, the log and resuming
  * from it (tune.h). */

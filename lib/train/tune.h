@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* tune.h - searching trec-fit settings on a validation split (trec-tune(1)).
  *
  * A search space (tune_space.c) holds, per algorithm, dimensions: a fitting

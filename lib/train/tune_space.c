@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* tune_space.c - trec-tune's search space: algorithms, dimensions (lists and
  * ranges of fitting options), each algorithm's default dimensions, and the
  * trials drawn from them (tune.h). */

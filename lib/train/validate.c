@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* validate.c - evaluation on a validation split during a fit (validate.h):
  * the positives and the most-popular baseline once per fit, an evaluation
  * per due epoch through lib/serve (trec_eval_model), the best model kept,
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json_number.h"
 #include "metrics.h"
 #include "score.h"
 
@@ -299,12 +301,9 @@ struct cJSON *trec_validation_meta(const trec_validation *v)
 {
     cJSON *o = cJSON_CreateObject();
     char crc[9] = "";
-    const trec_container *f = &v->c.valid->file;
-    if (f->buf && f->len >= TREC_HEADER_SIZE) {
-        const uint8_t *h = f->buf + 28;
-        snprintf(crc, sizeof crc, "%08x", (unsigned)(h[0] | h[1] << 8 | h[2] << 16 |
-                                                     (uint32_t)h[3] << 24));
-    }
+    const trec_container *f = v->c.file ? v->c.file : &v->c.valid->file;
+    if (f->len >= TREC_HEADER_SIZE) /* set whenever the header was read */
+        snprintf(crc, sizeof crc, "%08x", (unsigned)f->header_crc);
     cJSON_AddStringToObject(o, "file", v->c.name);
     cJSON_AddStringToObject(o, "header_crc32", crc);
     cJSON_AddStringToObject(o, "metric", v->metric);
@@ -315,8 +314,8 @@ struct cJSON *trec_validation_meta(const trec_validation *v)
     cJSON_AddNumberToObject(o, "evaluations", (double)v->n);
     cJSON_AddNumberToObject(o, "epochs_run", (double)v->epochs_run);
     cJSON_AddNumberToObject(o, "best_epoch", (double)v->best_epoch);
-    cJSON_AddNumberToObject(o, "best", v->best);
-    cJSON_AddNumberToObject(o, "most_popular", v->popular);
+    cJSON_AddItemToObject(o, "best", trec_json_metric(v->best));
+    cJSON_AddItemToObject(o, "most_popular", trec_json_metric(v->popular));
     cJSON_AddBoolToObject(o, "stopped_early", v->stopped_early);
     cJSON_AddBoolToObject(o, "interrupted", v->interrupted);
     return o;

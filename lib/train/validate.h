@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* validate.h - evaluation on a validation split during a fit (trec-fit
  * --valid, trec-tune): the curve, the best evaluation's model, early
  * stopping.
@@ -32,6 +33,9 @@ typedef struct trec_validation_config {
     const trec_csr *valid;    /* validation interactions: the training
                                * matrix's users and items (shape, labels) */
     const char *name;         /* its name, for messages and META */
+    const trec_container *file; /* the file as read, when valid is a copy
+                               * matched to the training ids (META records
+                               * its header CRC); NULL: valid's own */
     int metric;               /* the metric maximised (metrics.h: TREC_NDCG...) */
     uint32_t k;               /* its cut-off (AUC: none) */
     int gain;                 /* enum trec_gain (default binary) */

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* example.c - a program using libtrec through its installed API only
  * (<trec/trec.h>): fits a model with the algorithm named on the command line
  * and prints the first user's top 5 items (internal indices and scores).

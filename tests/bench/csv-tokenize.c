@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* csv-tokenize.c - the baseline of the ingest benchmark: libcsv alone
  * tokenizing a file, with callbacks that only count fields and records. This
  * is "libcsv's bare tokenizing speed"; trec-ingest, which also parses numbers,

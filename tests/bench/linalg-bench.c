@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* linalg-bench.c - speed of the dense kernels of lib/common/linalg.h.
  *
  *   linalg-bench [options]

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* peak-rss.c - runs a command and reports its peak resident memory and wall
  * time, for benchmarks (scripts/bench.sh) on systems without GNU time.
  *

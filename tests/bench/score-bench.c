@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* score-bench.c - all-users top-K scoring against bare BLIS sgemm on the
  * same block shapes, in the same run.
  *

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # lib.sh - assertions for the command-line tests (sourced by tests/cli/run.sh).
 # Each assertion appends to $RESULTS and prints "FAIL - desc" on failure
 # ("ok - desc" too when VERBOSE is set: make test VERBOSE=1).

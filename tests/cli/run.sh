@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # run.sh BUILD_DIR [TEST-FILE...] - runs every tests/cli/test-*.sh and prints the closing
 # line "cli: N passed, N failed, N skipped".
 here=$(cd "$(dirname "$0")" && pwd)

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-across.sh - files from different ingests used together (issue 9):
 # trec-ingest --align REF for ratings (--new-ids append|drop|error), and the
 # tools that take two files matching them by raw ids, not by shape.

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-als-ease.sh - trec-fit --algorithm als / ease end to end: the model
 # kinds through trec-info, trec-eval and trec-recommend; EASE's scores against
 # the formula computed here in Python from the dumped ratings; determinism

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-api.sh - libtrec as a library: a program built against the public
 # headers alone (the ones `make install` puts in include/trec/) fits, scores
 # and ranks; no internal header is public; every exported symbol is trec_.

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-completion.sh - bash completion (completions/trec.bash): options from
 # each tool's --help, values of enumerated options, and files by kind.
 if ! command -v bash >/dev/null 2>&1; then

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-conventions.sh - the command line every tool shares (trec(7),
 # CONVENTIONS): -q and -v, --json as one compact object per line (so that
 # `>> log.jsonl` collects runs) and --pretty, --no-header / --header, and
@@ -54,21 +55,105 @@ for t in "trec-eval m.trec --test te.csr -q" "trec-info r.csr" "trec-recommend m
     ok "--pretty: ${t%% *}" python3 -c 'import json; json.load(open("pp.json"))'
     eq "--json: ${t%% *} on one line" "$($t --json | wc -l)" 1
 done
-fails "--json with -o - (binary on stdout)" trec-ingest "$S/synth-ratings.csv" -o - --json
-fails "--json with --train -" trec-split r.csr --train - --test x.csr --json
-fails "--json with -o - (fit)" trec-fit tr.csr -o - --json
-fails "--json with the page on stdout" trec-report h.tsv --no-plot --json
+fails "--json with -o - (binary on stdout)" 2 "--json prints on standard output, which -o - already uses" trec-ingest "$S/synth-ratings.csv" -o - --json
+fails "--json with --train -" 2 "--json prints on standard output, which '-' already uses" trec-split r.csr --train - --test x.csr --json
+fails "--json with -o - (fit)" 2 "--json prints on standard output, which -o - already uses" trec-fit tr.csr -o - --json
+fails "--json with the page on stdout" 2 "--json prints on standard output: write the page and plots to files" trec-report h.tsv --no-plot --json
+
+# trec-tune follows them too: compact --json (one line, appendable), --pretty,
+# --no-header on its TSV leaderboard
+trec-split tr.csr --train fit.csr --test va.csr --seed 2 -q
+TUNE="trec-tune fit.csr --valid va.csr --algorithm ease --lambda 10,100 --trials 2"
+$TUNE --json -q >>log.jsonl
+eq "trec-tune --json: one more object, one line" "$(jsonl log.jsonl)" 10
+eq "...the leaderboard in it" "$(tail -n 1 log.jsonl | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["metric"], len(d["leaderboard"]), d["leaderboard"][0]["rank"])')" "ndcg@10 2 1"
+$TUNE --pretty -q >tp.json
+ok "trec-tune --pretty parses" python3 -c 'import json; json.load(open("tp.json"))'
+ok "trec-tune --pretty is several lines" test "$(wc -l <tp.json)" -gt 5
+eq "trec-tune --pretty: the same object as --json" \
+    "$(python3 -c 'import json; print(json.load(open("tp.json")) == json.loads(open("log.jsonl").readlines()[-1]))')" True
+$TUNE -q >th.tsv
+$TUNE -q --no-header >tnh.tsv
+eq "trec-tune --no-header: the leaderboard without its first line" "$(tail -n +2 th.tsv)" "$(cat tnh.tsv)"
+eq "...which was the header" "$(head -n 1 th.tsv | cut -f 1-4)" "rank	trial	algorithm	ndcg@10"
+fails "trec-tune --no-header --json" 2 "--no-header is for the TSV leaderboard, not --json" $TUNE --json --no-header
+fails "trec-tune -o - (the leaderboard is on stdout)" 2 "standard output holds the leaderboard" $TUNE -o -
+$TUNE -v >/dev/null 2>tv.err
+contains "trec-tune -v: each trial's fitting time" tv.err " s of fitting): --lambda"
+$TUNE -v -o tbest.trec >/dev/null 2>tv.err
+contains "trec-tune -v -o: the refit's time" tv.err "trec-tune: refitted trial"
+
+# ---- scores and metrics: the same digits everywhere ----
+# rawnum: the numbers of a JSON document as their text (not re-printed by
+# Python), so that "0.1" and "0.100000001" differ
+cat >rawnum.py <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]), parse_float=str, parse_int=str)
+for k in sys.argv[2:]:
+    d = d[int(k)] if isinstance(d, list) else d[k]
+print(d)
+EOF2
+# A model score: recommend's TSV, its JSON, and trec-info (--dump and --json)
+# of the recommendations ingested back as a matrix.
+trec-recommend m.trec --user 1 -k 3 --no-header >sc.tsv
+trec-recommend m.trec --user 1 -k 3 --json >sc.json
+eq "score: recommend TSV and JSON print the same digits" \
+    "$(for i in 0 1 2; do python3 rawnum.py sc.json results 0 items $i score; done)" "$(cut -f4 sc.tsv)"
+trec-ingest -q --sep tab --no-header --user-col 1 --item-col 3 --rating-col 4 --time-col none \
+    sc.tsv -o sc.csr; made "sc.csr (the recommendations as a matrix)"
+eq "score: trec-info --dump prints them with the same digits" "$(trec-info --dump sc.csr | cut -f3)" "$(cut -f4 sc.tsv)"
+trec-info --json sc.csr >sci.json
+eq "score: trec-info --json's max is the top score's text" "$(python3 rawnum.py sci.json values max)" "$(head -n 1 sc.tsv | cut -f4)"
+ok "score: not a vacuous check (a fraction, not an integer)" sh -c "head -n 1 sc.tsv | cut -f4 | grep -q '[.e]'"
+# a large value: JSON keeps the text form (1e+10), not cJSON's 10000000000
+printf '1,1,1e10\n1,2,0.1\n' | trec-ingest -q - -o big.csr; made "big.csr"
+trec-info --json big.csr >big.json
+eq "value: --dump and --json agree on 1e+10 and 0.1" \
+    "$(python3 rawnum.py big.json values max) $(python3 rawnum.py big.json values min)" \
+    "$(trec-info --dump big.csr | cut -f3 | sort -r | tr '\n' ' ' | sed 's/ $//')"
+# A metric: trec-eval's table, --tsv, --json, --history, trec-report's page
+# and --json show the same text.
+trec-eval m.trec --test te.csr --train tr.csr -k 10 -q -o ev.txt
+trec-eval m.trec --test te.csr --train tr.csr -k 10 -q --tsv --no-header >ev.tsv
+trec-eval m.trec --test te.csr --train tr.csr -k 10 -q --json >ev.json
+rm -f dh.tsv
+SOURCE_DATE_EPOCH=1767225600 trec-eval m.trec --test te.csr --train tr.csr -k 10 -q \
+    --history dh.tsv >/dev/null
+trec-report dh.tsv --no-plot -o dh.html --json >dh.json
+v_tsv=$(awk -F'\t' '$1 == "test" && $3 == "model" && $4 == "recall@10" { print $5 }' ev.tsv)
+ok "metric: a value with 6 decimals" sh -c "echo '$v_tsv' | grep -qx '[0-9]\.[0-9]\{6\}'"
+eq "metric: --json has the --tsv text" "$(python3 rawnum.py ev.json splits 0 rankers 0 recall@10)" "$v_tsv"
+eq "metric: the table has it" "$(awk '$1 == "model" { print $2; exit }' ev.txt)" "$v_tsv"
+eq "metric: the history has it" "$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "recall@10") c = i } NR == 2 { print $c }' dh.tsv)" "$v_tsv"
+eq "metric: trec-report --json has it" "$(python3 rawnum.py dh.json last recall@10)" "$v_tsv"
+contains "metric: the report's page has it" dh.html "<td>$v_tsv</td>"
+# trec-fit's validation line and the model's META; trec-tune's leaderboard,
+# JSON and summary
+trec-fit fit.csr -o vm.trec --loss wmrb --min-rating 4 --components 4 --epochs 3 --valid va.csr \
+    2>vm.err; made "vm.trec"
+best=$(sed -n 's/.*validation on va.csr: best ndcg@10 \([^ ]*\) at.*/\1/p' vm.err)
+trec-info --json vm.trec >vm.json
+eq "metric: trec-fit's validation best is META's" "$(python3 rawnum.py vm.json meta validation best)" "$best"
+ok "...with 6 decimals" sh -c "echo '$best' | grep -qx '[0-9]\.[0-9]\{6\}'"
+$TUNE --json -q >tj.json
+$TUNE --no-header 2>tn.err >tn.tsv
+eq "metric: trec-tune's TSV and JSON values" "$(python3 rawnum.py tj.json leaderboard 0 value)" "$(head -n 1 tn.tsv | cut -f4)"
+contains "metric: trec-tune's summary line" tn.err "ndcg@10 $(head -n 1 tn.tsv | cut -f4) at epoch"
 
 # -q and -v on every tool
 for t in "trec-ingest $S/synth-ratings.csv -o q.csr" "trec-split r.csr --train q1.csr --test q2.csr" \
     "trec-fit tr.csr -o q.trec --preset tensorrec --epochs 2" "trec-eval m.trec --test te.csr" \
-    "trec-recommend m.trec --user 1" "trec-info r.csr" "trec-report h.tsv --no-plot -o q.html"; do
+    "trec-recommend m.trec --user 1" "trec-info r.csr" "trec-report h.tsv --no-plot -o q.html" \
+    "$TUNE"; do
     name=${t%% *}
     $t -q >/dev/null 2>q.err
     eq "$name -q: nothing on stderr" "$(cat q.err)" ""
     $t -v >/dev/null 2>v.err
     ok "$name -v: something on stderr" test -s v.err
-    fails "$name -q -v: usage error" $t -q -v
+    fails "$name -q -v: usage error" 2 "-q and -v exclude each other" $t -q -v
 done
 
 # headers
@@ -80,7 +165,7 @@ eq "trec-eval --per-user --no-header" "$(grep -c '^user' pu.tsv)" 0
 trec-info --dump --header tr.csr >d.tsv
 eq "trec-info --dump --header" "$(head -n 1 d.tsv)" "row_label	col_label	value	timestamp"
 eq "...then the entries" "$(($(wc -l <d.tsv) - 1))" "$(trec-info --dump tr.csr | wc -l)"
-fails "--header without --dump" trec-info --header tr.csr
+fails "--header without --dump" 2 "--header goes with --dump" trec-info --header tr.csr
 
 # binary output to a terminal (script(1) gives the tools a terminal)
 if command -v script >/dev/null 2>&1; then

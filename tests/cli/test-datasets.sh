@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-datasets.sh - synth-movielens, datasets/fetch-movielens.sh, the
 # benchmark helpers (bench-csv-tokenize, peak-rss) and scripts/bench.sh.
 # Sourced by run.sh in $T; see lib.sh.

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-fit.sh - trec-fit: options, model contents, errors, determinism,
 # divergence. Fixtures: tests/fixtures/fit (see make-fixtures.c there).
 F=$FIX/fit

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-formats.sh - trec-formats(5) is precise enough to read a file from it:
 # the Python reader printed in the man page, run on a file trec-ingest made,
 # must find the same entries as trec-info --dump; and the annotated hexdump

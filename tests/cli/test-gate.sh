@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-gate.sh - trec-eval's quality gates (--fail-below,
 # --fail-below-baseline: exit 3 with a one-line reason) and --history (one
 # TSV row per run, header once, locked appends), on the hand-computed model
@@ -20,8 +21,14 @@ eq "gate passes at the model's value (0.6111 >= 0.61)" "$(status $EV --fail-belo
 eq "gate fails just above it: exit 3" "$(status $EV --fail-below recall@2=0.62)" 3
 eq "the reason is one line" "$(wc -l <.err)" 1
 contains "the reason names metric, value, threshold and split" .err \
-    "trec-eval: quality gate failed: recall@2 = 0.6111 < 0.62 (test split of test.csr)"
+    "trec-eval: quality gate failed: recall@2 = 0.611111 < 0.62 (test split of test.csr)"
 ok "the report is still written on a failed gate" grep -q "most-popular" .out
+# recall@1 is 1/6: 6 decimals round it up to 0.166667, above the threshold
+eq "gate just above a value that rounds up: exit 3" \
+    "$(status trec-eval m.trec --test test.csr --train train.csr -k 1 --gain binary -q \
+        --fail-below recall@1=0.1666668)" 3
+contains "...and the reason shows the digits that make it fail" .err \
+    "recall@1 = 0.1666667 < 0.1666668 (test split of test.csr)"
 eq "gates repeat: any failing one fails" \
     "$(status $EV --fail-below recall@2=0.5 --fail-below ndcg@2=0.99)" 3
 contains "only the failing gate is named" .err "ndcg@2 = "
@@ -29,7 +36,7 @@ eq "...and not the passing one" "$(grep -c 'recall@2' .err)" 0
 eq "two failing gates: one line, both reasons" \
     "$(status $EV --fail-below recall@2=0.9 --fail-below precision@2=0.9; wc -l <.err)" "3
 1"
-contains "both reasons, joined by ;" .err "recall@2 = 0.6111 < 0.9; precision@2 = "
+contains "both reasons, joined by ;" .err "recall@2 = 0.611111 < 0.9; precision@2 = "
 eq "the model beats most-popular: passes" "$(status $EV --fail-below-baseline most-popular)" 0
 eq "...and random, on NDCG" "$(status $EV --fail-below-baseline random:ndcg@2)" 0
 eq "exit 0 without gates" "$(status $EV)" 0
@@ -76,11 +83,14 @@ contains "...naming both settings" .err \
 same "...and the history is unchanged" h.tsv h.before
 same "...and the history is unchanged" h.tsv h.before
 printf 'time\tmodel\n' >bad.tsv
-fails "history: not a trec-eval history" $EV --history bad.tsv
+fails "history: not a trec-eval history (the first missing column named)" 1 \
+    "bad.tsv:1: column 3 is '' in the file but 'test' in this run" $EV --history bad.tsv
 printf "$(head -n 1 h.tsv)\n2026-01-01T00:00:00Z\tm" >cut.tsv
-fails "history: a last row without newline is refused" $EV --history cut.tsv
-fails "history: - is not a file" $EV --history -
-fails "history: unwritable directory" $EV --history nosuchdir/h.tsv
+fails "history: a last row without newline is refused" 1 \
+    "cut.tsv: the last row has no newline" $EV --history cut.tsv
+fails "history: - is not a file" 2 "--history wants a file" $EV --history -
+fails "history: unwritable directory" 1 \
+    "nosuchdir/h.tsv: cannot open the history file" $EV --history nosuchdir/h.tsv
 ok "history: no history file is made by a usage error" sh -c \
     "! $EV --history u.tsv --fail-below x@1=1 2>/dev/null && test ! -e u.tsv"
 

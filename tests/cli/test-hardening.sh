@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-hardening.sh - the failures of issue 7 (an attack run on the tools),
 # one section per item: outputs to devices, pipes and links; forged and
 # endless inputs; long records; file modes; option exit codes; stale

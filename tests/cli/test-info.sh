@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-info.sh - trec-info (summary, --json, --dump) on a matrix made by
 # trec-ingest from a small ratings fixture, and on damaged files.
 . "$FIX/split/binpatch.sh"

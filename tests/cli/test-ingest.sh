@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-ingest.sh - trec-ingest(1): every option, errors (exit status, file:line
 # in the message, no output left behind), stdin, and ml-latest-small.
 # Contents are checked through `trec-info --dump` (row TAB col TAB value [TAB time]).
@@ -165,7 +166,7 @@ eq "... unites each item's features (first-seen item order, sorted names, once e
 ok "--repeated-ids merge with --align" $I -q --item-features --id-col movieId --feature-col tag --repeated-ids merge --align r.csr tags.csv -o tagsa.csr
 eq "... rows are the matrix's items" "$(dump tagsa.csr | cut -f1 | tr '\n' ' ')" "30 30 10 "
 fails "--repeated-ids with a bad value" 2 "--repeated-ids: expected merge or error: sometimes" $I --item-features --repeated-ids sometimes tags.csv -o x.csr
-fails "--repeated-ids without features" 2 "--id-col, --feature-col, --feature-sep, --feature-flags and --repeated-ids need" $I --repeated-ids merge "$F/small-ratings.csv" -o x.csr
+fails "--repeated-ids without features" 2 "--id-col, --feature-col, --feature-sep, --feature-flags, --feature-value and --repeated-ids need" $I --repeated-ids merge "$F/small-ratings.csv" -o x.csr
 
 # ---- user features --------------------------------------------------------------------------
 printf 'userId,age,occupation\n3,25,writer|artist\n99,40,engineer\n7,31,"programmer, senior"\n' >users.csv

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-inputs.sh - more inputs (issue 9): gzip-compressed text inputs read
 # transparently (ratings, item features, titles, id lists, histories), and
 # hints in errors: a tab-, '::'- or '|'-separated file read with another
@@ -103,7 +104,56 @@ fails "--feature-flags beyond the fields" 1 "b.psv:1: --feature-flags: column 5 
 fails "--feature-flags with --feature-col" 2 "--feature-flags replaces --feature-col and --feature-sep" $I --item-features --sep pipe --feature-col 2 --feature-flags 3 h.psv -o x.csr
 fails "--feature-flags: the id column" 1 "b.psv:1: --feature-flags: column 1 is the id column" $I --item-features --sep pipe --no-header --id-col 1 --feature-flags 1-3 b.psv -o x.csr
 fails "--feature-flags: a bad range" 1 "b.psv:1: --feature-flags: bad range '4-3'" $I --item-features --sep pipe --no-header --id-col 1 --feature-flags 4-3 b.psv -o x.csr
-fails "--feature-flags without --item-features" 2 "--feature-flags and --repeated-ids need --item-features or --user-features" $I --feature-flags 3 b.psv -o x.csr
+fails "--feature-flags without --item-features" 2 "--feature-flags, --feature-value and --repeated-ids need --item-features or --user-features" $I --feature-flags 3 b.psv -o x.csr
+
+# ---- --feature-value: weighted features, a long (id, feature, value) file ----
+# (MovieLens' tag genome, genome-scores.csv: movieId,tagId,relevance)
+printf 'movieId,tagId,relevance\n30,funny,0.75\n10,funny,0.5\n30,dark,-2\n20,dark,1e-3\n20,funny,0\n' >w.csv
+ok "--feature-value relevance, --repeated-ids merge" $I -q --item-features --feature-col tagId --feature-value relevance --repeated-ids merge w.csv -o w.csr
+eq "the values are the column's; 0 stores nothing" "$(trec-info --dump w.csr | tr '\t\n' ' ;')" "30 dark -2;30 funny 0.75;10 funny 0.5;20 dark 0.001;"
+ok "--feature-value by number, no header" sh -c "tail -n +2 w.csv | $I -q --item-features --no-header --id-col 1 --feature-col 2 --feature-value 3 --repeated-ids merge - -o wn.csr"
+same "by number: the same matrix" wn.csr w.csr
+# A value column of 1s is the multi-hot matrix, byte for byte.
+printf 'movieId,genre,w\n30,Comedy,1\n30,Drama,1\n10,Comedy,1\n' >one.csv
+printf 'movieId,genre\n30,Comedy\n30,Drama\n10,Comedy\n' >hot.csv
+$I -q --item-features --feature-col genre --repeated-ids merge hot.csv -o hot.csr; made "hot.csr"
+ok "values of 1" $I -q --item-features --feature-col genre --feature-value w --repeated-ids merge one.csv -o one.csr
+same "values of 1: the multi-hot matrix" one.csr hot.csr
+for v in abc nan inf -inf 0x10 1e60 1e-50 ''; do
+    printf 'movieId,tagId,relevance\n30,funny,0.75\n10,funny,%s\n' "$v" >bad-v.csv
+    case $v in
+    1e60) why="'1e60' is out of range (beyond float range)" ;;
+    1e-50) why="'1e-50' is not 0 but too small for a float (below 1.18e-38)" ;;
+    '') why="'' is empty (a number is expected)" ;;
+    *) why="'$v' is not a number (a finite decimal number is expected)" ;;
+    esac
+    fails "--feature-value '$v' refused: file, line, column" 1 "bad-v.csv:3: column 3 (value): $why" $I --item-features --feature-col tagId --feature-value relevance bad-v.csv -o bad-v.csr
+done
+ok "a bad value: nothing written" test ! -e bad-v.csr
+ok "--skip-bad skips a bad value" $I -q --skip-bad --item-features --feature-col tagId --feature-value relevance bad-v.csv -o skip-v.csr
+eq "skipped: the good line stays" "$(trec-info --dump skip-v.csr | tr '\t\n' ' ;')" "30 funny 0.75;"
+printf 'movieId,tagId,relevance\n30,funny,0.75\n10,dark,1\n30,funny,0.25\n' >twice.csv
+fails "a feature of an item twice, with values" 1 "twice.csv:4: feature 'funny' of id '30' again, with a value (first on line 2)" $I --item-features --feature-col tagId --feature-value relevance --repeated-ids merge twice.csv -o x.csr
+fails "--feature-value with --feature-flags" 2 "--feature-value goes with --feature-col" $I --item-features --id-col 1 --feature-flags 2 --feature-value 3 w.csv -o x.csr
+fails "--feature-value is the feature column" 2 "--feature-value tagId is also the feature column" $I --item-features --feature-col tagId --feature-value tagId w.csv -o x.csr
+fails "--feature-value is the id column (by number)" 2 "--feature-value 1 is also the id column" $I --item-features --no-header --id-col 1 --feature-col 2 --feature-value 1 w.csv -o x.csr
+fails "--feature-value: no such header name" 1 "w.csv:1: --feature-value score: no column of that name in the header line" $I --item-features --feature-col tagId --feature-value score w.csv -o x.csr
+fails "--feature-value beyond the fields" 1 "w.csv:1: --feature-value 7: line 1 has 3 fields" $I --item-features --feature-col tagId --feature-value 7 --repeated-ids merge w.csv -o x.csr
+fails "--feature-value by name with --no-header" 2 "--feature-value relevance: columns given by name need a header line" $I --item-features --no-header --id-col 1 --feature-col 2 --feature-value relevance w.csv -o x.csr
+fails "--feature-value without features" 2 "--feature-value and --repeated-ids need --item-features" $I --feature-value 3 w.csv -o x.csr
+# Weighted features feed trec-fit: aligned to a ratings matrix, and the
+# weights matter (doubled weights give another model than the 1s).
+$I -q "$F/small-ratings.csv" -o r.csr; made "r.csr"
+printf 'movieId,genre,w\n30,Comedy,2\n30,Drama,2\n10,Comedy,2\n' >two.csv
+$I -q --item-features --feature-col genre --feature-value w --repeated-ids merge --align r.csr one.csv -o one-al.csr; made "one-al.csr"
+$I -q --item-features --feature-col genre --feature-value w --repeated-ids merge --align r.csr two.csv -o two-al.csr; made "two-al.csr"
+eq "aligned weighted features: one row per item of the matrix" "$(trec-info --dump two-al.csr | tr '\t\n' ' ;')" "30 Comedy 2;30 Drama 2;10 Comedy 2;"
+ok "trec-fit --item-features on weighted features" trec-fit r.csr -o wfit2.trec -q --algorithm tensorrec --epochs 3 --components 2 --seed 1 --item-features two-al.csr
+trec-fit r.csr -o wfit1.trec -q --algorithm tensorrec --epochs 3 --components 2 --seed 1 --item-features one-al.csr; made "wfit1.trec"
+trec-fit r.csr -o wfit1b.trec -q --algorithm tensorrec --epochs 3 --components 2 --seed 1 --item-features one-al.csr; made "wfit1b.trec"
+same "weighted features: the fit is deterministic" wfit1.trec wfit1b.trec
+ok "weighted features: the weights change the model" sh -c "! cmp -s wfit1.trec wfit2.trec"
+ok "a model fitted on weighted features recommends" trec-recommend wfit2.trec --user 7 -k 2 --no-header
 
 # ---- ml-1m movies.dat titles: '::', Latin-1 ----
 "$BIN/trec-ingest" -q --sep :: "$F/ratings.dat" -o dat.csr

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-install.sh - `make install` into a scratch prefix: the tools, the man
 # pages, libtrec.a and libtrec.so (versioned soname, the trec_* API only),
 # the headers under include/trec/ and trec.pc; a C and a C++ program built

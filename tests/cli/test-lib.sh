@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-lib.sh - the assertions of lib.sh can fail: each is run on cases it
 # must pass and cases it must fail, in a subshell with its own $RESULTS.
 outcome() { # CMD...: "pass" or "fail", what the assertion CMD recorded

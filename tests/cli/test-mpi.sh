@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-mpi.sh - trec-fit and trec-eval under mpirun (make mpi; trec-fit(1)
 # and trec-eval(1), DISTRIBUTED RUNS): ALS models and evaluation reports of
 # 2 and 3 ranks (oversubscribed) byte-identical to the single-process ones,

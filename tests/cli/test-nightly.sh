@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-nightly.sh - the nightly job of trec(7) (NIGHTLY JOBS), taken verbatim
 # from the rendered man page and run end to end on ml-latest-small: a good
 # night appends an "ok" row and draws the report; a regression (the same job

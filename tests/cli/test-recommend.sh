@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-recommend.sh - trec-recommend on the hand-computed model of
 # tests/fixtures/eval (see test-eval.sh): users 11, 22, 33 score the items
 # 101..106 as 6 5 4 4 2 1 (103 and 104 tie: lower index first), user 44 as

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-rules.sh - trec-recommend's batch and business rules (issue 9):
 # --users FILE|- (unknown ids warned and skipped, exit status 3; --strict
 # makes them fatal), --allow-items / --deny-items, --similar-to by id or

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-sgd.sh - trec-fit --algorithm sgd (--loss bpr|warp|warp-kos|logistic):
 # META, determinism (seed; the thread count does not change the model),
 # hybrid models and cold start through trec-recommend, trec-eval, errors.

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-split.sh - trec-split on a small ratings fixture (made into a matrix
 # with trec-ingest), checked through trec-info --dump against the CSV.
 . "$FIX/split/binpatch.sh"

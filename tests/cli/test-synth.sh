@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-synth.sh - synth-movielens --model latent (Zipf popularity, lognormal
 # activity, latent taste): determinism, the requested counts, no repeated
 # (user, movie) pair, the popularity exponent, activity, ratings, timestamps,

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-tune.sh - trec-tune: the space (lists, ranges, defaults, grid),
 # successive halving, the leaderboard (TSV, --json), the best model, the
 # log and --resume, the budget, errors. Fixtures: tests/fixtures/fit.

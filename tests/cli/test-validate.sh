@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # test-validate.sh - trec-split --valid, trec-fit's presets (the default one
 # among them) and its validation during the fit (--valid, --metric,
 # --patience, --log). Fixtures: tests/fixtures/fit.
@@ -62,6 +63,8 @@ eq "--patience 2: stopped 2 evaluations after the best" "$last" "$((best + 2))"
 ok "--patience: stopped before --epochs" test "$last" -lt 10
 contains "curve on stderr" v.err "recall@5"
 contains "validation summary" v.err "trec-fit: validation on va.csr: best recall@5"
+contains "META: the validation file's header CRC (bytes 28-31 of va.csr)" v.trec \
+    "\"file\":\"va.csr\",\"header_crc32\":\"$(od -An -tx4 -j28 -N4 va.csr | tr -d ' ')\""
 trec-fit -q tr.csr -o vb.trec --algorithm als --components 4 --epochs "$best"; made "vb.trec"
 eq "the best epoch's model is kept" "$(crcs v.trec)" "$(crcs vb.trec)"
 trec-fit -q tr.csr -o v2.trec --algorithm als --components 4 --epochs 10 --valid va.csr \

@@ -1,10 +1,13 @@
 #!/bin/sh
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # make-seeds.sh BUILD_DIR CORPUS_DIR - seeds for the file fuzzer (make fuzz):
 # small matrix files (ratings, item features, user features, aligned and
 # not) and model files of every kind trec-fit makes: each representation
 # (linear, normalized-linear, pass-through, weighted-pass-through, relu) on
 # each side, hybrid and content-only, every prediction function, with and
-# without biases, user features, all carrying Adam's state. Made with the
+# without biases, user features, all carrying Adam's state; ALS, EASE in
+# both forms (the dual one: fewer users than items) and sgd (pure and
+# hybrid) models. Made with the
 # tools at fuzzing time, so no binary is committed; tiny (k <= 4, a few
 # users and items) so that each fits the fuzzer's -max_len.
 set -eu
@@ -44,4 +47,15 @@ fit item-weighted --components "$F" --item-features genres.csr --no-item-identit
 fit user-features --components 3 --user-features users.csr --user-repr relu --hidden 2
 fit user-pass-through --components "$U" --user-features users.csr --no-user-identity \
     --user-repr pass-through --item-features genres.csr
+# The other algorithms: ALS and sgd factors, EASE item-item (r.csr has fewer
+# users than items: the dual form; many.csr more: the primal one).
+printf 'u,i,r\n1,a,5\n2,a,4\n3,b,5\n4,a,3\n5,b,4\n6,c,5\n7,c,4\n1,b,5\n' >many.csv
+ingest many.csv -o many.csr
+other() { out=$1; shift; "$B/trec-fit" -q "$@" -o "$C/model-$out.trec"; }
+other als r.csr --algorithm als --components 3
+other ease-dual r.csr --algorithm ease
+other ease-primal many.csr --algorithm ease
+other sgd-bpr r.csr --algorithm sgd --loss bpr --components 3 --epochs 2 --seed 1
+other sgd-warp-hybrid r.csr --algorithm sgd --loss warp --components 3 --epochs 2 --seed 1 \
+    --item-features genres.csr
 ls "$C" | wc -l | sed 's/$/ seeds in corpus/'

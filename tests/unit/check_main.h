@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* check_main.h - the main() of every Check unit-test binary, and skips.
  *
  * Check has no notion of a skipped test. A test that cannot run here (the

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* internal.h - for the tests only: the public API (trec.h) and the library's
  * internal headers, whose concepts the unit tests check one by one. */
 #ifndef TREC_TEST_INTERNAL_H

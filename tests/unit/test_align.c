@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_align.c - matching a matrix to other ids (lib/format/align.h) and
  * ingesting against a reference's ids (trec_ingest_opts.align_*). */
 #include <check.h>

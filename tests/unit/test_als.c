@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_als.c - the als algorithm: its fixed point satisfies the normal
  * equations written out here in double precision (confidences, lambda and
  * its frequency scaling), conjugate gradient approaches the exact solve,

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_coldstart.c - representations of new and updated users and items
  * from their features (lib/coldstart.c), on a model fitted here. */
 #include <check.h>

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests: CRC-32, container files, labels, id maps, CSR matrix files,
  * model files, atomic outputs. Each corrupt-file case checks that the reader
  * rejects the file with the right message. */

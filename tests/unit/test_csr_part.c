@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_csr_part.c - CRC-32 combining and the partial matrix reader
  * (csr_part.h): blocks of rows equal the whole matrix's rows, their CRCs
  * combine into the sections' CRCs, corruption anywhere is found. */

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_ease.c - the ease algorithm against EASE's formula computed here in
  * double precision (Gauss-Jordan), in both solves (primal: more users than
  * items; dual: fewer), with and without --dropout (EDLAE's regulariser),

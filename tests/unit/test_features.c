@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests: item features (lib/ingest_features.h): multi-hot rows, feature
  * columns sorted by byte order, alignment to a ratings matrix's items, CSV
  * quoting in titles, errors with line and column, ml-latest-small when

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_fit.c - the training loop: it learns, determinism, --init, mini-batches,
  * divergence, checks of the configuration, outputs and META. */
 #include <check.h>

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_fit_grad.c - the whole chain's gradient (features -> representations
  * -> predictions + biases -> loss) against central finite differences, for
  * every loss, prediction and representation, on small random problems. */

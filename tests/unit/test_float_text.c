@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_float_text.c - trec_format_float against the printf reference: the
  * same bytes for edge cases and many random floats, reading back exactly. */
 #include <float.h>

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests: ratings ingest (lib/ingest.h). Small inputs written here,
  * every error with its line and column, block boundaries forced with tiny
  * blocks, thread-count independence, and ml-latest-small when present. */

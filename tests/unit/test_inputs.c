@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_inputs.c - inputs of issue 9: id lists (idlist.h), titles in other
  * layouts (trec_titles_parse_opts), gzip inputs (decompress.h), one-hot
  * feature flags (trec_features_opts.feature_flags). */

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_linalg.c - the dense kernels of linalg.h against naive double
  * references, with error bounds from rounding-error analysis:
  *

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_loss.c - losses on given scores: values against their definitions,
  * gradients against central finite differences, and the WMRB sampler. */
 #include <check.h>

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_matrix_stats.c - matrix summaries (lib/matrix_stats.h) and the value
  * formatting of dumps (lib/dump.h). */
 #include <check.h>

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_metrics.c - the metrics at K on hand-computed cases, both ranking
  * conventions, the baselines (random checked against every permutation),
  * positives selection; MAP, MRR, hit rate, AUC and coverage against

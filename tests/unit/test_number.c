@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* Unit tests: strict number parsing (lib/number.h). The fast path must give
  * exactly strtof's result, and everything that is not a plain decimal
  * number must be refused. */

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_prediction.c - prediction functions: values, pairwise and dense
  * gradients against central finite differences, dense = pairwise. */
 #include <check.h>

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_representation.c - representation functions: the identity shortcut
  * equals the explicit identity product, forward values, row ranges, and
  * backward passes against central finite differences. */

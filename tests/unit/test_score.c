@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_score.c - block scoring (BLIS) against the definition, for every
  * prediction function; block independence; model/matrix checks. */
 #include <check.h>

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_sgd.c - the sgd algorithm: each loss's update against central finite
  * differences of its per-pair loss (sample fixed), the loss formulas and
  * WARP's rank weight, learning on a small synthetic problem, determinism

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_split.c - train/test splits (lib/split.h). */
 #include <check.h>
 #include <dirent.h>

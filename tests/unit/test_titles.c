@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_titles.c - movies.csv parsing: quoting, header, errors with file:line. */
 #include <check.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_topk.c - top-K heaps and their tie-breaking, rank counting, and the
  * blocked multi-threaded top-K driver against a full sort. */
 #include <check.h>

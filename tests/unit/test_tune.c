@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* test_tune.c - trec-tune's search space (lib/train/tune.h): lists, ranges
  * (log-uniform where the option table says so), the whole grid, seeded
  * draws, default dimensions shared out to the algorithms, errors. */
