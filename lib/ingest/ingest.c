@@ -257,6 +257,7 @@ static int ingest(trec_ingest_reader *rd, const trec_ingest_opts *o, trec_csr *o
     st->has_time = R.c.col[TREC_INGEST_COL_TIME] >= 0;
     /* A block that failed comes before a failed read in file order. */
     int read_failed = parse_all(&R, rd, threads, err) != 0;
+    trec_ingest_reader_drop_spares(rd);
     if (gather(&R, st, err) != 0)
         goto done;
     if (read_failed) {

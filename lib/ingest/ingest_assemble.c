@@ -13,6 +13,8 @@ typedef struct assembly {
     trec_idmap users, items;      /* global ids */
     int have_users, have_items;
     uint32_t **umap, **imap;      /* per part: local id -> global id */
+    uint32_t *ulo, *uhi;          /* per part: the smallest and largest global
+                                   * user id of its kept entries (ulo > uhi: none) */
     size_t nparts;
     uint64_t *lines;              /* per entry (keep_lines) */
     uint64_t keep_u, keep_i;      /* entries with global ids past these are dropped */
@@ -42,7 +44,9 @@ static int assembly_init(assembly *A, size_t nparts, trec_error *err)
     A->keep_u = A->keep_i = UINT64_MAX;
     A->umap = trec_calloc(nparts ? nparts : 1, sizeof *A->umap, err);
     A->imap = trec_calloc(nparts ? nparts : 1, sizeof *A->imap, err);
-    if (!A->umap || !A->imap)
+    A->ulo = trec_calloc(nparts ? nparts : 1, sizeof *A->ulo, err);
+    A->uhi = trec_calloc(nparts ? nparts : 1, sizeof *A->uhi, err);
+    if (!A->umap || !A->imap || !A->ulo || !A->uhi)
         return -1;
     if (trec_idmap_init(&A->users, err) != 0)
         return -1;
@@ -63,6 +67,8 @@ static void assembly_free(assembly *A)
     }
     free(A->umap);
     free(A->imap);
+    free(A->ulo);
+    free(A->uhi);
     free(A->lines);
     if (A->have_users)
         trec_idmap_free(&A->users);
@@ -170,17 +176,47 @@ static int no_interactions(const trec_ingest_config *c, const trec_ingest_stats 
                      st->header ? "only a header line" : "no records");
 }
 
-/* Row lengths, then each row's start, into out->rowptr. */
-static void count_rows(const assembly *A, trec_ingest_part **parts, trec_csr *out)
+/* Row lengths, then each row's start, into out->rowptr; each part's range
+ * of users. */
+static void count_rows(assembly *A, trec_ingest_part **parts, trec_csr *out)
 {
     uint64_t *rp = out->rowptr;
-    for (size_t b = 0; b < A->nparts; b++)
+    for (size_t b = 0; b < A->nparts; b++) {
+        uint32_t lo = UINT32_MAX, hi = 0;
         for (size_t k = 0; k < parts[b]->n; k++) {
-            if (keep(A, b, parts[b], k))
-                rp[A->umap[b][parts[b]->row[k]] + 1]++;
+            if (keep(A, b, parts[b], k)) {
+                uint32_t u = A->umap[b][parts[b]->row[k]];
+                rp[u + 1]++;
+                lo = u < lo ? u : lo;
+                hi = u > hi ? u : hi;
+            }
         }
+        A->ulo[b] = lo;
+        A->uhi[b] = hi;
+    }
     for (uint64_t r = 0; r < out->rows; r++)
         rp[r + 1] += rp[r];
+}
+
+/* Before part b's entries are copied: when its users' rows are a compact
+ * range of the output (a file grouped or sorted by user), maps the pages of
+ * that range in one call per array instead of one fault per page. Not
+ * otherwise: the whole output would be taken while the parts still hold
+ * theirs (the peak memory). */
+static void populate_rows(const assembly *A, size_t b, const trec_ingest_part *P,
+                          const trec_csr *out)
+{
+    if (A->ulo[b] > A->uhi[b])
+        return;
+    uint64_t lo = out->rowptr[A->ulo[b]], hi = out->rowptr[A->uhi[b] + 1];
+    if (hi - lo > 2 * (uint64_t)P->n + 65536)
+        return;
+    trec_ingest_mem_populate(out->colidx + lo, (hi - lo) * sizeof *out->colidx);
+    trec_ingest_mem_populate(out->vals + lo, (hi - lo) * sizeof *out->vals);
+    if (out->times)
+        trec_ingest_mem_populate(out->times + lo, (hi - lo) * sizeof *out->times);
+    if (A->lines)
+        trec_ingest_mem_populate(A->lines + lo, (hi - lo) * sizeof *A->lines);
 }
 
 /* Copies the entries in file order (so each row is in file order), freeing
@@ -194,6 +230,7 @@ static int scatter(assembly *A, trec_ingest_part **parts, trec_csr *out, trec_er
     for (size_t b = 0; b < A->nparts; b++) {
         trec_ingest_part *P = parts[b];
         const uint32_t *um = A->umap[b], *im = A->imap[b];
+        populate_rows(A, b, P, out);
         for (size_t k = 0; k < P->n; k++) {
             if (!keep(A, b, P, k))
                 continue;

@@ -32,7 +32,7 @@ void trec_ingest_part_free_entries(part *b)
     b->row = b->col = b->line = NULL;
     b->val = NULL;
     b->time = NULL;
-    b->n = b->cap = 0;
+    b->n = b->cap = b->lim = 0;
 }
 
 void trec_ingest_part_free(part *b)
@@ -63,21 +63,33 @@ part *trec_ingest_part_new(const trec_ingest_config *c, trec_ingest_block *text,
     return b;
 }
 
+/* The part's arrays, with the width of an entry in each (0: not kept). */
+typedef struct array { void **p; size_t width; } array;
+
+static size_t arrays(part *b, array a[5])
+{
+    a[0] = (array){(void **)&b->row, 4};
+    a[1] = (array){(void **)&b->col, 4};
+    a[2] = (array){(void **)&b->val, 4};
+    a[3] = (array){(void **)&b->time, b->c->col[COL_TIME] >= 0 ? 8 : 0};
+    a[4] = (array){(void **)&b->line, b->c->keep_lines ? 4 : 0};
+    return 5;
+}
+
 static int grow(part *b, trec_error *err)
 {
     /* The first size from the text: a record takes at least 4 bytes ("1,2"
-     * and a line break), so a small block (a short file) gets small arrays;
-     * a full block starts at 16384 entries and doubles. */
-    size_t first = b->text.len / 4 + 16;
-    size_t old = b->cap, cap = old ? old * 2 : first < 16384 ? first : 16384;
-    struct { void **p; size_t width; int used; } a[] = {
-        {(void **)&b->row, 4, 1}, {(void **)&b->col, 4, 1}, {(void **)&b->val, 4, 1},
-        {(void **)&b->time, 8, b->c->col[COL_TIME] >= 0},
-        {(void **)&b->line, 4, b->c->keep_lines},
-    };
-    size_t na = sizeof a / sizeof a[0];
+     * and a line break), so a small block (a short file) gets small arrays.
+     * A full block starts at its length / 16 entries (a typical ratings line
+     * has more than 16 bytes; address space never written costs no memory),
+     * at least 16384, and doubles if that is not enough. */
+    size_t first = b->text.len / 4 + 16, full = b->text.len / 16 + 1;
+    size_t old = b->cap, cap = old ? old * 2 : first < 16384 ? first
+                                             : full > 16384 ? full : 16384;
+    array a[5];
+    size_t na = arrays(b, a);
     for (size_t i = 0; i < na; i++) {
-        if (!a[i].used)
+        if (!a[i].width)
             continue;
         void *q = trec_ingest_mem_grow(*a[i].p, old * a[i].width, cap * a[i].width, err);
         if (!q) {
@@ -86,7 +98,7 @@ static int grow(part *b, trec_error *err)
                 trec_ingest_mem_free(*a[j].p, (j < i ? cap : old) * a[j].width);
                 *a[j].p = NULL;
             }
-            b->n = b->cap = 0;
+            b->n = b->cap = b->lim = 0;
             return -1;
         }
         *a[i].p = q;
@@ -235,10 +247,30 @@ static int read_ids(part *b, const field *f, uint64_t line, uint32_t *uid,
     return 1;
 }
 
+/* Makes room for entry b->n: grows the arrays when they are full, and maps
+ * the pages of the next POPULATE entries in one call per array rather than
+ * one page fault per page (a chunk, not the whole capacity: memory is only
+ * taken shortly before it is written). */
+static int room(part *b, trec_error *err)
+{
+    enum { POPULATE = 8192 };
+    if (b->n == b->cap && grow(b, err) != 0)
+        return -1;
+    size_t to = b->cap - b->n < POPULATE ? b->cap : b->n + POPULATE;
+    array a[5];
+    size_t na = arrays(b, a);
+    for (size_t i = 0; i < na; i++)
+        if (a[i].width)
+            trec_ingest_mem_populate((char *)*a[i].p + b->n * a[i].width,
+                                     (to - b->n) * a[i].width);
+    b->lim = to;
+    return 0;
+}
+
 static int append(part *b, uint32_t uid, uint32_t iid, float v, int64_t t, uint64_t line,
                   trec_error *err)
 {
-    if (b->n == b->cap && grow(b, err) != 0)
+    if (b->n == b->lim && room(b, err) != 0)
         return -1;
     size_t k = b->n++;
     b->row[k] = uid;

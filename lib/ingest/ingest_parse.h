@@ -26,6 +26,7 @@ typedef struct trec_ingest_part {
     float *val;
     int64_t *time;
     size_t n, cap;
+    size_t lim;             /* entries [0, lim) have their pages mapped */
     trec_ingest_localids users, items;
     uint64_t nlines, records, skipped;
     int skip_header;

@@ -78,6 +78,23 @@ void trec_ingest_mem_hugepages(void *p, size_t n)
         madvise((void *)a, b - a, MADV_HUGEPAGE);
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23   /* Linux 5.14 */
+#endif
+
+void trec_ingest_mem_populate(void *p, size_t n)
+{
+    /* Each fault costs a trap, which on a virtual machine is the larger part
+     * of its cost; one madvise maps all the pages. Rounded out to whole
+     * pages (the pages around [p, p+n) are in the same mapping). */
+    long page = sysconf(_SC_PAGESIZE);
+    if (!p || n == 0 || page <= 0)
+        return;
+    uintptr_t a = (uintptr_t)p & ~(uintptr_t)(page - 1);
+    uintptr_t b = ((uintptr_t)p + n + page - 1) & ~(uintptr_t)(page - 1);
+    (void)madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+}
+
 /* Below this size an array comes from the heap: a small input (a short
  * file, or the first blocks' arrays before they double) would otherwise cost
  * an mmap and an munmap per array, and each munmap flushes the TLB of every
@@ -182,6 +199,15 @@ int trec_ingest_reader_open_mem(trec_ingest_reader *r, const char *data, size_t 
     return 0;
 }
 
+void trec_ingest_reader_drop_spares(trec_ingest_reader *r)
+{
+    pthread_mutex_lock(&r->spare_mu);
+    for (int i = 0; i < r->nspare; i++)
+        trec_ingest_mem_free(r->spare[i], r->block_size + 1);
+    r->nspare = 0;
+    pthread_mutex_unlock(&r->spare_mu);
+}
+
 void trec_ingest_reader_close(trec_ingest_reader *r)
 {
     if (r->have_in)
@@ -189,8 +215,7 @@ void trec_ingest_reader_close(trec_ingest_reader *r)
     if (r->close_fd)
         close(r->fd);
     free(r->carry);
-    for (int i = 0; i < r->nspare; i++)
-        trec_ingest_mem_free(r->spare[i], r->block_size + 1);
+    trec_ingest_reader_drop_spares(r);
     pthread_mutex_destroy(&r->spare_mu);
     memset(r, 0, sizeof *r);
 }

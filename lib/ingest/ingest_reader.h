@@ -61,6 +61,11 @@ void trec_ingest_mem_free(void *p, size_t n);
 /* Asks for transparent huge pages on the 2 MiB pages inside [p, p+n): only
  * for buffers that get filled whole (a huge page counts whole in memory). */
 void trec_ingest_mem_hugepages(void *p, size_t n);
+/* Maps the pages of [p, p+n) in one system call (MADV_POPULATE_WRITE)
+ * instead of one page fault per 4 KiB page as they are first written: only
+ * for memory about to be written whole. A hint: where the kernel refuses,
+ * the pages fault in as before. */
+void trec_ingest_mem_populate(void *p, size_t n);
 
 typedef struct trec_ingest_block {
     char *text;              /* text[len] is a '\n' sentinel */
@@ -110,6 +115,9 @@ void trec_ingest_reader_locate(const trec_ingest_reader *r, uint64_t line,
 void trec_ingest_block_free(trec_ingest_block *b);
 /* Gives a parsed block's buffer back to r for reuse (thread-safe). */
 void trec_ingest_reader_recycle(trec_ingest_reader *r, trec_ingest_block *b);
+/* Frees the buffers kept for reuse: once no more blocks will be read, they
+ * would only add to the peak memory of what follows. */
+void trec_ingest_reader_drop_spares(trec_ingest_reader *r);
 
 /* Called for each record: the first min(nf, maxstore) fields, the field
  * count nf, and the record's line (0-based, relative to the block start).
