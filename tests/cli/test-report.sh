@@ -167,9 +167,10 @@ fails "gnuplot failing" 1 "./badplot failed (exit status 1)" trec-report h.tsv -
 contains "...its message" .err "./badplot failed (exit status 1): bad script"
 
 # ---- in a real browser ----
-# Debian's chromium (not in scripts/install-deps.sh: 112 packages, 5 minutes
-# to install; see there) renders the page when it is there: with the plot when
-# gnuplot made one, else the --no-plot page. Its profile goes to $T, not
+# Debian's chromium (installed by .ci/run, which sets TREC_REQUIRE_CHROMIUM so
+# that its absence fails there; not by scripts/install-deps.sh: 112 packages,
+# 5 minutes) renders the page when it is there: with the plot when gnuplot
+# made one, else the --no-plot page. Its profile goes to $T, not
 # $HOME; --no-sandbox because the tests may run as root.
 if command -v chromium >/dev/null 2>&1; then
     page=np.html
@@ -201,6 +202,8 @@ if command -v chromium >/dev/null 2>&1; then
     made "chromium --screenshot of an empty page"
     ok "chromium: the page's screenshot has content (3 x an empty page's bytes)" \
         test "$(wc -c <shot.png)" -gt "$((3 * $(wc -c <blank.png)))"
+elif [ -n "${TREC_REQUIRE_CHROMIUM:-}" ]; then
+    fail_ "the page in headless chromium" "TREC_REQUIRE_CHROMIUM is set but chromium is not installed"
 else
     skip "the page in headless chromium (no chromium: Debian package chromium)"
 fi
