@@ -7,6 +7,7 @@
 
 #include "idmap.h"
 #include "ingest_ids.h"
+#include "ingest_reader.h"
 #include "ingest_sort.h"
 
 typedef struct assembly {
@@ -282,6 +283,11 @@ int trec_ingest_assemble(const trec_ingest_config *c, trec_ingest_part **parts, 
     if (trec_csr_alloc(out, A.users.count, A.items.count, nnz,
                        c->col[TREC_INGEST_COL_TIME] >= 0, err) != 0)
         goto done;
+    /* Written whole: 2 MiB pages (see trec_ingest_mem_alloc_huge). */
+    trec_ingest_mem_hugepages(out->colidx, nnz * sizeof *out->colidx);
+    trec_ingest_mem_hugepages(out->vals, nnz * sizeof *out->vals);
+    if (out->times)
+        trec_ingest_mem_hugepages(out->times, nnz * sizeof *out->times);
     count_rows(&A, parts, out);
     if (c->keep_lines && !(A.lines = trec_malloc(nnz * 8, err)))
         goto done;

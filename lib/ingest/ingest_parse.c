@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "labels.h"
 #include "number.h"
@@ -24,11 +27,9 @@ typedef trec_ingest_field field;
 
 void trec_ingest_part_free_entries(part *b)
 {
-    trec_ingest_mem_free(b->row, b->cap * 4);
-    trec_ingest_mem_free(b->col, b->cap * 4);
-    trec_ingest_mem_free(b->val, b->cap * 4);
-    trec_ingest_mem_free(b->time, b->cap * 8);
-    trec_ingest_mem_free(b->line, b->cap * 4);
+    trec_ingest_mem_free(b->region, b->region_size);
+    b->region = NULL;
+    b->region_size = 0;
     b->row = b->col = b->line = NULL;
     b->val = NULL;
     b->time = NULL;
@@ -63,47 +64,76 @@ part *trec_ingest_part_new(const trec_ingest_config *c, trec_ingest_block *text,
     return b;
 }
 
-/* The part's arrays, with the width of an entry in each (0: not kept). */
+/* The part's arrays, with the width of an entry in each (0: not kept);
+ * the 8-byte one first, so that each is aligned in the shared region. */
 typedef struct array { void **p; size_t width; } array;
 
 static size_t arrays(part *b, array a[5])
 {
-    a[0] = (array){(void **)&b->row, 4};
-    a[1] = (array){(void **)&b->col, 4};
-    a[2] = (array){(void **)&b->val, 4};
-    a[3] = (array){(void **)&b->time, b->c->col[COL_TIME] >= 0 ? 8 : 0};
+    a[0] = (array){(void **)&b->time, b->c->col[COL_TIME] >= 0 ? 8 : 0};
+    a[1] = (array){(void **)&b->row, 4};
+    a[2] = (array){(void **)&b->col, 4};
+    a[3] = (array){(void **)&b->val, 4};
     a[4] = (array){(void **)&b->line, b->c->keep_lines ? 4 : 0};
     return 5;
 }
 
-static int grow(part *b, trec_error *err)
+/* Line ends (LF and CR: libcsv ends a record at either) in s[0..n). */
+static size_t count_line_ends(const char *s, size_t n)
 {
-    /* The first size from the text: a record takes at least 4 bytes ("1,2"
-     * and a line break), so a small block (a short file) gets small arrays.
-     * A full block starts at its length / 16 entries (a typical ratings line
-     * has more than 16 bytes; address space never written costs no memory),
-     * at least 16384, and doubles if that is not enough. */
-    size_t first = b->text.len / 4 + 16, full = b->text.len / 16 + 1;
-    size_t old = b->cap, cap = old ? old * 2 : first < 16384 ? first
-                                             : full > 16384 ? full : 16384;
+    size_t c = 0, i = 0;
+#ifdef __SSE2__
+    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    for (; i + 16 <= n; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr));
+        c += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(m));
+    }
+#endif
+    for (; i < n; i++)
+        c += s[i] == '\n' || s[i] == '\r';
+    return c;
+}
+
+/* The most entries the block's text can give: a record that makes an entry
+ * has the configured nf fields (nf - 1 one-byte separators, two non-empty
+ * ids) and ends at a line end or at the end of the text; a record can span
+ * lines, never share one. */
+static size_t max_entries(const part *b)
+{
+    size_t ends = count_line_ends(b->text.text, b->text.len) + 1;
+    size_t by_len = b->text.len / (b->c->nf > 1 ? b->c->nf : 1) + 2;
+    return ends < by_len ? ends : by_len;
+}
+
+/* Sets up (or, should cap entries not be enough, enlarges) the arrays as
+ * slices of one region: one mapping per part, sized to the block's bound
+ * so that it never grows, and large enough that most of it goes on 2 MiB
+ * pages (trec_ingest_mem_alloc_huge): one fault per 2 MiB instead of one
+ * per 4 KiB, each of which is expensive on a virtual machine. */
+static int reserve(part *b, size_t cap, trec_error *err)
+{
     array a[5];
-    size_t na = arrays(b, a);
-    for (size_t i = 0; i < na; i++) {
+    size_t na = arrays(b, a), width = 0;
+    for (size_t i = 0; i < na; i++)
+        width += a[i].width;
+    size_t size = cap * width;
+    char *r = trec_ingest_mem_alloc_huge(size, err);
+    if (!r)
+        return -1;
+    for (size_t i = 0, off = 0; i < na; i++) {
         if (!a[i].width)
             continue;
-        void *q = trec_ingest_mem_grow(*a[i].p, old * a[i].width, cap * a[i].width, err);
-        if (!q) {
-            /* Arrays before i have the new size, the others the old one. */
-            for (size_t j = 0; j < na; j++) {
-                trec_ingest_mem_free(*a[j].p, (j < i ? cap : old) * a[j].width);
-                *a[j].p = NULL;
-            }
-            b->n = b->cap = b->lim = 0;
-            return -1;
-        }
-        *a[i].p = q;
+        if (b->n)
+            memcpy(r + off, *a[i].p, b->n * a[i].width);
+        *a[i].p = r + off;
+        off += cap * a[i].width;
     }
+    trec_ingest_mem_free(b->region, b->region_size);
+    b->region = r;
+    b->region_size = size;
     b->cap = cap;
+    b->lim = b->n;
     return 0;
 }
 
@@ -247,14 +277,15 @@ static int read_ids(part *b, const field *f, uint64_t line, uint32_t *uid,
     return 1;
 }
 
-/* Makes room for entry b->n: grows the arrays when they are full, and maps
- * the pages of the next POPULATE entries in one call per array rather than
- * one page fault per page (a chunk, not the whole capacity: memory is only
- * taken shortly before it is written). */
+/* Makes room for entry b->n: maps the pages of the next POPULATE entries of
+ * each array in one call per array rather than one page fault per page (a
+ * chunk, not the whole capacity: memory is only taken shortly before it is
+ * written). The capacity is a bound that holds (max_entries); should it
+ * not, the region doubles. */
 static int room(part *b, trec_error *err)
 {
     enum { POPULATE = 8192 };
-    if (b->n == b->cap && grow(b, err) != 0)
+    if (b->n == b->cap && reserve(b, b->cap ? 2 * b->cap : 16, err) != 0)
         return -1;
     size_t to = b->cap - b->n < POPULATE ? b->cap : b->n + POPULATE;
     array a[5];
@@ -312,7 +343,9 @@ void trec_ingest_parse(part *b)
     const trec_ingest_config *c = b->c;
     trec_ingest_block_prepare(&c->d, &b->text);
     uint64_t err_line = 0;
-    if (b->text.len > UINT32_MAX && c->keep_lines) {
+    if (reserve(b, max_entries(b), &b->err) != 0) {
+        b->failed = 1;
+    } else if (b->text.len > UINT32_MAX && c->keep_lines) {
         b->failed = 1;
         trec_fail(&b->err, "a single record of more than 4 GiB");
     } else if (trec_ingest_tokenize(&c->d, &b->text, c->maxstore, on_record, b,

@@ -22,9 +22,12 @@
 typedef struct trec_ingest_part {
     trec_ingest_block text;
     const trec_ingest_config *c;
+    /* Entries: slices of one region (region_size bytes) of cap each. */
     uint32_t *row, *col, *line;  /* local ids; line relative to the block */
     float *val;
     int64_t *time;
+    void *region;
+    size_t region_size;
     size_t n, cap;
     size_t lim;             /* entries [0, lim) have their pages mapped */
     trec_ingest_localids users, items;

@@ -120,6 +120,32 @@ void *trec_ingest_mem_alloc(size_t n, trec_error *err)
     return p;
 }
 
+void *trec_ingest_mem_alloc_huge(size_t n, trec_error *err)
+{
+    const size_t huge = (size_t)2 << 20;
+    long pg = sysconf(_SC_PAGESIZE);
+    size_t page = pg > 0 ? (size_t)pg : 4096;
+    if (n < 2 * huge)
+        return trec_ingest_mem_alloc(n, err);
+    /* Map 2 MiB more, then unmap the ends: a 2 MiB-aligned mapping of
+     * exactly n bytes (rounded to pages), which trec_ingest_mem_free(p, n)
+     * unmaps whole. */
+    size_t len = (n + page - 1) & ~(page - 1);
+    char *q = mmap(NULL, len + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+    if (q == MAP_FAILED) {
+        trec_fail(err, "out of memory allocating %zu bytes", n);
+        return NULL;
+    }
+    char *a = (char *)(((uintptr_t)q + huge - 1) & ~(uintptr_t)(huge - 1));
+    if (a > q)
+        munmap(q, (size_t)(a - q));
+    if (q + len + huge > a + len)
+        munmap(a + len, (size_t)(q + len + huge - (a + len)));
+    trec_ingest_mem_hugepages(a, n);
+    return a;
+}
+
 /* Keeps the first min(old_n, new_n) bytes; bytes past old_n read as zero. */
 void *trec_ingest_mem_grow(void *p, size_t old_n, size_t new_n, trec_error *err)
 {

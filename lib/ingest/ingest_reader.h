@@ -58,6 +58,10 @@ int trec_ingest_dialect_init(trec_ingest_dialect *d, const char *sep, const char
 void *trec_ingest_mem_alloc(size_t n, trec_error *err);
 void *trec_ingest_mem_grow(void *p, size_t old_n, size_t new_n, trec_error *err);
 void trec_ingest_mem_free(void *p, size_t n);
+/* The same, 2 MiB-aligned with the 2 MiB pages inside asked to be huge
+ * pages (trec_ingest_mem_hugepages), when n is large (at least 4 MiB): for
+ * arrays written nearly whole. Freed with trec_ingest_mem_free(p, n). */
+void *trec_ingest_mem_alloc_huge(size_t n, trec_error *err);
 /* Asks for transparent huge pages on the 2 MiB pages inside [p, p+n): only
  * for buffers that get filled whole (a huge page counts whole in memory). */
 void trec_ingest_mem_hugepages(void *p, size_t n);
