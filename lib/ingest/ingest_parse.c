@@ -83,11 +83,18 @@ static size_t count_line_ends(const char *s, size_t n)
 {
     size_t c = 0, i = 0;
 #ifdef __SSE2__
+    /* Per byte lane, a counter of matches (0 - (-1) per match), summed into
+     * c before it can wrap (255 steps). */
     const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-    for (; i + 16 <= n; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
-        __m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr));
-        c += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(m));
+    while (i + 16 <= n) {
+        __m128i acc = _mm_setzero_si128();
+        for (int k = 0; k < 255 && i + 16 <= n; k++, i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+            __m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr));
+            acc = _mm_sub_epi8(acc, m);
+        }
+        __m128i sum = _mm_sad_epu8(acc, _mm_setzero_si128());
+        c += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_extract_epi16(sum, 4);
     }
 #endif
     for (; i < n; i++)
@@ -182,6 +189,44 @@ static int bad_id(part *b, uint64_t line, trec_error *err, int which, const fiel
                trec_ingest_col_name(which), show, why);
 }
 
+/* The usual rating, "D" or "D.D", inline: 1 and *v (the value
+ * trec_parse_float gives: the digits over a power of ten, one rounding),
+ * or 0 for anything else (trec_parse_float decides). */
+static inline int quick_rating(const char *s, size_t n, float *v)
+{
+    if (n != 1 && n != 3)
+        return 0;
+    unsigned d0 = (unsigned char)s[0] - '0';
+    if (n == 1 && d0 <= 9) {
+        *v = (float)d0;
+        return 1;
+    }
+    if (n != 3 || s[1] != '.')
+        return 0;
+    unsigned d2 = (unsigned char)s[2] - '0';
+    if (d0 > 9 || d2 > 9)
+        return 0;
+    *v = (float)(d0 * 10 + d2) / 10.0f;
+    return 1;
+}
+
+/* A timestamp of 1 to 18 plain digits, inline: 1 and *t, or 0 for anything
+ * else (trec_parse_int64 decides). */
+static inline int quick_time(const char *s, size_t n, int64_t *t)
+{
+    if (n == 0 || n > 18)
+        return 0;
+    int64_t x = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned d = (unsigned char)s[i] - '0';
+        if (d > 9)
+            return 0;
+        x = x * 10 + (int64_t)d;
+    }
+    *t = x;
+    return 1;
+}
+
 /* The rating (1 without a rating column) and timestamp of a record: 1 when
  * both are good, else bad()'s result. */
 static int read_values(part *b, const field *f, uint64_t line, float *v, int64_t *t,
@@ -192,16 +237,16 @@ static int read_values(part *b, const field *f, uint64_t line, float *v, int64_t
     *t = 0;
     if (c->col[COL_RATING] >= 0) {
         const field *x = &f[c->col[COL_RATING]];
-        int r = trec_parse_float(x->p, x->n, v);
+        int r = quick_rating(x->p, x->n, v) ? TREC_NUM_OK : trec_parse_float(x->p, x->n, v);
         if (r != TREC_NUM_OK)
             return bad_number(b, line, err, COL_RATING, x, trec_number_problem(r));
-        if (trec_float_underflows(*v, x->p, x->n))
+        if (fabsf(*v) < FLT_MIN && trec_float_underflows(*v, x->p, x->n))
             return bad_number(b, line, err, COL_RATING, x,
                               "is not 0 but too small for a float (below 1.18e-38)");
     }
     if (c->col[COL_TIME] >= 0) {
         const field *x = &f[c->col[COL_TIME]];
-        int r = trec_parse_int64(x->p, x->n, t);
+        int r = quick_time(x->p, x->n, t) ? TREC_NUM_OK : trec_parse_int64(x->p, x->n, t);
         if (r != TREC_NUM_OK)
             return bad_number(b, line, err, COL_TIME, x,
                               r == TREC_NUM_RANGE ? "is out of range" : "is not an integer");
