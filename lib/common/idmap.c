@@ -131,6 +131,17 @@ static int append_string(trec_idmap *m, const char *s, size_t n, trec_error *err
     return 0;
 }
 
+int trec_idmap_append_unhashed(trec_idmap *m, const char *s, size_t n, uint32_t *id,
+                               trec_error *err)
+{
+    if (m->count >= UINT32_MAX - 1)
+        return trec_fail(err, "more than %u distinct ids", UINT32_MAX - 1);
+    if (append_string(m, s, n, err) != 0)
+        return -1;
+    *id = (uint32_t)(m->count - 1);
+    return 0;
+}
+
 int trec_idmap_intern_hashed(trec_idmap *m, const char *s, size_t n, uint64_t h,
                              uint32_t *id, trec_error *err)
 {

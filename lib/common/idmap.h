@@ -36,6 +36,12 @@ int trec_idmap_intern(trec_idmap *m, const char *s, size_t n, uint32_t *id,
 int trec_idmap_intern_hashed(trec_idmap *m, const char *s, size_t n, uint64_t h,
                              uint32_t *id, trec_error *err);
 
+/* Adds s as a new id without entering it in the hash table, for a caller
+ * that knows s is absent and will never look it up (trec-ingest's numeric
+ * ids, kept apart by value): find does not see it. 0 or -1 on error. */
+int trec_idmap_append_unhashed(trec_idmap *m, const char *s, size_t n, uint32_t *id,
+                               trec_error *err);
+
 /* A view of the strings as labels (valid until the map changes). */
 trec_labels trec_idmap_labels(const trec_idmap *m);
 /* Builds a map over existing labels (for looking up raw ids); duplicate

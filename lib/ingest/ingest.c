@@ -54,6 +54,7 @@ int trec_new_ids_parse(const char *s, trec_new_ids *p)
 /* One ingest: the configuration and the blocks read so far, in file order. */
 typedef struct run {
     trec_ingest_config c;
+    trec_ingest_ncpool ncpool;
     trec_ingest_part **parts;
     size_t n, cap;
 } run;
@@ -240,6 +241,8 @@ static int ingest(trec_ingest_reader *rd, const trec_ingest_opts *o, trec_csr *o
     memset(out, 0, sizeof *out);
     R.c.name = rd->name;
     R.c.rd = rd;
+    trec_ingest_ncpool_init(&R.ncpool);
+    R.c.ncpool = &R.ncpool;
     R.c.skip_bad = o->skip_bad;
     /* Lines for the messages: a duplicate, a sum out of range. */
     R.c.keep_lines = o->duplicates == TREC_DUP_ERROR || o->duplicates == TREC_DUP_SUM ||
@@ -258,6 +261,7 @@ static int ingest(trec_ingest_reader *rd, const trec_ingest_opts *o, trec_csr *o
     /* A block that failed comes before a failed read in file order. */
     int read_failed = parse_all(&R, rd, threads, err) != 0;
     trec_ingest_reader_drop_spares(rd);
+    trec_ingest_ncpool_drain(&R.ncpool);
     if (gather(&R, st, err) != 0)
         goto done;
     if (read_failed) {
@@ -269,6 +273,7 @@ done:
     for (size_t b = 0; b < R.n; b++)
         trec_ingest_part_free(R.parts[b]);
     free(R.parts);
+    trec_ingest_ncpool_destroy(&R.ncpool);
     return rc;
 }
 

@@ -83,12 +83,14 @@ static int global_ids(assembly *A, trec_ingest_part **parts, uint64_t *nnz,
                       trec_error *err)
 {
     trec_ingest_numcache un = {0}, in = {0};
+    /* Seeded from a reference: a number may be among its ids. */
+    int hu = A->users.count > 0, hi = A->items.count > 0;
     int rc = 0;
     *nnz = 0;
     for (size_t b = 0; b < A->nparts && rc == 0; b++) {
         trec_ingest_part *p = parts[b];
-        if (trec_ingest_remap(&A->users, &un, &p->users, &A->umap[b], err) != 0 ||
-            trec_ingest_remap(&A->items, &in, &p->items, &A->imap[b], err) != 0)
+        if (trec_ingest_remap(&A->users, &un, hu, &p->users, &A->umap[b], err) != 0 ||
+            trec_ingest_remap(&A->items, &in, hi, &p->items, &A->imap[b], err) != 0)
             rc = -1;
         trec_ingest_localids_free(&p->users);
         trec_ingest_localids_free(&p->items);

@@ -12,6 +12,7 @@
 
 #include "error.h"
 #include "ingest.h"
+#include "ingest_ids.h"
 #include "ingest_reader.h"
 
 enum {
@@ -36,6 +37,7 @@ typedef struct trec_ingest_config {
     int skip_bad;
     int keep_lines;             /* remember each entry's line (--duplicates error, sum) */
     trec_ingest_reader *rd;     /* to give block buffers back */
+    trec_ingest_ncpool *ncpool; /* to reuse number caches (NULL: none) */
 } trec_ingest_config;
 
 /* The first record of the input, copied out of its block. */

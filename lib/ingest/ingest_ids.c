@@ -35,6 +35,58 @@ void trec_ingest_numcache_free(trec_ingest_numcache *c)
     c->cap = 0;
 }
 
+void trec_ingest_ncpool_init(trec_ingest_ncpool *p)
+{
+    memset(p, 0, sizeof *p);
+    pthread_mutex_init(&p->mu, NULL);
+}
+
+void trec_ingest_ncpool_drain(trec_ingest_ncpool *p)
+{
+    pthread_mutex_lock(&p->mu);
+    for (int i = 0; i < p->n; i++)
+        trec_ingest_numcache_free(&p->c[i]);
+    p->n = 0;
+    pthread_mutex_unlock(&p->mu);
+}
+
+void trec_ingest_ncpool_destroy(trec_ingest_ncpool *p)
+{
+    trec_ingest_ncpool_drain(p);
+    pthread_mutex_destroy(&p->mu);
+}
+
+void trec_ingest_localids_take_cache(trec_ingest_localids *l, trec_ingest_ncpool *pool)
+{
+    if (!pool || l->num.id1)
+        return;
+    pthread_mutex_lock(&pool->mu);
+    if (pool->n > 0)
+        l->num = pool->c[--pool->n];
+    pthread_mutex_unlock(&pool->mu);
+}
+
+void trec_ingest_localids_give_cache(trec_ingest_localids *l, trec_ingest_ncpool *pool)
+{
+    trec_ingest_idmap_drop_hash(&l->strs);
+    if (!pool || !l->num.id1) {
+        trec_ingest_numcache_free(&l->num);
+        return;
+    }
+    /* Every entry set is the value of a numeric local id. */
+    for (size_t k = 0; k < l->count; k++)
+        if (!(l->key[k] & TREC_INGEST_STR_KEY))
+            l->num.id1[l->key[k]] = 0;
+    pthread_mutex_lock(&pool->mu);
+    int kept = pool->n < TREC_INGEST_NCPOOL;
+    if (kept)
+        pool->c[pool->n++] = l->num;
+    pthread_mutex_unlock(&pool->mu);
+    if (!kept)
+        trec_ingest_numcache_free(&l->num);
+    memset(&l->num, 0, sizeof l->num);
+}
+
 int trec_ingest_localids_init(trec_ingest_localids *l, trec_error *err)
 {
     memset(l, 0, sizeof *l);
@@ -116,9 +168,24 @@ void trec_ingest_localids_drop_lookup(trec_ingest_localids *l)
     trec_ingest_idmap_drop_hash(&l->strs);
 }
 
-/* The global id of the numeric id k: from the cache, or interned as text. */
-static int remap_number(trec_idmap *global, trec_ingest_numcache *nc, uint32_t k,
-                        uint32_t *g, trec_error *err)
+/* The decimal digits of k into buf (at least 10 bytes); returns their count. */
+static int utoa(uint32_t k, char *buf)
+{
+    char tmp[10];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + k % 10);
+        k /= 10;
+    } while (k);
+    for (int i = 0; i < n; i++)
+        buf[i] = tmp[n - 1 - i];
+    return n;
+}
+
+/* The global id of the numeric id k: from the cache, or added (as text;
+ * hashed only when the map may hold it already, from a reference). */
+static int remap_number(trec_idmap *global, trec_ingest_numcache *nc, int hash_numbers,
+                        uint32_t k, uint32_t *g, trec_error *err)
 {
     int64_t got = trec_ingest_numcache_get(nc, k);
     if (got >= 0) {
@@ -126,13 +193,14 @@ static int remap_number(trec_idmap *global, trec_ingest_numcache *nc, uint32_t k
         return 0;
     }
     char num[16];
-    int n = snprintf(num, sizeof num, "%u", k);
-    if (trec_idmap_intern(global, num, (size_t)n, g, err) < 0)
+    int n = utoa(k, num);
+    if (hash_numbers ? trec_idmap_intern(global, num, (size_t)n, g, err) < 0
+                     : trec_idmap_append_unhashed(global, num, (size_t)n, g, err) != 0)
         return -1;
     return trec_ingest_numcache_put(nc, k, *g, err);
 }
 
-int trec_ingest_remap(trec_idmap *global, trec_ingest_numcache *nc,
+int trec_ingest_remap(trec_idmap *global, trec_ingest_numcache *nc, int hash_numbers,
                       const trec_ingest_localids *local, uint32_t **out, trec_error *err)
 {
     *out = trec_malloc(local->count * 4, err);
@@ -142,7 +210,7 @@ int trec_ingest_remap(trec_idmap *global, trec_ingest_numcache *nc,
     for (size_t l = 0; l < local->count; l++) {
         uint32_t k = local->key[l], *g = &(*out)[l];
         if (!(k & TREC_INGEST_STR_KEY)) {
-            if (remap_number(global, nc, k, g, err) != 0)
+            if (remap_number(global, nc, hash_numbers, k, g, err) != 0)
                 return -1;
             continue;
         }

@@ -16,6 +16,7 @@
 #define TREC_INGEST_IDS_H
 
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -57,6 +58,21 @@ int trec_ingest_numcache_put(trec_ingest_numcache *c, uint32_t v, uint32_t id,
                              trec_error *err);
 void trec_ingest_numcache_free(trec_ingest_numcache *c);
 
+/* Number caches given back by parsed blocks, cleared, for the next blocks:
+ * a fresh cache per block would take fresh pages (a fault each, on first
+ * use, at random places). Thread-safe. */
+#define TREC_INGEST_NCPOOL 16
+typedef struct trec_ingest_ncpool {
+    pthread_mutex_t mu;
+    trec_ingest_numcache c[TREC_INGEST_NCPOOL];
+    int n;
+} trec_ingest_ncpool;
+
+void trec_ingest_ncpool_init(trec_ingest_ncpool *p);
+/* Frees the caches kept (the pool stays usable). */
+void trec_ingest_ncpool_drain(trec_ingest_ncpool *p);
+void trec_ingest_ncpool_destroy(trec_ingest_ncpool *p);
+
 /* A block's users (or items): local ids 0, 1, ... in first-seen order.
  * Numeric ids live only in the number cache and key[] (no hashing, no
  * string copy); other ids in a hash map. key[l] is the value of local id l,
@@ -81,14 +97,24 @@ int trec_ingest_localids_add(trec_ingest_localids *l, const char *s, size_t n,
 /* Frees what only lookups need (the number cache and the hash table), most of
  * the memory; the ids themselves stay for trec_ingest_remap. */
 void trec_ingest_localids_drop_lookup(trec_ingest_localids *l);
+/* Takes a cleared number cache for l from pool, if one is kept (l has
+ * none yet). */
+void trec_ingest_localids_take_cache(trec_ingest_localids *l, trec_ingest_ncpool *pool);
+/* The same as trec_ingest_localids_drop_lookup, but l's number cache is
+ * cleared (only the entries l set) and given to pool, or freed if it is
+ * full. */
+void trec_ingest_localids_give_cache(trec_ingest_localids *l, trec_ingest_ncpool *pool);
 
 /* Frees an id map's hash table, keeping its strings (labels). */
 void trec_ingest_idmap_drop_hash(trec_idmap *m);
 
 /* *out[l] = the global id of local id l, interning the ids into global (and
  * the numeric ones into its number cache nc) in local-id order. *out is
- * malloc'd. */
-int trec_ingest_remap(trec_idmap *global, trec_ingest_numcache *nc,
+ * malloc'd. Numeric ids are told apart by value (nc), a canonical number's
+ * text is never looked up as a string: they go into global's hash table
+ * only with hash_numbers (global holds a reference's ids, which may be
+ * numbers). */
+int trec_ingest_remap(trec_idmap *global, trec_ingest_numcache *nc, int hash_numbers,
                       const trec_ingest_localids *local, uint32_t **out, trec_error *err);
 
 #endif

@@ -388,6 +388,8 @@ void trec_ingest_parse(part *b)
     const trec_ingest_config *c = b->c;
     trec_ingest_block_prepare(&c->d, &b->text);
     uint64_t err_line = 0;
+    trec_ingest_localids_take_cache(&b->users, c->ncpool);
+    trec_ingest_localids_take_cache(&b->items, c->ncpool);
     if (reserve(b, max_entries(b), &b->err) != 0) {
         b->failed = 1;
     } else if (b->text.len > UINT32_MAX && c->keep_lines) {
@@ -401,6 +403,6 @@ void trec_ingest_parse(part *b)
     trec_ingest_reader_recycle(c->rd, &b->text);
     /* Only the ids themselves are needed from now on (for the merge): drop
      * the lookup structures, most of their memory. */
-    trec_ingest_localids_drop_lookup(&b->users);
-    trec_ingest_localids_drop_lookup(&b->items);
+    trec_ingest_localids_give_cache(&b->users, c->ncpool);
+    trec_ingest_localids_give_cache(&b->items, c->ncpool);
 }
