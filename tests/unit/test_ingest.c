@@ -516,6 +516,42 @@ static char *make_input(int quoted, size_t lines)
     return s;
 }
 
+/* Blocks big enough for the entry arrays' 2 MiB-page region (and whose
+ * size bound counts CR-only line ends, blank lines) against small blocks,
+ * which take the small path; 1 to 3 threads. */
+START_TEST(large_blocks_match_small)
+{
+    char *text = make_input(0, 300000);
+    /* CR-only line ends: libcsv ends a record at a lone CR too. */
+    size_t len = strlen(text);
+    char *cr = malloc(len + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] != '\r')
+            cr[k++] = text[i] == '\n' ? '\r' : text[i];
+    cr[k] = 0;
+    trec_ingest_opts o = opts();
+    o.block_size = 4096;
+    trec_csr ref;
+    trec_ingest_stats st0;
+    ingest_ok(text, &o, &ref, &st0);
+    for (int threads = 1; threads <= 3; threads++) {
+        trec_csr m, c;
+        o.block_size = 16u << 20;
+        o.threads = threads;
+        ingest_ok(text, &o, &m, NULL);
+        assert_same(&ref, &m);
+        ingest_ok(cr, &o, &c, NULL);
+        assert_same(&ref, &c);
+        trec_csr_free(&m);
+        trec_csr_free(&c);
+    }
+    free(cr);
+    free(text);
+    trec_csr_free(&ref);
+}
+END_TEST
+
 START_TEST(block_boundaries)
 {
     for (int quoted = 0; quoted < 2; quoted++) {
@@ -664,6 +700,7 @@ static Suite *ingest_suite(void)
     tcase_add_test(tc, duplicates);
     tcase_add_test(tc, skip_bad);
     tcase_add_test(tc, block_boundaries);
+    tcase_add_test(tc, large_blocks_match_small);
     tcase_add_test(tc, whole_block_tokenizing_matches_line_by_line);
     tcase_add_test(tc, file_input);
     tcase_add_test(tc, movielens_small);
