@@ -413,7 +413,8 @@ bench_score() {
         "$B/trec-fit" "$SD/train.csr" -o "$SD/m.trec" -q --loss wmrb --min-rating 4 \
             --components 64 --epochs 1 --batch-users 20000 --threads "$SCORE_THREADS" || return 1
     FAILED=0
-    echo "   model $(($(fsize "$SD/m.trec") / 1000000)) MB; rates in GFLOP/s (2 x users x items x k per pass)"
+    echo "   model $(($(fsize "$SD/m.trec") / 1000000)) MB, test matrix $(($(fsize "$SD/test.csr") / 1000000)) MB;" \
+        "rates in GFLOP/s (2 x users x items x k per pass)"
     echo
     gid=
     for arch in trec generic; do
@@ -433,19 +434,20 @@ bench_score() {
     if run_timed "$B/trec-eval" "$SD/m.trec" --test "$SD/test.csr" -k 10 --min-rating 4 -q \
         --threads "$SCORE_THREADS" -o "$W/score-eval.txt"; then
         ev_s=$BEST_S ev_c=$BEST_CPU
-        echo "   trec-eval --test (-k 10):        $(printf '%.2f' "$ev_s") s wall, $(printf '%.2f' "$ev_c") s CPU"
+        echo "   trec-eval --test (-k 10):        $(printf '%.2f' "$ev_s") s wall, $(printf '%.2f' "$ev_c") s CPU, peak RSS $(fdiv "$PEAK_KIB" 1024) MiB"
     else
         echo "   trec-eval failed: $ERRLINE"; FAILED=1
     fi
     if run_timed "$B/trec-recommend" "$SD/m.trec" --all-users -k 10 --threads "$SCORE_THREADS" -o "$W/score-recs.tsv"; then
         echo "   trec-recommend --all-users -k 10: $(printf '%.2f' "$BEST_S") s wall, $(printf '%.2f' "$BEST_CPU") s CPU;" \
-            "recommend / eval: $(fdiv "$BEST_S" "${ev_s:-0}" %.2f) wall, $(fdiv "$BEST_CPU" "${ev_c:-0}" %.2f) CPU"
+            "recommend / eval: $(fdiv "$BEST_S" "${ev_s:-0}" %.2f) wall, $(fdiv "$BEST_CPU" "${ev_c:-0}" %.2f) CPU;" \
+            "peak RSS $(fdiv "$PEAK_KIB" 1024) MiB"
     else
         echo "   trec-recommend failed: $ERRLINE"; FAILED=1
     fi
     REPEAT_SAVE=$REPEAT; REPEAT=5
     if run_timed "$B/trec-recommend" "$SD/m.trec" --user 17 -k 10 -o "$W/score-one.tsv"; then
-        echo "   trec-recommend --user 17 -k 10:  $(printf '%.3f' "$BEST_S") s wall, $(printf '%.3f' "$BEST_CPU") s CPU (best of 5; target < 0.05 s)"
+        echo "   trec-recommend --user 17 -k 10:  $(printf '%.3f' "$BEST_S") s wall, $(printf '%.3f' "$BEST_CPU") s CPU (best of 5; target < 0.05 s), peak RSS $(fdiv "$PEAK_KIB" 1024) MiB"
     else
         echo "   trec-recommend --user failed: $ERRLINE"; FAILED=1
     fi
