@@ -46,7 +46,7 @@ fails "--users and --user" 2 "--user, --users, --all-users, --similar-to, --like
 # ---- --allow-items / --deny-items ----
 printf '104\n106\n999\n' >allow.txt
 printf '104\n' >deny.txt
-trec-recommend m.trec --user 11 -k 3 --allow-items allow.txt --no-header >a.tsv 2>a.err; made -s "a.tsv"
+trec-recommend m.trec --user 11 -k 3 --allow-items allow.txt --no-header >a.tsv 2>a.err
 eq "--allow-items: only those items" "$(cut -f3 a.tsv | tr '\n' ' ')" "104 106 "
 eq "--allow-items: an unknown item id: exit status 3" "$(trec-recommend m.trec --user 11 --allow-items allow.txt -q >/dev/null; echo $?)" "3"
 contains "--allow-items: the unknown item warned" a.err "allow.txt: 1 item id not in m.trec, skipped (first: '999', line 3)"
