@@ -7,14 +7,17 @@
 #                           2 for a usage error), print "error:" and the fixed
 #                           string MSG (what the error is about) on stderr, and
 #                           not crash. The old form "fails DESC CMD..." (any
-#                           non-zero status, any message) is still accepted
-#                           while other branches move over; do not add it.
+#                           non-zero status, any message) is itself a failure.
 #   same DESC FILE1 FILE2   files must be byte-identical
 #   eq DESC GOT WANT        strings must be equal
 #   contains DESC FILE PAT  FILE must contain the fixed string PAT
 #   CMD...; made WHAT       the fixture-making CMD just run must have exited 0
 #                           (its failure would let later checks pass or fail
 #                           for the wrong reason)
+#   CMD >FILE; made -s FILE  the same, and FILE must not be empty: for an output
+#                           compared next with another (two empty files are
+#                           "the same"), or made by a pipeline (whose status is
+#                           its last command's)
 #   skip DESC               a group of checks that cannot run here (counted,
 #                           printed as "SKIP - desc")
 #   skip_ml DESC            the same for want of ml-latest-small; a failure
@@ -37,18 +40,18 @@ fails() {
     [0-9] | [0-9][0-9] | [0-9][0-9][0-9])
         [ $# -ge 3 ] && [ -n "$2" ] || { fail_ "$d" "fails: wants DESC CODE MSG CMD..."; return; }
         want_rc=$1; want_msg=$2; shift 2 ;;
-    *) echo "# note: old-form fails (no exit status, no message): $d" ;;
+    *) fail_ "$d" "fails: old form (no exit status, no message): wants DESC CODE MSG CMD..."; return ;;
     esac
     "$@" >"$T/.out" 2>"$T/.err"; rc=$?
     if [ $rc -eq 0 ]; then
         fail_ "$d" "expected failure, got exit 0"
     elif grep -qiE 'AddressSanitizer|runtime error|Segmentation|Aborted' "$T/.err" || [ $rc -gt 128 ]; then
         fail_ "$d" "crashed (exit $rc): $(cat "$T/.err")"
-    elif [ -n "$want_rc" ] && [ $rc -ne "$want_rc" ]; then
+    elif [ $rc -ne "$want_rc" ]; then
         fail_ "$d" "exit $rc, expected $want_rc: $(cat "$T/.err")"
-    elif ! grep -q 'error' "$T/.err"; then
-        fail_ "$d" "no error message on stderr: $(cat "$T/.err")"
-    elif [ -n "$want_msg" ] && ! grep -qF -- "$want_msg" "$T/.err"; then
+    elif ! grep -q 'error:' "$T/.err"; then
+        fail_ "$d" "no \"error:\" on stderr: $(cat "$T/.err")"
+    elif ! grep -qF -- "$want_msg" "$T/.err"; then
         fail_ "$d" "'$want_msg' not in the message: $(cat "$T/.err")"
     else
         pass_ "$d"
@@ -70,7 +73,12 @@ contains() {
 
 made() {
     rc=$?
-    if [ $rc -eq 0 ]; then pass_ "made $1"; else fail_ "made $1" "exit $rc"; fi
+    if [ "$1" = -s ]; then
+        shift
+        if [ $rc -ne 0 ]; then fail_ "made $1" "exit $rc"
+        elif [ ! -s "$1" ]; then fail_ "made $1" "$1 is empty or missing"
+        else pass_ "made $1"; fi
+    elif [ $rc -eq 0 ]; then pass_ "made $1"; else fail_ "made $1" "exit $rc"; fi
 }
 
 skip() { echo "SKIP - $1"; echo skip >>"$RESULTS"; }

@@ -25,9 +25,9 @@ nb=$(trec-info --json base.csr | python3 -c 'import json,sys; d=json.load(sys.st
 nt=$(trec-info --json test.csr | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["rows"], d["cols"])')
 eq "appended: one row and two columns more than the reference" "$nt" "$(echo $nb | awk '{print $1+1, $2+2}')"
 # The entries are the same, by raw ids, as a plain ingest of the file.
-$I -q --sep tab u1.test -o plain.csr
-dump plain.csr | sort >plain.tsv
-dump test.csr | sort >aligned.tsv
+$I -q --sep tab u1.test -o plain.csr; made "plain.csr"
+dump plain.csr | sort >plain.tsv; made -s "plain.tsv"
+dump test.csr | sort >aligned.tsv; made -s "aligned.tsv"
 same "aligned: the same (user, item, rating, time) entries by raw id" aligned.tsv plain.tsv
 # Internal indices follow the reference: "u ROWID ROW" and "i ITEMID COL"
 # lines of a matrix, from its dump with and without labels.
@@ -48,8 +48,8 @@ ok "--new-ids drop" $I -q --sep tab u1.test --align base.csr --new-ids drop -o d
 $I --sep tab u1.test --align base.csr --new-ids drop -o - 2>sum.txt >/dev/null
 contains "drop: counts" sum.txt "1 new users, 2 new items dropped (3 entries dropped)"
 eq "drop: the reference's shape" "$(trec-info --json drop.csr | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["rows"], d["cols"])')" "$nb"
-dump drop.csr | sort >drop.tsv
-grep -v -e '^41	' -e '	6[12]	' plain.tsv >want.tsv
+dump drop.csr | sort >drop.tsv; made -s "drop.tsv"
+grep -v -e '^41	' -e '	6[12]	' plain.tsv >want.tsv; made -s "want.tsv"
 same "drop: every other entry kept" drop.tsv want.tsv
 # --new-ids error: the first new id in file order, with its line and field.
 fails "--new-ids error" 1 "u1.test:93: field 1: user '41' is not in the reference (--new-ids error" $I --sep tab u1.test --align base.csr --new-ids error -o err.csr
@@ -70,25 +70,25 @@ same "a model and its matrix give the same alignment" testm.csr test.csr
 # ---- two files from different ingests: matched by raw ids ----
 # Yesterday's model (base) on today's grown data (test, with a new user and
 # new items): evaluated, what the model lacks skipped with counts.
-trec-fit base.csr -o base3.trec --algorithm tensorrec --epochs 3 -q
+trec-fit base.csr -o base3.trec --algorithm tensorrec --epochs 3 -q; made "base3.trec"
 ok "yesterday's model on today's grown data" trec-eval base3.trec --test test.csr --train base.csr -o ev.txt
 trec-eval base3.trec --test test.csr --train base.csr -o ev.txt 2>ev.err
 contains "the skipped users and items counted" ev.err "warning: test.csr: 1 users and 2 items not in base3.trec skipped (3 entries)"
 # The same numbers as evaluating the dropped copy (the model's shape exactly).
-trec-eval base3.trec --test test.csr --train base.csr --tsv -q | sed 's/test\.csr/T/' >grown.tsv
-trec-eval base3.trec --test drop.csr --train base.csr --tsv -q | sed 's/drop\.csr/T/' >dropped.tsv
+trec-eval base3.trec --test test.csr --train base.csr --tsv -q | sed 's/test\.csr/T/' >grown.tsv; made -s "grown.tsv"
+trec-eval base3.trec --test drop.csr --train base.csr --tsv -q | sed 's/drop\.csr/T/' >dropped.tsv; made -s "dropped.tsv"
 same "grown data evaluates as its copy without the new ids" grown.tsv dropped.tsv
 eq "the test positives counted are the model's" "$(grep -c . dropped.tsv)" "$(grep -c . grown.tsv)"
 trec-eval base3.trec --test test.csr -q 2>q.err >/dev/null
 eq "--quiet: no warning" "$(cat q.err)" ""
 # A matrix whose items were ingested in another order evaluates the same.
 sort -t "$(printf '\t')" -k2,2n -k1,1n u1.test >u1.test.sorted
-$I -q --sep tab u1.test.sorted -o sorted.csr
-trec-eval base3.trec --test sorted.csr --train base.csr --tsv -q | sed 's/sorted\.csr/T/' >sorted.tsv
+$I -q --sep tab u1.test.sorted -o sorted.csr; made "sorted.csr"
+trec-eval base3.trec --test sorted.csr --train base.csr --tsv -q | sed 's/sorted\.csr/T/' >sorted.tsv; made -s "sorted.tsv"
 same "a test file ingested on its own, in another order: the same evaluation" sorted.tsv grown.tsv
 # trec-recommend --exclude with the grown matrix: known users' rows by id.
-trec-recommend base3.trec --user 7 -k 60 --exclude test.csr --no-header -q | cut -f3 | sort >rx.items
-dump test.csr | awk -F'\t' '$1 == 7 {print $2}' | sort >r7.items
+trec-recommend base3.trec --user 7 -k 60 --exclude test.csr --no-header -q | cut -f3 | sort >rx.items; made -s "rx.items"
+dump test.csr | awk -F'\t' '$1 == 7 {print $2}' | sort >r7.items; made -s "r7.items"
 eq "--exclude grown.csr: user 7's test items left out" "$(comm -12 rx.items r7.items)" ""
 eq "and only those" "$(($(wc -l <rx.items) + $(grep -cv '^6[12]$' r7.items)))" "60"
 
@@ -98,15 +98,15 @@ trec-fit test.csr --init base3.trec -o grown0.trec --algorithm tensorrec --epoch
 contains "--init: counts" fit.err "--init base3.trec matched by ids: 1 new users and 2 new items initialised, 0 users and 0 items of the model not in the data left out"
 # With 0 epochs the known users and items keep their weights exactly: their
 # scores are unchanged (user 7 over every item both models have).
-trec-recommend base3.trec --user 7 -k 60 --no-header -q | sort -k3,3 >s.old
-trec-recommend grown0.trec --user 7 -k 62 --no-header -q | awk -F'\t' '$3 < 61' | sort -k3,3 | cut -f3,4 >s.new
-cut -f3,4 s.old >s.old2
+trec-recommend base3.trec --user 7 -k 60 --no-header -q | sort -k3,3 >s.old; made -s "s.old"
+trec-recommend grown0.trec --user 7 -k 62 --no-header -q | awk -F'\t' '$3 < 61' | sort -k3,3 | cut -f3,4 >s.new; made -s "s.new"
+cut -f3,4 s.old >s.old2; made -s "s.old2"
 same "known rows keep their weights" s.new s.old2
 ok "the new user has a list" trec-recommend grown0.trec --user 41 -k 3 -q -o n41.tsv
 ok "--init and training on: the grown model fits" trec-fit test.csr --init base3.trec -o grown.trec --algorithm tensorrec --epochs 2 -q
 ok "als --init on a grown matrix" sh -c "trec-fit base.csr -o als.trec --algorithm als --epochs 2 -q && trec-fit test.csr --algorithm als --init als.trec -o als2.trec --epochs 0 -q"
-trec-recommend als.trec --user 7 -k 60 --no-header -q | cut -f3,4 | sort >a.old
-trec-recommend als2.trec --user 7 -k 62 --no-header -q | awk -F'\t' '$3 < 61' | cut -f3,4 | sort >a.new
+trec-recommend als.trec --user 7 -k 60 --no-header -q | cut -f3,4 | sort >a.old; made -s "a.old"
+trec-recommend als2.trec --user 7 -k 62 --no-header -q | awk -F'\t' '$3 < 61' | cut -f3,4 | sort >a.new; made -s "a.new"
 same "als: known rows keep their weights" a.new a.old
 # A shrunk matrix: users the data no longer has are left out.
 awk -F'\t' '$1 != 1' u1.base >u1.less
@@ -122,7 +122,7 @@ ok "--item-features of yesterday's items on today's grown matrix" \
 trec-fit test.csr --item-features base-genres.csr -o hyb.trec --algorithm tensorrec --epochs 1 2>hyb.err
 contains "the items without a features row counted" hyb.err "base-genres.csr: matched by ids: 0 items not in the interaction matrix skipped, 2 items of the matrix without a row (no metadata features)"
 $I -q --item-features items.csv --align test.csr -o test-genres.csr
-trec-fit test.csr --item-features test-genres.csr -o hyb2.trec --algorithm tensorrec --epochs 1 2>hyb2.err
+trec-fit test.csr --item-features test-genres.csr -o hyb2.trec --algorithm tensorrec --epochs 1 2>hyb2.err; made "hyb2.trec"
 eq "features of the same ingest: no warning" "$(grep -c warning hyb2.err)" "0"
 trec-fit base.csr --item-features test-genres.csr -o hyb3.trec --algorithm tensorrec --epochs 1 2>hyb3.err
 contains "rows the matrix lacks: skipped, counted" hyb3.err "2 items not in the interaction matrix skipped, 0 items of the matrix without a row"
@@ -131,7 +131,7 @@ contains "rows the matrix lacks: skipped, counted" hyb3.err "2 items not in the 
 ok "--valid with a grown matrix" trec-fit base.csr --valid test.csr -o v.trec --algorithm tensorrec --epochs 2 -q
 trec-fit base.csr --valid test.csr -o v.trec --algorithm tensorrec --epochs 2 2>v.err
 contains "--valid: what the training matrix lacks is counted" v.err "warning: test.csr: 1 users and 2 items not in base.csr skipped (3 entries)"
-trec-fit base.csr --valid drop.csr -o v2.trec --algorithm tensorrec --epochs 2 -q --log v2.tsv
-trec-fit base.csr --valid test.csr -o v1.trec --algorithm tensorrec --epochs 2 -q --log v1.tsv
+trec-fit base.csr --valid drop.csr -o v2.trec --algorithm tensorrec --epochs 2 -q --log v2.tsv; made -s "v2.tsv"
+trec-fit base.csr --valid test.csr -o v1.trec --algorithm tensorrec --epochs 2 -q --log v1.tsv; made -s "v1.tsv"
 cut -f1-6 v1.tsv >v1.cut; cut -f1-6 v2.tsv >v2.cut
 same "--valid grown = --valid of its copy without the new ids (the curve, times aside)" v1.cut v2.cut

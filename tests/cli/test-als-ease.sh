@@ -13,8 +13,8 @@ trec-info ease.trec >ease.txt
 contains "ease: trec-info names the kind" ease.txt "model kind: item-item"
 contains "ease: the dual form (fewer users than items)" ease.txt "dual form"
 contains "ease: META algorithm" ease.trec '"algorithm":"ease","model_kind":"item-item","lambda":2'
-trec-info --dump "$R" >ratings.tsv
-trec-recommend ease.trec --all-users -k 15 --no-header >ease.tsv
+trec-info --dump "$R" >ratings.tsv; made -s "ratings.tsv"
+trec-recommend ease.trec --all-users -k 15 --no-header >ease.tsv; made -s "ease.tsv"
 cat >ease.py <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open("ratings.tsv")]
@@ -71,19 +71,19 @@ ok "ease --dropout: fit" trec-fit -q "$R" -o edlae.trec --algorithm ease --lambd
 trec-info edlae.trec >edlae.txt
 contains "ease --dropout: the dual form keeps column weights" edlae.txt "user kernel, column weights)"
 contains "ease --dropout: META" edlae.trec '"lambda":2,"dropout":0.3'
-trec-recommend edlae.trec --all-users -k 15 --no-header >edlae.tsv
+trec-recommend edlae.trec --all-users -k 15 --no-header >edlae.tsv; made -s "edlae.tsv"
 eq "ease --dropout: every user's scores equal X B, Lambda = lambda I + p/(1-p) diag(X'X)" "$(python3 ease.py 2 0.3 edlae.tsv)" "ok"
 eq "ease --dropout: not EASE's scores" "$(cmp -s edlae.tsv ease.tsv && echo same)" ""
 ok "ease --dropout: trec-eval reads it" sh -c "trec-eval edlae.trec --test '$R' --min-rating 4 >/dev/null"
 # ---- --user-exponent: rows scaled by their weight sums^-e; fold-in alike ----
 ok "ease --user-exponent: fit" trec-fit -q "$R" -o ue.trec --algorithm ease --lambda 0.5 --user-exponent 0.5 --min-rating 4 --other-weight 0.5
 contains "ease --user-exponent: META" ue.trec '"user_exponent":0.5'
-trec-recommend ue.trec --all-users -k 15 --no-header >ue.tsv
+trec-recommend ue.trec --all-users -k 15 --no-header >ue.tsv; made -s "ue.tsv"
 eq "ease --user-exponent: scores equal X B with X's rows scaled" "$(python3 ease.py 0.5 0 ue.tsv 0.5)" "ok"
 u1=$(cut -f1 ratings.tsv | head -n 1)
 { echo userId,movieId,rating; awk -F'\t' -v u="$u1" '$1 == u { print $1 "," $2 "," $3 }' ratings.tsv; } >hist-ue.csv
-trec-recommend ue.trec --user "$u1" --exclude "$R" -k 5 --no-header >ue-own.tsv
-trec-recommend ue.trec --history hist-ue.csv -k 5 --no-header >ue-folded.tsv
+trec-recommend ue.trec --user "$u1" --exclude "$R" -k 5 --no-header >ue-own.tsv; made -s "ue-own.tsv"
+trec-recommend ue.trec --history hist-ue.csv -k 5 --no-header >ue-folded.tsv; made -s "ue-folded.tsv"
 same "ease --user-exponent: a folded-in user scores as itself" ue-own.tsv ue-folded.tsv
 fails "ease: --dropout 1 is refused" 2 "--dropout: '1' is not a number in [0, 0.99]" trec-fit -q "$R" -o x.trec --algorithm ease --dropout 1
 fails "als: --dropout does not apply" 2 "--dropout does not apply to --algorithm als" trec-fit -q "$R" -o x.trec --algorithm als --dropout 0.2
@@ -105,8 +105,8 @@ ok "als: 3 threads" trec-fit -q "$R" -o a3.trec --algorithm als --components 4 -
 same "als: the thread count does not change the model" a1.trec a3.trec
 ok "als: 2 iterations" trec-fit -q "$R" -o h.trec --algorithm als --components 4 --epochs 2 --min-rating 4
 ok "als: 4 more from it" trec-fit -q "$R" -o h2.trec --algorithm als --components 4 --epochs 4 --min-rating 4 --init h.trec
-trec-recommend als.trec --all-users -k 15 >r6.tsv
-trec-recommend h2.trec --all-users -k 15 >r24.tsv
+trec-recommend als.trec --all-users -k 15 >r6.tsv; made -s "r6.tsv"
+trec-recommend h2.trec --all-users -k 15 >r24.tsv; made -s "r24.tsv"
 same "als: 2 + 4 iterations recommend exactly as 6" r6.tsv r24.tsv
 contains "als: --init continues the iteration count" h2.trec '"epochs_total":6'
 ok "als: cholesky" trec-fit -q "$R" -o ch.trec --algorithm als --components 4 --solver cholesky --confidence log --lambda-exponent 1 --lambda 0.001
@@ -122,11 +122,11 @@ contains "unknown algorithm: lists them" "$T/.err" "tensorrec, sgd, als, ease"
 u1=$(cut -f1 ratings.tsv | head -n 1)
 awk -F'\t' -v u="$u1" '$1 == u { print $1 "," $2 "," $3 }' ratings.tsv >hist.csv
 printf 'userId,movieId,rating\n' | cat - hist.csv >hist-h.csv
-trec-recommend ease.trec --user "$u1" --exclude "$R" -k 5 --no-header >own.tsv
-trec-recommend ease.trec --history hist-h.csv -k 5 --no-header >folded.tsv
+trec-recommend ease.trec --user "$u1" --exclude "$R" -k 5 --no-header >own.tsv; made -s "own.tsv"
+trec-recommend ease.trec --history hist-h.csv -k 5 --no-header >folded.tsv; made -s "folded.tsv"
 same "ease: a user folded in from its ratings (header skipped, weighted as trained) ranks as itself" own.tsv folded.tsv
 awk -F'\t' -v u="$u1" '$1 == u && $3 >= 4 { printf "%s%s", s, $2; s = "," }' ratings.tsv >liked.txt
-trec-recommend ease.trec --liked "$(cat liked.txt)" -k 15 --no-header >liked.tsv
+trec-recommend ease.trec --liked "$(cat liked.txt)" -k 15 --no-header >liked.tsv; made -s "liked.tsv"
 eq "--liked: the user is 'liked'" "$(cut -f1 liked.tsv | sort -u)" "liked"
 eq "--liked: the liked items are left out" "$(cut -f3 liked.tsv | grep -cxF -f "$(printf '%s\n' "$(tr ',' '\n' <liked.txt)" >liked.lst; echo liked.lst)")" "0"
 trec-recommend ease.trec --liked "$(cat liked.txt),no-such-item" -k 3 2>warn.txt >/dev/null
@@ -135,12 +135,12 @@ printf 'u,%s,abc\n' "$(cut -f2 ratings.tsv | head -n 1)" >bad.csv
 fails "--history: a value that is not a number" 1 "bad.csv: line 1: field 3 (value): 'abc' is not a number" trec-recommend ease.trec --history bad.csv
 contains "--history: names file, line and field" "$T/.err" "bad.csv: line 1: field 3 (value): 'abc' is not a number"
 ok "fold-in --exclude: a matrix with the model's items" trec-recommend ease.trec --history hist-h.csv -k 3 --no-header --exclude "$R"
-trec-recommend ease.trec --history hist-h.csv -k 3 --no-header --exclude "$R" >fx.tsv
-trec-recommend ease.trec --user "$u1" -k 3 --no-header --exclude "$R" >ux.tsv
+trec-recommend ease.trec --history hist-h.csv -k 3 --no-header --exclude "$R" >fx.tsv; made -s "fx.tsv"
+trec-recommend ease.trec --user "$u1" -k 3 --no-header --exclude "$R" >ux.tsv; made -s "ux.tsv"
 same "fold-in --exclude: rows matched by raw user id (a user in R: its R items left out)" ux.tsv fx.tsv
 printf 'someone-new,%s\n' "$(cat liked.txt | tr ',' '\n' | head -n 3 | paste -sd, | sed 's/,/\nsomeone-new,/g')" >new.csv
-trec-recommend ease.trec --history new.csv -k 5 --no-header >n1.tsv
-trec-recommend ease.trec --history new.csv -k 5 --no-header --exclude "$R" >n2.tsv
+trec-recommend ease.trec --history new.csv -k 5 --no-header >n1.tsv; made -s "n1.tsv"
+trec-recommend ease.trec --history new.csv -k 5 --no-header --exclude "$R" >n2.tsv; made -s "n2.tsv"
 same "fold-in --exclude: a user not in the matrix loses nothing more" n1.tsv n2.tsv
 # --exclude is matched to the model's items by raw id: a matrix of other
 # columns (genres) excludes nothing, and says so.
@@ -150,8 +150,8 @@ same "fold-in --exclude: a matrix of other items leaves nothing out" g.tsv g0.ts
 contains "fold-in --exclude: its items are counted as skipped" g.err "items not in ease.trec skipped"
 contains "fold-in --exclude: says which" g.err "genres.csr"
 ok "als: converged (cholesky, 40 iterations)" trec-fit -q "$R" -o conv.trec --algorithm als --components 3 --solver cholesky --epochs 40 --min-rating 4
-trec-eval conv.trec --test "$R" --train "$R" --min-rating 4 --tsv -q | cut -f1-4 >e-fit.tsv
-trec-eval conv.trec --test "$R" --train "$R" --min-rating 4 --tsv -q --fold-in | cut -f1-4 >e-fold.tsv
+trec-eval conv.trec --test "$R" --train "$R" --min-rating 4 --tsv -q | cut -f1-4 >e-fit.tsv; made -s "e-fit.tsv"
+trec-eval conv.trec --test "$R" --train "$R" --min-rating 4 --tsv -q --fold-in | cut -f1-4 >e-fold.tsv; made -s "e-fold.tsv"
 same "als: at convergence folded-in users rank as the fitted ones" e-fit.tsv e-fold.tsv
 fails "--fold-in needs --train" 2 "--fold-in needs --train FILE (the histories to fold in)" trec-eval conv.trec --test "$R" --fold-in
 ok "tensorrec model predicting with cosine" trec-fit -q "$R" -o cos.trec --algorithm tensorrec --components 3 --epochs 2 --predict cosine

@@ -18,16 +18,16 @@ print(len(objs))' "$1" 2>&1
 
 # a pipeline whose every summary goes to one log, one line per run
 rm -f log.jsonl
-trec-ingest "$S/synth-ratings.csv" -o r.csr --json >>log.jsonl
-trec-ingest --item-features "$S/synth-movies.csv" --align r.csr -o g.csr --json >>log.jsonl
-trec-split r.csr --train tr.csr --test te.csr --seed 1 --json >>log.jsonl
-trec-fit tr.csr -o m.trec --loss wmrb --min-rating 4 --components 4 --epochs 5 --json -q >>log.jsonl
-trec-eval m.trec --test te.csr --train tr.csr --min-rating 4 --json -q >>log.jsonl
-trec-recommend m.trec --user 1 -k 3 --json >>log.jsonl
-trec-info r.csr m.trec --json >>log.jsonl
+trec-ingest "$S/synth-ratings.csv" -o r.csr --json >>log.jsonl; made "r.csr"
+trec-ingest --item-features "$S/synth-movies.csv" --align r.csr -o g.csr --json >>log.jsonl; made "g.csr"
+trec-split r.csr --train tr.csr --test te.csr --seed 1 --json >>log.jsonl; made "tr.csr"
+trec-fit tr.csr -o m.trec --loss wmrb --min-rating 4 --components 4 --epochs 5 --json -q >>log.jsonl; made "m.trec"
+trec-eval m.trec --test te.csr --train tr.csr --min-rating 4 --json -q >>log.jsonl; made "log.jsonl"
+trec-recommend m.trec --user 1 -k 3 --json >>log.jsonl; made "log.jsonl"
+trec-info r.csr m.trec --json >>log.jsonl; made "log.jsonl"
 SOURCE_DATE_EPOCH=1767225600 trec-eval m.trec --test te.csr --train tr.csr --history h.tsv -q \
-    >/dev/null
-trec-report h.tsv --no-plot -o r.html --json >>log.jsonl
+    >/dev/null; made "h.tsv"
+trec-report h.tsv --no-plot -o r.html --json >>log.jsonl; made "r.html"
 eq "--json: every tool's summary or report is one object per line" "$(jsonl log.jsonl)" 9
 eq "--json: summaries name their tool" "$(python3 -c '
 import json
@@ -47,11 +47,11 @@ d = json.loads(open("log.jsonl").readlines()[3])
 print(d["loss"], d["epochs"], d["components"], d["meta"]["loss"])')" "wmrb 5 4 wmrb"
 
 # --pretty: the same object, indented
-trec-split r.csr --train tr2.csr --test te2.csr --seed 1 --pretty >p.json
+trec-split r.csr --train tr2.csr --test te2.csr --seed 1 --pretty >p.json; made -s "p.json"
 ok "--pretty parses" python3 -c 'import json; json.load(open("p.json"))'
 ok "--pretty is several lines" test "$(wc -l <p.json)" -gt 5
 for t in "trec-eval m.trec --test te.csr -q" "trec-info r.csr" "trec-recommend m.trec --user 1"; do
-    $t --pretty >pp.json
+    $t --pretty >pp.json; made -s "pp.json"
     ok "--pretty: ${t%% *}" python3 -c 'import json; json.load(open("pp.json"))'
     eq "--json: ${t%% *} on one line" "$($t --json | wc -l)" 1
 done
@@ -62,21 +62,21 @@ fails "--json with the page on stdout" 2 "--json prints on standard output: writ
 
 # trec-tune follows them too: compact --json (one line, appendable), --pretty,
 # --no-header on its TSV leaderboard
-trec-split tr.csr --train fit.csr --test va.csr --seed 2 -q
+trec-split tr.csr --train fit.csr --test va.csr --seed 2 -q; made "fit.csr"
 TUNE="trec-tune fit.csr --valid va.csr --algorithm ease --lambda 10,100 --trials 2"
-$TUNE --json -q >>log.jsonl
+$TUNE --json -q >>log.jsonl; made "log.jsonl"
 eq "trec-tune --json: one more object, one line" "$(jsonl log.jsonl)" 10
 eq "...the leaderboard in it" "$(tail -n 1 log.jsonl | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 print(d["metric"], len(d["leaderboard"]), d["leaderboard"][0]["rank"])')" "ndcg@10 2 1"
-$TUNE --pretty -q >tp.json
+$TUNE --pretty -q >tp.json; made -s "tp.json"
 ok "trec-tune --pretty parses" python3 -c 'import json; json.load(open("tp.json"))'
 ok "trec-tune --pretty is several lines" test "$(wc -l <tp.json)" -gt 5
 eq "trec-tune --pretty: the same object as --json" \
     "$(python3 -c 'import json; print(json.load(open("tp.json")) == json.loads(open("log.jsonl").readlines()[-1]))')" True
-$TUNE -q >th.tsv
-$TUNE -q --no-header >tnh.tsv
+$TUNE -q >th.tsv; made -s "th.tsv"
+$TUNE -q --no-header >tnh.tsv; made -s "tnh.tsv"
 eq "trec-tune --no-header: the leaderboard without its first line" "$(tail -n +2 th.tsv)" "$(cat tnh.tsv)"
 eq "...which was the header" "$(head -n 1 th.tsv | cut -f 1-4)" "rank	trial	algorithm	ndcg@10"
 fails "trec-tune --no-header --json" 2 "--no-header is for the TSV leaderboard, not --json" $TUNE --json --no-header
@@ -98,31 +98,31 @@ print(d)
 EOF2
 # A model score: recommend's TSV, its JSON, and trec-info (--dump and --json)
 # of the recommendations ingested back as a matrix.
-trec-recommend m.trec --user 1 -k 3 --no-header >sc.tsv
-trec-recommend m.trec --user 1 -k 3 --json >sc.json
+trec-recommend m.trec --user 1 -k 3 --no-header >sc.tsv; made -s "sc.tsv"
+trec-recommend m.trec --user 1 -k 3 --json >sc.json; made -s "sc.json"
 eq "score: recommend TSV and JSON print the same digits" \
     "$(for i in 0 1 2; do python3 rawnum.py sc.json results 0 items $i score; done)" "$(cut -f4 sc.tsv)"
 trec-ingest -q --sep tab --no-header --user-col 1 --item-col 3 --rating-col 4 --time-col none \
     sc.tsv -o sc.csr; made "sc.csr (the recommendations as a matrix)"
 eq "score: trec-info --dump prints them with the same digits" "$(trec-info --dump sc.csr | cut -f3)" "$(cut -f4 sc.tsv)"
-trec-info --json sc.csr >sci.json
+trec-info --json sc.csr >sci.json; made -s "sci.json"
 eq "score: trec-info --json's max is the top score's text" "$(python3 rawnum.py sci.json values max)" "$(head -n 1 sc.tsv | cut -f4)"
 ok "score: not a vacuous check (a fraction, not an integer)" sh -c "head -n 1 sc.tsv | cut -f4 | grep -q '[.e]'"
 # a large value: JSON keeps the text form (1e+10), not cJSON's 10000000000
 printf '1,1,1e10\n1,2,0.1\n' | trec-ingest -q - -o big.csr; made "big.csr"
-trec-info --json big.csr >big.json
+trec-info --json big.csr >big.json; made -s "big.json"
 eq "value: --dump and --json agree on 1e+10 and 0.1" \
     "$(python3 rawnum.py big.json values max) $(python3 rawnum.py big.json values min)" \
     "$(trec-info --dump big.csr | cut -f3 | sort -r | tr '\n' ' ' | sed 's/ $//')"
 # A metric: trec-eval's table, --tsv, --json, --history, trec-report's page
 # and --json show the same text.
-trec-eval m.trec --test te.csr --train tr.csr -k 10 -q -o ev.txt
-trec-eval m.trec --test te.csr --train tr.csr -k 10 -q --tsv --no-header >ev.tsv
-trec-eval m.trec --test te.csr --train tr.csr -k 10 -q --json >ev.json
+trec-eval m.trec --test te.csr --train tr.csr -k 10 -q -o ev.txt; made -s "ev.txt"
+trec-eval m.trec --test te.csr --train tr.csr -k 10 -q --tsv --no-header >ev.tsv; made -s "ev.tsv"
+trec-eval m.trec --test te.csr --train tr.csr -k 10 -q --json >ev.json; made -s "ev.json"
 rm -f dh.tsv
 SOURCE_DATE_EPOCH=1767225600 trec-eval m.trec --test te.csr --train tr.csr -k 10 -q \
-    --history dh.tsv >/dev/null
-trec-report dh.tsv --no-plot -o dh.html --json >dh.json
+    --history dh.tsv >/dev/null; made "dh.tsv"
+trec-report dh.tsv --no-plot -o dh.html --json >dh.json; made -s "dh.json"
 v_tsv=$(awk -F'\t' '$1 == "test" && $3 == "model" && $4 == "recall@10" { print $5 }' ev.tsv)
 ok "metric: a value with 6 decimals" sh -c "echo '$v_tsv' | grep -qx '[0-9]\.[0-9]\{6\}'"
 eq "metric: --json has the --tsv text" "$(python3 rawnum.py ev.json splits 0 rankers 0 recall@10)" "$v_tsv"
@@ -135,34 +135,46 @@ contains "metric: the report's page has it" dh.html "<td>$v_tsv</td>"
 trec-fit fit.csr -o vm.trec --loss wmrb --min-rating 4 --components 4 --epochs 3 --valid va.csr \
     2>vm.err; made "vm.trec"
 best=$(sed -n 's/.*validation on va.csr: best ndcg@10 \([^ ]*\) at.*/\1/p' vm.err)
-trec-info --json vm.trec >vm.json
+trec-info --json vm.trec >vm.json; made -s "vm.json"
 eq "metric: trec-fit's validation best is META's" "$(python3 rawnum.py vm.json meta validation best)" "$best"
 ok "...with 6 decimals" sh -c "echo '$best' | grep -qx '[0-9]\.[0-9]\{6\}'"
-$TUNE --json -q >tj.json
-$TUNE --no-header 2>tn.err >tn.tsv
+$TUNE --json -q >tj.json; made -s "tj.json"
+$TUNE --no-header 2>tn.err >tn.tsv; made -s "tn.tsv"
 eq "metric: trec-tune's TSV and JSON values" "$(python3 rawnum.py tj.json leaderboard 0 value)" "$(head -n 1 tn.tsv | cut -f4)"
 contains "metric: trec-tune's summary line" tn.err "ndcg@10 $(head -n 1 tn.tsv | cut -f4) at epoch"
 
-# -q and -v on every tool
+# -q and -v on every tool; -v's own lines: the times of the steps, a
+# progress line every epoch (20 epochs: by default every second one), the
+# closing summary of the tools that print none by default
 for t in "trec-ingest $S/synth-ratings.csv -o q.csr" "trec-split r.csr --train q1.csr --test q2.csr" \
-    "trec-fit tr.csr -o q.trec --preset tensorrec --epochs 2" "trec-eval m.trec --test te.csr" \
+    "trec-fit tr.csr -o q.trec --preset tensorrec --epochs 20" "trec-eval m.trec --test te.csr" \
     "trec-recommend m.trec --user 1" "trec-info r.csr" "trec-report h.tsv --no-plot -o q.html" \
     "$TUNE"; do
     name=${t%% *}
-    $t -q >/dev/null 2>q.err
+    case $name in
+    trec-ingest) said="trec-ingest: read " ;;
+    trec-split) said="s, split and wrote " ;;
+    trec-fit) said="trec-fit: epoch 3/20 loss " ;;
+    trec-eval) said="s, ranked " ;;
+    trec-recommend) said="trec-recommend: 1 users, top 10, " ;;
+    trec-info) said="trec-info: 1 file described, " ;;
+    trec-report) said="trec-report: h.tsv: 1 runs, 4 metrics, HTML q.html, no plot" ;;
+    trec-tune) said="s of fitting): --lambda 10 " ;;
+    esac
+    $t -q >/dev/null 2>q.err; made "$name -q"
     eq "$name -q: nothing on stderr" "$(cat q.err)" ""
-    $t -v >/dev/null 2>v.err
-    ok "$name -v: something on stderr" test -s v.err
+    $t -v >/dev/null 2>v.err; made "$name -v"
+    contains "$name -v: its verbose lines" v.err "$said"
     fails "$name -q -v: usage error" 2 "-q and -v exclude each other" $t -q -v
 done
 
 # headers
-trec-eval m.trec --test te.csr --tsv --no-header -q >nh.tsv
+trec-eval m.trec --test te.csr --tsv --no-header -q >nh.tsv; made -s "nh.tsv"
 eq "trec-eval --tsv --no-header: data lines only" "$(grep -c '^split' nh.tsv)" 0
 eq "...all of them (1 split x 2 rankers x 4 metrics)" "$(wc -l <nh.tsv)" 8
-trec-eval m.trec --test te.csr --per-user pu.tsv --no-header -q >/dev/null
+trec-eval m.trec --test te.csr --per-user pu.tsv --no-header -q >/dev/null; made -s "pu.tsv"
 eq "trec-eval --per-user --no-header" "$(grep -c '^user' pu.tsv)" 0
-trec-info --dump --header tr.csr >d.tsv
+trec-info --dump --header tr.csr >d.tsv; made -s "d.tsv"
 eq "trec-info --dump --header" "$(head -n 1 d.tsv)" "row_label	col_label	value	timestamp"
 eq "...then the entries" "$(($(wc -l <d.tsv) - 1))" "$(trec-info --dump tr.csr | wc -l)"
 fails "--header without --dump" 2 "--header goes with --dump" trec-info --header tr.csr
@@ -188,7 +200,7 @@ if command -v script >/dev/null 2>&1; then
     contains "trec-recommend --all-users: the step under way" tty.out "trec-recommend: ranking..."
     tty_run "trec-ingest $S/synth-ratings.csv -o $T/p.csr" >/dev/null
     contains "trec-ingest: the step under way" tty.out "trec-ingest: reading $S/synth-ratings.csv..."
-    trec-eval m.trec --test te.csr -o /dev/null 2>notty.err
+    trec-eval m.trec --test te.csr -o /dev/null 2>notty.err; made "trec-eval, stderr not a terminal"
     eq "...no progress when stderr is not a terminal" "$(tr -d -c '\r' <notty.err | wc -c)" 0
 else
     skip "binary output refused on a terminal (no script(1))"

@@ -58,11 +58,11 @@ contains "table: model values (6 decimals, as everywhere)" t.txt "model         
 contains "table: ties rule stated" t.txt "equal scores rank the lower item index first"
 
 # ---- JSON: hand-computed values, all items ----
-trec-eval m.trec --test test.csr --train train.csr -k 2 --gain binary --json -q >a.json
+trec-eval m.trec --test test.csr --train train.csr -k 2 --gain binary --json -q >a.json; made -s "a.json"
 ok "--json parses" isjson a.json
 near "model recall@2" a.json "m('test','model','recall@2')" "(1/3 + 1/2 + 1) / 3"
 TAB=$(printf '\t')
-trec-eval m.trec --test test.csr --train train.csr -k 2 --gain binary --tsv -q >a.tsv
+trec-eval m.trec --test test.csr --train train.csr -k 2 --gain binary --tsv -q >a.tsv; made -s "a.tsv"
 eq "--tsv: header" "$(head -n 1 a.tsv)" "split${TAB}ranking${TAB}ranker${TAB}metric${TAB}value"
 eq "--tsv: a line per split, ranker and metric (2 x 3 x 4)" "$(($(wc -l <a.tsv) - 1))" 24
 eq "--tsv: the same figures as --json" "$(python3 -c '
@@ -101,7 +101,7 @@ eq "JSON: fixed key order" "$(python3 -c 'import json,sys; d=json.load(sys.stdin
     "model,predict,components,users,items,k,min_rating,gain,ties,splits,min_rating_from,convention split,file,ranking,users_evaluated,users_skipped,positives,rankers ranker,recall@2,precision@2,ndcg@2,f1@2"
 
 # ---- --exclude-train (LightFM's convention) ----
-trec-eval m.trec --test test.csr --train train.csr -k 2 --gain binary --exclude-train --json -q >x.json
+trec-eval m.trec --test test.csr --train train.csr -k 2 --gain binary --exclude-train --json -q >x.json; made -s "x.json"
 near "exclude-train: model recall@2" x.json "m('test','model','recall@2')" "(1/3 + 1 + 1) / 3"
 near "exclude-train: model precision@2" x.json "m('test','model','precision@2')" "(1/2 + 1 + 1/2) / 3"
 near "exclude-train: model ndcg@2" x.json "m('test','model','ndcg@2')" "(1/(1+L3) + 1 + 1) / 3"
@@ -111,11 +111,11 @@ near "exclude-train: random ndcg@2" x.json "m('test','random','ndcg@2')" "(3/5 +
 near "exclude-train: train split unchanged" x.json "m('train','model','recall@2')" "7/8"
 eq "exclude-train: rankings named" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(" ".join(s["ranking"] for s in d["splits"]))' <x.json)" \
     "exclude-train all-items"
-trec-eval m.trec --test test.csr --train train.csr --exclude-train -q >x.txt
+trec-eval m.trec --test test.csr --train train.csr --exclude-train -q >x.txt; made -s "x.txt"
 contains "exclude-train: table names the convention" x.txt "items in train left out of each user's ranking (LightFM/standard convention)"
 
 # ---- several K, K beyond the item count, ties ----
-trec-eval m.trec --test test.csr --train train.csr -k 10,1,3 --gain binary --json -q >k.json
+trec-eval m.trec --test test.csr --train train.csr -k 10,1,3 --gain binary --json -q >k.json; made -s "k.json"
 eq "-k list keeps its order" "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["k"])' <k.json)" "[10, 1, 3]"
 near "K = 10 > 6 items: recall 1" k.json "m('test','model','recall@10')" "1"
 near "K = 10 > 6 items: precision divides by K" k.json "m('test','model','precision@10')" "(3/10 + 2/10 + 1/10) / 3"
@@ -125,16 +125,16 @@ near "K = 1" k.json "m('test','model','precision@1')" "(0 + 1 + 0) / 3"
 near "K = 3: the tie puts 103 before 104" k.json "m('test','model','recall@3')" "(1/3 + 1 + 1) / 3"
 
 # ---- positives and gain ----
-trec-eval m.trec --test test.csr -k 2 --min-rating 4 --gain binary --json -q >r.json
+trec-eval m.trec --test test.csr -k 2 --min-rating 4 --gain binary --json -q >r.json; made -s "r.json"
 near "--min-rating 4: recall@2" r.json "m('test','model','recall@2')" "(1/2 + 0 + 1) / 3"
 near "--min-rating 4: positives counted" r.json "d['splits'][0]['positives']" "4"
-trec-eval m.trec --test test.csr -k 2 --json -q >g.json
+trec-eval m.trec --test test.csr -k 2 --json -q >g.json; made -s "g.json"
 near "default gain 2^rating - 1 (TensorRec)" g.json "m('test','model','ndcg@2')" \
     "(31*L3/(31 + 15*L3) + 3/(15 + 3*L3) + L3) / 3"
 near "no --min-rating: every entry is positive" g.json "d['splits'][0]['positives']" "6"
 eq "no --train: model and random only" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["splits"]), [r["ranker"] for r in d["splits"][0]["rankers"]])' <g.json)" \
     "1 ['model', 'random']"
-trec-eval m.trec --test test.csr -q >n.txt
+trec-eval m.trec --test test.csr -q >n.txt; made -s "n.txt"
 contains "no --train: the table says most-popular needs it" n.txt "most-popular needs --train"
 contains "default K is 10" n.txt "recall@10"
 
@@ -153,7 +153,7 @@ eq "per-user: user 33 only in train" "$(cut -f1,2 pu.tsv | grep -c '^33')" "1"
 # 22: 101 > 4 negatives, 103 > 3: 7/8; 44: 105 > 4 of 5: 4/5.
 # most-popular (101 102 104 106 103 105): AP 1/4, 1/2, 0; AUC 6/9, 5/8, 0/5.
 # random (N = 6, P' = 3, 2, 1): see metrics.h; coverage 1 - (2/3)^3.
-trec-eval m.trec --test test.csr --train train.csr -k 2 --gain binary --metrics all --json -q >all.json
+trec-eval m.trec --test test.csr --train train.csr -k 2 --gain binary --metrics all --json -q >all.json; made -s "all.json"
 near "map@2, model" all.json "m('test','model','map@2')" "(1/4 + 1/2 + 1/2) / 3"
 near "mrr@2, model" all.json "m('test','model','mrr@2')" "(1/2 + 1 + 1/2) / 3"
 near "hit-rate@2, model" all.json "m('test','model','hit-rate@2')" "1"
@@ -171,16 +171,16 @@ near "hit-rate@2, random" all.json "m('test','random','hit-rate@2')" \
     "((1 - (3/6)*(2/5)) + (1 - (4/6)*(3/5)) + (1 - (5/6)*(4/5))) / 3"
 near "coverage@2, random" all.json "m('test','random','coverage@2')" "1 - (2/3)**3"
 near "auc, random" all.json "m('test','random','auc')" "0.5"
-trec-eval m.trec --test test.csr --train train.csr -k 2 --standard --metrics auc,map --json -q >std.json
+trec-eval m.trec --test test.csr --train train.csr -k 2 --standard --metrics auc,map --json -q >std.json; made -s "std.json"
 near "--standard: AUC without the train items (11: 3/6, 22: 4/4, 44: 4/4)" std.json \
     "m('test','model','auc')" "(1/2 + 1 + 1) / 3"
 near "--standard = --exclude-train --gain binary (AP 1/2, 2/2, 1/1)" std.json \
     "m('test','model','map@2')" "(1/2 + 1 + 1) / 3"
 eq "--standard: named in JSON" "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["convention"])' <std.json)" standard
-trec-eval m.trec --test test.csr --train train.csr --standard -k 2,3 --metrics recall,auc -q -o std.txt
+trec-eval m.trec --test test.csr --train train.csr --standard -k 2,3 --metrics recall,auc -q -o std.txt; made -s "std.txt"
 contains "table: AUC once, after the first K" std.txt "recall@2       auc  recall@3"
 contains "table: the convention is said" std.txt "convention: standard"
-trec-eval m.trec --test test.csr --train train.csr -k 2,3 --metrics auc,coverage --per-user pu2.tsv -q -o discard.out
+trec-eval m.trec --test test.csr --train train.csr -k 2,3 --metrics auc,coverage --per-user pu2.tsv -q -o discard.out; made -s "pu2.tsv"
 eq "per-user: coverage is a split's figure, not a user's" "$(head -n 1 pu2.tsv)" "user	split	auc	positives"
 fails "--standard with --gain exp" 2 "--standard uses the binary gain: not with --gain exp" trec-eval m.trec --test test.csr --train train.csr --standard --gain exp
 fails "--standard without --train" 2 "--standard needs --train FILE (its items are left out of the rankings)" trec-eval m.trec --test test.csr --standard
@@ -188,21 +188,21 @@ fails "unknown metric" 2 "--metrics: unknown metric (recall, precision, ndcg, f1
 fails "a metric twice" 2 "--metrics: metric given twice: ndcg" trec-eval m.trec --test test.csr --metrics ndcg,ndcg
 
 # ---- a baseline alone ----
-trec-eval --baseline most-popular --train train.csr --test test.csr -k 2 --gain binary --metrics all --json -q >b.json
+trec-eval --baseline most-popular --train train.csr --test test.csr -k 2 --gain binary --metrics all --json -q >b.json; made -s "b.json"
 near "--baseline most-popular: the same figures" b.json "m('test','most-popular','auc')" "(6/9 + 5/8 + 0) / 3"
 eq "--baseline most-popular: that ranker only" "$(python3 -c 'import json,sys; print(" ".join(r["ranker"] for r in json.load(sys.stdin)["splits"][0]["rankers"]))' <b.json)" most-popular
-trec-eval --baseline random --test test.csr -k 2 --gain binary -q -o br.txt
+trec-eval --baseline random --test test.csr -k 2 --gain binary -q -o br.txt; made -s "br.txt"
 contains "--baseline random: no --train needed" br.txt "baseline:  random alone (no model; 4 users x 6 items)"
 fails "--baseline with a MODEL" 2 "--baseline evaluates a baseline alone: no MODEL: m.trec" trec-eval m.trec --baseline random --test test.csr
 fails "--baseline most-popular without --train" 2 "--baseline most-popular needs --train FILE" trec-eval --baseline most-popular --test test.csr
 fails "unknown --baseline" 2 "--baseline must be most-popular or random: oracle" trec-eval --baseline oracle --test test.csr
 
 # ---- outputs, threads, summary ----
-trec-eval m.trec --test test.csr --train train.csr -q >stdout.txt
-trec-eval m.trec --test test.csr --train train.csr -q -o file.txt
+trec-eval m.trec --test test.csr --train train.csr -q >stdout.txt; made -s "stdout.txt"
+trec-eval m.trec --test test.csr --train train.csr -q -o file.txt; made -s "file.txt"
 same "-o writes what stdout gets" stdout.txt file.txt
-trec-eval m.trec --test test.csr --train train.csr --json --threads 1 -q >t1.json
-trec-eval m.trec --test test.csr --train train.csr --json --threads 3 -q >t3.json
+trec-eval m.trec --test test.csr --train train.csr --json --threads 1 -q >t1.json; made -s "t1.json"
+trec-eval m.trec --test test.csr --train train.csr --json --threads 3 -q >t3.json; made -s "t3.json"
 same "--threads: same output" t1.json t3.json
 trec-eval m.trec --test test.csr 2>sum.txt >/dev/null
 contains "summary line on stderr" sum.txt "trec-eval: 4 users x 6 items"
@@ -235,18 +235,18 @@ fails "garbage model file" 1 "junk.trec: not a trec file (bad magic)" trec-eval 
 head -c 300 m.trec >cut.trec
 fails "truncated model file" 1 "cut.trec: truncated section table" trec-eval cut.trec --test test.csr
 # Files from other ingests are matched to the model by ids (test-across.sh).
-trec-eval m.trec --test test.csr --json --pretty -q | grep -v '"file"' >base.json
-trec-eval m.trec --test wide.csr --json --pretty 2>err.txt | grep -v '"file"' >wide.json
+trec-eval m.trec --test test.csr --json --pretty -q | grep -v '"file"' >base.json; made -s "base.json"
+trec-eval m.trec --test wide.csr --json --pretty 2>err.txt | grep -v '"file"' >wide.json; made -s "wide.json"
 ok "a test matrix with an item the model lacks (no entries): matched by ids" test -s wide.json
 eq "no entries skipped: no warning" "$(grep -c warning err.txt)" "0"
-trec-eval m.trec --test reordered.csr --json --pretty -q | grep -v '"file"' >reord.json
+trec-eval m.trec --test reordered.csr --json --pretty -q | grep -v '"file"' >reord.json; made -s "reord.json"
 "$T/mkfix" matrix /dev/stdin inorder.csr <<'EOF2'
 users 11 22 33 44
 items 101 102 103 104 105 106
 11 102 5
 EOF2
 made "inorder.csr"
-trec-eval m.trec --test inorder.csr --json --pretty -q | grep -v '"file"' >inorder.json
+trec-eval m.trec --test inorder.csr --json --pretty -q | grep -v '"file"' >inorder.json; made -s "inorder.json"
 same "items in another order: evaluated by ids, as in the model's order" reord.json inorder.json
 same "an extra empty item changes nothing" wide.json inorder.json
 ok "a train matrix with an extra item" trec-eval m.trec --test test.csr --train wide.csr -q -o discard.out
@@ -273,7 +273,7 @@ printf 'users 11 22 33 44\nitems 101 102 103 104 105 106\n11 102 2000\n22 101 4\
 "$T/mkfix" matrix huge.spec huge.csr; made "huge.csr"
 fails "graded gain of a rating of 2000 (2^2000 overflows)" 1 "huge.csr: user '11', item '102': positive value 2000 has NDCG gain" trec-eval m.trec --test huge.csr
 contains "... says so, naming user and item" "$T/.err" "user '11', item '102': positive value 2000 has NDCG gain 2^2000 - 1, too large"
-trec-eval m.trec --test huge.csr --gain binary --tsv -q >huge.tsv
+trec-eval m.trec --test huge.csr --gain binary --tsv -q >huge.tsv; made -s "huge.tsv"
 eq "... and --gain binary gives numbers, no NaN" "$(grep -ci nan huge.tsv)" 0
 
 # ---- MovieLens-sized: speed and determinism ----
@@ -298,8 +298,8 @@ if have_ml && command -v trec-ingest >/dev/null && command -v trec-split >/dev/n
     done
     for p in cosine euclidean; do
         "$T/mkfix" random-model mltr.csr ml$p.trec 20 $p 2; made "ml$p.trec"
-        trec-eval ml$p.trec --test mlte.csr --train mltr.csr --exclude-train --threads 1 --json -q >ml$p.1.json
-        trec-eval ml$p.trec --test mlte.csr --train mltr.csr --exclude-train --threads 2 --json -q >ml$p.2.json
+        trec-eval ml$p.trec --test mlte.csr --train mltr.csr --exclude-train --threads 1 --json -q >ml$p.1.json; made -s "ml$p.1.json"
+        trec-eval ml$p.trec --test mlte.csr --train mltr.csr --exclude-train --threads 2 --json -q >ml$p.2.json; made -s "ml$p.2.json"
         same "ml-latest-small, $p: same output for any thread count" ml$p.1.json ml$p.2.json
     done
 else

@@ -16,9 +16,9 @@ for r in range(rows):
         print("%d\t%d\t%g" % (r, cidx[k], vals[k]))
 PY
 eq "the man page has a reader" "$([ "$(grep -c 'struct.unpack' reader.py)" -ge 4 ] && echo yes)" yes
-python3 reader.py >py.tsv 2>py.err
+python3 reader.py >py.tsv 2>py.err; made -s "py.tsv"
 eq "the man page's reader runs" "$(cat py.err)" ""
-trec-info --dump --no-labels tiny.csr | cut -f1-3 >dump.tsv
+trec-info --dump --no-labels tiny.csr | cut -f1-3 >dump.tsv; made -s "dump.tsv"
 same "the man page's reader finds what trec-info --dump finds" py.tsv dump.tsv
 
 # The annotated hexdump: every "offset: hex" pair listed must match the file.

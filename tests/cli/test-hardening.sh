@@ -12,7 +12,7 @@ no_temps() { # desc: no temporary file left in the current directory
 }
 printf 'userId,movieId,rating,timestamp\n1,10,4,100\n2,10,3,101\n3,20,5,102\n1,20,2,103\n2,30,1,104\n' >tiny.csv
 ok "make tiny.csr" trec-ingest -q tiny.csv -o tiny.csr
-trec-info --dump tiny.csr >tiny.tsv
+trec-info --dump tiny.csr >tiny.tsv; made -s "tiny.tsv"
 
 # ---- 1. every output works to a device, a FIFO, a pipe or '-' ----
 ok "split: --train /dev/null" trec-split -q tiny.csr --train /dev/null --test te.csr
@@ -59,13 +59,13 @@ no_temps "every tool"
 
 # ---- 2. -o through a symbolic link writes the link's target ----
 ln -s /proc/self/fd/1 mystdout
-trec-info --dump tiny.csr -o mystdout >out.tsv 2>link.err
+trec-info --dump tiny.csr -o mystdout >out.tsv 2>link.err; made -s "out.tsv"
 same "link to /proc/self/fd/1: the dump reaches stdout" out.tsv tiny.tsv
 eq "link to /proc/self/fd/1: still a link" "$([ -L mystdout ] && echo link)" link
-trec-info --dump tiny.csr -o /dev/fd/1 >out2.tsv 2>link.err
+trec-info --dump tiny.csr -o /dev/fd/1 >out2.tsv 2>link.err; made -s "out2.tsv"
 same "-o /dev/fd/1: the dump reaches stdout" out2.tsv tiny.tsv
 echo first >log.tsv
-trec-info --dump tiny.csr -o /dev/fd/1 >>log.tsv
+trec-info --dump tiny.csr -o /dev/fd/1 >>log.tsv; made "log.tsv"
 eq "-o /dev/fd/1 >> log: appended, nothing replaced" "$(head -n 1 log.tsv) $(lines log.tsv)" \
     "first $(($(lines tiny.tsv) + 1))"
 echo old >real.tsv
@@ -109,7 +109,7 @@ with open("wide.csv", "w") as f:
     f.write(",".join("c%d" % i for i in range(1100)) + "\n")
     f.write(",".join(str(i) for i in range(1100)) + "\n")
 PY
-python3 forge.py
+python3 forge.py; made "wide.csr, wide2.csr, wide.csv"
 eq "forged: 1 row, 1 entry, 2^30 columns in $(wc -c <wide.csr | tr -d ' ') bytes" \
     "$(wc -c <wide.csr | tr -d ' ')" 388
 fails "forged: 2^30 columns in 388 bytes refused" 1 "wide.csr: shape 1 x 1073741824 with 1 entries does not fit a 388-byte file" timeout 60 trec-info wide.csr
@@ -155,6 +155,7 @@ for tool in ingest info split; do
     info) trec-info tiny.csr -o "mode-$tool.out" ;;
     split) trec-split -q tiny.csr --train "mode-$tool.out" --test mode-te.csr ;;
     esac
+    made "mode-$tool.out"
     eq "$tool: a 0600 output stays 0600" "$(stat -c %a "mode-$tool.out")" 600
 done
 eq "a new output gets the umask's mode" "$(stat -c %a mode-te.csr)" 644

@@ -9,13 +9,13 @@ N=$(($(wc -l <"$csv") - 1))
 lines() { wc -l <"$1" | tr -d ' '; }
 code() { "$@" >/dev/null 2>&1; echo $?; }
 iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
-tail -n +2 "$csv" | awk -F, -v OFS="$TAB" '{ print $1, $2, $3 + 0, $4 }' | sort >csv.tsv
+tail -n +2 "$csv" | awk -F, -v OFS="$TAB" '{ print $1, $2, $3 + 0, $4 }' | sort >csv.tsv; made -s "csv.tsv"
 
 ok "trec-ingest makes the matrix" trec-ingest "$csv" -o r.csr
 
 # ---- the summary, against figures computed from the CSV ----
 ok "summary" trec-info r.csr
-trec-info r.csr >info.txt
+trec-info r.csr >info.txt; made -s "info.txt"
 users=$(cut -f1 csv.tsv | sort -u | wc -l | tr -d ' ')
 items=$(cut -f2 csv.tsv | sort -u | wc -l | tr -d ' ')
 contains "file name" info.txt "file:       r.csr"
@@ -63,10 +63,10 @@ done >badcrc.txt
 eq "listed checksums are the sections' CRC-32" "$(cat badcrc.txt)" ""
 
 # ---- several files, stdin, -o ----
-trec-info r.csr r.csr >two.txt
+trec-info r.csr r.csr >two.txt; made -s "two.txt"
 eq "two files: two descriptions" "$(grep -c '^file:' two.txt)" 2
 eq "two files: a blank line between them" "$(grep -c '^$' two.txt)" 1
-trec-info - <r.csr >stdin.txt
+trec-info - <r.csr >stdin.txt; made -s "stdin.txt"
 contains "'-' reads stdin" stdin.txt "file:       <stdin>"
 eq "stdin: same description" "$(sed 1d stdin.txt)" "$(sed 1d info.txt)"
 ok "-o writes a file" trec-info -o out.txt r.csr
@@ -74,7 +74,7 @@ same "-o: the same text as stdout" out.txt info.txt
 fails "write error on stdout" 1 "<stdout>: write failed: No space left on device" sh -c 'trec-info r.csr >/dev/full'
 
 # ---- JSON ----
-trec-info --json --pretty r.csr >info.json
+trec-info --json --pretty r.csr >info.json; made -s "info.json"
 eq "--json: top-level keys in their fixed order" \
     "$(sed -n 's/^\t"\([a-z_]*\)":.*/\1/p' info.json | tr '\n' ' ')" \
     "file kind version size rows cols nnz density values empty_rows empty_cols entries_per_row entries_per_col time row_labels col_labels sections checksum "
@@ -86,14 +86,14 @@ contains "--json: time" info.json "\"min_iso\":${TAB}\"$(iso "$tmin")\""
 contains "--json: checksum" info.json "\"checksum\":${TAB}\"ok\""
 eq "--json: one object per section" "$(grep -c '"tag":' info.json)" 7
 eq "--json: one file is an object" "$(head -c 1 info.json)" "{"
-trec-info --json r.csr r.csr >two.json
+trec-info --json r.csr r.csr >two.json; made -s "two.json"
 eq "--json: several files are one object per line (JSON Lines)" \
     "$(python3 -c 'import json, sys; print(len([json.loads(l) for l in open("two.json")]))')" 2
 eq "--json: ... of one object per file" "$(grep -c '"file":' two.json)" 2
 
 # ---- dump ----
 ok "--dump" trec-info --dump r.csr
-trec-info --dump r.csr >dump.tsv
+trec-info --dump r.csr >dump.tsv; made -s "dump.tsv"
 eq "--dump: one line per entry" "$(lines dump.tsv)" "$N"
 sort dump.tsv >dump_sorted.tsv
 same "--dump: user, item, rating, timestamp = the CSV's, after sorting" dump_sorted.tsv csv.tsv
@@ -102,7 +102,7 @@ cut -f1-3 csv.tsv | sort >c3.tsv
 same "--dump: row/col/value triples = the CSV's" d3.tsv c3.tsv
 eq "--dump: values in shortest form (4, not 4.0)" \
     "$(cut -f3 dump.tsv | grep -c '\.0')" 0
-trec-info --dump --no-labels r.csr >nl.tsv
+trec-info --dump --no-labels r.csr >nl.tsv; made -s "nl.tsv"
 eq "--no-labels: row indices in [0, rows)" \
     "$(awk -F"$TAB" -v r=$users '$1 !~ /^[0-9]+$/ || $1 >= r' nl.tsv)" ""
 eq "--no-labels: column indices in [0, cols)" \
@@ -117,21 +117,21 @@ paste dump.tsv nl.tsv | awk -F"$TAB" '
       if ($3 != $7 || $4 != $8) bad++ }
     END { print bad + 0 }' >map.txt
 eq "--no-labels: indices map one to one onto labels" "$(cat map.txt)" 0
-trec-info --dump -o dump_o.tsv r.csr
+trec-info --dump -o dump_o.tsv r.csr; made -s "dump_o.tsv"
 same "--dump -o: same as stdout" dump_o.tsv dump.tsv
-trec-info --dump - <r.csr >dump_stdin.tsv
+trec-info --dump - <r.csr >dump_stdin.tsv; made -s "dump_stdin.tsv"
 same "--dump -: stdin" dump_stdin.tsv dump.tsv
 fails "--dump: write error" 1 "<stdout>: write failed: No space left on device" sh -c 'trec-info --dump r.csr >/dev/full'
 
 # ---- without timestamps ----
 cp r.csr notime.csr
 rename_section notime.csr TIME XIME
-trec-info notime.csr >nt.txt
+trec-info notime.csr >nt.txt; made -s "nt.txt"
 contains "no TIME section: says so" nt.txt "time:       none (no timestamps)"
 contains "no TIME section: the unknown section is listed" nt.txt "  XIME  offset"
 eq "--dump without timestamps: three columns" \
     "$(trec-info --dump notime.csr | awk -F"$TAB" '{ print NF }' | sort -u)" 3
-trec-info --json notime.csr >nt.json
+trec-info --json notime.csr >nt.json; made -s "nt.json"
 contains "--json: time is null" nt.json '"time":null,'
 
 # ---- a model-kind file without model sections is refused ----
@@ -208,7 +208,7 @@ ok "--version" trec-info --version
 # ---- a real model file: shape, sides, feature labels, meta ----
 ok "model: fit a hybrid to describe" trec-fit -q "$FIX/fit/ratings.csr" -o hyb.trec \
     --item-features "$FIX/fit/genres.csr" --components 3 --epochs 3 --loss wmrb --seed 7
-trec-info hyb.trec >hyb.txt
+trec-info hyb.trec >hyb.txt; made -s "hyb.txt"
 contains "model: kind" hyb.txt "kind:       model"
 contains "model: users" hyb.txt "users:      12"
 contains "model: items" hyb.txt "items:      15"
@@ -219,7 +219,7 @@ contains "model: genre labels" hyb.txt "3: even, odd, any"
 contains "model: meta has the loss" hyb.txt '"loss":"wmrb"'
 contains "model: optimiser state (3 epochs, one batch)" hyb.txt "optimiser:  Adam state after 3 steps"
 contains "model: checksum" hyb.txt "checksum:   ok"
-trec-info --json hyb.trec >hyb.json
+trec-info --json hyb.trec >hyb.json; made -s "hyb.json"
 eq "model: --json parses, meta embedded" \
     "$(python3 -c 'import json,sys; d=json.load(open("hyb.json")); print(d["kind"], d["components"], d["item_side"]["metadata_features"], d["meta"]["loss"])')" \
     "model 3 3 wmrb"

@@ -10,7 +10,7 @@ F=$FIX/ingest
 
 # ---- gzip ----
 gzip -c "$F/small-ratings.csv" >r.csv.gz
-$I -q "$F/small-ratings.csv" -o plain.csr
+$I -q "$F/small-ratings.csv" -o plain.csr; made "plain.csr"
 ok "ratings.csv.gz" $I -q r.csv.gz -o gz.csr
 same "gzip: the same matrix as the plain file" gz.csr plain.csr
 ok "gzip on stdin" sh -c "cat r.csv.gz | $I -q - -o gzs.csr"
@@ -23,7 +23,7 @@ tail -n +4 "$F/small-ratings.csv" | gzip -c >>two.gz
 ok "concatenated gzip members" $I -q two.gz -o two.csr
 same "concatenated members: the same matrix" two.csr plain.csr
 gzip -c "$F/small-u.data" >u.data.gz
-$I -q --sep tab "$F/small-u.data" -o u.csr
+$I -q --sep tab "$F/small-u.data" -o u.csr; made "u.csr"
 ok "u.data.gz with --sep tab" $I -q --sep tab u.data.gz -o ugz.csr
 same "u.data.gz: the same matrix" ugz.csr u.csr
 head -c 30 r.csv.gz >cut.gz
@@ -34,16 +34,16 @@ ok "truncated gzip: no output" test ! -e cut.csr
 { head -c 12 r.csv.gz; printf 'garbage garbage garbage garbage'; } >bad.gz
 fails "corrupt gzip data" 1 "bad.gz: gzip:" $I -q bad.gz -o bad.csr
 gzip -c "$F/small-movies.csv" >movies.csv.gz
-$I -q --item-features "$F/small-movies.csv" -o g.csr
+$I -q --item-features "$F/small-movies.csv" -o g.csr; made "g.csr"
 ok "item features from movies.csv.gz" $I -q --item-features movies.csv.gz -o ggz.csr
 same "features from gzip: the same matrix" ggz.csr g.csr
 # titles and id lists (trec-recommend) read through the same reader
-trec-fit plain.csr -o m.trec --algorithm tensorrec --epochs 1 -q
-trec-recommend m.trec --user 7 -k 2 --titles "$F/small-movies.csv" >t.tsv
+trec-fit plain.csr -o m.trec --algorithm tensorrec --epochs 1 -q; made "m.trec"
+trec-recommend m.trec --user 7 -k 2 --titles "$F/small-movies.csv" >t.tsv; made -s "t.tsv"
 ok "--titles movies.csv.gz" sh -c "trec-recommend m.trec --user 7 -k 2 --titles movies.csv.gz >tgz.tsv"
 same "titles from gzip: the same list" tgz.tsv t.tsv
 printf '7\n3\n' | gzip -c >users.gz
-trec-recommend m.trec --user 7 --user 3 -k 2 >u2.tsv
+trec-recommend m.trec --user 7 --user 3 -k 2 >u2.tsv; made -s "u2.tsv"
 ok "--users from a gzip file" sh -c "trec-recommend m.trec --users users.gz -k 2 >ugz.tsv"
 same "--users gzip: the same lists" ugz.tsv u2.tsv
 
@@ -156,8 +156,8 @@ ok "weighted features: the weights change the model" sh -c "! cmp -s wfit1.trec 
 ok "a model fitted on weighted features recommends" trec-recommend wfit2.trec --user 7 -k 2 --no-header
 
 # ---- ml-1m movies.dat titles: '::', Latin-1 ----
-"$BIN/trec-ingest" -q --sep :: "$F/ratings.dat" -o dat.csr
-trec-fit dat.csr -o dat.trec --algorithm tensorrec --epochs 1 -q
+"$BIN/trec-ingest" -q --sep :: "$F/ratings.dat" -o dat.csr; made "dat.csr"
+trec-fit dat.csr -o dat.trec --algorithm tensorrec --epochs 1 -q; made "dat.trec"
 printf '10::Caf\351 (1995)::Comedy\n20::Toy Story (1995)::Animation\n30::Heat (1995)::Action\n' >movies.dat
 ok "--titles movies.dat --titles-sep :: --encoding latin1" sh -c "trec-recommend dat.trec --user 7 -k 3 --titles movies.dat --titles-sep :: --encoding latin1 >t.tsv"
 eq "Latin-1 titles printed as UTF-8" "$(grep -c 'Café (1995)' t.tsv)" "1"

@@ -158,6 +158,8 @@ $out"
         done <cmds.txt
         cd ..
     done
+elif ! have_ml; then
+    skip_ml "the EXAMPLES of every page"
 else
-    skip "the EXAMPLES of every page (needs ml-latest-small and man(1))"
+    skip "the EXAMPLES of every page (no man(1))"
 fi

@@ -23,9 +23,9 @@ FIT=$MPI_BIN/trec-fit
 EVAL=$MPI_BIN/trec-eval
 
 # 1000 users (8 blocks of 128: every rank gets users), 900 items, 60k ratings
-synth-movielens --ratings 60000 --users 1000 --items 900 --seed 3 --out syn >/dev/null 2>&1
-trec-ingest -q syn/ratings.csv -o all.csr
-trec-split all.csr --train tr.csr --test te.csr --test-fraction 0.2 --seed 1 2>/dev/null
+synth-movielens --ratings 60000 --users 1000 --items 900 --seed 3 --out syn >/dev/null 2>&1; made "syn/ratings.csv"
+trec-ingest -q syn/ratings.csv -o all.csr; made "all.csr"
+trec-split all.csr --train tr.csr --test te.csr --test-fraction 0.2 --seed 1 2>/dev/null; made "tr.csr"
 
 # ---- fits: bitwise equal to the single-process model ----
 # The reference fits are the MPI binary's own, run without a launcher (the
@@ -33,44 +33,44 @@ trec-split all.csr --train tr.csr --test te.csr --test-fraction 0.2 --seed 1 2>/
 # sanitized -O1 build of test-sanitize gives an ALS model that differs in
 # the last bits from the -O2 one.
 A="--algorithm als --components 8 --epochs 3 --threads 1"
-"$FIT" -q tr.csr -o s1.trec $A
+"$FIT" -q tr.csr -o s1.trec $A; made "s1.trec"
 ok "mpi: 2 ranks fit" $MPIRUN -np 2 "$FIT" -q tr.csr -o p1.trec $A
 same "mpi: 2 ranks: the single-process model, bit for bit" s1.trec p1.trec
 B="--algorithm als --components 6 --epochs 2 --solver cholesky --confidence log --lambda-exponent 1 --lambda 0.001 --min-rating 4 --other-weight 0.3 --values raw --threads 2"
-"$FIT" -q tr.csr -o s2.trec $B
-$MPIRUN -np 3 "$FIT" tr.csr -o p2.trec $B 2>p2.err >/dev/null
+"$FIT" -q tr.csr -o s2.trec $B; made "s2.trec"
+$MPIRUN -np 3 "$FIT" tr.csr -o p2.trec $B 2>p2.err >/dev/null; made "p2.trec"
 same "mpi: 3 ranks, 2 threads each, cholesky, log confidence, weights: bit for bit" s2.trec p2.trec
-"$FIT" tr.csr -o s2b.trec $B 2>s2.err
+"$FIT" tr.csr -o s2b.trec $B 2>s2.err; made "s2b.trec"
 eq "mpi: the per-iteration losses equal the single-process ones" \
     "$(grep -o 'loss [^ ]*' p2.err)" "$(grep -o 'loss [^ ]*' s2.err)"
 contains "mpi: the summary gives the bytes per iteration" p2.err "3 ranks: "
-"$FIT" -q tr.csr -o h.trec $A --epochs 1
-"$FIT" -q tr.csr -o s3.trec $A --epochs 2 --init h.trec
-$MPIRUN -np 2 "$FIT" -q tr.csr -o p3.trec $A --epochs 2 --init h.trec
+"$FIT" -q tr.csr -o h.trec $A --epochs 1; made "h.trec"
+"$FIT" -q tr.csr -o s3.trec $A --epochs 2 --init h.trec; made "s3.trec"
+$MPIRUN -np 2 "$FIT" -q tr.csr -o p3.trec $A --epochs 2 --init h.trec; made "p3.trec"
 same "mpi: --init continues as in one process" s3.trec p3.trec
 
 # ---- evaluation: the same report bytes ----
-trec-eval -q s1.trec --test te.csr --train tr.csr -k 5,10 >e1.txt
-$MPIRUN -np 2 "$EVAL" -q s1.trec --test te.csr --train tr.csr -k 5,10 >e2.txt
+trec-eval -q s1.trec --test te.csr --train tr.csr -k 5,10 >e1.txt; made -s "e1.txt"
+$MPIRUN -np 2 "$EVAL" -q s1.trec --test te.csr --train tr.csr -k 5,10 >e2.txt; made -s "e2.txt"
 same "mpi: trec-eval, 2 ranks: the same table" e1.txt e2.txt
 E="--test te.csr --train tr.csr --exclude-train --min-rating 4 --gain binary -k 1,10,50 --tsv"
-trec-eval -q s1.trec $E --per-user u1.tsv >e3.txt
-$MPIRUN -np 3 "$EVAL" -q s1.trec $E --per-user u2.tsv >e4.txt
+trec-eval -q s1.trec $E --per-user u1.tsv >e3.txt; made -s "e3.txt"
+$MPIRUN -np 3 "$EVAL" -q s1.trec $E --per-user u2.tsv >e4.txt; made -s "e4.txt"
 same "mpi: trec-eval, 3 ranks, --exclude-train: the same TSV" e3.txt e4.txt
 same "mpi: trec-eval, 3 ranks: the same --per-user file" u1.tsv u2.tsv
-trec-fit -q tr.csr -o ease.trec --algorithm ease --lambda 50
-trec-eval -q ease.trec --test te.csr --json >e5.txt
-$MPIRUN -np 2 "$EVAL" -q ease.trec --test te.csr --json >e6.txt
+trec-fit -q tr.csr -o ease.trec --algorithm ease --lambda 50; made "ease.trec"
+trec-eval -q ease.trec --test te.csr --json >e5.txt; made -s "e5.txt"
+$MPIRUN -np 2 "$EVAL" -q ease.trec --test te.csr --json >e6.txt; made -s "e6.txt"
 same "mpi: trec-eval of an item-item model, 2 ranks: the same JSON" e5.txt e6.txt
 F="--test te.csr --train tr.csr --fold-in -k 5,10 --tsv"
-trec-eval -q s2.trec $F --exclude-train --per-user f1u.tsv >f1.txt
-$MPIRUN -np 3 "$EVAL" -q s2.trec $F --exclude-train --per-user f2u.tsv >f2.txt
+trec-eval -q s2.trec $F --exclude-train --per-user f1u.tsv >f1.txt; made -s "f1.txt"
+$MPIRUN -np 3 "$EVAL" -q s2.trec $F --exclude-train --per-user f2u.tsv >f2.txt; made -s "f2.txt"
 same "mpi: trec-eval --fold-in, 3 ranks: the same TSV" f1.txt f2.txt
 same "mpi: trec-eval --fold-in, 3 ranks: the same --per-user file" f1u.tsv f2u.tsv
-trec-eval -q ease.trec $F >f3.txt
-$MPIRUN -np 2 "$EVAL" -q ease.trec $F >f4.txt
+trec-eval -q ease.trec $F >f3.txt; made -s "f3.txt"
+$MPIRUN -np 2 "$EVAL" -q ease.trec $F >f4.txt; made -s "f4.txt"
 same "mpi: trec-eval --fold-in of an item-item model, 2 ranks: the same TSV" f3.txt f4.txt
-trec-eval -q s2.trec --test te.csr --train tr.csr -k 5,10 --tsv --exclude-train >f5.txt
+trec-eval -q s2.trec --test te.csr --train tr.csr -k 5,10 --tsv --exclude-train >f5.txt; made -s "f5.txt"
 cmp -s f1.txt f5.txt
 eq "mpi: the fold-in report differs from the fitted users' (so the checks above see it)" "$?" 1
 

@@ -5,7 +5,7 @@
 # fitting for 1 epoch instead of 100) trips both gates: exit
 # 3, a one-line reason, a "failed" row, the chain stopped before the report.
 if ! have_ml; then
-    skip "the nightly job of trec(7) (no ml-latest-small in $ML)"
+    skip_ml "the nightly job of trec(7)"
 elif ! command -v man >/dev/null 2>&1; then
     skip "the nightly job of trec(7) (no man(1) to render the page)"
 else

@@ -15,23 +15,23 @@ isjson() { python3 -c 'import json,sys; json.load(sys.stdin)' <"$1"; }
 TAB=$(printf '\t')
 
 # ---- top-K for users ----
-trec-recommend m.trec --user 11 -k 3 >u11.tsv
+trec-recommend m.trec --user 11 -k 3 >u11.tsv; made -s "u11.tsv"
 printf 'user\trank\titem\tscore\n11\t1\t101\t6\n11\t2\t102\t5\n11\t3\t103\t4\n' >want.tsv
 same "--user 11 -k 3: TSV by rank, the tie 103/104 broken by index" u11.tsv want.tsv
-trec-recommend m.trec --user 44 -k 4 --no-header >u44.tsv
+trec-recommend m.trec --user 44 -k 4 --no-header >u44.tsv; made -s "u44.tsv"
 printf '44\t1\t106\t-1\n44\t2\t105\t-2\n44\t3\t103\t-4\n44\t4\t104\t-4\n' >want.tsv
 same "--user 44: reversed order; --no-header" u44.tsv want.tsv
-trec-recommend m.trec --user 11,44 -k 2 >a.tsv
-trec-recommend m.trec --user 11 --user 44 -k 2 >b.tsv
+trec-recommend m.trec --user 11,44 -k 2 >a.tsv; made -s "a.tsv"
+trec-recommend m.trec --user 11 --user 44 -k 2 >b.tsv; made -s "b.tsv"
 same "--user comma list = repeated --user" a.tsv b.tsv
 eq "users in the order given" "$(trec-recommend m.trec --user 44,11 -k 1 --no-header | cut -f1 | tr '\n' ' ')" "44 11 "
-trec-recommend m.trec --all-users -k 2 --no-header >all.tsv
+trec-recommend m.trec --all-users -k 2 --no-header >all.tsv; made -s "all.tsv"
 eq "--all-users: every user, model order" "$(cut -f1 all.tsv | uniq | tr '\n' ' ')" "11 22 33 44 "
 eq "--all-users: k rows each" "$(wc -l <all.tsv | tr -d ' ')" "8"
 eq "default -k is 10 (capped at 6 items)" "$(trec-recommend m.trec --user 22 --no-header | wc -l | tr -d ' ')" "6"
 eq "-k beyond the items: all 6" "$(trec-recommend m.trec --user 22 -k 100 --no-header | wc -l | tr -d ' ')" "6"
-trec-recommend m.trec --all-users -k 3 --threads 1 >t1.tsv
-trec-recommend m.trec --all-users -k 3 --threads 3 >t3.tsv
+trec-recommend m.trec --all-users -k 3 --threads 1 >t1.tsv; made -s "t1.tsv"
+trec-recommend m.trec --all-users -k 3 --threads 3 >t3.tsv; made -s "t3.tsv"
 same "--threads: same output" t1.tsv t3.tsv
 
 # ---- a model whose user labels repeat (11 11 33 44; checksums fixed) ----
@@ -83,7 +83,7 @@ eq "--exclude the same matrix twice: no harm" \
     "$(trec-recommend m.trec --user 11 -k 6 --exclude train.csr --exclude test.csr --exclude test.csr --no-header | wc -l | tr -d ' ')" "2"
 
 # ---- similar items ----
-trec-recommend m.trec --similar-to 103 --similarity dot -k 3 >s.tsv
+trec-recommend m.trec --similar-to 103 --similarity dot -k 3 >s.tsv; made -s "s.tsv"
 printf 'query\trank\titem\tscore\n103\t1\t101\t24\n103\t2\t102\t20\n103\t3\t104\t16\n' >want.tsv
 same "--similar-to 103: item x item scores, itself left out" s.tsv want.tsv
 eq "--similar-to: at most items - 1" "$(trec-recommend m.trec --similar-to 101 --similarity dot -k 50 --no-header | wc -l | tr -d ' ')" "5"
@@ -91,7 +91,7 @@ eq "--similar-to list" "$(trec-recommend m.trec --similar-to 101,106 --similarit
     "101${TAB}102 106${TAB}101 "
 
 # ---- titles ----
-trec-recommend m.trec --user 11 -k 3 --titles "$E/titles.csv" >ti.tsv
+trec-recommend m.trec --user 11 -k 3 --titles "$E/titles.csv" >ti.tsv; made -s "ti.tsv"
 printf 'user\trank\titem\tscore\ttitle\n11\t1\t101\t6\tAlpha, The (1990)\n11\t2\t102\t5\t"Quoted" Beta (1991)\n11\t3\t103\t4\tGamma (1992)\n' >want.tsv
 same "--titles: quoted titles with commas and quotes" ti.tsv want.tsv
 eq "--titles with --similar-to" "$(trec-recommend m.trec --similar-to 101 --similarity dot -k 1 --titles "$E/titles.csv" --no-header | cut -f5)" "\"Quoted\" Beta (1991)"
@@ -106,17 +106,17 @@ contains "bad movies.csv: file:line" err.txt "movies-bad.csv:3: wrong number of 
 fails "--titles: missing file" 1 "nonexistent.csv: cannot open: No such file or directory" trec-recommend m.trec --user 11 --titles nonexistent.csv
 
 # ---- JSON ----
-trec-recommend m.trec --user 11,44 -k 2 --titles "$E/titles.csv" --exclude train.csr --json >r.json
+trec-recommend m.trec --user 11,44 -k 2 --titles "$E/titles.csv" --exclude train.csr --json >r.json; made -s "r.json"
 ok "--json parses" isjson r.json
 eq "--json: content" "$(python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 print(d["k"], d["exclude"], [(r["user"], [(i["rank"], i["item"], i["score"], i["title"]) for i in r["items"]]) for r in d["results"]])' <r.json)" \
     "2 ['train.csr'] [('11', [(1, '102', 5, '\"Quoted\" Beta (1991)'), (2, '103', 4, 'Gamma (1992)')]), ('44', [(1, '105', -2, 'Epsilon, Part II (1994)'), (2, '103', -4, 'Gamma (1992)')])]"
-trec-recommend m.trec --similar-to 103 --similarity dot -k 1 --json >s.json
+trec-recommend m.trec --similar-to 103 --similarity dot -k 1 --json >s.json; made -s "s.json"
 eq "--json --similar-to: query key" "$(python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; print(r["query"], r["items"][0]["item"])' <s.json)" "103 101"
-trec-recommend m.trec --user 11 -o out.tsv
-trec-recommend m.trec --user 11 >stdout.tsv
+trec-recommend m.trec --user 11 -o out.tsv; made -s "out.tsv"
+trec-recommend m.trec --user 11 >stdout.tsv; made -s "stdout.tsv"
 same "-o writes what stdout gets" out.tsv stdout.tsv
 ok "--help" trec-recommend --help
 
@@ -151,11 +151,11 @@ fails "--threads 0" 2 "--threads: '0' is not an integer in [1, 1024]" trec-recom
 FF=$FIX/fit
 trec-fit -q "$FF/ratings.csr" -o hyb.trec --item-features "$FF/genres.csr" --components 3 --epochs 5 --loss wmrb; made "hyb.trec"
 ok "--item-features with the training genres" trec-recommend hyb.trec --user u1 -k 15 --item-features "$FF/genres.csr" -o same.tsv
-trec-recommend hyb.trec --user u1 -k 15 -o plain.tsv
+trec-recommend hyb.trec --user u1 -k 15 -o plain.tsv; made -s "plain.tsv"
 same "... recomputes exactly the representations trec-fit stored" same.tsv plain.tsv
 printf 'movieId,title,genres\nnew1,A New One,odd|any\nnew2,Another,even\n' >newitems.csv
 trec-ingest -q --item-features newitems.csv -o newitems.csr; made "newitems.csr"
-trec-recommend hyb.trec --user u1 -k 17 --item-features newitems.csr --no-header -o cold.tsv
+trec-recommend hyb.trec --user u1 -k 17 --item-features newitems.csr --no-header -o cold.tsv; made -s "cold.tsv"
 eq "new items become candidates (15 + 2 ranked)" "$(wc -l <cold.tsv | tr -d ' ')" 17
 eq "... both of them" "$(cut -f3 cold.tsv | grep -c '^new')" 2
 ok "--similar-to a new item" trec-recommend hyb.trec --similar-to new1 -k 3 --item-features newitems.csr
@@ -171,10 +171,10 @@ fails "--exclude with --item-features" 2 "--exclude goes with the model's own us
 trec-fit -q "$FF/ratings.csr" -o ucont.trec --user-features "$FF/users.csr" --no-user-identity --components 2 --epochs 5 --loss wmrb; made "ucont.trec"
 printf 'userId,group\nnewbie,0\nother,1\n' >newusers.csv
 trec-ingest -q --user-features --feature-col group newusers.csv -o nu.csr; made "nu.csr"
-trec-recommend ucont.trec --user u1 -k 5 --no-header | cut -f2- >u1.tsv
-trec-recommend ucont.trec --user newbie -k 5 --no-header --user-features nu.csr >newbie.tsv
+trec-recommend ucont.trec --user u1 -k 5 --no-header | cut -f2- >u1.tsv; made -s "u1.tsv"
+trec-recommend ucont.trec --user newbie -k 5 --no-header --user-features nu.csr >newbie.tsv; made -s "newbie.tsv"
 eq "a new user is named in the output" "$(cut -f1 newbie.tsv | sort -u)" newbie
-cut -f2- newbie.tsv >newbie2.tsv
+cut -f2- newbie.tsv >newbie2.tsv; made -s "newbie2.tsv"
 same "a new user with u1's features gets u1's recommendations" newbie2.tsv u1.tsv
 fails "an id in neither the model nor the features" 1 "ucont.trec: no user 'nobody' in the model (14 users)" trec-recommend ucont.trec --user nobody --user-features nu.csr
 
@@ -186,9 +186,9 @@ if have_ml && command -v trec-ingest >/dev/null && command -v trec-split >/dev/n
     ok "user 433 with real titles" trec-recommend ml.trec --user 433 -k 10 \
         --titles "$ML/movies.csv" --exclude mltr.csr -o w.tsv
     eq "user 433: 10 rows, 5 columns" "$(tail -n +2 w.tsv | awk -F"$TAB" 'NF == 5' | wc -l | tr -d ' ')" "10"
+    trec-info --dump mltr.csr | awk -F"$TAB" '$1 == 433 { print $2 }' | sort >seen.txt; made -s "seen.txt"
     eq "user 433: no training item recommended" \
-        "$(trec-info --dump mltr.csr | awk -F"$TAB" '$1 == 433 { print $2 }' | sort >seen.txt;
-           tail -n +2 w.tsv | cut -f3 | sort | comm -12 - seen.txt | wc -l | tr -d ' ')" "0"
+        "$(tail -n +2 w.tsv | cut -f3 | sort | comm -12 - seen.txt | wc -l | tr -d ' ')" "0"
     ok "--similar-to Toy Story (1)" trec-recommend ml.trec --similar-to 1 --titles "$ML/movies.csv" -o sim.tsv
     ok "--all-users --json on 610 users" trec-recommend ml.trec --all-users --json -o allml.json
     ok "--all-users --json parses" isjson allml.json

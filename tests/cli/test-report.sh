@@ -220,13 +220,13 @@ contains "...one run per file, at the file's time" j.html \
 python3 pagecheck.py j.html >j.txt
 eq "...the same rows as from a history" "$(grep -c '^row' j.txt)" 5
 contains "...with the reports' figures" j.txt "row recall@2|0.611111|+0.000000 (+0.0%)|0.277778|"
-$EV --json >log.jsonl
-$EV --json >>log.jsonl
+$EV --json >log.jsonl; made -s "log.jsonl"
+$EV --json >>log.jsonl; made "log.jsonl"
 ok "a JSON Lines log (trec-eval --json >> log.jsonl)" trec-report log.jsonl --no-plot -o l.html -q
 contains "...one run per line" l.html "2 runs from"
-$EV --pretty >pretty.json
+$EV --pretty >pretty.json; made -s "pretty.json"
 ok "a pretty-printed report" trec-report pretty.json --no-plot -o p.html -q
-trec-eval m.trec --test test.csr -k 3 -q --json >k3.json
+trec-eval m.trec --test test.csr -k 3 -q --json >k3.json; made -s "k3.json"
 fails "reports with other metrics are refused" 1 "k3.json: its metrics differ from the first report's" trec-report res/day1.json k3.json --no-plot
 contains "...naming the file" .err "k3.json: its metrics differ from the first report's"
 printf '{"a":\n' >broken.json

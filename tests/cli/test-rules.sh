@@ -16,7 +16,7 @@ printf '22\n# a comment\n\n  44 \r\n' >users.txt
 ok "--users FILE" trec-recommend m.trec --users users.txt -k 2 -o u.tsv
 printf 'user\trank\titem\tscore\n22\t1\t101\t6\n22\t2\t102\t5\n44\t1\t106\t-1\n44\t2\t105\t-2\n' >want.tsv
 same "--users: one list per id, file order; comments, blanks, spaces, CR skipped" u.tsv want.tsv
-trec-recommend m.trec --user 22 --user 44 -k 2 >u2.tsv
+trec-recommend m.trec --user 22 --user 44 -k 2 >u2.tsv; made -s "u2.tsv"
 same "--users = the same --user ids" u.tsv u2.tsv
 ok "--users - reads stdin" sh -c "cat users.txt | trec-recommend m.trec --users - -k 2 -o us.tsv"
 same "--users -: the same lists" us.tsv u.tsv
@@ -34,7 +34,7 @@ ok "--strict: nothing written" test ! -e strict.tsv
 trec-recommend m.trec --users users.txt --strict -k 2 >/dev/null
 eq "--strict with known users: exit 0" "$?" "0"
 printf '' >empty.txt
-trec-recommend m.trec --users empty.txt >e.tsv
+trec-recommend m.trec --users empty.txt >e.tsv; made -s "e.tsv"
 eq "--users of an empty file: the header only" "$(cat e.tsv)" "$(printf 'user\trank\titem\tscore')"
 fails "--users: missing file" 1 "nonexistent.txt: cannot open: No such file or directory" trec-recommend m.trec --users nonexistent.txt
 printf '22\n\001x\n' >bad.txt

@@ -58,18 +58,18 @@ ok "trec-recommend --similar-to" trec-recommend warp.trec --similar-to 1 -k 3
 FF=$FIX/fit
 ok "hybrid: identity + genres" fit "$FF/ratings.csr" -o hyb.trec --loss warp --item-features "$FF/genres.csr" --components 3 --epochs 5
 contains "META: hybrid item side" hyb.trec '"item":{"representation":"linear","identity":true,"metadata_features":3,"features":18}'
-trec-recommend hyb.trec --user u1 -k 15 -o plain.tsv
-trec-recommend hyb.trec --user u1 -k 15 --item-features "$FF/genres.csr" -o same.tsv
+trec-recommend hyb.trec --user u1 -k 15 -o plain.tsv; made -s "plain.tsv"
+trec-recommend hyb.trec --user u1 -k 15 --item-features "$FF/genres.csr" -o same.tsv; made -s "same.tsv"
 same "cold start recomputes exactly the stored representations" same.tsv plain.tsv
 printf 'movieId,title,genres\nnew1,A New One,odd|any\nnew2,Another,even\n' >newitems.csv
 trec-ingest -q --item-features newitems.csv -o newitems.csr; made "newitems.csr"
-trec-recommend hyb.trec --user u1 -k 17 --item-features newitems.csr --no-header -o cold.tsv
+trec-recommend hyb.trec --user u1 -k 17 --item-features newitems.csr --no-header -o cold.tsv; made -s "cold.tsv"
 eq "new items are ranked (15 + 2)" "$(cut -f3 cold.tsv | grep -c '^new')" 2
 ok "content users: user features only" fit "$FF/ratings.csr" -o ucont.trec --loss bpr --user-features "$FF/users.csr" --no-user-identity --components 2 --epochs 5
 printf 'userId,group\nnewbie,0\nother,1\n' >newusers.csv
 trec-ingest -q --user-features --feature-col group newusers.csv -o nu.csr; made "nu.csr"
-trec-recommend ucont.trec --user u1 -k 5 --no-header | cut -f2- >u1.tsv
-trec-recommend ucont.trec --user newbie -k 5 --no-header --user-features nu.csr | cut -f2- >newbie.tsv
+trec-recommend ucont.trec --user u1 -k 5 --no-header | cut -f2- >u1.tsv; made -s "u1.tsv"
+trec-recommend ucont.trec --user newbie -k 5 --no-header --user-features nu.csr | cut -f2- >newbie.tsv; made -s "newbie.tsv"
 same "a new user with u1's features gets u1's list" newbie.tsv u1.tsv
 
 # ---- errors ----

@@ -10,17 +10,17 @@ lines() { wc -l <"$1" | tr -d ' '; }
 code() { "$@" >/dev/null 2>&1; echo $?; }
 round() { awk -v f="$1" -v n="$2" 'BEGIN { printf "%d", int(f * n + 0.5) }'; } # round(f x n)
 # entries "user TAB item TAB rating TAB time", as the CSV has them
-tail -n +2 "$csv" | awk -F, -v OFS="$TAB" '{ print $1, $2, $3 + 0, $4 }' | sort >csv.tsv
+tail -n +2 "$csv" | awk -F, -v OFS="$TAB" '{ print $1, $2, $3 + 0, $4 }' | sort >csv.tsv; made -s "csv.tsv"
 
 ok "trec-ingest makes the input matrix" trec-ingest "$csv" -o r.csr
-trec-info --dump --no-labels r.csr >in_nl.tsv
+trec-info --dump --no-labels r.csr >in_nl.tsv; made -s "in_nl.tsv"
 
 # ---- random split ----
 ok "random split" trec-split r.csr --train tr.csr --test te.csr --test-fraction 0.2 --seed 1
-trec-info --dump tr.csr >tr.tsv
-trec-info --dump te.csr >te.tsv
+trec-info --dump tr.csr >tr.tsv; made -s "tr.tsv"
+trec-info --dump te.csr >te.tsv; made -s "te.tsv"
 eq "random: round(0.2 x nnz) entries in test" "$(lines te.tsv)" "$(round 0.2 $N)"
-sort tr.tsv te.tsv >both.tsv
+sort tr.tsv te.tsv >both.tsv; made -s "both.tsv"
 same "random: train + test = input, entry by entry (values, timestamps)" both.tsv csv.tsv
 for f in 0 0.1 0.5 1; do
     trec-split r.csr --train f_tr.csr --test f_te.csr --test-fraction $f -q; made "f_tr.csr"
@@ -40,9 +40,9 @@ trec-split r.csr --train d_tr.csr --test d_te.csr --by entry -q; made "d_tr.csr"
 same "--by entry is the default" d_te.csr te.csr
 
 for f in tr te; do
-    trec-info $f.csr | grep -E '^(shape|row labels|col labels):' >$f.head
+    trec-info $f.csr | grep -E '^(shape|row labels|col labels):' >$f.head; made -s "$f.head"
 done
-trec-info r.csr | grep -E '^(shape|row labels|col labels):' >r.head
+trec-info r.csr | grep -E '^(shape|row labels|col labels):' >r.head; made -s "r.head"
 same "train keeps the input's shape and labels" tr.head r.head
 same "test keeps the input's shape and labels" te.head r.head
 
@@ -67,24 +67,25 @@ same "--train - writes train to stdout" s_tr2.csr tr.csr
 # ---- per-user split ----
 ok "per-user split" trec-split r.csr --train u_tr.csr --test u_te.csr --by user \
     --test-fraction 0.5 --seed 3
-trec-info --dump u_tr.csr >u_tr.tsv
-trec-info --dump u_te.csr >u_te.tsv
-sort u_tr.tsv u_te.tsv >u_both.tsv
+trec-info --dump u_tr.csr >u_tr.tsv; made -s "u_tr.tsv"
+trec-info --dump u_te.csr >u_te.tsv; made -s "u_te.tsv"
+sort u_tr.tsv u_te.tsv >u_both.tsv; made -s "u_both.tsv"
 same "per user: train + test = input" u_both.tsv csv.tsv
 # want: round(0.5 n) of each user's n entries; a single entry stays in train
 awk -F"$TAB" '{ n[$1]++ } END { for (u in n) print u, (n[u] < 2 ? 0 : int(0.5 * n[u] + 0.5)) }' \
-    csv.tsv | sort >u_want.txt
+    csv.tsv | sort >u_want.txt; made -s "u_want.txt"
 { awk -F"$TAB" '{ print $1, 0 }' u_tr.tsv; awk -F"$TAB" '{ print $1, 1 }' u_te.tsv; } |
-    awk '{ n[$1] += $2 } END { for (u in n) print u, n[u] }' | sort >u_got.txt
+    awk '{ n[$1] += $2 } END { for (u in n) print u, n[u] }' | sort >u_got.txt; made -s "u_got.txt"
 same "per user: round(f x n) of each user's n entries in test, single entries in train" \
     u_got.txt u_want.txt
 trec-split r.csr --train u_tr2.csr --test u_te2.csr --by user --test-fraction 0.5 --seed 3 -q; made "u_tr2.csr"
 same "per user: same seed, same bytes" u_te2.csr u_te.csr
 for f in 0.75 1; do
     trec-split r.csr --train u_trf.csr --test u_tef.csr --by user --test-fraction $f -q; made "u_trf.csr"
+    trec-info --dump u_trf.csr | cut -f1 | sort -u >u_trf.txt; made -s "u_trf.txt"
+    trec-info --dump u_tef.csr | cut -f1 | sort -u >u_tef.txt; made -s "u_tef.txt"
     eq "per user, --test-fraction $f: every user in test keeps an entry in train" \
-        "$(trec-info --dump u_trf.csr | cut -f1 | sort -u >u_trf.txt
-           trec-info --dump u_tef.csr | cut -f1 | sort -u | comm -23 - u_trf.txt | wc -l | tr -d ' ')" 0
+        "$(comm -23 u_tef.txt u_trf.txt | wc -l | tr -d ' ')" 0
 done
 trec-split r.csr --train u_tr2.csr --test u_te2.csr --by user --test-fraction 0.5 --seed 4 -q; made "u_tr2.csr"
 if cmp -s u_te2.csr u_te.csr; then fail_ "per user: another seed, another split"
@@ -99,29 +100,29 @@ for k in 1 2 3; do
     sort -t"$TAB" -k1,1n -k4,4nr -k2,2nr in_nl.tsv |
         awk -F"$TAB" -v K=$k 'NR == FNR { n[$1] = $2; next }
             { q = n[$1] <= K ? n[$1] - 1 : K; if (seen[$1]++ < q) print }' counts.tsv - |
-        sort >l_want.tsv
-    trec-info --dump --no-labels l_te.csr | sort >l_got.tsv
+        sort >l_want.tsv; made -s "l_want.tsv"
+    trec-info --dump --no-labels l_te.csr | sort >l_got.tsv; made -s "l_got.tsv"
     same "leave-last $k: each user's latest (ties: larger column), one kept in train" \
         l_got.tsv l_want.tsv
-    trec-info --dump --no-labels l_tr.csr | cut -f1 | sort -u >l_users.txt
-    cut -f1 in_nl.tsv | sort -u >all_users.txt
+    trec-info --dump --no-labels l_tr.csr | cut -f1 | sort -u >l_users.txt; made -s "l_users.txt"
+    cut -f1 in_nl.tsv | sort -u >all_users.txt; made -s "all_users.txt"
     same "leave-last $k: every user keeps an entry in train" l_users.txt all_users.txt
 done
 
 # ---- time cut ----
 ok "time cut" trec-split r.csr --train c_tr.csr --test c_te.csr --time-cut 1420070400
-awk -F"$TAB" '$4 >= 1420070400' csv.tsv >c_want.tsv
-trec-info --dump c_te.csr | sort >c_got.tsv
+awk -F"$TAB" '$4 >= 1420070400' csv.tsv >c_want.tsv; made -s "c_want.tsv"
+trec-info --dump c_te.csr | sort >c_got.tsv; made -s "c_got.tsv"
 same "time cut: test = entries at or after the cut" c_got.tsv c_want.tsv
-awk -F"$TAB" '$4 < 1420070400' csv.tsv >c_want.tsv
-trec-info --dump c_tr.csr | sort >c_got.tsv
+awk -F"$TAB" '$4 < 1420070400' csv.tsv >c_want.tsv; made -s "c_want.tsv"
+trec-info --dump c_tr.csr | sort >c_got.tsv; made -s "c_got.tsv"
 same "time cut: train = entries before the cut" c_got.tsv c_want.tsv
 trec-split r.csr --train c_tr2.csr --test c_te2.csr --time-cut 2015-01-01 2>c_sum.txt; made "c_tr2.csr"
 same "--time-cut accepts a date (UTC)" c_te2.csr c_te.csr
 contains "summary names the cut" c_sum.txt "cut at 2015-01-01T00:00:00Z (1420070400)"
 trec-split r.csr --train c_tr2.csr --test c_te2.csr --time-cut 2015-01-01T00:00:01Z -q; made "c_tr2.csr"
-awk -F"$TAB" '$4 >= 1420070401' csv.tsv >c_want.tsv
-trec-info --dump c_te2.csr | sort >c_got.tsv
+awk -F"$TAB" '$4 >= 1420070401' csv.tsv >c_want.tsv; made -s "c_want.tsv"
+trec-info --dump c_te2.csr | sort >c_got.tsv; made -s "c_got.tsv"
 same "--time-cut accepts a date and time" c_got.tsv c_want.tsv
 
 for f in 0.2 0.5; do
@@ -129,8 +130,8 @@ for f in 0.2 0.5; do
     cut=$(cut -f4 csv.tsv | sort -n | tail -n "$t" | head -n 1)
     ok "time-cut-fraction $f" trec-split r.csr --train c_tr.csr --test c_te.csr \
         --time-cut-fraction $f -q
-    awk -F"$TAB" -v c="$cut" '$4 >= c' csv.tsv >c_want.tsv
-    trec-info --dump c_te.csr | sort >c_got.tsv
+    awk -F"$TAB" -v c="$cut" '$4 >= c' csv.tsv >c_want.tsv; made -s "c_want.tsv"
+    trec-info --dump c_te.csr | sort >c_got.tsv; made -s "c_got.tsv"
     same "time-cut-fraction $f: cut at the round(f x nnz)-th latest time" c_got.tsv c_want.tsv
 done
 
@@ -196,13 +197,13 @@ if have_ml; then
     ok "ml-latest-small: 80/20 split" trec-split ml.csr --train ml_tr.csr --test ml_te.csr \
         --test-fraction 0.2 --seed 1 -q
     mln=$(($(wc -l <"$ML/ratings.csv") - 1))
-    trec-info --dump ml_te.csr >ml_te.tsv
-    trec-info --dump ml_tr.csr >ml_tr.tsv
+    trec-info --dump ml_te.csr >ml_te.tsv; made -s "ml_te.tsv"
+    trec-info --dump ml_tr.csr >ml_tr.tsv; made -s "ml_tr.tsv"
     eq "ml-latest-small: test has round(0.2 x nnz) entries" "$(lines ml_te.tsv)" \
         "$(round 0.2 $mln)"
-    sort ml_tr.tsv ml_te.tsv >ml_both.tsv
+    sort ml_tr.tsv ml_te.tsv >ml_both.tsv; made -s "ml_both.tsv"
     tail -n +2 "$ML/ratings.csv" | tr -d '\r' |
-        awk -F, -v OFS="$TAB" '{ print $1, $2, $3 + 0, $4 }' | sort >ml_csv.tsv
+        awk -F, -v OFS="$TAB" '{ print $1, $2, $3 + 0, $4 }' | sort >ml_csv.tsv; made -s "ml_csv.tsv"
     same "ml-latest-small: train + test = ratings.csv" ml_both.tsv ml_csv.tsv
     rm -f ml*.tsv
 else

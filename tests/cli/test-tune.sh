@@ -10,7 +10,7 @@ A="train.csr --valid valid.csr --algorithm als,ease --components 2,4 --trials 4"
 
 # ---- a search ----
 # shellcheck disable=SC2086
-trec-tune $A --log t.log -o best.trec >b1.tsv 2>b1.err
+trec-tune $A --log t.log -o best.trec >b1.tsv 2>b1.err; made -s "b1.tsv"
 eq "leaderboard header" "$(head -n 1 b1.tsv)" "rank	trial	algorithm	ndcg@10	best_epoch	epochs	rung	options"
 eq "4 trials per algorithm" "$(awk -F'\t' 'NR > 1 { n[$3]++ } END { print n["als"], n["ease"] }' b1.tsv)" "4 4"
 eq "ranks 1..8" "$(cut -f1 b1.tsv | tail -n +2 | tr '\n' ' ')" "1 2 3 4 5 6 7 8 "
@@ -29,19 +29,19 @@ eq "leaderboard: finished trials by value" \
 contains "best trial said" b1.err "trec-tune: best: trial"
 contains "most-popular said" b1.err "trec-tune: most-popular on valid.csr: ndcg@10"
 # shellcheck disable=SC2086
-trec-tune $A -q >b2.tsv
+trec-tune $A -q >b2.tsv; made -s "b2.tsv"
 same "deterministic for a seed" b1.tsv b2.tsv
 # shellcheck disable=SC2086
-trec-tune $A -q --seed 2 >b3.tsv
+trec-tune $A -q --seed 2 >b3.tsv; made -s "b3.tsv"
 ok "another seed draws other trials" sh -c "! cmp -s b1.tsv b3.tsv"
 # shellcheck disable=SC2086
-trec-tune $A -q --json >b.json
+trec-tune $A -q --json >b.json; made -s "b.json"
 eq "--json: the best is rank 1" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["best"] == d["leaderboard"][0]["trial"], len(d["leaderboard"]), d["metric"])' <b.json)" "True 8 ndcg@10"
 eq "--json = TSV" "$(python3 -c 'import json,sys; print(" ".join("%.6f" % e["value"] for e in json.load(sys.stdin)["leaderboard"]))' <b.json)" \
     "$(awk -F'\t' 'NR > 1 { printf "%s%s", s, $4; s = " " }' b1.tsv)"
 
 # ---- the best model ----
-trec-tune train.csr --valid valid.csr --algorithm als --components 2,4 --trials 3 -q -o als.trec >ba.tsv
+trec-tune train.csr --valid valid.csr --algorithm als --components 2,4 --trials 3 -q -o als.trec >ba.tsv; made -s "ba.tsv"
 opts=$(awk -F'\t' 'NR == 2 { print $8 }' ba.tsv)
 ep=$(awk -F'\t' 'NR == 2 { print $6 }' ba.tsv)
 be=$(awk -F'\t' 'NR == 2 { print $5 }' ba.tsv)
@@ -54,12 +54,12 @@ eq "... = trec-fit --epochs best_epoch" "$(crcs als.trec)" "$(crcs same2.trec)"
 contains "-o: META of trec-fit" als.trec '"algorithm":"als"'
 
 # ---- grid ----
-trec-tune train.csr --valid valid.csr --algorithm ease --lambda 100,200 --other-weight 0,0.4 --trials 4 -q >g.tsv
+trec-tune train.csr --valid valid.csr --algorithm ease --lambda 100,200 --other-weight 0,0.4 --trials 4 -q >g.tsv; made -s "g.tsv"
 eq "a list-only space within --trials: the whole grid" "$(awk -F'\t' 'NR > 1 { print $2 ": " $8 }' g.tsv | sort -n | tr '\n' ';')" \
     "1: --lambda 100 --other-weight 0;2: --lambda 100 --other-weight 0.4;3: --lambda 200 --other-weight 0;4: --lambda 200 --other-weight 0.4;"
-trec-tune train.csr --valid valid.csr --algorithm ease --lambda 100,200 --other-weight 0,0.4 --trials 3 -q >g3.tsv
+trec-tune train.csr --valid valid.csr --algorithm ease --lambda 100,200 --other-weight 0,0.4 --trials 3 -q >g3.tsv; made -s "g3.tsv"
 eq "a larger grid: --trials distinct draws" "$(tail -n +2 g3.tsv | cut -f8 | sort -u | wc -l | tr -d ' ')" "3"
-trec-tune train.csr --valid valid.csr --algorithm ease --lambda 10..1000 --trials 5 -q >r.tsv
+trec-tune train.csr --valid valid.csr --algorithm ease --lambda 10..1000 --trials 5 -q >r.tsv; made -s "r.tsv"
 ok "a range: values within it" awk -F'\t' 'NR > 1 { split($8, w, " "); if (w[2] < 10 || w[2] > 1000) exit 1 }' r.tsv
 
 # ---- the issue's command line ----
@@ -78,11 +78,11 @@ contains "... with no fit" r1.err "0 fits, 11 from the log"
 head -n 7 t.log >part.log
 # shellcheck disable=SC2086
 trec-tune $A --log part.log --resume >r2.tsv 2>r2.err
-same "--resume of an interrupted search: the same leaderboard" b1.tsv r2.tsv
+same "--resume of an interrupted search: the same leaderboard" b1.tsv r2.tsv; made -s "r2.tsv"
 contains "... fitting only the rest" r2.err "6 fits, 5 from the log"
 eq "... and the same log (but the times)" "$(cut -f1-6,8 part.log)" "$(cut -f1-6,8 t.log)"
 # shellcheck disable=SC2086
-trec-tune $A -q --log new.log --resume >r3.tsv
+trec-tune $A -q --log new.log --resume >r3.tsv; made -s "r3.tsv"
 same "--resume without a log yet: a fresh start" b1.tsv r3.tsv
 # shellcheck disable=SC2086
 fails "--resume of another metric's log" 1 "t.log:1: the log is of another metric (this search: recall@5)" trec-tune $A --metric recall@5 --log t.log --resume
@@ -96,7 +96,7 @@ contains "... names file and line" "$T/.err" "bad.log:4: not a trial line"
 fails "a budget too small for one trial" 1 "no trial finished within --budget" trec-tune $A --budget 1e-9 -o bad.trec
 contains "... says so" "$T/.err" "no trial finished within --budget"
 # shellcheck disable=SC2086
-trec-tune $A -q --budget 1h >bh.tsv
+trec-tune $A -q --budget 1h >bh.tsv; made -s "bh.tsv"
 same "a budget not reached: the same leaderboard" b1.tsv bh.tsv
 
 # ---- errors ----

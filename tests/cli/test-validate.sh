@@ -92,15 +92,15 @@ eq "no model left by the failures" "$(ls bad.trec 2>/dev/null)" ""
 # ---- trec-eval takes --min-rating from the model's META ----
 trec-fit -q tr.csr -o e.trec; made "e.trec"
 contains "the default's positives: ratings >= 4" e.trec '"min_rating":4'
-trec-eval e.trec --test te.csr --train tr.csr --standard --json -o e1.json 2>e1.err
+trec-eval e.trec --test te.csr --train tr.csr --standard --json -o e1.json 2>e1.err; made -s "e1.json"
 contains "trec-eval: the model's --min-rating, said" e1.err "positives: entries >= 4, the model's --min-rating (from its META"
 eq "... and in JSON" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["min_rating"], d["min_rating_from"], d["convention"])' <e1.json)" "4 model standard"
-trec-eval e.trec --test te.csr --train tr.csr --standard --json -q --min-rating 4 -o e2.json
+trec-eval e.trec --test te.csr --train tr.csr --standard --json -q --min-rating 4 -o e2.json; made -s "e2.json"
 eq "... the figures of --min-rating 4" "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["splits"])' <e1.json)" \
     "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["splits"])' <e2.json)"
-trec-eval e.trec --test te.csr --train tr.csr --json -q --min-rating 1 -o e3.json 2>e3.err
+trec-eval e.trec --test te.csr --train tr.csr --json -q --min-rating 1 -o e3.json 2>e3.err; made -s "e3.json"
 eq "--min-rating given: the option's" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["min_rating"], d["min_rating_from"], d["convention"])' <e3.json)" "1 option all-items"
 eq "... and nothing said" "$(cat e3.err)" ""
 trec-fit -q tr.csr -o t0.trec --preset tensorrec --components 2 --epochs 2; made "t0.trec"
-trec-eval t0.trec --test te.csr --json -q -o e4.json
+trec-eval t0.trec --test te.csr --json -q -o e4.json; made -s "e4.json"
 eq "a model without --min-rating: every entry" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["min_rating"], d["min_rating_from"])' <e4.json)" "None none"
