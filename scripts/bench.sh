@@ -19,7 +19,8 @@
 #   (default 60: a run slower than this many seconds is not repeated, to keep
 #   `make bench` within about 10 minutes), TREC_BENCH_SECTIONS (default: all
 #   but mpi, which takes about 10 minutes more: TREC_BENCH_SECTIONS=mpi, and
-#   tune, about 30 minutes: TREC_BENCH_SECTIONS=tune).
+#   tune, about 10 minutes, up to 30 when the searches use their budgets:
+#   TREC_BENCH_SECTIONS=tune).
 #
 # Sections: each is a shell function bench_NAME, listed in SECTIONS below.
 # To add a benchmark (e.g. fit and eval time of the getting-started
@@ -247,7 +248,7 @@ bench_quality() {
     echo
 }
 
-# ---- section: tune (not in the default SECTIONS: about 30 minutes) ----------
+# ---- section: tune (not in the default SECTIONS: 10-30 minutes) ------------
 # trec-tune with a 5-minute budget against the best documented configuration
 # and trec-fit's default, test recall@10 over seeds 0..4 (issue 8's target):
 # scripts/bench-tune.sh (its header says how).
