@@ -70,8 +70,10 @@ __attribute__((noreturn)) static void usage(void)
            "                         tensorrec: batch users beyond SIZE of samples (1G)\n"
            "  --seed N               seed of initialisation and sampling (default %u)\n"
            "  --threads N            worker threads (default: online cores, at most 8)\n"
-           "  --init MODEL           tensorrec, als: start from MODEL's weights (users\n"
-           "                         and items matched by raw id; new ones initialised)\n"
+           "  --init MODEL           tensorrec, sgd, als: start from MODEL's weights (users\n"
+           "                         and items matched by raw id; new ones initialised);\n"
+           "                         alone: MODEL's own algorithm and settings (ease: a\n"
+           "                         refit with them)\n"
            "Validation (every algorithm):\n"
            "  --valid FILE           evaluate on FILE during the fit (each user's train\n"
            "                         items left out; positives per --min-rating) and\n"
@@ -112,6 +114,10 @@ typedef struct options {
     int quiet;
     int verbose, json, pretty, force;   /* -v, --json, --pretty, -f */
     valid_options v;
+    /* --init alone: the model's own configuration (start_from_init) */
+    trec_model init_model;
+    int init_read, init_refit;
+    char init_opts[768];
 } options;
 
 enum { OPT_JSON = 1000, OPT_PRETTY };
@@ -177,9 +183,27 @@ static const struct option longopts[] = {
     {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0}};
 
+/* --init MODEL without --algorithm, --preset or --loss: MODEL's own
+ * algorithm and settings (its META), so that the fit continues it; a
+ * closed-form model (ease: nothing to continue from) is refitted with its
+ * settings. The model is read once, here, and kept for load(). */
+static void start_from_init(options *o, const char *path)
+{
+    trec_error err;
+    if (trec_model_read(path, &o->init_model, &err) != 0)
+        cli_fail(&err);
+    o->init_read = 1;
+    int rc = trec_preset_from_model(&o->cfg, &o->init_model, o->init_opts,
+                                    sizeof o->init_opts, &err);
+    if (rc < 0)
+        cli_die(1, "--init %s: %s: give --algorithm or --preset with it",
+                trec_display_name(path), err.msg);
+    o->init_refit = rc == 0;
+}
+
 /* The configuration the options start from (a first getopt pass that
- * looks at nothing else): --preset, --algorithm, the algorithm of --loss,
- * or the default preset. */
+ * looks at nothing else): --init's model (above), --preset, --algorithm,
+ * the algorithm of --loss, or the default preset. */
 static void pick_start(options *o, int argc, char **argv)
 {
     const char *algorithm = NULL, *preset = NULL;
@@ -187,9 +211,12 @@ static void pick_start(options *o, int argc, char **argv)
     trec_fit_config_default(&probe);
     trec_error err;
     int c, loss_given = 0;
+    const char *init = NULL;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "o:qvfhV", longopts, NULL)) != -1) {
-        if (c == OPT_ALGORITHM)
+        if (c == OPT_BASE + TREC_OPT_INIT)
+            init = optarg;
+        else if (c == OPT_ALGORITHM)
             algorithm = optarg;
         else if (c == OPT_PRESET)
             preset = optarg;
@@ -201,6 +228,10 @@ static void pick_start(options *o, int argc, char **argv)
     optind = 0; /* glibc: rescan from the start */
     if (preset && algorithm)
         cli_usage_error("--preset and --algorithm exclude each other", NULL);
+    if (init && !preset && !algorithm && !loss_given) {
+        start_from_init(o, init);
+        return;
+    }
     int rc;
     if (preset || (!algorithm && !loss_given))
         rc = trec_preset_apply(&o->cfg, preset ? preset : "default", &err);
@@ -299,6 +330,17 @@ static void parse_args(options *o, int argc, char **argv)
     if (o->json && strcmp(o->out, "-") == 0)
         cli_usage_error("--json prints on standard output, which -o - already uses", NULL);
     cli_refuse_binary_tty(o->out, o->force, "a model");
+    if (o->init_read && !o->quiet)
+        fprintf(stderr, "%s: --init %s: %s with its settings (the options given here "
+                "override them): %s\n", cli_prog, trec_display_name(o->init),
+                o->init_refit ? "a closed-form model (nothing to continue from), refitted"
+                              : "continuing its fit", o->init_opts);
+    if (o->init_refit) {
+        o->cfg.given &= ~TREC_OPT(TREC_OPT_INIT);
+        trec_model_free(&o->init_model);
+        o->init_read = 0;
+        o->init = NULL;
+    }
     if (o->v.given && !o->v.file)
         cli_usage_error("--metric, --valid-gain, --eval-every, --patience and --log go with "
                         "--valid FILE", NULL);
@@ -450,7 +492,11 @@ static void load(run *r)
         trec_fit_input_set(&r->inputs.item_features, trec_display_name(o->item_features),
                            r->itf_file.file.buf ? &r->itf_file.file : &r->itf.file);
     }
-    if (o->init) {
+    if (o->init_read) { /* read by start_from_init */
+        r->init = o->init_model;
+        memset(&o->init_model, 0, sizeof o->init_model);
+        trec_fit_input_set(&r->inputs.init, trec_display_name(o->init), &r->init.file);
+    } else if (o->init) {
         if (trec_model_read(o->init, &r->init, &err) != 0)
             cli_fail(&err);
         trec_fit_input_set(&r->inputs.init, trec_display_name(o->init), &r->init.file);

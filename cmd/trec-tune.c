@@ -399,11 +399,19 @@ int main(int argc, char **argv)
     parse_args(&o, argc, argv);
     double t0 = cli_now();
     trec_error err;
-    trec_csr x, valid;
-    if (trec_csr_read(o.in, &x, &err) != 0 || trec_csr_read(o.valid, &valid, &err) != 0)
-        cli_fail(&err);
-    o.tc.vc.valid = &valid;
+    trec_csr x, valid, valid_file;
+    /* --valid matched to the training matrix by raw ids, as trec-fit --valid
+     * does: what the matrix lacks is skipped (counted on stderr) */
+    trec_align_stats as;
     o.tc.vc.name = trec_display_name(o.valid);
+    if (trec_csr_read(o.in, &x, &err) != 0 || trec_csr_read(o.valid, &valid_file, &err) != 0 ||
+        trec_csr_align(&valid_file, o.tc.vc.name, &x.row_labels, x.rows, &x.col_labels, x.cols,
+                       "the training matrix", &valid, &as, &err) != 0)
+        cli_fail(&err);
+    if (!o.c.quiet)
+        cli_align_warning(o.tc.vc.name, trec_display_name(o.in), &as);
+    o.tc.vc.valid = &valid;
+    o.tc.vc.file = &valid_file.file;
     o.tc.progress = on_trial;
     o.tc.progress_ctx = &o;
     char *prior = o.resume ? read_log(o.log) : NULL;
@@ -455,5 +463,6 @@ int main(int argc, char **argv)
     trec_tune_result_free(&r);
     trec_csr_free(&x);
     trec_csr_free(&valid);
+    trec_csr_free(&valid_file);
     return 0;
 }

@@ -18,7 +18,9 @@
 # Other settings: TREC_BENCH_REPEAT (default 3: best of 3), TREC_BENCH_SLOW
 #   (default 60: a run slower than this many seconds is not repeated, to keep
 #   `make bench` within about 10 minutes), TREC_BENCH_SECTIONS (default: all
-#   but mpi, which takes about 10 minutes more: TREC_BENCH_SECTIONS=mpi).
+#   but mpi, which takes about 10 minutes more: TREC_BENCH_SECTIONS=mpi, and
+#   tune, about 10 minutes, up to 30 when the searches use their budgets:
+#   TREC_BENCH_SECTIONS=tune).
 #
 # Sections: each is a shell function bench_NAME, listed in SECTIONS below.
 # To add a benchmark (e.g. fit and eval time of the getting-started
@@ -243,6 +245,18 @@ bench_quality() {
     echo "== quality: every algorithm on ml-latest-small (scripts/bench-quality.sh)"
     echo
     TREC_BENCH_DIR=$BENCH_DIR TREC_ML_SMALL=$ML_SMALL "$here/bench-quality.sh" "$B" || return 1
+    echo
+}
+
+# ---- section: tune (not in the default SECTIONS: 10-30 minutes) ------------
+# trec-tune with a 5-minute budget against the best documented configuration
+# and trec-fit's default, test recall@10 over seeds 0..4 (issue 8's target):
+# scripts/bench-tune.sh (its header says how).
+
+bench_tune() {
+    echo "== tune: trec-tune's winner on test against hand-found settings (scripts/bench-tune.sh)"
+    echo
+    TREC_BENCH_DIR=$BENCH_DIR TREC_ML_SMALL=$ML_SMALL "$here/bench-tune.sh" "$B" || return 1
     echo
 }
 

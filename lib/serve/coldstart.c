@@ -210,11 +210,12 @@ int trec_coldstart_apply(const trec_model *m, const trec_csr *user_features,
 {
     memset(out, 0, sizeof *out);
     if (m->kind != TREC_MODEL_FACTORS) {
+        const char *kind = trec_model_kind_name(m->kind);
         if (user_features || item_features)
-            return trec_fail(err, "%s: a %s model has no feature weights, so features do not "
-                             "apply (cold start needs a model fitted with --user-features or "
-                             "--item-features)", user_features ? user_name : item_name,
-                             trec_model_kind_name(m->kind));
+            return trec_fail(err, "%s: %s %s model has no feature weights, so features do "
+                             "not apply (cold start needs a model fitted with --user-features "
+                             "or --item-features)", user_features ? user_name : item_name,
+                             strchr("aeiou", kind[0]) ? "an" : "a", kind);
         /* Nothing to apply: a view of m that owns nothing. */
         *out = *m;
         memset(&out->file, 0, sizeof out->file);

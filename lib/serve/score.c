@@ -44,9 +44,10 @@ int trec_scorer_for_histories(trec_scorer *s, const trec_model *m, const trec_cs
     const trec_scorer_kind *k = kind_of(m, err);
     if (!k)
         return -1;
+    const char *kind = trec_model_kind_name(m->kind);
     if (!k->for_histories)
-        return trec_fail(err, "a %s model cannot score users from their histories (fold-in); "
-                         "refit with them", trec_model_kind_name(m->kind));
+        return trec_fail(err, "%s %s model cannot score users from their histories (fold-in); "
+                         "refit with them", strchr("aeiou", kind[0]) ? "an" : "a", kind);
     if (h->cols != m->n_items)
         return trec_fail(err, "histories have %llu item columns, the model %llu items",
                          (unsigned long long)h->cols, (unsigned long long)m->n_items);

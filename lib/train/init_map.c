@@ -7,6 +7,77 @@
 
 #include "idmap.h"
 
+static int same_labels(const trec_labels *a, const trec_labels *b)
+{
+    if (a->count != b->count)
+        return 0;
+    for (uint64_t i = 0; i < a->count; i++) {
+        size_t n1, n2;
+        const char *s1 = trec_label(a, i, &n1), *s2 = trec_label(b, i, &n2);
+        if (n1 != n2 || memcmp(s1, s2, n1) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+int trec_init_check(const trec_model *init, const trec_model *m, trec_error *err)
+{
+    const char *what = NULL;
+    if (init->kind != TREC_MODEL_FACTORS)
+        return trec_fail(err, "--init model is %s %s model, which has no factors to start "
+                         "from", init->kind == TREC_MODEL_ITEM_ITEM ? "an" : "a",
+                         trec_model_kind_name(init->kind));
+    if (init->k != m->k)
+        what = "--components";
+    else if (init->predict != m->predict)
+        what = "--predict";
+    else if (init->biases != m->biases)
+        what = "biases (--no-biases)";
+    else if (init->user.repr != m->user.repr || init->item.repr != m->item.repr)
+        what = "representation (--user-repr/--item-repr)";
+    else if (init->user.identity != m->user.identity || init->item.identity != m->item.identity)
+        what = "identity features (--no-user-identity/--no-item-identity)";
+    else if (init->user.n_extra != m->user.n_extra || init->item.n_extra != m->item.n_extra)
+        what = "number of metadata features (--user-features/--item-features)";
+    else if (init->user.hidden != m->user.hidden || init->item.hidden != m->item.hidden)
+        what = "--hidden";
+    else if ((init->user.extra_labels.count && m->user.extra_labels.count &&
+              !same_labels(&init->user.extra_labels, &m->user.extra_labels)) ||
+             (init->item.extra_labels.count && m->item.extra_labels.count &&
+              !same_labels(&init->item.extra_labels, &m->item.extra_labels)))
+        what = "metadata feature labels";
+    if (what)
+        return trec_fail(err, "--init model does not match this fit: different %s", what);
+    return 0;
+}
+
+/* The init model's index of each user and item of the fit (identity sides
+ * only: the others have no per-entity weights), and whether they differ. */
+int trec_init_maps(const trec_model *init, const trec_model *m, int64_t **umap,
+                     int64_t **imap, trec_fit_result *res, trec_error *err)
+{
+    uint64_t ku = 0, ki = 0;
+    if (m->user.identity &&
+        trec_init_map(&init->user_labels, init->n_users, &m->user_labels, m->n_users,
+                      "user", umap, &ku, err) != 0)
+        return -1;
+    if (m->item.identity &&
+        trec_init_map(&init->item_labels, init->n_items, &m->item_labels, m->n_items,
+                      "item", imap, &ki, err) != 0)
+        return -1;
+    res->init_grown = (*umap && !trec_init_map_is_identity(*umap, m->n_users, init->n_users)) ||
+                      (*imap && !trec_init_map_is_identity(*imap, m->n_items, init->n_items));
+    if (*umap) {
+        res->init_new_users = m->n_users - ku;
+        res->init_gone_users = init->n_users - ku;
+    }
+    if (*imap) {
+        res->init_new_items = m->n_items - ki;
+        res->init_gone_items = init->n_items - ki;
+    }
+    return 0;
+}
+
 int trec_init_map(const trec_labels *init_l, uint64_t n_init, const trec_labels *l,
                   uint64_t n, const char *what, int64_t **map, uint64_t *known,
                   trec_error *err)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "fit.h"
 #include "labels.h"
 #include "model.h"
 
@@ -29,5 +30,15 @@ int trec_init_map_is_identity(const int64_t *map, uint64_t n, uint64_t n_init);
  * biases by map, the metadata rows after them, b1 and w2 whole. */
 void trec_init_copy_side(trec_side *dst, uint64_t n, const trec_side *src, uint64_t n_src,
                          const int64_t *map, uint64_t k);
+
+/* An --init model fits a new model of shape m (k, prediction, biases,
+ * representations, identity and metadata features) or says what differs. */
+int trec_init_check(const trec_model *init, const trec_model *m, trec_error *err);
+
+/* The init model's index of each user and item of m (identity sides only:
+ * the others have no per-entity weights; NULL maps for them); sets
+ * res->init_grown and the new/gone counts when they differ. */
+int trec_init_maps(const trec_model *init, const trec_model *m, int64_t **umap,
+                   int64_t **imap, trec_fit_result *res, trec_error *err);
 
 #endif

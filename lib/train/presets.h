@@ -23,6 +23,7 @@
 #include "csr.h"
 #include "error.h"
 #include "fit.h"
+#include "model.h"
 
 typedef struct trec_preset {
     const char *name;
@@ -50,6 +51,16 @@ uint64_t trec_preset_default_options(void);
  * Other configurations are left alone. */
 int trec_preset_resolve(trec_fit_config *cfg, const trec_csr *x, char *note, size_t size,
                         trec_error *err);
+/* cfg = the configuration model m was fitted with, from its META
+ * (preset_model.c): its algorithm's defaults plus every recorded setting
+ * that is a trec-fit option (in cfg->given, so that options set afterwards
+ * override them; not the feature files, --threads, --max-memory); the same
+ * as options ("--algorithm sgd --loss warp ...") into opts. Returns 1 when
+ * the algorithm continues from a model's weights (it takes --init), 0 when
+ * it does not (closed form: ease refits with the settings), -1 on error
+ * (META without a known algorithm, or a value trec-fit refuses). */
+int trec_preset_from_model(trec_fit_config *cfg, const trec_model *m, char *opts, size_t size,
+                           trec_error *err);
 /* The positives' threshold of the tuned presets for x: 4, or none (0) when
  * no value of x reaches it. */
 int trec_preset_min_rating(const trec_csr *x, double *min_rating);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "algorithm.h"
+#include "init_map.h"
 #include "representation.h"
 
 /* ---- the model ---- */
@@ -86,25 +87,44 @@ static int sgd_current(void *state, trec_model *out, trec_error *err)
     return 0;
 }
 
+/* --init: the model's weights for its users and items (matched by raw id),
+ * the fresh initialisation for the new ones; out is allocated. */
+static int start_from(trec_sgd_train *S, const trec_model *init, trec_model *out,
+                      trec_fit_result *res, trec_error *err)
+{
+    int64_t *umap = NULL, *imap = NULL;
+    int rc = trec_init_maps(init, out, &umap, &imap, res, err);
+    if (rc == 0) {
+        trec_sgd_train_store(S, out);
+        trec_init_copy_side(&out->user, out->n_users, &init->user, init->n_users, umap, out->k);
+        trec_init_copy_side(&out->item, out->n_items, &init->item, init->n_items, imap, out->k);
+        trec_sgd_train_load(S, out);
+    }
+    free(umap);
+    free(imap);
+    return rc;
+}
+
 static int sgd_fit(const trec_fit_config *cfg, const trec_fit_data *d, const trec_model *init,
                    trec_model *out, trec_fit_result *res, trec_error *err)
 {
     trec_sgd_train *S = NULL;
     trec_features uf, itf;
     int rc = -1;
-    (void)init; /* not in sgd's options: refused by the option check */
     model_shape(cfg, d, out);
+    res->epochs_before = init ? trec_fit_model_epochs(init) : 0;
     trec_features_init(&uf, out->n_users, cfg->user_identity, d->user_extra);
     trec_features_init(&itf, out->n_items, cfg->item_identity, d->item_extra);
-    if (check_data(cfg, out, d->x, err) ||
+    if (check_data(cfg, out, d->x, err) || (init && trec_init_check(init, out, err)) ||
         trec_sgd_train_new(&S, cfg, d->x, &uf, &itf, out, err) != 0)
         goto done;
     res->batches = trec_sgd_train_blocks(S);
-    /* validation evaluates the model during the fit: its arrays are needed
-     * from the start */
-    int early = cfg->validation != NULL;
+    /* validation evaluates the model during the fit, and --init starts
+     * from one: its arrays are needed from the start */
+    int early = cfg->validation != NULL || init != NULL;
     seam z = {.S = S, .uf = &uf, .itf = &itf};
     if ((early && trec_model_alloc(out, err) != 0) ||
+        (init && start_from(S, init, out, res, err) != 0) ||
         trec_sgd_train_run(S, out, &z, res, err) != 0)
         goto done;
     trec_sgd_train_done(S); /* the model's arrays in the room of the strata */
@@ -213,7 +233,7 @@ const trec_algorithm trec_algorithm_sgd = {
                TREC_OPT(TREC_OPT_EPOCHS) | TREC_OPT(TREC_OPT_LEARNING_RATE) |
                TREC_OPT(TREC_OPT_ALPHA) | TREC_OPT(TREC_OPT_SEED) | TREC_OPT(TREC_OPT_THREADS) |
                TREC_OPT(TREC_OPT_SCHEDULE) | TREC_OPT(TREC_OPT_MAX_SAMPLED) |
-               TREC_OPT(TREC_OPT_KOS_K),
+               TREC_OPT(TREC_OPT_KOS_K) | TREC_OPT(TREC_OPT_INIT),
     .data = TREC_DATA_WEIGHTS,
     .defaults = sgd_defaults,
     .check = sgd_check,

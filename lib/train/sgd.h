@@ -164,6 +164,9 @@ void trec_sgd_train_done(trec_sgd_train *S);
 /* The weights and biases into m's arrays (allocated). */
 void trec_sgd_train_store(const trec_sgd_train *S, trec_model *m);
 void trec_sgd_train_free(trec_sgd_train *S);
+/* The weights and biases from m (allocated, S's shape), the accumulators
+ * reset (--init: a model does not store them). */
+void trec_sgd_train_load(trec_sgd_train *S, const trec_model *m);
 
 /* ---- test hook (sgd.c) ---- */
 

@@ -486,6 +486,12 @@ void trec_sgd_train_store(const trec_sgd_train *S, trec_model *m)
     trec_sgd_table_store(&S->tab[1], &m->item);
 }
 
+void trec_sgd_train_load(trec_sgd_train *S, const trec_model *m)
+{
+    trec_sgd_table_load(&S->tab[0], &m->user);
+    trec_sgd_table_load(&S->tab[1], &m->item);
+}
+
 void trec_sgd_train_done(trec_sgd_train *S)
 {
     void *p[] = {S->ublock, S->iblock, S->items, S->slot,    S->iptr, S->pos,

@@ -114,6 +114,55 @@ $I -q --sep tab u1.less -o less.csr
 trec-fit less.csr --init base3.trec -o less.trec --algorithm tensorrec --epochs 0 2>less.err
 contains "users of the model not in the data counted" less.err "1 users and 0 items of the model not in the data left out"
 
+# ---- the nightly line as README and trec(7) write it: --init alone ----
+# trec-fit today.csr --init yesterday.trec -o today.trec continues
+# yesterday's algorithm with the settings its META records (factor models),
+# or refits a closed-form model (ease) with them; options given with --init
+# override them. today.csr: all of yesterday's data and the new, --align'ed.
+cat u1.base u1.test >today.tsv
+$I -q --sep tab today.tsv --align base.csr -o today.csr
+meta() { f=$1; shift; trec-info --json "$f" | python3 -c 'import json,sys; m=json.load(sys.stdin)["meta"]; print(" ".join(str(m.get(k)) for k in sys.argv[1:]))' "$@"; }
+for a in tensorrec sgd als; do
+    case $a in
+    tensorrec) opts="--algorithm tensorrec --loss wmrb --min-rating 3 --components 6 --epochs 3" ;;
+    sgd) opts="--algorithm sgd --loss bpr --components 6 --learning-rate 0.03 --epochs 3" ;;
+    als) opts="--algorithm als --components 6 --lambda 0.05 --min-rating 3 --other-weight 0.5 --epochs 3" ;;
+    esac
+    # shellcheck disable=SC2086
+    trec-fit base.csr -o yesterday.trec $opts -q
+    rm -f today.trec
+    ok "$a: trec-fit today.csr --init yesterday.trec -o today.trec (README)" trec-fit today.csr --init yesterday.trec -o today.trec
+    trec-fit today.csr --init yesterday.trec -o today.trec 2>init.err
+    contains "$a: says it continues, with the settings" init.err "--init yesterday.trec: continuing its fit with its settings (the options given here override them): --algorithm $a --components 6"
+    contains "$a: matched by ids" init.err "--init yesterday.trec matched by ids: 1 new users and 2 new items initialised"
+    eq "$a: the same algorithm and settings, epochs added up" "$(meta today.trec algorithm components loss min_rating other_weight epochs epochs_total)" \
+       "$(meta yesterday.trec algorithm components loss min_rating other_weight epochs) 6"
+    eq "$a: META names yesterday's model as its start" "$(trec-info --json today.trec | python3 -c 'import json,sys; print(json.load(sys.stdin)["meta"]["inputs"]["init"]["file"])')" "yesterday.trec"
+    # its weights, not a fresh start: with 0 epochs (an explicit option keeps
+    # its meaning) user 7's scores over yesterday's items are unchanged
+    trec-fit today.csr --init yesterday.trec -o today0.trec --epochs 0 -q
+    trec-recommend yesterday.trec --user 7 -k 60 --no-header -q | cut -f3,4 | sort >y.s
+    trec-recommend today0.trec --user 7 -k 62 --no-header -q | awk -F'\t' '$3 < 61' | cut -f3,4 | sort >t.s
+    same "$a: --epochs 0: known rows keep yesterday's weights" t.s y.s
+    eq "$a: --epochs 0: the other settings still yesterday's" "$(meta today0.trec components epochs)" "6 0"
+    fails "$a: an explicit option that contradicts the model" 1 "--init model does not match this fit" trec-fit today.csr --init yesterday.trec --components 8 -o bad.trec
+done
+# A closed-form model (ease) has nothing to continue from: refitted with its
+# settings, the same model as those settings give.
+trec-fit base.csr -o yesterday.trec --algorithm ease --lambda 30 --min-rating 3 --other-weight 0.2 --user-exponent 0.5 -q
+ok "ease: trec-fit today.csr --init yesterday.trec -o today.trec (README)" trec-fit today.csr --init yesterday.trec -o today.trec
+trec-fit today.csr --init yesterday.trec -o today.trec 2>init.err
+contains "ease: says it refits, with the settings" init.err "--init yesterday.trec: a closed-form model (nothing to continue from), refitted with its settings (the options given here override them): --algorithm ease --min-rating 3 --other-weight 0.2 --values binary --lambda 30 --user-exponent 0.5"
+trec-fit today.csr -o ref.trec --algorithm ease --lambda 30 --min-rating 3 --other-weight 0.2 --user-exponent 0.5 -q
+trec-recommend today.trec --user 41 -k 20 -q >r1.tsv
+trec-recommend ref.trec --user 41 -k 20 -q >r2.tsv
+same "ease: the model of its settings on today's data" r1.tsv r2.tsv
+eq "ease: the settings in META" "$(meta today.trec algorithm lambda min_rating other_weight user_exponent users)" "ease 30 3 0.2 0.5 41"
+trec-fit today.csr --init yesterday.trec --lambda 60 -o today60.trec -q
+eq "ease: an explicit option overrides the recorded one" "$(meta today60.trec lambda min_rating)" "60 3"
+fails "ease: --algorithm ease --init is still refused" 2 "--init does not apply to --algorithm ease" trec-fit today.csr --algorithm ease --init yesterday.trec -o bad.trec
+fails "an item-item model cannot start a factor fit" 1 "--init model is an item-item model, which has no factors to start from" trec-fit today.csr --algorithm sgd --init yesterday.trec -o bad.trec
+
 # ---- trec-fit feature files from another ingest: rows matched by ids ----
 awk 'BEGIN { print "movieId,title,genres"; for (i = 1; i <= 62; i++) print i ",m" i "," (i % 3 ? "Drama" : "Comedy|Drama") }' >items.csv
 $I -q --item-features items.csv --align base.csr -o base-genres.csr

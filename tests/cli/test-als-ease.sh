@@ -92,7 +92,7 @@ contains "ease: the message names the option and algorithm" "$T/.err" "--compone
 fails "ease: beyond --max-memory" 1 "ease needs about 0.0 GiB for its 12 x 12 user-user matrix, more than" trec-fit -q "$R" -o x.trec --algorithm ease --max-memory 100
 contains "ease: the refusal suggests als" "$T/.err" "use --algorithm als"
 fails "ease: --max-memory must be a size" 2 "--max-memory: 'lots' is not a size (bytes, or a number with K, M, G or T)" trec-fit -q "$R" -o x.trec --algorithm ease --max-memory lots
-fails "ease: cold start from features does not apply" 1 "users.csr: a item-item model has no feature weights, so features do not" trec-recommend ease.trec --user-features "$F/users.csr" --all-users
+fails "ease: cold start from features does not apply" 1 "users.csr: an item-item model has no feature weights, so features do not" trec-recommend ease.trec --user-features "$F/users.csr" --all-users
 contains "ease: cold start: says why" "$T/.err" "item-item model has no feature weights"
 
 # ---- als ----

@@ -79,7 +79,10 @@ fails "--algorithm tensorrec with an sgd loss" 2 "--loss warp is not one of tens
 fails "an option sgd does not take" 2 "--sampled-items does not apply to --algorithm sgd" fit "$R" -o bad.trec --loss warp --sampled-items 5
 contains "... is named" "$T/.err" "--sampled-items does not apply to --algorithm sgd"
 fails "--user-repr with sgd" 2 "--user-repr does not apply to --algorithm sgd" fit "$R" -o bad.trec --loss bpr --user-repr relu
-fails "--init with sgd" 2 "--init does not apply to --algorithm sgd" fit "$R" -o bad.trec --loss bpr --init dflt.trec
+# --init: sgd starts from a factor model's weights (test-across.sh: on a grown matrix)
+ok "--init with sgd" fit "$R" -o cont.trec --loss warp --init dflt.trec --epochs 1 -q
+contains "--init: META counts the epochs of both fits" cont.trec '"epochs":1,"epochs_total":2'
+fails "--init of another shape" 1 "--init model does not match this fit: different --components" fit "$R" -o bad.trec --loss bpr --components 8 --init dflt.trec
 fails "--max-sampled with bpr" 2 "--max-sampled only applies to --loss warp or warp-kos" fit "$R" -o bad.trec --loss bpr --max-sampled 5
 contains "... says which losses" "$T/.err" "--max-sampled only applies to --loss warp or warp-kos"
 fails "--kos-k with warp" 2 "--kos-k only applies to --loss warp-kos" fit "$R" -o bad.trec --loss warp --kos-k 3

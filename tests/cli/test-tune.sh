@@ -99,6 +99,20 @@ contains "... says so" "$T/.err" "no trial finished within --budget"
 trec-tune $A -q --budget 1h >bh.tsv; made -s "bh.tsv"
 same "a budget not reached: the same leaderboard" b1.tsv bh.tsv
 
+# ---- --valid from another ingest: matched by raw ids, as trec-fit --valid ----
+# valid.csr with a new user and a new item, ingested on its own --align'ed
+# to train.csr (so it has more users and items): the ids train.csr lacks are
+# skipped and counted, and the search is the one on valid.csr itself.
+{ trec-info --dump valid.csr; printf 'unew\ti1\t5\nu1\tinew\t4\n'; } >grown.tsv
+trec-ingest -q --sep tab --no-header --time-col none grown.tsv --align train.csr -o grown.csr
+ok "--valid of a grown matrix" trec-tune train.csr --valid grown.csr --algorithm ease --lambda 10,100 --trials 2 -o gv.trec
+trec-tune train.csr --valid grown.csr --algorithm ease --lambda 10,100 --trials 2 >gv.tsv 2>gv.err
+contains "--valid: what the training matrix lacks is counted" gv.err "warning: grown.csr: 1 users and 1 items not in train.csr skipped (2 entries)"
+trec-tune train.csr --valid valid.csr --algorithm ease --lambda 10,100 --trials 2 >gv0.tsv 2>/dev/null
+same "--valid grown: the leaderboard of --valid valid.csr" gv.tsv gv0.tsv
+trec-tune train.csr --valid grown.csr --algorithm ease --lambda 10,100 --trials 2 -q >/dev/null 2>gvq.err
+eq "-q: no warning" "$(cat gvq.err)" ""
+
 # ---- errors ----
 fails "no --valid" 2 "missing --valid FILE (trec-tune never looks at test: carve a validation" trec-tune train.csr --algorithm ease
 eq "... a usage error (2)" "$(trec-tune train.csr >/dev/null 2>&1; echo $?)" "2"
@@ -112,7 +126,7 @@ fails "a range of words" 2 "--loss: a range 'a..b' of an option that is not a nu
 fails "--resume without --log" 2 "--resume needs --log FILE" trec-tune train.csr --valid valid.csr --resume
 fails "a bad --budget" 2 "--budget wants a time: seconds, or a number with s, m or h: 5x" trec-tune train.csr --valid valid.csr --budget 5x
 # (unlabelled.csr has the training shape: it was refused for sharing positives)
-fails "--valid of another shape" 1 "users.csr: 12 users x 2 items, but the training matrix has 12 users x 15 items" trec-tune train.csr --valid "$F/users.csr" --algorithm ease -o bad.trec
+fails "--valid without ids to match by" 1 "users.csr: 2 items, but the training matrix has 15 and one of them has no item labels (raw ids) to match them by" trec-tune train.csr --valid "$F/users.csr" --algorithm ease -o bad.trec
 fails "missing TRAIN" 1 "nope.csr: cannot open: No such file or directory" trec-tune nope.csr --valid valid.csr
 eq "no model left by the failures" "$(ls bad.trec 2>/dev/null)" ""
 ok "--help" trec-tune --help

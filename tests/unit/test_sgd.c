@@ -456,8 +456,8 @@ START_TEST(test_defaults_and_checks)
     cfg.given = TREC_OPT(TREC_OPT_SAMPLED_ITEMS);
     ck_assert_int_eq(trec_fit_check(&cfg, &err), -1);
     ck_assert_str_eq(err.msg, "--sampled-items does not apply to --algorithm sgd");
-    cfg.given = TREC_OPT(TREC_OPT_INIT);
-    ck_assert_int_eq(trec_fit_check(&cfg, &err), -1);
+    cfg.given = TREC_OPT(TREC_OPT_INIT); /* sgd starts from a factor model */
+    ck_assert_int_eq(trec_fit_check(&cfg, &err), 0);
     sgd_config(&cfg, TREC_LOSS_BPR);
     cfg.given = TREC_OPT(TREC_OPT_MAX_SAMPLED);
     ck_assert_int_eq(trec_fit_check(&cfg, &err), -1);
