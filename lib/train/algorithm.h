@@ -25,6 +25,7 @@ typedef struct trec_fit_data {
 
 typedef struct trec_algorithm {
     const char *name;
+    const char *about;              /* its line in trec-fit --help (36 columns at most) */
     const char *hint;               /* added to "option does not apply" errors, or NULL */
     uint64_t options;               /* TREC_OPT bits it takes */
     int data;                       /* enum trec_data */

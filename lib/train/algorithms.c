@@ -25,6 +25,20 @@ const trec_algorithm *trec_algorithm_find(const char *name)
     return NULL;
 }
 
+const char *trec_fit_algorithm_at(int i, const char **about)
+{
+    const trec_algorithm *a = trec_algorithm_at(i);
+    if (about)
+        *about = a && a->about ? a->about : "";
+    return a ? a->name : NULL;
+}
+
+int trec_fit_algorithm_takes(const char *name, int o)
+{
+    const trec_algorithm *a = name ? trec_algorithm_find(name) : NULL;
+    return a && o >= 0 && o < 64 && (a->options & TREC_OPT(o)) != 0;
+}
+
 static char list[256];
 
 static void make_list(void)

@@ -473,6 +473,7 @@ static void als_meta(const trec_fit_config *cfg, const trec_fit_result *res, con
 
 const trec_algorithm trec_algorithm_als = {
     .name = "als",
+    .about = "implicit alternating least squares",
     .hint = "als learns one factor vector per user and per item (identity features only); "
             "for metadata features use --algorithm sgd or tensorrec",
     .options = TREC_OPT(TREC_OPT_COMPONENTS) | TREC_OPT(TREC_OPT_MIN_RATING) |

@@ -438,6 +438,7 @@ static void ease_meta(const trec_fit_config *cfg, const trec_fit_result *res, co
 
 const trec_algorithm trec_algorithm_ease = {
     .name = "ease",
+    .about = "item-item closed form (EASE)",
     .hint = "ease learns item-item weights from the interactions alone",
     .options = TREC_OPT(TREC_OPT_MIN_RATING) | TREC_OPT(TREC_OPT_OTHER_WEIGHT) |
                TREC_OPT(TREC_OPT_VALUES) | TREC_OPT(TREC_OPT_LAMBDA) | TREC_OPT(TREC_OPT_DROPOUT) |

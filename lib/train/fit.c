@@ -167,7 +167,7 @@ const char *trec_fit_user_name(const trec_csr *x, uint64_t u, char *buf, size_t 
 
 const trec_algorithm *trec_fit_algorithm_of(const trec_fit_config *cfg, trec_error *err)
 {
-    if (cfg->algorithm && strcmp(cfg->algorithm, "auto") == 0) {
+    if (trec_preset_unresolved(cfg)) {
         trec_fail(err, "internal error: the default configuration has not chosen its "
                   "algorithm (trec_preset_resolve)");
         return NULL;
@@ -197,14 +197,9 @@ static int check_auto(const trec_fit_config *cfg, trec_error *err)
     return 0;
 }
 
-static int is_auto(const trec_fit_config *cfg)
-{
-    return cfg->algorithm && strcmp(cfg->algorithm, "auto") == 0;
-}
-
 int trec_fit_check(const trec_fit_config *cfg, trec_error *err)
 {
-    if (is_auto(cfg))
+    if (trec_preset_unresolved(cfg))
         return check_auto(cfg, err);
     const trec_algorithm *a = trec_fit_algorithm_of(cfg, err);
     if (!a || check_options(a, cfg, err) || a->check(cfg, err))

@@ -171,6 +171,13 @@ const char *trec_fit_algorithm_name(const trec_fit_config *cfg);
 int trec_fit_check(const trec_fit_config *cfg, trec_error *err);
 /* Algorithm names, for help texts: "tensorrec, sgd, als, ease". */
 const char *trec_fit_algorithm_list(void);
+/* The i-th algorithm of the table (0-based) and its one-line description
+ * (*about, for help texts); NULL past the end. */
+const char *trec_fit_algorithm_at(int i, const char **about);
+/* Whether algorithm `name` takes option o (enum trec_fit_option): what a
+ * caller asks instead of naming algorithms (an algorithm with a choice of
+ * --loss has a loss and epochs to report, ...). 0 for unknown names. */
+int trec_fit_algorithm_takes(const char *name, int o);
 
 typedef struct trec_fit_result {
     double loss, penalty;       /* of the last epoch */

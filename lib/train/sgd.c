@@ -205,6 +205,7 @@ static void sgd_meta(const trec_fit_config *cfg, const trec_fit_result *res, con
 
 const trec_algorithm trec_algorithm_sgd = {
     .name = "sgd",
+    .about = "LightFM's ranking losses, per interaction",
     .options = TREC_OPT(TREC_OPT_USER_FEATURES) | TREC_OPT(TREC_OPT_ITEM_FEATURES) |
                TREC_OPT(TREC_OPT_NO_USER_IDENTITY) | TREC_OPT(TREC_OPT_NO_ITEM_IDENTITY) |
                TREC_OPT(TREC_OPT_COMPONENTS) | TREC_OPT(TREC_OPT_NO_BIASES) |

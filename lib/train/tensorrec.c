@@ -1016,6 +1016,7 @@ static void tensorrec_meta(const trec_fit_config *cfg, const trec_fit_result *re
 
 const trec_algorithm trec_algorithm_tensorrec = {
     .name = "tensorrec",
+    .about = "TensorRec's family, full batch, Adam",
     .options = TREC_OPT(TREC_OPT_USER_FEATURES) | TREC_OPT(TREC_OPT_ITEM_FEATURES) |
                TREC_OPT(TREC_OPT_NO_USER_IDENTITY) | TREC_OPT(TREC_OPT_NO_ITEM_IDENTITY) |
                TREC_OPT(TREC_OPT_COMPONENTS) | TREC_OPT(TREC_OPT_USER_REPR) |
