@@ -23,6 +23,15 @@ typedef struct trec_fit_data {
     const trec_csr *item_extra;
 } trec_fit_data;
 
+/* Fold-in (lib/serve, score_factors.c): a user's factors solved from a
+ * history by implicit ALS's least squares against a model's item factors,
+ * with confidence c = 1 + scale w (log_conf: 1 + scale log(1 + w / eps)) and
+ * regularisation lambda (items + sum over the history of c - 1)^exponent. */
+typedef struct trec_foldin_settings {
+    int log_conf;
+    double scale, eps, lambda, exponent;
+} trec_foldin_settings;
+
 typedef struct trec_algorithm {
     const char *name;
     const char *about;              /* its line in trec-fit --help (36 columns at most) */
@@ -43,6 +52,9 @@ typedef struct trec_algorithm {
      * optimiser state from the weights), cheaply; `state` is what fit passed
      * to trec_fit_epoch_end. NULL: out is always up to date. */
     int (*current)(void *state, trec_model *out, trec_error *err);
+    /* The fold-in settings its models' META records (it wrote them: the
+     * `meta` hook), over the defaults; NULL: the defaults. */
+    void (*foldin)(const cJSON *meta, trec_foldin_settings *s);
 } trec_algorithm;
 
 extern const trec_algorithm trec_algorithm_tensorrec, trec_algorithm_sgd, trec_algorithm_als,
@@ -51,6 +63,11 @@ extern const trec_algorithm trec_algorithm_tensorrec, trec_algorithm_sgd, trec_a
 /* Bytes ease's solve takes for this many users and active items (ease.c;
  * the default preset compares it with --max-memory). */
 double trec_ease_bytes(uint64_t users, uint64_t active, int threads);
+
+/* The fold-in settings of a model with META meta_json (NULL: none): c = 1 + w
+ * and lambda 0.1, unless the algorithm META names records its own
+ * (algorithms.c). */
+void trec_foldin_settings_of(const char *meta_json, trec_foldin_settings *s);
 
 /* The table (algorithms.c). */
 const trec_algorithm *trec_algorithm_find(const char *name);

@@ -39,6 +39,19 @@ int trec_fit_algorithm_takes(const char *name, int o)
     return a && o >= 0 && o < 64 && (a->options & TREC_OPT(o)) != 0;
 }
 
+void trec_foldin_settings_of(const char *meta_json, trec_foldin_settings *s)
+{
+    *s = (trec_foldin_settings){.log_conf = 0, .scale = 1, .eps = 1, .lambda = 0.1,
+                                .exponent = 0};
+    cJSON *meta = meta_json ? cJSON_Parse(meta_json) : NULL;
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(meta, "algorithm");
+    const trec_algorithm *a = cJSON_IsString(name) ? trec_algorithm_find(name->valuestring)
+                                                   : NULL;
+    if (a && a->foldin)
+        a->foldin(meta, s);
+    cJSON_Delete(meta);
+}
+
 static char list[256];
 
 static void make_list(void)

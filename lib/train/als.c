@@ -471,6 +471,24 @@ static void als_meta(const trec_fit_config *cfg, const trec_fit_result *res, con
         cJSON_AddNumberToObject(o, "cg_steps", cfg->cg_steps);
 }
 
+static double meta_number(const cJSON *o, const char *key, double dflt)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+/* Fold-in solves as the fit did: its confidence and regularisation, read
+ * back from what als_meta wrote. */
+static void als_foldin(const cJSON *meta, trec_foldin_settings *s)
+{
+    const cJSON *conf = cJSON_GetObjectItemCaseSensitive(meta, "confidence");
+    s->log_conf = cJSON_IsString(conf) && strcmp(conf->valuestring, "log") == 0;
+    s->scale = meta_number(meta, "confidence_scale", s->scale);
+    s->eps = meta_number(meta, "confidence_eps", s->eps);
+    s->lambda = meta_number(meta, "lambda", s->lambda);
+    s->exponent = meta_number(meta, "lambda_exponent", s->exponent);
+}
+
 const trec_algorithm trec_algorithm_als = {
     .name = "als",
     .about = "implicit alternating least squares",
@@ -489,4 +507,5 @@ const trec_algorithm trec_algorithm_als = {
     .fit = als_fit,
     .meta = als_meta,
     .current = als_current,
+    .foldin = als_foldin,
 };
