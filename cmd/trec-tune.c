@@ -12,6 +12,23 @@
 
 #include "cli.h"
 
+/* The algorithms outside the default list, "tensorrec" (comma-separated). */
+static const char *other_algorithms(void)
+{
+    static char buf[256];
+    char def[258];
+    snprintf(def, sizeof def, ",%s,", trec_tune_default_algorithms());
+    const char *name;
+    for (int i = 0; (name = trec_fit_algorithm_at(i, NULL)); i++) {
+        char key[64];
+        snprintf(key, sizeof key, ",%s,", name);
+        if (!strstr(def, key))
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", buf[0] ? "," : "",
+                     name);
+    }
+    return buf;
+}
+
 static void usage(void)
 {
     printf("Usage: %s TRAIN.csr --valid VALID.csr [-o BEST.trec] [--algorithm A[,A...]]\n"
@@ -24,7 +41,7 @@ static void usage(void)
            "\n"
            "  --valid FILE       validation interactions (e.g. trec-split --valid)\n"
            "  -o, --output FILE  write the best trial's model (refitted) to FILE\n"
-           "  --algorithm LIST   algorithms searched (default ease,als,sgd; also tensorrec)\n"
+           "  --algorithm LIST   algorithms searched (default %s; also %s)\n"
            "  --OPTION SPEC      any trec-fit option with a value: a list V1,V2,... or a\n"
            "                     range LO..HI (log-uniform for --alpha, --lambda,\n"
            "                     --components, ...); replaces the algorithm's default\n"
@@ -48,7 +65,7 @@ static void usage(void)
            "  -h, --help         this help\n"
            "  -V, --version      version\n"
            "See 'man trec-tune'.\n",
-           cli_prog, 8);
+           cli_prog, trec_tune_default_algorithms(), other_algorithms(), 8);
     exit(0);
 }
 
@@ -120,7 +137,7 @@ static void parse_args(options *o, int argc, char **argv)
     cli_common_init(&o->c);
     o->c.out = NULL;
     trec_tune_config_default(&o->tc);
-    o->algorithms = "ease,als,sgd";
+    o->algorithms = trec_tune_default_algorithms();
     trec_error err;
     int c;
     /* dimensions are added after --algorithm is known: keep them */
@@ -289,7 +306,7 @@ static void print_tsv(const trec_tune_result *r, const uint64_t *order, uint64_t
         if (t->epochs)
             printf("%llu", (unsigned long long)t->epochs);
         else
-            printf("-"); /* an algorithm without epochs (ease) */
+            printf("-"); /* an algorithm without epochs */
         printf("\t%d/%d\t%s\n", t->rung + 1, t->rungs, t->options);
     }
 }

@@ -32,6 +32,12 @@ typedef struct trec_foldin_settings {
     double scale, eps, lambda, exponent;
 } trec_foldin_settings;
 
+/* One of trec-tune's default dimensions (tune.h): an option and its values
+ * or range, "--lambda", "50..1000". */
+typedef struct trec_tune_default {
+    const char *option, *spec;
+} trec_tune_default;
+
 typedef struct trec_algorithm {
     const char *name;
     const char *about;              /* its line in trec-fit --help (36 columns at most) */
@@ -55,6 +61,12 @@ typedef struct trec_algorithm {
     /* The fold-in settings its models' META records (it wrote them: the
      * `meta` hook), over the defaults; NULL: the defaults. */
     void (*foldin)(const cJSON *meta, trec_foldin_settings *s);
+    /* trec-tune: the dimensions it searches when none are given (around
+     * its tuned preset), ending {NULL}; NULL: none. */
+    const trec_tune_default *tune;
+    /* Its place in trec-tune's default --algorithm list (1 first; cheap
+     * ones first); 0: searched only when named. */
+    int tune_rank;
 } trec_algorithm;
 
 extern const trec_algorithm trec_algorithm_tensorrec, trec_algorithm_sgd, trec_algorithm_als,

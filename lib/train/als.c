@@ -489,6 +489,15 @@ static void als_foldin(const cJSON *meta, trec_foldin_settings *s)
     s->exponent = meta_number(meta, "lambda_exponent", s->exponent);
 }
 
+/* trec-tune's default space: around the als preset (presets.c). */
+static const trec_tune_default als_tune[] = {
+    {"--components", "32,64,128"},
+    {"--lambda", "0.001..0.1"},
+    {"--confidence-scale", "1..10"},
+    {"--other-weight", "0,0.3"},
+    {NULL, NULL},
+};
+
 const trec_algorithm trec_algorithm_als = {
     .name = "als",
     .about = "implicit alternating least squares",
@@ -508,4 +517,6 @@ const trec_algorithm trec_algorithm_als = {
     .meta = als_meta,
     .current = als_current,
     .foldin = als_foldin,
+    .tune = als_tune,
+    .tune_rank = 2,
 };

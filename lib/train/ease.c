@@ -436,6 +436,13 @@ static void ease_meta(const trec_fit_config *cfg, const trec_fit_result *res, co
     cJSON_AddStringToObject(o, "solve", m->n_users < m->ii.n_active ? "dual" : "primal");
 }
 
+/* trec-tune's default space: around the ease preset (presets.c). */
+static const trec_tune_default ease_tune[] = {
+    {"--lambda", "50..1000"},
+    {"--other-weight", "0,0.2,0.4,0.6"},
+    {NULL, NULL},
+};
+
 const trec_algorithm trec_algorithm_ease = {
     .name = "ease",
     .about = "item-item closed form (EASE)",
@@ -449,4 +456,6 @@ const trec_algorithm trec_algorithm_ease = {
     .check = ease_check,
     .fit = ease_fit,
     .meta = ease_meta,
+    .tune = ease_tune,
+    .tune_rank = 1,
 };

@@ -81,6 +81,9 @@ int trec_tune_space_add(trec_tune_space *s, const char *option, const char *spec
 int trec_tune_space_finish(trec_tune_space *s, trec_error *err);
 /* An algorithm's default dimensions (n of them into dims). */
 int trec_tune_default_dims(const char *algorithm, trec_tune_dim *dims, int max);
+/* The algorithms searched when none are named: "ease,als,sgd" (the
+ * algorithm table says which, in which order). */
+const char *trec_tune_default_algorithms(void);
 
 /* One trial at the highest rung it reached. */
 typedef struct trec_tune_trial {
