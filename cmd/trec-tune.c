@@ -72,15 +72,16 @@ static void usage(void)
 typedef struct options {
     cli_common c;
     const char *in, *valid, *log, *out;
-    int resume, json, pretty, no_header, verbose;
+    int resume;
+    cli_output print;       /* --json, --pretty, --no-header, -v */
     trec_tune_config tc;
     const char *algorithms;
     int trials_given;
 } options;
 
 enum { OPT_VALID = 256, OPT_ALGORITHM, OPT_TRIALS, OPT_BUDGET, OPT_METRIC, OPT_VALID_GAIN,
-       OPT_PATIENCE, OPT_ETA, OPT_RUNGS, OPT_SEED, OPT_LOG, OPT_RESUME, OPT_JSON,
-       OPT_PRETTY, OPT_NO_HEADER, OPT_FIT = 1000 };
+       OPT_PATIENCE, OPT_ETA, OPT_RUNGS, OPT_SEED, OPT_LOG, OPT_RESUME,
+       OPT_FIT = 1000 };
 
 /* "300", "90s", "5m", "1h" -> seconds */
 static double parse_budget(const char *s)
@@ -112,10 +113,7 @@ static void parse_args(options *o, int argc, char **argv)
         {"seed", required_argument, 0, OPT_SEED},
         {"log", required_argument, 0, OPT_LOG},
         {"resume", no_argument, 0, OPT_RESUME},
-        {"json", no_argument, 0, OPT_JSON},
-        {"pretty", no_argument, 0, OPT_PRETTY},
-        {"no-header", no_argument, 0, OPT_NO_HEADER},
-        {"verbose", no_argument, 0, 'v'},
+        CLI_OUTPUT_LONGOPTS,
         CLI_COMMON_LONGOPTS};
     int n = 0;
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
@@ -143,8 +141,9 @@ static void parse_args(options *o, int argc, char **argv)
     /* dimensions are added after --algorithm is known: keep them */
     int ndims = 0;
     const char *dim_opt[TREC_TUNE_MAX_DIMS], *dim_spec[TREC_TUNE_MAX_DIMS];
-    while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "v", longopts, NULL)) != -1) {
-        if (cli_common_option(c, optarg, &o->c, usage))
+    while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS CLI_OUTPUT_SHORTOPTS, longopts,
+                            NULL)) != -1) {
+        if (cli_common_option(c, optarg, &o->c, usage) || cli_output_option(c, &o->print))
             continue;
         switch (c) {
         case OPT_VALID: o->valid = optarg; break;
@@ -176,10 +175,6 @@ static void parse_args(options *o, int argc, char **argv)
             break;
         case OPT_LOG: o->log = optarg; break;
         case OPT_RESUME: o->resume = 1; break;
-        case OPT_JSON: o->json = 1; break;
-        case OPT_PRETTY: o->json = o->pretty = 1; break;
-        case OPT_NO_HEADER: o->no_header = 1; break;
-        case 'v': o->verbose = 1; break;
         default:
             if (c >= OPT_FIT && c < OPT_FIT + TREC_OPT_COUNT) {
                 const char *name = trec_fit_option_name(c - OPT_FIT);
@@ -200,9 +195,9 @@ static void parse_args(options *o, int argc, char **argv)
         cli_usage_error("one TRAIN.csr only; unexpected argument", argv[optind + 1]);
     o->in = argv[optind];
     o->out = o->c.out;
-    if (o->c.quiet && o->verbose)
+    if (o->c.quiet && o->print.verbose)
         cli_usage_error("-q and -v exclude each other", NULL);
-    if (o->json && o->no_header)
+    if (o->print.json && o->print.no_header)
         cli_usage_error("--no-header is for the TSV leaderboard, not --json", NULL);
     if (o->out && strcmp(o->out, "-") == 0)
         cli_usage_error("-o -: standard output holds the leaderboard; give the model a "
@@ -243,7 +238,7 @@ static void on_trial(void *ctx, const trec_tune_trial *t, int resumed)
         return;
     char secs[40] = "", val[TREC_METRIC_TEXT];
     trec_format_metric(t->value, 0, val, sizeof val);
-    if (o->verbose && !resumed)
+    if (o->print.verbose && !resumed)
         snprintf(secs, sizeof secs, " (%.2f s of fitting)", t->seconds);
     if (t->failed)
         fprintf(stderr, "%s: trial %llu rung %d/%d %s, %s: failed (diverged)%s%s: %s\n",
@@ -344,7 +339,7 @@ static void print_json(const options *o, const trec_tune_result *r, const uint64
         cJSON_AddStringToObject(e, "options", t->options);
         cJSON_AddItemToArray(lb, e);
     }
-    cli_print_json(stdout, root, o->pretty);
+    cli_print_json(stdout, root, o->print.pretty);
     cJSON_Delete(root);
 }
 
@@ -433,7 +428,7 @@ int main(int argc, char **argv)
     if (o.out) {
         double t_refit = cli_now();
         write_best(&o, &x, &r);
-        if (o.verbose)
+        if (o.print.verbose)
             fprintf(stderr, "%s: refitted trial %llu and wrote %s in %.2f s\n", cli_prog,
                     (unsigned long long)r.trials[r.best].id, trec_display_name(o.out),
                     cli_now() - t_refit);
@@ -442,10 +437,10 @@ int main(int argc, char **argv)
     if (!order)
         cli_die(1, "out of memory");
     uint64_t n = board(&r, order);
-    if (o.json)
+    if (o.print.json)
         print_json(&o, &r, order, n);
     else
-        print_tsv(&r, order, n, !o.no_header);
+        print_tsv(&r, order, n, !o.print.no_header);
     if (fflush(stdout) != 0 || ferror(stdout))
         cli_die(1, "writing the leaderboard to standard output failed");
     if (!o.c.quiet) {
