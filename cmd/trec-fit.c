@@ -120,7 +120,7 @@ enum { OPT_JSON = 1000, OPT_PRETTY };
 /* Long options are TREC_OPT_* + OPT_BASE, so each one is also its bit of
  * trec_fit_config.given. */
 #define OPT_BASE 256
-#define OPT_ALGORITHM (OPT_BASE + TREC_OPT_COUNT)
+#define OPT_ALGORITHM (OPT_BASE + TREC_OPT_LIMIT)
 enum { OPT_PRESET = OPT_ALGORITHM + 1, OPT_VALID, OPT_METRIC, OPT_VALID_GAIN, OPT_EVAL_EVERY,
        OPT_PATIENCE, OPT_LOG };
 
@@ -147,14 +147,14 @@ static const struct option tail_longopts[] = {
     {0, 0, 0, 0}};
 #define N_OWN (sizeof own_longopts / sizeof own_longopts[0])
 #define N_TAIL (sizeof tail_longopts / sizeof tail_longopts[0])
-static struct option longopts[N_OWN + TREC_OPT_COUNT + N_TAIL];
+static struct option longopts[N_OWN + TREC_OPT_LIMIT + N_TAIL];
 
 static void make_longopts(void)
 {
     size_t n = 0;
     for (size_t i = 0; i < N_OWN; i++)
         longopts[n++] = own_longopts[i];
-    for (int f = 0; f < TREC_OPT_COUNT; f++) {
+    for (int f = 0; f < TREC_OPT_LIMIT; f++) {
         const trec_fit_option_info *in = trec_fit_option_about(f);
         if (in && in->name)
             longopts[n++] = (struct option){in->name + 2,
@@ -256,7 +256,7 @@ static void parse_args(options *o, int argc, char **argv)
     trec_validation_config_default(&o->v.vc);
     int c;
     while ((c = getopt_long(argc, argv, "o:qvfhV", longopts, NULL)) != -1) {
-        if (c >= OPT_BASE && c < OPT_BASE + TREC_OPT_COUNT) {
+        if (c >= OPT_BASE && c < OPT_BASE + TREC_OPT_LIMIT) {
             set_option(o, c - OPT_BASE, optarg);
             continue;
         }

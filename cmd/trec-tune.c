@@ -99,7 +99,7 @@ static double parse_budget(const char *s)
 
 static void parse_args(options *o, int argc, char **argv)
 {
-    static struct option longopts[TREC_OPT_COUNT + 32];
+    static struct option longopts[TREC_OPT_LIMIT + 32];
     static const struct option own[] = {
         {"valid", required_argument, 0, OPT_VALID},
         {"algorithm", required_argument, 0, OPT_ALGORITHM},
@@ -120,7 +120,7 @@ static void parse_args(options *o, int argc, char **argv)
         longopts[n++] = own[i];
     /* every trec-fit option with a value is a dimension (the tool's own
      * --seed and --threads come first) */
-    for (int f = 0; f < TREC_OPT_COUNT; f++) {
+    for (int f = 0; f < TREC_OPT_LIMIT; f++) {
         const trec_fit_option_info *in = trec_fit_option_about(f);
         if (!in || !in->name || f == TREC_OPT_SEED || f == TREC_OPT_THREADS)
             continue;
@@ -176,7 +176,7 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_LOG: o->log = optarg; break;
         case OPT_RESUME: o->resume = 1; break;
         default:
-            if (c >= OPT_FIT && c < OPT_FIT + TREC_OPT_COUNT) {
+            if (c >= OPT_FIT && c < OPT_FIT + TREC_OPT_LIMIT) {
                 const char *name = trec_fit_option_name(c - OPT_FIT);
                 if (!optarg)
                     cli_die(2, "%s cannot be searched by trec-tune (a flag)", name);

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "fit.h"
+#include "fit_options.h"
 
 /* What an algorithm trains on, prepared by fit.c from the interactions:
  * TREC_DATA_VALUES  the stored values, entries below min_rating dropped
@@ -42,7 +43,13 @@ typedef struct trec_algorithm {
     const char *name;
     const char *about;              /* its line in trec-fit --help (36 columns at most) */
     const char *hint;               /* added to "option does not apply" errors, or NULL */
-    uint64_t options;               /* TREC_OPT bits it takes */
+    uint64_t options;               /* TREC_OPT bits it takes (of fit.h's enum) */
+    /* Its own options, n_own of them: numbered TREC_OPT_OWN on across the
+     * table's rows in order (trec_fit_option_about), their values in
+     * cfg->param[i], i their index here; numbers (TREC_ARG_INT, _REAL) or
+     * flags (1). Their names are unique among all options. */
+    const trec_fit_option_info *own;
+    int n_own;
     int data;                       /* enum trec_data */
     /* Its defaults over trec_fit_config_default's. */
     void (*defaults)(trec_fit_config *cfg);
@@ -84,6 +91,11 @@ void trec_foldin_settings_of(const char *meta_json, trec_foldin_settings *s);
 /* The table (algorithms.c). */
 const trec_algorithm *trec_algorithm_find(const char *name);
 const trec_algorithm *trec_algorithm_at(int i); /* NULL past the end */
+/* Every option a takes, its own among them (TREC_OPT bits). */
+uint64_t trec_algorithm_options(const trec_algorithm *a);
+/* The algorithm whose own option is number o (>= TREC_OPT_OWN), and the
+ * option's index in its list (*slot); NULL if none. */
+const trec_algorithm *trec_algorithm_own_option(int o, int *slot);
 
 /* Steps of trec_fit, for drivers that fit from parts of the data
  * (lib/mpi): the algorithm a configuration runs (NULL and err if none);

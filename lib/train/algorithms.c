@@ -25,6 +25,37 @@ const trec_algorithm *trec_algorithm_find(const char *name)
     return NULL;
 }
 
+/* The number of a's first own option. */
+static int first_own(const trec_algorithm *a)
+{
+    int o = TREC_OPT_OWN;
+    for (int i = 0; trec_algorithm_at(i) && table[i] != a; i++)
+        o += table[i]->n_own;
+    return o;
+}
+
+uint64_t trec_algorithm_options(const trec_algorithm *a)
+{
+    uint64_t bits = a->options;
+    int o = first_own(a);
+    for (int i = 0; i < a->n_own && o + i < TREC_OPT_LIMIT; i++)
+        bits |= TREC_OPT(o + i);
+    return bits;
+}
+
+const trec_algorithm *trec_algorithm_own_option(int o, int *slot)
+{
+    int n = TREC_OPT_OWN;
+    for (int i = 0; trec_algorithm_at(i); i++) {
+        if (o >= n && o < n + table[i]->n_own) {
+            *slot = o - n;
+            return table[i];
+        }
+        n += table[i]->n_own;
+    }
+    return NULL;
+}
+
 const char *trec_fit_algorithm_at(int i, const char **about)
 {
     const trec_algorithm *a = trec_algorithm_at(i);
@@ -36,7 +67,7 @@ const char *trec_fit_algorithm_at(int i, const char **about)
 int trec_fit_algorithm_takes(const char *name, int o)
 {
     const trec_algorithm *a = name ? trec_algorithm_find(name) : NULL;
-    return a && o >= 0 && o < 64 && (a->options & TREC_OPT(o)) != 0;
+    return a && o >= 0 && o < TREC_OPT_LIMIT && (trec_algorithm_options(a) & TREC_OPT(o)) != 0;
 }
 
 void trec_foldin_settings_of(const char *meta_json, trec_foldin_settings *s)
