@@ -404,68 +404,105 @@ static char *read_log(const char *path)
     return buf;
 }
 
+/* ---- run: the search, the best model ---- */
+
+typedef struct run {
+    options *o;
+    trec_csr x, valid;
+    trec_tune_result r;
+} run;
+
+static void search(run *R)
+{
+    options *o = R->o;
+    trec_error err;
+    if (trec_csr_read(o->in, &R->x, &err) != 0 || trec_csr_read(o->valid, &R->valid, &err) != 0)
+        cli_fail(&err);
+    o->tc.vc.valid = &R->valid;
+    o->tc.vc.name = trec_display_name(o->valid);
+    o->tc.progress = on_trial;
+    o->tc.progress_ctx = o;
+    char *prior = o->resume ? read_log(o->log) : NULL;
+    if (trec_tune_run(&o->tc, &R->x, o->log, prior, o->log, &R->r, &err) != 0)
+        cli_fail(&err);
+    free(prior);
+    if (!R->r.have_best)
+        cli_die(1, "no trial finished%s", R->r.out_of_budget ? " within --budget" : "");
+}
+
+static void refit_best(run *R)
+{
+    const options *o = R->o;
+    if (!o->out)
+        return;
+    double t_refit = cli_now();
+    write_best(o, &R->x, &R->r);
+    if (o->print.verbose)
+        fprintf(stderr, "%s: refitted trial %llu and wrote %s in %.2f s\n", cli_prog,
+                (unsigned long long)R->r.trials[R->r.best].id, trec_display_name(o->out),
+                cli_now() - t_refit);
+}
+
+/* ---- print: the leaderboard, the summary ---- */
+
+static void print_board(const run *R)
+{
+    const options *o = R->o;
+    const trec_tune_result *r = &R->r;
+    uint64_t *order = malloc((r->ntrials ? r->ntrials : 1) * sizeof *order);
+    if (!order)
+        cli_die(1, "out of memory");
+    uint64_t n = board(r, order);
+    if (o->print.json)
+        print_json(o, r, order, n);
+    else
+        print_tsv(r, order, n, !o->print.no_header);
+    if (fflush(stdout) != 0 || ferror(stdout))
+        cli_die(1, "writing the leaderboard to standard output failed");
+    free(order);
+}
+
+static void print_summary(const run *R, double t0)
+{
+    const options *o = R->o;
+    const trec_tune_result *r = &R->r;
+    if (o->c.quiet)
+        return;
+    const trec_tune_trial *b = &r->trials[r->best];
+    char bv[TREC_METRIC_TEXT], pv[TREC_METRIC_TEXT];
+    trec_format_metric(b->value, 0, bv, sizeof bv);
+    trec_format_metric(r->popular, 0, pv, sizeof pv);
+    fprintf(stderr, "%s: best: trial %llu (%s), %s %s at epoch %llu: --algorithm %s %s\n",
+            cli_prog, (unsigned long long)b->id, b->algorithm, r->metric, bv,
+            (unsigned long long)b->best_epoch, b->algorithm, b->options);
+    if (r->fitted)
+        fprintf(stderr, "%s: most-popular on %s: %s %s\n", cli_prog,
+                trec_display_name(o->valid), r->metric, pv);
+    if (r->fitted && b->value <= r->popular)
+        fprintf(stderr, "%s: warning: the best trial is no better than the most-popular "
+                "ranking on %s\n", cli_prog, trec_display_name(o->valid));
+    fprintf(stderr, "%s: %llu fits, %llu from the log, %llu trials%s%s%s in %.1f s\n",
+            cli_prog, (unsigned long long)r->fitted, (unsigned long long)r->resumed,
+            (unsigned long long)r->ntrials, r->out_of_budget ? "; the budget ran out" : "",
+            o->out ? "; wrote " : "", o->out ? trec_display_name(o->out) : "",
+            cli_now() - t0);
+}
+
 int main(int argc, char **argv)
 {
     cli_prog = "trec-tune";
     options o;
     parse_args(&o, argc, argv);
     double t0 = cli_now();
-    trec_error err;
-    trec_csr x, valid;
-    if (trec_csr_read(o.in, &x, &err) != 0 || trec_csr_read(o.valid, &valid, &err) != 0)
-        cli_fail(&err);
-    o.tc.vc.valid = &valid;
-    o.tc.vc.name = trec_display_name(o.valid);
-    o.tc.progress = on_trial;
-    o.tc.progress_ctx = &o;
-    char *prior = o.resume ? read_log(o.log) : NULL;
-    trec_tune_result r;
-    if (trec_tune_run(&o.tc, &x, o.log, prior, o.log, &r, &err) != 0)
-        cli_fail(&err);
-    free(prior);
-    if (!r.have_best)
-        cli_die(1, "no trial finished%s", r.out_of_budget ? " within --budget" : "");
-    if (o.out) {
-        double t_refit = cli_now();
-        write_best(&o, &x, &r);
-        if (o.print.verbose)
-            fprintf(stderr, "%s: refitted trial %llu and wrote %s in %.2f s\n", cli_prog,
-                    (unsigned long long)r.trials[r.best].id, trec_display_name(o.out),
-                    cli_now() - t_refit);
-    }
-    uint64_t *order = malloc((r.ntrials ? r.ntrials : 1) * sizeof *order);
-    if (!order)
-        cli_die(1, "out of memory");
-    uint64_t n = board(&r, order);
-    if (o.print.json)
-        print_json(&o, &r, order, n);
-    else
-        print_tsv(&r, order, n, !o.print.no_header);
-    if (fflush(stdout) != 0 || ferror(stdout))
-        cli_die(1, "writing the leaderboard to standard output failed");
-    if (!o.c.quiet) {
-        const trec_tune_trial *b = &r.trials[r.best];
-        char bv[TREC_METRIC_TEXT], pv[TREC_METRIC_TEXT];
-        trec_format_metric(b->value, 0, bv, sizeof bv);
-        trec_format_metric(r.popular, 0, pv, sizeof pv);
-        fprintf(stderr, "%s: best: trial %llu (%s), %s %s at epoch %llu: --algorithm %s %s\n",
-                cli_prog, (unsigned long long)b->id, b->algorithm, r.metric, bv,
-                (unsigned long long)b->best_epoch, b->algorithm, b->options);
-        if (r.fitted)
-            fprintf(stderr, "%s: most-popular on %s: %s %s\n", cli_prog,
-                    trec_display_name(o.valid), r.metric, pv);
-        if (r.fitted && b->value <= r.popular)
-            fprintf(stderr, "%s: warning: the best trial is no better than the most-popular "
-                    "ranking on %s\n", cli_prog, trec_display_name(o.valid));
-        fprintf(stderr, "%s: %llu fits, %llu from the log, %llu trials%s%s%s in %.1f s\n",
-                cli_prog, (unsigned long long)r.fitted, (unsigned long long)r.resumed,
-                (unsigned long long)r.ntrials, r.out_of_budget ? "; the budget ran out" : "",
-                o.out ? "; wrote " : "", o.out ? trec_display_name(o.out) : "",
-                cli_now() - t0);
-    }
-    free(order);
-    trec_tune_result_free(&r);
-    trec_csr_free(&x);
-    trec_csr_free(&valid);
+    run r;
+    memset(&r, 0, sizeof r);
+    r.o = &o;
+    search(&r);
+    refit_best(&r);
+    print_board(&r);
+    print_summary(&r, t0);
+    trec_tune_result_free(&r.r);
+    trec_csr_free(&r.x);
+    trec_csr_free(&r.valid);
     return 0;
 }
