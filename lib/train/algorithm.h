@@ -1,7 +1,7 @@
 /* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* algorithm.h - what a fitting algorithm implements (internal to
  * lib/train). A new algorithm is one file defining a trec_algorithm and one
- * row in algorithms.c's table. */
+ * row (with its extern line) in algorithms.c's table. */
 #ifndef TREC_ALGORITHM_H
 #define TREC_ALGORITHM_H
 
@@ -75,9 +75,6 @@ typedef struct trec_algorithm {
      * ones first); 0: searched only when named. */
     int tune_rank;
 } trec_algorithm;
-
-extern const trec_algorithm trec_algorithm_tensorrec, trec_algorithm_sgd, trec_algorithm_als,
-    trec_algorithm_ease;
 
 /* Bytes ease's solve takes for this many users and active items (ease.c;
  * the default preset compares it with --max-memory). */

@@ -5,6 +5,11 @@
 
 #include "algorithm.h"
 
+/* Each defined in its own file. */
+extern const trec_algorithm trec_algorithm_tensorrec, trec_algorithm_sgd, trec_algorithm_als,
+    trec_algorithm_ease;
+
+/* The order of trec-fit --help and of trec_fit_algorithm_list. */
 static const trec_algorithm *const table[] = {
     &trec_algorithm_tensorrec,
     &trec_algorithm_sgd,

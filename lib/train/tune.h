@@ -5,8 +5,9 @@
  * option (fit_options.h) with a list of values ("--components 32,64,128") or
  * a range ("--alpha 1e-4..1e-1": log-uniform for the options the option
  * table marks log-scale, else uniform; integers rounded). Options not given
- * take the algorithm's default dimensions (trec_tune_default_dims); a trial
- * starts from the algorithm's tuned preset (presets.h), then sets its
+ * take the algorithm's default dimensions (trec_tune_default_dims: its row
+ * of the algorithm table says them); a trial starts from the algorithm's
+ * tuned preset (presets.h; without one, its defaults), then sets its
  * dimensions' values. The trials of an algorithm are its whole grid when
  * every dimension is a list and the grid has at most `trials` points, else
  * `trials` points drawn with the seed (values printed with 3 significant
@@ -40,7 +41,7 @@
 #include "fit.h"
 #include "validate.h"
 
-#define TREC_TUNE_MAX_ALGOS 4
+#define TREC_TUNE_MAX_ALGOS 8 /* room for more algorithms than the table has */
 #define TREC_TUNE_MAX_DIMS 16
 #define TREC_TUNE_MAX_VALUES 32
 
