@@ -397,7 +397,8 @@ static int ease_fit(const trec_fit_config *cfg, const trec_fit_data *d, const tr
         goto done;
     }
     uint64_t n;
-    if ((cfg->param[EASE_USER_EXPONENT] > 0 && scale_rows(&E, err) != 0) || find_active(&E, &active, err) || check_memory(&E, err) || regulariser(&E, err))
+    if ((cfg->param[EASE_USER_EXPONENT] > 0 && scale_rows(&E, err) != 0) ||
+        find_active(&E, &active, err) || check_memory(&E, err) || regulariser(&E, err))
         goto done;
     n = E.n_active;
     E.active = active;

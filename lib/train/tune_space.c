@@ -150,7 +150,8 @@ const char *trec_tune_default_algorithms(void)
 static int takes(const char *algorithm, int option)
 {
     const trec_algorithm *a = trec_algorithm_find(algorithm);
-    return a && option >= 0 && option < TREC_OPT_LIMIT && (trec_algorithm_options(a) & TREC_OPT(option));
+    return a && option >= 0 && option < TREC_OPT_LIMIT &&
+           (trec_algorithm_options(a) & TREC_OPT(option));
 }
 
 int trec_tune_space_finish(trec_tune_space *s, trec_error *err)
