@@ -165,6 +165,37 @@ static inline void cli_common_init(cli_common *o)
     o->quiet = 0;
 }
 
+/* The output options of the commands that print a table (trec-eval,
+ * trec-recommend): --json, --pretty (indented JSON), --no-header (TSV
+ * without its header line), -v. Their long options go before
+ * CLI_COMMON_LONGOPTS. */
+enum { CLI_OPT_JSON = 201, CLI_OPT_PRETTY, CLI_OPT_NO_HEADER };
+#define CLI_OUTPUT_LONGOPTS                                  \
+    {"json", no_argument, 0, CLI_OPT_JSON},                  \
+    {"no-header", no_argument, 0, CLI_OPT_NO_HEADER},        \
+    {"pretty", no_argument, 0, CLI_OPT_PRETTY},              \
+    {"verbose", no_argument, 0, 'v'}
+#define CLI_OUTPUT_SHORTOPTS "v"
+
+typedef struct cli_output {
+    int json;              /* --json (and --pretty) */
+    int pretty;            /* --pretty */
+    int no_header;         /* --no-header */
+    int verbose;           /* -v, --verbose */
+} cli_output;
+
+/* Handles option c if it is one of the output options (returns 1). */
+static inline int cli_output_option(int c, cli_output *o)
+{
+    switch (c) {
+    case CLI_OPT_JSON: o->json = 1; return 1;
+    case CLI_OPT_PRETTY: o->pretty = o->json = 1; return 1;
+    case CLI_OPT_NO_HEADER: o->no_header = 1; return 1;
+    case 'v': o->verbose = 1; return 1;
+    default: return 0;
+    }
+}
+
 static inline void cli_version(void)
 {
     printf("%s (trec) %s\n", cli_prog, TREC_VERSION);

@@ -77,14 +77,14 @@ typedef struct options {
     int nk;
     int has_min_rating;
     double min_rating;
-    int exclude_train, json, tsv, gain, standard, gain_given, fold_in;
+    int exclude_train, tsv, gain, standard, gain_given, fold_in;
     int metrics[TREC_N_METRICS]; /* the metrics reported, in this order */
     int nmetrics;
     int baseline;                /* --baseline: R_POPULAR or R_RANDOM; else R_MODEL */
     trec_gate gates[MAX_GATES];  /* --fail-below, --fail-below-baseline */
     int ngates;
     const char *history;         /* --history */
-    int pretty, no_header, verbose;
+    cli_output print;            /* --json, --pretty, --no-header, -v */
 } options;
 
 /* --metrics: names, comma-separated, or "all". */
@@ -167,9 +167,9 @@ static void parse_ks(options *o, const char *arg)
     free(copy);
 }
 
-enum { OPT_TEST = 256, OPT_TRAIN, OPT_MIN_RATING, OPT_EXCLUDE_TRAIN, OPT_GAIN, OPT_JSON,
+enum { OPT_TEST = 256, OPT_TRAIN, OPT_MIN_RATING, OPT_EXCLUDE_TRAIN, OPT_GAIN,
        OPT_TSV, OPT_PER_USER, OPT_STANDARD, OPT_METRICS, OPT_BASELINE,
-       OPT_FOLD_IN, OPT_FAIL_BELOW, OPT_FAIL_BASELINE, OPT_HISTORY, OPT_PRETTY, OPT_NO_HEADER };
+       OPT_FOLD_IN, OPT_FAIL_BELOW, OPT_FAIL_BASELINE, OPT_HISTORY };
 
 static void add_gate(options *o, const char *arg, int baseline)
 {
@@ -184,7 +184,7 @@ static void add_gate(options *o, const char *arg, int baseline)
 /* Gates and the history (after check_args). */
 static void check_ops_args(options *o)
 {
-    if (o->verbose && o->c.quiet)
+    if (o->print.verbose && o->c.quiet)
         cli_usage_error("-q and -v exclude each other", NULL);
     if (o->history && strcmp(o->history, "-") == 0)
         cli_usage_error("--history wants a file (rows are appended to it)", NULL);
@@ -235,7 +235,7 @@ static void check_args(options *o, int argc, char **argv)
         cli_usage_error("--fold-in needs --train FILE (the histories to fold in)", NULL);
     if (o->fold_in && o->baseline != R_MODEL)
         cli_usage_error("--fold-in folds in a model's users: not with --baseline", NULL);
-    if (o->json && o->tsv)
+    if (o->print.json && o->tsv)
         cli_usage_error("--json and --tsv exclude each other", NULL);
     if (o->per_user && o->baseline != R_MODEL)
         cli_usage_error("--per-user reports a model's users: not with --baseline", NULL);
@@ -250,7 +250,6 @@ static void parse_args(options *o, int argc, char **argv)
         {"min-rating", required_argument, 0, OPT_MIN_RATING},
         {"exclude-train", no_argument, 0, OPT_EXCLUDE_TRAIN},
         {"gain", required_argument, 0, OPT_GAIN},
-        {"json", no_argument, 0, OPT_JSON},
         {"tsv", no_argument, 0, OPT_TSV},
         {"per-user", required_argument, 0, OPT_PER_USER},
         {"standard", no_argument, 0, OPT_STANDARD},
@@ -260,9 +259,7 @@ static void parse_args(options *o, int argc, char **argv)
         {"fail-below", required_argument, 0, OPT_FAIL_BELOW},
         {"fail-below-baseline", required_argument, 0, OPT_FAIL_BASELINE},
         {"history", required_argument, 0, OPT_HISTORY},
-        {"pretty", no_argument, 0, OPT_PRETTY},
-        {"no-header", no_argument, 0, OPT_NO_HEADER},
-        {"verbose", no_argument, 0, 'v'},
+        CLI_OUTPUT_LONGOPTS,
         CLI_COMMON_LONGOPTS,
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
@@ -272,8 +269,9 @@ static void parse_args(options *o, int argc, char **argv)
     for (int i = 0; i < TREC_N_CLASSIC_METRICS; i++)
         o->metrics[o->nmetrics++] = i;
     int c;
-    while ((c = getopt_long(argc, argv, "k:v" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-        if (cli_common_option(c, optarg, &o->c, usage))
+    while ((c = getopt_long(argc, argv, "k:" CLI_OUTPUT_SHORTOPTS CLI_COMMON_SHORTOPTS, longopts,
+                            NULL)) != -1) {
+        if (cli_common_option(c, optarg, &o->c, usage) || cli_output_option(c, &o->print))
             continue;
         switch (c) {
         case OPT_TEST: o->test = optarg; break;
@@ -293,7 +291,6 @@ static void parse_args(options *o, int argc, char **argv)
             else
                 cli_usage_error("--gain must be exp or binary", optarg);
             break;
-        case OPT_JSON: o->json = 1; break;
         case OPT_TSV: o->tsv = 1; break;
         case OPT_PER_USER: o->per_user = optarg; break;
         case OPT_STANDARD: o->standard = 1; break;
@@ -310,9 +307,6 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_FAIL_BELOW: add_gate(o, optarg, 0); break;
         case OPT_FAIL_BASELINE: add_gate(o, optarg, 1); break;
         case OPT_HISTORY: o->history = optarg; break;
-        case OPT_PRETTY: o->pretty = o->json = 1; break;
-        case OPT_NO_HEADER: o->no_header = 1; break;
-        case 'v': o->verbose = 1; break;
         default: cli_usage_error("invalid option", NULL);
         }
     }
@@ -687,7 +681,7 @@ static void print_json(run *r, FILE *f)
     cJSON_AddStringToObject(root, "convention",
                             o->exclude_train && o->gain == TREC_GAIN_BINARY ? "standard"
                             : o->exclude_train ? "exclude-train" : "all-items");
-    cli_print_json(f, root, o->pretty);
+    cli_print_json(f, root, o->print.pretty);
     cJSON_Delete(root);
 }
 
@@ -696,7 +690,7 @@ static void print_tsv(run *r, FILE *f)
 {
     column cols[MAX_KS * TREC_N_METRICS];
     int nc = columns(r->o, cols);
-    if (!r->o->no_header)
+    if (!r->o->print.no_header)
         fputs("split\tranking\tranker\tmetric\tvalue\n", f);
     for (int s = 0; s < r->nsplits; s++) {
         split *sp = &r->splits[s];
@@ -718,7 +712,7 @@ static void print_per_user(run *r, FILE *f)
 {
     column cols[MAX_KS * TREC_N_METRICS];
     int nc = columns(r->o, cols);
-    if (!r->o->no_header) {
+    if (!r->o->print.no_header) {
         fputs("user\tsplit", f);
         for (int j = 0; j < nc; j++)
             if (cols[j].metric != TREC_COVERAGE)
@@ -764,7 +758,7 @@ static int write_reports(run *r, trec_error *err)
         trec_outfile_abort(&out);
         return -1;
     }
-    if (o->json)
+    if (o->print.json)
         print_json(r, out.fp);
     else if (o->tsv)
         print_tsv(r, out.fp);
@@ -953,7 +947,7 @@ int main(int argc, char **argv)
     cli_step(o.c.quiet, "computing the metrics");
     evaluate(&r);
     cli_step_end(o.c.quiet);
-    if (o.verbose)
+    if (o.print.verbose)
         fprintf(stderr, "%s: read %.2f s, ranked %.2f s, metrics %.2f s\n", cli_prog,
                 t_load - t0, t_rank - t_load, cli_now() - t_rank);
     trec_error err;

@@ -15,12 +15,13 @@ __attribute__((noreturn)) static void usage(void)
            "Fits a recommender model on the interaction matrix TRAIN ('-': stdin; rows\n"
            "users, columns items) with one of the algorithms %s.\n"
            "\n"
-           "Algorithms (default: the default preset; with --loss, its algorithm):\n"
-           "  --algorithm A          tensorrec  TensorRec's family, full batch, Adam\n"
-           "                         sgd        LightFM's ranking losses, per interaction\n"
-           "                         als        implicit alternating least squares\n"
-           "                         ease       item-item closed form (EASE)\n"
-           "  --preset P             a named configuration: default (ease, or als when\n"
+           "Algorithms (default: the default preset; with --loss, its algorithm):\n",
+           cli_prog, trec_fit_algorithm_list());
+    /* one line per row of the algorithm table */
+    const char *name, *about;
+    for (int i = 0; (name = trec_fit_algorithm_at(i, &about)); i++)
+        printf("%-25s%-10s %s\n", i ? "" : "  --algorithm A", name, about);
+    printf("  --preset P             a named configuration: default (ease, or als when\n"
            "                         ease's matrix exceeds --max-memory), ease, als, sgd\n"
            "                         (settings chosen on validation), tensorrec\n"
            "                         (TensorRec's defaults, as --algorithm tensorrec)\n"
@@ -95,7 +96,7 @@ __attribute__((noreturn)) static void usage(void)
            "  -h, --help             this help\n"
            "  -V, --version          version\n"
            "See 'man trec-fit' for the algorithms, their formulas and defaults.\n",
-           cli_prog, trec_fit_algorithm_list(), TREC_FIT_DEFAULT_SEED);
+           TREC_FIT_DEFAULT_SEED);
     exit(0);
 }
 
@@ -125,11 +126,13 @@ enum { OPT_JSON = 1000, OPT_PRETTY };
 /* Long options are TREC_OPT_* + OPT_BASE, so each one is also its bit of
  * trec_fit_config.given. */
 #define OPT_BASE 256
-#define OPT_ALGORITHM (OPT_BASE + TREC_OPT_COUNT)
+#define OPT_ALGORITHM (OPT_BASE + TREC_OPT_LIMIT)
 enum { OPT_PRESET = OPT_ALGORITHM + 1, OPT_VALID, OPT_METRIC, OPT_VALID_GAIN, OPT_EVAL_EVERY,
        OPT_PATIENCE, OPT_LOG };
 
-static const struct option longopts[] = {
+/* Its own options; then every fitting option of the library's table
+ * (fit_options.h), built by make_longopts: a new one needs no line here. */
+static const struct option own_longopts[] = {
     {"algorithm", required_argument, 0, OPT_ALGORITHM},
     {"preset", required_argument, 0, OPT_PRESET},
     {"valid", required_argument, 0, OPT_VALID},
@@ -138,42 +141,8 @@ static const struct option longopts[] = {
     {"eval-every", required_argument, 0, OPT_EVAL_EVERY},
     {"patience", required_argument, 0, OPT_PATIENCE},
     {"log", required_argument, 0, OPT_LOG},
-    {"output", required_argument, 0, 'o'},
-    {"user-features", required_argument, 0, OPT_BASE + TREC_OPT_USER_FEATURES},
-    {"item-features", required_argument, 0, OPT_BASE + TREC_OPT_ITEM_FEATURES},
-    {"no-user-identity", no_argument, 0, OPT_BASE + TREC_OPT_NO_USER_IDENTITY},
-    {"no-item-identity", no_argument, 0, OPT_BASE + TREC_OPT_NO_ITEM_IDENTITY},
-    {"components", required_argument, 0, OPT_BASE + TREC_OPT_COMPONENTS},
-    {"user-repr", required_argument, 0, OPT_BASE + TREC_OPT_USER_REPR},
-    {"item-repr", required_argument, 0, OPT_BASE + TREC_OPT_ITEM_REPR},
-    {"hidden", required_argument, 0, OPT_BASE + TREC_OPT_HIDDEN},
-    {"predict", required_argument, 0, OPT_BASE + TREC_OPT_PREDICT},
-    {"no-biases", no_argument, 0, OPT_BASE + TREC_OPT_NO_BIASES},
-    {"loss", required_argument, 0, OPT_BASE + TREC_OPT_LOSS},
-    {"sampled-items", required_argument, 0, OPT_BASE + TREC_OPT_SAMPLED_ITEMS},
-    {"sample-unobserved", no_argument, 0, OPT_BASE + TREC_OPT_SAMPLE_UNOBSERVED},
-    {"min-rating", required_argument, 0, OPT_BASE + TREC_OPT_MIN_RATING},
-    {"other-weight", required_argument, 0, OPT_BASE + TREC_OPT_OTHER_WEIGHT},
-    {"values", required_argument, 0, OPT_BASE + TREC_OPT_VALUES},
-    {"epochs", required_argument, 0, OPT_BASE + TREC_OPT_EPOCHS},
-    {"learning-rate", required_argument, 0, OPT_BASE + TREC_OPT_LEARNING_RATE},
-    {"alpha", required_argument, 0, OPT_BASE + TREC_OPT_ALPHA},
-    {"batch-users", required_argument, 0, OPT_BASE + TREC_OPT_BATCH_USERS},
-    {"seed", required_argument, 0, OPT_BASE + TREC_OPT_SEED},
-    {"threads", required_argument, 0, OPT_BASE + TREC_OPT_THREADS},
-    {"init", required_argument, 0, OPT_BASE + TREC_OPT_INIT},
-    {"lambda", required_argument, 0, OPT_BASE + TREC_OPT_LAMBDA},
-    {"lambda-exponent", required_argument, 0, OPT_BASE + TREC_OPT_LAMBDA_EXPONENT},
-    {"confidence", required_argument, 0, OPT_BASE + TREC_OPT_CONFIDENCE},
-    {"confidence-scale", required_argument, 0, OPT_BASE + TREC_OPT_CONFIDENCE_SCALE},
-    {"solver", required_argument, 0, OPT_BASE + TREC_OPT_SOLVER},
-    {"cg-steps", required_argument, 0, OPT_BASE + TREC_OPT_CG_STEPS},
-    {"max-memory", required_argument, 0, OPT_BASE + TREC_OPT_MAX_MEMORY},
-    {"schedule", required_argument, 0, OPT_BASE + TREC_OPT_SCHEDULE},
-    {"max-sampled", required_argument, 0, OPT_BASE + TREC_OPT_MAX_SAMPLED},
-    {"kos-k", required_argument, 0, OPT_BASE + TREC_OPT_KOS_K},
-    {"dropout", required_argument, 0, OPT_BASE + TREC_OPT_DROPOUT},
-    {"user-exponent", required_argument, 0, OPT_BASE + TREC_OPT_USER_EXPONENT},
+    {"output", required_argument, 0, 'o'}};
+static const struct option tail_longopts[] = {
     {"quiet", no_argument, 0, 'q'},
     {"verbose", no_argument, 0, 'v'},
     {"json", no_argument, 0, OPT_JSON},
@@ -182,6 +151,26 @@ static const struct option longopts[] = {
     {"help", no_argument, 0, 'h'},
     {"version", no_argument, 0, 'V'},
     {0, 0, 0, 0}};
+#define N_OWN (sizeof own_longopts / sizeof own_longopts[0])
+#define N_TAIL (sizeof tail_longopts / sizeof tail_longopts[0])
+static struct option longopts[N_OWN + TREC_OPT_LIMIT + N_TAIL];
+
+static void make_longopts(void)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < N_OWN; i++)
+        longopts[n++] = own_longopts[i];
+    for (int f = 0; f < TREC_OPT_LIMIT; f++) {
+        const trec_fit_option_info *in = trec_fit_option_about(f);
+        if (in && in->name)
+            longopts[n++] = (struct option){in->name + 2,
+                                            in->arg == TREC_ARG_NONE ? no_argument
+                                                                     : required_argument,
+                                            0, OPT_BASE + f};
+    }
+    for (size_t i = 0; i < N_TAIL; i++)
+        longopts[n++] = tail_longopts[i];
+}
 
 /* --init MODEL without --algorithm, --preset or --loss: MODEL's own
  * algorithm and settings (its META), so that the fit continues it; a
@@ -291,13 +280,14 @@ static void parse_args(options *o, int argc, char **argv)
 {
     memset(o, 0, sizeof *o);
     trec_error err;
+    make_longopts();
     pick_start(o, argc, argv);
     if (!(o->cfg.given & TREC_OPT(TREC_OPT_THREADS)))
         o->cfg.threads = cli_default_threads();
     trec_validation_config_default(&o->v.vc);
     int c;
     while ((c = getopt_long(argc, argv, "o:qvfhV", longopts, NULL)) != -1) {
-        if (c >= OPT_BASE && c < OPT_BASE + TREC_OPT_COUNT) {
+        if (c >= OPT_BASE && c < OPT_BASE + TREC_OPT_LIMIT) {
             set_option(o, c - OPT_BASE, optarg);
             continue;
         }
@@ -511,8 +501,8 @@ static void resolve_preset(run *r)
     trec_error err;
     if (trec_preset_resolve(&o->cfg, &r->x, r->preset_note, sizeof r->preset_note, &err))
         cli_fail(&err);
-    /* a choice that depends on the data is always said (-q: when it is not ease) */
-    if (o->cfg.preset_note && (!o->quiet || strcmp(o->cfg.algorithm, "ease") != 0))
+    /* a choice that depends on the data is said (-q: when it fell back) */
+    if (o->cfg.preset_note && (!o->quiet || trec_preset_fell_back(&o->cfg)))
         fprintf(stderr, "%s: default configuration: %s\n", cli_prog, o->cfg.preset_note);
 }
 
@@ -645,7 +635,7 @@ static void print_summary_json(const run *r)
     cJSON_AddNumberToObject(j, "items", (double)m->n_items);
     if (m->kind == TREC_MODEL_FACTORS)
         cJSON_AddNumberToObject(j, "components", (double)m->k);
-    if (strcmp(algo, "tensorrec") == 0 || strcmp(algo, "sgd") == 0) {
+    if (trec_fit_algorithm_takes(algo, TREC_OPT_LOSS)) { /* see print_summary */
         cJSON_AddStringToObject(j, "loss", trec_loss_name(o->cfg.loss));
         cJSON_AddNumberToObject(j, "final_loss", r->res.loss);
         cJSON_AddNumberToObject(j, "epochs", (double)o->cfg.epochs);
@@ -677,7 +667,8 @@ static void print_summary(const run *r)
             (unsigned long long)m->n_items);
     if (m->kind == TREC_MODEL_FACTORS)
         fprintf(stderr, ", %llu components", (unsigned long long)m->k);
-    if (strcmp(algo, "tensorrec") == 0 || strcmp(algo, "sgd") == 0)
+    /* an algorithm with a choice of loss reports it and its epochs */
+    if (trec_fit_algorithm_takes(algo, TREC_OPT_LOSS))
         fprintf(stderr, ", %s loss %.6g after %llu epochs", trec_loss_name(o->cfg.loss),
                 r->res.loss, (unsigned long long)r->res.model_epochs);
     else
@@ -725,7 +716,7 @@ static int run_mpi(run *r)
     o->cfg.progress = on_epoch;
     o->cfg.progress_ctx = &pr;
     int rc = 0;
-    if (o->cfg.algorithm && strcmp(o->cfg.algorithm, "auto") == 0)
+    if (trec_preset_unresolved(&o->cfg))
         rc = trec_fail(&err, "under mpirun with more than one rank only ALS fits: give "
                        "--algorithm als (the default configuration runs in one process)");
     else if (o->v.file)

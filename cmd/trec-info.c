@@ -369,84 +369,112 @@ static int dump(const char *path, FILE *out, const char *out_name, int use_label
 
 enum { OPT_JSON = 256, OPT_DUMP, OPT_NO_LABELS, OPT_PRETTY, OPT_HEADER };
 
-int main(int argc, char **argv)
+static const struct option longopts[] = {
+    {"json", no_argument, 0, OPT_JSON},
+    {"dump", no_argument, 0, OPT_DUMP},
+    {"no-labels", no_argument, 0, OPT_NO_LABELS},
+    {"pretty", no_argument, 0, OPT_PRETTY},
+    {"header", no_argument, 0, OPT_HEADER},
+    {"quiet", no_argument, 0, 'q'},
+    {"verbose", no_argument, 0, 'v'},
+    {"output", required_argument, 0, 'o'},
+    {"help", no_argument, 0, 'h'},
+    {"version", no_argument, 0, 'V'},
+    {0, 0, 0, 0}};
+
+typedef struct options {
+    int json, dump, no_labels, pretty, header, quiet, verbose;
+    const char *out;                /* -o ("-": stdout) */
+    char **files;                   /* the FILE arguments */
+    int nfiles;
+} options;
+
+static void check_args(const options *o, int argc, char **argv)
 {
-    cli_prog = "trec-info";
-    double t0 = cli_now();
-    static const struct option longopts[] = {
-        {"json", no_argument, 0, OPT_JSON},
-        {"dump", no_argument, 0, OPT_DUMP},
-        {"no-labels", no_argument, 0, OPT_NO_LABELS},
-        {"pretty", no_argument, 0, OPT_PRETTY},
-        {"header", no_argument, 0, OPT_HEADER},
-        {"quiet", no_argument, 0, 'q'},
-        {"verbose", no_argument, 0, 'v'},
-        {"output", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},
-        {0, 0, 0, 0}};
-    int json = 0, dump_mode = 0, no_labels = 0, pretty = 0, header = 0, quiet = 0, verbose = 0;
-    const char *out_path = "-";
+    if (o->json && o->dump)
+        cli_usage_error("--json and --dump exclude each other", NULL);
+    if (o->quiet && o->verbose)
+        cli_usage_error("-q and -v exclude each other", NULL);
+    if (o->header && !o->dump)
+        cli_usage_error("--header goes with --dump", NULL);
+    if (o->no_labels && !o->dump)
+        cli_usage_error("--no-labels goes with --dump", NULL);
+    if (optind == argc)
+        cli_usage_error("missing FILE", NULL);
+    if (o->dump && argc - optind > 1)
+        cli_usage_error("--dump takes one FILE", argv[optind + 1]);
+}
+
+static void parse_args(options *o, int argc, char **argv)
+{
+    memset(o, 0, sizeof *o);
+    o->out = "-";
     int c;
     while ((c = getopt_long(argc, argv, "o:qvhV", longopts, NULL)) != -1) {
         switch (c) {
-        case OPT_JSON: json = 1; break;
-        case OPT_DUMP: dump_mode = 1; break;
-        case OPT_NO_LABELS: no_labels = 1; break;
-        case OPT_PRETTY: pretty = json = 1; break;
-        case OPT_HEADER: header = 1; break;
-        case 'q': quiet = 1; break;
-        case 'v': verbose = 1; break;
-        case 'o': out_path = optarg; break;
+        case OPT_JSON: o->json = 1; break;
+        case OPT_DUMP: o->dump = 1; break;
+        case OPT_NO_LABELS: o->no_labels = 1; break;
+        case OPT_PRETTY: o->pretty = o->json = 1; break;
+        case OPT_HEADER: o->header = 1; break;
+        case 'q': o->quiet = 1; break;
+        case 'v': o->verbose = 1; break;
+        case 'o': o->out = optarg; break;
         case 'h': usage();
         case 'V': cli_version(); break;
         default: cli_usage_error("invalid option", NULL);
         }
     }
-    if (json && dump_mode)
-        cli_usage_error("--json and --dump exclude each other", NULL);
-    if (quiet && verbose)
-        cli_usage_error("-q and -v exclude each other", NULL);
-    if (header && !dump_mode)
-        cli_usage_error("--header goes with --dump", NULL);
-    if (no_labels && !dump_mode)
-        cli_usage_error("--no-labels goes with --dump", NULL);
-    if (optind == argc)
-        cli_usage_error("missing FILE", NULL);
-    if (dump_mode && argc - optind > 1)
-        cli_usage_error("--dump takes one FILE", argv[optind + 1]);
+    check_args(o, argc, argv);
+    o->files = argv + optind;
+    o->nfiles = argc - optind;
+}
 
+/* Describes (or dumps) the files into out; 1 if one failed. */
+static int run(const options *o, FILE *out, const char *out_name)
+{
+    if (o->dump)
+        return dump(o->files[0], out, out_name, !o->no_labels, o->header) != 0;
+    int failed = 0, described = 0;
+    cJSON *all = o->json ? cJSON_CreateArray() : NULL;
+    for (int i = 0; i < o->nfiles; i++)
+        failed |= describe(o->files[i], out, all, &described) != 0;
+    if (all) {
+        if (cJSON_GetArraySize(all) > 0 && write_json(all, out, o->pretty) != 0) {
+            fprintf(stderr, "%s: error: out of memory printing JSON\n", cli_prog);
+            failed = 1;
+        }
+        cJSON_Delete(all);
+    }
+    return failed;
+}
+
+static void print_summary(const options *o, double t0)
+{
+    int n = o->dump ? 1 : o->nfiles;
+    if (o->verbose)
+        fprintf(stderr, "%s: %d file%s%s, %.2f s\n", cli_prog, n, n == 1 ? "" : "s",
+                o->dump ? " dumped" : " described", cli_now() - t0);
+}
+
+int main(int argc, char **argv)
+{
+    cli_prog = "trec-info";
+    double t0 = cli_now();
+    options o;
+    parse_args(&o, argc, argv);
     trec_error err;
     trec_outfile out;
-    if (trec_outfile_open(&out, out_path, &err) != 0)
+    if (trec_outfile_open(&out, o.out, &err) != 0)
         cli_fail(&err);
-    const char *out_name = strcmp(out_path, "-") == 0 ? "<stdout>" : out_path;
-    int failed = 0;
-    if (dump_mode) {
-        failed = dump(argv[optind], out.fp, out_name, !no_labels, header) != 0;
-    } else {
-        cJSON *all = json ? cJSON_CreateArray() : NULL;
-        int described = 0;
-        for (int i = optind; i < argc; i++)
-            failed |= describe(argv[i], out.fp, all, &described) != 0;
-        if (all) {
-            if (cJSON_GetArraySize(all) > 0 && write_json(all, out.fp, pretty) != 0) {
-                fprintf(stderr, "%s: error: out of memory printing JSON\n", cli_prog);
-                failed = 1;
-            }
-            cJSON_Delete(all);
-        }
-    }
+    int failed = run(&o, out.fp, strcmp(o.out, "-") == 0 ? "<stdout>" : o.out);
     /* A dump that failed half-way leaves no output file behind. */
-    if (failed && dump_mode) {
+    if (failed && o.dump) {
         trec_outfile_abort(&out);
         return 1;
     }
     if (trec_outfile_commit(&out, &err) != 0)
         cli_fail(&err);
-    if (verbose)
-        fprintf(stderr, "%s: %d file%s%s, %.2f s\n", cli_prog, dump_mode ? 1 : argc - optind,
-                dump_mode || argc - optind == 1 ? "" : "s", dump_mode ? " dumped" : " described",
-                cli_now() - t0);
+    print_summary(&o, t0);
     return failed;
 }

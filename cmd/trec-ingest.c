@@ -70,8 +70,14 @@ enum {
     OPT_JSON, OPT_PRETTY, OPT_NEW_IDS, OPT_FFLAGS, OPT_FVALUE
 };
 
-/* -v, --json, --pretty, -f */
-static struct { int verbose, json, pretty, force; } flags;
+typedef struct options {
+    trec_ingest_opts ratings;       /* the ratings' options */
+    trec_features_opts features;    /* the features' options */
+    const char *in, *out, *align;
+    int quiet, verbose, json, pretty, force;  /* -q, -v, --json, --pretty, -f */
+    int item_features, user_features;         /* --item-features, --user-features */
+    int ratings_only, features_only, new_ids; /* options given of one kind only */
+} options;
 
 static const struct option longopts[] = {
     {"output", required_argument, NULL, 'o'},
@@ -107,6 +113,127 @@ static const struct option longopts[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* One option (long options and their short forms), into o. */
+static void set_option(options *o, int c, const char *arg)
+{
+    trec_ingest_opts *ro = &o->ratings;
+    trec_features_opts *fo = &o->features;
+    switch (c) {
+    case 'o': o->out = arg; break;
+    case OPT_SEP: ro->sep = fo->sep = arg; break;
+    case OPT_QUOTE: ro->quote = fo->quote = arg; break;
+    case OPT_HEADER: ro->header = fo->header = 1; break;
+    case OPT_NO_HEADER: ro->header = fo->header = 0; break;
+    case OPT_USER: ro->user_col = arg; o->ratings_only = 1; break;
+    case OPT_ITEM: ro->item_col = arg; o->ratings_only = 1; break;
+    case OPT_RATING: ro->rating_col = arg; o->ratings_only = 1; break;
+    case OPT_TIME: ro->time_col = arg; o->ratings_only = 1; break;
+    case OPT_DUPS:
+        if (trec_dup_policy_parse(arg, &ro->duplicates) != 0)
+            cli_usage_error("--duplicates: expected last, max, sum or error", arg);
+        o->ratings_only = 1;
+        break;
+    case OPT_SKIP: ro->skip_bad = fo->skip_bad = 1; break;
+    case OPT_THREADS:
+        ro->threads = (int)cli_parse_int("--threads", arg, 1, 1024);
+        break;
+    case OPT_BLOCK:
+        ro->block_size = fo->block_size =
+            (size_t)cli_parse_int("--block-size", arg, 1, 1ll << 40);
+        break;
+    case OPT_FEATURES: o->item_features = 1; break;
+    case OPT_USER_FEATURES: o->user_features = 1; break;
+    case OPT_ALIGN: o->align = arg; break;
+    case OPT_NEW_IDS:
+        if (trec_new_ids_parse(arg, &ro->new_ids) != 0)
+            cli_usage_error("--new-ids: expected append, drop or error", arg);
+        o->new_ids = 1;
+        break;
+    case OPT_IDCOL: fo->id_col = arg; o->features_only = 1; break;
+    case OPT_FCOL: fo->feature_col = arg; o->features_only = 1; break;
+    case OPT_FSEP: fo->feature_sep = arg; o->features_only = 1; break;
+    case OPT_FFLAGS: fo->feature_flags = arg; o->features_only = 1; break;
+    case OPT_FVALUE: fo->feature_value = arg; o->features_only = 1; break;
+    case OPT_REPEATED:
+        if (strcmp(arg, "merge") == 0)
+            fo->merge_ids = 1;
+        else if (strcmp(arg, "error") != 0)
+            cli_usage_error("--repeated-ids: expected merge or error", arg);
+        o->features_only = 1;
+        break;
+    case 'q': o->quiet = 1; break;
+    case 'v': o->verbose = 1; break;
+    case OPT_JSON: o->json = 1; break;
+    case OPT_PRETTY: o->json = o->pretty = 1; break;
+    case 'f': o->force = 1; break;
+    case 'h': usage(); break;
+    case 'V': cli_version(); break;
+    default: cli_usage_error("unknown option", NULL);
+    }
+}
+
+/* Combinations, and option values wrong whatever the input: usage errors. */
+static void check_args(options *o, int argc, char **argv)
+{
+    int features = o->item_features || o->user_features;
+    if (optind >= argc)
+        cli_usage_error("no input file (use - for standard input)", NULL);
+    if (optind + 1 < argc)
+        cli_usage_error("more than one input file", argv[optind + 1]);
+    if (!o->out)
+        cli_usage_error("no output file: give -o FILE (- for standard output)", NULL);
+    if (o->json && strcmp(o->out, "-") == 0)
+        cli_usage_error("--json prints on standard output, which -o - already uses", NULL);
+    if (o->quiet && o->verbose)
+        cli_usage_error("-q and -v exclude each other", NULL);
+    cli_refuse_binary_tty(o->out, o->force, "a matrix");
+    if (o->item_features && o->user_features)
+        cli_usage_error("--item-features and --user-features exclude each other", NULL);
+    if (features && o->ratings_only)
+        cli_usage_error("--user-col, --item-col, --rating-col, --time-col and "
+                        "--duplicates are for ratings, not for features", NULL);
+    if (!features && o->features_only)
+        cli_usage_error("--id-col, --feature-col, --feature-sep, --feature-flags, "
+                        "--feature-value and --repeated-ids need --item-features or "
+                        "--user-features", NULL);
+    if (o->new_ids && (features || !o->align))
+        cli_usage_error("--new-ids goes with --align, for ratings", NULL);
+    if (o->user_features) {
+        /* MovieLens has no standard user file: say which column to use. */
+        if (!o->features.feature_col && !o->features.feature_flags)
+            cli_usage_error("--user-features needs --feature-col COL (or --feature-flags)",
+                            NULL);
+        if (!o->features.id_col)
+            o->features.id_col = "userId";
+    }
+    trec_error err;
+    if ((features ? trec_features_opts_check(&o->features, &err)
+                  : trec_ingest_opts_check(&o->ratings, &err)) != 0)
+        cli_usage_error(err.msg, NULL);
+    o->in = argv[optind];
+}
+
+static void parse_args(options *o, int argc, char **argv)
+{
+    memset(o, 0, sizeof *o);
+    trec_ingest_opts_init(&o->ratings);
+    trec_features_opts_init(&o->features);
+    int c;
+    while ((c = getopt_long(argc, argv, "o:qvfhV", longopts, NULL)) != -1)
+        set_option(o, c, optarg);
+    check_args(o, argc, argv);
+}
+
+/* ---- run: read the input, write the matrix ---- */
+
+typedef struct run {
+    options *o;
+    trec_csr m;
+    trec_ingest_stats st;           /* ratings */
+    trec_features_stats fst;        /* features */
+    double t0, t_read;
+} run;
+
 static void print_warnings(char (*w)[600], int n, uint64_t skipped, const char *name)
 {
     for (int i = 0; i < n; i++)
@@ -116,260 +243,187 @@ static void print_warnings(char (*w)[600], int n, uint64_t skipped, const char *
                 name, (unsigned long long)(skipped - (uint64_t)n));
 }
 
-/* The summary as JSON on stdout (--json); the object is consumed. */
-static void print_summary_json(cJSON *o, const char *in, const char *out, double t0)
+static void ingest_ratings(run *r)
 {
-    cJSON_AddNumberToObject(o, "seconds", round((cli_now() - t0) * 1000) / 1000);
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "tool", cli_prog);
-    cJSON_AddStringToObject(doc, "input", trec_display_name(in));
-    cJSON_AddStringToObject(doc, "output", out);
-    cJSON *it;
-    while ((it = o->child)) {
-        cJSON_DetachItemViaPointer(o, it);
-        cJSON_AddItemToObject(doc, it->string, it);
-    }
-    cJSON_Delete(o);
-    cli_print_json(stdout, doc, flags.pretty);
-    cJSON_Delete(doc);
-}
-
-static void verbose_times(double t0, double t_read)
-{
-    if (flags.verbose)
-        fprintf(stderr, "%s: read %.2f s, wrote %.2f s\n", cli_prog, t_read - t0,
-                cli_now() - t_read);
-}
-
-static int run_ratings(const char *in, const char *out, const char *align_path,
-                       trec_ingest_opts *o, int quiet)
-{
-    double t0 = cli_now();
+    options *o = r->o;
+    int quiet = o->quiet;
     trec_error err;
-    trec_csr m;
-    trec_ingest_stats st;
     trec_reference ref;
     memset(&ref, 0, sizeof ref);
-    if (align_path) {
-        if (trec_reference_read(align_path, &ref, &err) != 0)
+    if (o->align) {
+        if (trec_reference_read(o->align, &ref, &err) != 0)
             cli_fail(&err);
-        o->align_users = &ref.users;
-        o->align_items = &ref.items;
+        o->ratings.align_users = &ref.users;
+        o->ratings.align_items = &ref.items;
     }
-    cli_step(quiet, "reading %s", trec_display_name(in));
-    int rc = trec_ingest_ratings(in, o, &m, &st, &err);
+    cli_step(quiet, "reading %s", trec_display_name(o->in));
+    int rc = trec_ingest_ratings(o->in, &o->ratings, &r->m, &r->st, &err);
     trec_reference_free(&ref);
-    cli_step(quiet, "writing %s", trec_display_name(out));
+    cli_step(quiet, "writing %s", trec_display_name(o->out));
     if (rc != 0) {
         cli_step_end(quiet);
         /* Skipped lines say why nothing was left (--skip-bad on all-bad input). */
         if (!quiet)
-            print_warnings(st.warnings, st.nwarnings, st.skipped, trec_display_name(in));
+            print_warnings(r->st.warnings, r->st.nwarnings, r->st.skipped,
+                           trec_display_name(o->in));
         cli_fail(&err);
     }
-    double t_read = cli_now();
-    if (trec_csr_write(out, &m, &err) != 0) {
-        trec_csr_free(&m);
+    r->t_read = cli_now();
+    if (trec_csr_write(o->out, &r->m, &err) != 0) {
+        trec_csr_free(&r->m);
         cli_step_end(quiet);
         cli_fail(&err);
     }
     cli_step_end(quiet);
-    verbose_times(t0, t_read);
-    const char *name = trec_display_name(in);
-    if (flags.json) {
-        if (!quiet)
-            print_warnings(st.warnings, st.nwarnings, st.skipped, name);
-        cJSON *j = cJSON_CreateObject();
-        cJSON_AddStringToObject(j, "kind", "ratings");
-        cJSON_AddNumberToObject(j, "users", (double)m.rows);
-        cJSON_AddNumberToObject(j, "items", (double)m.cols);
-        cJSON_AddNumberToObject(j, st.implicit ? "interactions" : "ratings", (double)m.nnz);
-        cJSON_AddNumberToObject(j, "duplicates_merged", (double)st.duplicates);
-        cJSON_AddNumberToObject(j, "lines_skipped", (double)st.skipped);
-        print_summary_json(j, in, out, t0);
-    } else if (!quiet) {
-        print_warnings(st.warnings, st.nwarnings, st.skipped, name);
-        double density = (double)m.nnz / ((double)m.rows * (double)m.cols);
-        fprintf(stderr, "%s: %s: %llu users, %llu items, %llu %s (density %.4g%%), "
-                "%llu duplicates merged, %llu lines skipped, %.2f s\n", cli_prog, name,
-                (unsigned long long)m.rows, (unsigned long long)m.cols,
-                (unsigned long long)m.nnz, st.implicit ? "interactions" : "ratings",
-                100.0 * density, (unsigned long long)st.duplicates,
-                (unsigned long long)st.skipped, cli_now() - t0);
-        if (align_path)
-            fprintf(stderr, "%s: aligned to %s: %llu new users, %llu new items %s "
-                    "(%llu entries dropped)\n", cli_prog, trec_display_name(align_path),
-                    (unsigned long long)st.new_users, (unsigned long long)st.new_items,
-                    o->new_ids == TREC_NEW_IDS_DROP ? "dropped" : "appended",
-                    (unsigned long long)st.dropped_entries);
-    }
-    trec_csr_free(&m);
-    return 0;
 }
 
 /* Item features align to a matrix's columns (items), user features to its
  * rows (users). */
-static int run_features(const char *in, const char *out, const char *align_path,
-                        const trec_features_opts *o, int users, int quiet)
+static void ingest_features(run *r)
 {
-    const char *what = users ? "users" : "items", *one = users ? "user" : "item";
-    double t0 = cli_now();
+    const options *o = r->o;
+    int users = o->user_features;
+    const char *one = users ? "user" : "item";
     trec_error err;
-    trec_csr m, al;
-    trec_features_stats st;
+    trec_csr al;
     memset(&al, 0, sizeof al);
-    if (align_path) {
-        if (trec_csr_read(align_path, &al, &err) != 0)
+    if (o->align) {
+        if (trec_csr_read(o->align, &al, &err) != 0)
             cli_fail(&err);
         const trec_labels *l = users ? &al.row_labels : &al.col_labels;
         if (l->count == 0 && (users ? al.rows : al.cols) > 0)
             cli_die(1, "%s: the matrix has no %s labels (raw %s ids) to align to",
-                    trec_display_name(align_path), users ? "row" : "column", one);
+                    trec_display_name(o->align), users ? "row" : "column", one);
     }
-    const trec_labels *align = !align_path ? NULL : users ? &al.row_labels : &al.col_labels;
-    if (trec_item_features(in, o, align, &m, &st, &err) != 0) {
+    const trec_labels *align = !o->align ? NULL : users ? &al.row_labels : &al.col_labels;
+    if (trec_item_features(o->in, &o->features, align, &r->m, &r->fst, &err) != 0) {
         trec_csr_free(&al);
-        if (!quiet)
-            print_warnings(st.warnings, st.nwarnings, st.skipped, trec_display_name(in));
+        if (!o->quiet)
+            print_warnings(r->fst.warnings, r->fst.nwarnings, r->fst.skipped,
+                           trec_display_name(o->in));
         cli_fail(&err);
     }
     trec_csr_free(&al);
-    double t_read = cli_now();
-    if (trec_csr_write(out, &m, &err) != 0) {
-        trec_csr_free(&m);
+    r->t_read = cli_now();
+    if (trec_csr_write(o->out, &r->m, &err) != 0) {
+        trec_csr_free(&r->m);
         cli_fail(&err);
     }
-    verbose_times(t0, t_read);
-    const char *name = trec_display_name(in);
-    if (flags.json) {
-        if (!quiet)
-            print_warnings(st.warnings, st.nwarnings, st.skipped, name);
-        cJSON *j = cJSON_CreateObject();
-        cJSON_AddStringToObject(j, "kind", users ? "user-features" : "item-features");
-        cJSON_AddNumberToObject(j, what, (double)m.rows);
-        cJSON_AddNumberToObject(j, "features", (double)m.cols);
-        cJSON_AddNumberToObject(j, "nonzeros", (double)m.nnz);
-        if (align_path) {
-            cJSON_AddNumberToObject(j, "aligned_without_features", (double)st.missing);
-            cJSON_AddNumberToObject(j, "dropped", (double)st.dropped);
-        }
-        cJSON_AddNumberToObject(j, "lines_skipped", (double)st.skipped);
-        print_summary_json(j, in, out, t0);
-    } else if (!quiet) {
-        print_warnings(st.warnings, st.nwarnings, st.skipped, name);
-        fprintf(stderr, "%s: %s: %llu %s x %llu features, %llu nonzeros, ",
-                cli_prog, name, (unsigned long long)m.rows, what, (unsigned long long)m.cols,
-                (unsigned long long)m.nnz);
-        if (align_path)
-            fprintf(stderr, "%llu aligned %s without features, %llu file %s "
-                    "not in the matrix (dropped), ", (unsigned long long)st.missing, what,
-                    (unsigned long long)st.dropped, what);
-        fprintf(stderr, "%llu lines skipped, %.2f s\n", (unsigned long long)st.skipped,
-                cli_now() - t0);
+}
+
+/* ---- print: the summary ---- */
+
+/* The summary as JSON on stdout (--json); the object is consumed. */
+static void print_summary_json(const run *r, cJSON *j)
+{
+    const options *o = r->o;
+    cJSON_AddNumberToObject(j, "seconds", round((cli_now() - r->t0) * 1000) / 1000);
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "tool", cli_prog);
+    cJSON_AddStringToObject(doc, "input", trec_display_name(o->in));
+    cJSON_AddStringToObject(doc, "output", o->out);
+    cJSON *it;
+    while ((it = j->child)) {
+        cJSON_DetachItemViaPointer(j, it);
+        cJSON_AddItemToObject(doc, it->string, it);
     }
-    trec_csr_free(&m);
-    return 0;
+    cJSON_Delete(j);
+    cli_print_json(stdout, doc, o->pretty);
+    cJSON_Delete(doc);
+}
+
+static void verbose_times(const run *r)
+{
+    if (r->o->verbose)
+        fprintf(stderr, "%s: read %.2f s, wrote %.2f s\n", cli_prog, r->t_read - r->t0,
+                cli_now() - r->t_read);
+}
+
+static void print_ratings(run *r)
+{
+    const options *o = r->o;
+    const trec_csr *m = &r->m;
+    trec_ingest_stats *st = &r->st;
+    verbose_times(r);
+    const char *name = trec_display_name(o->in);
+    if (o->json) {
+        if (!o->quiet)
+            print_warnings(st->warnings, st->nwarnings, st->skipped, name);
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "kind", "ratings");
+        cJSON_AddNumberToObject(j, "users", (double)m->rows);
+        cJSON_AddNumberToObject(j, "items", (double)m->cols);
+        cJSON_AddNumberToObject(j, st->implicit ? "interactions" : "ratings", (double)m->nnz);
+        cJSON_AddNumberToObject(j, "duplicates_merged", (double)st->duplicates);
+        cJSON_AddNumberToObject(j, "lines_skipped", (double)st->skipped);
+        print_summary_json(r, j);
+    } else if (!o->quiet) {
+        print_warnings(st->warnings, st->nwarnings, st->skipped, name);
+        double density = (double)m->nnz / ((double)m->rows * (double)m->cols);
+        fprintf(stderr, "%s: %s: %llu users, %llu items, %llu %s (density %.4g%%), "
+                "%llu duplicates merged, %llu lines skipped, %.2f s\n", cli_prog, name,
+                (unsigned long long)m->rows, (unsigned long long)m->cols,
+                (unsigned long long)m->nnz, st->implicit ? "interactions" : "ratings",
+                100.0 * density, (unsigned long long)st->duplicates,
+                (unsigned long long)st->skipped, cli_now() - r->t0);
+        if (o->align)
+            fprintf(stderr, "%s: aligned to %s: %llu new users, %llu new items %s "
+                    "(%llu entries dropped)\n", cli_prog, trec_display_name(o->align),
+                    (unsigned long long)st->new_users, (unsigned long long)st->new_items,
+                    o->ratings.new_ids == TREC_NEW_IDS_DROP ? "dropped" : "appended",
+                    (unsigned long long)st->dropped_entries);
+    }
+}
+
+static void print_features(run *r)
+{
+    const options *o = r->o;
+    const trec_csr *m = &r->m;
+    trec_features_stats *st = &r->fst;
+    const char *what = o->user_features ? "users" : "items";
+    verbose_times(r);
+    const char *name = trec_display_name(o->in);
+    if (o->json) {
+        if (!o->quiet)
+            print_warnings(st->warnings, st->nwarnings, st->skipped, name);
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "kind", o->user_features ? "user-features" : "item-features");
+        cJSON_AddNumberToObject(j, what, (double)m->rows);
+        cJSON_AddNumberToObject(j, "features", (double)m->cols);
+        cJSON_AddNumberToObject(j, "nonzeros", (double)m->nnz);
+        if (o->align) {
+            cJSON_AddNumberToObject(j, "aligned_without_features", (double)st->missing);
+            cJSON_AddNumberToObject(j, "dropped", (double)st->dropped);
+        }
+        cJSON_AddNumberToObject(j, "lines_skipped", (double)st->skipped);
+        print_summary_json(r, j);
+    } else if (!o->quiet) {
+        print_warnings(st->warnings, st->nwarnings, st->skipped, name);
+        fprintf(stderr, "%s: %s: %llu %s x %llu features, %llu nonzeros, ",
+                cli_prog, name, (unsigned long long)m->rows, what, (unsigned long long)m->cols,
+                (unsigned long long)m->nnz);
+        if (o->align)
+            fprintf(stderr, "%llu aligned %s without features, %llu file %s "
+                    "not in the matrix (dropped), ", (unsigned long long)st->missing, what,
+                    (unsigned long long)st->dropped, what);
+        fprintf(stderr, "%llu lines skipped, %.2f s\n", (unsigned long long)st->skipped,
+                cli_now() - r->t0);
+    }
 }
 
 int main(int argc, char **argv)
 {
     cli_prog = "trec-ingest";
-    trec_ingest_opts o;
-    trec_features_opts fo;
-    trec_ingest_opts_init(&o);
-    trec_features_opts_init(&fo);
-    const char *out = NULL, *align = NULL;
-    int quiet = 0, features = 0, item_features = 0, user_features = 0, c;
-    int ratings_only = 0, features_only = 0, new_ids = 0;
-    while ((c = getopt_long(argc, argv, "o:qvfhV", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o': out = optarg; break;
-        case OPT_SEP: o.sep = fo.sep = optarg; break;
-        case OPT_QUOTE: o.quote = fo.quote = optarg; break;
-        case OPT_HEADER: o.header = fo.header = 1; break;
-        case OPT_NO_HEADER: o.header = fo.header = 0; break;
-        case OPT_USER: o.user_col = optarg; ratings_only = 1; break;
-        case OPT_ITEM: o.item_col = optarg; ratings_only = 1; break;
-        case OPT_RATING: o.rating_col = optarg; ratings_only = 1; break;
-        case OPT_TIME: o.time_col = optarg; ratings_only = 1; break;
-        case OPT_DUPS:
-            if (trec_dup_policy_parse(optarg, &o.duplicates) != 0)
-                cli_usage_error("--duplicates: expected last, max, sum or error", optarg);
-            ratings_only = 1;
-            break;
-        case OPT_SKIP: o.skip_bad = fo.skip_bad = 1; break;
-        case OPT_THREADS:
-            o.threads = (int)cli_parse_int("--threads", optarg, 1, 1024);
-            break;
-        case OPT_BLOCK:
-            o.block_size = fo.block_size =
-                (size_t)cli_parse_int("--block-size", optarg, 1, 1ll << 40);
-            break;
-        case OPT_FEATURES: features = item_features = 1; break;
-        case OPT_USER_FEATURES: features = user_features = 1; break;
-        case OPT_ALIGN: align = optarg; break;
-        case OPT_NEW_IDS:
-            if (trec_new_ids_parse(optarg, &o.new_ids) != 0)
-                cli_usage_error("--new-ids: expected append, drop or error", optarg);
-            new_ids = 1;
-            break;
-        case OPT_IDCOL: fo.id_col = optarg; features_only = 1; break;
-        case OPT_FCOL: fo.feature_col = optarg; features_only = 1; break;
-        case OPT_FSEP: fo.feature_sep = optarg; features_only = 1; break;
-        case OPT_FFLAGS: fo.feature_flags = optarg; features_only = 1; break;
-        case OPT_FVALUE: fo.feature_value = optarg; features_only = 1; break;
-        case OPT_REPEATED:
-            if (strcmp(optarg, "merge") == 0)
-                fo.merge_ids = 1;
-            else if (strcmp(optarg, "error") != 0)
-                cli_usage_error("--repeated-ids: expected merge or error", optarg);
-            features_only = 1;
-            break;
-        case 'q': quiet = 1; break;
-        case 'v': flags.verbose = 1; break;
-        case OPT_JSON: flags.json = 1; break;
-        case OPT_PRETTY: flags.json = flags.pretty = 1; break;
-        case 'f': flags.force = 1; break;
-        case 'h': usage(); break;
-        case 'V': cli_version(); break;
-        default: cli_usage_error("unknown option", NULL);
-        }
+    options o;
+    parse_args(&o, argc, argv);
+    run r = {.o = &o, .t0 = cli_now()};
+    if (o.item_features || o.user_features) {
+        ingest_features(&r);
+        print_features(&r);
+    } else {
+        ingest_ratings(&r);
+        print_ratings(&r);
     }
-    if (optind >= argc)
-        cli_usage_error("no input file (use - for standard input)", NULL);
-    if (optind + 1 < argc)
-        cli_usage_error("more than one input file", argv[optind + 1]);
-    if (!out)
-        cli_usage_error("no output file: give -o FILE (- for standard output)", NULL);
-    if (flags.json && strcmp(out, "-") == 0)
-        cli_usage_error("--json prints on standard output, which -o - already uses", NULL);
-    if (quiet && flags.verbose)
-        cli_usage_error("-q and -v exclude each other", NULL);
-    cli_refuse_binary_tty(out, flags.force, "a matrix");
-    if (item_features && user_features)
-        cli_usage_error("--item-features and --user-features exclude each other", NULL);
-    if (features && ratings_only)
-        cli_usage_error("--user-col, --item-col, --rating-col, --time-col and "
-                        "--duplicates are for ratings, not for features", NULL);
-    if (!features && features_only)
-        cli_usage_error("--id-col, --feature-col, --feature-sep, --feature-flags, "
-                        "--feature-value and --repeated-ids need --item-features or "
-                        "--user-features", NULL);
-    if (new_ids && (features || !align))
-        cli_usage_error("--new-ids goes with --align, for ratings", NULL);
-    if (user_features) {
-        /* MovieLens has no standard user file: say which column to use. */
-        if (!fo.feature_col && !fo.feature_flags)
-            cli_usage_error("--user-features needs --feature-col COL (or --feature-flags)",
-                            NULL);
-        if (!fo.id_col)
-            fo.id_col = "userId";
-    }
-    /* Option values that are wrong whatever the input: usage errors. */
-    trec_error err;
-    if ((features ? trec_features_opts_check(&fo, &err) : trec_ingest_opts_check(&o, &err)) != 0)
-        cli_usage_error(err.msg, NULL);
-    const char *in = argv[optind];
-    return features ? run_features(in, out, align, &fo, user_features, quiet)
-                    : run_ratings(in, out, align, &o, quiet);
+    trec_csr_free(&r.m);
+    return 0;
 }

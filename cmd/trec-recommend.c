@@ -75,13 +75,14 @@ typedef struct options {
     const char *users_file, *allow_items, *deny_items; /* business rules */
     trec_titles_opts titles_opts;   /* --titles-sep, --encoding */
     int strict, similarity;         /* similarity: -1 default, else enum trec_predict */
-    int all_users, json, no_header, pretty, verbose;
+    int all_users;
+    cli_output print;               /* --json, --pretty, --no-header, -v */
     uint32_t k;
 } options;
 
-enum { OPT_USER = 256, OPT_ALL_USERS, OPT_SIMILAR, OPT_EXCLUDE, OPT_TITLES, OPT_JSON,
-       OPT_NO_HEADER, OPT_USER_FEATURES, OPT_ITEM_FEATURES, OPT_LIKED, OPT_HISTORY,
-       OPT_PRETTY, OPT_USERS, OPT_ALLOW, OPT_DENY, OPT_STRICT, OPT_SIMILARITY, OPT_TITLES_SEP,
+enum { OPT_USER = 256, OPT_ALL_USERS, OPT_SIMILAR, OPT_EXCLUDE, OPT_TITLES,
+       OPT_USER_FEATURES, OPT_ITEM_FEATURES, OPT_LIKED, OPT_HISTORY,
+       OPT_USERS, OPT_ALLOW, OPT_DENY, OPT_STRICT, OPT_SIMILARITY, OPT_TITLES_SEP,
        OPT_ENCODING };
 
 static void push_arg(char ***list, int *n, char *arg)
@@ -113,10 +114,7 @@ static void parse_args(options *o, int argc, char **argv)
         {"titles", required_argument, 0, OPT_TITLES},
         {"user-features", required_argument, 0, OPT_USER_FEATURES},
         {"item-features", required_argument, 0, OPT_ITEM_FEATURES},
-        {"json", no_argument, 0, OPT_JSON},
-        {"no-header", no_argument, 0, OPT_NO_HEADER},
-        {"pretty", no_argument, 0, OPT_PRETTY},
-        {"verbose", no_argument, 0, 'v'},
+        CLI_OUTPUT_LONGOPTS,
         CLI_COMMON_LONGOPTS,
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
@@ -124,8 +122,9 @@ static void parse_args(options *o, int argc, char **argv)
     o->k = 10;
     o->similarity = -1;
     int c;
-    while ((c = getopt_long(argc, argv, "k:v" CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-        if (cli_common_option(c, optarg, &o->c, usage))
+    while ((c = getopt_long(argc, argv, "k:" CLI_OUTPUT_SHORTOPTS CLI_COMMON_SHORTOPTS, longopts,
+                            NULL)) != -1) {
+        if (cli_common_option(c, optarg, &o->c, usage) || cli_output_option(c, &o->print))
             continue;
         switch (c) {
         case OPT_USER: push_arg(&o->user_args, &o->n_user_args, optarg); break;
@@ -162,10 +161,6 @@ static void parse_args(options *o, int argc, char **argv)
         case OPT_TITLES: o->titles = optarg; break;
         case OPT_USER_FEATURES: o->user_features = optarg; break;
         case OPT_ITEM_FEATURES: o->item_features = optarg; break;
-        case OPT_JSON: o->json = 1; break;
-        case OPT_NO_HEADER: o->no_header = 1; break;
-        case OPT_PRETTY: o->pretty = o->json = 1; break;
-        case 'v': o->verbose = 1; break;
         default: cli_usage_error("invalid option", NULL);
         }
     }
@@ -195,9 +190,9 @@ static void parse_args(options *o, int argc, char **argv)
     if (o->n_item_args && o->n_exclude)
         cli_usage_error("--exclude removes a user's items; it does not go with --similar-to",
                         NULL);
-    if (o->c.quiet && o->verbose)
+    if (o->c.quiet && o->print.verbose)
         cli_usage_error("-q and -v exclude each other", NULL);
-    if (o->json && o->no_header)
+    if (o->print.json && o->print.no_header)
         cli_usage_error("--no-header is for TSV output, not --json", NULL);
     if (o->n_exclude && (o->user_features || o->item_features))
         cli_usage_error("--exclude goes with the model's own users and items, not with "
@@ -373,7 +368,7 @@ static void check_titles(const out_ctx *c)
 
 static void print_tsv(const out_ctx *c, FILE *f)
 {
-    if (!c->o->no_header)
+    if (!c->o->print.no_header)
         fprintf(f, "%s\trank\titem\tscore%s\n", c->similar ? "query" : "user",
                 c->titles ? "\ttitle" : "");
     const trec_labels *il = &c->m->item_labels;
@@ -451,7 +446,7 @@ static void print_json(const out_ctx *c, FILE *f)
         }
         cJSON_AddItemToArray(results, ro);
     }
-    cli_print_json(f, root, c->o->pretty);
+    cli_print_json(f, root, c->o->print.pretty);
     cJSON_Delete(root);
 }
 
@@ -688,7 +683,7 @@ static void print(run *r)
     trec_outfile out;
     if (trec_outfile_open(&out, o->c.out, &err) != 0)
         cli_fail(&err);
-    if (o->json)
+    if (o->print.json)
         print_json(&c, out.fp);
     else
         print_tsv(&c, out.fp);
@@ -738,7 +733,7 @@ int main(int argc, char **argv)
     rank(&r);
     cli_step_end(o.c.quiet);
     print(&r);
-    if (o.verbose)
+    if (o.print.verbose)
         fprintf(stderr, "%s: %llu %s, top %u, %d threads, %.2f s\n", cli_prog,
                 (unsigned long long)r.lists.n_queries,
                 o.n_item_args ? "queried items" : "users", o.k, o.c.threads, cli_now() - t0);

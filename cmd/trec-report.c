@@ -174,89 +174,134 @@ static void write_bytes(const char *path, const uint8_t *buf, size_t len)
         cli_fail(&err);
 }
 
+/* ---- run: read the history, plot, write ---- */
+
+typedef struct run {
+    options *o;
+    trec_eval_history h;
+    int np;                         /* panels of the plot */
+    int html;                       /* the HTML page is written */
+    uint8_t *svg, *png;
+    size_t svg_len, png_len;
+} run;
+
+static void load(run *r)
+{
+    options *o = r->o;
+    trec_error err;
+    if ((o->n_json ? trec_eval_history_from_json((const char *const *)o->json_files, o->n_json,
+                                                 &r->h, &err)
+                   : trec_eval_history_read(o->history, &r->h, &err)) != 0)
+        cli_fail(&err);
+    if (o->n_json > 1)
+        o->history = "trec-eval JSON reports";
+    if (r->h.n_rows == 0)
+        cli_die(1, "%s: no run in the history (only a header)", trec_display_name(o->history));
+    /* check the panels before running gnuplot */
+    const char *panels[MAX_METRICS];
+    trec_plot_opts check = {.metrics = o->metrics, .n_metrics = o->n_metrics};
+    r->np = trec_plot_panels(&r->h, &check, panels, MAX_METRICS, &err);
+    if (r->np < 0)
+        cli_die(1, "%s: %s", trec_display_name(o->history), err.msg);
+}
+
+static void plot(run *r)
+{
+    const options *o = r->o;
+    r->html = o->out_given || (!o->svg && !o->png);
+    int need_svg = o->svg || (r->html && !o->no_plot && strcmp(o->plot_format, "svg") == 0);
+    int need_png = o->png || (r->html && !o->no_plot && strcmp(o->plot_format, "png") == 0);
+    if (need_svg)
+        render(o, &r->h, "svg", &r->svg, &r->svg_len);
+    if (need_png)
+        render(o, &r->h, "png", &r->png, &r->png_len);
+}
+
+static void write_outputs(const run *r)
+{
+    const options *o = r->o;
+    trec_error err;
+    if (o->svg)
+        write_bytes(o->svg, r->svg, r->svg_len);
+    if (o->png)
+        write_bytes(o->png, r->png, r->png_len);
+    if (!r->html)
+        return;
+    int use_png = strcmp(o->plot_format, "png") == 0;
+    trec_report_page page = {.title = o->title, .source = trec_display_name(o->history),
+                             .metrics = o->metrics, .n_metrics = o->n_metrics,
+                             .plot = o->no_plot ? NULL : use_png ? r->png : r->svg,
+                             .plot_len = use_png ? r->png_len : r->svg_len,
+                             .plot_format = o->plot_format};
+    trec_outfile out;
+    if (trec_outfile_open(&out, o->c.out, &err) != 0)
+        cli_fail(&err);
+    if (trec_report_html(out.fp, &r->h, &page, &err) != 0) {
+        trec_outfile_abort(&out);
+        cli_fail(&err);
+    }
+    if (trec_outfile_commit(&out, &err) != 0)
+        cli_fail(&err);
+}
+
+/* ---- print: the summary ---- */
+
+/* --json: the last run in time, as the page shows it */
+static void print_json(const run *r)
+{
+    const options *o = r->o;
+    const trec_eval_history *h = &r->h;
+    size_t last = 0;
+    for (size_t i = 1; i < h->n_rows; i++)
+        if (h->times[i] >= h->times[last])
+            last = i;
+    char when[32];
+    trec_format_utc(h->times[last], when, sizeof when);
+    cJSON *j = cJSON_CreateObject(), *lr = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "tool", cli_prog);
+    cJSON_AddStringToObject(j, "history", trec_display_name(o->history));
+    cJSON_AddNumberToObject(j, "runs", (double)h->n_rows);
+    cJSON_AddStringToObject(lr, "time", when);
+    cJSON_AddStringToObject(lr, "model", h->model[last]);
+    cJSON_AddStringToObject(lr, "status", h->status[last]);
+    for (size_t m = 0; m < h->n_metrics; m++) {
+        /* the history's and the page's digits; null when missing */
+        cJSON_AddItemToObject(lr, h->metric_names[m],
+                              trec_json_metric(h->values[last * h->n_metrics + m]));
+    }
+    cJSON_AddItemToObject(j, "last", lr);
+    cli_print_json(stdout, j, o->pretty);
+    cJSON_Delete(j);
+}
+
+static void print_summary(const run *r, double t0)
+{
+    const options *o = r->o;
+    if (o->json)
+        print_json(r);
+    else if (!o->c.quiet)
+        fprintf(stderr, "%s: %s: %zu runs, %d metrics%s%s%s%s%s (%.2f s)\n", cli_prog,
+                trec_display_name(o->history), r->h.n_rows, r->np,
+                r->html ? ", HTML " : "", r->html ? trec_display_name(o->c.out) : "",
+                o->svg ? ", SVG" : "", o->png ? ", PNG" : "", o->no_plot ? ", no plot" : "",
+                cli_now() - t0);
+}
+
 int main(int argc, char **argv)
 {
     cli_prog = "trec-report";
     options o;
     parse_args(&o, argc, argv);
     double t0 = cli_now();
-    trec_error err;
-    trec_eval_history h;
-    if ((o.n_json ? trec_eval_history_from_json((const char *const *)o.json_files, o.n_json, &h,
-                                                &err)
-                  : trec_eval_history_read(o.history, &h, &err)) != 0)
-        cli_fail(&err);
-    if (o.n_json > 1)
-        o.history = "trec-eval JSON reports";
-    if (h.n_rows == 0)
-        cli_die(1, "%s: no run in the history (only a header)", trec_display_name(o.history));
-    /* check the panels before running gnuplot */
-    const char *panels[MAX_METRICS];
-    trec_plot_opts check = {.metrics = o.metrics, .n_metrics = o.n_metrics};
-    int np = trec_plot_panels(&h, &check, panels, MAX_METRICS, &err);
-    if (np < 0)
-        cli_die(1, "%s: %s", trec_display_name(o.history), err.msg);
-    uint8_t *svg = NULL, *png = NULL;
-    size_t svg_len = 0, png_len = 0;
-    int html = o.out_given || (!o.svg && !o.png);
-    int need_svg = o.svg || (html && !o.no_plot && strcmp(o.plot_format, "svg") == 0);
-    int need_png = o.png || (html && !o.no_plot && strcmp(o.plot_format, "png") == 0);
-    if (need_svg)
-        render(&o, &h, "svg", &svg, &svg_len);
-    if (need_png)
-        render(&o, &h, "png", &png, &png_len);
-    if (o.svg)
-        write_bytes(o.svg, svg, svg_len);
-    if (o.png)
-        write_bytes(o.png, png, png_len);
-    if (html) {
-        int use_png = strcmp(o.plot_format, "png") == 0;
-        trec_report_page page = {.title = o.title, .source = trec_display_name(o.history),
-                                 .metrics = o.metrics, .n_metrics = o.n_metrics,
-                                 .plot = o.no_plot ? NULL : use_png ? png : svg,
-                                 .plot_len = use_png ? png_len : svg_len,
-                                 .plot_format = o.plot_format};
-        trec_outfile out;
-        if (trec_outfile_open(&out, o.c.out, &err) != 0)
-            cli_fail(&err);
-        if (trec_report_html(out.fp, &h, &page, &err) != 0) {
-            trec_outfile_abort(&out);
-            cli_fail(&err);
-        }
-        if (trec_outfile_commit(&out, &err) != 0)
-            cli_fail(&err);
-    }
-    if (o.json) {
-        /* the last run in time, as the page shows it */
-        size_t last = 0;
-        for (size_t i = 1; i < h.n_rows; i++)
-            if (h.times[i] >= h.times[last])
-                last = i;
-        char when[32];
-        trec_format_utc(h.times[last], when, sizeof when);
-        cJSON *j = cJSON_CreateObject(), *lr = cJSON_CreateObject();
-        cJSON_AddStringToObject(j, "tool", cli_prog);
-        cJSON_AddStringToObject(j, "history", trec_display_name(o.history));
-        cJSON_AddNumberToObject(j, "runs", (double)h.n_rows);
-        cJSON_AddStringToObject(lr, "time", when);
-        cJSON_AddStringToObject(lr, "model", h.model[last]);
-        cJSON_AddStringToObject(lr, "status", h.status[last]);
-        for (size_t m = 0; m < h.n_metrics; m++) {
-            /* the history's and the page's digits; null when missing */
-            cJSON_AddItemToObject(lr, h.metric_names[m],
-                                  trec_json_metric(h.values[last * h.n_metrics + m]));
-        }
-        cJSON_AddItemToObject(j, "last", lr);
-        cli_print_json(stdout, j, o.pretty);
-        cJSON_Delete(j);
-    } else if (!o.c.quiet)
-        fprintf(stderr, "%s: %s: %zu runs, %d metrics%s%s%s%s%s (%.2f s)\n", cli_prog,
-                trec_display_name(o.history), h.n_rows, np,
-                html ? ", HTML " : "", html ? trec_display_name(o.c.out) : "",
-                o.svg ? ", SVG" : "", o.png ? ", PNG" : "", o.no_plot ? ", no plot" : "",
-                cli_now() - t0);
-    free(svg);
-    free(png);
-    trec_eval_history_free(&h);
+    run r;
+    memset(&r, 0, sizeof r);
+    r.o = &o;
+    load(&r);
+    plot(&r);
+    write_outputs(&r);
+    print_summary(&r, t0);
+    free(r.svg);
+    free(r.png);
+    trec_eval_history_free(&r.h);
     return 0;
 }

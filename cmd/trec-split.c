@@ -127,6 +127,169 @@ static void check_outputs(const char *train, const char *valid, const char *test
         }
 }
 
+enum { OPT_TRAIN = 256, OPT_TEST, OPT_FRACTION, OPT_SEED, OPT_BY, OPT_LAST, OPT_CUT,
+       OPT_CUT_FRACTION, OPT_VALID, OPT_VALID_FRACTION, OPT_JSON, OPT_PRETTY };
+
+static const struct option longopts[] = {
+    {"train", required_argument, 0, OPT_TRAIN},
+    {"test", required_argument, 0, OPT_TEST},
+    {"test-fraction", required_argument, 0, OPT_FRACTION},
+    {"seed", required_argument, 0, OPT_SEED},
+    {"by", required_argument, 0, OPT_BY},
+    {"leave-last", required_argument, 0, OPT_LAST},
+    {"time-cut", required_argument, 0, OPT_CUT},
+    {"time-cut-fraction", required_argument, 0, OPT_CUT_FRACTION},
+    {"valid", required_argument, 0, OPT_VALID},
+    {"valid-fraction", required_argument, 0, OPT_VALID_FRACTION},
+    {"quiet", no_argument, 0, 'q'},
+    {"verbose", no_argument, 0, 'v'},
+    {"json", no_argument, 0, OPT_JSON},
+    {"pretty", no_argument, 0, OPT_PRETTY},
+    {"force", no_argument, 0, 'f'},
+    {"help", no_argument, 0, 'h'},
+    {"version", no_argument, 0, 'V'},
+    {0, 0, 0, 0}};
+
+typedef struct options {
+    trec_split_opts split;
+    const char *in, *train, *valid, *test;
+    double valid_fraction;
+    int valid_fraction_given, fraction_given;
+    int modes;                      /* split modes given (at most one) */
+    const char *mode_opt;           /* the last one */
+    int quiet, verbose, json, pretty, force;  /* -q, -v, --json, --pretty, -f */
+} options;
+
+/* A split mode option: its mode, and one more given. */
+static void set_mode(options *o, int mode, const char *opt)
+{
+    o->split.mode = mode;
+    o->modes++;
+    o->mode_opt = opt;
+}
+
+static void set_option(options *o, int c, const char *arg)
+{
+    trec_split_opts *so = &o->split;
+    switch (c) {
+    case OPT_TRAIN: o->train = arg; break;
+    case OPT_TEST: o->test = arg; break;
+    case OPT_FRACTION:
+        so->fraction = cli_parse_double("--test-fraction", arg, 0, 1);
+        o->fraction_given = 1;
+        break;
+    case OPT_SEED: so->seed = (uint64_t)cli_parse_int("--seed", arg, 0, INT64_MAX); break;
+    case OPT_BY:
+        if (strcmp(arg, "user") == 0)
+            set_mode(o, TREC_SPLIT_BY_USER, "--by");
+        else if (strcmp(arg, "entry") == 0)
+            set_mode(o, TREC_SPLIT_RANDOM, "--by");
+        else
+            cli_usage_error("--by: expected 'entry' or 'user'", arg);
+        break;
+    case OPT_LAST:
+        set_mode(o, TREC_SPLIT_LEAVE_LAST, "--leave-last");
+        so->k = (uint64_t)cli_parse_int("--leave-last", arg, 1, INT64_MAX);
+        break;
+    case OPT_CUT:
+        set_mode(o, TREC_SPLIT_TIME_CUT, "--time-cut");
+        so->cut = parse_time(arg);
+        break;
+    case OPT_CUT_FRACTION:
+        set_mode(o, TREC_SPLIT_TIME_FRACTION, "--time-cut-fraction");
+        so->fraction = cli_parse_double("--time-cut-fraction", arg, 0, 1);
+        break;
+    case OPT_VALID: o->valid = arg; break;
+    case OPT_VALID_FRACTION:
+        o->valid_fraction = cli_parse_double("--valid-fraction", arg, 0, 1);
+        o->valid_fraction_given = 1;
+        break;
+    case 'q': o->quiet = 1; break;
+    case 'v': o->verbose = 1; break;
+    case OPT_JSON: o->json = 1; break;
+    case OPT_PRETTY: o->json = o->pretty = 1; break;
+    case 'f': o->force = 1; break;
+    case 'h': usage();
+    case 'V': cli_version(); break;
+    default: cli_usage_error("invalid option", NULL);
+    }
+}
+
+static void check_args(options *o, int argc, char **argv)
+{
+    if (o->modes > 1)
+        cli_usage_error("choose one of --by, --leave-last, --time-cut, "
+                        "--time-cut-fraction", NULL);
+    int mode = o->split.mode;
+    if (o->fraction_given && mode != TREC_SPLIT_RANDOM && mode != TREC_SPLIT_BY_USER)
+        cli_usage_error("--test-fraction applies to random splits, not to", o->mode_opt);
+    if (optind != argc - 1)
+        cli_usage_error(optind == argc ? "missing INPUT matrix file"
+                                       : "expected one INPUT matrix file", NULL);
+    if (!o->train || !o->test)
+        cli_usage_error(!o->train ? "missing --train FILE" : "missing --test FILE", NULL);
+    if (o->valid_fraction_given && !o->valid)
+        cli_usage_error("--valid-fraction goes with --valid FILE", NULL);
+    if (o->valid_fraction_given && mode == TREC_SPLIT_LEAVE_LAST)
+        cli_usage_error("--valid-fraction does not apply to --leave-last (validation takes "
+                        "the K latest of what test leaves)", NULL);
+    check_outputs(o->train, o->valid, o->test);
+    if (o->quiet && o->verbose)
+        cli_usage_error("-q and -v exclude each other", NULL);
+    const char *outs[3] = {o->train, o->valid, o->test};
+    for (int i = 0; i < 3; i++) {
+        if (o->json && outs[i] && strcmp(outs[i], "-") == 0)
+            cli_usage_error("--json prints on standard output, which '-' already uses", NULL);
+        cli_refuse_binary_tty(outs[i], o->force, "a matrix");
+    }
+    o->in = argv[optind];
+}
+
+static void parse_args(options *o, int argc, char **argv)
+{
+    memset(o, 0, sizeof *o);
+    o->split = (trec_split_opts){.mode = TREC_SPLIT_RANDOM,
+                                 .fraction = TREC_SPLIT_DEFAULT_FRACTION,
+                                 .seed = TREC_SPLIT_DEFAULT_SEED};
+    o->valid_fraction = TREC_SPLIT_DEFAULT_VALID_FRACTION;
+    int c;
+    while ((c = getopt_long(argc, argv, "qvfhV", longopts, NULL)) != -1)
+        set_option(o, c, optarg);
+    check_args(o, argc, argv);
+}
+
+/* ---- run: the split and its writing (two outputs, or three with --valid) ---- */
+
+typedef struct run {
+    const options *o;
+    trec_csr m, train, valid, test;
+    trec_split_stats st, vst;
+    double t0, t_read;
+} run;
+
+static void split(run *r)
+{
+    const options *o = r->o;
+    trec_error err;
+    const char *name = trec_display_name(o->in);
+    if (trec_csr_read(o->in, &r->m, &err) != 0)
+        cli_fail(&err);
+    r->t_read = cli_now();
+    if (o->valid) {
+        const trec_csr *mats[3] = {&r->train, &r->valid, &r->test};
+        const char *paths[3] = {o->train, o->valid, o->test};
+        if (trec_split_valid(&r->m, name, &o->split, o->valid_fraction, &r->train, &r->valid,
+                             &r->test, &r->st, &r->vst, &err) != 0 ||
+            trec_split_write_all(mats, paths, 3, &err) != 0)
+            cli_fail(&err);
+    } else if (trec_split(&r->m, name, &o->split, &r->train, &r->test, &r->st, &err) != 0 ||
+               trec_split_write(&r->train, o->train, &r->test, o->test, &err) != 0) {
+        cli_fail(&err);
+    }
+}
+
+/* ---- print: the summary ---- */
+
 static void summary(const char *in, const trec_csr *m, const trec_split_stats *st,
                     const trec_split_stats *vst, double seconds)
 {
@@ -150,16 +313,10 @@ static void summary(const char *in, const trec_csr *m, const trec_split_stats *s
     fprintf(stderr, " (%.2f s)\n", seconds);
 }
 
-enum { OPT_TRAIN = 256, OPT_TEST, OPT_FRACTION, OPT_SEED, OPT_BY, OPT_LAST, OPT_CUT,
-       OPT_CUT_FRACTION, OPT_VALID, OPT_VALID_FRACTION, OPT_JSON, OPT_PRETTY };
-
-/* -v, --json, --pretty */
-static struct { int verbose, json, pretty; } flags;
-
 /* --json: the summary on stdout */
 static void summary_json(const char *in, const char *train, const char *valid,
                          const char *test, const trec_csr *m, const trec_split_stats *st,
-                         const trec_split_stats *vst, double seconds)
+                         const trec_split_stats *vst, double seconds, int pretty)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "tool", cli_prog);
@@ -178,153 +335,43 @@ static void summary_json(const char *in, const char *train, const char *valid,
     if (st->has_cut)
         cJSON_AddNumberToObject(j, "cut", (double)st->cut);
     cJSON_AddNumberToObject(j, "seconds", round(seconds * 1000) / 1000);
-    cli_print_json(stdout, j, flags.pretty);
+    cli_print_json(stdout, j, pretty);
     cJSON_Delete(j);
 }
 
-/* The split and its writing: two outputs, or three with --valid. */
-static void run(const char *in, const trec_split_opts *o, const char *train_path,
-                const char *valid_path, double valid_fraction, const char *test_path,
-                int quiet)
+static void print(const run *r)
 {
-    double t0 = cli_now();
-    trec_error err;
-    trec_csr m, train, valid, test;
-    trec_split_stats st, vst;
-    const char *name = trec_display_name(in);
-    memset(&valid, 0, sizeof valid);
-    if (trec_csr_read(in, &m, &err) != 0)
-        cli_fail(&err);
-    double t_read = cli_now();
-    if (valid_path) {
-        const trec_csr *mats[3] = {&train, &valid, &test};
-        const char *paths[3] = {train_path, valid_path, test_path};
-        if (trec_split_valid(&m, name, o, valid_fraction, &train, &valid, &test, &st, &vst,
-                             &err) != 0 ||
-            trec_split_write_all(mats, paths, 3, &err) != 0)
-            cli_fail(&err);
-    } else if (trec_split(&m, name, o, &train, &test, &st, &err) != 0 ||
-               trec_split_write(&train, train_path, &test, test_path, &err) != 0) {
-        cli_fail(&err);
-    }
-    if (flags.verbose)
-        fprintf(stderr, "%s: read %.2f s, split and wrote %.2f s\n", cli_prog, t_read - t0,
-                cli_now() - t_read);
-    if (flags.json)
-        summary_json(in, train_path, valid_path, test_path, &m, &st, valid_path ? &vst : NULL,
-                     cli_now() - t0);
-    else if (!quiet)
-        summary(in, &m, &st, valid_path ? &vst : NULL, cli_now() - t0);
-    trec_csr_free(&train);
-    trec_csr_free(&valid);
-    trec_csr_free(&test);
-    trec_csr_free(&m);
+    const options *o = r->o;
+    const trec_split_stats *vst = o->valid ? &r->vst : NULL;
+    if (o->verbose)
+        fprintf(stderr, "%s: read %.2f s, split and wrote %.2f s\n", cli_prog,
+                r->t_read - r->t0, cli_now() - r->t_read);
+    if (o->json)
+        summary_json(o->in, o->train, o->valid, o->test, &r->m, &r->st, vst,
+                     cli_now() - r->t0, o->pretty);
+    else if (!o->quiet)
+        summary(o->in, &r->m, &r->st, vst, cli_now() - r->t0);
+}
+
+static void release(run *r)
+{
+    trec_csr_free(&r->train);
+    trec_csr_free(&r->valid);
+    trec_csr_free(&r->test);
+    trec_csr_free(&r->m);
 }
 
 int main(int argc, char **argv)
 {
     cli_prog = "trec-split";
-    static const struct option longopts[] = {
-        {"train", required_argument, 0, OPT_TRAIN},
-        {"test", required_argument, 0, OPT_TEST},
-        {"test-fraction", required_argument, 0, OPT_FRACTION},
-        {"seed", required_argument, 0, OPT_SEED},
-        {"by", required_argument, 0, OPT_BY},
-        {"leave-last", required_argument, 0, OPT_LAST},
-        {"time-cut", required_argument, 0, OPT_CUT},
-        {"time-cut-fraction", required_argument, 0, OPT_CUT_FRACTION},
-        {"valid", required_argument, 0, OPT_VALID},
-        {"valid-fraction", required_argument, 0, OPT_VALID_FRACTION},
-        {"quiet", no_argument, 0, 'q'},
-        {"verbose", no_argument, 0, 'v'},
-        {"json", no_argument, 0, OPT_JSON},
-        {"pretty", no_argument, 0, OPT_PRETTY},
-        {"force", no_argument, 0, 'f'},
-        {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},
-        {0, 0, 0, 0}};
-    const char *train_path = NULL, *test_path = NULL, *valid_path = NULL;
-    double valid_fraction = TREC_SPLIT_DEFAULT_VALID_FRACTION;
-    int valid_fraction_given = 0;
-    trec_split_opts o = {.mode = TREC_SPLIT_RANDOM, .fraction = TREC_SPLIT_DEFAULT_FRACTION,
-                         .seed = TREC_SPLIT_DEFAULT_SEED};
-    int quiet = 0, modes = 0, fraction_given = 0, force = 0;
-    const char *mode_opt = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, "qvfhV", longopts, NULL)) != -1) {
-        switch (c) {
-        case OPT_TRAIN: train_path = optarg; break;
-        case OPT_TEST: test_path = optarg; break;
-        case OPT_FRACTION:
-            o.fraction = cli_parse_double("--test-fraction", optarg, 0, 1);
-            fraction_given = 1;
-            break;
-        case OPT_SEED:
-            o.seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX);
-            break;
-        case OPT_BY:
-            if (strcmp(optarg, "user") == 0)
-                o.mode = TREC_SPLIT_BY_USER;
-            else if (strcmp(optarg, "entry") == 0)
-                o.mode = TREC_SPLIT_RANDOM;
-            else
-                cli_usage_error("--by: expected 'entry' or 'user'", optarg);
-            modes++, mode_opt = "--by";
-            break;
-        case OPT_LAST:
-            o.mode = TREC_SPLIT_LEAVE_LAST;
-            o.k = (uint64_t)cli_parse_int("--leave-last", optarg, 1, INT64_MAX);
-            modes++, mode_opt = "--leave-last";
-            break;
-        case OPT_CUT:
-            o.mode = TREC_SPLIT_TIME_CUT;
-            o.cut = parse_time(optarg);
-            modes++, mode_opt = "--time-cut";
-            break;
-        case OPT_CUT_FRACTION:
-            o.mode = TREC_SPLIT_TIME_FRACTION;
-            o.fraction = cli_parse_double("--time-cut-fraction", optarg, 0, 1);
-            modes++, mode_opt = "--time-cut-fraction";
-            break;
-        case OPT_VALID: valid_path = optarg; break;
-        case OPT_VALID_FRACTION:
-            valid_fraction = cli_parse_double("--valid-fraction", optarg, 0, 1);
-            valid_fraction_given = 1;
-            break;
-        case 'q': quiet = 1; break;
-        case 'v': flags.verbose = 1; break;
-        case OPT_JSON: flags.json = 1; break;
-        case OPT_PRETTY: flags.json = flags.pretty = 1; break;
-        case 'f': force = 1; break;
-        case 'h': usage();
-        case 'V': cli_version(); break;
-        default: cli_usage_error("invalid option", NULL);
-        }
-    }
-    if (modes > 1)
-        cli_usage_error("choose one of --by, --leave-last, --time-cut, "
-                        "--time-cut-fraction", NULL);
-    if (fraction_given && o.mode != TREC_SPLIT_RANDOM && o.mode != TREC_SPLIT_BY_USER)
-        cli_usage_error("--test-fraction applies to random splits, not to", mode_opt);
-    if (optind != argc - 1)
-        cli_usage_error(optind == argc ? "missing INPUT matrix file"
-                                       : "expected one INPUT matrix file", NULL);
-    if (!train_path || !test_path)
-        cli_usage_error(!train_path ? "missing --train FILE" : "missing --test FILE", NULL);
-    if (valid_fraction_given && !valid_path)
-        cli_usage_error("--valid-fraction goes with --valid FILE", NULL);
-    if (valid_fraction_given && o.mode == TREC_SPLIT_LEAVE_LAST)
-        cli_usage_error("--valid-fraction does not apply to --leave-last (validation takes "
-                        "the K latest of what test leaves)", NULL);
-    check_outputs(train_path, valid_path, test_path);
-    if (quiet && flags.verbose)
-        cli_usage_error("-q and -v exclude each other", NULL);
-    const char *outs[3] = {train_path, valid_path, test_path};
-    for (int i = 0; i < 3; i++) {
-        if (flags.json && outs[i] && strcmp(outs[i], "-") == 0)
-            cli_usage_error("--json prints on standard output, which '-' already uses", NULL);
-        cli_refuse_binary_tty(outs[i], force, "a matrix");
-    }
-    run(argv[optind], &o, train_path, valid_path, valid_fraction, test_path, quiet);
+    options o;
+    parse_args(&o, argc, argv);
+    run r;
+    memset(&r, 0, sizeof r);
+    r.o = &o;
+    r.t0 = cli_now();
+    split(&r);
+    print(&r);
+    release(&r);
     return 0;
 }

@@ -12,6 +12,23 @@
 
 #include "cli.h"
 
+/* The algorithms outside the default list, "tensorrec" (comma-separated). */
+static const char *other_algorithms(void)
+{
+    static char buf[256];
+    char def[258];
+    snprintf(def, sizeof def, ",%s,", trec_tune_default_algorithms());
+    const char *name;
+    for (int i = 0; (name = trec_fit_algorithm_at(i, NULL)); i++) {
+        char key[64];
+        snprintf(key, sizeof key, ",%s,", name);
+        if (!strstr(def, key))
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", buf[0] ? "," : "",
+                     name);
+    }
+    return buf;
+}
+
 static void usage(void)
 {
     printf("Usage: %s TRAIN.csr --valid VALID.csr [-o BEST.trec] [--algorithm A[,A...]]\n"
@@ -24,7 +41,7 @@ static void usage(void)
            "\n"
            "  --valid FILE       validation interactions (e.g. trec-split --valid)\n"
            "  -o, --output FILE  write the best trial's model (refitted) to FILE\n"
-           "  --algorithm LIST   algorithms searched (default ease,als,sgd; also tensorrec)\n"
+           "  --algorithm LIST   algorithms searched (default %s; also %s)\n"
            "  --OPTION SPEC      any trec-fit option with a value: a list V1,V2,... or a\n"
            "                     range LO..HI (log-uniform for --alpha, --lambda,\n"
            "                     --components, ...); replaces the algorithm's default\n"
@@ -48,22 +65,23 @@ static void usage(void)
            "  -h, --help         this help\n"
            "  -V, --version      version\n"
            "See 'man trec-tune'.\n",
-           cli_prog, 8);
+           cli_prog, trec_tune_default_algorithms(), other_algorithms(), 8);
     exit(0);
 }
 
 typedef struct options {
     cli_common c;
     const char *in, *valid, *log, *out;
-    int resume, json, pretty, no_header, verbose;
+    int resume;
+    cli_output print;       /* --json, --pretty, --no-header, -v */
     trec_tune_config tc;
     const char *algorithms;
     int trials_given;
 } options;
 
 enum { OPT_VALID = 256, OPT_ALGORITHM, OPT_TRIALS, OPT_BUDGET, OPT_METRIC, OPT_VALID_GAIN,
-       OPT_PATIENCE, OPT_ETA, OPT_RUNGS, OPT_SEED, OPT_LOG, OPT_RESUME, OPT_JSON,
-       OPT_PRETTY, OPT_NO_HEADER, OPT_FIT = 1000 };
+       OPT_PATIENCE, OPT_ETA, OPT_RUNGS, OPT_SEED, OPT_LOG, OPT_RESUME,
+       OPT_FIT = 1000 };
 
 /* "300", "90s", "5m", "1h" -> seconds */
 static double parse_budget(const char *s)
@@ -81,7 +99,7 @@ static double parse_budget(const char *s)
 
 static void parse_args(options *o, int argc, char **argv)
 {
-    static struct option longopts[TREC_OPT_COUNT + 32];
+    static struct option longopts[TREC_OPT_LIMIT + 32];
     static const struct option own[] = {
         {"valid", required_argument, 0, OPT_VALID},
         {"algorithm", required_argument, 0, OPT_ALGORITHM},
@@ -95,17 +113,14 @@ static void parse_args(options *o, int argc, char **argv)
         {"seed", required_argument, 0, OPT_SEED},
         {"log", required_argument, 0, OPT_LOG},
         {"resume", no_argument, 0, OPT_RESUME},
-        {"json", no_argument, 0, OPT_JSON},
-        {"pretty", no_argument, 0, OPT_PRETTY},
-        {"no-header", no_argument, 0, OPT_NO_HEADER},
-        {"verbose", no_argument, 0, 'v'},
+        CLI_OUTPUT_LONGOPTS,
         CLI_COMMON_LONGOPTS};
     int n = 0;
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
         longopts[n++] = own[i];
     /* every trec-fit option with a value is a dimension (the tool's own
      * --seed and --threads come first) */
-    for (int f = 0; f < TREC_OPT_COUNT; f++) {
+    for (int f = 0; f < TREC_OPT_LIMIT; f++) {
         const trec_fit_option_info *in = trec_fit_option_about(f);
         if (!in || !in->name || f == TREC_OPT_SEED || f == TREC_OPT_THREADS)
             continue;
@@ -120,14 +135,15 @@ static void parse_args(options *o, int argc, char **argv)
     cli_common_init(&o->c);
     o->c.out = NULL;
     trec_tune_config_default(&o->tc);
-    o->algorithms = "ease,als,sgd";
+    o->algorithms = trec_tune_default_algorithms();
     trec_error err;
     int c;
     /* dimensions are added after --algorithm is known: keep them */
     int ndims = 0;
     const char *dim_opt[TREC_TUNE_MAX_DIMS], *dim_spec[TREC_TUNE_MAX_DIMS];
-    while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "v", longopts, NULL)) != -1) {
-        if (cli_common_option(c, optarg, &o->c, usage))
+    while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS CLI_OUTPUT_SHORTOPTS, longopts,
+                            NULL)) != -1) {
+        if (cli_common_option(c, optarg, &o->c, usage) || cli_output_option(c, &o->print))
             continue;
         switch (c) {
         case OPT_VALID: o->valid = optarg; break;
@@ -159,12 +175,8 @@ static void parse_args(options *o, int argc, char **argv)
             break;
         case OPT_LOG: o->log = optarg; break;
         case OPT_RESUME: o->resume = 1; break;
-        case OPT_JSON: o->json = 1; break;
-        case OPT_PRETTY: o->json = o->pretty = 1; break;
-        case OPT_NO_HEADER: o->no_header = 1; break;
-        case 'v': o->verbose = 1; break;
         default:
-            if (c >= OPT_FIT && c < OPT_FIT + TREC_OPT_COUNT) {
+            if (c >= OPT_FIT && c < OPT_FIT + TREC_OPT_LIMIT) {
                 const char *name = trec_fit_option_name(c - OPT_FIT);
                 if (!optarg)
                     cli_die(2, "%s cannot be searched by trec-tune (a flag)", name);
@@ -183,9 +195,9 @@ static void parse_args(options *o, int argc, char **argv)
         cli_usage_error("one TRAIN.csr only; unexpected argument", argv[optind + 1]);
     o->in = argv[optind];
     o->out = o->c.out;
-    if (o->c.quiet && o->verbose)
+    if (o->c.quiet && o->print.verbose)
         cli_usage_error("-q and -v exclude each other", NULL);
-    if (o->json && o->no_header)
+    if (o->print.json && o->print.no_header)
         cli_usage_error("--no-header is for the TSV leaderboard, not --json", NULL);
     if (o->out && strcmp(o->out, "-") == 0)
         cli_usage_error("-o -: standard output holds the leaderboard; give the model a "
@@ -226,7 +238,7 @@ static void on_trial(void *ctx, const trec_tune_trial *t, int resumed)
         return;
     char secs[40] = "", val[TREC_METRIC_TEXT];
     trec_format_metric(t->value, 0, val, sizeof val);
-    if (o->verbose && !resumed)
+    if (o->print.verbose && !resumed)
         snprintf(secs, sizeof secs, " (%.2f s of fitting)", t->seconds);
     if (t->failed)
         fprintf(stderr, "%s: trial %llu rung %d/%d %s, %s: failed (diverged)%s%s: %s\n",
@@ -289,7 +301,7 @@ static void print_tsv(const trec_tune_result *r, const uint64_t *order, uint64_t
         if (t->epochs)
             printf("%llu", (unsigned long long)t->epochs);
         else
-            printf("-"); /* an algorithm without epochs (ease) */
+            printf("-"); /* an algorithm without epochs */
         printf("\t%d/%d\t%s\n", t->rung + 1, t->rungs, t->options);
     }
 }
@@ -327,7 +339,7 @@ static void print_json(const options *o, const trec_tune_result *r, const uint64
         cJSON_AddStringToObject(e, "options", t->options);
         cJSON_AddItemToArray(lb, e);
     }
-    cli_print_json(stdout, root, o->pretty);
+    cli_print_json(stdout, root, o->print.pretty);
     cJSON_Delete(root);
 }
 
@@ -392,77 +404,116 @@ static char *read_log(const char *path)
     return buf;
 }
 
+/* ---- run: the search, the best model ---- */
+
+typedef struct run {
+    options *o;
+    trec_csr x, valid, valid_file;
+    trec_tune_result r;
+} run;
+
+static void search(run *R)
+{
+    options *o = R->o;
+    trec_error err;
+    /* --valid matched to the training matrix by raw ids, as trec-fit --valid
+     * does: what the matrix lacks is skipped (counted on stderr) */
+    trec_align_stats as;
+    o->tc.vc.name = trec_display_name(o->valid);
+    if (trec_csr_read(o->in, &R->x, &err) != 0 ||
+        trec_csr_read(o->valid, &R->valid_file, &err) != 0 ||
+        trec_csr_align(&R->valid_file, o->tc.vc.name, &R->x.row_labels, R->x.rows,
+                       &R->x.col_labels, R->x.cols, "the training matrix", &R->valid, &as,
+                       &err) != 0)
+        cli_fail(&err);
+    if (!o->c.quiet)
+        cli_align_warning(o->tc.vc.name, trec_display_name(o->in), &as);
+    o->tc.vc.valid = &R->valid;
+    o->tc.vc.file = &R->valid_file.file;
+    o->tc.progress = on_trial;
+    o->tc.progress_ctx = o;
+    char *prior = o->resume ? read_log(o->log) : NULL;
+    if (trec_tune_run(&o->tc, &R->x, o->log, prior, o->log, &R->r, &err) != 0)
+        cli_fail(&err);
+    free(prior);
+    if (!R->r.have_best)
+        cli_die(1, "no trial finished%s", R->r.out_of_budget ? " within --budget" : "");
+}
+
+static void refit_best(run *R)
+{
+    const options *o = R->o;
+    if (!o->out)
+        return;
+    double t_refit = cli_now();
+    write_best(o, &R->x, &R->r);
+    if (o->print.verbose)
+        fprintf(stderr, "%s: refitted trial %llu and wrote %s in %.2f s\n", cli_prog,
+                (unsigned long long)R->r.trials[R->r.best].id, trec_display_name(o->out),
+                cli_now() - t_refit);
+}
+
+/* ---- print: the leaderboard, the summary ---- */
+
+static void print_board(const run *R)
+{
+    const options *o = R->o;
+    const trec_tune_result *r = &R->r;
+    uint64_t *order = malloc((r->ntrials ? r->ntrials : 1) * sizeof *order);
+    if (!order)
+        cli_die(1, "out of memory");
+    uint64_t n = board(r, order);
+    if (o->print.json)
+        print_json(o, r, order, n);
+    else
+        print_tsv(r, order, n, !o->print.no_header);
+    if (fflush(stdout) != 0 || ferror(stdout))
+        cli_die(1, "writing the leaderboard to standard output failed");
+    free(order);
+}
+
+static void print_summary(const run *R, double t0)
+{
+    const options *o = R->o;
+    const trec_tune_result *r = &R->r;
+    if (o->c.quiet)
+        return;
+    const trec_tune_trial *b = &r->trials[r->best];
+    char bv[TREC_METRIC_TEXT], pv[TREC_METRIC_TEXT];
+    trec_format_metric(b->value, 0, bv, sizeof bv);
+    trec_format_metric(r->popular, 0, pv, sizeof pv);
+    fprintf(stderr, "%s: best: trial %llu (%s), %s %s at epoch %llu: --algorithm %s %s\n",
+            cli_prog, (unsigned long long)b->id, b->algorithm, r->metric, bv,
+            (unsigned long long)b->best_epoch, b->algorithm, b->options);
+    if (r->fitted)
+        fprintf(stderr, "%s: most-popular on %s: %s %s\n", cli_prog,
+                trec_display_name(o->valid), r->metric, pv);
+    if (r->fitted && b->value <= r->popular)
+        fprintf(stderr, "%s: warning: the best trial is no better than the most-popular "
+                "ranking on %s\n", cli_prog, trec_display_name(o->valid));
+    fprintf(stderr, "%s: %llu fits, %llu from the log, %llu trials%s%s%s in %.1f s\n",
+            cli_prog, (unsigned long long)r->fitted, (unsigned long long)r->resumed,
+            (unsigned long long)r->ntrials, r->out_of_budget ? "; the budget ran out" : "",
+            o->out ? "; wrote " : "", o->out ? trec_display_name(o->out) : "",
+            cli_now() - t0);
+}
+
 int main(int argc, char **argv)
 {
     cli_prog = "trec-tune";
     options o;
     parse_args(&o, argc, argv);
     double t0 = cli_now();
-    trec_error err;
-    trec_csr x, valid, valid_file;
-    /* --valid matched to the training matrix by raw ids, as trec-fit --valid
-     * does: what the matrix lacks is skipped (counted on stderr) */
-    trec_align_stats as;
-    o.tc.vc.name = trec_display_name(o.valid);
-    if (trec_csr_read(o.in, &x, &err) != 0 || trec_csr_read(o.valid, &valid_file, &err) != 0 ||
-        trec_csr_align(&valid_file, o.tc.vc.name, &x.row_labels, x.rows, &x.col_labels, x.cols,
-                       "the training matrix", &valid, &as, &err) != 0)
-        cli_fail(&err);
-    if (!o.c.quiet)
-        cli_align_warning(o.tc.vc.name, trec_display_name(o.in), &as);
-    o.tc.vc.valid = &valid;
-    o.tc.vc.file = &valid_file.file;
-    o.tc.progress = on_trial;
-    o.tc.progress_ctx = &o;
-    char *prior = o.resume ? read_log(o.log) : NULL;
-    trec_tune_result r;
-    if (trec_tune_run(&o.tc, &x, o.log, prior, o.log, &r, &err) != 0)
-        cli_fail(&err);
-    free(prior);
-    if (!r.have_best)
-        cli_die(1, "no trial finished%s", r.out_of_budget ? " within --budget" : "");
-    if (o.out) {
-        double t_refit = cli_now();
-        write_best(&o, &x, &r);
-        if (o.verbose)
-            fprintf(stderr, "%s: refitted trial %llu and wrote %s in %.2f s\n", cli_prog,
-                    (unsigned long long)r.trials[r.best].id, trec_display_name(o.out),
-                    cli_now() - t_refit);
-    }
-    uint64_t *order = malloc((r.ntrials ? r.ntrials : 1) * sizeof *order);
-    if (!order)
-        cli_die(1, "out of memory");
-    uint64_t n = board(&r, order);
-    if (o.json)
-        print_json(&o, &r, order, n);
-    else
-        print_tsv(&r, order, n, !o.no_header);
-    if (fflush(stdout) != 0 || ferror(stdout))
-        cli_die(1, "writing the leaderboard to standard output failed");
-    if (!o.c.quiet) {
-        const trec_tune_trial *b = &r.trials[r.best];
-        char bv[TREC_METRIC_TEXT], pv[TREC_METRIC_TEXT];
-        trec_format_metric(b->value, 0, bv, sizeof bv);
-        trec_format_metric(r.popular, 0, pv, sizeof pv);
-        fprintf(stderr, "%s: best: trial %llu (%s), %s %s at epoch %llu: --algorithm %s %s\n",
-                cli_prog, (unsigned long long)b->id, b->algorithm, r.metric, bv,
-                (unsigned long long)b->best_epoch, b->algorithm, b->options);
-        if (r.fitted)
-            fprintf(stderr, "%s: most-popular on %s: %s %s\n", cli_prog,
-                    trec_display_name(o.valid), r.metric, pv);
-        if (r.fitted && b->value <= r.popular)
-            fprintf(stderr, "%s: warning: the best trial is no better than the most-popular "
-                    "ranking on %s\n", cli_prog, trec_display_name(o.valid));
-        fprintf(stderr, "%s: %llu fits, %llu from the log, %llu trials%s%s%s in %.1f s\n",
-                cli_prog, (unsigned long long)r.fitted, (unsigned long long)r.resumed,
-                (unsigned long long)r.ntrials, r.out_of_budget ? "; the budget ran out" : "",
-                o.out ? "; wrote " : "", o.out ? trec_display_name(o.out) : "",
-                cli_now() - t0);
-    }
-    free(order);
-    trec_tune_result_free(&r);
-    trec_csr_free(&x);
-    trec_csr_free(&valid);
-    trec_csr_free(&valid_file);
+    run r;
+    memset(&r, 0, sizeof r);
+    r.o = &o;
+    search(&r);
+    refit_best(&r);
+    print_board(&r);
+    print_summary(&r, t0);
+    trec_tune_result_free(&r.r);
+    trec_csr_free(&r.x);
+    trec_csr_free(&r.valid);
+    trec_csr_free(&r.valid_file);
     return 0;
 }

@@ -13,6 +13,14 @@ _trec_options()
         sed 's/^[ ,[]*//' | sort -u
 }
 
+# _trec_algorithms: the fitting algorithms, as trec-fit --help lists them
+# ("... with one of the algorithms tensorrec, sgd, als, ease.").
+_trec_algorithms()
+{
+    trec-fit --help 2>/dev/null |
+        sed -n 's/.* with one of the algorithms \(.*\)\.$/\1/p' | tr -d ','
+}
+
 # _trec_kind TOOL OPTION: the kind of file OPTION (or the positional
 # argument, "") of TOOL takes: csr, trec, csv, tsv, html, svg, png, any, or
 # none (a value that is not a file).
@@ -38,7 +46,7 @@ _trec_kind()
     *:--loss) echo "word:rmse rmse-dense wmrb balanced-wmrb separation separation-dense bpr warp warp-kos logistic" ;;
     *:--solver) echo "word:cg cholesky" ;;
     *:--schedule) echo "word:adagrad sgd" ;;
-    *:--algorithm) echo "word:tensorrec sgd als ease" ;;
+    *:--algorithm) echo "word:$(_trec_algorithms)" ;;
     *:--predict) echo "word:dot cosine euclidean" ;;
     *:--user-repr|*:--item-repr) echo "word:linear normalized-linear pass-through weighted-pass-through relu" ;;
     *:--by) echo "word:entry user" ;;

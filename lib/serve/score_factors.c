@@ -7,8 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
-
+#include "algorithm.h" /* fold-in settings: the model's algorithm's */
 #include "linalg.h"
 #include "parallel.h"
 #include "score_kind.h"
@@ -308,37 +307,17 @@ static const trec_scorer_ops factors_ops = {
 
 /* ---- fold-in ---- */
 
-/* The least-squares settings of a fold-in: the model's own when ALS made it,
- * else confidence 1 + w and lambda 0.1 (see trec-recommend(1)). */
+/* The least-squares settings of a fold-in: those the model's algorithm
+ * records (ALS: its own), else confidence 1 + w and lambda 0.1 (see
+ * trec-recommend(1); algorithm.h). */
 typedef struct foldin {
     const trec_csr *h;
     const float *y, *yty;
     uint64_t k, n_items;
-    int log_conf;
-    double scale, eps, lambda, exponent;
+    trec_foldin_settings set;
     float *q;
     int failed;
 } foldin;
-
-static double meta_number(const cJSON *o, const char *key, double dflt)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
-}
-
-static void foldin_settings(foldin *F, const trec_model *m)
-{
-    cJSON *meta = m->meta_json ? cJSON_Parse(m->meta_json) : NULL;
-    const cJSON *algo = cJSON_GetObjectItemCaseSensitive(meta, "algorithm");
-    int als = cJSON_IsString(algo) && strcmp(algo->valuestring, "als") == 0;
-    const cJSON *conf = cJSON_GetObjectItemCaseSensitive(meta, "confidence");
-    F->log_conf = als && cJSON_IsString(conf) && strcmp(conf->valuestring, "log") == 0;
-    F->scale = als ? meta_number(meta, "confidence_scale", 1) : 1;
-    F->eps = als ? meta_number(meta, "confidence_eps", 1) : 1;
-    F->lambda = als ? meta_number(meta, "lambda", 0.1) : 0.1;
-    F->exponent = als ? meta_number(meta, "lambda_exponent", 0) : 0;
-    cJSON_Delete(meta);
-}
 
 /* Y^T Y in double, stored in full as float. */
 static float *gram(const float *y, uint64_t n, uint64_t k, trec_error *err)
@@ -375,13 +354,13 @@ static void foldin_task(void *ctx, uint64_t t)
         double total = (double)F->n_items;
         for (uint64_t j = 0; j < n; j++) {
             double w = h->vals[e0 + j];
-            double conf = 1 + F->scale * (F->log_conf ? log1p(w / F->eps) : w);
+            double conf = 1 + F->set.scale * (F->set.log_conf ? log1p(w / F->set.eps) : w);
             c[j] = (float)(conf - 1);
             d[j] = (float)conf;
             total += conf - 1;
         }
         trec_als_rows rows = {.y = F->y, .ldy = k, .idx = h->colidx + e0, .c = c, .d = d, .n = n};
-        float reg = (float)(F->lambda * (F->exponent ? pow(total, F->exponent) : 1));
+        float reg = (float)(F->set.lambda * (F->set.exponent ? pow(total, F->set.exponent) : 1));
         if (trec_als_solve_exact(F->yty, k, reg, &rows, work, F->q + r * k, NULL) != 0)
             __atomic_store_n(&F->failed, 1, __ATOMIC_RELAXED);
     }
@@ -401,7 +380,7 @@ static int for_histories(trec_scorer *s, const trec_model *m, const trec_csr *h,
         return trec_fail(err, "fold-in solves for dot-product scores; this model predicts "
                          "with %s", trec_predict_name(m->predict));
     foldin F = {.h = h, .y = m->item_repr, .k = m->k, .n_items = m->n_items};
-    foldin_settings(&F, m);
+    trec_foldin_settings_of(m->meta_json, &F.set);
     float *yty = gram(m->item_repr, m->n_items, m->k, err);
     F.yty = yty;
     F.q = yty ? trec_calloc((h->rows ? h->rows : 1) * m->k, sizeof *F.q, err) : NULL;

@@ -1,13 +1,14 @@
 /* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* algorithm.h - what a fitting algorithm implements (internal to
  * lib/train). A new algorithm is one file defining a trec_algorithm and one
- * row in algorithms.c's table. */
+ * row (with its extern line) in algorithms.c's table. */
 #ifndef TREC_ALGORITHM_H
 #define TREC_ALGORITHM_H
 
 #include <cjson/cJSON.h>
 
 #include "fit.h"
+#include "fit_options.h"
 
 /* What an algorithm trains on, prepared by fit.c from the interactions:
  * TREC_DATA_VALUES  the stored values, entries below min_rating dropped
@@ -23,10 +24,32 @@ typedef struct trec_fit_data {
     const trec_csr *item_extra;
 } trec_fit_data;
 
+/* Fold-in (lib/serve, score_factors.c): a user's factors solved from a
+ * history by implicit ALS's least squares against a model's item factors,
+ * with confidence c = 1 + scale w (log_conf: 1 + scale log(1 + w / eps)) and
+ * regularisation lambda (items + sum over the history of c - 1)^exponent. */
+typedef struct trec_foldin_settings {
+    int log_conf;
+    double scale, eps, lambda, exponent;
+} trec_foldin_settings;
+
+/* One of trec-tune's default dimensions (tune.h): an option and its values
+ * or range, "--lambda", "50..1000". */
+typedef struct trec_tune_default {
+    const char *option, *spec;
+} trec_tune_default;
+
 typedef struct trec_algorithm {
     const char *name;
+    const char *about;              /* its line in trec-fit --help (36 columns at most) */
     const char *hint;               /* added to "option does not apply" errors, or NULL */
-    uint64_t options;               /* TREC_OPT bits it takes */
+    uint64_t options;               /* TREC_OPT bits it takes (of fit.h's enum) */
+    /* Its own options, n_own of them: numbered TREC_OPT_OWN on across the
+     * table's rows in order (trec_fit_option_about), their values in
+     * cfg->param[i], i their index here; numbers (TREC_ARG_INT, _REAL) or
+     * flags (1). Their names are unique among all options. */
+    const trec_fit_option_info *own;
+    int n_own;
     int data;                       /* enum trec_data */
     /* Its defaults over trec_fit_config_default's. */
     void (*defaults)(trec_fit_config *cfg);
@@ -42,18 +65,34 @@ typedef struct trec_algorithm {
      * optimiser state from the weights), cheaply; `state` is what fit passed
      * to trec_fit_epoch_end. NULL: out is always up to date. */
     int (*current)(void *state, trec_model *out, trec_error *err);
+    /* The fold-in settings its models' META records (it wrote them: the
+     * `meta` hook), over the defaults; NULL: the defaults. */
+    void (*foldin)(const cJSON *meta, trec_foldin_settings *s);
+    /* trec-tune: the dimensions it searches when none are given (around
+     * its tuned preset), ending {NULL}; NULL: none. */
+    const trec_tune_default *tune;
+    /* Its place in trec-tune's default --algorithm list (1 first; cheap
+     * ones first); 0: searched only when named. */
+    int tune_rank;
 } trec_algorithm;
-
-extern const trec_algorithm trec_algorithm_tensorrec, trec_algorithm_sgd, trec_algorithm_als,
-    trec_algorithm_ease;
 
 /* Bytes ease's solve takes for this many users and active items (ease.c;
  * the default preset compares it with --max-memory). */
 double trec_ease_bytes(uint64_t users, uint64_t active, int threads);
 
+/* The fold-in settings of a model with META meta_json (NULL: none): c = 1 + w
+ * and lambda 0.1, unless the algorithm META names records its own
+ * (algorithms.c). */
+void trec_foldin_settings_of(const char *meta_json, trec_foldin_settings *s);
+
 /* The table (algorithms.c). */
 const trec_algorithm *trec_algorithm_find(const char *name);
 const trec_algorithm *trec_algorithm_at(int i); /* NULL past the end */
+/* Every option a takes, its own among them (TREC_OPT bits). */
+uint64_t trec_algorithm_options(const trec_algorithm *a);
+/* The algorithm whose own option is number o (>= TREC_OPT_OWN), and the
+ * option's index in its list (*slot); NULL if none. */
+const trec_algorithm *trec_algorithm_own_option(int o, int *slot);
 
 /* Steps of trec_fit, for drivers that fit from parts of the data
  * (lib/mpi): the algorithm a configuration runs (NULL and err if none);

@@ -471,8 +471,36 @@ static void als_meta(const trec_fit_config *cfg, const trec_fit_result *res, con
         cJSON_AddNumberToObject(o, "cg_steps", cfg->cg_steps);
 }
 
+static double meta_number(const cJSON *o, const char *key, double dflt)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+/* Fold-in solves as the fit did: its confidence and regularisation, read
+ * back from what als_meta wrote. */
+static void als_foldin(const cJSON *meta, trec_foldin_settings *s)
+{
+    const cJSON *conf = cJSON_GetObjectItemCaseSensitive(meta, "confidence");
+    s->log_conf = cJSON_IsString(conf) && strcmp(conf->valuestring, "log") == 0;
+    s->scale = meta_number(meta, "confidence_scale", s->scale);
+    s->eps = meta_number(meta, "confidence_eps", s->eps);
+    s->lambda = meta_number(meta, "lambda", s->lambda);
+    s->exponent = meta_number(meta, "lambda_exponent", s->exponent);
+}
+
+/* trec-tune's default space: around the als preset (presets.c). */
+static const trec_tune_default als_tune[] = {
+    {"--components", "32,64,128"},
+    {"--lambda", "0.001..0.1"},
+    {"--confidence-scale", "1..10"},
+    {"--other-weight", "0,0.3"},
+    {NULL, NULL},
+};
+
 const trec_algorithm trec_algorithm_als = {
     .name = "als",
+    .about = "implicit alternating least squares",
     .hint = "als learns one factor vector per user and per item (identity features only); "
             "for metadata features use --algorithm sgd or tensorrec",
     .options = TREC_OPT(TREC_OPT_COMPONENTS) | TREC_OPT(TREC_OPT_MIN_RATING) |
@@ -488,4 +516,7 @@ const trec_algorithm trec_algorithm_als = {
     .fit = als_fit,
     .meta = als_meta,
     .current = als_current,
+    .foldin = als_foldin,
+    .tune = als_tune,
+    .tune_rank = 2,
 };

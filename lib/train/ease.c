@@ -52,6 +52,13 @@ typedef struct ease {
     double *w;                /* dual with --dropout: W's diagonal, else NULL */
 } ease;
 
+/* Its own options (algorithm.h), their values in cfg->param. */
+enum { EASE_DROPOUT, EASE_USER_EXPONENT };
+static const trec_fit_option_info ease_options[] = {
+    [EASE_DROPOUT] = {"--dropout", TREC_ARG_REAL, 0, 0, 0.99},
+    [EASE_USER_EXPONENT] = {"--user-exponent", TREC_ARG_REAL, 0, 0, 1},
+};
+
 static void ease_defaults(trec_fit_config *cfg)
 {
     cfg->lambda = 100;
@@ -63,9 +70,9 @@ static int ease_check(const trec_fit_config *cfg, trec_error *err)
 {
     if (!isfinite(cfg->lambda) || cfg->lambda <= 0)
         return trec_fail(err, "--lambda must be > 0 for ease (X^T X alone may be singular)");
-    if (!(cfg->dropout >= 0 && cfg->dropout < 1))
+    if (!(cfg->param[EASE_DROPOUT] >= 0 && cfg->param[EASE_DROPOUT] < 1))
         return trec_fail(err, "--dropout must be in [0, 1) for ease");
-    if (!(cfg->user_exponent >= 0 && cfg->user_exponent <= 1))
+    if (!(cfg->param[EASE_USER_EXPONENT] >= 0 && cfg->param[EASE_USER_EXPONENT] <= 1))
         return trec_fail(err, "--user-exponent must be in [0, 1] for ease");
     return 0;
 }
@@ -84,7 +91,7 @@ static int scale_rows(ease *E, trec_error *err)
         double sum = 0;
         for (uint64_t e = x->rowptr[u]; e < x->rowptr[u + 1]; e++)
             sum += x->vals[e];
-        double f = sum > 0 ? pow(sum, -E->cfg->user_exponent) : 1;
+        double f = sum > 0 ? pow(sum, -E->cfg->param[EASE_USER_EXPONENT]) : 1;
         for (uint64_t e = x->rowptr[u]; e < x->rowptr[u + 1]; e++)
             E->xs.vals[e] = (float)(x->vals[e] * f);
     }
@@ -123,7 +130,7 @@ static int regulariser(ease *E, trec_error *err)
     const trec_csr *x = E->x;
     uint64_t n = E->n_active;
     const trec_fit_config *cfg = E->cfg;
-    double q = cfg->dropout / (1 - cfg->dropout);
+    double q = cfg->param[EASE_DROPOUT] / (1 - cfg->param[EASE_DROPOUT]);
     E->reg = trec_calloc(n ? n : 1, sizeof *E->reg, err);
     if (!E->reg)
         return -1;
@@ -304,7 +311,7 @@ static int dual(ease *E, trec_error *err)
     if (transpose(x, &E->xt, err) != 0 ||
         !(E->k = trec_aligned_alloc(m * m * sizeof *E->k, err)))
         return -1;
-    if (E->cfg->dropout > 0 && weigh_columns(E, err) != 0)
+    if (E->cfg->param[EASE_DROPOUT] > 0 && weigh_columns(E, err) != 0)
         return -1;
     gram_plus_lambda(&E->xt, NULL, E->k, m, NULL, E->cfg);
     if (trec_spd_inverse(E->k, (size_t)m, threads, err) != 0 ||
@@ -390,7 +397,8 @@ static int ease_fit(const trec_fit_config *cfg, const trec_fit_data *d, const tr
         goto done;
     }
     uint64_t n;
-    if ((cfg->user_exponent > 0 && scale_rows(&E, err) != 0) || find_active(&E, &active, err) || check_memory(&E, err) || regulariser(&E, err))
+    if ((cfg->param[EASE_USER_EXPONENT] > 0 && scale_rows(&E, err) != 0) ||
+        find_active(&E, &active, err) || check_memory(&E, err) || regulariser(&E, err))
         goto done;
     n = E.n_active;
     E.active = active;
@@ -428,24 +436,35 @@ static void ease_meta(const trec_fit_config *cfg, const trec_fit_result *res, co
 {
     (void)res;
     cJSON_AddNumberToObject(o, "lambda", cfg->lambda);
-    if (cfg->dropout > 0)
-        cJSON_AddNumberToObject(o, "dropout", cfg->dropout);
-    if (cfg->user_exponent > 0)
-        cJSON_AddNumberToObject(o, "user_exponent", cfg->user_exponent);
+    if (cfg->param[EASE_DROPOUT] > 0)
+        cJSON_AddNumberToObject(o, "dropout", cfg->param[EASE_DROPOUT]);
+    if (cfg->param[EASE_USER_EXPONENT] > 0)
+        cJSON_AddNumberToObject(o, "user_exponent", cfg->param[EASE_USER_EXPONENT]);
     cJSON_AddNumberToObject(o, "active_items", (double)m->ii.n_active);
     cJSON_AddStringToObject(o, "solve", m->n_users < m->ii.n_active ? "dual" : "primal");
 }
 
+/* trec-tune's default space: around the ease preset (presets.c). */
+static const trec_tune_default ease_tune[] = {
+    {"--lambda", "50..1000"},
+    {"--other-weight", "0,0.2,0.4,0.6"},
+    {NULL, NULL},
+};
+
 const trec_algorithm trec_algorithm_ease = {
     .name = "ease",
+    .about = "item-item closed form (EASE)",
     .hint = "ease learns item-item weights from the interactions alone",
     .options = TREC_OPT(TREC_OPT_MIN_RATING) | TREC_OPT(TREC_OPT_OTHER_WEIGHT) |
-               TREC_OPT(TREC_OPT_VALUES) | TREC_OPT(TREC_OPT_LAMBDA) | TREC_OPT(TREC_OPT_DROPOUT) |
-               TREC_OPT(TREC_OPT_USER_EXPONENT) |
+               TREC_OPT(TREC_OPT_VALUES) | TREC_OPT(TREC_OPT_LAMBDA) |
                TREC_OPT(TREC_OPT_MAX_MEMORY) | TREC_OPT(TREC_OPT_THREADS),
+    .own = ease_options,
+    .n_own = sizeof ease_options / sizeof ease_options[0],
     .data = TREC_DATA_WEIGHTS,
     .defaults = ease_defaults,
     .check = ease_check,
     .fit = ease_fit,
     .meta = ease_meta,
+    .tune = ease_tune,
+    .tune_rank = 1,
 };

@@ -77,8 +77,8 @@ const char *trec_fit_algorithm_name(const trec_fit_config *cfg)
 /* Options given that the algorithm does not take are errors, not ignored. */
 static int check_options(const trec_algorithm *a, const trec_fit_config *cfg, trec_error *err)
 {
-    uint64_t extra = cfg->given & ~a->options;
-    for (int o = 0; o < TREC_OPT_COUNT; o++)
+    uint64_t extra = cfg->given & ~trec_algorithm_options(a);
+    for (int o = 0; o < TREC_OPT_LIMIT; o++)
         if (extra & TREC_OPT(o))
             return trec_fail(err, "%s does not apply to --algorithm %s%s%s",
                              trec_fit_option_name(o), a->name, a->hint ? ": " : "",
@@ -167,7 +167,7 @@ const char *trec_fit_user_name(const trec_csr *x, uint64_t u, char *buf, size_t 
 
 const trec_algorithm *trec_fit_algorithm_of(const trec_fit_config *cfg, trec_error *err)
 {
-    if (cfg->algorithm && strcmp(cfg->algorithm, "auto") == 0) {
+    if (trec_preset_unresolved(cfg)) {
         trec_fail(err, "internal error: the default configuration has not chosen its "
                   "algorithm (trec_preset_resolve)");
         return NULL;
@@ -184,7 +184,7 @@ const trec_algorithm *trec_fit_algorithm_of(const trec_fit_config *cfg, trec_err
 static int check_auto(const trec_fit_config *cfg, trec_error *err)
 {
     uint64_t extra = cfg->given & ~trec_preset_default_options();
-    for (int o = 0; o < TREC_OPT_COUNT; o++)
+    for (int o = 0; o < TREC_OPT_LIMIT; o++)
         if (extra & TREC_OPT(o))
             return trec_fail(err, "%s does not apply to the default configuration (ease, or "
                              "als when ease's matrix is too large for --max-memory): give "
@@ -197,14 +197,9 @@ static int check_auto(const trec_fit_config *cfg, trec_error *err)
     return 0;
 }
 
-static int is_auto(const trec_fit_config *cfg)
-{
-    return cfg->algorithm && strcmp(cfg->algorithm, "auto") == 0;
-}
-
 int trec_fit_check(const trec_fit_config *cfg, trec_error *err)
 {
-    if (is_auto(cfg))
+    if (trec_preset_unresolved(cfg))
         return check_auto(cfg, err);
     const trec_algorithm *a = trec_fit_algorithm_of(cfg, err);
     if (!a || check_options(a, cfg, err) || a->check(cfg, err))

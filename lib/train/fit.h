@@ -65,9 +65,17 @@ enum trec_fit_option {
     TREC_OPT_ALPHA, TREC_OPT_BATCH_USERS, TREC_OPT_SEED, TREC_OPT_THREADS, TREC_OPT_INIT,
     TREC_OPT_LAMBDA, TREC_OPT_LAMBDA_EXPONENT, TREC_OPT_CONFIDENCE, TREC_OPT_CONFIDENCE_SCALE,
     TREC_OPT_SOLVER, TREC_OPT_CG_STEPS, TREC_OPT_MAX_MEMORY, TREC_OPT_SCHEDULE,
-    TREC_OPT_MAX_SAMPLED, TREC_OPT_KOS_K, TREC_OPT_DROPOUT, TREC_OPT_USER_EXPONENT, TREC_OPT_COUNT
+    TREC_OPT_MAX_SAMPLED, TREC_OPT_KOS_K,
+    /* Options numbered from here on are one algorithm's own: its row of the
+     * algorithm table lists them (their names, values and bounds), and
+     * their values are in trec_fit_config.param. trec_fit_option_find gives
+     * their numbers (ease's --dropout, --user-exponent). */
+    TREC_OPT_OWN
 };
+#define TREC_OPT_LIMIT 64 /* option numbers are below it (bits of `given`) */
 #define TREC_OPT(o) (UINT64_C(1) << (o))
+/* Slots of trec_fit_config.param: one algorithm's own options at most. */
+#define TREC_FIT_PARAMS 8
 
 /* The command-line spelling of option o ("--lambda"); the rest of the
  * option table is in fit_options.h. */
@@ -130,10 +138,6 @@ typedef struct trec_fit_config {
                                  * min_rating (0: left out) */
     int values;                 /* enum trec_values: an entry's weight */
     double lambda;              /* als, ease: L2 regularisation */
-    double dropout;             /* ease: p of EDLAE's emphasised dropout, adding
-                                 * p / (1 - p) diag(X^T X) to lambda I (0: EASE) */
-    double user_exponent;       /* ease: a user's row of X scaled by its weight
-                                 * sum to the power -user_exponent (0: none) */
     double lambda_exponent;     /* als: lambda_u = lambda (weight_u)^exponent */
     int confidence;             /* als: enum trec_confidence */
     double confidence_scale;    /* als: the scale in the confidence formula */
@@ -146,6 +150,9 @@ typedef struct trec_fit_config {
     int schedule;               /* sgd: enum trec_schedule */
     uint32_t max_sampled;       /* sgd warp: negatives tried per positive */
     uint32_t kos_k;             /* sgd warp-kos: the k of k-OS */
+    /* The values of the algorithm's own options (TREC_OPT_OWN on), in the
+     * order its row lists them; 0 unless its defaults say otherwise. */
+    double param[TREC_FIT_PARAMS];
     uint64_t seed;              /* default TREC_FIT_DEFAULT_SEED */
     int threads;                /* >= 1 */
     void (*progress)(void *ctx, const trec_fit_progress *p); /* per epoch */
@@ -171,6 +178,13 @@ const char *trec_fit_algorithm_name(const trec_fit_config *cfg);
 int trec_fit_check(const trec_fit_config *cfg, trec_error *err);
 /* Algorithm names, for help texts: "tensorrec, sgd, als, ease". */
 const char *trec_fit_algorithm_list(void);
+/* The i-th algorithm of the table (0-based) and its one-line description
+ * (*about, for help texts); NULL past the end. */
+const char *trec_fit_algorithm_at(int i, const char **about);
+/* Whether algorithm `name` takes option o (enum trec_fit_option): what a
+ * caller asks instead of naming algorithms (an algorithm with a choice of
+ * --loss has a loss and epochs to report, ...). 0 for unknown names. */
+int trec_fit_algorithm_takes(const char *name, int o);
 
 typedef struct trec_fit_result {
     double loss, penalty;       /* of the last epoch */

@@ -9,12 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "algorithm.h"
 #include "model.h"
 
 #define BIG (1LL << 40)
 
 /* name, value kind, log-scale ranges (trec-tune), bounds of numbers */
-static const trec_fit_option_info table[TREC_OPT_COUNT] = {
+static const trec_fit_option_info table[TREC_OPT_OWN] = {
     [TREC_OPT_USER_FEATURES] = {"--user-features", TREC_ARG_FILE, 0, 0, 0},
     [TREC_OPT_ITEM_FEATURES] = {"--item-features", TREC_ARG_FILE, 0, 0, 0},
     [TREC_OPT_NO_USER_IDENTITY] = {"--no-user-identity", TREC_ARG_NONE, 0, 0, 0},
@@ -48,25 +49,29 @@ static const trec_fit_option_info table[TREC_OPT_COUNT] = {
     [TREC_OPT_SCHEDULE] = {"--schedule", TREC_ARG_WORD, 0, 0, 0},
     [TREC_OPT_MAX_SAMPLED] = {"--max-sampled", TREC_ARG_INT, 0, 1, 1 << 30},
     [TREC_OPT_KOS_K] = {"--kos-k", TREC_ARG_INT, 0, 1, 1 << 20},
-    [TREC_OPT_DROPOUT] = {"--dropout", TREC_ARG_REAL, 0, 0, 0.99},
-    [TREC_OPT_USER_EXPONENT] = {"--user-exponent", TREC_ARG_REAL, 0, 0, 1},
 };
 
 const trec_fit_option_info *trec_fit_option_about(int o)
 {
-    return o >= 0 && o < TREC_OPT_COUNT ? &table[o] : NULL;
+    if (o >= 0 && o < TREC_OPT_OWN)
+        return &table[o];
+    int slot;
+    const trec_algorithm *a = trec_algorithm_own_option(o, &slot);
+    return a ? &a->own[slot] : NULL;
 }
 
 const char *trec_fit_option_name(int o)
 {
-    return o >= 0 && o < TREC_OPT_COUNT && table[o].name ? table[o].name : "?";
+    const trec_fit_option_info *in = trec_fit_option_about(o);
+    return in && in->name ? in->name : "?";
 }
 
 int trec_fit_option_find(const char *name)
 {
     const char *bare = strncmp(name, "--", 2) == 0 ? name + 2 : name;
-    for (int o = 0; o < TREC_OPT_COUNT; o++)
-        if (strcmp(table[o].name + 2, bare) == 0)
+    const trec_fit_option_info *in;
+    for (int o = 0; o < TREC_OPT_LIMIT && (in = trec_fit_option_about(o)); o++)
+        if (strcmp(in->name + 2, bare) == 0)
             return o;
     return -1;
 }
@@ -155,7 +160,7 @@ static int set_word(trec_fit_config *cfg, int o, const char *arg, trec_error *er
     static const char *const confidences[] = {"linear", "log"};
     static const char *const solvers[] = {"cg", "cholesky"};
     static const char *const schedules[] = {"adagrad", "sgd"};
-    const char *name = table[o].name;
+    const char *name = trec_fit_option_name(o);
     int w = 0, rc = 0;
     switch (o) {
     case TREC_OPT_USER_REPR: return parse_repr(name, arg, &cfg->user_repr, err);
@@ -177,8 +182,21 @@ static int set_word(trec_fit_config *cfg, int o, const char *arg, trec_error *er
     return trec_fail(err, "internal error: option %s is not a word", name);
 }
 
+/* An algorithm's own option (algorithm.h): its value in cfg->param. 0 if
+ * o is one of fit.h's. */
+static int set_own(trec_fit_config *cfg, int o, double v)
+{
+    int slot;
+    if (o < TREC_OPT_OWN || !trec_algorithm_own_option(o, &slot) || slot >= TREC_FIT_PARAMS)
+        return 0;
+    cfg->param[slot] = v;
+    return 1;
+}
+
 static void set_flag(trec_fit_config *cfg, int o)
 {
+    if (set_own(cfg, o, 1))
+        return;
     switch (o) {
     case TREC_OPT_NO_USER_IDENTITY: cfg->user_identity = 0; break;
     case TREC_OPT_NO_ITEM_IDENTITY: cfg->item_identity = 0; break;
@@ -189,7 +207,7 @@ static void set_flag(trec_fit_config *cfg, int o)
 
 static int set_int(trec_fit_config *cfg, int o, const char *arg, trec_error *err)
 {
-    const trec_fit_option_info *in = &table[o];
+    const trec_fit_option_info *in = trec_fit_option_about(o);
     long long v = 0;
     if (o == TREC_OPT_SAMPLED_ITEMS && strcmp(arg, "all") == 0) {
         cfg->sampled_items = TREC_SAMPLED_ALL;
@@ -197,6 +215,8 @@ static int set_int(trec_fit_config *cfg, int o, const char *arg, trec_error *err
     }
     if (parse_int(in->name, arg, (long long)in->lo, (long long)in->hi, &v, err) != 0)
         return -1;
+    if (set_own(cfg, o, (double)v))
+        return 0;
     switch (o) {
     case TREC_OPT_COMPONENTS: cfg->components = (uint64_t)v; break;
     case TREC_OPT_HIDDEN: cfg->hidden = (uint64_t)v; break;
@@ -214,10 +234,12 @@ static int set_int(trec_fit_config *cfg, int o, const char *arg, trec_error *err
 
 static int set_real(trec_fit_config *cfg, int o, const char *arg, trec_error *err)
 {
-    const trec_fit_option_info *in = &table[o];
+    const trec_fit_option_info *in = trec_fit_option_about(o);
     double v = 0;
     if (parse_real(in->name, arg, in->lo, in->hi, &v, err) != 0)
         return -1;
+    if (set_own(cfg, o, v))
+        return 0;
     switch (o) {
     case TREC_OPT_MIN_RATING: cfg->has_min_rating = 1; cfg->min_rating = v; break;
     case TREC_OPT_OTHER_WEIGHT: cfg->other_weight = v; break;
@@ -225,8 +247,6 @@ static int set_real(trec_fit_config *cfg, int o, const char *arg, trec_error *er
     case TREC_OPT_ALPHA: cfg->alpha = v; break;
     case TREC_OPT_LAMBDA: cfg->lambda = v; break;
     case TREC_OPT_LAMBDA_EXPONENT: cfg->lambda_exponent = v; break;
-    case TREC_OPT_DROPOUT: cfg->dropout = v; break;
-    case TREC_OPT_USER_EXPONENT: cfg->user_exponent = v; break;
     case TREC_OPT_CONFIDENCE_SCALE: cfg->confidence_scale = v; break;
     }
     return 0;

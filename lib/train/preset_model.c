@@ -105,9 +105,10 @@ int trec_preset_from_model(trec_fit_config *cfg, const trec_model *m, char *opts
         goto done;
     snprintf(opts, size, "--algorithm %s", a->name);
     int has_min = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(meta, "min_rating"));
-    for (int o = 0; o < TREC_OPT_COUNT; o++) {
+    uint64_t takes = trec_algorithm_options(a); /* its own options among them */
+    for (int o = 0; o < TREC_OPT_LIMIT && trec_fit_option_about(o); o++) {
         char value[64];
-        if (!(a->options & TREC_OPT(o)) || not_recorded(o) ||
+        if (!(takes & TREC_OPT(o)) || not_recorded(o) ||
             (o == TREC_OPT_OTHER_WEIGHT && !has_min) ||
             !recorded_value(meta, o, value, sizeof value))
             continue;
@@ -120,7 +121,7 @@ int trec_preset_from_model(trec_fit_config *cfg, const trec_model *m, char *opts
         }
         append_option(opts, size, o, flag ? NULL : value);
     }
-    rc = (a->options & TREC_OPT(TREC_OPT_INIT)) != 0;
+    rc = (takes & TREC_OPT(TREC_OPT_INIT)) != 0;
 done:
     cJSON_Delete(meta);
     return rc;

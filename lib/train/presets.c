@@ -12,6 +12,8 @@
 #include "fit_options.h"
 
 #define AUTO "auto"
+#define FIRST_CHOICE "ease" /* the default's choice when it fits; else FALLBACK */
+#define FALLBACK "als"
 #define RATING_POSITIVE 4.0
 
 static const trec_preset presets[] = {
@@ -102,6 +104,16 @@ int trec_preset_apply(trec_fit_config *cfg, const char *name, trec_error *err)
     return 0;
 }
 
+int trec_preset_unresolved(const trec_fit_config *cfg)
+{
+    return cfg->algorithm && strcmp(cfg->algorithm, AUTO) == 0;
+}
+
+int trec_preset_fell_back(const trec_fit_config *cfg)
+{
+    return cfg->preset_note && cfg->algorithm && strcmp(cfg->algorithm, FIRST_CHOICE) != 0;
+}
+
 int trec_preset_min_rating(const trec_csr *x, double *min_rating)
 {
     *min_rating = 0;
@@ -127,7 +139,7 @@ static void carry(trec_fit_config *cfg, const trec_fit_config *user)
         cfg->values = user->values;
     if (g & TREC_OPT(TREC_OPT_MAX_MEMORY))
         cfg->max_memory = user->max_memory;
-    if (strcmp(cfg->algorithm, "ease") != 0) /* it served the choice only */
+    if (strcmp(cfg->algorithm, FIRST_CHOICE) != 0) /* it served the choice only */
         g &= ~TREC_OPT(TREC_OPT_MAX_MEMORY);
     cfg->given |= g;
     cfg->threads = user->threads;
@@ -152,17 +164,17 @@ static uint64_t active_items(const trec_csr *x)
 int trec_preset_resolve(trec_fit_config *cfg, const trec_csr *x, char *note, size_t size,
                         trec_error *err)
 {
-    if (!cfg->algorithm || strcmp(cfg->algorithm, AUTO) != 0)
+    if (!trec_preset_unresolved(cfg))
         return 0;
     trec_fit_config user = *cfg;
     uint64_t active = active_items(x);
     double need = trec_ease_bytes(x->rows, active, cfg->threads), gib = 1073741824.0;
     int ease = need <= (double)cfg->max_memory;
-    if (trec_preset_apply(cfg, ease ? "ease" : "als", err) != 0)
+    if (trec_preset_apply(cfg, ease ? FIRST_CHOICE : FALLBACK, err) != 0)
         return -1;
     carry(cfg, &user);
     int n = snprintf(note, size, "%s: ease's solve for %llu users x %llu items needs %.2f GiB, "
-                     "%s --max-memory %.2f GiB%s", ease ? "ease" : "als",
+                     "%s --max-memory %.2f GiB%s", ease ? FIRST_CHOICE : FALLBACK,
                      (unsigned long long)x->rows, (unsigned long long)active, need / gib,
                      ease ? "within" : "more than", (double)cfg->max_memory / gib,
                      ease ? "" : " (give --preset ease or --max-memory to insist)");

@@ -61,6 +61,13 @@ int trec_preset_resolve(trec_fit_config *cfg, const trec_csr *x, char *note, siz
  * (META without a known algorithm, or a value trec-fit refuses). */
 int trec_preset_from_model(trec_fit_config *cfg, const trec_model *m, char *opts, size_t size,
                            trec_error *err);
+/* The default preset has not chosen its algorithm yet (it is "auto" until
+ * trec_preset_resolve). */
+int trec_preset_unresolved(const trec_fit_config *cfg);
+/* The default preset chose its fallback (als: ease's matrix exceeds
+ * --max-memory), which its note (cfg->preset_note) then warns of: trec-fit
+ * says it even with -q. */
+int trec_preset_fell_back(const trec_fit_config *cfg);
 /* The positives' threshold of the tuned presets for x: 4, or none (0) when
  * no value of x reaches it. */
 int trec_preset_min_rating(const trec_csr *x, double *min_rating);

@@ -223,8 +223,17 @@ static void sgd_meta(const trec_fit_config *cfg, const trec_fit_result *res, con
     cJSON_AddNumberToObject(o, "blocks", (double)res->batches);
 }
 
+/* trec-tune's default space: around the sgd preset (presets.c). */
+static const trec_tune_default sgd_tune[] = {
+    {"--components", "32,64,128"},
+    {"--alpha", "0.3..3"},
+    {"--learning-rate", "0.02..0.1"},
+    {NULL, NULL},
+};
+
 const trec_algorithm trec_algorithm_sgd = {
     .name = "sgd",
+    .about = "LightFM's ranking losses, per interaction",
     .options = TREC_OPT(TREC_OPT_USER_FEATURES) | TREC_OPT(TREC_OPT_ITEM_FEATURES) |
                TREC_OPT(TREC_OPT_NO_USER_IDENTITY) | TREC_OPT(TREC_OPT_NO_ITEM_IDENTITY) |
                TREC_OPT(TREC_OPT_COMPONENTS) | TREC_OPT(TREC_OPT_NO_BIASES) |
@@ -240,6 +249,8 @@ const trec_algorithm trec_algorithm_sgd = {
     .fit = sgd_fit,
     .meta = sgd_meta,
     .current = sgd_current,
+    .tune = sgd_tune,
+    .tune_rank = 3,
 };
 
 /* ---- test hook ---- */

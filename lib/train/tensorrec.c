@@ -950,8 +950,18 @@ static void tensorrec_meta(const trec_fit_config *cfg, const trec_fit_result *re
                             : cfg->sample_unobserved ? "unobserved-items" : "all-items");
 }
 
+/* trec-tune's default space: around the tensorrec preset (presets.c). */
+static const trec_tune_default tensorrec_tune[] = {
+    {"--loss", "wmrb"},
+    {"--components", "5..20"},
+    {"--alpha", "1e-5..1e-3"},
+    {"--sampled-items", "100,300,1000"},
+    {NULL, NULL},
+};
+
 const trec_algorithm trec_algorithm_tensorrec = {
     .name = "tensorrec",
+    .about = "TensorRec's family, full batch, Adam",
     .options = TREC_OPT(TREC_OPT_USER_FEATURES) | TREC_OPT(TREC_OPT_ITEM_FEATURES) |
                TREC_OPT(TREC_OPT_NO_USER_IDENTITY) | TREC_OPT(TREC_OPT_NO_ITEM_IDENTITY) |
                TREC_OPT(TREC_OPT_COMPONENTS) | TREC_OPT(TREC_OPT_USER_REPR) |
@@ -969,5 +979,6 @@ const trec_algorithm trec_algorithm_tensorrec = {
     .fit = tensorrec_fit,
     .meta = tensorrec_meta,
     .current = tensorrec_current,
+    .tune = tensorrec_tune,
 };
 

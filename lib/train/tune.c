@@ -60,7 +60,9 @@ static int trial_config(const trec_tune_config *tc, const trec_csr *x, const cha
                         const char *options, uint64_t epochs, trec_fit_config *cfg,
                         trec_error *err)
 {
-    if (trec_preset_apply(cfg, algorithm, err) != 0)
+    /* its tuned preset (the one named after it), else its defaults */
+    if ((trec_preset_find(algorithm) ? trec_preset_apply(cfg, algorithm, err)
+                                     : trec_fit_config_for(cfg, algorithm, err)) != 0)
         return -1;
     /* positives as the tuned presets have them: ratings >= 4 when the data
      * reach 4, else every entry */

@@ -5,8 +5,9 @@
  * option (fit_options.h) with a list of values ("--components 32,64,128") or
  * a range ("--alpha 1e-4..1e-1": log-uniform for the options the option
  * table marks log-scale, else uniform; integers rounded). Options not given
- * take the algorithm's default dimensions (trec_tune_default_dims); a trial
- * starts from the algorithm's tuned preset (presets.h), then sets its
+ * take the algorithm's default dimensions (trec_tune_default_dims: its row
+ * of the algorithm table says them); a trial starts from the algorithm's
+ * tuned preset (presets.h; without one, its defaults), then sets its
  * dimensions' values. The trials of an algorithm are its whole grid when
  * every dimension is a list and the grid has at most `trials` points, else
  * `trials` points drawn with the seed (values printed with 3 significant
@@ -40,7 +41,7 @@
 #include "fit.h"
 #include "validate.h"
 
-#define TREC_TUNE_MAX_ALGOS 4
+#define TREC_TUNE_MAX_ALGOS 8 /* room for more algorithms than the table has */
 #define TREC_TUNE_MAX_DIMS 16
 #define TREC_TUNE_MAX_VALUES 32
 
@@ -81,6 +82,9 @@ int trec_tune_space_add(trec_tune_space *s, const char *option, const char *spec
 int trec_tune_space_finish(trec_tune_space *s, trec_error *err);
 /* An algorithm's default dimensions (n of them into dims). */
 int trec_tune_default_dims(const char *algorithm, trec_tune_dim *dims, int max);
+/* The algorithms searched when none are named: "ease,als,sgd" (the
+ * algorithm table says which, in which order). */
+const char *trec_tune_default_algorithms(void);
 
 /* One trial at the highest rung it reached. */
 typedef struct trec_tune_trial {

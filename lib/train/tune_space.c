@@ -1,10 +1,11 @@
 /* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* tune_space.c - trec-tune's search space: algorithms, dimensions (lists and
- * ranges of fitting options), each algorithm's default dimensions, and the
- * trials drawn from them (tune.h). */
+ * ranges of fitting options), each algorithm's default dimensions (its row's
+ * `tune`, algorithm.h), and the trials drawn from them (tune.h). */
 #include "tune.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,28 +13,6 @@
 #include "algorithm.h"
 #include "fit_options.h"
 #include "rng.h"
-
-/* The default spaces: around each algorithm's tuned preset (presets.c). */
-typedef struct default_dim {
-    const char *algorithm, *option, *spec;
-} default_dim;
-
-static const default_dim defaults[] = {
-    {"ease", "--lambda", "50..1000"},
-    {"ease", "--other-weight", "0,0.2,0.4,0.6"},
-    {"als", "--components", "32,64,128"},
-    {"als", "--lambda", "0.001..0.1"},
-    {"als", "--confidence-scale", "1..10"},
-    {"als", "--other-weight", "0,0.3"},
-    {"sgd", "--components", "32,64,128"},
-    {"sgd", "--alpha", "0.3..3"},
-    {"sgd", "--learning-rate", "0.02..0.1"},
-    {"tensorrec", "--loss", "wmrb"},
-    {"tensorrec", "--components", "5..20"},
-    {"tensorrec", "--alpha", "1e-5..1e-3"},
-    {"tensorrec", "--sampled-items", "100,300,1000"},
-};
-#define N_DEFAULTS (int)(sizeof defaults / sizeof defaults[0])
 
 int trec_tune_space_algorithms(trec_tune_space *s, const char *list, trec_error *err)
 {
@@ -140,17 +119,39 @@ int trec_tune_default_dims(const char *algorithm, trec_tune_dim *dims, int max)
 {
     int n = 0;
     trec_error err;
-    for (int i = 0; i < N_DEFAULTS && n < max; i++)
-        if (strcmp(defaults[i].algorithm, algorithm) == 0 &&
-            parse_dim(&dims[n], defaults[i].option, defaults[i].spec, &err) == 0)
+    const trec_algorithm *a = trec_algorithm_find(algorithm);
+    for (const trec_tune_default *d = a ? a->tune : NULL; d && d->option && n < max; d++)
+        if (parse_dim(&dims[n], d->option, d->spec, &err) == 0)
             n++;
     return n;
+}
+
+/* The algorithms of the table with a tune_rank, by rank: "ease,als,sgd". */
+static char default_list[256];
+
+static void make_default_list(void)
+{
+    for (int rank = 1; rank <= TREC_TUNE_MAX_ALGOS; rank++)
+        for (int i = 0; trec_algorithm_at(i); i++)
+            if (trec_algorithm_at(i)->tune_rank == rank) {
+                if (default_list[0])
+                    strcat(default_list, ",");
+                strcat(default_list, trec_algorithm_at(i)->name);
+            }
+}
+
+const char *trec_tune_default_algorithms(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, make_default_list);
+    return default_list;
 }
 
 static int takes(const char *algorithm, int option)
 {
     const trec_algorithm *a = trec_algorithm_find(algorithm);
-    return a && (a->options & TREC_OPT(option));
+    return a && option >= 0 && option < TREC_OPT_LIMIT &&
+           (trec_algorithm_options(a) & TREC_OPT(option));
 }
 
 int trec_tune_space_finish(trec_tune_space *s, trec_error *err)

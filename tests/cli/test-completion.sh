@@ -22,6 +22,8 @@ eq "trec-report HISTORY: TSV files" "$(comp trec-report '')" "dir/ h.tsv "
 eq "trec-info FILE: matrices and models" "$(comp trec-info '')" "a.csr b.csr dir/ m.trec "
 eq "--gain: its values" "$(comp trec-eval m.trec --gain '')" "binary exp "
 eq "--loss w: its values" "$(comp trec-fit a.csr --loss w)" "warp warp-kos wmrb "
+eq "--algorithm: the algorithms trec-fit --help lists" "$(comp trec-fit a.csr --algorithm '')" "als ease sgd tensorrec "
+eq "--algorithm e: completed" "$(comp trec-fit a.csr --algorithm e)" "ease "
 eq "-k: a number, no files" "$(comp trec-eval m.trec -k '')" ""
 eq "every tool completes -q and -v" \
     "$(for t in trec-ingest trec-split trec-info trec-fit trec-eval trec-recommend trec-report; do

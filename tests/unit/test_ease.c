@@ -11,6 +11,7 @@
 
 #include "check_main.h"
 #include "internal.h"
+#include "algorithm.h"
 
 /* A random 0/1 matrix with some weights, users x items; item `empty` has
  * no entry (an inactive item). */
@@ -99,20 +100,34 @@ static double *reference_b(const trec_csr *x, double lambda, double other, doubl
     return g;
 }
 
+/* ease's own option called name (algorithm.h): its number, and its slot
+ * of trec_fit_config.param. */
+static int own_option(const char *name, int *slot)
+{
+    int o = trec_fit_option_find(name);
+    ck_assert_int_ge(o, TREC_OPT_OWN);
+    const trec_algorithm *a = trec_algorithm_own_option(o, slot);
+    ck_assert_msg(a && strcmp(a->name, "ease") == 0, "%s is not ease's", name);
+    return o;
+}
+
 static int fit(const trec_csr *x, double lambda, double other, double dropout, trec_model *m,
                trec_error *err)
 {
+    int dropout_slot, exponent_slot;
+    int o_dropout = own_option("--dropout", &dropout_slot);
+    int o_exponent = own_option("--user-exponent", &exponent_slot);
     trec_fit_config c;
     ck_assert_int_eq(trec_fit_config_for(&c, "ease", err), 0);
     c.lambda = lambda;
-    c.dropout = dropout;
-    c.user_exponent = user_exponent;
+    c.param[dropout_slot] = dropout;
+    c.param[exponent_slot] = user_exponent;
     c.has_min_rating = 1;
     c.min_rating = 4;
     c.other_weight = other;
     c.given = TREC_OPT(TREC_OPT_LAMBDA) | TREC_OPT(TREC_OPT_MIN_RATING) |
-              TREC_OPT(TREC_OPT_OTHER_WEIGHT) | (dropout > 0 ? TREC_OPT(TREC_OPT_DROPOUT) : 0) |
-              (user_exponent > 0 ? TREC_OPT(TREC_OPT_USER_EXPONENT) : 0);
+              TREC_OPT(TREC_OPT_OTHER_WEIGHT) | (dropout > 0 ? TREC_OPT(o_dropout) : 0) |
+              (user_exponent > 0 ? TREC_OPT(o_exponent) : 0);
     c.threads = 2;
     trec_fit_result res;
     return trec_fit(&c, x, NULL, NULL, NULL, m, &res, err);
@@ -326,14 +341,15 @@ START_TEST(refuses_beyond_max_memory)
     ck_assert_msg(strstr(err.msg, "--components does not apply to --algorithm ease"), "%s",
                   err.msg);
     /* a dropout probability of 1 would divide by 0; als has no --dropout */
+    int slot, o_dropout = own_option("--dropout", &slot);
     ck_assert_int_eq(trec_fit_config_for(&c, "ease", &err), 0);
-    c.dropout = 1;
-    c.given = TREC_OPT(TREC_OPT_DROPOUT);
+    c.param[slot] = 1;
+    c.given = TREC_OPT(o_dropout);
     ck_assert_int_eq(trec_fit_check(&c, &err), -1);
     ck_assert_msg(strstr(err.msg, "--dropout must be in [0, 1)"), "%s", err.msg);
     ck_assert_int_eq(trec_fit_config_for(&c, "als", &err), 0);
-    c.dropout = 0.5;
-    c.given = TREC_OPT(TREC_OPT_DROPOUT);
+    c.param[slot] = 0.5;
+    c.given = TREC_OPT(o_dropout);
     ck_assert_int_eq(trec_fit_check(&c, &err), -1);
     ck_assert_msg(strstr(err.msg, "--dropout does not apply to --algorithm als"), "%s", err.msg);
     trec_csr_free(&x);
