@@ -250,8 +250,8 @@ int main(int argc, char **argv)
         cli_print_json(stdout, j, o.pretty);
         cJSON_Delete(j);
     } else if (!o.c.quiet)
-        fprintf(stderr, "%s: %s: %zu runs, %d metrics%s%s%s%s%s (%.2f s)\n", cli_prog,
-                trec_display_name(o.history), h.n_rows, np,
+        fprintf(stderr, "%s: %s: %zu run%s, %d metrics%s%s%s%s%s (%.2f s)\n", cli_prog,
+                trec_display_name(o.history), h.n_rows, h.n_rows == 1 ? "" : "s", np,
                 html ? ", HTML " : "", html ? trec_display_name(o.c.out) : "",
                 o.svg ? ", SVG" : "", o.png ? ", PNG" : "", o.no_plot ? ", no plot" : "",
                 cli_now() - t0);
