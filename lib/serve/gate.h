@@ -16,6 +16,10 @@
 #include "error.h"
 #include "metrics.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum trec_gate_kind {
     TREC_GATE_MIN = 0,       /* metric@K >= threshold */
     TREC_GATE_BASELINE = 1,  /* metric@K > the baseline's metric@K */
@@ -60,5 +64,9 @@ int trec_gate_validate(const trec_gate *gates, int n, const trec_eval_config *cf
 int trec_gate_check(const trec_gate *gates, int n, const trec_eval_config *cfg,
                     const double *model_mean, const trec_gate_ranker *rankers, int n_rankers,
                     char *reason, size_t size, trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -24,6 +24,10 @@
 #include "error.h"
 #include "fit.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct trec_preset {
     const char *name;
     const char *algorithm;   /* NULL: chosen from the data (default) */
@@ -53,5 +57,9 @@ int trec_preset_resolve(trec_fit_config *cfg, const trec_csr *x, char *note, siz
 /* The positives' threshold of the tuned presets for x: 4, or none (0) when
  * no value of x reaches it. */
 int trec_preset_min_rating(const trec_csr *x, double *min_rating);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
