@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # trec.bash - bash completion for the trec tools (trec-ingest, trec-split,
 # trec-info, trec-fit, trec-tune, trec-eval, trec-recommend, trec-report).
 # Options are read from each tool's --help, so they stay complete; file
