@@ -1,3 +1,4 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # trec - build, test, install. See README.md.
 #   make            build libtrec.a and the trec-* tools into build/
 #   make test       unit tests (Check) and command-line tests

@@ -86,6 +86,7 @@ __attribute__((noreturn)) static void usage(void)
            "  --patience N           stop after N evaluations without improvement\n"
            "                         (default: never stop early)\n"
            "  --log FILE             the curve as TSV (epoch, loss, metric, ...)\n"
+           "  --no-header            --log without its header line\n"
            "Output:\n"
            "  -o, --output FILE      the model file ('-': stdout)\n"
            "  -q, --quiet            no progress or summary on stderr\n"
@@ -105,6 +106,7 @@ __attribute__((noreturn)) static void usage(void)
 /* --valid and its options (the validation block below) */
 typedef struct valid_options {
     const char *file, *log, *metric;
+    int no_header;              /* --no-header: --log without its header */
     trec_validation_config vc;
     int given;                  /* a validation option was given */
 } valid_options;
@@ -128,7 +130,7 @@ enum { OPT_JSON = 1000, OPT_PRETTY };
 #define OPT_BASE 256
 #define OPT_ALGORITHM (OPT_BASE + TREC_OPT_LIMIT)
 enum { OPT_PRESET = OPT_ALGORITHM + 1, OPT_VALID, OPT_METRIC, OPT_VALID_GAIN, OPT_EVAL_EVERY,
-       OPT_PATIENCE, OPT_LOG };
+       OPT_PATIENCE, OPT_LOG, OPT_NO_HEADER };
 
 /* Its own options; then every fitting option of the library's table
  * (fit_options.h), built by make_longopts: a new one needs no line here. */
@@ -141,6 +143,7 @@ static const struct option own_longopts[] = {
     {"eval-every", required_argument, 0, OPT_EVAL_EVERY},
     {"patience", required_argument, 0, OPT_PATIENCE},
     {"log", required_argument, 0, OPT_LOG},
+    {"no-header", no_argument, 0, OPT_NO_HEADER},
     {"output", required_argument, 0, 'o'}};
 static const struct option tail_longopts[] = {
     {"quiet", no_argument, 0, 'q'},
@@ -273,6 +276,7 @@ static void set_valid_option(valid_options *v, int c, const char *arg)
         v->vc.patience = (uint64_t)cli_parse_int("--patience", arg, 1, 1LL << 40);
         break;
     case OPT_LOG: v->log = arg; break;
+    case OPT_NO_HEADER: v->no_header = 1; break;
     }
 }
 
@@ -291,7 +295,7 @@ static void parse_args(options *o, int argc, char **argv)
             set_option(o, c - OPT_BASE, optarg);
             continue;
         }
-        if (c >= OPT_VALID && c <= OPT_LOG) {
+        if (c >= OPT_VALID && c <= OPT_NO_HEADER) {
             set_valid_option(&o->v, c, optarg);
             continue;
         }
@@ -331,6 +335,9 @@ static void parse_args(options *o, int argc, char **argv)
         o->init_read = 0;
         o->init = NULL;
     }
+    if (o->v.no_header && !o->v.log)
+        cli_usage_error("--no-header is for the --log file, the only TSV trec-fit writes",
+                        NULL);
     if (o->v.given && !o->v.file)
         cli_usage_error("--metric, --valid-gain, --eval-every, --patience and --log go with "
                         "--valid FILE", NULL);
@@ -544,7 +551,8 @@ static void valid_stage_log(run *r)
     const trec_validation_point *c = trec_validation_curve(r->val, &n);
     trec_validation_summary s;
     trec_validation_summarize(r->val, &s);
-    fprintf(r->log.fp, "epoch\tloss\tpenalty\t%s\tbest\tbest_epoch\tseconds\n", s.metric);
+    if (!r->o->v.no_header)
+        fprintf(r->log.fp, "epoch\tloss\tpenalty\t%s\tbest\tbest_epoch\tseconds\n", s.metric);
     double best = 0;
     uint64_t at = 0;
     for (uint64_t i = 0; i < n; i++) {

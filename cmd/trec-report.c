@@ -280,8 +280,8 @@ static void print_summary(const run *r, double t0)
     if (o->json)
         print_json(r);
     else if (!o->c.quiet)
-        fprintf(stderr, "%s: %s: %zu runs, %d metrics%s%s%s%s%s (%.2f s)\n", cli_prog,
-                trec_display_name(o->history), r->h.n_rows, r->np,
+        fprintf(stderr, "%s: %s: %zu run%s, %d metrics%s%s%s%s%s (%.2f s)\n", cli_prog,
+                trec_display_name(o->history), r->h.n_rows, r->h.n_rows == 1 ? "" : "s", r->np,
                 r->html ? ", HTML " : "", r->html ? trec_display_name(o->c.out) : "",
                 o->svg ? ", SVG" : "", o->png ? ", PNG" : "", o->no_plot ? ", no plot" : "",
                 cli_now() - t0);

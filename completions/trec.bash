@@ -1,8 +1,10 @@
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # trec.bash - bash completion for the trec tools (trec-ingest, trec-split,
-# trec-info, trec-fit, trec-eval, trec-recommend, trec-report).
+# trec-info, trec-fit, trec-tune, trec-eval, trec-recommend, trec-report).
 # Options are read from each tool's --help, so they stay complete; file
 # arguments complete to files of the kind the option wants (matrices .csr,
-# models .trec, delimited text .csv/.dat/.data, histories .tsv, ...).
+# models .trec, delimited text .csv/.dat/.data, histories and logs .tsv, id
+# lists any file, ...).
 # Installed by `make install` under share/bash-completion/completions/ (one
 # name per tool); or: . completions/trec.bash
 
@@ -27,21 +29,21 @@ _trec_algorithms()
 _trec_kind()
 {
     case $1:$2 in
-    *:--test|*:--train|*:--align|*:--exclude) echo csr ;;
+    *:--test|*:--train|*:--valid|*:--align|*:--exclude) echo csr ;;
     trec-ingest:--item-features|trec-ingest:--user-features|trec-ingest:) echo csv ;;
     trec-ingest:-o|trec-ingest:--output|trec-split:--train|trec-split:--test) echo csr ;;
     trec-fit:--item-features|trec-fit:--user-features|trec-recommend:--item-features) echo csr ;;
     trec-recommend:--user-features) echo csr ;;
-    trec-fit:-o|trec-fit:--output|*:--init) echo trec ;;
-    trec-split:|trec-fit:) echo csr ;;
+    trec-fit:-o|trec-fit:--output|trec-tune:-o|trec-tune:--output|*:--init) echo trec ;;
+    trec-split:|trec-fit:|trec-tune:) echo csr ;;
     trec-info:) echo csr-or-trec ;;
     trec-eval:|trec-recommend:) echo trec ;;
-    trec-report:|trec-eval:--history|trec-eval:--per-user) echo tsv ;;
+    trec-report:|trec-eval:--history|trec-eval:--per-user|*:--log) echo tsv ;;
     trec-recommend:--history|*:--titles) echo csv ;;
     trec-report:-o|trec-report:--output) echo html ;;
     *:--svg) echo svg ;;
     *:--png) echo png ;;
-    *:-o|*:--output|*:--gnuplot) echo any ;;
+    *:-o|*:--output|*:--gnuplot|*:--users|*:--allow-items|*:--deny-items) echo any ;;
     *:--gain) echo "word:exp binary" ;;
     *:--loss) echo "word:rmse rmse-dense wmrb balanced-wmrb separation separation-dense bpr warp warp-kos logistic" ;;
     *:--solver) echo "word:cg cholesky" ;;
@@ -111,5 +113,5 @@ _trec()
     _trec_files "$(_trec_kind "$tool" "")" "$cur"
 }
 
-complete -o filenames -F _trec trec-ingest trec-split trec-info trec-fit trec-eval \
-    trec-recommend trec-report
+complete -o filenames -F _trec trec-ingest trec-split trec-info trec-fit trec-tune \
+    trec-eval trec-recommend trec-report

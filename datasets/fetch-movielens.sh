@@ -1,4 +1,5 @@
 #!/bin/sh
+# Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause
 # fetch-movielens.sh - download, verify and unpack MovieLens datasets from
 # GroupLens into a local cache (never into the repository: the GroupLens terms
 # let users download the data themselves, not us redistribute it).

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* synth-movielens.c - deterministic synthetic data in the MovieLens CSV format
  * (ratings.csv, movies.csv) of any size, for tests, examples and benchmarks:
  * the real GroupLens files may not be shipped with trec, and benchmarks need

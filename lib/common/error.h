@@ -9,6 +9,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct trec_error {
     char msg[1024];
 } trec_error;
@@ -28,5 +32,9 @@ void *trec_calloc(size_t count, size_t size, trec_error *err);
 void *trec_realloc(void *p, size_t n, trec_error *err);
 /* 64-byte aligned allocation (free with free()). */
 void *trec_aligned_alloc(size_t n, trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

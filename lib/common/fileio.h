@@ -18,6 +18,10 @@
 
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct trec_outfile {
     FILE *fp;          /* write here */
     char *path;        /* final path, or NULL for stdout */
@@ -48,5 +52,9 @@ void trec_close_input(FILE *fp);
 
 /* The name to use for path in messages ("<stdin>" for "-"). */
 const char *trec_display_name(const char *path);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 #include "error.h"
 #include "labels.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct trec_idmap {
     uint64_t count;
     uint64_t *offsets;      /* count + 1 */
@@ -47,5 +51,9 @@ trec_labels trec_idmap_labels(const trec_idmap *m);
 /* Builds a map over existing labels (for looking up raw ids); duplicate
  * labels are an error. */
 int trec_idmap_from_labels(trec_idmap *m, const trec_labels *l, trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -17,6 +17,10 @@
 #include "error.h"
 #include "labels.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct trec_align_stats {
     uint64_t rows_skipped;     /* rows with entries whose id the target lacks */
     uint64_t cols_skipped;     /* columns with entries whose id the target lacks */
@@ -35,5 +39,9 @@ int trec_csr_align(const trec_csr *m, const char *name, const trec_labels *rows,
                    uint64_t nrows, const trec_labels *cols, uint64_t ncols,
                    const char *target, trec_csr *out, trec_align_stats *st,
                    trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -22,6 +22,10 @@
 
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define TREC_MAGIC "TREC\r\n\x1a\n"
 #define TREC_FORMAT_VERSION 1u
 #define TREC_HEADER_SIZE 32u
@@ -113,5 +117,9 @@ const void *trec_container_find(const trec_container *c, uint32_t tag,
 void trec_tag_name(uint32_t tag, char out[5]);
 
 const char *trec_kind_name(uint32_t kind);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -18,6 +18,10 @@
 #include "error.h"
 #include "labels.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define TREC_TAG_DIMS TREC_TAG("DIMS")
 #define TREC_TAG_RPTR TREC_TAG("RPTR")
 #define TREC_TAG_CIDX TREC_TAG("CIDX")
@@ -65,5 +69,9 @@ int trec_csr_validate(const trec_csr *m, const char *name, trec_error *err);
 /* Copies labels (and shape) of src's rows/columns into dst's; the label bytes
  * are shared, so src must outlive dst. */
 void trec_csr_share_labels(trec_csr *dst, const trec_csr *src);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

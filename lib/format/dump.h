@@ -18,6 +18,10 @@
 #include "csr.h"
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Writes the shortest "%.Ng" text (N <= 9) of v that strtof reads back as v into
  * buf (at least 32 bytes), without an exponent for integral parts of up to 9
  * digits (20, not 2e+01); inf, -inf and nan as such. Returns its length.
@@ -34,5 +38,9 @@ char *trec_format_time(int64_t t, char *buf, size_t size);
  * error; the caller still flushes and checks fp (trec_outfile_commit). */
 int trec_dump_tsv(const trec_csr *m, FILE *fp, const char *out_name, int use_labels,
                   trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

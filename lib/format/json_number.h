@@ -7,11 +7,19 @@
 #ifndef TREC_JSON_NUMBER_H
 #define TREC_JSON_NUMBER_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct cJSON;
 
 /* A new cJSON number (a raw item holding that text), or a JSON null when v
  * is not finite (JSON has no NaN or infinity); NULL when out of memory. */
 struct cJSON *trec_json_float(float v);
 struct cJSON *trec_json_metric(double v);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

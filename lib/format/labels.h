@@ -16,6 +16,10 @@
 #include "container.h"
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct trec_labels {
     uint64_t count;          /* 0 with offsets NULL: no labels */
     const uint64_t *offsets; /* count + 1 entries */
@@ -50,5 +54,9 @@ struct cJSON;
 void trec_labels_describe_text(FILE *out, const char *what, const trec_labels *l,
                                const char *dim);
 struct cJSON *trec_labels_describe_json(const trec_labels *l);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 #include "csr.h"
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Distinct values are counted (and listed) only up to this many; ratings
  * have a handful, implicit feedback one, real-valued features too many. */
 #define TREC_STATS_MAX_DISTINCT 32
@@ -46,5 +50,9 @@ int trec_matrix_stats_compute(const trec_csr *m, trec_matrix_stats *s, trec_erro
 
 /* min / median / max of counts[0..n) (sorts counts in place). */
 trec_count_summary trec_count_summarize(uint64_t *counts, uint64_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

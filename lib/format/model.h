@@ -53,6 +53,10 @@
 #include "error.h"
 #include "labels.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Model kinds: how a model scores (see above). */
 enum trec_model_kind {
     TREC_MODEL_FACTORS = 0,
@@ -185,5 +189,9 @@ int trec_model_map(const char *path, trec_model *m, trec_error *err);
  * same as members of the JSON object json (exactly one of them non-NULL). */
 struct cJSON;
 void trec_model_describe(const trec_model *m, FILE *text, struct cJSON *json);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

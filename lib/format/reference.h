@@ -10,6 +10,10 @@
 #include "labels.h"
 #include "model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct trec_reference {
     uint32_t kind;            /* TREC_KIND_MATRIX or TREC_KIND_MODEL */
     trec_labels users, items; /* rows / columns of a matrix; a model's users / items */
@@ -22,5 +26,9 @@ typedef struct trec_reference {
  * if a side with entries has no labels (numbered rows cannot be matched). */
 int trec_reference_read(const char *path, trec_reference *r, trec_error *err);
 void trec_reference_free(trec_reference *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

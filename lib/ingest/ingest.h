@@ -19,6 +19,10 @@
 #include "csr.h"
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define TREC_INGEST_MAX_ID 256       /* bytes in one raw id */
 #define TREC_INGEST_MAX_THREADS 8
 #define TREC_INGEST_WARNINGS 5       /* skipped records described in stats */
@@ -95,5 +99,9 @@ int trec_ingest_ratings(const char *path, const trec_ingest_opts *o, trec_csr *o
 int trec_ingest_ratings_mem(const char *data, size_t len, const char *name,
                             const trec_ingest_opts *o, trec_csr *out,
                             trec_ingest_stats *st, trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -23,6 +23,10 @@
 #include "error.h"
 #include "labels.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define TREC_FEATURES_WARNINGS 5
 
 typedef struct trec_features_opts {
@@ -81,5 +85,9 @@ int trec_item_features(const char *path, const trec_features_opts *o,
 int trec_item_features_mem(const char *data, size_t len, const char *name,
                            const trec_features_opts *o, const trec_labels *align,
                            trec_csr *out, trec_features_stats *st, trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

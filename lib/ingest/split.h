@@ -31,6 +31,10 @@
 #include "csr.h"
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum trec_split_mode {
     TREC_SPLIT_RANDOM = 0,
     TREC_SPLIT_BY_USER,
@@ -103,5 +107,9 @@ int trec_split_write(const trec_csr *train, const char *train_path,
 /* The same for n matrices (in rename order); at most one path "-". */
 int trec_split_write_all(const trec_csr *const *mats, const char *const *paths, int n,
                          trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

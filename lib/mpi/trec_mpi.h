@@ -20,6 +20,10 @@
 #include "metrics.h"
 #include "model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Initialises MPI when the process was started by an MPI launcher with more
  * than one rank, and returns the number of ranks; 1 otherwise (MPI is then
  * not initialised: a plain run costs nothing). */
@@ -86,5 +90,9 @@ typedef struct trec_mpi_eval_request {
  * its block of users; the means are summed in user order across the ranks,
  * so they equal the single-process ones bit for bit. */
 int trec_mpi_eval(const trec_mpi_eval_request *req, trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -13,7 +13,15 @@
 #include "error.h"
 #include "eval_history.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 int trec_eval_history_from_json(const char *const *paths, int n, trec_eval_history *h,
                                 trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -90,6 +90,38 @@ static const char *const series_style[] = {
     "lw 1.5 lc rgb '#7f7f7f' dt 3 pt 1 ps 0.5", "lw 1 lc rgb '#2ca02c' dt 4 pt 6 ps 0.5"};
 enum { N_SERIES = 4 };
 
+/* Tic steps in seconds, smallest first: whole seconds, minutes, hours, days
+ * and weeks, so that labels fall on round times (gnuplot places the tics at
+ * multiples of the step since the epoch, i.e. at UTC midnights for days). */
+static const int64_t nice_steps[] = {
+    1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200,
+    86400, 2 * 86400, 7 * 86400, 14 * 86400, 28 * 86400, 56 * 86400, 91 * 86400,
+    182 * 86400, 364 * 86400};
+enum { MAX_TIC_GAPS = 5 };   /* at most 6 tics: the labels of a half-width panel fit */
+
+/* The x axis for runs from t0 to t1: a range padded by a twentieth of the span
+ * on each side (12 h either side of a single run: the first night of a nightly
+ * job), and the smallest round step that leaves at most MAX_TIC_GAPS gaps in
+ * it. The label shows what the step resolves: days, minutes or seconds. */
+static void time_axis(FILE *f, int64_t t0, int64_t t1)
+{
+    int64_t span = t1 - t0, pad = span == 0 ? 43200 : span / 20;
+    if (pad < 1)
+        pad = 1;
+    int64_t lo = t0 - pad, hi = t1 + pad, range = hi - lo, step = 0;
+    for (size_t i = 0; i < sizeof nice_steps / sizeof *nice_steps && !step; i++)
+        if (range <= MAX_TIC_GAPS * nice_steps[i])
+            step = nice_steps[i];
+    if (!step) {   /* decades: whole multiples of 364 days */
+        int64_t year = 364 * 86400;
+        step = (range + MAX_TIC_GAPS * year - 1) / (MAX_TIC_GAPS * year) * year;
+    }
+    const char *fmt = step >= 86400 ? "%Y-%m-%d" : step >= 60 ? "%m-%d\\n%H:%M"
+                                                              : "%m-%d\\n%H:%M:%S";
+    fprintf(f, "set xtics %lld font ',8'\nset format x \"%s\"\n", (long long)step, fmt);
+    fprintf(f, "set xrange ['%lld':'%lld']\n", (long long)lo, (long long)hi);
+}
+
 static int write_script(FILE *f, const trec_eval_history *h, const trec_plot_opts *o,
                         const char **panels, int np, const size_t *ord)
 {
@@ -102,23 +134,7 @@ static int write_script(FILE *f, const trec_eval_history *h, const trec_plot_opt
           "set xdata time\nset timefmt '%s'\n"
           "set key below horizontal font ',8'\nset grid ytics lc rgb '#dddddd'\n"
           "set yrange [0:*]\n", f);
-    int64_t t0 = h->times[ord[0]], t1 = h->times[ord[h->n_rows - 1]];
-    /* about 4 tics, whole days when the runs span days */
-    int64_t span = t1 - t0, step = span / 4;
-    if (step >= 86400)
-        step = step / 86400 * 86400;
-    else if (step >= 3600)
-        step = step / 3600 * 3600;
-    if (step < 60)
-        step = 60;
-    fprintf(f, "set xtics %lld font ',8'\nset format x \"%s\"\n", (long long)step,
-            span >= 4 * 86400 ? "%Y-%m-%d" : "%m-%d\\n%H:%M");
-    if (t0 == t1)
-        fprintf(f, "set xrange ['%lld':'%lld']\n", (long long)(t0 - 43200),
-                (long long)(t1 + 43200));
-    else
-        fprintf(f, "set xrange ['%lld':'%lld']\n", (long long)t0 - (t1 - t0) / 50,
-                (long long)t1 + (t1 - t0) / 50);
+    time_axis(f, h->times[ord[0]], h->times[ord[h->n_rows - 1]]);
     for (int p = 0; p < np; p++) {
         long col[N_SERIES];
         char name[512];

@@ -14,6 +14,10 @@
 #include "error.h"
 #include "eval_history.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct trec_plot_opts {
     const char *format;          /* "svg" or "png" */
     const char *gnuplot;         /* program (NULL: "gnuplot" on PATH) */
@@ -33,5 +37,9 @@ int trec_plot_panels(const trec_eval_history *h, const trec_plot_opts *o, const 
 /* Renders the plot; *out (free with free()) holds *len bytes. */
 int trec_plot_render(const trec_eval_history *h, const trec_plot_opts *o, uint8_t **out,
                      size_t *len, trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -14,6 +14,10 @@
 #include "error.h"
 #include "eval_history.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct trec_report_page {
     const char *title;           /* NULL: "trec evaluation history" */
     const char *source;          /* the history's name, shown on the page */
@@ -27,5 +31,9 @@ typedef struct trec_report_page {
 /* Writes the page to f. */
 int trec_report_html(FILE *f, const trec_eval_history *h, const trec_report_page *p,
                      trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

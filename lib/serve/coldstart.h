@@ -23,11 +23,19 @@
 #include "error.h"
 #include "model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* user_features / item_features may be NULL (that side is kept as it is);
  * names are the files', for messages. out must be freed with trec_model_free
  * and must not outlive m. */
 int trec_coldstart_apply(const trec_model *m, const trec_csr *user_features,
                          const char *user_name, const trec_csr *item_features,
                          const char *item_name, trec_model *out, trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

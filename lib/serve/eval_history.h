@@ -24,6 +24,10 @@
 
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define TREC_EVAL_HISTORY_FIXED 6   /* time, model, test, train, settings, status */
 
 /* One run to append. */
@@ -68,5 +72,9 @@ int trec_parse_utc(const char *s, int64_t *t);
 
 /* Index of the metric column name, or -1. */
 long trec_eval_history_column(const trec_eval_history *h, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

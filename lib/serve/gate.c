@@ -11,14 +11,19 @@
 
 #include "metrics.h"
 
-/* Parses "METRIC@K" from s[0..len). */
+/* Parses "METRIC@K", or "auc" (the same at every K: k = 0), from s[0..len). */
 static int parse_metric_at(const char *s, size_t len, int *metric, uint32_t *k,
                            const char *spec, trec_error *err)
 {
     const char *at = memchr(s, '@', len);
+    size_t mlen = at ? (size_t)(at - s) : len;
+    if (mlen == 3 && strncmp(s, trec_metric_names[TREC_AUC], 3) == 0) {
+        *metric = TREC_AUC;
+        *k = 0;
+        return at ? trec_fail(err, "gate '%s': auc takes no @K", spec) : 0;
+    }
     if (!at)
-        return trec_fail(err, "gate '%s': want METRIC@K (e.g. recall@10)", spec);
-    size_t mlen = (size_t)(at - s);
+        return trec_fail(err, "gate '%s': want METRIC@K (e.g. recall@10), or auc", spec);
     *metric = -1;
     for (int i = 0; i < TREC_N_METRICS; i++)
         if (strlen(trec_metric_names[i]) == mlen && strncmp(trec_metric_names[i], s, mlen) == 0)
@@ -53,7 +58,8 @@ int trec_gate_parse_min(trec_gate *g, const char *spec, trec_error *err)
     g->kind = TREC_GATE_MIN;
     const char *eq = strchr(spec, '=');
     if (!eq)
-        return trec_fail(err, "gate '%s': want METRIC@K=VALUE (e.g. recall@10=0.15)", spec);
+        return trec_fail(err, "gate '%s': want METRIC@K=VALUE (e.g. recall@10=0.15) or "
+                         "auc=VALUE", spec);
     if (parse_metric_at(spec, (size_t)(eq - spec), &g->metric, &g->k, spec, err) != 0)
         return -1;
     char *end;
@@ -71,7 +77,7 @@ int trec_gate_parse_baseline(trec_gate *g, const char *spec, trec_error *err)
     const char *colon = strchr(spec, ':');
     size_t nlen = colon ? (size_t)(colon - spec) : strlen(spec);
     if (nlen == 0 || nlen >= sizeof g->baseline)
-        return trec_fail(err, "gate '%s': want RANKER or RANKER:METRIC@K "
+        return trec_fail(err, "gate '%s': want RANKER, RANKER:METRIC@K or RANKER:auc "
                          "(e.g. most-popular)", spec);
     memcpy(g->baseline, spec, nlen);
     g->baseline[nlen] = 0;
@@ -85,8 +91,10 @@ int trec_gate_parse_baseline(trec_gate *g, const char *spec, trec_error *err)
 
 int trec_gate_index(const trec_eval_config *cfg, int metric, uint32_t k)
 {
-    if (metric < 0 || metric >= TREC_N_METRICS)
+    if (metric < 0 || metric >= TREC_N_METRICS || cfg->nk < 1)
         return -1;
+    if (metric == TREC_AUC)   /* the same at every K: the first */
+        return metric;
     for (int i = 0; i < cfg->nk; i++)
         if (cfg->ks[i] == k)
             return i * TREC_N_METRICS + metric;
@@ -112,7 +120,8 @@ int trec_gate_validate(const trec_gate *gates, int n, const trec_eval_config *cf
     char ks[256];
     for (int g = 0; g < n; g++) {
         const trec_gate *gt = &gates[g];
-        if (!gt->all_ks && trec_gate_index(cfg, gt->metric, gt->k) < 0) {
+        if (!gt->all_ks && gt->metric != TREC_AUC &&
+            trec_gate_index(cfg, gt->metric, gt->k) < 0) {
             ks_text(cfg, ks, sizeof ks);
             return trec_fail(err, "gate on %s@%u: K = %u is not an evaluated cut-off "
                              "(-k %s)", trec_metric_names[gt->metric], gt->k, gt->k, ks);
@@ -184,17 +193,18 @@ int trec_gate_check(const trec_gate *gates, int n, const trec_eval_config *cfg,
         reason[0] = 0;
     for (int g = 0; g < n; g++) {
         const trec_gate *gt = &gates[g];
-        const char *mname = trec_metric_names[gt->metric];
+        char label[64];
         if (gt->kind == TREC_GATE_MIN) {
             int j = trec_gate_index(cfg, gt->metric, gt->k);
+            trec_metric_label(gt->metric, gt->k, label, sizeof label);
             if (j < 0)
-                return trec_fail(err, "gate on %s@%u: K not evaluated", mname, gt->k);
+                return trec_fail(err, "gate on %s: K not evaluated", label);
             double v = model_mean[j];
             char t[TREC_METRIC_TEXT], tt[TREC_METRIC_TEXT];
             below_text(v, gt->threshold, t, sizeof t);
             threshold_text(gt->threshold, tt, sizeof tt);
             if (!(v >= gt->threshold))
-                append(reason, size, &failed, "%s@%u = %s < %s", mname, gt->k, t, tt);
+                append(reason, size, &failed, "%s = %s < %s", label, t, tt);
             continue;
         }
         const double *base = NULL;
@@ -204,15 +214,16 @@ int trec_gate_check(const trec_gate *gates, int n, const trec_eval_config *cfg,
         if (!base)
             return trec_fail(err, "gate: no baseline '%s' in this evaluation", gt->baseline);
         for (int ki = 0; ki < cfg->nk; ki++) {
-            if (!gt->all_ks && cfg->ks[ki] != gt->k)
-                continue;
+            if (gt->metric == TREC_AUC ? ki > 0 : !gt->all_ks && cfg->ks[ki] != gt->k)
+                continue;   /* AUC: the same at every K, compared once */
             int j = ki * TREC_N_METRICS + gt->metric;
             char t[TREC_METRIC_TEXT], tb[TREC_METRIC_TEXT];
             trec_format_metric(model_mean[j], 0, t, sizeof t);
             trec_format_metric(base[j], 0, tb, sizeof tb);
+            trec_metric_label(gt->metric, cfg->ks[ki], label, sizeof label);
             if (!(model_mean[j] > base[j]))
-                append(reason, size, &failed, "%s@%u = %s is no better than %s (%s)",
-                       mname, cfg->ks[ki], t, gt->baseline, tb);
+                append(reason, size, &failed, "%s = %s is no better than %s (%s)", label, t,
+                       gt->baseline, tb);
         }
     }
     return failed;

@@ -4,8 +4,9 @@
  * ranker ("most-popular", optionally ":ndcg@10").
  *
  * A gate names a metric at a cut-off K, which must be one of the evaluated
- * cut-offs. trec_gate_check compares the model's means (test split) with the
- * gates and writes a one-line reason for the gates that failed. */
+ * cut-offs, or AUC, which has no K ("auc=0.9": k = 0). trec_gate_check
+ * compares the model's means (test split) with the gates and writes a
+ * one-line reason for the gates that failed. */
 #ifndef TREC_GATE_H
 #define TREC_GATE_H
 
@@ -14,6 +15,10 @@
 
 #include "error.h"
 #include "metrics.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 enum trec_gate_kind {
     TREC_GATE_MIN = 0,       /* metric@K >= threshold */
@@ -29,14 +34,17 @@ typedef struct trec_gate {
     char baseline[32];       /* BASELINE: the ranker's name */
 } trec_gate;
 
-/* Parses "METRIC@K=VALUE" (e.g. "recall@10=0.15"; VALUE a finite number). */
+/* Parses "METRIC@K=VALUE" (e.g. "recall@10=0.15"; VALUE a finite number) or
+ * "auc=VALUE". */
 int trec_gate_parse_min(trec_gate *g, const char *spec, trec_error *err);
-/* Parses "RANKER" or "RANKER:METRIC@K" (e.g. "most-popular:ndcg@10"). Without
- * a metric the gate compares recall at every evaluated cut-off. */
+/* Parses "RANKER", "RANKER:METRIC@K" (e.g. "most-popular:ndcg@10") or
+ * "RANKER:auc". Without a metric the gate compares recall at every evaluated
+ * cut-off. */
 int trec_gate_parse_baseline(trec_gate *g, const char *spec, trec_error *err);
 
 /* Index of metric@k in a result's mean array (k_index * TREC_N_METRICS +
- * metric), or -1 when k is not among cfg's cut-offs. */
+ * metric; AUC: the first K's, whatever k), or -1 when k is not among cfg's
+ * cut-offs. */
 int trec_gate_index(const trec_eval_config *cfg, int metric, uint32_t k);
 
 /* One ranker's means (nk x TREC_N_METRICS), by name, for baseline gates. */
@@ -56,5 +64,9 @@ int trec_gate_validate(const trec_gate *gates, int n, const trec_eval_config *cf
 int trec_gate_check(const trec_gate *gates, int n, const trec_eval_config *cfg,
                     const double *model_mean, const trec_gate_ranker *rankers, int n_rankers,
                     char *reason, size_t size, trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

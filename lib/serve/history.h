@@ -19,6 +19,10 @@
 #include "error.h"
 #include "model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct trec_history {
     trec_csr h;                 /* users x the model's items, values */
     trec_labels users;          /* the users' raw ids (owned) */
@@ -60,5 +64,9 @@ int trec_history_rows_of(trec_csr *out, const trec_history *hs, const trec_csr *
 
 /* A copy of m (values, not times; labels shared) for weighing. */
 int trec_history_from_csr(trec_csr *out, const trec_csr *m, trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -14,6 +14,10 @@
 #include "error.h"
 #include "labels.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct trec_idlist {
     trec_labels ids;          /* in file order, repeats kept */
     uint64_t *line;           /* the line of each id */
@@ -35,5 +39,9 @@ void trec_idlist_free(trec_idlist *l);
 int trec_idlist_lookup(const trec_idlist *l, const trec_labels *labels, uint64_t n,
                        int64_t **idx, uint64_t *unknown, int64_t *first_unknown,
                        trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -57,6 +57,10 @@
 #include "error.h"
 #include "topk.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum trec_gain {
     TREC_GAIN_EXP = 0,     /* 2^rating - 1 */
     TREC_GAIN_BINARY = 1,  /* 1 */
@@ -193,5 +197,9 @@ double trec_f1(double precision, double recall);
 #define TREC_METRIC_DECIMALS 6
 #define TREC_METRIC_TEXT 48
 size_t trec_format_metric(double v, int sign, char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -41,6 +41,10 @@
 #include "error.h"
 #include "model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct trec_scorer trec_scorer;
 
 /* A block of up to cap queries and the kind's working memory for it. */
@@ -116,5 +120,9 @@ int trec_score_check_items(const trec_model *model, const char *model_name,
                            const trec_csr *m, const char *name, trec_error *err);
 int trec_score_check_matrix(const trec_model *model, const char *model_name,
                             const trec_csr *m, const char *name, trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

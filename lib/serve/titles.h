@@ -17,6 +17,10 @@
 #include "error.h"
 #include "idmap.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct trec_titles {
     trec_idmap ids;          /* movieId -> entry */
     uint64_t *title_off;     /* count + 1 offsets into blob */
@@ -54,5 +58,9 @@ const char *trec_titles_find(const trec_titles *t, const char *id, size_t n, siz
  * *idlen) receive the first one in file order. */
 uint64_t trec_titles_find_title(const trec_titles *t, const char *title, size_t n,
                                 const char **id, size_t *idlen);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

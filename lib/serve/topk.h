@@ -19,6 +19,10 @@
 #include "error.h"
 #include "score.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* 1 if (sa, ia) ranks strictly before (sb, ib). */
 static inline int trec_ranks_before(float sa, uint32_t ia, float sb, uint32_t ib)
 {
@@ -92,5 +96,9 @@ void trec_topk_lists_free(trec_topk_lists *l);
  * (README, "Speed: scoring and loading"). */
 #define TREC_TOPK_QUERY_BLOCK 256
 #define TREC_TOPK_TARGET_BLOCK 2048
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -14,6 +14,10 @@
 #include "csr.h"
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct trec_features {
     uint64_t rows;         /* users or items */
     int identity;          /* features 0..rows-1 are the identity block */
@@ -45,5 +49,9 @@ void trec_features_mul_t_acc(const trec_features *f, uint64_t r0, uint64_t r1,
 
 /* The dense rows r0..r1 of F: out is (r1 - r0) x n_features. */
 void trec_features_dense(const trec_features *f, uint64_t r0, uint64_t r1, float *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -34,6 +34,10 @@
 #include "error.h"
 #include "model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum trec_loss {
     /* tensorrec */
     TREC_LOSS_RMSE = 0,
@@ -241,5 +245,9 @@ char *trec_fit_meta_json(const trec_fit_config *cfg, const trec_fit_result *res,
 
 /* Epochs recorded in a model's META ("epochs_total"), 0 if absent. */
 uint64_t trec_fit_model_epochs(const trec_model *m);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

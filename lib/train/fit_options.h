@@ -13,6 +13,10 @@
 #include "error.h"
 #include "fit.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum trec_fit_arg {
     TREC_ARG_NONE = 0, /* a flag (--no-biases) */
     TREC_ARG_INT,      /* an integer in [lo, hi] */
@@ -42,5 +46,9 @@ int trec_fit_option_set(trec_fit_config *cfg, int o, const char *arg, trec_error
 int trec_fit_parse_loss(const char *s, int *loss, trec_error *err);
 /* A size in bytes: digits with an optional K, M, G or T (powers of 1024). */
 int trec_parse_size(const char *name, const char *s, uint64_t *out, trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

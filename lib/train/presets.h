@@ -25,6 +25,10 @@
 #include "fit.h"
 #include "model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct trec_preset {
     const char *name;
     const char *algorithm;   /* NULL: chosen from the data (default) */
@@ -71,5 +75,9 @@ int trec_preset_fell_back(const trec_fit_config *cfg);
 /* The positives' threshold of the tuned presets for x: 4, or none (0) when
  * no value of x reaches it. */
 int trec_preset_min_rating(const trec_csr *x, double *min_rating);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

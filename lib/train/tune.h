@@ -41,6 +41,10 @@
 #include "fit.h"
 #include "validate.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define TREC_TUNE_MAX_ALGOS 8 /* room for more algorithms than the table has */
 #define TREC_TUNE_MAX_DIMS 16
 #define TREC_TUNE_MAX_VALUES 32
@@ -148,5 +152,9 @@ void trec_tune_result_free(trec_tune_result *res);
  * threads of cfg. */
 int trec_tune_trial_config(const trec_tune_config *cfg, const trec_csr *train,
                            const trec_tune_trial *t, trec_fit_config *out, trec_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -29,6 +29,10 @@
 #include "fit.h"
 #include "model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct trec_validation_config {
     const trec_csr *valid;    /* validation interactions: the training
                                * matrix's users and items (shape, labels) */
@@ -99,5 +103,9 @@ int trec_validation_finish(trec_validation *v, trec_model *out, trec_fit_result 
 /* The META member "validation" (a cJSON object) of the last fit. */
 struct cJSON;
 struct cJSON *trec_validation_meta(const trec_validation *v);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

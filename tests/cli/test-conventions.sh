@@ -81,6 +81,21 @@ eq "trec-tune --no-header: the leaderboard without its first line" "$(tail -n +2
 eq "...which was the header" "$(head -n 1 th.tsv | cut -f 1-4)" "rank	trial	algorithm	ndcg@10"
 fails "trec-tune --no-header --json" 2 "--no-header is for the TSV leaderboard, not --json" $TUNE --json --no-header
 fails "trec-tune -o - (the leaderboard is on stdout)" 2 "standard output holds the leaderboard" $TUNE -o -
+# trec-tune's --log keeps its header lines (--resume checks the metric in the
+# first): --no-header is the leaderboard's only
+$TUNE -q --no-header --log tl.log >/dev/null
+eq "trec-tune --no-header --log: the log keeps its header (for --resume)" \
+    "$(head -n 1 tl.log | cut -d, -f1)" "# trec-tune log: metric ndcg@10"
+# trec-fit's only TSV is its --log curve
+FIT="trec-fit fit.csr -o vf.trec --algorithm ease --valid va.csr -q"
+$FIT --log fl.tsv; made vf.trec
+$FIT --log fnh.tsv --no-header; made vf.trec
+eq "trec-fit --log --no-header: the curve without its first line (but the seconds)" \
+    "$(tail -n +2 fl.tsv | cut -f 1-6)" "$(cut -f 1-6 fnh.tsv)"
+eq "...which was the header" "$(head -n 1 fl.tsv | cut -f 1-4)" "epoch	loss	penalty	ndcg@10"
+ok "...and the curve is there" test -s fnh.tsv
+fails "trec-fit --no-header without --log" 2 "--no-header is for the --log file, the only TSV trec-fit writes" \
+    trec-fit fit.csr -o vf.trec --algorithm ease --no-header
 $TUNE -v >/dev/null 2>tv.err
 contains "trec-tune -v: each trial's fitting time" tv.err " s of fitting): --lambda"
 $TUNE -v -o tbest.trec >/dev/null 2>tv.err
@@ -158,7 +173,7 @@ for t in "trec-ingest $S/synth-ratings.csv -o q.csr" "trec-split r.csr --train q
     trec-eval) said="s, ranked " ;;
     trec-recommend) said="trec-recommend: 1 users, top 10, " ;;
     trec-info) said="trec-info: 1 file described, " ;;
-    trec-report) said="trec-report: h.tsv: 1 runs, 4 metrics, HTML q.html, no plot" ;;
+    trec-report) said="trec-report: h.tsv: 1 run, 4 metrics, HTML q.html, no plot" ;;
     trec-tune) said="s of fitting): --lambda 10 " ;;
     esac
     $t -q >/dev/null 2>q.err; made "$name -q"

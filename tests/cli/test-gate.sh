@@ -51,6 +51,35 @@ eq "unknown metric: usage error" "$(status $EV --fail-below hitrate@2=0.1)" 2
 eq "not a number: usage error" "$(status $EV --fail-below recall@2=high)" 2
 eq "no value: usage error" "$(status $EV --fail-below recall@2)" 2
 
+# ---- gates on every reported metric; AUC has no @K, as trec-eval prints it ----
+EVA="$EV --metrics all"
+auc=$($EVA | awk '$1 == "model" { print $NF; exit }')
+lo=$(awk -v v="$auc" 'BEGIN { printf "%.6f", v - 0.000001 }')   # auc is rounded
+eq "auc=V gates (auc as printed: no @K), passing just below the model's AUC ($auc)" \
+    "$(status $EVA --fail-below auc=$lo)" 0
+eq "...failing above it: exit 3" "$(status $EVA --fail-below auc=0.99)" 3
+contains "...the reason names auc without a K" .err \
+    "trec-eval: quality gate failed: auc = $auc < 0.99 (test split of test.csr)"
+eq "auc with several cut-offs: one comparison" \
+    "$(status trec-eval m.trec --test test.csr --train train.csr -k 1,2 --gain binary -q \
+        --metrics all --fail-below auc=0.99)" 3
+eq "...named once" "$(grep -o 'auc = ' .err | wc -l)" 1
+eq "auc@2: usage error" "$(status $EVA --fail-below auc@2=0.5)" 2
+contains "...auc takes no @K" .err "gate 'auc@2=0.5': auc takes no @K"
+eq "auc not in --metrics: usage error" "$(status $EV --fail-below auc=0.5)" 2
+contains "...saying to add it" .err "add it to --metrics: auc"
+eq "the model beats most-popular on auc" "$(status $EVA --fail-below-baseline most-popular:auc)" 0
+eq "coverage without @K: usage error (it depends on K)" \
+    "$(status $EVA --fail-below coverage=0.5)" 2
+contains "...asking for METRIC@K" .err "want METRIC@K (e.g. recall@10), or auc"
+for m in map mrr hit-rate coverage; do
+    v=$($EVA --tsv | awk -F'\t' -v m="$m@2" '$1 == "test" && $3 == "model" && $4 == m { print $5 }')
+    lo=$(awk -v v="$v" 'BEGIN { printf "%.6f", v - 0.000001 }')   # v is rounded
+    eq "$m@2 gates: passes just below the model's value ($lo)" "$(status $EVA --fail-below $m@2=$lo)" 0
+    eq "...fails above it" "$(status $EVA --fail-below $m@2=1.01)" 3
+    contains "...named" .err "$m@2 = $v < 1.01"
+done
+
 # ---- --history ----
 SOURCE_DATE_EPOCH=1767225600 $EV --history h.tsv >/dev/null
 SOURCE_DATE_EPOCH=1767312000 $EV --history h.tsv --fail-below recall@2=0.9 >/dev/null 2>&1

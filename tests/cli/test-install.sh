@@ -39,8 +39,16 @@ ok "C: builds statically with pkg-config --static" sh -c "${CC:-cc} -std=c11 -o 
 ok "C (static): runs" sh -c "./example-static '$FIX/fit/ratings.csr' tensorrec >top2.tsv && cmp top.tsv top2.tsv"
 # C++
 if command -v ${CXX:-c++} >/dev/null 2>&1; then
-    cat >hello.cc <<'EOF2'
-// A C++ program using libtrec: the C API has C linkage (trec.h).
+    # every installed header, each before trec.h (whose own guard once gave
+    # the others C linkage only when it came first): a header without
+    # extern "C" declares C++ names that do not link
+    for h in "$P"/include/trec/*.h; do
+        printf '#include <trec/%s>\n' "$(basename "$h")"
+    done | grep -v 'trec/trec.h' >hello.cc
+    eq "every installed header has extern \"C\" guards" \
+        "$(grep -L '^extern "C" {' "$P"/include/trec/*.h)" ""
+    cat >>hello.cc <<'EOF2'
+// A C++ program using libtrec: the C API has C linkage in every header.
 #include <trec/trec.h>
 #include <cstdio>
 int main(int argc, char **argv)
@@ -51,13 +59,19 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "error: %s\n", argc < 2 ? "no file" : err.msg);
         return 1;
     }
-    std::printf("%llu %llu %llu %s\n", (unsigned long long)m.rows, (unsigned long long)m.cols,
-                (unsigned long long)m.nnz, TREC_VERSION);
+    char label[32];
+    std::printf("%llu %llu %llu %s %s\n", (unsigned long long)m.rows,
+                (unsigned long long)m.cols, (unsigned long long)m.nnz, TREC_VERSION,
+                trec_metric_label(trec_metric_from_name("ndcg"), 10, label, sizeof label));
     trec_csr_free(&m);
     return 0;
 }
 EOF2
+    eq "C++: includes all $(ls "$P"/include/trec | wc -l) installed headers" \
+        "$(grep -c '^#include <trec/' hello.cc)" "$(ls "$P"/include/trec | wc -l)"
     ok "C++: builds with pkg-config" sh -c "${CXX:-c++} -Wall -Wextra -Werror -o hello hello.cc \$(pkg-config --cflags --libs trec)"
+    eq "C++: calls metrics.h (C linkage)" \
+        "$(LD_LIBRARY_PATH="$P/lib" ./hello "$FIX/fit/ratings.csr" | cut -d' ' -f5)" ndcg@10
     eq "C++: runs" "$(LD_LIBRARY_PATH="$P/lib" ./hello "$FIX/fit/ratings.csr" | cut -d' ' -f1-3)" \
         "$(trec-info --json "$FIX/fit/ratings.csr" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["rows"], d["cols"], d["nnz"])')"
 else

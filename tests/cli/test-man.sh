@@ -27,8 +27,9 @@ else
 fi
 for p in $PAGES; do
     b=$(basename "$p")
+    # the first line after the comments (the licence notice)
     eq "$b: the common header (date, source, section title)" \
-        "$(head -n 1 "$p" | sed 's/^\.TH [A-Z0-9-]* [157] //')" \
+        "$(grep -v '^\.\\"' "$p" | head -n 1 | sed 's/^\.TH [A-Z0-9-]* [157] //')" \
         "$(case $b in *.1) echo '2026-12-02 "trec 0.1.0" "User Commands"' ;;
             *.5) echo '2026-12-02 "trec 0.1.0" "File Formats"' ;;
             *.7) echo '2026-12-02 "trec 0.1.0" "Miscellaneous"' ;; esac)"

@@ -143,6 +143,38 @@ if command -v gnuplot >/dev/null 2>&1; then
     ok "--plot-format png: a data: URI" trec-report h.tsv -o rp.html --plot-format png -q
     contains "...an img with a PNG data URI" rp.html '<img alt="metrics over time" src="data:image/png;base64,iVBORw0KGgo'
     ok "one run plots too" sh -c "head -n 2 h.tsv > one.tsv && trec-report one.tsv --svg one.svg -q"
+    # The time axis: a tic label per round time (its HH:MM, HH:MM:SS or
+    # YYYY-MM-DD line), 1 to 6 of them per panel (4 panels). A single run
+    # once made a +-12 h range with a tic a minute: 1,440 labels a panel, a
+    # 3.7 MB SVG; runs seconds apart had none.
+    tics() { grep -cE '<text>([0-9]{2}:[0-9]{2}(:[0-9]{2})?|[0-9]{4}-[0-9]{2}-[0-9]{2})</text>' "$1"; }
+    n=$(tics one.svg)
+    ok "one run: 4 to 24 time tics in 4 panels ($n)" test "$n" -ge 4 -a "$n" -le 24
+    ok "one run: the SVG is no bigger than 3 runs' ($(wc -c <one.svg) bytes)" \
+        test "$(wc -c <one.svg)" -le "$(wc -c <p.svg)"
+    contains "one run: its midnight is a tic" one.svg "<text>00:00</text>"
+    ok "one run: a page as small as 3 runs'" sh -c \
+        'trec-report one.tsv -o one.html -q && test $(wc -c <one.html) -le $(wc -c <r.html)'
+    n=$(tics p.svg)
+    ok "3 runs a day apart: 4 to 24 tics ($n)" test "$n" -ge 4 -a "$n" -le 24
+    # the first run's row at other times: seconds apart, then 100 nights
+    row=$(sed -n 2p h.tsv | cut -f 2-)
+    { head -n 1 h.tsv
+      for t in 00:00:31 00:00:34 00:00:38; do printf '2026-01-01T%sZ\t%s\n' $t "$row"; done
+    } >sec.tsv
+    ok "runs seconds apart" trec-report sec.tsv --svg sec.svg -q
+    n=$(tics sec.svg)
+    ok "...4 to 24 tics ($n)" test "$n" -ge 4 -a "$n" -le 24
+    contains "...labelled with seconds" sec.svg "<text>00:00:34</text>"
+    { head -n 1 h.tsv
+      for d in $(seq 0 99); do
+          printf '%s\t%s\n' "$(date -u -d "2026-01-01 03:00 UTC + $d days" +%Y-%m-%dT%H:%M:%SZ)" "$row"
+      done
+    } >days.tsv
+    ok "100 nightly runs" trec-report days.tsv --svg days.svg -q
+    n=$(tics days.svg)
+    ok "...4 to 24 tics ($n)" test "$n" -ge 4 -a "$n" -le 24
+    contains "...labelled with dates" days.svg "<text>2026-02-01</text>"
     ok "the plot is deterministic" sh -c 'trec-report h.tsv --svg p2.svg -q && cmp p.svg p2.svg'
     ok "--metric picks the panels" trec-report h.tsv --svg m.svg --metric recall@2 -q
     eq "...only that panel" "$(grep -c 'precision@2' m.svg)" 0
@@ -154,7 +186,7 @@ if command -v gnuplot >/dev/null 2>&1; then
         skip "a PNG to a terminal is refused (no script(1))"
     fi
 else
-    for c in "page with plot" "PNG file" "SVG file" "page with the PNG plot" "one-run plot" \
+    for c in "page with plot" "PNG file" "SVG file" "page with the PNG plot" "one-run plot" "time axis tics" \
         "deterministic plot" "--metric panels" "PNG refused on a terminal"; do
         skip "$c (no gnuplot: Debian package gnuplot-nox)"
     done
