@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_outputs.h"
 
 #define MAX_KS 64
 #define MAX_THREADS 8
@@ -239,6 +240,9 @@ static void check_args(options *o, int argc, char **argv)
         cli_usage_error("--json and --tsv exclude each other", NULL);
     if (o->per_user && o->baseline != R_MODEL)
         cli_usage_error("--per-user reports a model's users: not with --baseline", NULL);
+    const char *outs[3] = {o->c.out, o->per_user, o->history};
+    const char *opts[3] = {"-o", "--per-user", "--history"};
+    cli_check_outputs(3, opts, outs);
 }
 
 static void parse_args(options *o, int argc, char **argv)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_outputs.h"
 
 __attribute__((noreturn)) static void usage(void)
 {
@@ -299,6 +300,8 @@ static void parse_args(options *o, int argc, char **argv)
     if (o->json && strcmp(o->out, "-") == 0)
         cli_usage_error("--json prints on standard output, which -o - already uses", NULL);
     cli_refuse_binary_tty(o->out, o->force, "a model");
+    const char *outs[2] = {o->out, o->v.log}, *opts[2] = {"-o", "--log"};
+    cli_check_outputs(2, opts, outs);
     if (o->v.given && !o->v.file)
         cli_usage_error("--metric, --valid-gain, --eval-every, --patience and --log go with "
                         "--valid FILE", NULL);

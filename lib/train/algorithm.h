@@ -73,6 +73,13 @@ int trec_fit_prepare(const trec_fit_config *cfg, int data, const trec_csr *x, tr
  * (early stopping), 0 to go on, -1 on error. */
 int trec_fit_epoch_end(const trec_fit_config *cfg, trec_fit_progress *p, trec_model *out,
                        void *state, trec_error *err);
+/* Fails a fit that went non-finite at epoch (1-based; 0 counts as 1):
+ * "the fit diverged at epoch N: WHAT; no model is written; try OPTIONS",
+ * naming the algorithm's options that prevent it (--learning-rate and
+ * --alpha; als: --lambda, --confidence-scale; ease: --lambda) with their
+ * values, and sets res->diverged_epoch. */
+int trec_fit_diverged(const trec_fit_config *cfg, trec_fit_result *res, uint64_t epoch,
+                      const char *what, trec_error *err);
 /* "the user side has no features ..." for an empty side. */
 uint64_t trec_fit_positive_count(const trec_csr *x);
 /* Names user u (its label) for messages into buf. */

@@ -364,10 +364,9 @@ static int iterate(als *A, trec_fit_result *res, trec_error *err)
             half_run(A, &A->xt, A->itf, A->uf, x->cols, x->rows, 1, &loss, err) != 0)
             return -1;
         res->loss = loss / norm;
-        if (!isfinite(res->loss)) {
-            res->diverged_epoch = ep + 1;
-            return trec_fail(err, "loss diverged at iteration %llu", (unsigned long long)ep + 1);
-        }
+        if (!isfinite(res->loss))
+            return trec_fit_diverged(cfg, res, ep + 1, "the loss or the factors became "
+                                     "infinite or NaN", err);
         res->epochs_run = ep + 1;
         trec_fit_progress p = {.epoch = ep + 1, .epochs = cfg->epochs, .loss = res->loss};
         int stop = trec_fit_epoch_end(cfg, &p, A->out, A, err);

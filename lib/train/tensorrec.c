@@ -662,13 +662,22 @@ static void copy_side(trec_side *dst, const trec_side *src, uint64_t k)
         memcpy(dst->feature_bias, src->feature_bias, dst->n_features * sizeof(float));
 }
 
-static int params_finite(const fit *F)
+/* What of the weights and their Adam moments is not finite, or NULL. */
+static const char *params_not_finite(const fit *F)
 {
-    for (int s = 0; s < F->nslots; s++)
-        for (uint64_t i = 0; i < F->slots[s].n; i++)
-            if (!isfinite(F->slots[s].p[i]))
-                return 0;
-    return 1;
+    for (int s = 0; s < F->nslots; s++) {
+        const slot *sl = &F->slots[s];
+        for (uint64_t i = 0; i < sl->n; i++)
+            if (!isfinite(sl->p[i]))
+                return "the weights became infinite or NaN";
+        /* a gradient beyond float range overflows the second moment (g^2)
+         * while the weights still look fine: the model could not be saved */
+        for (uint64_t i = 0; i < sl->n; i++)
+            if (!isfinite(sl->m[i]) || !isfinite(sl->v[i]))
+                return "the gradients overflowed (the weights' Adam moments became "
+                       "infinite or NaN)";
+    }
+    return NULL;
 }
 
 /* The model's shape and kinds from the configuration. */
@@ -758,13 +767,6 @@ static int outputs(fit *F, trec_error *err)
     return ic ? 0 : -1;
 }
 
-static int diverged(trec_fit_result *res, uint64_t epoch, double loss, trec_error *err)
-{
-    res->diverged_epoch = epoch;
-    return trec_fail(err, "loss diverged at epoch %llu (loss %g); try a lower "
-                     "--learning-rate", (unsigned long long)epoch, loss);
-}
-
 static int train(fit *F, trec_fit_result *res, trec_error *err)
 {
     const trec_fit_config *cfg = F->cfg;
@@ -774,12 +776,17 @@ static int train(fit *F, trec_fit_result *res, trec_error *err)
             uint64_t stream = (res->epochs_before + ep) * F->nb + b + 1;
             if (step(F, b, stream, &loss, &pen, err) != 0)
                 return -1;
-            if (!isfinite(loss + pen))
-                return diverged(res, ep + 1, loss + pen, err);
+            if (!isfinite(loss))
+                return trec_fit_diverged(cfg, res, ep + 1, "the loss became infinite or NaN",
+                                         err);
+            if (!isfinite(pen))
+                return trec_fit_diverged(cfg, res, ep + 1, "the penalty (--alpha times the "
+                                         "squared weights) became infinite or NaN", err);
             sum += loss;
         }
-        if (!params_finite(F))
-            return diverged(res, ep + 1, NAN, err);
+        const char *bad = params_not_finite(F);
+        if (bad)
+            return trec_fit_diverged(cfg, res, ep + 1, bad, err);
         res->loss = sum / (double)F->nb;
         res->penalty = pen;
         res->epochs_run = ep + 1;

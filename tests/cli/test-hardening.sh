@@ -232,3 +232,53 @@ contains "... is refused, not stored as 0" "$T/.err" "tinyrating.csv:3: column 3
 printf 'userId,movieId,rating\n1,1,0\n1,2,-0.0\n2,1,0e-50\n2,2,2e-38\n' >zeros.csv
 ok "zeros in any spelling, and 2e-38, are fine" trec-ingest -q zeros.csv -o zeros.csr
 no_temps "the end"
+
+# ---- 9b. a fit that goes non-finite reports divergence, never the output ----
+# (--alpha 1e30: the penalty's gradient overflows Adam's second moment while
+# the weights stay finite; the writer used to blame a.trec for it)
+fails "tensorrec --alpha 1e30 diverges" 1 "the fit diverged at epoch 1: the gradients overflowed" \
+    trec-fit -q tiny.csr --algorithm tensorrec --alpha 1e30 --epochs 5 -o a.trec
+contains "... names the options" "$T/.err" "try a smaller --learning-rate (now 0.1) or --alpha (now 1e+30)"
+eq "... no model written" "$(ls a.trec 2>/dev/null)" ""
+fails "tensorrec --alpha 1e30, loss wmrb" 1 "the fit diverged at epoch 1" \
+    trec-fit -q tiny.csr --algorithm tensorrec --loss wmrb --alpha 1e30 --epochs 3 -o a.trec
+fails "tensorrec relu, --learning-rate 1e10" 1 "the fit diverged at epoch" \
+    trec-fit -q tiny.csr --algorithm tensorrec --user-repr relu --learning-rate 1e10 --epochs 3 -o a.trec
+fails "als --lambda 1e30 diverges" 1 "the fit diverged at epoch 1: the loss or the factors became infinite or NaN" \
+    trec-fit -q tiny.csr --algorithm als --lambda 1e30 --epochs 3 -o a.trec
+contains "... names --lambda" "$T/.err" "try a --lambda nearer the default 0.1 (now 1e+30)"
+fails "als --confidence-scale 1e30 diverges" 1 "a smaller --confidence-scale (now 1e+30)" \
+    trec-fit -q tiny.csr --algorithm als --confidence-scale 1e30 --epochs 3 -o a.trec
+fails "sgd --learning-rate 1e30 diverges" 1 "the fit diverged at epoch 1" \
+    trec-fit -q tiny.csr --algorithm sgd --loss logistic --schedule sgd --learning-rate 1e30 --alpha 0 --epochs 3 -o a.trec
+fails "als cholesky --lambda 1e-30: says to raise --lambda" 1 "(try a larger --lambda)" \
+    trec-fit -q tiny.csr --algorithm als --solver cholesky --lambda 1e-30 --epochs 3 -o a.trec
+eq "no model left by the divergences" "$(ls a.trec 2>/dev/null)" ""
+no_temps "divergence"
+
+# ---- 9c. two outputs naming the same file are refused ----
+trec-fit -q tiny.csr --algorithm als --components 2 --epochs 2 -o als.trec; made "als.trec"
+fails "eval: -o X --per-user X" 2 "-o and --per-user name the same file: X" trec-eval -q als.trec --test tiny.csr --per-user X -o X
+eq "... nothing written" "$(ls X 2>/dev/null)" ""
+fails "eval: -o ./X --per-user X" 2 "-o and --per-user name the same file" trec-eval -q als.trec --test tiny.csr --per-user X -o ./X
+ln -s X X.link
+fails "eval: -o a link to X, --per-user X" 2 "-o and --per-user name the same file" trec-eval -q als.trec --test tiny.csr --per-user X -o X.link
+mkdir -p d && ln -s d d.link
+fails "eval: through a linked directory" 2 "-o and --per-user name the same file" trec-eval -q als.trec --test tiny.csr --per-user d/X -o d.link/X
+echo old >H && ln H H.hard
+fails "eval: hard links to one file" 2 "-o and --per-user name the same file" trec-eval -q als.trec --test tiny.csr --per-user H.hard -o H
+fails "eval: --history and -o the same file" 2 "-o and --history name the same file" trec-eval -q als.trec --test tiny.csr --history ./H -o H
+fails "eval: -o - --per-user - (both stdout)" 2 "-o and --per-user cannot both be '-' (stdout)" trec-eval -q als.trec --test tiny.csr --per-user -
+ok "eval: --per-user /dev/null -o /dev/null (devices may be shared)" trec-eval -q als.trec --test tiny.csr --per-user /dev/null -o /dev/null
+ok "eval: distinct files" trec-eval -q als.trec --test tiny.csr --per-user pu.tsv -o X
+eq "... both written" "$(ls X pu.tsv | tr '\n' ' ')" "X pu.tsv "
+fails "split: --train ./s.csr --test s.csr (neither exists yet)" 2 "--train and --test name the same file" trec-split -q tiny.csr --train ./s.csr --test s.csr
+ok "split: --train /dev/null --test /dev/null" trec-split -q tiny.csr --train /dev/null --test /dev/null
+fails "fit: -o and --log the same file" 2 "-o and --log name the same file" \
+    trec-fit -q tiny.csr --algorithm als --epochs 2 --valid tiny.csr --log ./m.log -o m.log
+fails "tune: -o and --log the same file" 2 "-o and --log name the same file" \
+    trec-tune tiny.csr --valid tiny.csr --algorithm als --log ./t.out -o t.out
+printf 'date\tmodel\tndcg@10\n' >hist.tsv
+fails "report: -o and --svg the same file" 2 "-o and --svg name the same file" trec-report -q hist.tsv -o p.html --svg ./p.html
+eq "no file left by the refusals" "$(ls m.log t.out p.html s.csr 2>/dev/null)" ""
+no_temps "two outputs"
