@@ -477,6 +477,12 @@ static void rank_model(run *r)
     req.n_exclude = 1;
     if (o->exclude_train && trec_topk_run(&req, &r->excl, &err) != 0)
         cli_fail(&err);
+    uint64_t bad = trec_topk_lists_nonfinite(&r->all) + trec_topk_lists_nonfinite(&r->excl);
+    if (bad && !o->c.quiet) /* evaluated all the same: the rankings are the model's */
+        fprintf(stderr, "%s: warning: %s: %llu ranked score%s overflowed single precision "
+                "(inf, or -inf for NaN): the model's weights are too large; among them items "
+                "are in id order, and the metrics follow that order\n", cli_prog,
+                trec_display_name(o->model), (unsigned long long)bad, bad == 1 ? "" : "s");
 }
 
 /* AUC needs each ranker's full ranking: the model's scorer, or one that

@@ -282,3 +282,44 @@ printf 'date\tmodel\tndcg@10\n' >hist.tsv
 fails "report: -o and --svg the same file" 2 "-o and --svg name the same file" trec-report -q hist.tsv -o p.html --svg ./p.html
 eq "no file left by the refusals" "$(ls m.log t.out p.html s.csr 2>/dev/null)" ""
 no_temps "two outputs"
+
+# ---- 9d, 9f. scores that overflow: one rule for TSV and JSON, and a warning ----
+# Forged models (valid checksums): representations of 1e30, finite as the
+# format requires, whose scores overflow single precision: dot gives +inf;
+# Euclidean gives inf - inf = NaN, which counts as -inf.
+cat >patch.py <<'PY'
+import struct, sys, zlib
+def patch(src, out, secs):  # whole float sections replaced, checksums recomputed
+    b = bytearray(open(src, "rb").read())
+    n = struct.unpack_from("<I", b, 24)[0]
+    for i in range(n):
+        at = 32 + 32 * i
+        tag, crc, off, size, _ = struct.unpack_from("<4sIQQQ", b, at)
+        if tag in secs:
+            v = secs[tag]
+            data = struct.pack("<%df" % (size // 4), *[v[j % len(v)] for j in range(size // 4)])
+            b[off:off + size] = data
+            struct.pack_into("<I", b, at + 4, zlib.crc32(data))
+    struct.pack_into("<I", b, 28, zlib.crc32(bytes(b[:28]) + bytes(b[32:32 + 32 * n])))
+    open(out, "wb").write(b)
+patch("als.trec", "inf.trec", {b"UREP": [1e30], b"IREP": [1e30]})
+patch("euc.trec", "nan.trec", {b"UREP": [1e30], b"IREP": [1e30]})
+PY
+trec-fit -q tiny.csr --algorithm tensorrec --predict euclidean --components 2 --epochs 1 -o euc.trec; made "euc.trec"
+python3 patch.py; made "forged inf.trec and nan.trec"
+ok "forged models are valid" trec-info inf.trec nan.trec
+trec-recommend nan.trec --user 1 -k 3 >nan.tsv 2>nan.err; made "recommend nan.trec"
+trec-recommend nan.trec --user 1 -k 3 --json >nan.json 2>/dev/null; made "recommend nan.trec --json"
+eq "NaN scores: -inf in TSV" "$(cut -f 4 nan.tsv | tail -n +2 | tr '\n' ' ')" "-inf -inf -inf "
+eq "NaN scores: the same word in JSON (a string, not null)" \
+    "$(grep -o '"score":[^,}]*' nan.json | tr '\n' ' ')" '"score":"-inf" "score":"-inf" "score":"-inf" '
+contains "NaN scores: a warning names the model" nan.err "warning: nan.trec: 3 listed scores overflowed single precision"
+trec-recommend inf.trec --user 1 -k 3 >inf.tsv 2>inf.err; eq "inf scores: exit 0" "$?" 0
+trec-recommend inf.trec --user 1 -k 3 --json >inf.json 2>/dev/null; made "recommend inf.trec --json"
+eq "inf scores: inf in TSV" "$(cut -f 4 inf.tsv | tail -n +2 | tr '\n' ' ')" "inf inf inf "
+eq "inf scores: \"inf\" in JSON" "$(grep -o '"score":[^,}]*' inf.json | sort -u)" '"score":"inf"'
+eq "inf scores: warned once" "$(grep -c 'warning: inf.trec: 3 listed scores overflowed' inf.err)" 1
+eq "-q: no warning" "$(trec-recommend -q inf.trec --user 1 -k 3 2>&1 >/dev/null)" ""
+trec-eval inf.trec --test tiny.csr >/dev/null 2>eval.err; eq "eval of inf.trec: exit 0" "$?" 0
+eq "eval of inf.trec: warned once" "$(grep -c 'warning: inf.trec: [0-9]* ranked scores overflowed single precision' eval.err)" 1
+eq "a sound model: no warning" "$(trec-recommend als.trec --user 1 2>&1 >/dev/null; trec-eval als.trec --test tiny.csr 2>&1 >/dev/null | grep warning)" ""
