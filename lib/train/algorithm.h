@@ -80,6 +80,15 @@ int trec_fit_epoch_end(const trec_fit_config *cfg, trec_fit_progress *p, trec_mo
  * values, and sets res->diverged_epoch. */
 int trec_fit_diverged(const trec_fit_config *cfg, trec_fit_result *res, uint64_t epoch,
                       const char *what, trec_error *err);
+/* Refuses, before any allocation, a fit whose arrays (at least `bytes`,
+ * estimated from the options and the data's shape: shape holds the model's
+ * sizes) exceed the memory the process can have (physical memory, or a
+ * lower ulimit): "--components K: the fit would need at least X GiB (WHAT
+ * for U users and I items), more than the Y GiB of memory here". Without
+ * it an oversized --components failed only after the allocations and
+ * initialisation that did fit. */
+int trec_fit_check_memory(const trec_fit_config *cfg, const trec_model *shape, double bytes,
+                          const char *what, trec_error *err);
 /* "the user side has no features ..." for an empty side. */
 uint64_t trec_fit_positive_count(const trec_csr *x);
 /* Names user u (its label) for messages into buf. */

@@ -8,6 +8,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "algorithm.h"
 #include "presets.h"
@@ -263,6 +265,35 @@ int trec_fit_diverged(const trec_fit_config *cfg, trec_fit_result *res, uint64_t
     res->diverged_epoch = epoch ? epoch : 1;
     return trec_fail(err, "the fit diverged at epoch %llu: %s; no model is written; try %s",
                      (unsigned long long)res->diverged_epoch, what, hint);
+}
+
+/* The memory a process may have here: the machine's physical memory, or
+ * less under an address-space or data limit (ulimit -v, -d). */
+static double memory_limit(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    double limit = pages > 0 && page > 0 ? (double)pages * (double)page : INFINITY;
+    const int kinds[2] = {RLIMIT_AS, RLIMIT_DATA};
+    for (int i = 0; i < 2; i++) {
+        struct rlimit rl;
+        if (getrlimit(kinds[i], &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+            (double)rl.rlim_cur < limit)
+            limit = (double)rl.rlim_cur;
+    }
+    return limit;
+}
+
+int trec_fit_check_memory(const trec_fit_config *cfg, const trec_model *shape, double bytes,
+                          const char *what, trec_error *err)
+{
+    double limit = memory_limit(), gib = 1073741824.0;
+    if (bytes <= limit)
+        return 0;
+    return trec_fail(err, "--components %llu: the fit would need at least %.1f GiB (%s for "
+                     "%llu users and %llu items), more than the %.1f GiB of memory here; "
+                     "give fewer --components", (unsigned long long)cfg->components,
+                     bytes / gib, what, (unsigned long long)shape->n_users,
+                     (unsigned long long)shape->n_items, limit / gib);
 }
 
 /* Every weight, output and optimiser moment of a finished fit finite: the

@@ -925,8 +925,15 @@ static int tensorrec_fit(const trec_fit_config *cfg, const trec_fit_data *d,
     trec_features_init(&itf, x->cols, cfg->item_identity, item_extra);
     model_shape(cfg, x, &uf, &itf, user_extra, item_extra, out);
     res->epochs_before = init ? trec_fit_model_epochs(init) : 0;
+    /* the weights (P floats) with their gradients and Adam moments (3P),
+     * the model's copy of the moments (2P), the representations and their
+     * forward caches (2 (users + items) k) */
+    double nk = (double)(out->n_users + out->n_items) * (double)out->k;
+    double need = 4.0 * (6.0 * (double)trec_model_param_count(out) + 2.0 * nk);
     if (check_side(cfg, &out->user, "user", err) || check_side(cfg, &out->item, "item", err) ||
         check_data(cfg, x, err) || (init && check_init(init, out, err)) ||
+        trec_fit_check_memory(cfg, out, need, "the weights, their gradients and Adam "
+                              "moments, and the representations", err) ||
         trec_model_alloc(out, err) != 0)
         goto done;
     /* An --init model's users and items matched to the data's by raw id:

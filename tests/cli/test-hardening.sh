@@ -323,3 +323,19 @@ eq "-q: no warning" "$(trec-recommend -q inf.trec --user 1 -k 3 2>&1 >/dev/null)
 trec-eval inf.trec --test tiny.csr >/dev/null 2>eval.err; eq "eval of inf.trec: exit 0" "$?" 0
 eq "eval of inf.trec: warned once" "$(grep -c 'warning: inf.trec: [0-9]* ranked scores overflowed single precision' eval.err)" 1
 eq "a sound model: no warning" "$(trec-recommend als.trec --user 1 2>&1 >/dev/null; trec-eval als.trec --test tiny.csr 2>&1 >/dev/null | grep warning)" ""
+
+# ---- 9e. an oversized model is refused before any work ----
+# 100000 items x 1048576 components: terabytes for any algorithm (it used
+# to fail with "out of memory allocating ..." after the allocations that fit)
+awk 'BEGIN { print "userId,movieId,rating"; for (i = 1; i <= 100000; i++) print 1 "," i ",1"; print "2,1,1" }' >wide-items.csv
+trec-ingest -q wide-items.csv -o wi.csr; made "wi.csr"
+for a in tensorrec sgd als; do
+    fails "$a --components 1048576 on 100000 items refused" 1 "--components 1048576: the fit would need at least" \
+        timeout 60 trec-fit -q wi.csr --algorithm "$a" --components 1048576 --epochs 1 -o big.trec
+    contains "... says how much there is" "$T/.err" "GiB of memory here; give fewer --components"
+done
+fails "als --components 1048576 on a 3 x 3 matrix (its k x k Gram matrix)" 1 "--components 1048576: the fit would need at least" \
+    timeout 60 trec-fit -q tiny.csr --algorithm als --components 1048576 --epochs 1 -o big.trec
+ok "a model that fits is still made" trec-fit -q wi.csr --algorithm sgd --components 4 --epochs 1 -o small.trec
+eq "no model left by the refusals" "$(ls big.trec 2>/dev/null)" ""
+no_temps "oversized models"
