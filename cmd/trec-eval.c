@@ -240,7 +240,9 @@ static void check_args(options *o, int argc, char **argv)
         cli_usage_error("--json and --tsv exclude each other", NULL);
     if (o->per_user && o->baseline != R_MODEL)
         cli_usage_error("--per-user reports a model's users: not with --baseline", NULL);
-    const char *outs[3] = {o->c.out, o->per_user, o->history};
+    /* --history - has its own message (check_ops_args) */
+    const char *hist = o->history && strcmp(o->history, "-") != 0 ? o->history : NULL;
+    const char *outs[3] = {o->c.out, o->per_user, hist};
     const char *opts[3] = {"-o", "--per-user", "--history"};
     cli_check_outputs(3, opts, outs);
 }
