@@ -88,7 +88,7 @@ $(B)/include/trec/%.h: $(PUBLIC_HEADERS)
 	@mkdir -p $(@D)
 	@cp $(filter %/$*.h,$(PUBLIC_HEADERS)) $@
 
-$(B)/trec-%: cmd/trec-%.c $(B)/libtrec.a cmd/cli.h $(STAGED_HEADERS)
+$(B)/trec-%: cmd/trec-%.c $(B)/libtrec.a cmd/cli.h cmd/cli_outputs.h $(STAGED_HEADERS)
 	$(CC) -I$(B)/include/trec -D_GNU_SOURCE $(CMD_FLAGS) $(CFLAGS_ALL) -o $@ $< $(B)/libtrec.a $(LDLIBS_ALL)
 
 $(B)/synth-movielens: datasets/synth-movielens.c

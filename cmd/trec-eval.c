@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_outputs.h"
 
 #define MAX_KS 64
 #define MAX_THREADS 8
@@ -240,6 +241,11 @@ static void check_args(options *o, int argc, char **argv)
         cli_usage_error("--json and --tsv exclude each other", NULL);
     if (o->per_user && o->baseline != R_MODEL)
         cli_usage_error("--per-user reports a model's users: not with --baseline", NULL);
+    /* --history - has its own message (check_ops_args) */
+    const char *hist = o->history && strcmp(o->history, "-") != 0 ? o->history : NULL;
+    const char *outs[3] = {o->c.out, o->per_user, hist};
+    const char *opts[3] = {"-o", "--per-user", "--history"};
+    cli_check_outputs(3, opts, outs);
 }
 
 static void parse_args(options *o, int argc, char **argv)
@@ -468,6 +474,12 @@ static void rank_model(run *r)
     req.n_exclude = 1;
     if (o->exclude_train && trec_topk_run(&req, &r->excl, &err) != 0)
         cli_fail(&err);
+    uint64_t bad = trec_topk_lists_nonfinite(&r->all) + trec_topk_lists_nonfinite(&r->excl);
+    if (bad && !o->c.quiet) /* evaluated all the same: the rankings are the model's */
+        fprintf(stderr, "%s: warning: %s: %llu ranked score%s overflowed single precision "
+                "(inf, or -inf for NaN): the model's weights are too large; among them items "
+                "are in id order, and the metrics follow that order\n", cli_prog,
+                trec_display_name(o->model), (unsigned long long)bad, bad == 1 ? "" : "s");
 }
 
 /* AUC needs each ranker's full ranking: the model's scorer, or one that

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_outputs.h"
 
 __attribute__((noreturn)) static void usage(void)
 {
@@ -338,6 +339,8 @@ static void parse_args(options *o, int argc, char **argv)
     if (o->v.no_header && !o->v.log)
         cli_usage_error("--no-header is for the --log file, the only TSV trec-fit writes",
                         NULL);
+    const char *outs[2] = {o->out, o->v.log}, *opts[2] = {"-o", "--log"};
+    cli_check_outputs(2, opts, outs);
     if (o->v.given && !o->v.file)
         cli_usage_error("--metric, --valid-gain, --eval-every, --patience and --log go with "
                         "--valid FILE", NULL);

@@ -436,7 +436,7 @@ static void print_json(const out_ctx *c, FILE *f)
             cJSON_AddNumberToObject(io, "rank", r + 1);
             cJSON_AddItemToObject(io, "item", json_string(is, in));
             /* the TSV's text: the shortest that reads back as the same float */
-            cJSON_AddItemToObject(io, "score", trec_json_float(c->lists->scores[at]));
+            cJSON_AddItemToObject(io, "score", trec_json_score(c->lists->scores[at]));
             if (c->titles) {
                 size_t tl;
                 const char *t = trec_titles_find(c->titles, is, in, &tl);
@@ -665,6 +665,12 @@ static void rank(run *r)
                              .candidates = r->candidates};
     if (trec_topk_run(&req, &r->lists, &err) != 0)
         cli_fail(&err);
+    uint64_t bad = trec_topk_lists_nonfinite(&r->lists);
+    if (bad && !o->c.quiet) /* printed all the same: the lists are the model's */
+        fprintf(stderr, "%s: warning: %s: %llu listed score%s overflowed single precision "
+                "(inf, or -inf for NaN): the model's weights are too large; among them items "
+                "are in id order\n", cli_prog, trec_display_name(o->model),
+                (unsigned long long)bad, bad == 1 ? "" : "s");
 }
 
 static void print(run *r)

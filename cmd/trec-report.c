@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_outputs.h"
 
 #define MAX_METRICS 256
 
@@ -141,6 +142,9 @@ static void parse_args(options *o, int argc, char **argv)
     if ((o->out_given && strcmp(o->c.out, "-") == 0) + (o->svg && strcmp(o->svg, "-") == 0) +
             (o->png && strcmp(o->png, "-") == 0) > 1)
         cli_usage_error("only one output can be standard output", NULL);
+    const char *outs[3] = {o->out_given ? o->c.out : NULL, o->svg, o->png};
+    const char *opts[3] = {"-o", "--svg", "--png"};
+    cli_check_outputs(3, opts, outs);
     if (o->json && ((o->out_given && strcmp(o->c.out, "-") == 0) ||
                     (!o->out_given && !o->svg && !o->png) || (o->svg && !strcmp(o->svg, "-")) ||
                     (o->png && !strcmp(o->png, "-"))))

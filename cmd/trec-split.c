@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli_outputs.h"
 
 __attribute__((noreturn)) static void usage(void)
 {
@@ -100,31 +101,11 @@ static int64_t parse_time(const char *s)
     return v;
 }
 
-static int same_file(const char *p, const char *q)
-{
-    struct stat a, b;
-    return strcmp(p, q) == 0 || (stat(p, &a) == 0 && stat(q, &b) == 0 &&
-                                 a.st_dev == b.st_dev && a.st_ino == b.st_ino);
-}
-
 /* Stops a run that would write two outputs to the same file. */
 static void check_outputs(const char *train, const char *valid, const char *test)
 {
     const char *p[3] = {train, test, valid}, *opt[3] = {"--train", "--test", "--valid"};
-    int n = valid ? 3 : 2;
-    char msg[96];
-    for (int i = 0; i < n; i++)
-        for (int j = i + 1; j < n; j++) {
-            if (strcmp(p[i], "-") == 0 && strcmp(p[j], "-") == 0) {
-                snprintf(msg, sizeof msg, "%s and %s cannot both be '-' (stdout)", opt[i],
-                         opt[j]);
-                cli_usage_error(msg, NULL);
-            }
-            if (same_file(p[i], p[j])) {
-                snprintf(msg, sizeof msg, "%s and %s name the same file", opt[i], opt[j]);
-                cli_usage_error(msg, p[j]);
-            }
-        }
+    cli_check_outputs(3, opt, p);
 }
 
 enum { OPT_TRAIN = 256, OPT_TEST, OPT_FRACTION, OPT_SEED, OPT_BY, OPT_LAST, OPT_CUT,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_outputs.h"
 
 /* The algorithms outside the default list, "tensorrec" (comma-separated). */
 static const char *other_algorithms(void)
@@ -207,8 +208,8 @@ static void parse_args(options *o, int argc, char **argv)
                         "validation split with trec-split --valid)", NULL);
     if (o->resume && !o->log)
         cli_usage_error("--resume needs --log FILE", NULL);
-    if (o->log && o->out && strcmp(o->log, o->out) == 0)
-        cli_usage_error("--log and -o name the same file", o->log);
+    const char *outs[2] = {o->out, o->log}, *opts[2] = {"-o", "--log"};
+    cli_check_outputs(2, opts, outs);
     if (!strcmp(o->in, "-") + !strcmp(o->valid, "-") > 1)
         cli_usage_error("only one input can be '-' (stdin)", NULL);
     if (trec_tune_space_algorithms(&o->tc.space, o->algorithms, &err) != 0)

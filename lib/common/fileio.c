@@ -176,6 +176,51 @@ int trec_output_is_stream(const char *path)
     return stream;
 }
 
+/* path with its directory resolved (realpath) and its last component
+ * kept; a copy of path when the directory cannot be resolved. */
+static char *canonical_path(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    char dir[PATH_MAX], real[PATH_MAX];
+    size_t n = slash ? (size_t)(slash - path) : 0;
+    if (!slash)
+        strcpy(dir, ".");
+    else if (n == 0)
+        strcpy(dir, "/");
+    else if (n < sizeof dir)
+        memcpy(dir, path, n), dir[n] = '\0';
+    else
+        return strdup(path);
+    if (!realpath(dir, real))
+        return strdup(path);
+    size_t len = strlen(real) + strlen(base) + 2;
+    char *out = malloc(len);
+    if (out)
+        snprintf(out, len, "%s%s%s", real, strcmp(real, "/") == 0 ? "" : "/", base);
+    return out;
+}
+
+int trec_output_same_file(const char *a, const char *b)
+{
+    if (trec_output_is_stream(a) || trec_output_is_stream(b))
+        return 0;
+    char *ta = NULL, *tb = NULL, *ca = NULL, *cb = NULL;
+    int fa, fb, same;
+    struct stat sa, sb;
+    if (resolve_output(a, &ta, &fa, NULL) != 0 || resolve_output(b, &tb, &fb, NULL) != 0)
+        same = strcmp(a, b) == 0;
+    else if (stat(ta, &sa) == 0 && stat(tb, &sb) == 0)
+        same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    else
+        same = (ca = canonical_path(ta)) && (cb = canonical_path(tb)) && strcmp(ca, cb) == 0;
+    free(ta);
+    free(tb);
+    free(ca);
+    free(cb);
+    return same;
+}
+
 /* ---- temporary files ------------------------------------------------------ */
 
 /* This machine, in temporary names (FNV-1a of the host name), so that a

@@ -41,6 +41,12 @@ void trec_outfile_abort(trec_outfile *out);
 /* 1 if path is written straight into a stream (stdout, a descriptor, a
  * device, a FIFO) rather than through a temporary file and a rename. */
 int trec_output_is_stream(const char *path);
+/* 1 if outputs a and b would replace the same file: the same path after
+ * following symbolic links and resolving the directories ("X", "./X", a
+ * link to X, X through a linked directory), or the same existing file
+ * (device and inode: hard links). Streams ("-", descriptors, devices,
+ * FIFOs) are never the same file here: the caller decides about two "-". */
+int trec_output_same_file(const char *a, const char *b);
 
 /* Reads a whole file ("-": stdin) into a 64-byte aligned buffer, which the
  * caller frees with free(). A NUL byte is appended (not counted in *len). */

@@ -17,6 +17,15 @@ struct cJSON *trec_json_float(float v)
     return cJSON_CreateRaw(buf);
 }
 
+struct cJSON *trec_json_score(float v)
+{
+    char buf[48];
+    if (isfinite(v))
+        return trec_json_float(v);
+    trec_format_float(v, buf, sizeof buf);
+    return cJSON_CreateString(buf);
+}
+
 struct cJSON *trec_json_metric(double v)
 {
     char buf[TREC_METRIC_TEXT];

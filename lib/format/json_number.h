@@ -17,6 +17,10 @@ struct cJSON;
  * is not finite (JSON has no NaN or infinity); NULL when out of memory. */
 struct cJSON *trec_json_float(float v);
 struct cJSON *trec_json_metric(double v);
+/* A model score: a number as trec_json_float, but a score that is not
+ * finite is the string the TSV has ("inf", "-inf"; scorers never give NaN)
+ * rather than null, so that both outputs say the same (trec-recommend(1)). */
+struct cJSON *trec_json_score(float v);
 
 #ifdef __cplusplus
 }

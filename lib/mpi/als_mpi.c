@@ -380,10 +380,9 @@ static int iterate(dals *D, trec_fit_result *res, trec_error *err)
         if (half(D, 0, &loss, err) != 0 || half(D, 1, &loss, err) != 0)
             return -1;
         res->loss = loss / D->norm;
-        if (!isfinite(res->loss)) { /* the same loss on every rank */
-            res->diverged_epoch = ep + 1;
-            return trec_fail(err, "loss diverged at iteration %llu", (unsigned long long)ep + 1);
-        }
+        if (!isfinite(res->loss)) /* the same loss on every rank */
+            return trec_fit_diverged(cfg, res, ep + 1, "the loss or the factors became "
+                                     "infinite or NaN", err);
         if (cfg->progress && D->rank == 0) {
             trec_fit_progress p = {.epoch = ep + 1, .epochs = cfg->epochs, .loss = res->loss};
             cfg->progress(cfg->progress_ctx, &p);

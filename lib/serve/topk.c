@@ -366,6 +366,15 @@ int trec_topk_run(const trec_topk_request *req, trec_topk_lists *out, trec_error
     return rc;
 }
 
+uint64_t trec_topk_lists_nonfinite(const trec_topk_lists *l)
+{
+    uint64_t n = 0;
+    for (uint64_t q = 0; q < l->n_queries; q++)
+        for (uint32_t i = 0; i < l->len[q]; i++)
+            n += !isfinite(l->scores[q * l->k + i]);
+    return n;
+}
+
 void trec_topk_lists_free(trec_topk_lists *l)
 {
     free(l->len);

@@ -88,6 +88,10 @@ typedef struct trec_topk_lists {
  * targets (memory O(n_queries x k + threads x block)). */
 int trec_topk_run(const trec_topk_request *req, trec_topk_lists *out, trec_error *err);
 void trec_topk_lists_free(trec_topk_lists *l);
+/* The listed scores that are not finite: a model whose scores overflowed
+ * single precision (+inf; NaN is listed as -inf, see score.h). Among them
+ * the order is the item order alone; callers warn about it. */
+uint64_t trec_topk_lists_nonfinite(const trec_topk_lists *l);
 
 /* Block sizes (queries x targets per sgemm call): 2 MiB of scores per
  * thread. 256 x 2048 rather than 128 x 4096 (the same buffer): each query

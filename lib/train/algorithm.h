@@ -112,6 +112,22 @@ int trec_fit_prepare(const trec_fit_config *cfg, int data, const trec_csr *x, tr
  * (early stopping), 0 to go on, -1 on error. */
 int trec_fit_epoch_end(const trec_fit_config *cfg, trec_fit_progress *p, trec_model *out,
                        void *state, trec_error *err);
+/* Fails a fit that went non-finite at epoch (1-based; 0 counts as 1):
+ * "the fit diverged at epoch N: WHAT; no model is written; try OPTIONS",
+ * naming the algorithm's options that prevent it (--learning-rate and
+ * --alpha; als: --lambda, --confidence-scale; ease: --lambda) with their
+ * values, and sets res->diverged_epoch. */
+int trec_fit_diverged(const trec_fit_config *cfg, trec_fit_result *res, uint64_t epoch,
+                      const char *what, trec_error *err);
+/* Refuses, before any allocation, a fit whose arrays (at least `bytes`,
+ * estimated from the options and the data's shape: shape holds the model's
+ * sizes) exceed the memory the process can have (physical memory, or a
+ * lower ulimit): "--components K: the fit would need at least X GiB (WHAT
+ * for U users and I items), more than the Y GiB of memory here". Without
+ * it an oversized --components failed only after the allocations and
+ * initialisation that did fit. */
+int trec_fit_check_memory(const trec_fit_config *cfg, const trec_model *shape, double bytes,
+                          const char *what, trec_error *err);
 /* "the user side has no features ..." for an empty side. */
 uint64_t trec_fit_positive_count(const trec_csr *x);
 /* Names user u (its label) for messages into buf. */

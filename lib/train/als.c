@@ -364,10 +364,9 @@ static int iterate(als *A, trec_fit_result *res, trec_error *err)
             half_run(A, &A->xt, A->itf, A->uf, x->cols, x->rows, 1, &loss, err) != 0)
             return -1;
         res->loss = loss / norm;
-        if (!isfinite(res->loss)) {
-            res->diverged_epoch = ep + 1;
-            return trec_fail(err, "loss diverged at iteration %llu", (unsigned long long)ep + 1);
-        }
+        if (!isfinite(res->loss))
+            return trec_fit_diverged(cfg, res, ep + 1, "the loss or the factors became "
+                                     "infinite or NaN", err);
         res->epochs_run = ep + 1;
         trec_fit_progress p = {.epoch = ep + 1, .epochs = cfg->epochs, .loss = res->loss};
         int stop = trec_fit_epoch_end(cfg, &p, A->out, A, err);
@@ -399,7 +398,14 @@ static int als_fit(const trec_fit_config *cfg, const trec_fit_data *d, const tre
         trec_fail(err, TREC_ALS_NO_DATA "%s", cfg->has_min_rating ? " (after --min-rating)" : "");
         goto done;
     }
-    if (trec_als_make_model(d->x->rows, d->x->cols, k, &d->x->row_labels, &d->x->col_labels,
+    /* the factors and the representations (2 (users + items) k floats),
+     * the Gram matrix and its partial sums */
+    trec_model shape = {.n_users = d->x->rows, .n_items = d->x->cols, .k = k};
+    double need = 4.0 * (2.0 * (double)(shape.n_users + shape.n_items) * (double)k +
+                         (double)(chunks + 1) * (double)k * (double)k);
+    if (trec_fit_check_memory(cfg, &shape, need, "the factors, the representations and the "
+                              "Gram matrices", err) != 0 ||
+        trec_als_make_model(d->x->rows, d->x->cols, k, &d->x->row_labels, &d->x->col_labels,
                             out, err) != 0 ||
         (init && trec_als_check_init(init, out, err) != 0) ||
         transpose(d->x, &A.xt, err) != 0 ||

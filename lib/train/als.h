@@ -25,7 +25,8 @@
 #define TREC_ALS_ROWS_PER_TASK 128
 #define TREC_ALS_GRAM_CHUNK 4096
 
-#define TREC_ALS_SOLVE_FAILED "out of memory, or a row's system is not positive definite"
+#define TREC_ALS_SOLVE_FAILED "out of memory, or a row's system is not positive definite " \
+    "(try a larger --lambda)"
 #define TREC_ALS_NO_DATA "no interactions to train on"
 
 /* One half-iteration: solve the rows of `x` (n_rows x k) against the fixed

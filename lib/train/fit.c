@@ -8,6 +8,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "algorithm.h"
 #include "presets.h"
@@ -236,6 +238,76 @@ int trec_fit_epoch_end(const trec_fit_config *cfg, trec_fit_progress *p, trec_mo
     return stop;
 }
 
+/* The options that steer a fit away from divergence, with their values. */
+static void divergence_hint(const trec_fit_config *cfg, char *buf, size_t size)
+{
+    const char *name = trec_fit_algorithm_name(cfg);
+    if (name && strcmp(name, "als") == 0)
+        snprintf(buf, size, "a --lambda nearer the default 0.1 (now %g) or a smaller "
+                 "--confidence-scale (now %g)", cfg->lambda, cfg->confidence_scale);
+    else if (name && strcmp(name, "ease") == 0)
+        snprintf(buf, size, "a larger --lambda (now %g)", cfg->lambda);
+    else
+        snprintf(buf, size, "a smaller --learning-rate (now %g) or --alpha (now %g)",
+                 cfg->learning_rate, cfg->alpha);
+}
+
+int trec_fit_diverged(const trec_fit_config *cfg, trec_fit_result *res, uint64_t epoch,
+                      const char *what, trec_error *err)
+{
+    char hint[160];
+    divergence_hint(cfg, hint, sizeof hint);
+    res->diverged_epoch = epoch ? epoch : 1;
+    return trec_fail(err, "the fit diverged at epoch %llu: %s; no model is written; try %s",
+                     (unsigned long long)res->diverged_epoch, what, hint);
+}
+
+/* The memory a process may have here: the machine's physical memory, or
+ * less under an address-space or data limit (ulimit -v, -d). */
+static double memory_limit(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    double limit = pages > 0 && page > 0 ? (double)pages * (double)page : INFINITY;
+    const int kinds[2] = {RLIMIT_AS, RLIMIT_DATA};
+    for (int i = 0; i < 2; i++) {
+        struct rlimit rl;
+        if (getrlimit(kinds[i], &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+            (double)rl.rlim_cur < limit)
+            limit = (double)rl.rlim_cur;
+    }
+    return limit;
+}
+
+int trec_fit_check_memory(const trec_fit_config *cfg, const trec_model *shape, double bytes,
+                          const char *what, trec_error *err)
+{
+    double limit = memory_limit(), gib = 1073741824.0;
+    if (bytes <= limit)
+        return 0;
+    return trec_fail(err, "--components %llu: the fit would need at least %.1f GiB (%s for "
+                     "%llu users and %llu items), more than the %.1f GiB of memory here; "
+                     "give fewer --components", (unsigned long long)cfg->components,
+                     bytes / gib, what, (unsigned long long)shape->n_users,
+                     (unsigned long long)shape->n_items, limit / gib);
+}
+
+/* Every weight, output and optimiser moment of a finished fit finite: the
+ * algorithms check their loss and weights each epoch, this catches what
+ * they do not (an overflow in the final outputs, say) before a writer
+ * would blame the output file. */
+static int check_model_finite(const trec_fit_config *cfg, const trec_model *m,
+                              trec_fit_result *res, trec_error *err)
+{
+    trec_error e;
+    if (trec_model_validate(m, "the model", &e) == 0)
+        return 0;
+    if (!strstr(e.msg, "not finite"))
+        return trec_fail(err, "internal error: the fitted model is invalid: %s", e.msg);
+    char what[sizeof e.msg + 64];
+    snprintf(what, sizeof what, "its values became infinite or NaN (%s)", e.msg);
+    return trec_fit_diverged(cfg, res, res->epochs_run, what, err);
+}
+
 int trec_fit(const trec_fit_config *cfg, const trec_csr *x0, const trec_csr *user_extra,
              const trec_csr *item_extra, const trec_model *init, trec_model *out,
              trec_fit_result *res, trec_error *err)
@@ -253,6 +325,8 @@ int trec_fit(const trec_fit_config *cfg, const trec_csr *x0, const trec_csr *use
     int rc = cfg->validation ? trec_validation_begin(cfg->validation, cfg, x0, err) : 0;
     if (rc == 0)
         rc = a->fit(cfg, &d, init, out, res, err);
+    if (rc == 0 && (rc = check_model_finite(cfg, out, res, err)) != 0)
+        trec_model_free(out);
     res->model_epochs = res->epochs_run;
     if (rc == 0 && cfg->validation &&
         (rc = trec_validation_finish(cfg->validation, out, res, err)) != 0)

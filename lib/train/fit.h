@@ -217,8 +217,9 @@ typedef struct trec_fit_result {
  * id: the known ones keep their weights, new ones are initialised as in a
  * fresh fit, and the optimiser state then starts afresh). On success *out holds the model (labels
  * shared with x and the feature matrices, which must outlive out);
- * out->meta_json is left NULL. A loss that becomes NaN or infinite fails
- * with "loss diverged at epoch N" (res->diverged_epoch = N). */
+ * out->meta_json is left NULL. A loss, weight or optimiser moment that
+ * becomes NaN or infinite fails with "the fit diverged at epoch N: ...; try
+ * OPTIONS" (res->diverged_epoch = N); so does a finished model holding one. */
 int trec_fit(const trec_fit_config *cfg, const trec_csr *x, const trec_csr *user_extra,
              const trec_csr *item_extra, const trec_model *init, trec_model *out,
              trec_fit_result *res, trec_error *err);

@@ -115,7 +115,14 @@ static int sgd_fit(const trec_fit_config *cfg, const trec_fit_data *d, const tre
     res->epochs_before = init ? trec_fit_model_epochs(init) : 0;
     trec_features_init(&uf, out->n_users, cfg->user_identity, d->user_extra);
     trec_features_init(&itf, out->n_items, cfg->item_identity, d->item_extra);
+    /* the training tables (weights, with Adagrad's accumulators: 2P) and
+     * the model (P weights and the representations) */
+    double per = cfg->schedule == TREC_SCHEDULE_ADAGRAD ? 2.0 : 1.0;
+    double need = 4.0 * ((per + 1.0) * (double)trec_model_param_count(out) +
+                         (double)(out->n_users + out->n_items) * (double)out->k);
     if (check_data(cfg, out, d->x, err) || (init && trec_init_check(init, out, err)) ||
+        trec_fit_check_memory(cfg, out, need, "the weights, their training copies and the "
+                              "representations", err) ||
         trec_sgd_train_new(&S, cfg, d->x, &uf, &itf, out, err) != 0)
         goto done;
     res->batches = trec_sgd_train_blocks(S);

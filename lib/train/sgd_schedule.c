@@ -406,13 +406,6 @@ static int sum_squares(const struct trec_sgd_train *S, double *out, trec_error *
     return 0;
 }
 
-static int diverged(trec_fit_result *res, uint64_t epoch, double loss, trec_error *err)
-{
-    res->diverged_epoch = epoch;
-    return trec_fail(err, "loss diverged at epoch %llu (loss %g); try a lower "
-                     "--learning-rate", (unsigned long long)epoch, loss);
-}
-
 int trec_sgd_train_run(trec_sgd_train *S, trec_model *out, void *state,
                        trec_fit_result *res, trec_error *err)
 {
@@ -421,8 +414,12 @@ int trec_sgd_train_run(trec_sgd_train *S, trec_model *out, void *state,
         double loss = run_epoch(S), sumsq;
         if (sum_squares(S, &sumsq, err) != 0)
             return -1;
-        if (!isfinite(loss) || !isfinite(sumsq)) /* a parameter is NaN or infinite */
-            return diverged(res, S->epoch + 1, loss, err);
+        if (!isfinite(loss))
+            return trec_fit_diverged(cfg, res, S->epoch + 1,
+                                     "the loss became infinite or NaN", err);
+        if (!isfinite(sumsq)) /* a parameter is NaN or infinite */
+            return trec_fit_diverged(cfg, res, S->epoch + 1,
+                                     "the weights became infinite or NaN", err);
         res->loss = loss;
         res->penalty = cfg->alpha * sumsq / 2;
         res->epochs_run = S->epoch + 1;

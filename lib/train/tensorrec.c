@@ -598,13 +598,22 @@ static void copy_side(trec_side *dst, const trec_side *src, uint64_t k)
         memcpy(dst->feature_bias, src->feature_bias, dst->n_features * sizeof(float));
 }
 
-static int params_finite(const fit *F)
+/* What of the weights and their Adam moments is not finite, or NULL. */
+static const char *params_not_finite(const fit *F)
 {
-    for (int s = 0; s < F->nslots; s++)
-        for (uint64_t i = 0; i < F->slots[s].n; i++)
-            if (!isfinite(F->slots[s].p[i]))
-                return 0;
-    return 1;
+    for (int s = 0; s < F->nslots; s++) {
+        const slot *sl = &F->slots[s];
+        for (uint64_t i = 0; i < sl->n; i++)
+            if (!isfinite(sl->p[i]))
+                return "the weights became infinite or NaN";
+        /* a gradient beyond float range overflows the second moment (g^2)
+         * while the weights still look fine: the model could not be saved */
+        for (uint64_t i = 0; i < sl->n; i++)
+            if (!isfinite(sl->m[i]) || !isfinite(sl->v[i]))
+                return "the gradients overflowed (the weights' Adam moments became "
+                       "infinite or NaN)";
+    }
+    return NULL;
 }
 
 /* The model's shape and kinds from the configuration. */
@@ -694,13 +703,6 @@ static int outputs(fit *F, trec_error *err)
     return ic ? 0 : -1;
 }
 
-static int diverged(trec_fit_result *res, uint64_t epoch, double loss, trec_error *err)
-{
-    res->diverged_epoch = epoch;
-    return trec_fail(err, "loss diverged at epoch %llu (loss %g); try a lower "
-                     "--learning-rate", (unsigned long long)epoch, loss);
-}
-
 static int train(fit *F, trec_fit_result *res, trec_error *err)
 {
     const trec_fit_config *cfg = F->cfg;
@@ -710,12 +712,17 @@ static int train(fit *F, trec_fit_result *res, trec_error *err)
             uint64_t stream = (res->epochs_before + ep) * F->nb + b + 1;
             if (step(F, b, stream, &loss, &pen, err) != 0)
                 return -1;
-            if (!isfinite(loss + pen))
-                return diverged(res, ep + 1, loss + pen, err);
+            if (!isfinite(loss))
+                return trec_fit_diverged(cfg, res, ep + 1, "the loss became infinite or NaN",
+                                         err);
+            if (!isfinite(pen))
+                return trec_fit_diverged(cfg, res, ep + 1, "the penalty (--alpha times the "
+                                         "squared weights) became infinite or NaN", err);
             sum += loss;
         }
-        if (!params_finite(F))
-            return diverged(res, ep + 1, NAN, err);
+        const char *bad = params_not_finite(F);
+        if (bad)
+            return trec_fit_diverged(cfg, res, ep + 1, bad, err);
         res->loss = sum / (double)F->nb;
         res->penalty = pen;
         res->epochs_run = ep + 1;
@@ -854,8 +861,15 @@ static int tensorrec_fit(const trec_fit_config *cfg, const trec_fit_data *d,
     trec_features_init(&itf, x->cols, cfg->item_identity, item_extra);
     model_shape(cfg, x, &uf, &itf, user_extra, item_extra, out);
     res->epochs_before = init ? trec_fit_model_epochs(init) : 0;
+    /* the weights (P floats) with their gradients and Adam moments (3P),
+     * the model's copy of the moments (2P), the representations and their
+     * forward caches (2 (users + items) k) */
+    double nk = (double)(out->n_users + out->n_items) * (double)out->k;
+    double need = 4.0 * (6.0 * (double)trec_model_param_count(out) + 2.0 * nk);
     if (check_side(cfg, &out->user, "user", err) || check_side(cfg, &out->item, "item", err) ||
         check_data(cfg, x, err) || (init && trec_init_check(init, out, err)) ||
+        trec_fit_check_memory(cfg, out, need, "the weights, their gradients and Adam "
+                              "moments, and the representations", err) ||
         trec_model_alloc(out, err) != 0)
         goto done;
     /* An --init model's users and items matched to the data's by raw id:

@@ -233,3 +233,110 @@ contains "... is refused, not stored as 0" "$T/.err" "tinyrating.csv:3: column 3
 printf 'userId,movieId,rating\n1,1,0\n1,2,-0.0\n2,1,0e-50\n2,2,2e-38\n' >zeros.csv
 ok "zeros in any spelling, and 2e-38, are fine" trec-ingest -q zeros.csv -o zeros.csr
 no_temps "the end"
+
+# ---- 9b. a fit that goes non-finite reports divergence, never the output ----
+# (--alpha 1e30: the penalty's gradient overflows Adam's second moment while
+# the weights stay finite; the writer used to blame a.trec for it)
+fails "tensorrec --alpha 1e30 diverges" 1 "the fit diverged at epoch 1: the gradients overflowed" \
+    trec-fit -q tiny.csr --algorithm tensorrec --alpha 1e30 --epochs 5 -o a.trec
+contains "... names the options" "$T/.err" "try a smaller --learning-rate (now 0.1) or --alpha (now 1e+30)"
+eq "... no model written" "$(ls a.trec 2>/dev/null)" ""
+fails "tensorrec --alpha 1e30, loss wmrb" 1 "the fit diverged at epoch 1" \
+    trec-fit -q tiny.csr --algorithm tensorrec --loss wmrb --alpha 1e30 --epochs 3 -o a.trec
+fails "tensorrec relu, --learning-rate 1e10" 1 "the fit diverged at epoch" \
+    trec-fit -q tiny.csr --algorithm tensorrec --user-repr relu --learning-rate 1e10 --epochs 3 -o a.trec
+fails "als --lambda 1e30 diverges" 1 "the fit diverged at epoch 1: the loss or the factors became infinite or NaN" \
+    trec-fit -q tiny.csr --algorithm als --lambda 1e30 --epochs 3 -o a.trec
+contains "... names --lambda" "$T/.err" "try a --lambda nearer the default 0.1 (now 1e+30)"
+fails "als --confidence-scale 1e30 diverges" 1 "a smaller --confidence-scale (now 1e+30)" \
+    trec-fit -q tiny.csr --algorithm als --confidence-scale 1e30 --epochs 3 -o a.trec
+fails "sgd --learning-rate 1e30 diverges" 1 "the fit diverged at epoch 1" \
+    trec-fit -q tiny.csr --algorithm sgd --loss logistic --schedule sgd --learning-rate 1e30 --alpha 0 --epochs 3 -o a.trec
+fails "als cholesky --lambda 1e-30: says to raise --lambda" 1 "(try a larger --lambda)" \
+    trec-fit -q tiny.csr --algorithm als --solver cholesky --lambda 1e-30 --epochs 3 -o a.trec
+eq "no model left by the divergences" "$(ls a.trec 2>/dev/null)" ""
+no_temps "divergence"
+
+# ---- 9c. two outputs naming the same file are refused ----
+trec-fit -q tiny.csr --algorithm als --components 2 --epochs 2 -o als.trec; made "als.trec"
+fails "eval: -o X --per-user X" 2 "-o and --per-user name the same file: X" trec-eval -q als.trec --test tiny.csr --per-user X -o X
+eq "... nothing written" "$(ls X 2>/dev/null)" ""
+fails "eval: -o ./X --per-user X" 2 "-o and --per-user name the same file" trec-eval -q als.trec --test tiny.csr --per-user X -o ./X
+ln -s X X.link
+fails "eval: -o a link to X, --per-user X" 2 "-o and --per-user name the same file" trec-eval -q als.trec --test tiny.csr --per-user X -o X.link
+mkdir -p d && ln -s d d.link
+fails "eval: through a linked directory" 2 "-o and --per-user name the same file" trec-eval -q als.trec --test tiny.csr --per-user d/X -o d.link/X
+echo old >H && ln H H.hard
+fails "eval: hard links to one file" 2 "-o and --per-user name the same file" trec-eval -q als.trec --test tiny.csr --per-user H.hard -o H
+fails "eval: --history and -o the same file" 2 "-o and --history name the same file" trec-eval -q als.trec --test tiny.csr --history ./H -o H
+fails "eval: -o - --per-user - (both stdout)" 2 "-o and --per-user cannot both be '-' (stdout)" trec-eval -q als.trec --test tiny.csr --per-user -
+ok "eval: --per-user /dev/null -o /dev/null (devices may be shared)" trec-eval -q als.trec --test tiny.csr --per-user /dev/null -o /dev/null
+ok "eval: distinct files" trec-eval -q als.trec --test tiny.csr --per-user pu.tsv -o X
+eq "... both written" "$(ls X pu.tsv | tr '\n' ' ')" "X pu.tsv "
+fails "split: --train ./s.csr --test s.csr (neither exists yet)" 2 "--train and --test name the same file" trec-split -q tiny.csr --train ./s.csr --test s.csr
+ok "split: --train /dev/null --test /dev/null" trec-split -q tiny.csr --train /dev/null --test /dev/null
+fails "fit: -o and --log the same file" 2 "-o and --log name the same file" \
+    trec-fit -q tiny.csr --algorithm als --epochs 2 --valid tiny.csr --log ./m.log -o m.log
+fails "tune: -o and --log the same file" 2 "-o and --log name the same file" \
+    trec-tune tiny.csr --valid tiny.csr --algorithm als --log ./t.out -o t.out
+printf 'date\tmodel\tndcg@10\n' >hist.tsv
+fails "report: -o and --svg the same file" 2 "-o and --svg name the same file" trec-report -q hist.tsv -o p.html --svg ./p.html
+eq "no file left by the refusals" "$(ls m.log t.out p.html s.csr 2>/dev/null)" ""
+no_temps "two outputs"
+
+# ---- 9d, 9f. scores that overflow: one rule for TSV and JSON, and a warning ----
+# Forged models (valid checksums): representations of 1e30, finite as the
+# format requires, whose scores overflow single precision: dot gives +inf;
+# Euclidean gives inf - inf = NaN, which counts as -inf.
+cat >patch.py <<'PY'
+import struct, sys, zlib
+def patch(src, out, secs):  # whole float sections replaced, checksums recomputed
+    b = bytearray(open(src, "rb").read())
+    n = struct.unpack_from("<I", b, 24)[0]
+    for i in range(n):
+        at = 32 + 32 * i
+        tag, crc, off, size, _ = struct.unpack_from("<4sIQQQ", b, at)
+        if tag in secs:
+            v = secs[tag]
+            data = struct.pack("<%df" % (size // 4), *[v[j % len(v)] for j in range(size // 4)])
+            b[off:off + size] = data
+            struct.pack_into("<I", b, at + 4, zlib.crc32(data))
+    struct.pack_into("<I", b, 28, zlib.crc32(bytes(b[:28]) + bytes(b[32:32 + 32 * n])))
+    open(out, "wb").write(b)
+patch("als.trec", "inf.trec", {b"UREP": [1e30], b"IREP": [1e30]})
+patch("euc.trec", "nan.trec", {b"UREP": [1e30], b"IREP": [1e30]})
+PY
+trec-fit -q tiny.csr --algorithm tensorrec --predict euclidean --components 2 --epochs 1 -o euc.trec; made "euc.trec"
+python3 patch.py; made "forged inf.trec and nan.trec"
+ok "forged models are valid" trec-info inf.trec nan.trec
+trec-recommend nan.trec --user 1 -k 3 >nan.tsv 2>nan.err; made "recommend nan.trec"
+trec-recommend nan.trec --user 1 -k 3 --json >nan.json 2>/dev/null; made "recommend nan.trec --json"
+eq "NaN scores: -inf in TSV" "$(cut -f 4 nan.tsv | tail -n +2 | tr '\n' ' ')" "-inf -inf -inf "
+eq "NaN scores: the same word in JSON (a string, not null)" \
+    "$(grep -o '"score":[^,}]*' nan.json | tr '\n' ' ')" '"score":"-inf" "score":"-inf" "score":"-inf" '
+contains "NaN scores: a warning names the model" nan.err "warning: nan.trec: 3 listed scores overflowed single precision"
+trec-recommend inf.trec --user 1 -k 3 >inf.tsv 2>inf.err; eq "inf scores: exit 0" "$?" 0
+trec-recommend inf.trec --user 1 -k 3 --json >inf.json 2>/dev/null; made "recommend inf.trec --json"
+eq "inf scores: inf in TSV" "$(cut -f 4 inf.tsv | tail -n +2 | tr '\n' ' ')" "inf inf inf "
+eq "inf scores: \"inf\" in JSON" "$(grep -o '"score":[^,}]*' inf.json | sort -u)" '"score":"inf"'
+eq "inf scores: warned once" "$(grep -c 'warning: inf.trec: 3 listed scores overflowed' inf.err)" 1
+eq "-q: no warning" "$(trec-recommend -q inf.trec --user 1 -k 3 2>&1 >/dev/null)" ""
+trec-eval inf.trec --test tiny.csr >/dev/null 2>eval.err; eq "eval of inf.trec: exit 0" "$?" 0
+eq "eval of inf.trec: warned once" "$(grep -c 'warning: inf.trec: [0-9]* ranked scores overflowed single precision' eval.err)" 1
+eq "a sound model: no warning" "$(trec-recommend als.trec --user 1 2>&1 >/dev/null; trec-eval als.trec --test tiny.csr 2>&1 >/dev/null | grep warning)" ""
+
+# ---- 9e. an oversized model is refused before any work ----
+# 100000 items x 1048576 components: terabytes for any algorithm (it used
+# to fail with "out of memory allocating ..." after the allocations that fit)
+awk 'BEGIN { print "userId,movieId,rating"; for (i = 1; i <= 100000; i++) print 1 "," i ",1"; print "2,1,1" }' >wide-items.csv
+trec-ingest -q wide-items.csv -o wi.csr; made "wi.csr"
+for a in tensorrec sgd als; do
+    fails "$a --components 1048576 on 100000 items refused" 1 "--components 1048576: the fit would need at least" \
+        timeout 60 trec-fit -q wi.csr --algorithm "$a" --components 1048576 --epochs 1 -o big.trec
+    contains "... says how much there is" "$T/.err" "GiB of memory here; give fewer --components"
+done
+fails "als --components 1048576 on a 3 x 3 matrix (its k x k Gram matrix)" 1 "--components 1048576: the fit would need at least" \
+    timeout 60 trec-fit -q tiny.csr --algorithm als --components 1048576 --epochs 1 -o big.trec
+ok "a model that fits is still made" trec-fit -q wi.csr --algorithm sgd --components 4 --epochs 1 -o small.trec
+eq "no model left by the refusals" "$(ls big.trec 2>/dev/null)" ""
+no_temps "oversized models"

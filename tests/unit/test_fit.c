@@ -278,8 +278,8 @@ START_TEST(divergence_stops)
     trec_fit_result res;
     trec_model m;
     ck_assert_int_eq(fit(&c, &x, NULL, NULL, &m, &res, &err), -1);
-    ck_assert_ptr_nonnull(strstr(err.msg, "loss diverged at epoch"));
-    ck_assert_ptr_nonnull(strstr(err.msg, "try a lower --learning-rate"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "the fit diverged at epoch"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "try a smaller --learning-rate"));
     ck_assert_uint_gt(res.diverged_epoch, 0);
     ck_assert_uint_le(res.diverged_epoch, 50);
     trec_csr_free(&x);
