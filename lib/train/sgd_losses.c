@@ -366,7 +366,7 @@ HOT_INLINE void screen_code(trec_sgd_stratum *s, uint32_t b)
 /* The parts of M that depend on the positive (p's S and b_u, and T). */
 HOT_INLINE void screen_positive(trec_sgd_stratum *s, const pair *p, float T)
 {
-    float mx, S = sgd_abs_sum_max(p->pu, s->rule.k, &mx), rel = s->screen_rel;
+    float S = sgd_abs_sum(p->pu, s->rule.k), rel = s->screen_rel;
     s->screen_p1 = S * (0.5f * (1.0f + 0x1p-10f) + 129.0f * rel);
     s->screen_p2 = rel * (fabsf(p->bu) + fabsf(T)) + 0x1p-100f;
 }
