@@ -68,9 +68,6 @@ float trec_sgd_dot(const float *a, const float *b, uint64_t k);
  * with gradient s * v[c]; v must not overlap w or g2. */
 void trec_sgd_update(const trec_sgd_rule *r, float *w, float *g2, float s, const float *v,
                      uint64_t n);
-/* w as 8-bit codes and their scale (WARP's screen, sgd_losses.c). */
-float trec_sgd_quantize(int8_t *code, const float *w, uint64_t k);
-float trec_sgd_dot_i8(const float *a, const int8_t *q, uint64_t k);
 
 /* ---- one pair (sgd_losses.c) ---- */
 
@@ -140,14 +137,6 @@ typedef struct trec_sgd_stratum {
     uint32_t ahead[TREC_SGD_AHEAD]; /* the next draws (indices in the block), drawn ahead */
     unsigned next;
     uint64_t draw_lines;        /* cache lines of a drawn item's record fetched ahead */
-    /* WARP's screen (warp and warp-kos when items have identity features
-     * only; see sgd_losses.c): the block's item weights as 8-bit codes,
-     * code_stride bytes per item, by index in the block, and their scales */
-    int screen;
-    int8_t *code;
-    float *code_scale;
-    uint64_t code_stride;
-    float screen_rel, screen_p1, screen_p2;
     double loss;                /* out: sum of the pair losses */
 } trec_sgd_stratum;
 

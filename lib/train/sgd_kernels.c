@@ -13,13 +13,3 @@ void trec_sgd_update(const trec_sgd_rule *r, float *w, float *g2, float s, const
 {
     sgd_update(r, w, g2, s, v, n);
 }
-
-float trec_sgd_quantize(int8_t *code, const float *w, uint64_t k)
-{
-    return sgd_quantize(code, w, k);
-}
-
-float trec_sgd_dot_i8(const float *a, const int8_t *q, uint64_t k)
-{
-    return sgd_dot_i8(a, q, k);
-}

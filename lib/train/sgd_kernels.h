@@ -10,7 +10,6 @@
 #ifndef TREC_SGD_KERNELS_H
 #define TREC_SGD_KERNELS_H
 
-#include <float.h>
 #include <math.h>
 #include <stdint.h>
 
@@ -31,65 +30,6 @@ SGD_KERNEL float sgd_dot(const float *a, const float *b, uint64_t k)
         tail += a[c] * b[c];
     return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) +
            tail;
-}
-
-/* sum of |a[c]| (for WARP's screen, sgd_losses.c: any order will do). */
-SGD_KERNEL float sgd_abs_sum(const float *a, uint64_t k)
-{
-    float acc[SGD_LANES] = {0};
-    uint64_t c = 0;
-    for (; c + SGD_LANES <= k; c += SGD_LANES)
-        for (int l = 0; l < SGD_LANES; l++)
-            acc[l] += fabsf(a[c + l]);
-    float tail = 0;
-    for (; c < k; c++)
-        tail += fabsf(a[c]);
-    return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) +
-           tail;
-}
-
-/* a . q for q in 8-bit codes (WARP's screen: any order will do). */
-SGD_KERNEL float sgd_dot_i8(const float *a, const int8_t *q, uint64_t k)
-{
-    float acc[SGD_LANES] = {0};
-    uint64_t c = 0;
-    for (; c + SGD_LANES <= k; c += SGD_LANES)
-        for (int l = 0; l < SGD_LANES; l++)
-            acc[l] += a[c + l] * (float)q[c + l];
-    float tail = 0;
-    for (; c < k; c++)
-        tail += a[c] * (float)q[c];
-    return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) +
-           tail;
-}
-
-/* Weights smaller than this in magnitude are not coded (see sgd_quantize). */
-#define SGD_CODE_MIN 0x1p-60f
-
-/* w as codes in [-127, 127] times the returned scale sc = max |w[c]| / 127,
- * so that |w[c] - sc code[c]| <= sc (1/2 + 508 u), u = 2^-24 (the roundings
- * of 127 / max, w[c] times that and sc). When w is not finite (or its sum of
- * magnitudes overflows), or max |w[c]| < SGD_CODE_MIN (sc would lose
- * precision), the codes are 0 and the scale infinite: no bound holds. */
-SGD_KERNEL float sgd_quantize(int8_t *restrict code, const float *restrict w, uint64_t k)
-{
-    float mx = 0, sum = 0;
-    for (uint64_t c = 0; c < k; c++) {
-        float a = fabsf(w[c]);
-        mx = a > mx ? a : mx;
-        sum += a;
-    }
-    if (!(sum <= FLT_MAX) || !(mx >= SGD_CODE_MIN)) {
-        for (uint64_t c = 0; c < k; c++)
-            code[c] = 0;
-        return INFINITY;
-    }
-    float inv = 127.0f / mx;
-    for (uint64_t c = 0; c < k; c++) {
-        float v = rintf(w[c] * inv);
-        code[c] = (int8_t)(v > 127.0f ? 127.0f : v < -127.0f ? -127.0f : v);
-    }
-    return mx / 127.0f;
 }
 
 SGD_KERNEL void sgd_axpby(float *restrict out, float ga, const float *restrict a,

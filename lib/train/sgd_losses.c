@@ -213,21 +213,11 @@ HOT_INLINE void prefetch_all(const trec_sgd_view *v, uint32_t r)
     prefetch_record(v, r, v->t->stride / 16);
 }
 
-/* An index in the block, drawn uniformly; its item's record (or, with
- * WARP's screen, its codes and bias) is fetched. */
+/* An index in the block, drawn uniformly; its item's record is fetched. */
 HOT_INLINE uint32_t draw_item(trec_sgd_stratum *s)
 {
     uint32_t b = draw(&s->rng, (uint32_t)s->n_block);
-    if (s->screen) {
-        const int8_t *code = s->code + (uint64_t)b * s->code_stride;
-        for (uint64_t q = 0; q < s->code_stride; q += 64)
-            __builtin_prefetch(code + q);
-        __builtin_prefetch(s->code_scale + b);
-        if (s->I.t->biases)
-            __builtin_prefetch(bias_of(&s->I, s->I.id_b, s->items[b]));
-    } else {
-        prefetch_record(&s->I, s->items[b], s->draw_lines);
-    }
+    prefetch_record(&s->I, s->items[b], s->draw_lines);
     return b;
 }
 
@@ -242,15 +232,13 @@ HOT_INLINE uint32_t next_draw(trec_sgd_stratum *s)
 }
 
 /* An item of the block that is not one of the user's positives (marked),
- * into *j, its index in the block into *jb; 0 when MAX_REJECTS draws in a
- * row were positives. */
-HOT_INLINE int draw_negative(trec_sgd_stratum *s, uint32_t *j, uint32_t *jb)
+ * into *j; 0 when MAX_REJECTS draws in a row were positives. */
+HOT_INLINE int draw_negative(trec_sgd_stratum *s, uint32_t *j)
 {
     for (int t = 0; t < MAX_REJECTS; t++) {
         uint32_t b = next_draw(s);
         if (!is_marked(s, b)) {
             *j = s->items[b];
-            *jb = b;
             return 1;
         }
     }
@@ -319,68 +307,11 @@ HOT_INLINE void step(trec_sgd_stratum *s, pair *p, double rank_weight)
 /* bpr and logistic: one uniformly drawn negative. */
 HOT_INLINE void one_negative(trec_sgd_stratum *s, pair *p)
 {
-    uint32_t jb;
-    if (!draw_negative(s, &p->j, &jb))
+    if (!draw_negative(s, &p->j))
         return;
     score_positive(s, p);
     score_negative(s, p);
     step(s, p, 0);
-}
-
-/* ---- WARP's screen ----
- *
- * Most of WARP's draws are scored only to find that they do not violate
- * the margin (s_uj <= s_ui - 1: over nine in ten of them on the 5M
- * benchmark), and reading their weights, k floats of an item block larger
- * than the L2 cache, was most of a warp epoch. The screen decides most of
- * them from 8-bit codes of the item weights instead (k bytes an item, the
- * block's codes a few hundred KiB), with a bound on the error, so that a
- * draw is passed over only when its exact score could not violate the
- * margin: the draws, the updates and so the model are those of the exact
- * scores, bit for bit.
- *
- * With q the item's weights, sc its scale (sgd_quantize: |q[c] - sc
- * code[c]| <= sc (1/2 + 508 u), u = 2^-24, and max |q[c]| < 128 sc), p
- * the user's representation, S = sum |p[c]|, b_u and b_j the biases and
- * A = (p . code) sc + b_j + b_u in float:
- *   |p . q - (p . code) sc| <= S sc (1/2 + 508 u),
- * and the float roundings of the exact score (sgd_dot, then the biases) and
- * of A are each at most gamma_(k+3) (S 129 sc + |b_j| + |b_u|), gamma_n =
- * n u / (1 - n u) (Higham, Accuracy and Stability of Numerical Algorithms,
- * 3.1, for any order of summation). A draw is passed over when A + M < T,
- * T = s_ui - 1, with
- *   M = S sc (1/2 (1 + 2^-10) + 129 rel) + rel (|b_j| + |b_u| + |T|) + 2^-100,
- * rel = (k + 8) 2^-19 (four times both gammas and the roundings of M, A + M
- * and T; 2^-100 for underflow). NaN or infinite values (or an infinite
- * scale: sgd_quantize) make the test false, so such draws take the exact
- * path. Items with metadata features are not screened (their score is a sum
- * over features). */
-
-/* The block's item at index b re-coded (after an update). */
-HOT_INLINE void screen_code(trec_sgd_stratum *s, uint32_t b)
-{
-    s->code_scale[b] = sgd_quantize(s->code + (uint64_t)b * s->code_stride,
-                                    record(&s->I, s->I.id, s->items[b]), s->rule.k);
-}
-
-/* The parts of M that depend on the positive (p's S and b_u, and T). */
-HOT_INLINE void screen_positive(trec_sgd_stratum *s, const pair *p, float T)
-{
-    float S = sgd_abs_sum(p->pu, s->rule.k), rel = s->screen_rel;
-    s->screen_p1 = S * (0.5f * (1.0f + 0x1p-10f) + 129.0f * rel);
-    s->screen_p2 = rel * (fabsf(p->bu) + fabsf(T)) + 0x1p-100f;
-}
-
-/* 1 when draw b (item j) surely does not violate the margin T. */
-HOT_INLINE int screened_out(const trec_sgd_stratum *s, const pair *p, uint32_t b, uint32_t j,
-                            float T)
-{
-    float sc = s->code_scale[b];
-    float bj = s->I.t->biases ? *bias_of(&s->I, s->I.id_b, j) : 0.0f;
-    float a = sgd_dot_i8(p->pu, s->code + (uint64_t)b * s->code_stride, s->rule.k) * sc + bj +
-              p->bu;
-    float m = sc * s->screen_p1 + s->screen_p2 + s->screen_rel * fabsf(bj);
-    return a + m < T;
 }
 
 /* warp: negatives until one violates the margin or max_sampled are drawn;
@@ -388,28 +319,15 @@ HOT_INLINE int screened_out(const trec_sgd_stratum *s, const pair *p, uint32_t b
 HOT_INLINE void warp(trec_sgd_stratum *s, pair *p, uint64_t n_skip)
 {
     score_positive(s, p);
-    float T = p->s_ui - 1.0f;
-    if (s->screen)
-        screen_positive(s, p, T);
     for (uint64_t t = 1; t <= s->cfg->max_sampled; t++) {
-        uint32_t jb;
-        if (!draw_negative(s, &p->j, &jb))
+        if (!draw_negative(s, &p->j))
             return;
-        if (s->screen) {
-            if (screened_out(s, p, jb, p->j, T))
-                continue;
-            prefetch_all(&s->I, p->j); /* likely a violation: all of it */
-        }
         score_negative_only(s, p);
-        if (p->s_uj > T) {
+        if (p->s_uj > p->s_ui - 1.0f) {
             float bj;
             prefetch_all(&s->I, p->j); /* its accumulators, about to be updated */
             p->qj = repr(&s->I, p->j, s->scratch + 2 * s->rule.k, &bj);
             step(s, p, warp_rank_weight(s->n_block, n_skip, s->x->cols, t));
-            if (s->screen) {
-                screen_code(s, s->slot[p->i]);
-                screen_code(s, jb);
-            }
             return;
         }
     }
@@ -535,8 +453,6 @@ void trec_sgd_run_stratum(trec_sgd_stratum *s)
     s->draw_lines = s->cfg->loss == TREC_LOSS_BPR || s->cfg->loss == TREC_LOSS_LOGISTIC
                         ? s->I.t->stride / 16
                         : s->I.t->score_lines;
-    for (uint64_t b = 0; s->screen && b < s->n_block; b++)
-        screen_code(s, (uint32_t)b);
     for (s->next = 0; s->next < TREC_SGD_AHEAD; s->next++)
         s->ahead[s->next] = draw_item(s);
     s->next = 0;

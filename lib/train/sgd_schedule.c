@@ -49,9 +49,6 @@ struct trec_sgd_train {
     trec_sgd_stratum *st;       /* B: the tasks of a sub-epoch */
     float *scratch;
     uint64_t *marks;            /* B bitmaps of a block's items */
-    int8_t *codes;              /* WARP's screen: item codes, by block (as items) */
-    float *code_scales;
-    uint64_t code_stride;
 };
 
 /* ---- parameter tables ---- */
@@ -321,10 +318,6 @@ static void stratum_task(void *ctx, uint64_t b)
     s->n = S->sptr[t + 1] - S->sptr[t];
     s->runs = S->runs + S->rptr[t];
     s->n_runs = S->rptr[t + 1] - S->rptr[t];
-    if (s->screen) {
-        s->code = S->codes + S->iptr[c] * S->code_stride;
-        s->code_scale = S->code_scales + S->iptr[c];
-    }
     trec_rng_seed_stream(&s->rng, S->cfg->seed, (S->epoch + 1) << STREAM_EPOCH_SHIFT | t);
     trec_sgd_run_stratum(s);
 }
@@ -444,15 +437,6 @@ int trec_sgd_train_run(trec_sgd_train *S, trec_model *out, void *state,
 
 /* ---- set-up ---- */
 
-/* WARP's screen (sgd_losses.c) serves warp and warp-kos when an item's
- * score is its identity record's alone. */
-static int screened(const struct trec_sgd_train *S)
-{
-    int loss = S->cfg->loss;
-    return (loss == TREC_LOSS_WARP || loss == TREC_LOSS_WARP_KOS) && S->f[1]->identity &&
-           S->f[1]->n_extra == 0 && S->ni > 0;
-}
-
 static int make_tasks(struct trec_sgd_train *S, trec_error *err)
 {
     uint64_t kos_n = S->cfg->loss == TREC_LOSS_WARP_KOS ? 2 * (uint64_t)S->cfg->kos_k : 0;
@@ -465,20 +449,10 @@ static int make_tasks(struct trec_sgd_train *S, trec_error *err)
     S->marks = S->scratch ? trec_calloc(S->B * words, sizeof *S->marks, err) : NULL;
     if (!S->marks)
         return -1;
-    int screen = screened(S);
-    if (screen) {
-        S->code_stride = (S->k + 63) / 64 * 64;
-        S->codes = trec_aligned_alloc(S->ni * S->code_stride, err);
-        S->code_scales = S->codes ? trec_malloc(S->ni * sizeof *S->code_scales, err) : NULL;
-        if (!S->code_scales)
-            return -1;
-    }
     for (uint64_t b = 0; b < S->B; b++)
         S->st[b] = (trec_sgd_stratum){.cfg = S->cfg, .x = S->x, .rule = S->rule,
                                       .kos_n = kos_n, .scratch = S->scratch + b * per,
-                                      .mark = S->marks + b * words, .screen = screen,
-                                      .code_stride = S->code_stride,
-                                      .screen_rel = (float)(S->k + 8) * 0x1p-19f};
+                                      .mark = S->marks + b * words};
     return 0;
 }
 
@@ -514,15 +488,12 @@ void trec_sgd_train_store(const trec_sgd_train *S, trec_model *m)
 
 void trec_sgd_train_done(trec_sgd_train *S)
 {
-    void *p[] = {S->ublock, S->iblock, S->items, S->slot,    S->iptr,  S->pos,
-                 S->sptr,   S->runs,   S->rptr,  S->st,      S->scratch, S->marks,
-                 S->codes,  S->code_scales};
+    void *p[] = {S->ublock, S->iblock, S->items, S->slot,    S->iptr, S->pos,
+                 S->sptr,   S->runs,   S->rptr,  S->st,      S->scratch, S->marks};
     for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
         free(p[i]);
     S->ublock = S->iblock = S->items = S->slot = NULL;
     S->marks = NULL;
-    S->codes = NULL;
-    S->code_scales = NULL;
     S->iptr = S->sptr = S->rptr = NULL;
     S->pos = NULL;
     S->runs = NULL;
