@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "blis_arch.h"
 
@@ -75,25 +74,5 @@ void *trec_aligned_alloc(size_t n, trec_error *err)
         trec_fail(err, "out of memory allocating %zu bytes", n);
         return NULL;
     }
-    return p;
-}
-
-/* Transparent huge pages are 2 MiB on x86-64; smaller tables are left to
- * ordinary pages. */
-#define HUGE_PAGE ((size_t)2 << 20)
-
-void *trec_huge_alloc(size_t n, trec_error *err)
-{
-    if (n < HUGE_PAGE)
-        return trec_aligned_alloc(n, err);
-    void *p = NULL;
-    size_t size = (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-    if (posix_memalign(&p, HUGE_PAGE, size) != 0) {
-        trec_fail(err, "out of memory allocating %zu bytes", n);
-        return NULL;
-    }
-#ifdef MADV_HUGEPAGE
-    (void)madvise(p, size, MADV_HUGEPAGE); /* a hint: without it, ordinary pages */
-#endif
     return p;
 }

@@ -28,9 +28,5 @@ void *trec_calloc(size_t count, size_t size, trec_error *err);
 void *trec_realloc(void *p, size_t n, trec_error *err);
 /* 64-byte aligned allocation (free with free()). */
 void *trec_aligned_alloc(size_t n, trec_error *err);
-/* The same for a large table read at random (free with free()): aligned to
- * 2 MiB and, where the system allows, backed by transparent huge pages, so
- * that random reads do not each miss the TLB. */
-void *trec_huge_alloc(size_t n, trec_error *err);
 
 #endif
