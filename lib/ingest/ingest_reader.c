@@ -521,7 +521,8 @@ static void lc_field(void *s, size_t n, void *data)
             st->buf = nb;
             st->cap = cap;
         }
-        copy_field(st->buf + st->len, s, n);
+        if (n) /* an empty field before any buffer: no NULL + 0 */
+            copy_field(st->buf + st->len, s, n);
         st->off[st->nf] = st->len;
         st->flen[st->nf] = n;
         st->len += n;
