@@ -46,8 +46,10 @@ typedef struct trec_algorithm {
     uint64_t options;               /* TREC_OPT bits it takes (of fit.h's enum) */
     /* Its own options, n_own of them: numbered TREC_OPT_OWN on across the
      * table's rows in order (trec_fit_option_about), their values in
-     * cfg->param[i], i their index here; numbers (TREC_ARG_INT, _REAL) or
-     * flags (1). Their names are unique among all options. */
+     * cfg->param[i], i their index here; numbers (TREC_ARG_INT, _REAL),
+     * flags (1) or words (TREC_ARG_WORD with `words`: the word's index).
+     * Their names are unique among all options. Slots from n_own on hold
+     * its settings that no option sets (its defaults set them). */
     const trec_fit_option_info *own;
     int n_own;
     int data;                       /* enum trec_data */
@@ -93,6 +95,8 @@ uint64_t trec_algorithm_options(const trec_algorithm *a);
 /* The algorithm whose own option is number o (>= TREC_OPT_OWN), and the
  * option's index in its list (*slot); NULL if none. */
 const trec_algorithm *trec_algorithm_own_option(int o, int *slot);
+/* Whether a's own option `slot` (its index in a->own) was given in cfg. */
+int trec_algorithm_own_given(const trec_algorithm *a, const trec_fit_config *cfg, int slot);
 
 /* Steps of trec_fit, for drivers that fit from parts of the data
  * (lib/mpi): the algorithm a configuration runs (NULL and err if none);

@@ -61,6 +61,12 @@ const trec_algorithm *trec_algorithm_own_option(int o, int *slot)
     return NULL;
 }
 
+int trec_algorithm_own_given(const trec_algorithm *a, const trec_fit_config *cfg, int slot)
+{
+    int o = first_own(a) + slot;
+    return slot >= 0 && slot < a->n_own && o < TREC_OPT_LIMIT && (cfg->given & TREC_OPT(o));
+}
+
 const char *trec_fit_algorithm_at(int i, const char **about)
 {
     const trec_algorithm *a = trec_algorithm_at(i);

@@ -36,36 +36,63 @@
 
 typedef trec_als_half half;
 
+_Static_assert(TREC_ALS_CONFIDENCE_EPS < TREC_FIT_PARAMS, "als's settings need more slots");
+
+/* Its own options (algorithm.h), their values in cfg->param (als.h). */
+static const char *const confidences[] = {"linear", "log", NULL};
+static const char *const solvers[] = {"cg", "cholesky", NULL};
+static const trec_fit_option_info als_options[TREC_ALS_OPTIONS] = {
+    [TREC_ALS_LAMBDA_EXPONENT] = {"--lambda-exponent", TREC_ARG_REAL, 0, 0, 2, NULL},
+    [TREC_ALS_CONFIDENCE] = {"--confidence", TREC_ARG_WORD, 0, 0, 0, confidences},
+    [TREC_ALS_CONFIDENCE_SCALE] = {"--confidence-scale", TREC_ARG_REAL, 1, 0, 1e30, NULL},
+    [TREC_ALS_SOLVER] = {"--solver", TREC_ARG_WORD, 0, 0, 0, solvers},
+    [TREC_ALS_CG_STEPS] = {"--cg-steps", TREC_ARG_INT, 0, 1, 1000, NULL},
+};
+
+extern const trec_algorithm trec_algorithm_als;
+
 static void als_defaults(trec_fit_config *cfg)
 {
     cfg->components = 64;
     cfg->epochs = 15;
     cfg->lambda = 0.1;
-    cfg->confidence_scale = 1.0;
+    cfg->param[TREC_ALS_LAMBDA_EXPONENT] = 0;
+    cfg->param[TREC_ALS_CONFIDENCE] = TREC_CONFIDENCE_LINEAR;
+    cfg->param[TREC_ALS_CONFIDENCE_SCALE] = 1.0;
+    cfg->param[TREC_ALS_SOLVER] = TREC_SOLVER_CG;
+    cfg->param[TREC_ALS_CG_STEPS] = 3;
+    cfg->param[TREC_ALS_CONFIDENCE_EPS] = 1.0;
 }
 
 static int als_check(const trec_fit_config *cfg, trec_error *err)
 {
+    const double *p = cfg->param;
     if (cfg->components == 0)
         return trec_fail(err, "--components must be at least 1");
     if (!isfinite(cfg->lambda) || cfg->lambda <= 0)
         return trec_fail(err, "--lambda must be > 0 for als");
-    if (!isfinite(cfg->confidence_scale) || cfg->confidence_scale < 0)
+    if (!isfinite(p[TREC_ALS_CONFIDENCE_SCALE]) || p[TREC_ALS_CONFIDENCE_SCALE] < 0)
         return trec_fail(err, "--confidence-scale must be >= 0");
-    if (!isfinite(cfg->lambda_exponent) || cfg->lambda_exponent < 0)
+    if (!isfinite(p[TREC_ALS_LAMBDA_EXPONENT]) || p[TREC_ALS_LAMBDA_EXPONENT] < 0)
         return trec_fail(err, "--lambda-exponent must be >= 0");
-    if (cfg->cg_steps == 0)
+    if (!(p[TREC_ALS_CG_STEPS] >= 1 && p[TREC_ALS_CG_STEPS] <= INT32_MAX))
         return trec_fail(err, "--cg-steps must be at least 1");
-    if ((cfg->given & TREC_OPT(TREC_OPT_CG_STEPS)) && cfg->solver != TREC_SOLVER_CG)
+    if (p[TREC_ALS_CONFIDENCE] != TREC_CONFIDENCE_LINEAR &&
+        p[TREC_ALS_CONFIDENCE] != TREC_CONFIDENCE_LOG)
+        return trec_fail(err, "internal error: unknown --confidence");
+    if (p[TREC_ALS_SOLVER] != TREC_SOLVER_CG && p[TREC_ALS_SOLVER] != TREC_SOLVER_CHOLESKY)
+        return trec_fail(err, "internal error: unknown --solver");
+    if (trec_algorithm_own_given(&trec_algorithm_als, cfg, TREC_ALS_CG_STEPS) &&
+        p[TREC_ALS_SOLVER] != TREC_SOLVER_CG)
         return trec_fail(err, "--cg-steps goes with --solver cg");
     return 0;
 }
 
 float trec_als_confidence(const trec_fit_config *cfg, float w)
 {
-    double s = cfg->confidence_scale;
-    if (cfg->confidence == TREC_CONFIDENCE_LOG)
-        return (float)(1.0 + s * log1p((double)w / cfg->confidence_eps));
+    double s = cfg->param[TREC_ALS_CONFIDENCE_SCALE];
+    if (cfg->param[TREC_ALS_CONFIDENCE] == TREC_CONFIDENCE_LOG)
+        return (float)(1.0 + s * log1p((double)w / cfg->param[TREC_ALS_CONFIDENCE_EPS]));
     return (float)(1.0 + s * (double)w);
 }
 
@@ -147,7 +174,7 @@ static int scratch_fit(scratch *s, uint64_t n, uint64_t k)
 /* Row r's lambda (see the top of the file). */
 static float row_lambda(const half *H, const float *c, uint64_t n)
 {
-    double e = H->cfg->lambda_exponent;
+    double e = H->cfg->param[TREC_ALS_LAMBDA_EXPONENT];
     if (e == 0)
         return (float)H->cfg->lambda;
     double total = (double)H->n_cols;
@@ -171,9 +198,10 @@ static int solve_row(half *H, uint64_t r, scratch *s)
                           .n = n};
     float reg = row_lambda(H, s->c, n);
     float *x = H->x + r * k;
-    if (H->cfg->solver == TREC_SOLVER_CHOLESKY)
+    if (H->cfg->param[TREC_ALS_SOLVER] == TREC_SOLVER_CHOLESKY)
         return trec_als_solve_exact(H->yty, k, reg, &rows, s->work, x, NULL);
-    trec_als_solve_cg(H->yty, k, reg, &rows, (int)H->cfg->cg_steps, s->work, x);
+    trec_als_solve_cg(H->yty, k, reg, &rows, (int)H->cfg->param[TREC_ALS_CG_STEPS], s->work,
+                      x);
     return 0;
 }
 
@@ -225,7 +253,7 @@ static void loss_task(void *ctx, uint64_t t)
                 all += c * (1 - s) * (1 - s) - s * s;
             }
         }
-        double e = H->cfg->lambda_exponent;
+        double e = H->cfg->param[TREC_ALS_LAMBDA_EXPONENT];
         double lam = e == 0 ? H->cfg->lambda : H->cfg->lambda * pow((double)H->n_cols + cs, e);
         sum += all + lam * trec_dot(x, x, k);
     }
@@ -466,15 +494,17 @@ static void als_meta(const trec_fit_config *cfg, const trec_fit_result *res, con
     cJSON_AddNumberToObject(o, "epochs", (double)cfg->epochs);
     cJSON_AddNumberToObject(o, "epochs_total", (double)(res->epochs_before + cfg->epochs));
     cJSON_AddNumberToObject(o, "lambda", cfg->lambda);
-    cJSON_AddNumberToObject(o, "lambda_exponent", cfg->lambda_exponent);
-    cJSON_AddStringToObject(o, "confidence",
-                            cfg->confidence == TREC_CONFIDENCE_LOG ? "log" : "linear");
-    cJSON_AddNumberToObject(o, "confidence_scale", cfg->confidence_scale);
-    if (cfg->confidence == TREC_CONFIDENCE_LOG)
-        cJSON_AddNumberToObject(o, "confidence_eps", cfg->confidence_eps);
-    cJSON_AddStringToObject(o, "solver", cfg->solver == TREC_SOLVER_CHOLESKY ? "cholesky" : "cg");
-    if (cfg->solver == TREC_SOLVER_CG)
-        cJSON_AddNumberToObject(o, "cg_steps", cfg->cg_steps);
+    const double *p = cfg->param;
+    int log_conf = p[TREC_ALS_CONFIDENCE] == TREC_CONFIDENCE_LOG;
+    int cg = p[TREC_ALS_SOLVER] == TREC_SOLVER_CG;
+    cJSON_AddNumberToObject(o, "lambda_exponent", p[TREC_ALS_LAMBDA_EXPONENT]);
+    cJSON_AddStringToObject(o, "confidence", log_conf ? "log" : "linear");
+    cJSON_AddNumberToObject(o, "confidence_scale", p[TREC_ALS_CONFIDENCE_SCALE]);
+    if (log_conf)
+        cJSON_AddNumberToObject(o, "confidence_eps", p[TREC_ALS_CONFIDENCE_EPS]);
+    cJSON_AddStringToObject(o, "solver", cg ? "cg" : "cholesky");
+    if (cg)
+        cJSON_AddNumberToObject(o, "cg_steps", p[TREC_ALS_CG_STEPS]);
 }
 
 static double meta_number(const cJSON *o, const char *key, double dflt)
@@ -512,10 +542,9 @@ const trec_algorithm trec_algorithm_als = {
     .options = TREC_OPT(TREC_OPT_COMPONENTS) | TREC_OPT(TREC_OPT_MIN_RATING) |
                TREC_OPT(TREC_OPT_OTHER_WEIGHT) | TREC_OPT(TREC_OPT_VALUES) |
                TREC_OPT(TREC_OPT_EPOCHS) | TREC_OPT(TREC_OPT_LAMBDA) |
-               TREC_OPT(TREC_OPT_LAMBDA_EXPONENT) | TREC_OPT(TREC_OPT_CONFIDENCE) |
-               TREC_OPT(TREC_OPT_CONFIDENCE_SCALE) | TREC_OPT(TREC_OPT_SOLVER) |
-               TREC_OPT(TREC_OPT_CG_STEPS) | TREC_OPT(TREC_OPT_SEED) |
-               TREC_OPT(TREC_OPT_THREADS) | TREC_OPT(TREC_OPT_INIT),
+               TREC_OPT(TREC_OPT_SEED) | TREC_OPT(TREC_OPT_THREADS) | TREC_OPT(TREC_OPT_INIT),
+    .own = als_options,
+    .n_own = TREC_ALS_OPTIONS,
     .data = TREC_DATA_WEIGHTS,
     .defaults = als_defaults,
     .check = als_check,

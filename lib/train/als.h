@@ -22,6 +22,27 @@
 #include "fit.h"
 #include "model.h"
 
+/* Its own options (its row of the algorithm table, als.c) and settings:
+ * their slots of trec_fit_config.param. */
+enum trec_als_param {
+    TREC_ALS_LAMBDA_EXPONENT,   /* lambda_u = lambda (weight_u)^exponent */
+    TREC_ALS_CONFIDENCE,        /* enum trec_confidence */
+    TREC_ALS_CONFIDENCE_SCALE,  /* the scale in the confidence formula */
+    TREC_ALS_SOLVER,            /* enum trec_solver */
+    TREC_ALS_CG_STEPS,          /* conjugate-gradient steps per row */
+    TREC_ALS_OPTIONS,           /* the options above; then settings no option sets: */
+    TREC_ALS_CONFIDENCE_EPS = TREC_ALS_OPTIONS, /* eps of the log form (1) */
+};
+
+/* How ALS turns a training weight w into a confidence (--confidence). */
+enum trec_confidence {
+    TREC_CONFIDENCE_LINEAR = 0, /* c = 1 + scale w */
+    TREC_CONFIDENCE_LOG = 1,    /* c = 1 + scale log(1 + w / eps) */
+};
+
+/* --solver */
+enum trec_solver { TREC_SOLVER_CG = 0, TREC_SOLVER_CHOLESKY = 1 };
+
 #define TREC_ALS_ROWS_PER_TASK 128
 #define TREC_ALS_GRAM_CHUNK 4096
 

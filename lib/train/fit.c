@@ -47,10 +47,8 @@ void trec_fit_config_default(trec_fit_config *c)
         .loss = TREC_LOSS_RMSE, .biases = 1, .user_repr = TREC_REPR_LINEAR,
         .item_repr = TREC_REPR_LINEAR, .user_identity = 1, .item_identity = 1,
         .learning_rate = 0.1, .alpha = 1e-5, .epochs = 100, .values = TREC_VALUES_BINARY,
-        .lambda = 0.1, .confidence = TREC_CONFIDENCE_LINEAR, .confidence_scale = 1.0,
-        .confidence_eps = 1.0, .solver = TREC_SOLVER_CG, .cg_steps = 3,
-        .max_memory = UINT64_C(1) << 30, .schedule = TREC_SCHEDULE_ADAGRAD,
-        .max_sampled = 10, .kos_k = 5, .seed = TREC_FIT_DEFAULT_SEED, .threads = 1};
+        .lambda = 0.1, .max_memory = UINT64_C(1) << 30, .seed = TREC_FIT_DEFAULT_SEED,
+        .threads = 1};
 }
 
 int trec_fit_config_for(trec_fit_config *c, const char *name, trec_error *err)
@@ -238,13 +236,21 @@ int trec_fit_epoch_end(const trec_fit_config *cfg, trec_fit_progress *p, trec_mo
     return stop;
 }
 
+/* The value of an algorithm's own option called name (algorithm.h). */
+static double own_value(const trec_fit_config *cfg, const char *name)
+{
+    int slot;
+    return trec_algorithm_own_option(trec_fit_option_find(name), &slot) ? cfg->param[slot] : 0;
+}
+
 /* The options that steer a fit away from divergence, with their values. */
 static void divergence_hint(const trec_fit_config *cfg, char *buf, size_t size)
 {
     const char *name = trec_fit_algorithm_name(cfg);
     if (name && strcmp(name, "als") == 0)
         snprintf(buf, size, "a --lambda nearer the default 0.1 (now %g) or a smaller "
-                 "--confidence-scale (now %g)", cfg->lambda, cfg->confidence_scale);
+                 "--confidence-scale (now %g)", cfg->lambda,
+                 own_value(cfg, "--confidence-scale"));
     else if (name && strcmp(name, "ease") == 0)
         snprintf(buf, size, "a larger --lambda (now %g)", cfg->lambda);
     else

@@ -17,6 +17,15 @@
  * is refused rather than ignored. presets.h holds named configurations, the
  * default one among them.
  *
+ * The options here (enum trec_fit_option, the fields of trec_fit_config)
+ * are the data, model and run options, among them every option that
+ * several algorithms take, and tensorrec's own. An option that belongs to
+ * sgd, als or ease alone (--schedule, --solver, --dropout, ...) is declared
+ * in that algorithm's row instead (algorithm.h): it is numbered from
+ * TREC_OPT_OWN on, trec_fit_option_find gives its number by name, and its
+ * value is in trec_fit_config.param; trec_fit_option_set sets it like any
+ * other.
+ *
  * The validation seam: every algorithm reports the end of each epoch
  * (iteration) to fit.c, which calls cfg->progress and, with
  * cfg->validation, asks the algorithm to bring the model it is building up
@@ -67,32 +76,25 @@ enum trec_fit_option {
     TREC_OPT_SAMPLED_ITEMS, TREC_OPT_SAMPLE_UNOBSERVED, TREC_OPT_MIN_RATING,
     TREC_OPT_OTHER_WEIGHT, TREC_OPT_VALUES, TREC_OPT_EPOCHS, TREC_OPT_LEARNING_RATE,
     TREC_OPT_ALPHA, TREC_OPT_BATCH_USERS, TREC_OPT_SEED, TREC_OPT_THREADS, TREC_OPT_INIT,
-    TREC_OPT_LAMBDA, TREC_OPT_LAMBDA_EXPONENT, TREC_OPT_CONFIDENCE, TREC_OPT_CONFIDENCE_SCALE,
-    TREC_OPT_SOLVER, TREC_OPT_CG_STEPS, TREC_OPT_MAX_MEMORY, TREC_OPT_SCHEDULE,
-    TREC_OPT_MAX_SAMPLED, TREC_OPT_KOS_K,
+    TREC_OPT_LAMBDA, TREC_OPT_MAX_MEMORY,
     /* Options numbered from here on are one algorithm's own: its row of the
      * algorithm table lists them (their names, values and bounds), and
      * their values are in trec_fit_config.param. trec_fit_option_find gives
-     * their numbers (ease's --dropout, --user-exponent). */
+     * their numbers (sgd's --schedule, --max-sampled, --kos-k; als's
+     * --lambda-exponent, --confidence, --confidence-scale, --solver,
+     * --cg-steps; ease's --dropout, --user-exponent). */
     TREC_OPT_OWN
 };
 #define TREC_OPT_LIMIT 64 /* option numbers are below it (bits of `given`) */
 #define TREC_OPT(o) (UINT64_C(1) << (o))
-/* Slots of trec_fit_config.param: one algorithm's own options at most. */
+/* Slots of trec_fit_config.param: one algorithm's own options (and its
+ * settings that no option sets) at most. */
 #define TREC_FIT_PARAMS 8
 
 /* The command-line spelling of option o ("--lambda"); the rest of the
  * option table is in fit_options.h. */
 const char *trec_fit_option_name(int o);
 
-/* How ALS turns a training weight w into a confidence. */
-enum trec_confidence {
-    TREC_CONFIDENCE_LINEAR = 0, /* c = 1 + scale w */
-    TREC_CONFIDENCE_LOG = 1,    /* c = 1 + scale log(1 + w / eps) */
-};
-
-enum trec_solver { TREC_SOLVER_CG = 0, TREC_SOLVER_CHOLESKY = 1 };
-enum trec_schedule { TREC_SCHEDULE_ADAGRAD = 0, TREC_SCHEDULE_SGD = 1 };
 /* What an entry's training weight is (als, ease, sgd). */
 enum trec_values { TREC_VALUES_BINARY = 0, TREC_VALUES_RAW = 1 };
 
@@ -142,20 +144,13 @@ typedef struct trec_fit_config {
                                  * min_rating (0: left out) */
     int values;                 /* enum trec_values: an entry's weight */
     double lambda;              /* als, ease: L2 regularisation */
-    double lambda_exponent;     /* als: lambda_u = lambda (weight_u)^exponent */
-    int confidence;             /* als: enum trec_confidence */
-    double confidence_scale;    /* als: the scale in the confidence formula */
-    double confidence_eps;      /* als: eps of the log form */
-    int solver;                 /* als: enum trec_solver */
-    uint32_t cg_steps;          /* als: conjugate-gradient steps per row */
     uint64_t max_memory;        /* ease: bytes the item-item solve may use (8G);
                                  * tensorrec: bytes of one batch's sampled
                                  * scores, beyond which users are batched (1G) */
-    int schedule;               /* sgd: enum trec_schedule */
-    uint32_t max_sampled;       /* sgd warp: negatives tried per positive */
-    uint32_t kos_k;             /* sgd warp-kos: the k of k-OS */
     /* The values of the algorithm's own options (TREC_OPT_OWN on), in the
-     * order its row lists them; 0 unless its defaults say otherwise. */
+     * order its row lists them (a word's: its index), then its settings
+     * that no option sets; 0 unless its defaults say otherwise. Each
+     * algorithm names its slots in its own files (als.h, sgd.h, ease.c). */
     double param[TREC_FIT_PARAMS];
     uint64_t seed;              /* default TREC_FIT_DEFAULT_SEED */
     int threads;                /* >= 1 */

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,41 +15,36 @@
 
 #define BIG (1LL << 40)
 
-/* name, value kind, log-scale ranges (trec-tune), bounds of numbers */
+static const char *const predicts[] = {"dot", "cosine", "euclidean", NULL};
+static const char *const values[] = {"binary", "raw", NULL};
+
+/* name, value kind, log-scale ranges (trec-tune), bounds of numbers, words */
 static const trec_fit_option_info table[TREC_OPT_OWN] = {
-    [TREC_OPT_USER_FEATURES] = {"--user-features", TREC_ARG_FILE, 0, 0, 0},
-    [TREC_OPT_ITEM_FEATURES] = {"--item-features", TREC_ARG_FILE, 0, 0, 0},
-    [TREC_OPT_NO_USER_IDENTITY] = {"--no-user-identity", TREC_ARG_NONE, 0, 0, 0},
-    [TREC_OPT_NO_ITEM_IDENTITY] = {"--no-item-identity", TREC_ARG_NONE, 0, 0, 0},
-    [TREC_OPT_COMPONENTS] = {"--components", TREC_ARG_INT, 1, 1, 1 << 20},
-    [TREC_OPT_USER_REPR] = {"--user-repr", TREC_ARG_WORD, 0, 0, 0},
-    [TREC_OPT_ITEM_REPR] = {"--item-repr", TREC_ARG_WORD, 0, 0, 0},
-    [TREC_OPT_HIDDEN] = {"--hidden", TREC_ARG_INT, 1, 1, 1 << 20},
-    [TREC_OPT_PREDICT] = {"--predict", TREC_ARG_WORD, 0, 0, 0},
-    [TREC_OPT_NO_BIASES] = {"--no-biases", TREC_ARG_NONE, 0, 0, 0},
-    [TREC_OPT_LOSS] = {"--loss", TREC_ARG_WORD, 0, 0, 0},
-    [TREC_OPT_SAMPLED_ITEMS] = {"--sampled-items", TREC_ARG_INT, 1, 1, BIG},
-    [TREC_OPT_SAMPLE_UNOBSERVED] = {"--sample-unobserved", TREC_ARG_NONE, 0, 0, 0},
-    [TREC_OPT_MIN_RATING] = {"--min-rating", TREC_ARG_REAL, 0, -1e30, 1e30},
-    [TREC_OPT_OTHER_WEIGHT] = {"--other-weight", TREC_ARG_REAL, 0, 0, 1e30},
-    [TREC_OPT_VALUES] = {"--values", TREC_ARG_WORD, 0, 0, 0},
-    [TREC_OPT_EPOCHS] = {"--epochs", TREC_ARG_INT, 0, 0, BIG},
-    [TREC_OPT_LEARNING_RATE] = {"--learning-rate", TREC_ARG_REAL, 1, 1e-30, 1e30},
-    [TREC_OPT_ALPHA] = {"--alpha", TREC_ARG_REAL, 1, 0, 1e30},
-    [TREC_OPT_BATCH_USERS] = {"--batch-users", TREC_ARG_INT, 1, 1, BIG},
-    [TREC_OPT_SEED] = {"--seed", TREC_ARG_INT, 0, 0, (double)TREC_FIT_MAX_SEED},
-    [TREC_OPT_THREADS] = {"--threads", TREC_ARG_INT, 0, 1, 64},
-    [TREC_OPT_INIT] = {"--init", TREC_ARG_FILE, 0, 0, 0},
-    [TREC_OPT_LAMBDA] = {"--lambda", TREC_ARG_REAL, 1, 0, 1e30},
-    [TREC_OPT_LAMBDA_EXPONENT] = {"--lambda-exponent", TREC_ARG_REAL, 0, 0, 2},
-    [TREC_OPT_CONFIDENCE] = {"--confidence", TREC_ARG_WORD, 0, 0, 0},
-    [TREC_OPT_CONFIDENCE_SCALE] = {"--confidence-scale", TREC_ARG_REAL, 1, 0, 1e30},
-    [TREC_OPT_SOLVER] = {"--solver", TREC_ARG_WORD, 0, 0, 0},
-    [TREC_OPT_CG_STEPS] = {"--cg-steps", TREC_ARG_INT, 0, 1, 1000},
-    [TREC_OPT_MAX_MEMORY] = {"--max-memory", TREC_ARG_SIZE, 0, 0, 0},
-    [TREC_OPT_SCHEDULE] = {"--schedule", TREC_ARG_WORD, 0, 0, 0},
-    [TREC_OPT_MAX_SAMPLED] = {"--max-sampled", TREC_ARG_INT, 0, 1, 1 << 30},
-    [TREC_OPT_KOS_K] = {"--kos-k", TREC_ARG_INT, 0, 1, 1 << 20},
+    [TREC_OPT_USER_FEATURES] = {"--user-features", TREC_ARG_FILE, 0, 0, 0, NULL},
+    [TREC_OPT_ITEM_FEATURES] = {"--item-features", TREC_ARG_FILE, 0, 0, 0, NULL},
+    [TREC_OPT_NO_USER_IDENTITY] = {"--no-user-identity", TREC_ARG_NONE, 0, 0, 0, NULL},
+    [TREC_OPT_NO_ITEM_IDENTITY] = {"--no-item-identity", TREC_ARG_NONE, 0, 0, 0, NULL},
+    [TREC_OPT_COMPONENTS] = {"--components", TREC_ARG_INT, 1, 1, 1 << 20, NULL},
+    [TREC_OPT_USER_REPR] = {"--user-repr", TREC_ARG_WORD, 0, 0, 0, NULL},
+    [TREC_OPT_ITEM_REPR] = {"--item-repr", TREC_ARG_WORD, 0, 0, 0, NULL},
+    [TREC_OPT_HIDDEN] = {"--hidden", TREC_ARG_INT, 1, 1, 1 << 20, NULL},
+    [TREC_OPT_PREDICT] = {"--predict", TREC_ARG_WORD, 0, 0, 0, predicts},
+    [TREC_OPT_NO_BIASES] = {"--no-biases", TREC_ARG_NONE, 0, 0, 0, NULL},
+    [TREC_OPT_LOSS] = {"--loss", TREC_ARG_WORD, 0, 0, 0, NULL},
+    [TREC_OPT_SAMPLED_ITEMS] = {"--sampled-items", TREC_ARG_INT, 1, 1, BIG, NULL},
+    [TREC_OPT_SAMPLE_UNOBSERVED] = {"--sample-unobserved", TREC_ARG_NONE, 0, 0, 0, NULL},
+    [TREC_OPT_MIN_RATING] = {"--min-rating", TREC_ARG_REAL, 0, -1e30, 1e30, NULL},
+    [TREC_OPT_OTHER_WEIGHT] = {"--other-weight", TREC_ARG_REAL, 0, 0, 1e30, NULL},
+    [TREC_OPT_VALUES] = {"--values", TREC_ARG_WORD, 0, 0, 0, values},
+    [TREC_OPT_EPOCHS] = {"--epochs", TREC_ARG_INT, 0, 0, BIG, NULL},
+    [TREC_OPT_LEARNING_RATE] = {"--learning-rate", TREC_ARG_REAL, 1, 1e-30, 1e30, NULL},
+    [TREC_OPT_ALPHA] = {"--alpha", TREC_ARG_REAL, 1, 0, 1e30, NULL},
+    [TREC_OPT_BATCH_USERS] = {"--batch-users", TREC_ARG_INT, 1, 1, BIG, NULL},
+    [TREC_OPT_SEED] = {"--seed", TREC_ARG_INT, 0, 0, (double)TREC_FIT_MAX_SEED, NULL},
+    [TREC_OPT_THREADS] = {"--threads", TREC_ARG_INT, 0, 1, 64, NULL},
+    [TREC_OPT_INIT] = {"--init", TREC_ARG_FILE, 0, 0, 0, NULL},
+    [TREC_OPT_LAMBDA] = {"--lambda", TREC_ARG_REAL, 1, 0, 1e30, NULL},
+    [TREC_OPT_MAX_MEMORY] = {"--max-memory", TREC_ARG_SIZE, 0, 0, 0, NULL},
 };
 
 const trec_fit_option_info *trec_fit_option_about(int o)
@@ -121,16 +117,20 @@ int trec_parse_size(const char *name, const char *s, uint64_t *out, trec_error *
     return 0;
 }
 
-/* One of the words names[0..n), by index. */
-static int parse_word(const char *name, const char *s, const char *const *names, int n,
-                      const char *list, int *out, trec_error *err)
+/* One of the words of option `in` (its NULL-terminated list), by index:
+ * "--solver: unknown value (cg, cholesky): lu" otherwise. */
+static int parse_word(const trec_fit_option_info *in, const char *s, int *out, trec_error *err)
 {
-    for (int i = 0; i < n; i++)
-        if (strcmp(s, names[i]) == 0) {
+    char list[256] = "";
+    for (int i = 0; in->words[i]; i++) {
+        if (strcmp(s, in->words[i]) == 0) {
             *out = i;
             return 0;
         }
-    return trec_fail(err, "%s: unknown value (%s): %s", name, list, s);
+        size_t n = strlen(list);
+        snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", in->words[i]);
+    }
+    return trec_fail(err, "%s: unknown value (%s): %s", in->name, list, s);
 }
 
 static int parse_repr(const char *name, const char *s, uint32_t *out, trec_error *err)
@@ -153,35 +153,6 @@ int trec_fit_parse_loss(const char *s, int *loss, trec_error *err)
     return 0;
 }
 
-static int set_word(trec_fit_config *cfg, int o, const char *arg, trec_error *err)
-{
-    static const char *const predicts[] = {"dot", "cosine", "euclidean"};
-    static const char *const values[] = {"binary", "raw"};
-    static const char *const confidences[] = {"linear", "log"};
-    static const char *const solvers[] = {"cg", "cholesky"};
-    static const char *const schedules[] = {"adagrad", "sgd"};
-    const char *name = trec_fit_option_name(o);
-    int w = 0, rc = 0;
-    switch (o) {
-    case TREC_OPT_USER_REPR: return parse_repr(name, arg, &cfg->user_repr, err);
-    case TREC_OPT_ITEM_REPR: return parse_repr(name, arg, &cfg->item_repr, err);
-    case TREC_OPT_LOSS: return trec_fit_parse_loss(arg, &cfg->loss, err);
-    case TREC_OPT_PREDICT:
-        rc = parse_word(name, arg, predicts, 3, "dot, cosine, euclidean", &w, err);
-        cfg->predict = rc ? cfg->predict : (uint32_t)w;
-        return rc;
-    case TREC_OPT_VALUES:
-        return parse_word(name, arg, values, 2, "binary, raw", &cfg->values, err);
-    case TREC_OPT_CONFIDENCE:
-        return parse_word(name, arg, confidences, 2, "linear, log", &cfg->confidence, err);
-    case TREC_OPT_SOLVER:
-        return parse_word(name, arg, solvers, 2, "cg, cholesky", &cfg->solver, err);
-    case TREC_OPT_SCHEDULE:
-        return parse_word(name, arg, schedules, 2, "adagrad, sgd", &cfg->schedule, err);
-    }
-    return trec_fail(err, "internal error: option %s is not a word", name);
-}
-
 /* An algorithm's own option (algorithm.h): its value in cfg->param. 0 if
  * o is one of fit.h's. */
 static int set_own(trec_fit_config *cfg, int o, double v)
@@ -191,6 +162,28 @@ static int set_own(trec_fit_config *cfg, int o, double v)
         return 0;
     cfg->param[slot] = v;
     return 1;
+}
+
+static int set_word(trec_fit_config *cfg, int o, const char *arg, trec_error *err)
+{
+    const trec_fit_option_info *in = trec_fit_option_about(o);
+    int w = 0;
+    switch (o) {
+    case TREC_OPT_USER_REPR: return parse_repr(in->name, arg, &cfg->user_repr, err);
+    case TREC_OPT_ITEM_REPR: return parse_repr(in->name, arg, &cfg->item_repr, err);
+    case TREC_OPT_LOSS: return trec_fit_parse_loss(arg, &cfg->loss, err);
+    }
+    if (!in->words)
+        return trec_fail(err, "internal error: option %s has no words", in->name);
+    if (parse_word(in, arg, &w, err) != 0)
+        return -1;
+    if (set_own(cfg, o, w))
+        return 0;
+    switch (o) {
+    case TREC_OPT_PREDICT: cfg->predict = (uint32_t)w; break;
+    case TREC_OPT_VALUES: cfg->values = w; break;
+    }
+    return 0;
 }
 
 static void set_flag(trec_fit_config *cfg, int o)
@@ -225,9 +218,6 @@ static int set_int(trec_fit_config *cfg, int o, const char *arg, trec_error *err
     case TREC_OPT_BATCH_USERS: cfg->batch_users = (uint64_t)v; break;
     case TREC_OPT_SEED: cfg->seed = (uint64_t)v; break;
     case TREC_OPT_THREADS: cfg->threads = (int)v; break;
-    case TREC_OPT_CG_STEPS: cfg->cg_steps = (uint32_t)v; break;
-    case TREC_OPT_MAX_SAMPLED: cfg->max_sampled = (uint32_t)v; break;
-    case TREC_OPT_KOS_K: cfg->kos_k = (uint32_t)v; break;
     }
     return 0;
 }
@@ -246,8 +236,6 @@ static int set_real(trec_fit_config *cfg, int o, const char *arg, trec_error *er
     case TREC_OPT_LEARNING_RATE: cfg->learning_rate = v; break;
     case TREC_OPT_ALPHA: cfg->alpha = v; break;
     case TREC_OPT_LAMBDA: cfg->lambda = v; break;
-    case TREC_OPT_LAMBDA_EXPONENT: cfg->lambda_exponent = v; break;
-    case TREC_OPT_CONFIDENCE_SCALE: cfg->confidence_scale = v; break;
     }
     return 0;
 }

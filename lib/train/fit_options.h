@@ -1,10 +1,10 @@
 /* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* fit_options.h - trec-fit's option table (fit_options.c): for every
- * fitting option (enum trec_fit_option, fit.h) its command-line name, the
- * kind of its value and the parser that sets it in a trec_fit_config and
- * records it in `given`. trec-fit's command line and trec-tune's search
- * spaces go through it, so the two tools take the same options with the same
- * checks and messages. */
+ * fitting option (enum trec_fit_option, fit.h, then each algorithm's own
+ * options, algorithm.h) its command-line name, the kind of its value and
+ * the parser that sets it in a trec_fit_config and records it in `given`.
+ * trec-fit's command line and trec-tune's search spaces go through it, so
+ * the two tools take the same options with the same checks and messages. */
 #ifndef TREC_FIT_OPTIONS_H
 #define TREC_FIT_OPTIONS_H
 
@@ -31,6 +31,10 @@ typedef struct trec_fit_option_info {
     int arg;            /* enum trec_fit_arg */
     int log_scale;      /* a range of it is searched log-uniformly (trec-tune) */
     double lo, hi;      /* bounds of a number */
+    /* A word's values, NULL-terminated; the value set is the word's index
+     * (an algorithm's own option: in trec_fit_config.param). NULL for the
+     * words fit_options.c parses itself (--loss, the representations). */
+    const char *const *words;
 } trec_fit_option_info;
 
 /* The table's row for option o, NULL if there is none. */

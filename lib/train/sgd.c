@@ -117,7 +117,7 @@ static int sgd_fit(const trec_fit_config *cfg, const trec_fit_data *d, const tre
     trec_features_init(&itf, out->n_items, cfg->item_identity, d->item_extra);
     /* the training tables (weights, with Adagrad's accumulators: 2P) and
      * the model (P weights and the representations) */
-    double per = cfg->schedule == TREC_SCHEDULE_ADAGRAD ? 2.0 : 1.0;
+    double per = trec_sgd_adagrad(cfg) ? 2.0 : 1.0;
     double need = 4.0 * ((per + 1.0) * (double)trec_model_param_count(out) +
                          (double)(out->n_users + out->n_items) * (double)out->k);
     if (check_data(cfg, out, d->x, err) || (init && trec_init_check(init, out, err)) ||
@@ -151,6 +151,16 @@ done:
 
 /* ---- options and META ---- */
 
+/* Its own options (algorithm.h), their values in cfg->param (sgd.h). */
+static const char *const schedules[] = {"adagrad", "sgd", NULL};
+static const trec_fit_option_info sgd_options[TREC_SGD_OPTIONS] = {
+    [TREC_SGD_SCHEDULE] = {"--schedule", TREC_ARG_WORD, 0, 0, 0, schedules},
+    [TREC_SGD_MAX_SAMPLED] = {"--max-sampled", TREC_ARG_INT, 0, 1, 1 << 30, NULL},
+    [TREC_SGD_KOS_K] = {"--kos-k", TREC_ARG_INT, 0, 1, 1 << 20, NULL},
+};
+
+extern const trec_algorithm trec_algorithm_sgd;
+
 static void sgd_defaults(trec_fit_config *c)
 {
     c->loss = TREC_LOSS_WARP;
@@ -158,9 +168,9 @@ static void sgd_defaults(trec_fit_config *c)
     c->learning_rate = 0.05;
     c->alpha = 0;
     c->epochs = 30;
-    c->max_sampled = 10;
-    c->kos_k = 5;
-    c->schedule = TREC_SCHEDULE_ADAGRAD;
+    c->param[TREC_SGD_SCHEDULE] = TREC_SCHEDULE_ADAGRAD;
+    c->param[TREC_SGD_MAX_SAMPLED] = TREC_SGD_MAX_SAMPLED_DEFAULT;
+    c->param[TREC_SGD_KOS_K] = TREC_SGD_KOS_K_DEFAULT;
 }
 
 static int sgd_check(const trec_fit_config *cfg, trec_error *err)
@@ -177,14 +187,16 @@ static int sgd_check(const trec_fit_config *cfg, trec_error *err)
     if (!isfinite(cfg->learning_rate) || cfg->learning_rate <= 0 || !isfinite(cfg->alpha) ||
         cfg->alpha < 0)
         return trec_fail(err, "--learning-rate must be > 0 and --alpha >= 0");
-    if (cfg->schedule != TREC_SCHEDULE_ADAGRAD && cfg->schedule != TREC_SCHEDULE_SGD)
+    double schedule = cfg->param[TREC_SGD_SCHEDULE];
+    if (schedule != TREC_SCHEDULE_ADAGRAD && schedule != TREC_SCHEDULE_SGD)
         return trec_fail(err, "internal error: unknown --schedule");
-    if (cfg->max_sampled < 1 || cfg->kos_k < 1)
+    if (trec_sgd_max_sampled(cfg) < 1 || trec_sgd_kos_k(cfg) < 1)
         return trec_fail(err, "--max-sampled and --kos-k must be at least 1");
     int warp = cfg->loss == TREC_LOSS_WARP || cfg->loss == TREC_LOSS_WARP_KOS;
-    if ((cfg->given & TREC_OPT(TREC_OPT_MAX_SAMPLED)) && !warp)
+    const trec_algorithm *a = &trec_algorithm_sgd;
+    if (trec_algorithm_own_given(a, cfg, TREC_SGD_MAX_SAMPLED) && !warp)
         return trec_fail(err, "--max-sampled only applies to --loss warp or warp-kos");
-    if ((cfg->given & TREC_OPT(TREC_OPT_KOS_K)) && cfg->loss != TREC_LOSS_WARP_KOS)
+    if (trec_algorithm_own_given(a, cfg, TREC_SGD_KOS_K) && cfg->loss != TREC_LOSS_WARP_KOS)
         return trec_fail(err, "--kos-k only applies to --loss warp-kos");
     return 0;
 }
@@ -219,14 +231,13 @@ static void sgd_meta(const trec_fit_config *cfg, const trec_fit_result *res, con
     cJSON_AddItemToObject(o, "user", side_json(&m->user));
     cJSON_AddItemToObject(o, "item", side_json(&m->item));
     cJSON_AddNumberToObject(o, "learning_rate", cfg->learning_rate);
-    cJSON_AddStringToObject(o, "schedule",
-                            cfg->schedule == TREC_SCHEDULE_SGD ? "sgd" : "adagrad");
+    cJSON_AddStringToObject(o, "schedule", trec_sgd_adagrad(cfg) ? "adagrad" : "sgd");
     cJSON_AddNumberToObject(o, "alpha", cfg->alpha);
     cJSON_AddNumberToObject(o, "epochs", (double)cfg->epochs);
     cJSON_AddNumberToObject(o, "epochs_total", (double)(res->epochs_before + cfg->epochs));
-    add_number_or_null(o, "max_sampled", warp, cfg->max_sampled);
-    add_number_or_null(o, "kos_k", kos, cfg->kos_k);
-    add_number_or_null(o, "kos_n", kos, 2.0 * cfg->kos_k);
+    add_number_or_null(o, "max_sampled", warp, trec_sgd_max_sampled(cfg));
+    add_number_or_null(o, "kos_k", kos, trec_sgd_kos_k(cfg));
+    add_number_or_null(o, "kos_n", kos, 2.0 * trec_sgd_kos_k(cfg));
     cJSON_AddNumberToObject(o, "blocks", (double)res->batches);
 }
 
@@ -248,8 +259,9 @@ const trec_algorithm trec_algorithm_sgd = {
                TREC_OPT(TREC_OPT_OTHER_WEIGHT) | TREC_OPT(TREC_OPT_VALUES) |
                TREC_OPT(TREC_OPT_EPOCHS) | TREC_OPT(TREC_OPT_LEARNING_RATE) |
                TREC_OPT(TREC_OPT_ALPHA) | TREC_OPT(TREC_OPT_SEED) | TREC_OPT(TREC_OPT_THREADS) |
-               TREC_OPT(TREC_OPT_SCHEDULE) | TREC_OPT(TREC_OPT_MAX_SAMPLED) |
-               TREC_OPT(TREC_OPT_KOS_K) | TREC_OPT(TREC_OPT_INIT),
+               TREC_OPT(TREC_OPT_INIT),
+    .own = sgd_options,
+    .n_own = TREC_SGD_OPTIONS,
     .data = TREC_DATA_WEIGHTS,
     .defaults = sgd_defaults,
     .check = sgd_check,
@@ -270,7 +282,7 @@ int trec_sgd_test_pair(const trec_fit_config *cfg, const trec_csr *user_extra,
     trec_features f[2];
     trec_features_init(&f[0], m->n_users, cfg->user_identity, user_extra);
     trec_features_init(&f[1], m->n_items, cfg->item_identity, item_extra);
-    trec_sgd_rule rule = {.k = m->k, .adagrad = cfg->schedule == TREC_SCHEDULE_ADAGRAD,
+    trec_sgd_rule rule = {.k = m->k, .adagrad = trec_sgd_adagrad(cfg),
                           .lr = (float)cfg->learning_rate, .alpha = (float)cfg->alpha * w};
     trec_side *sd[2] = {&m->user, &m->item};
     trec_sgd_table t[2] = {{0}, {0}};

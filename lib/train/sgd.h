@@ -19,6 +19,45 @@
 #include "fit.h"
 #include "rng.h"
 
+/* Its own options (its row of the algorithm table, sgd.c): their slots of
+ * trec_fit_config.param. */
+enum trec_sgd_param {
+    TREC_SGD_SCHEDULE,          /* enum trec_schedule */
+    TREC_SGD_MAX_SAMPLED,       /* warp: negatives tried per positive */
+    TREC_SGD_KOS_K,             /* warp-kos: the k of k-OS */
+    TREC_SGD_OPTIONS
+};
+
+/* --schedule: the update rule (trec_sgd_rule). */
+enum trec_schedule { TREC_SCHEDULE_ADAGRAD = 0, TREC_SCHEDULE_SGD = 1 };
+
+#define TREC_SGD_MAX_SAMPLED_DEFAULT 10
+#define TREC_SGD_KOS_K_DEFAULT 5
+
+/* A count option's value: 0 stands for its default (a configuration sgd's
+ * defaults did not make: trec_fit_config_default with one of sgd's losses,
+ * the algorithm named by the loss alone), and a value that is not a count
+ * gives 0 (refused by the checks). */
+static inline uint32_t trec_sgd_count(double v, uint32_t dflt)
+{
+    return v == 0 ? dflt : v >= 1 && v <= UINT32_MAX ? (uint32_t)v : 0;
+}
+
+static inline uint32_t trec_sgd_max_sampled(const trec_fit_config *cfg)
+{
+    return trec_sgd_count(cfg->param[TREC_SGD_MAX_SAMPLED], TREC_SGD_MAX_SAMPLED_DEFAULT);
+}
+
+static inline uint32_t trec_sgd_kos_k(const trec_fit_config *cfg)
+{
+    return trec_sgd_count(cfg->param[TREC_SGD_KOS_K], TREC_SGD_KOS_K_DEFAULT);
+}
+
+static inline int trec_sgd_adagrad(const trec_fit_config *cfg)
+{
+    return cfg->param[TREC_SGD_SCHEDULE] == TREC_SCHEDULE_ADAGRAD;
+}
+
 /* The update rule: Adagrad (LightFM's: per-parameter learning rate
  * lr / sqrt(G), G starting at 1, then G += g^2) or plain SGD, each followed
  * by the L2 shrink w /= 1 + alpha * (the parameter's learning rate). */

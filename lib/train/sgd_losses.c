@@ -319,7 +319,8 @@ HOT_INLINE void one_negative(trec_sgd_stratum *s, pair *p)
 HOT_INLINE void warp(trec_sgd_stratum *s, pair *p, uint64_t n_skip)
 {
     score_positive(s, p);
-    for (uint64_t t = 1; t <= s->cfg->max_sampled; t++) {
+    uint64_t max_sampled = trec_sgd_max_sampled(s->cfg);
+    for (uint64_t t = 1; t <= max_sampled; t++) {
         if (!draw_negative(s, &p->j))
             return;
         score_negative_only(s, p);
@@ -379,7 +380,7 @@ HOT_INLINE void warp_kos(trec_sgd_stratum *s, pair *p, uint64_t lo, uint64_t hi)
         d[q] = (kos_draw){score_item(&s->I, pu, ps.item) + bu, ps};
     }
     kos_sort(d, nd);
-    uint64_t pick = (s->cfg->kos_k < nd ? s->cfg->kos_k : nd) - 1;
+    uint64_t kos_k = trec_sgd_kos_k(s->cfg), pick = (kos_k < nd ? kos_k : nd) - 1;
     p->i = d[pick].pos.item;
     p->w = d[pick].pos.w;
     warp(s, p, m);

@@ -436,7 +436,8 @@ int trec_sgd_train_run(trec_sgd_train *S, trec_model *out, void *state,
 
 static int make_tasks(struct trec_sgd_train *S, trec_error *err)
 {
-    uint64_t kos_n = S->cfg->loss == TREC_LOSS_WARP_KOS ? 2 * (uint64_t)S->cfg->kos_k : 0;
+    int kos = S->cfg->loss == TREC_LOSS_WARP_KOS;
+    uint64_t kos_n = kos ? 2 * (uint64_t)trec_sgd_kos_k(S->cfg) : 0;
     uint64_t per = trec_sgd_scratch_floats(S->k, kos_n), words = 1;
     for (uint64_t c = 0; c < S->B; c++)
         if ((S->iptr[c + 1] - S->iptr[c] + 63) / 64 > words)
@@ -464,7 +465,7 @@ int trec_sgd_train_new(trec_sgd_train **out, const trec_fit_config *cfg, const t
     *S = (struct trec_sgd_train){.cfg = cfg, .x = x, .f = {uf, itf}, .k = m->k,
                                  .nu = x->rows, .ni = x->cols,
                                  .B = pick_blocks(x->rows, x->cols)};
-    S->rule = (trec_sgd_rule){.k = S->k, .adagrad = cfg->schedule == TREC_SCHEDULE_ADAGRAD,
+    S->rule = (trec_sgd_rule){.k = S->k, .adagrad = trec_sgd_adagrad(cfg),
                               .lr = (float)cfg->learning_rate, .alpha = (float)cfg->alpha};
     return make_blocks(S, err) || make_strata(S, err) || make_tables(S, m->biases, err) ||
                    make_tasks(S, err)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "als.h" /* internal: its options' slots of param */
 #include "check_main.h"
 #include "internal.h"
 
@@ -53,7 +54,7 @@ static trec_fit_config base(void)
     c.components = 6;
     c.epochs = 12;
     c.lambda = 0.5;
-    c.confidence_scale = 3;
+    c.param[TREC_ALS_CONFIDENCE_SCALE] = 3;
     c.has_min_rating = 1;
     c.min_rating = 4;
     c.other_weight = 0.25;
@@ -72,9 +73,10 @@ static int fit(const trec_fit_config *c, const trec_csr *x, const trec_model *in
 static double conf(const trec_fit_config *c, float v)
 {
     double w = v >= 4 ? 1.0 : c->other_weight;
-    if (c->confidence == TREC_CONFIDENCE_LOG)
-        return 1 + c->confidence_scale * log1p(w / c->confidence_eps);
-    return 1 + c->confidence_scale * w;
+    double scale = c->param[TREC_ALS_CONFIDENCE_SCALE];
+    if (c->param[TREC_ALS_CONFIDENCE] == TREC_CONFIDENCE_LOG)
+        return 1 + scale * log1p(w / c->param[TREC_ALS_CONFIDENCE_EPS]);
+    return 1 + scale * w;
 }
 
 /* The largest relative residual of the items' normal equations
@@ -102,7 +104,7 @@ static double item_residual(const trec_fit_config *c, const trec_csr *x, const t
                     a[r * k + s] += cu * xu[r] * xu[s];
             }
         }
-        double lam = c->lambda * pow(csum, c->lambda_exponent);
+        double lam = c->lambda * pow(csum, c->param[TREC_ALS_LAMBDA_EXPONENT]);
         const float *yi = m->item_repr + i * k;
         double norm = 0, res = 0;
         for (uint64_t r = 0; r < k; r++) {
@@ -125,13 +127,13 @@ START_TEST(normal_equations_hold)
     make_x(&x);
     for (int variant = 0; variant < 3; variant++) {
         trec_fit_config c = base();
-        c.solver = TREC_SOLVER_CHOLESKY;
+        c.param[TREC_ALS_SOLVER] = TREC_SOLVER_CHOLESKY;
         if (variant == 1) {
-            c.confidence = TREC_CONFIDENCE_LOG;
-            c.confidence_eps = 0.5;
+            c.param[TREC_ALS_CONFIDENCE] = TREC_CONFIDENCE_LOG;
+            c.param[TREC_ALS_CONFIDENCE_EPS] = 0.5;
         }
         if (variant == 2)
-            c.lambda_exponent = 1, c.lambda = 0.01;
+            c.param[TREC_ALS_LAMBDA_EXPONENT] = 1, c.lambda = 0.01;
         trec_model m;
         ck_assert_msg(fit(&c, &x, NULL, &m, &err) == 0, "%s", err.msg);
         double r = item_residual(&c, &x, &m);
@@ -150,12 +152,12 @@ START_TEST(cg_approaches_exact)
     trec_csr x;
     make_x(&x);
     trec_fit_config c = base();
-    c.cg_steps = 6; /* = components */
+    c.param[TREC_ALS_CG_STEPS] = 6; /* = components */
     trec_model m;
     ck_assert_int_eq(fit(&c, &x, NULL, &m, &err), 0);
     double r6 = item_residual(&c, &x, &m);
     trec_model_free(&m);
-    c.cg_steps = 1;
+    c.param[TREC_ALS_CG_STEPS] = 1;
     ck_assert_int_eq(fit(&c, &x, NULL, &m, &err), 0);
     double r1 = item_residual(&c, &x, &m);
     trec_model_free(&m);
@@ -179,7 +181,7 @@ START_TEST(exact_loss_never_rises)
     trec_csr x;
     make_x(&x);
     trec_fit_config c = base();
-    c.solver = TREC_SOLVER_CHOLESKY;
+    c.param[TREC_ALS_SOLVER] = TREC_SOLVER_CHOLESKY;
     c.progress = record;
     nlosses = 0;
     trec_model m;
@@ -296,9 +298,29 @@ START_TEST(bad_options)
     c.lambda = 0;
     ck_assert_int_eq(trec_fit_check(&c, &err), -1);
     c = base();
-    c.solver = TREC_SOLVER_CHOLESKY;
-    c.given |= TREC_OPT(TREC_OPT_CG_STEPS);
+    c.param[TREC_ALS_SOLVER] = TREC_SOLVER_CHOLESKY;
+    c.given |= TREC_OPT(trec_fit_option_find("--cg-steps"));
     ck_assert_int_eq(trec_fit_check(&c, &err), -1);
+    ck_assert_str_eq(err.msg, "--cg-steps goes with --solver cg");
+    /* its own options through the option table: word values by index */
+    c = base();
+    ck_assert_int_ge(trec_fit_option_find("--solver"), TREC_OPT_OWN);
+    ck_assert_int_eq(trec_fit_option_set(&c, trec_fit_option_find("--solver"), "cholesky",
+                                         &err), 0);
+    ck_assert_double_eq(c.param[TREC_ALS_SOLVER], TREC_SOLVER_CHOLESKY);
+    ck_assert_int_eq(trec_fit_option_set(&c, trec_fit_option_find("--confidence"), "exp",
+                                         &err), -1);
+    ck_assert_str_eq(err.msg, "--confidence: unknown value (linear, log): exp");
+    ck_assert_int_eq(trec_fit_option_set(&c, trec_fit_option_find("--cg-steps"), "0", &err),
+                     -1);
+    ck_assert_str_eq(err.msg, "--cg-steps: '0' is not an integer in [1, 1000]");
+    ck_assert_int_eq(trec_fit_check(&c, &err), 0);
+    /* als's own options are refused by the others */
+    ck_assert_int_eq(trec_fit_config_for(&c, "ease", &err), 0);
+    c.given = TREC_OPT(trec_fit_option_find("--confidence-scale"));
+    ck_assert_int_eq(trec_fit_check(&c, &err), -1);
+    ck_assert_msg(strstr(err.msg, "--confidence-scale does not apply to --algorithm ease"),
+                  "%s", err.msg);
     ck_assert_int_eq(trec_fit_config_for(&c, "no-such", &err), -1);
     ck_assert_msg(strstr(err.msg, "als") && strstr(err.msg, "ease"), "%s", err.msg);
 }

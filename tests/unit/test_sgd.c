@@ -225,7 +225,7 @@ START_TEST(test_gradients)
         sgd_config(&cfg, LOSSES[l]);
         cfg.components = 5;
         cfg.epochs = 0;
-        cfg.schedule = TREC_SCHEDULE_SGD;
+        cfg.param[TREC_SGD_SCHEDULE] = TREC_SCHEDULE_SGD;
         cfg.learning_rate = 1e-3;
         cfg.alpha = 0; /* the gradient of the loss alone */
         cfg.user_identity = sh->user_identity;
@@ -441,13 +441,32 @@ START_TEST(test_defaults_and_checks)
     ck_assert_int_eq(cfg.epochs, 30);
     ck_assert_double_eq(cfg.learning_rate, 0.05);
     ck_assert_double_eq(cfg.alpha, 0);
-    ck_assert_int_eq(cfg.max_sampled, 10);
+    ck_assert_double_eq(cfg.param[TREC_SGD_MAX_SAMPLED], 10);
+    ck_assert_double_eq(cfg.param[TREC_SGD_KOS_K], 5);
+    ck_assert_double_eq(cfg.param[TREC_SGD_SCHEDULE], TREC_SCHEDULE_ADAGRAD);
     ck_assert_int_eq(trec_fit_check(&cfg, &err), 0);
     /* the loss alone picks the algorithm */
     trec_fit_config_default(&cfg);
     cfg.loss = TREC_LOSS_BPR;
     ck_assert_str_eq(trec_fit_algorithm_name(&cfg), "sgd");
     ck_assert_int_eq(trec_fit_check(&cfg, &err), 0);
+    /* without sgd's defaults, its counts are the defaults still */
+    ck_assert_int_eq(trec_sgd_max_sampled(&cfg), 10);
+    ck_assert_int_eq(trec_sgd_kos_k(&cfg), 5);
+    ck_assert(trec_sgd_adagrad(&cfg));
+    /* its own options through the option table: word values by index */
+    sgd_config(&cfg, TREC_LOSS_WARP);
+    int o_schedule = trec_fit_option_find("--schedule");
+    ck_assert_int_ge(o_schedule, TREC_OPT_OWN);
+    ck_assert_int_eq(trec_fit_option_set(&cfg, o_schedule, "sgd", &err), 0);
+    ck_assert_double_eq(cfg.param[TREC_SGD_SCHEDULE], TREC_SCHEDULE_SGD);
+    ck_assert(!trec_sgd_adagrad(&cfg));
+    ck_assert_int_eq(trec_fit_option_set(&cfg, o_schedule, "adam", &err), -1);
+    ck_assert_str_eq(err.msg, "--schedule: unknown value (adagrad, sgd): adam");
+    ck_assert_int_eq(trec_fit_option_set(&cfg, trec_fit_option_find("--kos-k"), "3", &err), 0);
+    ck_assert_int_eq(trec_sgd_kos_k(&cfg), 3);
+    ck_assert_int_eq(trec_fit_check(&cfg, &err), -1);
+    ck_assert_str_eq(err.msg, "--kos-k only applies to --loss warp-kos");
 
     sgd_config(&cfg, TREC_LOSS_RMSE);
     ck_assert_int_eq(trec_fit_check(&cfg, &err), -1);
@@ -459,11 +478,11 @@ START_TEST(test_defaults_and_checks)
     cfg.given = TREC_OPT(TREC_OPT_INIT); /* sgd starts from a factor model */
     ck_assert_int_eq(trec_fit_check(&cfg, &err), 0);
     sgd_config(&cfg, TREC_LOSS_BPR);
-    cfg.given = TREC_OPT(TREC_OPT_MAX_SAMPLED);
+    cfg.given = TREC_OPT(trec_fit_option_find("--max-sampled"));
     ck_assert_int_eq(trec_fit_check(&cfg, &err), -1);
     ck_assert_str_eq(err.msg, "--max-sampled only applies to --loss warp or warp-kos");
     sgd_config(&cfg, TREC_LOSS_WARP);
-    cfg.given = TREC_OPT(TREC_OPT_KOS_K);
+    cfg.given = TREC_OPT(trec_fit_option_find("--kos-k"));
     ck_assert_int_eq(trec_fit_check(&cfg, &err), -1);
     ck_assert_str_eq(err.msg, "--kos-k only applies to --loss warp-kos");
     sgd_config(&cfg, TREC_LOSS_WARP);
@@ -496,7 +515,7 @@ START_TEST(test_bad_data)
     ck_assert_str_eq(err.msg, "no interactions to train on (after --min-rating)");
     /* a learning rate that diverges is reported, not written */
     sgd_config(&cfg, TREC_LOSS_LOGISTIC);
-    cfg.schedule = TREC_SCHEDULE_SGD;
+    cfg.param[TREC_SGD_SCHEDULE] = TREC_SCHEDULE_SGD;
     cfg.learning_rate = 1e30;
     cfg.alpha = 0;
     cfg.epochs = 3;
