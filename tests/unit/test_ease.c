@@ -178,10 +178,11 @@ static void run_case(int nu, int ni, int want_dual, double dropout)
     trec_model m;
     ck_assert_msg(fit(&x, 7.5, 0.3, dropout, &m, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(m.kind, TREC_MODEL_ITEM_ITEM);
-    ck_assert_int_eq(m.ii.dual, want_dual);
+    const trec_item_item *ii = trec_model_item_item(&m);
+    ck_assert_int_eq(ii->dual, want_dual);
     /* only the dual form of EDLAE stores column weights */
-    ck_assert_int_eq(m.ii.weighted, want_dual && dropout > 0);
-    ck_assert_uint_eq(m.ii.n_active, (uint64_t)ni - 1); /* the empty item is out */
+    ck_assert_int_eq(ii->weighted, want_dual && dropout > 0);
+    ck_assert_uint_eq(ii->n_active, (uint64_t)ni - 1); /* the empty item is out */
     double *b = reference_b(&x, 7.5, 0.3, dropout);
     check_scores(&m, &x, b, 0.3);
     /* the model file gives the same scores */
@@ -257,10 +258,14 @@ START_TEST(similar_items_are_rows_of_b)
         make_x(&x, nu, ni, 7, 5);
         trec_model m;
         ck_assert_int_eq(fit(&x, 3, 0, dropout, &m, &err), 0);
-        ck_assert_int_eq(m.ii.dual, dual);
+        ck_assert_int_eq(trec_model_item_item(&m)->dual, dual);
         double *b = reference_b(&x, 3, 0, dropout);
         trec_scorer s;
-        ck_assert_int_eq(trec_scorer_for_items(&s, &m, &err), 0);
+        /* B is the only similarity of an item-item model */
+        ck_assert_int_eq(trec_scorer_for_items(&s, &m, TREC_PREDICT_COSINE, &err), -1);
+        ck_assert_str_eq(err.msg, "a item-item model scores similar items by its own weights");
+        ck_assert_int_eq(trec_scorer_check_similarity(&m, -1, &err), 0);
+        ck_assert_int_eq(trec_scorer_for_items(&s, &m, -1, &err), 0);
         for (int j = 0; j < ni; j++)
             for (int t = 0; t < ni; t++) {
                 double want = b[j * ni + t];
