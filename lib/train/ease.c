@@ -56,8 +56,8 @@ typedef struct ease {
 /* Its own options (algorithm.h), their values in cfg->param. */
 enum { EASE_DROPOUT, EASE_USER_EXPONENT };
 static const trec_fit_option_info ease_options[] = {
-    [EASE_DROPOUT] = {"--dropout", TREC_ARG_REAL, 0, 0, 0.99},
-    [EASE_USER_EXPONENT] = {"--user-exponent", TREC_ARG_REAL, 0, 0, 1},
+    [EASE_DROPOUT] = {"--dropout", TREC_ARG_REAL, 0, 0, 0.99, NULL},
+    [EASE_USER_EXPONENT] = {"--user-exponent", TREC_ARG_REAL, 0, 0, 1, NULL},
 };
 
 static void ease_defaults(trec_fit_config *cfg)
