@@ -635,18 +635,13 @@ static void rank(run *r)
     options *o = r->o;
     trec_error err;
     int similar = o->n_item_args > 0, fold = o->liked || o->history;
-    /* Similar items under a factors model: cosine of the item
-     * representations by default (--similarity), no biases. */
+    /* Similar items by --similarity (-1: the model kind's default), which
+     * the kind may refuse: a usage error. */
     const trec_model *m = &r->m;
-    int sim = o->similarity >= 0 ? o->similarity : TREC_PREDICT_COSINE;
-    if (similar && m->kind != TREC_MODEL_FACTORS && o->similarity >= 0)
-        cli_die(2, "--similarity: a %s model scores similar items by its own weights",
-                trec_model_kind_name(m->kind));
+    if (similar && trec_scorer_check_similarity(m, o->similarity, &err) != 0)
+        cli_die(2, "--similarity: %s", err.msg);
     int rc = fold      ? trec_scorer_for_histories(&r->s, m, &r->hist.h, &err)
-             : similar && m->kind == TREC_MODEL_FACTORS
-                 ? trec_scorer_factors(&r->s, (uint32_t)sim, m->k, m->item_repr, NULL,
-                                       m->n_items, m->item_repr, NULL, m->n_items, &err)
-             : similar ? trec_scorer_for_items(&r->s, m, &err)
+             : similar ? trec_scorer_for_items(&r->s, m, o->similarity, &err)
                        : trec_scorer_for_users(&r->s, m, &err);
     if (rc != 0)
         cli_fail(&err);

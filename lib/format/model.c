@@ -69,17 +69,35 @@ float *trec_model_alloc_floats(trec_model *m, uint64_t n, trec_error *err, int *
     return trec_model_alloc_bytes(m, n * sizeof(float), err, failed);
 }
 
+void *trec_model_kind_data(trec_model *m, trec_error *err)
+{
+    const trec_model_kind_ops *k = kind_of(m);
+    if (m->kind_data)
+        return m->kind_data;
+    if (!k || !k->data_size) {
+        trec_fail(err, "internal error: model kind %u has no data of its own", m->kind);
+        return NULL;
+    }
+    int failed = 0;
+    m->kind_data = trec_model_alloc_bytes(m, k->data_size, err, &failed);
+    return m->kind_data;
+}
+
 int trec_model_alloc(trec_model *m, trec_error *err)
 {
     const trec_model_kind_ops *k = kind_of(m);
     if (!k)
         return trec_fail(err, "internal error: unknown model kind %u", m->kind);
+    if (k->data_size && !trec_model_kind_data(m, err))
+        return -1;
     return k->alloc(m, err);
 }
 
 /* A deep copy of src's arrays (labels shared with src, which must outlive
- * dst): the same shapes allocated, then every section the kind writes copied
- * from src's to dst's, so the copy holds exactly what src would write. */
+ * dst): the same shapes allocated (the kind's data copied whole first, its
+ * array pointers then replaced by alloc's), then every section the kind
+ * writes copied from src's to dst's, so the copy holds exactly what src
+ * would write. */
 int trec_model_copy(trec_model *dst, const trec_model *src, trec_error *err)
 {
     const trec_model_kind_ops *k = kind_of(src);
@@ -92,7 +110,16 @@ int trec_model_copy(trec_model *dst, const trec_model *src, trec_error *err)
     dst->meta_json = NULL;
     dst->adam_n = 0;
     dst->adam_m = dst->adam_v = NULL;
-    if (k->alloc(dst, err) != 0 || (src->adam_n && trec_model_alloc_adam(dst, err) != 0)) {
+    dst->kind_data = NULL;
+    if (k->data_size && src->kind_data) {
+        if (!trec_model_kind_data(dst, err)) {
+            trec_model_free(dst);
+            return -1;
+        }
+        memcpy(dst->kind_data, src->kind_data, k->data_size);
+    }
+    if (trec_model_alloc(dst, err) != 0 ||
+        (src->adam_n && trec_model_alloc_adam(dst, err) != 0)) {
         trec_model_free(dst);
         return -1;
     }
@@ -247,7 +274,10 @@ static int read_dims(const trec_container *c, trec_model *m, trec_error *err)
     m->n_users = d[0];
     m->n_items = d[1];
     m->kind = (uint32_t)d[TREC_MDIM_KIND];
-    return kind_of(m)->dims_in(d, lim, m, c->name, err);
+    const trec_model_kind_ops *k = kind_of(m);
+    if (k->data_size && !trec_model_kind_data(m, err))
+        return -1;
+    return k->dims_in(d, lim, m, c->name, err);
 }
 
 static int read_meta(const trec_container *c, trec_model *m, trec_error *err)

@@ -23,22 +23,10 @@
  * items).
  *
  * item-item (1): a user's score is its history row times an item-item
- * weight matrix B (EASE):
- *     score(u, i) = sum over items j of h[u][j] B[j][i]
- * B is defined over the "active" items only (those with training data; the
- * others have zero rows and columns): IIAC (u32 n_active, ascending item
- * indices). The known users' histories h, the weighted training rows X the
- * model was fitted on, are stored as CSR: HPTR (u64 n_users + 1), HIDX (u32
- * nnz, ascending per row), HVAL (f32 nnz). B itself is stored in one of two
- * forms (MDIM word 2):
- *   explicit (0): IIMX, f32 n_active x n_active, row-major, row = history
- *     item;
- *   dual (1), for fewer users than active items: B = C / (1 - diag C) off
- *     the diagonal, 0 on it, with C = W X^T K X over the active items: DUAK
- *     (f32 n_users x n_users, K, symmetric), DUAC (f64 n_active, the
- *     diagonal of C) and, when MDIM word 3 is 1, DUAW (f64 n_active, the
- *     diagonal of W; without it W = I). n_users^2 + n_active numbers
- *     instead of n_active^2.
+ * weight matrix B (EASE). Its sections (IIAC, IIMX or DUAK/DUAC/DUAW,
+ * HPTR/HIDX/HVAL) are specified in trec-formats(5); its data in memory is
+ * private to its files (lib/format/model_item_item.h, which also describes
+ * them).
  *
  * Every kind has META (JSON: hyper-parameters and provenance), MDIM (u64 x
  * 16: users, items, then the kind's shape words) and ULAB/ILAB (user/item
@@ -108,26 +96,13 @@ typedef struct trec_side {
 /* Shapes of a side's parameters for k components. */
 uint64_t trec_side_w1_cols(const trec_side *s, uint64_t k);
 
-/* The item-item kind's weights and the known users' histories. */
-typedef struct trec_item_item {
-    uint64_t n_active;        /* items with a row and column in B */
-    uint32_t *active;         /* n_active item indices, ascending */
-    int dual;                 /* B's form: 0 explicit (b), 1 dual (k, c_diag) */
-    float *b;                 /* explicit: n_active x n_active, row-major */
-    float *k;                 /* dual: n_users x n_users */
-    double *c_diag;           /* dual: n_active */
-    int weighted;             /* dual: W is stored (w below), else W = I */
-    double *w;                /* dual, weighted: n_active column weights W */
-    uint64_t hist_nnz;
-    uint64_t *hist_ptr;       /* n_users + 1 */
-    uint32_t *hist_idx;       /* hist_nnz item indices, ascending per user */
-    float *hist_val;          /* hist_nnz weights */
-} trec_item_item;
-
 typedef struct trec_model {
     uint32_t kind;                        /* enum trec_model_kind */
     uint64_t n_users, n_items;
-    trec_item_item ii;                    /* item-item kind only */
+    /* The kind's own data (NULL for factors), private to its files: a block
+     * owned by the model, allocated, copied and freed through the kind's
+     * entry in the table of kinds (model.c). */
+    void *kind_data;
     /* The factors kind (k = 0 and every field below zero for the others). */
     uint64_t k;
     uint32_t predict;
@@ -155,8 +130,8 @@ typedef struct trec_model {
 
 /* Allocates every array for the shapes and kinds already set in m (factors:
  * n_users, n_items, k, predict, biases, user/item repr, identity, n_extra,
- * hidden; item-item: n_users, n_items, ii.n_active, ii.dual, ii.hist_nnz); parameters
- * and outputs are zeroed. Labels are not touched. */
+ * hidden; the other kinds: n_users, n_items and the shapes in their own
+ * data); parameters and outputs are zeroed. Labels are not touched. */
 int trec_model_alloc(trec_model *m, trec_error *err);
 /* Hands a malloc'd block to m, to be freed with it. */
 int trec_model_own(trec_model *m, void *block, trec_error *err);

@@ -1,10 +1,12 @@
 /* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* model_item_item.c - the item-item model kind in model files: the weights B
- * over the active items and the known users' histories (see model.h). */
+ * over the active items and the known users' histories (see
+ * model_item_item.h). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "model_item_item.h"
 #include "model_kind.h"
 
 /* MDIM words of this kind: 2 form (0 explicit, 1 dual), 3 the dual form's
@@ -12,12 +14,24 @@
  * entries. */
 enum { W_DUAL = 2, W_WEIGHTS = 3, W_ACTIVE = 14, W_HIST = 15 };
 
+trec_item_item *trec_model_item_item(const trec_model *m)
+{
+    return m->kind == TREC_MODEL_ITEM_ITEM ? m->kind_data : NULL;
+}
+
+trec_item_item *trec_model_item_item_init(trec_model *m, trec_error *err)
+{
+    m->kind = TREC_MODEL_ITEM_ITEM;
+    return trec_model_kind_data(m, err);
+}
+
 static void ii_dims_out(const trec_model *m, uint64_t d[TREC_MDIM_WORDS])
 {
-    d[W_DUAL] = (uint64_t)(m->ii.dual != 0);
-    d[W_WEIGHTS] = (uint64_t)(m->ii.dual && m->ii.weighted);
-    d[W_ACTIVE] = m->ii.n_active;
-    d[W_HIST] = m->ii.hist_nnz;
+    const trec_item_item *ii = trec_model_item_item(m);
+    d[W_DUAL] = (uint64_t)(ii->dual != 0);
+    d[W_WEIGHTS] = (uint64_t)(ii->dual && ii->weighted);
+    d[W_ACTIVE] = ii->n_active;
+    d[W_HIST] = ii->hist_nnz;
 }
 
 static int ii_dims_in(const uint64_t d[TREC_MDIM_WORDS], uint64_t lim, trec_model *m,
@@ -35,18 +49,21 @@ static int ii_dims_in(const uint64_t d[TREC_MDIM_WORDS], uint64_t lim, trec_mode
     if (d[W_WEIGHTS] > d[W_DUAL])
         return trec_fail(err, "%s: corrupt MDIM section (column weights of an explicit "
                          "item-item model)", name);
-    m->ii.dual = (int)d[W_DUAL];
-    m->ii.weighted = (int)d[W_WEIGHTS];
-    m->ii.n_active = d[W_ACTIVE];
-    m->ii.hist_nnz = d[W_HIST];
+    trec_item_item *ii = trec_model_item_item(m); /* allocated by model.c */
+    ii->dual = (int)d[W_DUAL];
+    ii->weighted = (int)d[W_WEIGHTS];
+    ii->n_active = d[W_ACTIVE];
+    ii->hist_nnz = d[W_HIST];
     return 0;
 }
 
 static int ii_alloc(trec_model *m, trec_error *err)
 {
     int failed = 0;
-    trec_item_item *ii = &m->ii;
+    trec_item_item *ii = trec_model_item_item(m);
     uint64_t na = ii->n_active;
+    ii->b = ii->k = NULL; /* the other form's stay NULL (a copy starts from src's) */
+    ii->c_diag = ii->w = NULL;
     if (na && na > UINT64_MAX / na) {
         return trec_fail(err, "out of memory: %llu x %llu item weights",
                          (unsigned long long)na, (unsigned long long)na);
@@ -69,7 +86,7 @@ static int ii_alloc(trec_model *m, trec_error *err)
 
 static int check_active(const trec_model *m, const char *name, trec_error *err)
 {
-    const trec_item_item *ii = &m->ii;
+    const trec_item_item *ii = trec_model_item_item(m);
     for (uint64_t a = 0; a < ii->n_active; a++)
         if (ii->active[a] >= m->n_items || (a && ii->active[a] <= ii->active[a - 1]))
             return trec_fail(err, "%s: active item %llu (%u) is out of range or out of order",
@@ -79,7 +96,7 @@ static int check_active(const trec_model *m, const char *name, trec_error *err)
 
 static int check_history(const trec_model *m, const char *name, trec_error *err)
 {
-    const trec_item_item *ii = &m->ii;
+    const trec_item_item *ii = trec_model_item_item(m);
     if (ii->hist_ptr[0] != 0 || ii->hist_ptr[m->n_users] != ii->hist_nnz)
         return trec_fail(err, "%s: history row pointers do not span the %llu entries", name,
                          (unsigned long long)ii->hist_nnz);
@@ -98,7 +115,9 @@ static int check_history(const trec_model *m, const char *name, trec_error *err)
 
 static int ii_validate(const trec_model *m, const char *name, trec_error *err)
 {
-    const trec_item_item *ii = &m->ii;
+    const trec_item_item *ii = trec_model_item_item(m);
+    if (!ii)
+        return trec_fail(err, "%s: internal error: an item-item model without its data", name);
     if (m->k || m->user_repr || m->item_repr || m->adam_n || (ii->dual ? !!ii->b : !!ii->k))
         return trec_fail(err, "%s: an item-item model has no representations", name);
     if (ii->n_active > m->n_items)
@@ -124,7 +143,7 @@ static int ii_validate(const trec_model *m, const char *name, trec_error *err)
 static void ii_sections(const trec_model *m, trec_section *s, size_t *n, uint64_t *scratch)
 {
     (void)scratch;
-    const trec_item_item *ii = &m->ii;
+    const trec_item_item *ii = trec_model_item_item(m);
     trec_model_add_section(s, n, "IIAC", ii->active, 4 * ii->n_active);
     if (ii->dual) {
         trec_model_add_section(s, n, "DUAK", ii->k, 4 * m->n_users * m->n_users);
@@ -141,7 +160,7 @@ static void ii_sections(const trec_model *m, trec_section *s, size_t *n, uint64_
 
 static int ii_read(const trec_container *c, trec_model *m, trec_error *err)
 {
-    trec_item_item *ii = &m->ii;
+    trec_item_item *ii = trec_model_item_item(m);
     return trec_model_get_section(c, "IIAC", ii->n_active, 4, (void **)&ii->active, err) ||
            trec_model_get_section(c, "IIMX", ii->dual ? 0 : ii->n_active * ii->n_active, 4,
                                   (void **)&ii->b, err) ||
@@ -158,7 +177,7 @@ static int ii_read(const trec_container *c, trec_model *m, trec_error *err)
 
 static void ii_describe(const trec_model *m, FILE *text, cJSON *json)
 {
-    const trec_item_item *ii = &m->ii;
+    const trec_item_item *ii = trec_model_item_item(m);
     if (text) {
         fprintf(text, "weights:    %llu x %llu active items, %s form", (unsigned long long)ii->n_active,
                 (unsigned long long)ii->n_active, ii->dual ? "dual" : "explicit");
@@ -179,6 +198,7 @@ static void ii_describe(const trec_model *m, FILE *text, cJSON *json)
 
 const trec_model_kind_ops trec_model_item_item_ops = {
     .name = "item-item",
+    .data_size = sizeof(trec_item_item),
     .dims_out = ii_dims_out,
     .dims_in = ii_dims_in,
     .alloc = ii_alloc,

@@ -1,7 +1,7 @@
 /* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* model_kind.h - what each model kind does for the model file (internal to
- * lib/format): its shape words, allocation, validation, sections and
- * description. model.c holds one table row per kind. */
+ * lib/format): its own data, shape words, allocation, validation, sections
+ * and description. model.c holds one table row per kind. */
 #ifndef TREC_MODEL_KIND_H
 #define TREC_MODEL_KIND_H
 
@@ -18,6 +18,11 @@
 
 typedef struct trec_model_kind_ops {
     const char *name;
+    /* Bytes of the kind's own data (trec_model.kind_data, a struct in the
+     * kind's header), 0 for none. model.c allocates it zeroed before
+     * dims_in (reading) or alloc, and copies it whole before alloc when
+     * copying a model: alloc must set every array pointer in it. */
+    size_t data_size;
     /* MDIM words 2..15 but TREC_MDIM_KIND: to the file, and from it (bounds
      * checked against the file's size `lim` before any multiplication). */
     void (*dims_out)(const trec_model *m, uint64_t d[TREC_MDIM_WORDS]);
@@ -42,6 +47,9 @@ extern const trec_model_kind_ops trec_model_factors_ops;
 extern const trec_model_kind_ops trec_model_item_item_ops;
 
 /* Helpers the kinds share (model.c). */
+/* m's kind data (kind already set), allocated zeroed and owned by m on first
+ * use; NULL on failure or for a kind without data (with err set). */
+void *trec_model_kind_data(trec_model *m, trec_error *err);
 float *trec_model_alloc_floats(trec_model *m, uint64_t n, trec_error *err, int *failed);
 void *trec_model_alloc_bytes(trec_model *m, uint64_t n, trec_error *err, int *failed);
 int trec_model_check_finite(const float *p, uint64_t n, const char *name, const char *what,

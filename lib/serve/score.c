@@ -30,11 +30,19 @@ int trec_scorer_for_users(trec_scorer *s, const trec_model *m, trec_error *err)
     return k ? k->for_users(s, m, err) : -1;
 }
 
-int trec_scorer_for_items(trec_scorer *s, const trec_model *m, trec_error *err)
+int trec_scorer_check_similarity(const trec_model *m, int similarity, trec_error *err)
+{
+    const trec_scorer_kind *k = kind_of(m, err);
+    return k ? k->check_similarity(m, similarity, err) : -1;
+}
+
+int trec_scorer_for_items(trec_scorer *s, const trec_model *m, int similarity,
+                          trec_error *err)
 {
     memset(s, 0, sizeof *s);
-    const trec_scorer_kind *k = kind_of(m, err);
-    return k ? k->for_items(s, m, err) : -1;
+    if (trec_scorer_check_similarity(m, similarity, err) != 0)
+        return -1;
+    return kind_of(m, err)->for_items(s, m, similarity, err);
 }
 
 int trec_scorer_for_histories(trec_scorer *s, const trec_model *m, const trec_csr *h,

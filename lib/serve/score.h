@@ -25,13 +25,15 @@
  *     euclidean  -sqrt(max(|u|^2 - 2 u . i + |i|^2, 1e-16))
  * BLIS runs single-threaded inside each call, with its small-matrix ("sup")
  * path disabled, so that a score does not depend on the block.
- * Similar items: the prediction function on item representations, no biases
- * (TensorRec's predict_similar_items).
+ * Similar items: a prediction function on item representations, no biases,
+ * cosine by default (TensorRec's predict_similar_items uses the model's
+ * prediction function: pass m->predict for that).
  *
  * item-item models (score_item_item.c):
  *     score(q, t) = sum over the query's history items j of h[q][j] B[j][t]
  * summed in ascending j. Users' histories are those stored in the model;
- * the history of item j for similar items is j alone (score = B[j][t]). */
+ * the history of item j for similar items is j alone (score = B[j][t]), the
+ * only similarity this kind has. */
 #ifndef TREC_SCORE_H
 #define TREC_SCORE_H
 
@@ -63,8 +65,14 @@ struct trec_scorer {
 
 /* Users x items of a model: the model's score. */
 int trec_scorer_for_users(trec_scorer *s, const trec_model *m, trec_error *err);
-/* Items x items of a model: similar items (see above). */
-int trec_scorer_for_items(trec_scorer *s, const trec_model *m, trec_error *err);
+/* Items x items of a model: similar items (see above) by similarity, an enum
+ * trec_predict, or -1 for the model kind's default. Fails, as
+ * trec_scorer_check_similarity does, for a similarity the kind cannot do. */
+int trec_scorer_for_items(trec_scorer *s, const trec_model *m, int similarity,
+                          trec_error *err);
+/* 0 if m's kind scores similar items by similarity (as above), else fails
+ * with why (an item-item model has only its own weights). */
+int trec_scorer_check_similarity(const trec_model *m, int similarity, trec_error *err);
 /* Users given by their histories, rows of h (columns: the model's items,
  * values: weights), not by the model's own users: fold-in. Fails with a
  * message for model kinds that cannot fold in. h must outlive s. */

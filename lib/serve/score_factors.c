@@ -99,9 +99,20 @@ static int for_users(trec_scorer *s, const trec_model *m, trec_error *err)
                                m->item_repr, m->item_bias, m->n_items, err);
 }
 
-static int for_items(trec_scorer *s, const trec_model *m, trec_error *err)
+/* Similar items: any prediction function on the item representations,
+ * cosine by default (whatever the model predicts with). */
+static int check_similarity(const trec_model *m, int similarity, trec_error *err)
 {
-    return trec_scorer_factors(s, m->predict, m->k, m->item_repr, NULL, m->n_items,
+    (void)m;
+    if (similarity < -1 || similarity >= TREC_PREDICT_COUNT)
+        return trec_fail(err, "unknown similarity %d", similarity);
+    return 0;
+}
+
+static int for_items(trec_scorer *s, const trec_model *m, int similarity, trec_error *err)
+{
+    uint32_t predict = similarity >= 0 ? (uint32_t)similarity : TREC_PREDICT_COSINE;
+    return trec_scorer_factors(s, predict, m->k, m->item_repr, NULL, m->n_items,
                                m->item_repr, NULL, m->n_items, err);
 }
 
@@ -405,6 +416,7 @@ static int for_histories(trec_scorer *s, const trec_model *m, const trec_csr *h,
 
 const trec_scorer_kind trec_scorer_kind_factors = {
     .for_users = for_users,
+    .check_similarity = check_similarity,
     .for_items = for_items,
     .for_histories = for_histories,
 };

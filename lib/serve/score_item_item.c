@@ -1,6 +1,6 @@
 /* Copyright (c) 2026 the trec authors. SPDX-License-Identifier: BSD-3-Clause */
 /* score_item_item.c - the item-item scorer (EASE): a query's history row
- * times the weights B (see score.h), for both forms of B (model.h):
+ * times the weights B (see score.h), for both forms of B (model_item_item.h):
  *   explicit: score[t] = sum over history items j of h[j] B[j][t];
  *   dual:     a = h W X^T (users), b = K a, c = b X (items), then for
  *             active t: score[t] = (c[t] - h[t] C[t][t]) / (1 - C[t][t]);
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model_item_item.h"
 #include "score_kind.h"
 
 enum { Q_USERS, Q_ITEMS };
@@ -108,21 +109,22 @@ static int make(trec_scorer *s, const trec_model *m, int queries, uint64_t nq,
     if (!x)
         return -1;
     *s = (trec_scorer){.ops = &item_item_ops, .nq = nq, .nt = m->n_items, .state = x};
+    const trec_item_item *ii = trec_model_item_item(m);
     x->m = m;
-    x->ii = &m->ii;
+    x->ii = ii;
     x->queries = queries;
-    x->ptr = m->ii.hist_ptr;
-    x->idx = m->ii.hist_idx;
-    x->val = m->ii.hist_val;
+    x->ptr = ii->hist_ptr;
+    x->idx = ii->hist_idx;
+    x->val = ii->hist_val;
     x->pos = trec_malloc((m->n_items ? m->n_items : 1) * sizeof *x->pos, err);
-    if (!x->pos || (m->ii.dual && transpose_history(x, err) != 0)) {
+    if (!x->pos || (ii->dual && transpose_history(x, err) != 0)) {
         trec_scorer_free(s);
         return -1;
     }
     for (uint64_t i = 0; i < m->n_items; i++)
         x->pos[i] = -1;
-    for (uint64_t a = 0; a < m->ii.n_active; a++)
-        x->pos[m->ii.active[a]] = (int64_t)a;
+    for (uint64_t a = 0; a < ii->n_active; a++)
+        x->pos[ii->active[a]] = (int64_t)a;
     return 0;
 }
 
@@ -131,8 +133,18 @@ static int for_users(trec_scorer *s, const trec_model *m, trec_error *err)
     return make(s, m, Q_USERS, m->n_users, err);
 }
 
-static int for_items(trec_scorer *s, const trec_model *m, trec_error *err)
+/* Similar items: by B alone, whatever similarity is asked for. */
+static int check_similarity(const trec_model *m, int similarity, trec_error *err)
 {
+    if (similarity >= 0)
+        return trec_fail(err, "a %s model scores similar items by its own weights",
+                         trec_model_kind_name(m->kind));
+    return 0;
+}
+
+static int for_items(trec_scorer *s, const trec_model *m, int similarity, trec_error *err)
+{
+    (void)similarity; /* -1: checked before */
     return make(s, m, Q_ITEMS, m->n_items, err);
 }
 
@@ -413,6 +425,7 @@ static const trec_scorer_ops item_item_ops = {
 
 const trec_scorer_kind trec_scorer_kind_item_item = {
     .for_users = for_users,
+    .check_similarity = check_similarity,
     .for_items = for_items,
     .for_histories = for_histories,
 };

@@ -27,7 +27,11 @@ typedef struct trec_scorer_ops {
 /* One row per model kind (score.c). */
 typedef struct trec_scorer_kind {
     int (*for_users)(trec_scorer *s, const trec_model *m, trec_error *err);
-    int (*for_items)(trec_scorer *s, const trec_model *m, trec_error *err);
+    /* Similar items: 0 if the kind scores them by similarity (-1: its
+     * default, else an enum trec_predict), else fails with why; for_items is
+     * only called with a similarity check_similarity accepted. */
+    int (*check_similarity)(const trec_model *m, int similarity, trec_error *err);
+    int (*for_items)(trec_scorer *s, const trec_model *m, int similarity, trec_error *err);
     int (*for_histories)(trec_scorer *s, const trec_model *m, const trec_csr *h,
                          trec_error *err); /* NULL: the kind cannot fold in */
 } trec_scorer_kind;

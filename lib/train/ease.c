@@ -35,6 +35,7 @@
 
 #include "algorithm.h"
 #include "linalg.h"
+#include "model_item_item.h"
 #include "parallel.h"
 
 typedef struct ease {
@@ -55,8 +56,8 @@ typedef struct ease {
 /* Its own options (algorithm.h), their values in cfg->param. */
 enum { EASE_DROPOUT, EASE_USER_EXPONENT };
 static const trec_fit_option_info ease_options[] = {
-    [EASE_DROPOUT] = {"--dropout", TREC_ARG_REAL, 0, 0, 0.99},
-    [EASE_USER_EXPONENT] = {"--user-exponent", TREC_ARG_REAL, 0, 0, 1},
+    [EASE_DROPOUT] = {"--dropout", TREC_ARG_REAL, 0, 0, 0.99, NULL},
+    [EASE_USER_EXPONENT] = {"--user-exponent", TREC_ARG_REAL, 0, 0, 1, NULL},
 };
 
 static void ease_defaults(trec_fit_config *cfg)
@@ -333,12 +334,15 @@ static int make_model(ease *E, uint32_t *active, trec_model *m, trec_error *err)
 {
     const trec_csr *x = E->x;
     int failed = 0;
-    m->kind = TREC_MODEL_ITEM_ITEM;
+    trec_item_item *ii = trec_model_item_item_init(m, err);
+    if (!ii) {
+        free(active);
+        return -1;
+    }
     m->n_users = x->rows;
     m->n_items = x->cols;
     m->user_labels = x->row_labels;
     m->item_labels = x->col_labels;
-    trec_item_item *ii = &m->ii;
     ii->n_active = E->n_active;
     if (trec_model_own(m, active, err) != 0) /* consumes active either way */
         return -1;
@@ -440,8 +444,9 @@ static void ease_meta(const trec_fit_config *cfg, const trec_fit_result *res, co
         cJSON_AddNumberToObject(o, "dropout", cfg->param[EASE_DROPOUT]);
     if (cfg->param[EASE_USER_EXPONENT] > 0)
         cJSON_AddNumberToObject(o, "user_exponent", cfg->param[EASE_USER_EXPONENT]);
-    cJSON_AddNumberToObject(o, "active_items", (double)m->ii.n_active);
-    cJSON_AddStringToObject(o, "solve", m->n_users < m->ii.n_active ? "dual" : "primal");
+    const trec_item_item *ii = trec_model_item_item(m);
+    cJSON_AddNumberToObject(o, "active_items", (double)ii->n_active);
+    cJSON_AddStringToObject(o, "solve", m->n_users < ii->n_active ? "dual" : "primal");
 }
 
 /* trec-tune's default space: around the ease preset (presets.c). */

@@ -22,11 +22,10 @@ static int same_labels(const trec_labels *a, const trec_labels *b)
 
 int trec_init_check(const trec_model *init, const trec_model *m, trec_error *err)
 {
-    const char *what = NULL;
+    const char *what = NULL, *kind = trec_model_kind_name(init->kind);
     if (init->kind != TREC_MODEL_FACTORS)
         return trec_fail(err, "--init model is %s %s model, which has no factors to start "
-                         "from", init->kind == TREC_MODEL_ITEM_ITEM ? "an" : "a",
-                         trec_model_kind_name(init->kind));
+                         "from", strchr("aeiou", kind[0]) ? "an" : "a", kind);
     if (init->k != m->k)
         what = "--components";
     else if (init->predict != m->predict)

@@ -13,6 +13,7 @@
 #include "loss_rmse.h"
 #include "loss_separation.h"
 #include "loss_wmrb.h"
+#include "model_item_item.h"
 #include "number.h"
 #include "parallel.h"
 #include "prediction.h"

@@ -2,7 +2,7 @@
 /* test_ease.c - the ease algorithm against EASE's formula computed here in
  * double precision (Gauss-Jordan), in both solves (primal: more users than
  * items; dual: fewer), with and without --dropout (EDLAE's regulariser),
- * through the item-item scorer, a model file round trip, similar items,
+ * through the item-item scorer, a model file round trip and a copy, similar items,
  * weights and the memory refusal. */
 #include <check.h>
 #include <math.h>
@@ -170,6 +170,19 @@ static void check_scores(const trec_model *m, const trec_csr *x, const double *b
     trec_scorer_free(&s);
 }
 
+static int files_equal(const char *a, const char *b)
+{
+    trec_error err;
+    uint8_t *x, *y;
+    size_t nx, ny;
+    ck_assert_int_eq(trec_read_file(a, &x, &nx, &err), 0);
+    ck_assert_int_eq(trec_read_file(b, &y, &ny, &err), 0);
+    int same = nx == ny && memcmp(x, y, nx) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
 static void run_case(int nu, int ni, int want_dual, double dropout)
 {
     trec_error err;
@@ -178,10 +191,11 @@ static void run_case(int nu, int ni, int want_dual, double dropout)
     trec_model m;
     ck_assert_msg(fit(&x, 7.5, 0.3, dropout, &m, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(m.kind, TREC_MODEL_ITEM_ITEM);
-    ck_assert_int_eq(m.ii.dual, want_dual);
+    const trec_item_item *ii = trec_model_item_item(&m);
+    ck_assert_int_eq(ii->dual, want_dual);
     /* only the dual form of EDLAE stores column weights */
-    ck_assert_int_eq(m.ii.weighted, want_dual && dropout > 0);
-    ck_assert_uint_eq(m.ii.n_active, (uint64_t)ni - 1); /* the empty item is out */
+    ck_assert_int_eq(ii->weighted, want_dual && dropout > 0);
+    ck_assert_uint_eq(ii->n_active, (uint64_t)ni - 1); /* the empty item is out */
     double *b = reference_b(&x, 7.5, 0.3, dropout);
     check_scores(&m, &x, b, 0.3);
     /* the model file gives the same scores */
@@ -191,8 +205,18 @@ static void run_case(int nu, int ni, int want_dual, double dropout)
     ck_assert_msg(trec_model_read("/tmp/test_ease.trec", &back, &err) == 0, "%s", err.msg);
     check_scores(&back, &x, b, 0.3);
     trec_model_free(&back);
-    free(b);
+    /* a copy owns its own kind data and writes the same bytes */
+    trec_model cp;
+    ck_assert_msg(trec_model_copy(&cp, &m, &err) == 0, "%s", err.msg);
+    const trec_item_item *cii = trec_model_item_item(&cp);
+    ck_assert(cii && cii != trec_model_item_item(&m));
+    ck_assert(cii->hist_val != trec_model_item_item(&m)->hist_val);
     trec_model_free(&m);
+    check_scores(&cp, &x, b, 0.3);
+    ck_assert_int_eq(trec_model_write("/tmp/test_ease_copy.trec", &cp, &err), 0);
+    ck_assert(files_equal("/tmp/test_ease.trec", "/tmp/test_ease_copy.trec"));
+    trec_model_free(&cp);
+    free(b);
     trec_csr_free(&x);
 }
 
@@ -257,10 +281,14 @@ START_TEST(similar_items_are_rows_of_b)
         make_x(&x, nu, ni, 7, 5);
         trec_model m;
         ck_assert_int_eq(fit(&x, 3, 0, dropout, &m, &err), 0);
-        ck_assert_int_eq(m.ii.dual, dual);
+        ck_assert_int_eq(trec_model_item_item(&m)->dual, dual);
         double *b = reference_b(&x, 3, 0, dropout);
         trec_scorer s;
-        ck_assert_int_eq(trec_scorer_for_items(&s, &m, &err), 0);
+        /* B is the only similarity of an item-item model */
+        ck_assert_int_eq(trec_scorer_for_items(&s, &m, TREC_PREDICT_COSINE, &err), -1);
+        ck_assert_str_eq(err.msg, "a item-item model scores similar items by its own weights");
+        ck_assert_int_eq(trec_scorer_check_similarity(&m, -1, &err), 0);
+        ck_assert_int_eq(trec_scorer_for_items(&s, &m, -1, &err), 0);
         for (int j = 0; j < ni; j++)
             for (int t = 0; t < ni; t++) {
                 double want = b[j * ni + t];

@@ -347,10 +347,16 @@ START_TEST(model_scorers)
     ck_assert_int_eq(trec_scorer_for_users(&s, &m, &err), 0);
     ck_assert_double_eq(trec_score_pair(&s, 1, 2), 2 * 5 + 10 + 100);
     trec_scorer_free(&s);
-    /* items vs items: no biases */
-    ck_assert_int_eq(trec_scorer_for_items(&s, &m, &err), 0);
+    /* items vs items: no biases, by the similarity asked for */
+    ck_assert_int_eq(trec_scorer_for_items(&s, &m, TREC_PREDICT_DOT, &err), 0);
     ck_assert_double_eq(trec_score_pair(&s, 2, 1), 5 * 4);
     trec_scorer_free(&s);
+    /* cosine by default: one component, so every pair scores 1 */
+    ck_assert_int_eq(trec_scorer_for_items(&s, &m, -1, &err), 0);
+    ck_assert(fabs(trec_score_pair(&s, 2, 1) - 1) < 1e-6);
+    trec_scorer_free(&s);
+    ck_assert_int_eq(trec_scorer_check_similarity(&m, TREC_PREDICT_COUNT, &err), -1);
+    ck_assert_int_eq(trec_scorer_for_items(&s, &m, -2, &err), -1);
     trec_model_free(&m);
 }
 END_TEST
