@@ -311,6 +311,7 @@ void trec_container_free(trec_container *c)
     else
         free(c->buf);
     free(c->name);
+    free(c->chunk_ok);
     memset(c, 0, sizeof *c);
 }
 
@@ -621,9 +622,10 @@ static int map_file(const char *path, uint8_t **buf, size_t *len)
 #endif
 
 /* Faults in the pages of the sections to be checked in one call each (a
- * hint: older kernels refuse it, and the pages then fault in as read). */
+ * hint: older kernels refuse it, and the pages then fault in as read);
+ * those in skip and lazy are left to fault in if they are read. */
 static void populate(uint8_t *buf, size_t len, uint32_t count, const uint32_t *skip,
-                     size_t n_skip)
+                     size_t n_skip, const uint32_t *lazy, size_t n_lazy)
 {
     long page = sysconf(_SC_PAGESIZE);
     if (page <= 0)
@@ -631,7 +633,8 @@ static void populate(uint8_t *buf, size_t len, uint32_t count, const uint32_t *s
     for (uint32_t i = 0; i < count; i++) {
         const uint8_t *e = buf + TREC_HEADER_SIZE + i * TREC_SECTION_ENTRY_SIZE;
         uint64_t off = get_u64(e + 8), size = get_u64(e + 16);
-        if (is_listed(get_u32(e), skip, n_skip) || off > len || size > len - off || !size)
+        if (is_listed(get_u32(e), skip, n_skip) || is_listed(get_u32(e), lazy, n_lazy) ||
+            off > len || size > len - off || !size)
             continue;
         uint64_t a = off / (uint64_t)page * (uint64_t)page;
         madvise(buf + a, (size_t)(off + size - a), MADV_POPULATE_READ);
@@ -656,7 +659,7 @@ int trec_container_map_lazy(const char *path, uint32_t expect_kind, const uint32
     const char *name = trec_display_name(path);
     trec_error e2;
     if (check_header(buf, len, 1, name, expect_kind, c, &e2) == 0)
-        populate(buf, len, c->count, skip, n_skip);
+        populate(buf, len, c->count, skip, n_skip, lazy, n_lazy);
     if (check_header(buf, len, 1, name, expect_kind, c, &e2) != 0 ||
         parse_sections(buf, len, 1, name, skip, n_skip, lazy, n_lazy, c, &e2) != 0) {
         /* A bad file: the reading path says what is wrong, in its words. */
@@ -667,7 +670,10 @@ int trec_container_map_lazy(const char *path, uint32_t expect_kind, const uint32
     c->len = len;
     c->mapped = 1;
     c->name = strdup(name);
-    if (!c->name) {
+    uint64_t chunks = c->chunk_size ? (uint64_t)(c->len / c->chunk_size) + c->count : 0;
+    if (chunks)
+        c->chunk_ok = calloc(chunks, 1); /* more than the CRCs in CKSM */
+    if (!c->name || (chunks && !c->chunk_ok)) {
         trec_container_free(c);
         return trec_fail(err, "out of memory");
     }
@@ -677,13 +683,55 @@ int trec_container_map_lazy(const char *path, uint32_t expect_kind, const uint32
 const void *trec_container_find(const trec_container *c, uint32_t tag, uint64_t *size)
 {
     for (uint32_t i = 0; i < c->count; i++) {
-        if (c->sections[i].tag == tag && !c->sections[i].unverified) {
+        if (c->sections[i].tag == tag && !c->sections[i].unverified && !c->sections[i].lazy) {
             if (size)
                 *size = c->sections[i].size;
             return c->buf + c->sections[i].offset;
         }
     }
     return NULL;
+}
+
+const void *trec_container_find_lazy(const trec_container *c, uint32_t tag, uint64_t *size)
+{
+    for (uint32_t i = 0; i < c->count; i++) {
+        if (c->sections[i].tag == tag && c->sections[i].lazy) {
+            if (size)
+                *size = c->sections[i].size;
+            return c->buf + c->sections[i].offset;
+        }
+    }
+    return trec_container_find(c, tag, size);
+}
+
+int trec_container_verify_range(trec_container *c, uint32_t tag, uint64_t off, uint64_t len,
+                                trec_error *err)
+{
+    uint32_t i = 0;
+    while (i < c->count && c->sections[i].tag != tag)
+        i++;
+    if (i == c->count || !c->sections[i].lazy || len == 0)
+        return 0; /* verified whole (or absent: its reader said so) */
+    uint64_t size = c->sections[i].size, C = c->chunk_size;
+    if (off > size || len > size - off)
+        return trec_fail(err, "%s: internal error: bytes %llu..%llu outside a section", c->name,
+                         (unsigned long long)off, (unsigned long long)(off + len));
+    for (uint64_t k = off / C; k <= (off + len - 1) / C; k++) {
+        uint64_t n = c->sections[i].chunk0 + k, at = k * C;
+        if (c->chunk_ok[n])
+            continue;
+        size_t piece = (size_t)(size - at < C ? size - at : C);
+        if (trec_crc32(0, c->buf + c->sections[i].offset + at, piece) !=
+            get_u32(c->chunk_crcs + 4 * n)) {
+            char tn[5];
+            trec_tag_name(tag, tn);
+            return trec_fail(err, "%s: checksum mismatch in section %s, bytes %llu..%llu "
+                             "(file is corrupt)", c->name, tn, (unsigned long long)at,
+                             (unsigned long long)(at + piece));
+        }
+        c->chunk_ok[n] = 1;
+    }
+    return 0;
 }
 
 /* ---- the head alone, for readers of parts of sections ---- */

@@ -135,7 +135,7 @@ int trec_container_read_head(int fd, const char *name, uint32_t expect_kind,
                              trec_container *c, trec_error *err);
 
 /* Finds a section by tag; returns its bytes and size, or NULL if absent (or
- * left unverified by trec_container_map). */
+ * left unverified or to lazy verification by trec_container_map_lazy). */
 const void *trec_container_find(const trec_container *c, uint32_t tag,
                                 uint64_t *size);
 /* The same, also finding sections left to lazy verification (whose bytes
