@@ -473,9 +473,14 @@ static void load(run *r)
 {
     options *o = r->o;
     trec_error err;
-    /* cold start needs the learned feature weights; scoring alone does not */
-    if ((o->user_features || o->item_features ? trec_model_read : trec_model_map)(
-            o->model, &r->file_model, &err) != 0)
+    /* cold start needs the learned feature weights; scoring alone does not,
+     * and ranking a few known users reads only their rows of the user
+     * section (resolve_queries checks them) */
+    int few_users = !o->all_users && !o->liked && !o->history && o->n_item_args == 0;
+    if ((o->user_features || o->item_features ? trec_model_read
+         : few_users                          ? trec_model_map_queries
+                                              : trec_model_map)(o->model, &r->file_model,
+                                                                &err) != 0)
         cli_fail(&err);
     if ((o->user_features && trec_csr_read(o->user_features, &r->uf, &err) != 0) ||
         (o->item_features && trec_csr_read(o->item_features, &r->itf, &err) != 0) ||
@@ -568,6 +573,9 @@ static void resolve_queries(run *r)
                 r->queries[r->nq++] = (uint64_t)idx[i];
         free(idx);
     }
+    trec_error err;
+    if (o->n_item_args == 0 && trec_model_use_users(&r->file_model, r->queries, r->nq, &err) != 0)
+        cli_fail(&err);
 }
 
 /* Reads a list of raw ids and looks them up: idx[i] the index of the i-th,

@@ -56,10 +56,52 @@ static int for_each_chunk(const trec_section *s, uint8_t *tmp, chunk_fn fn, void
     return 0;
 }
 
+/* A section's CRC as its bytes stream by, and with chunk checksums (out
+ * not NULL) the CRCs of its TREC_CHUNK_SIZE-byte chunks into out (u32s,
+ * CKSM's), the whole CRC then combined from them. */
+typedef struct crc_state {
+    uint32_t whole, cur;
+    uint64_t pos;
+    uint8_t *out;
+} crc_state;
+
+static void crc_feed(crc_state *st, const uint8_t *p, size_t n)
+{
+    if (!st->out) {
+        st->whole = trec_crc32(st->whole, p, n);
+        return;
+    }
+    while (n > 0) {
+        uint64_t room = TREC_CHUNK_SIZE - st->pos % TREC_CHUNK_SIZE;
+        size_t m = n < room ? n : (size_t)room;
+        st->cur = trec_crc32(st->cur, p, m);
+        st->pos += m;
+        p += m;
+        n -= m;
+        if (st->pos % TREC_CHUNK_SIZE == 0) {
+            put_u32(st->out, st->cur);
+            st->out += 4;
+            st->whole = trec_crc32_combine(st->whole, st->cur, TREC_CHUNK_SIZE);
+            st->cur = 0;
+        }
+    }
+}
+
+/* The section's CRC, once all its bytes were fed. */
+static uint32_t crc_finish(crc_state *st)
+{
+    uint64_t tail = st->pos % TREC_CHUNK_SIZE;
+    if (st->out && tail) {
+        put_u32(st->out, st->cur);
+        st->out += 4;
+        st->whole = trec_crc32_combine(st->whole, st->cur, tail);
+    }
+    return st->whole;
+}
+
 static int crc_chunk(void *ctx, const void *bytes, size_t len)
 {
-    uint32_t *crc = ctx;
-    *crc = trec_crc32(*crc, bytes, len);
+    crc_feed(ctx, bytes, len);
     return 0;
 }
 
@@ -72,7 +114,7 @@ static int write_chunk(void *ctx, const void *bytes, size_t len)
 /* Checksums and writes in the same pass, while the bytes are in cache. */
 typedef struct crc_writer {
     FILE *fp;
-    uint32_t crc;
+    crc_state crc;
 } crc_writer;
 
 static int crc_write_chunk(void *ctx, const void *bytes, size_t len)
@@ -83,7 +125,7 @@ static int crc_write_chunk(void *ctx, const void *bytes, size_t len)
     const uint8_t *p = bytes;
     while (len > 0) {
         size_t n = len < PIECE ? len : PIECE;
-        w->crc = trec_crc32(w->crc, p, n);
+        crc_feed(&w->crc, p, n);
         if (fwrite(p, 1, n, w->fp) != n)
             return -1;
         p += n;
@@ -129,11 +171,23 @@ static void seal_header(uint8_t *head, size_t head_len)
     put_u32(head + 28, hcrc);
 }
 
+/* Where section i's chunk CRCs go in CKSM's bytes (cksm, or NULL: none;
+ * CKSM, the last section, has none of its own). */
+static uint8_t *chunk_out(const trec_section *sections, size_t count, size_t i, uint8_t *cksm)
+{
+    if (!cksm || i + 1 == count)
+        return NULL;
+    uint64_t before = 0;
+    for (size_t j = 0; j < i; j++)
+        before += (sections[j].size + TREC_CHUNK_SIZE - 1) / TREC_CHUNK_SIZE;
+    return cksm + 8 + 4 * before;
+}
+
 /* Writes the sections after the header; with crc_pass (the output can seek
- * back), also checksums them into the table. */
+ * back), also checksums them into the table (and their chunks into cksm). */
 static int write_sections(FILE *fp, uint8_t *head, size_t head_len,
                           const trec_section *sections, size_t count, uint8_t *tmp,
-                          int crc_pass)
+                          int crc_pass, uint8_t *cksm)
 {
     uint64_t pos = head_len;
     for (size_t i = 0; i < count; i++) {
@@ -141,10 +195,10 @@ static int write_sections(FILE *fp, uint8_t *head, size_t head_len,
         if (write_zeros(fp, start - pos) != 0)
             return -1;
         if (crc_pass) {
-            crc_writer w = {fp, 0};
+            crc_writer w = {fp, {.out = chunk_out(sections, count, i, cksm)}};
             if (for_each_chunk(&sections[i], tmp, crc_write_chunk, &w) != 0)
                 return -1;
-            put_u32(entry(head, i) + 4, w.crc);
+            put_u32(entry(head, i) + 4, crc_finish(&w.crc));
         } else if (for_each_chunk(&sections[i], tmp, write_chunk, fp) != 0) {
             return -1;
         }
@@ -157,24 +211,58 @@ static int write_sections(FILE *fp, uint8_t *head, size_t head_len,
  * real header. A pipe or a device: checksums first, then everything in
  * order, reading each section twice. */
 static int write_all(trec_outfile *out, uint8_t *head, size_t head_len,
-                     const trec_section *sections, size_t count, uint8_t *tmp)
+                     const trec_section *sections, size_t count, uint8_t *tmp, uint8_t *cksm)
 {
     if (out->tmp_path) {
         return fwrite(head, 1, head_len, out->fp) != head_len ||
-               write_sections(out->fp, head, head_len, sections, count, tmp, 1) != 0 ||
+               write_sections(out->fp, head, head_len, sections, count, tmp, 1, cksm) != 0 ||
                (seal_header(head, head_len), fseek(out->fp, 0, SEEK_SET) != 0) ||
                fwrite(head, 1, head_len, out->fp) != head_len
                    ? -1 : 0;
     }
     for (size_t i = 0; i < count; i++) {
-        uint32_t crc = 0;
-        for_each_chunk(&sections[i], tmp, crc_chunk, &crc);
-        put_u32(entry(head, i) + 4, crc);
+        crc_state st = {.out = chunk_out(sections, count, i, cksm)};
+        for_each_chunk(&sections[i], tmp, crc_chunk, &st);
+        put_u32(entry(head, i) + 4, crc_finish(&st));
     }
     seal_header(head, head_len);
     return fwrite(head, 1, head_len, out->fp) != head_len ||
-           write_sections(out->fp, head, head_len, sections, count, tmp, 0) != 0
+           write_sections(out->fp, head, head_len, sections, count, tmp, 0, NULL) != 0
                ? -1 : 0;
+}
+
+/* The sections to write: the caller's, and CKSM when one of them is longer
+ * than a chunk (*cksm: its bytes, the CRCs filled in as the others are
+ * checksummed; NULL without). *all is sections itself or a new array. */
+static int with_chunk_sums(const trec_section *sections, size_t count, trec_section **all,
+                           size_t *n_all, uint8_t **cksm, trec_error *err)
+{
+    uint64_t chunks = 0;
+    int large = 0;
+    for (size_t i = 0; i < count; i++) {
+        large |= sections[i].size > TREC_CHUNK_SIZE;
+        chunks += (sections[i].size + TREC_CHUNK_SIZE - 1) / TREC_CHUNK_SIZE;
+    }
+    *all = (trec_section *)sections;
+    *n_all = count;
+    *cksm = NULL;
+    if (!large)
+        return 0;
+    if (count + 1 > TREC_MAX_SECTIONS)
+        return trec_fail(err, "too many sections (%zu)", count + 1);
+    *all = trec_malloc((count + 1) * sizeof **all, err);
+    *cksm = *all ? trec_calloc(1, 8 + 4 * chunks, err) : NULL;
+    if (!*cksm) {
+        free(*all);
+        *all = NULL;
+        return -1;
+    }
+    memcpy(*all, sections, count * sizeof **all);
+    put_u64(*cksm, TREC_CHUNK_SIZE);
+    (*all)[count] = (trec_section){.tag = TREC_TAG(TREC_CHUNK_TAG), .size = 8 + 4 * chunks,
+                                   .data = *cksm};
+    *n_all = count + 1;
+    return 0;
 }
 
 int trec_container_write(const char *path, uint32_t kind,
@@ -183,19 +271,30 @@ int trec_container_write(const char *path, uint32_t kind,
 {
     if (count > TREC_MAX_SECTIONS)
         return trec_fail(err, "%s: too many sections (%zu)", path, count);
-    size_t head_len = TREC_HEADER_SIZE + count * TREC_SECTION_ENTRY_SIZE;
+    trec_section *all;
+    size_t n_all;
+    uint8_t *cksm;
+    if (with_chunk_sums(sections, count, &all, &n_all, &cksm, err) != 0)
+        return -1;
+    size_t head_len = TREC_HEADER_SIZE + n_all * TREC_SECTION_ENTRY_SIZE;
     uint8_t *head = trec_calloc(1, head_len, err);
-    uint8_t *tmp = trec_malloc(CHUNK, err);
+    uint8_t *tmp = head ? trec_malloc(CHUNK, err) : NULL;
     trec_outfile out;
-    if (!head || !tmp || trec_outfile_open(&out, path, err) != 0) {
+    if (!tmp || trec_outfile_open(&out, path, err) != 0) {
         free(head);
         free(tmp);
+        if (cksm)
+            free(all);
+        free(cksm);
         return -1;
     }
-    layout(head, kind, sections, count);
-    int bad = write_all(&out, head, head_len, sections, count, tmp);
+    layout(head, kind, all, n_all);
+    int bad = write_all(&out, head, head_len, all, n_all, tmp, cksm);
     free(head);
     free(tmp);
+    if (cksm)
+        free(all);
+    free(cksm);
     if (bad) {
         int e = trec_fail_errno(err, "%s: write failed",
                                 strcmp(path, "-") == 0 ? "<stdout>" : path);
@@ -212,6 +311,7 @@ void trec_container_free(trec_container *c)
     else
         free(c->buf);
     free(c->name);
+    free(c->chunk_ok);
     memset(c, 0, sizeof *c);
 }
 
@@ -284,12 +384,64 @@ static int is_listed(uint32_t tag, const uint32_t *list, size_t n)
     return 0;
 }
 
+static uint64_t chunks_of(uint64_t size, uint64_t chunk)
+{
+    return size / chunk + (size % chunk != 0);
+}
+
+/* CKSM, when the file has one: its chunk size must be a power of two from
+ * 64 KiB to 1 GiB and its length fit the section table exactly. */
+static int parse_chunk_sums(const uint8_t *buf, const char *name, trec_container *c,
+                            trec_error *err)
+{
+    uint32_t at = c->count;
+    for (uint32_t i = 0; i < c->count; i++)
+        if (c->sections[i].tag == TREC_TAG(TREC_CHUNK_TAG))
+            at = i;
+    if (at == c->count)
+        return 0;
+    uint64_t size = c->sections[at].size, chunk = size >= 8 ? get_u64(buf + c->sections[at].offset) : 0;
+    int ok = chunk >= (1u << 16) && chunk <= (1u << 30) && (chunk & (chunk - 1)) == 0;
+    uint64_t n = 0;
+    for (uint32_t i = 0; ok && i < c->count; i++) {
+        c->sections[i].chunk0 = n;
+        n += i == at ? 0 : chunks_of(c->sections[i].size, chunk);
+    }
+    if (!ok || (size - 8) / 4 != n || (size - 8) % 4 != 0)
+        return trec_fail(err, "%s: section %s does not match the section table (file is "
+                         "corrupt)", name, TREC_CHUNK_TAG);
+    c->chunk_size = chunk;
+    c->chunk_crcs = buf + c->sections[at].offset + 8;
+    return 0;
+}
+
+/* The sections left to lazy verification (marked lazy while the table was
+ * parsed): lazy with chunk checksums, else verified whole now. */
+static int settle_lazy(const uint8_t *buf, const char *name, trec_container *c,
+                       trec_error *err)
+{
+    for (uint32_t i = 0; i < c->count; i++) {
+        if (!c->sections[i].lazy || c->chunk_size)
+            continue;
+        c->sections[i].lazy = 0;
+        if (trec_crc32(0, buf + c->sections[i].offset, (size_t)c->sections[i].size) !=
+            c->sections[i].crc) {
+            char tn[5];
+            trec_tag_name(c->sections[i].tag, tn);
+            return trec_fail(err, "%s: checksum mismatch in section %s (file is corrupt)",
+                             name, tn);
+        }
+    }
+    return 0;
+}
+
 /* Checks the section table in buf against a file of len bytes and, when
  * verify is set (buf then holds the file), the CRC of every section not
- * listed in skip. */
+ * listed in skip or lazy (those in lazy: see trec_container_map_lazy), and
+ * the chunk checksums' layout. */
 static int parse_sections(const uint8_t *buf, size_t len, int verify, const char *name,
-                          const uint32_t *skip, size_t n_skip, trec_container *c,
-                          trec_error *err)
+                          const uint32_t *skip, size_t n_skip, const uint32_t *lazy,
+                          size_t n_lazy, trec_container *c, trec_error *err)
 {
     uint64_t end = TREC_HEADER_SIZE + (uint64_t)c->count * TREC_SECTION_ENTRY_SIZE;
     for (uint32_t i = 0; i < c->count; i++) {
@@ -307,19 +459,21 @@ static int parse_sections(const uint8_t *buf, size_t len, int verify, const char
         for (uint32_t j = 0; j < i; j++)
             if (c->sections[j].tag == tag)
                 return trec_fail(err, "%s: section %s appears twice", name, tn);
-        int check = verify && !is_listed(tag, skip, n_skip);
+        int later = verify && is_listed(tag, lazy, n_lazy);
+        int check = verify && !is_listed(tag, skip, n_skip) && !later;
         uint32_t crc = check ? trec_crc32(0, buf + off, (size_t)size) : get_u32(e + 4);
         if (crc != get_u32(e + 4))
             return trec_fail(err, "%s: checksum mismatch in section %s (file is corrupt)",
                              name, tn);
         c->sections[i].unverified = is_listed(tag, skip, n_skip);
+        c->sections[i].lazy = later;
         c->sections[i].tag = tag;
         c->sections[i].crc = crc;
         c->sections[i].offset = off;
         c->sections[i].size = size;
         end = off + size;
     }
-    return 0;
+    return verify ? parse_chunk_sums(buf, name, c, err) || settle_lazy(buf, name, c, err) : 0;
 }
 
 int trec_container_parse(uint8_t *buf, size_t len, const char *name,
@@ -327,7 +481,7 @@ int trec_container_parse(uint8_t *buf, size_t len, const char *name,
 {
     memset(c, 0, sizeof *c);
     if (check_header(buf, len, 1, name, expect_kind, c, err) != 0 ||
-        parse_sections(buf, len, 1, name, NULL, 0, c, err) != 0) {
+        parse_sections(buf, len, 1, name, NULL, 0, NULL, 0, c, err) != 0) {
         free(buf);
         memset(c, 0, sizeof *c);
         return -1;
@@ -468,9 +622,10 @@ static int map_file(const char *path, uint8_t **buf, size_t *len)
 #endif
 
 /* Faults in the pages of the sections to be checked in one call each (a
- * hint: older kernels refuse it, and the pages then fault in as read). */
+ * hint: older kernels refuse it, and the pages then fault in as read);
+ * those in skip and lazy are left to fault in if they are read. */
 static void populate(uint8_t *buf, size_t len, uint32_t count, const uint32_t *skip,
-                     size_t n_skip)
+                     size_t n_skip, const uint32_t *lazy, size_t n_lazy)
 {
     long page = sysconf(_SC_PAGESIZE);
     if (page <= 0)
@@ -478,7 +633,8 @@ static void populate(uint8_t *buf, size_t len, uint32_t count, const uint32_t *s
     for (uint32_t i = 0; i < count; i++) {
         const uint8_t *e = buf + TREC_HEADER_SIZE + i * TREC_SECTION_ENTRY_SIZE;
         uint64_t off = get_u64(e + 8), size = get_u64(e + 16);
-        if (is_listed(get_u32(e), skip, n_skip) || off > len || size > len - off || !size)
+        if (is_listed(get_u32(e), skip, n_skip) || is_listed(get_u32(e), lazy, n_lazy) ||
+            off > len || size > len - off || !size)
             continue;
         uint64_t a = off / (uint64_t)page * (uint64_t)page;
         madvise(buf + a, (size_t)(off + size - a), MADV_POPULATE_READ);
@@ -488,6 +644,13 @@ static void populate(uint8_t *buf, size_t len, uint32_t count, const uint32_t *s
 int trec_container_map(const char *path, uint32_t expect_kind, const uint32_t *skip,
                        size_t n_skip, trec_container *c, trec_error *err)
 {
+    return trec_container_map_lazy(path, expect_kind, skip, n_skip, NULL, 0, c, err);
+}
+
+int trec_container_map_lazy(const char *path, uint32_t expect_kind, const uint32_t *skip,
+                            size_t n_skip, const uint32_t *lazy, size_t n_lazy,
+                            trec_container *c, trec_error *err)
+{
     uint8_t *buf;
     size_t len;
     memset(c, 0, sizeof *c);
@@ -496,9 +659,9 @@ int trec_container_map(const char *path, uint32_t expect_kind, const uint32_t *s
     const char *name = trec_display_name(path);
     trec_error e2;
     if (check_header(buf, len, 1, name, expect_kind, c, &e2) == 0)
-        populate(buf, len, c->count, skip, n_skip);
+        populate(buf, len, c->count, skip, n_skip, lazy, n_lazy);
     if (check_header(buf, len, 1, name, expect_kind, c, &e2) != 0 ||
-        parse_sections(buf, len, 1, name, skip, n_skip, c, &e2) != 0) {
+        parse_sections(buf, len, 1, name, skip, n_skip, lazy, n_lazy, c, &e2) != 0) {
         /* A bad file: the reading path says what is wrong, in its words. */
         munmap(buf, len);
         return trec_container_read(path, expect_kind, c, err);
@@ -507,7 +670,10 @@ int trec_container_map(const char *path, uint32_t expect_kind, const uint32_t *s
     c->len = len;
     c->mapped = 1;
     c->name = strdup(name);
-    if (!c->name) {
+    uint64_t chunks = c->chunk_size ? (uint64_t)(c->len / c->chunk_size) + c->count : 0;
+    if (chunks)
+        c->chunk_ok = calloc(chunks, 1); /* more than the CRCs in CKSM */
+    if (!c->name || (chunks && !c->chunk_ok)) {
         trec_container_free(c);
         return trec_fail(err, "out of memory");
     }
@@ -517,13 +683,55 @@ int trec_container_map(const char *path, uint32_t expect_kind, const uint32_t *s
 const void *trec_container_find(const trec_container *c, uint32_t tag, uint64_t *size)
 {
     for (uint32_t i = 0; i < c->count; i++) {
-        if (c->sections[i].tag == tag && !c->sections[i].unverified) {
+        if (c->sections[i].tag == tag && !c->sections[i].unverified && !c->sections[i].lazy) {
             if (size)
                 *size = c->sections[i].size;
             return c->buf + c->sections[i].offset;
         }
     }
     return NULL;
+}
+
+const void *trec_container_find_lazy(const trec_container *c, uint32_t tag, uint64_t *size)
+{
+    for (uint32_t i = 0; i < c->count; i++) {
+        if (c->sections[i].tag == tag && c->sections[i].lazy) {
+            if (size)
+                *size = c->sections[i].size;
+            return c->buf + c->sections[i].offset;
+        }
+    }
+    return trec_container_find(c, tag, size);
+}
+
+int trec_container_verify_range(trec_container *c, uint32_t tag, uint64_t off, uint64_t len,
+                                trec_error *err)
+{
+    uint32_t i = 0;
+    while (i < c->count && c->sections[i].tag != tag)
+        i++;
+    if (i == c->count || !c->sections[i].lazy || len == 0)
+        return 0; /* verified whole (or absent: its reader said so) */
+    uint64_t size = c->sections[i].size, C = c->chunk_size;
+    if (off > size || len > size - off)
+        return trec_fail(err, "%s: internal error: bytes %llu..%llu outside a section", c->name,
+                         (unsigned long long)off, (unsigned long long)(off + len));
+    for (uint64_t k = off / C; k <= (off + len - 1) / C; k++) {
+        uint64_t n = c->sections[i].chunk0 + k, at = k * C;
+        if (c->chunk_ok[n])
+            continue;
+        size_t piece = (size_t)(size - at < C ? size - at : C);
+        if (trec_crc32(0, c->buf + c->sections[i].offset + at, piece) !=
+            get_u32(c->chunk_crcs + 4 * n)) {
+            char tn[5];
+            trec_tag_name(tag, tn);
+            return trec_fail(err, "%s: checksum mismatch in section %s, bytes %llu..%llu "
+                             "(file is corrupt)", c->name, tn, (unsigned long long)at,
+                             (unsigned long long)(at + piece));
+        }
+        c->chunk_ok[n] = 1;
+    }
+    return 0;
 }
 
 /* ---- the head alone, for readers of parts of sections ---- */
@@ -565,7 +773,7 @@ int trec_container_read_head(int fd, const char *name, uint32_t expect_kind,
                    TREC_HEADER_SIZE, err) != 0)
         return -1;
     if (check_header(head, len, 1, name, expect_kind, c, err) != 0 ||
-        parse_sections(head, len, 0, name, NULL, 0, c, err) != 0) {
+        parse_sections(head, len, 0, name, NULL, 0, NULL, 0, c, err) != 0) {
         memset(c, 0, sizeof *c);
         return -1;
     }

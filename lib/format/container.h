@@ -13,7 +13,14 @@
  *                         u64 offset, u64 length, u64 reserved (0)
  *   sections start at offsets that are multiples of 64, in table order,
  *   separated by zero padding; the file ends where the last section ends.
- * All integers little-endian. */
+ * All integers little-endian.
+ *
+ * Chunk checksums: a file with a section longer than TREC_CHUNK_SIZE ends
+ * with a section CKSM: u64 chunk size C, then for every other section in
+ * table order the CRC-32s of its C-byte chunks (the last one shorter),
+ * ceil(length / C) u32s each. A reader that uses only parts of a large
+ * section (one user's row) verifies the chunks it reads, not the whole
+ * section (trec_container_map_lazy). */
 #ifndef TREC_CONTAINER_H
 #define TREC_CONTAINER_H
 
@@ -32,6 +39,8 @@ extern "C" {
 #define TREC_SECTION_ENTRY_SIZE 32u
 #define TREC_ALIGN 64u
 #define TREC_MAX_SECTIONS 64u
+#define TREC_CHUNK_SIZE (1u << 20) /* the chunk size trec writes */
+#define TREC_CHUNK_TAG "CKSM"
 
 enum trec_kind { TREC_KIND_MATRIX = 1, TREC_KIND_MODEL = 2 };
 
@@ -69,7 +78,12 @@ typedef struct trec_container {
         uint32_t crc;
         uint64_t offset, size;
         int unverified;   /* trec_container_map: not checksummed, never found */
+        int lazy;         /* trec_container_map_lazy: chunks checked on demand */
+        uint64_t chunk0;  /* index of its first chunk CRC in CKSM */
     } sections[TREC_MAX_SECTIONS];
+    uint64_t chunk_size;        /* CKSM's C, 0 without CKSM */
+    const uint8_t *chunk_crcs;  /* CKSM's CRCs (in buf) */
+    uint8_t *chunk_ok;          /* lazy reading: chunks verified so far */
     uint8_t *buf;     /* the whole file (NULL: the head alone was read) */
     size_t len;       /* the file's size */
     uint32_t header_crc; /* the header's CRC-32, set whenever the header was read */
@@ -96,6 +110,19 @@ int trec_container_parse(uint8_t *buf, size_t len, const char *name,
  * by renaming). */
 int trec_container_map(const char *path, uint32_t expect_kind, const uint32_t *skip,
                        size_t n_skip, trec_container *c, trec_error *err);
+/* trec_container_map, and the sections listed in lazy[0..n_lazy) are not
+ * checksummed either when the file has chunk checksums (CKSM): the caller
+ * verifies the parts it reads with trec_container_verify_range before
+ * using them, and finds them with trec_container_find_lazy. Without CKSM
+ * they are verified whole, as the others. */
+int trec_container_map_lazy(const char *path, uint32_t expect_kind, const uint32_t *skip,
+                            size_t n_skip, const uint32_t *lazy, size_t n_lazy,
+                            trec_container *c, trec_error *err);
+/* Verifies the chunks of section tag that hold bytes [off, off + len) (a
+ * section verified whole: nothing to do). 0, or -1 and "NAME: checksum
+ * mismatch in section TAG, bytes A..B (file is corrupt)". */
+int trec_container_verify_range(trec_container *c, uint32_t tag, uint64_t off, uint64_t len,
+                                trec_error *err);
 void trec_container_free(trec_container *c);
 
 /* Reads the header and section table of the regular file open on fd (named
@@ -108,9 +135,13 @@ int trec_container_read_head(int fd, const char *name, uint32_t expect_kind,
                              trec_container *c, trec_error *err);
 
 /* Finds a section by tag; returns its bytes and size, or NULL if absent (or
- * left unverified by trec_container_map). */
+ * left unverified or to lazy verification by trec_container_map_lazy). */
 const void *trec_container_find(const trec_container *c, uint32_t tag,
                                 uint64_t *size);
+/* The same, also finding sections left to lazy verification (whose bytes
+ * must go through trec_container_verify_range before use). */
+const void *trec_container_find_lazy(const trec_container *c, uint32_t tag,
+                                     uint64_t *size);
 
 /* Writes the 4-character tag into out[5] (NUL-terminated, non-printing
  * characters replaced by '?'). */

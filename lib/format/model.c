@@ -103,6 +103,8 @@ int trec_model_copy(trec_model *dst, const trec_model *src, trec_error *err)
     const trec_model_kind_ops *k = kind_of(src);
     if (!k)
         return trec_fail(err, "internal error: unknown model kind %u", src->kind);
+    if (src->users_lazy) /* its unchecked rows would be copied */
+        return trec_fail(err, "internal error: copy of a model read for queries");
     *dst = *src;
     memset(&dst->file, 0, sizeof dst->file);
     memset(dst->owned, 0, sizeof dst->owned);
@@ -232,7 +234,8 @@ int trec_model_get_section(const trec_container *c, const char *tag, uint64_t wa
                            uint64_t elem, void **dst, trec_error *err)
 {
     uint64_t size;
-    const void *p = trec_container_find(c, TREC_TAG(tag), &size);
+    /* lazily verified sections are checked by the kind's use_users */
+    const void *p = trec_container_find_lazy(c, TREC_TAG(tag), &size);
     *dst = NULL;
     if (want == 0) {
         if (p)
@@ -300,11 +303,12 @@ static int read_meta(const trec_container *c, trec_model *m, trec_error *err)
     return 0;
 }
 
-static int from_container(trec_container *c, int scoring_only, trec_model *m,
+static int from_container(trec_container *c, int scoring_only, int users_lazy, trec_model *m,
                           trec_error *err)
 {
     memset(m, 0, sizeof *m);
     m->scoring_only = scoring_only;
+    m->users_lazy = users_lazy;
     m->file = *c;
     memset(c, 0, sizeof *c);
     c = &m->file;
@@ -320,22 +324,51 @@ static int from_container(trec_container *c, int scoring_only, trec_model *m,
 
 int trec_model_from_container(trec_container *c, trec_model *m, trec_error *err)
 {
-    return from_container(c, 0, m, err);
+    return from_container(c, 0, 0, m, err);
+}
+
+/* The tags of every kind's list (scoring_skip or user_rows) into tags. */
+static size_t kind_tags(int user_rows, uint32_t tags[TREC_MODEL_MAX_SECTIONS])
+{
+    size_t n = 0;
+    for (int k = 0; k < TREC_MODEL_KIND_COUNT; k++)
+        for (const char *const *t = user_rows ? kinds[k]->user_rows : kinds[k]->scoring_skip;
+             t && *t; t++)
+            if (n < TREC_MODEL_MAX_SECTIONS)
+                tags[n++] = TREC_TAG(*t);
+    return n;
+}
+
+static int map_model(const char *path, int queries, trec_model *m, trec_error *err)
+{
+    uint32_t skip[TREC_MODEL_MAX_SECTIONS], lazy[TREC_MODEL_MAX_SECTIONS];
+    size_t n = kind_tags(0, skip), n_lazy = queries ? kind_tags(1, lazy) : 0;
+    trec_container c;
+    memset(m, 0, sizeof *m);
+    if (trec_container_map_lazy(path, TREC_KIND_MODEL, skip, n, lazy, n_lazy, &c, err) != 0)
+        return -1;
+    int users_lazy = 0;
+    for (uint32_t i = 0; i < c.count; i++)
+        users_lazy |= c.sections[i].lazy;
+    return from_container(&c, c.mapped, users_lazy, m, err);
 }
 
 int trec_model_map(const char *path, trec_model *m, trec_error *err)
 {
-    uint32_t skip[TREC_MODEL_MAX_SECTIONS];
-    size_t n = 0;
-    for (int k = 0; k < TREC_MODEL_KIND_COUNT; k++)
-        for (const char *const *t = kinds[k]->scoring_skip; t && *t; t++)
-            if (n < TREC_MODEL_MAX_SECTIONS)
-                skip[n++] = TREC_TAG(*t);
-    trec_container c;
-    memset(m, 0, sizeof *m);
-    if (trec_container_map(path, TREC_KIND_MODEL, skip, n, &c, err) != 0)
-        return -1;
-    return from_container(&c, c.mapped, m, err);
+    return map_model(path, 0, m, err);
+}
+
+int trec_model_map_queries(const char *path, trec_model *m, trec_error *err)
+{
+    return map_model(path, 1, m, err);
+}
+
+int trec_model_use_users(trec_model *m, const uint64_t *users, uint64_t n, trec_error *err)
+{
+    const trec_model_kind_ops *k = kind_of(m);
+    if (!m->users_lazy || !k || !k->use_users)
+        return 0;
+    return k->use_users(m, users, n, err);
 }
 
 int trec_model_read(const char *path, trec_model *m, trec_error *err)

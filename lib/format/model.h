@@ -121,6 +121,10 @@ typedef struct trec_model {
      * side parameters and optimiser state are not loaded: NULL, adam_n 0);
      * such a model cannot be written. */
     int scoring_only;
+    /* Read by trec_model_map_queries from a file with chunk checksums: the
+     * per-user rows (factors: user representations and biases) are
+     * checked only when trec_model_use_users names them. */
+    int users_lazy;
 
     /* Ownership (private). */
     trec_container file;
@@ -159,6 +163,17 @@ int trec_model_from_container(trec_container *c, trec_model *m, trec_error *err)
  * nor loaded; everything used is checked as by trec_model_read. A stream
  * ("-") is read whole. Cold start (features) needs trec_model_read. */
 int trec_model_map(const char *path, trec_model *m, trec_error *err);
+/* trec_model_map for ranking a few known users: when the file has chunk
+ * checksums (trec-formats(5)), the per-user sections are neither
+ * checksummed nor checked for finite numbers here (m->users_lazy), and
+ * the caller must pass every user it will score to trec_model_use_users
+ * before scoring them. A single query then reads a chunk of the user
+ * section instead of all of it. */
+int trec_model_map_queries(const char *path, trec_model *m, trec_error *err);
+/* Verifies the rows of users[0..n) (their chunks' checksums, their numbers
+ * finite) of a model read by trec_model_map_queries; 0 at once for other
+ * models. */
+int trec_model_use_users(trec_model *m, const uint64_t *users, uint64_t n, trec_error *err);
 
 /* Describes m for people (trec-info): "name: value" lines on text, or the
  * same as members of the JSON object json (exactly one of them non-NULL). */

@@ -158,11 +158,13 @@ static int factors_validate(const trec_model *m, const char *name, trec_error *e
         return trec_fail(err, "%s: unknown prediction function %u", name, m->predict);
     if (validate_side(m, &m->user, m->n_users, "user", name, err) ||
         validate_side(m, &m->item, m->n_items, "item", name, err) ||
-        trec_model_check_finite(m->user_repr, m->n_users * m->k, name, "user representations",
-                                err) ||
+        /* users_lazy: the users' rows are checked by factors_use_users */
+        trec_model_check_finite(m->user_repr, m->users_lazy ? 0 : m->n_users * m->k, name,
+                                "user representations", err) ||
         trec_model_check_finite(m->item_repr, m->n_items * m->k, name, "item representations",
                                 err) ||
-        trec_model_check_finite(m->user_bias, m->n_users, name, "user biases", err) ||
+        trec_model_check_finite(m->user_bias, m->users_lazy ? 0 : m->n_users, name,
+                                "user biases", err) ||
         trec_model_check_finite(m->item_bias, m->n_items, name, "item biases", err))
         return -1;
     return validate_adam(m, name, err);
@@ -312,6 +314,38 @@ static int factors_read(const trec_container *c, trec_model *m, trec_error *err)
 static const char *const scoring_skip[] = {"UW1_", "UB1_", "UW2_", "UFB_", "IW1_", "IB1_",
                                            "IW2_", "IFB_", "ADAM", "ADMM", "ADMV", NULL};
 
+/* The per-user sections trec_model_map_queries leaves to use_users. */
+static const char *const user_rows[] = {"UREP", "UBIA", NULL};
+
+/* Values i0..i0+n of one of them (what) verified and finite (the message
+ * of trec_model_check_finite, with the value's index in the section). */
+static int check_values(trec_model *m, const char *tag, const float *all, uint64_t i0,
+                        uint64_t n, const char *what, trec_error *err)
+{
+    if (trec_container_verify_range(&m->file, TREC_TAG(tag), 4 * i0, 4 * n, err) != 0)
+        return -1;
+    for (uint64_t i = i0; i < i0 + n; i++)
+        if (!isfinite(all[i]))
+            return trec_fail(err, "%s: %s: value %llu is not finite", m->file.name, what,
+                             (unsigned long long)i);
+    return 0;
+}
+
+static int factors_use_users(trec_model *m, const uint64_t *users, uint64_t n, trec_error *err)
+{
+    for (uint64_t q = 0; q < n; q++) {
+        uint64_t u = users[q];
+        if (u >= m->n_users)
+            return trec_fail(err, "%s: internal error: user %llu of %llu", m->file.name,
+                             (unsigned long long)u, (unsigned long long)m->n_users);
+        if (check_values(m, "UREP", m->user_repr, u * m->k, m->k, "user representations",
+                         err) != 0 ||
+            check_values(m, "UBIA", m->user_bias, u, 1, "user biases", err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* ---- description ---- */
 
 /* Mean Euclidean length of n rows of k floats. */
@@ -400,4 +434,6 @@ const trec_model_kind_ops trec_model_factors_ops = {
     .read = factors_read,
     .describe = factors_describe,
     .scoring_skip = scoring_skip,
+    .user_rows = user_rows,
+    .use_users = factors_use_users,
 };

@@ -41,6 +41,13 @@ typedef struct trec_model_kind_ops {
     /* Tags of the sections scoring does not need (trec_model_map), NULL-
      * terminated; read must then leave them alone (m->scoring_only). */
     const char *const *scoring_skip;
+    /* Tags of the sections of per-user rows that trec_model_map_queries
+     * leaves to use_users, NULL-terminated (NULL: none); read must find
+     * them with trec_model_get_section, and validate must not read them
+     * when m->users_lazy. */
+    const char *const *user_rows;
+    /* Checks users' rows of those sections (trec_model_use_users). */
+    int (*use_users)(trec_model *m, const uint64_t *users, uint64_t n, trec_error *err);
 } trec_model_kind_ops;
 
 extern const trec_model_kind_ops trec_model_factors_ops;

@@ -42,3 +42,37 @@ trec-ingest -q tiny.csv -o - >piped.csr; made "piped.csr"
 same "written to a pipe = written to a file" piped.csr tiny.csr
 trec-ingest -q tiny.csv -o - | cat >piped2.csr; made "piped2.csr"
 same "written through a real pipe = written to a file" piped2.csr tiny.csr
+
+# ---- chunk checksums (CKSM): a model whose user section is longer than
+# 1 MiB (5,000 users x 64 components = 1,280,000 bytes: two chunks) ----
+awk 'BEGIN { print "userId,movieId,rating,timestamp";
+    for (u = 1; u <= 5000; u++) for (j = 0; j < 3; j++) printf "%d,%d,4,1\n", u, 1 + (u * 7 + j * 13) % 50 }' >many.csv
+trec-ingest -q many.csv -o many.csr; made -s "many.csr"
+trec-fit -q many.csr -o big.trec --algorithm als --components 64 --epochs 1; made -s "big.trec"
+trec-info big.trec >big.info; made -s "big.info"
+contains "a large model ends with CKSM" big.info "CKSM  offset"
+eq "CKSM: 8 + 4 bytes a chunk (UREP 2, UW1_ 2, the other 8 sections 1 each)" \
+    "$(awk '$1 == "CKSM" { print $5 }' big.info)" "56"
+trec-fit -q many.csr -o - --algorithm als --components 64 --epochs 1 | cat >big-piped.trec
+made -s "big-piped.trec"
+same "with CKSM too, written through a pipe = written to a file" big-piped.trec big.trec
+trec-info tiny.csr | grep -c CKSM >tiny.count
+eq "a small file has no CKSM" "$(cat tiny.count)" "0"
+trec-recommend big.trec --user 1 -k 5 >u1.tsv; made -s "u1.tsv"
+trec-recommend big.trec --user 5000 -k 5 >u5000.tsv; made -s "u5000.tsv"
+# user 5000 (index 4999, ingest keeps first-seen order) is in the second
+# chunk of UREP; damage a byte of that chunk
+urep=$(awk '$1 == "UREP" { print $3 }' big.info)
+printf 'Z' | dd of=big.trec bs=1 seek=$((urep + 4999 * 256 + 3)) conv=notrunc 2>/dev/null
+trec-recommend big.trec --user 1 -k 5 >u1-after.tsv; made -s "u1-after.tsv"
+same "--user of the first chunk: still answered, the same list" u1-after.tsv u1.tsv
+fails "--user of the damaged chunk: refused, naming the chunk's bytes" 1 \
+    "big.trec: checksum mismatch in section UREP, bytes 1048576..1280000 (file is corrupt)" \
+    trec-recommend big.trec --user 5000 -k 5
+fails "--users reading the damaged chunk: refused" 1 "checksum mismatch in section UREP, bytes" \
+    sh -c 'printf "1\n5000\n" >ids.txt; trec-recommend big.trec --users ids.txt -k 5'
+fails "--all-users reads every row: refused" 1 "checksum mismatch in section UREP (file is corrupt)" \
+    trec-recommend big.trec --all-users -k 5
+fails "trec-eval reads every row: refused" 1 "checksum mismatch in section UREP (file is corrupt)" \
+    trec-eval big.trec --test many.csr
+fails "trec-info checks whole sections: refused" 1 "checksum mismatch in section UREP" trec-info big.trec

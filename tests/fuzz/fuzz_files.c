@@ -8,8 +8,9 @@
  * The readers of trec-eval and trec-recommend take files, so the (fixed)
  * bytes also go through a file in memory (memfd): a model mapped as they map
  * it (trec_model_map: sections checked in place, the scoring-unused ones
- * skipped) and a matrix read in row blocks as distributed trec-eval and ALS
- * read it (csr_part.h). */
+ * skipped), as trec-recommend --user maps it (trec_model_map_queries: user
+ * rows checked by their chunks, for a few users), and a matrix read in row
+ * blocks as distributed trec-eval and ALS read it (csr_part.h). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,37 @@ const char *__asan_default_options(void)
     return "quarantine_size_mb=16";
 }
 
+/* Rewrites the chunk CRCs of a CKSM section whose layout fits the table. */
+static void fix_chunk_sums(uint8_t *b, size_t len, uint32_t n)
+{
+    uint64_t off[TREC_MAX_SECTIONS], size[TREC_MAX_SECTIONS], at = n, chunk = 0, total = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t *e = b + TREC_HEADER_SIZE + i * 32;
+        memcpy(&off[i], e + 8, 8);
+        memcpy(&size[i], e + 16, 8);
+        if (off[i] > len || size[i] > len - off[i])
+            return;
+        if (memcmp(e, TREC_CHUNK_TAG, 4) == 0)
+            at = i;
+    }
+    if (at == n || size[at] < 8)
+        return;
+    memcpy(&chunk, b + off[at], 8);
+    if (chunk < (1u << 16) || chunk > (1u << 30) || (chunk & (chunk - 1)))
+        return;
+    for (uint32_t i = 0; i < n; i++)
+        total += i == at ? 0 : (size[i] + chunk - 1) / chunk;
+    if (size[at] != 8 + 4 * total)
+        return;
+    uint8_t *out = b + off[at] + 8;
+    for (uint32_t i = 0; i < n; i++)
+        for (uint64_t k = 0; i != at && k * chunk < size[i]; k++, out += 4) {
+            uint64_t piece = size[i] - k * chunk < chunk ? size[i] - k * chunk : chunk;
+            uint32_t crc = trec_crc32(0, b + off[i] + k * chunk, (size_t)piece);
+            memcpy(out, &crc, 4);
+        }
+}
+
 /* Rewrites section and header CRCs so that they match the (fuzzed) bytes. */
 static void fix_checksums(uint8_t *b, size_t len)
 {
@@ -38,6 +70,7 @@ static void fix_checksums(uint8_t *b, size_t len)
     memcpy(&n, b + 24, 4);
     if (n > TREC_MAX_SECTIONS || TREC_HEADER_SIZE + (size_t)n * 32 > len)
         return;
+    fix_chunk_sums(b, len, n);
     for (uint32_t i = 0; i < n; i++) {
         uint8_t *e = b + TREC_HEADER_SIZE + i * 32;
         uint64_t off, size;
@@ -125,6 +158,11 @@ static void try_parse(const uint8_t *data, size_t len, int fix, uint32_t kind)
         trec_model m;
         if (trec_model_map(path, &m, &err) == 0)
             trec_model_free(&m);
+        if (trec_model_map_queries(path, &m, &err) == 0) {
+            uint64_t users[3] = {0, m.n_users / 2, m.n_users - 1};
+            trec_model_use_users(&m, users, m.n_users ? 3 : 0, &err);
+            trec_model_free(&m);
+        }
     }
 }
 

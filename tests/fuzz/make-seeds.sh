@@ -58,4 +58,35 @@ other ease-primal many.csr --algorithm ease
 other sgd-bpr r.csr --algorithm sgd --loss bpr --components 3 --epochs 2 --seed 1
 other sgd-warp-hybrid r.csr --algorithm sgd --loss warp --components 3 --epochs 2 --seed 1 \
     --item-features genres.csr
+# The ALS model with chunk checksums (trec-formats(5): CKSM), which trec
+# writes only for files with a section over 1 MiB: 64 KiB chunks appended
+# here, so that a seed small enough for -max_len reaches the lazy reading.
+python3 - "$C/model-als.trec" "$C/model-als-chunked.trec" <<'PY'
+import struct, sys, zlib
+b = open(sys.argv[1], "rb").read()
+n = struct.unpack_from("<I", b, 24)[0]
+ents = [struct.unpack_from("<4sIQQQ", b, 32 + 32 * i) for i in range(n)]
+C = 65536
+crcs = b""
+for tag, crc, off, size, _ in ents:
+    for k in range(0, size, C):
+        crcs += struct.pack("<I", zlib.crc32(b[off + k:off + min(k + C, size)]))
+ck = struct.pack("<Q", C) + crcs
+table = 32 + 32 * (n + 1)
+start = (table + 63) // 64 * 64
+body = b[(32 + 32 * n + 63) // 64 * 64:]
+shift = start - (32 + 32 * n + 63) // 64 * 64
+ents = [(t, c, o + shift, s, 0) for t, c, o, s, _ in ents]
+ck_off = (start + len(body) + 63) // 64 * 64
+ents.append((b"CKSM", zlib.crc32(ck), ck_off, len(ck), 0))
+out = bytearray(b"TREC\r\n\x1a\n") + struct.pack("<IIQI", 1, 2, ck_off + len(ck), n + 1)
+out += b"\0" * 4
+for e in ents:
+    out += struct.pack("<4sIQQQ", *e)
+out += b"\0" * (start - len(out)) + body
+out += b"\0" * (ck_off - len(out)) + ck
+struct.pack_into("<I", out, 28, zlib.crc32(bytes(out[32:table]), zlib.crc32(bytes(out[:28]))))
+open(sys.argv[2], "wb").write(out)
+PY
+"$B/trec-info" "$C/model-als-chunked.trec" >/dev/null
 ls "$C" | wc -l | sed 's/$/ seeds in corpus/'

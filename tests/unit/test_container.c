@@ -693,6 +693,190 @@ START_TEST(model_map_scoring_sections)
 }
 END_TEST
 
+/* ---- chunk checksums (CKSM) ---- */
+
+static const char BIG_BYTES = 0x5a;
+
+static void fill_big(void *ctx, uint64_t off, void *buf, size_t len)
+{
+    (void)ctx;
+    for (size_t i = 0; i < len; i++)
+        ((uint8_t *)buf)[i] = (uint8_t)(BIG_BYTES + (off + i) * 7);
+}
+
+static uint32_t get32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+
+/* A section longer than a chunk brings CKSM: the CRCs of its 1 MiB chunks
+ * (the last one shorter) and the small section's; lazy reading verifies
+ * only the chunks asked for, a whole reading every byte. */
+START_TEST(chunk_checksums)
+{
+    trec_error err;
+    const uint64_t big = 3 * TREC_CHUNK_SIZE + TREC_CHUNK_SIZE / 2;
+    static const char small[100] = "small";
+    trec_section s[2] = {{.tag = TREC_TAG("BIG_"), .size = big, .fill = fill_big},
+                         {.tag = TREC_TAG("SMAL"), .size = sizeof small, .data = small}};
+    const char *p = path_in("big.trec");
+    ck_assert_int_eq(trec_container_write(p, TREC_KIND_MATRIX, s, 2, &err), 0);
+    trec_container c;
+    ck_assert_int_eq(trec_container_read(p, 0, &c, &err), 0);
+    ck_assert_uint_eq(c.count, 3);
+    ck_assert_uint_eq(c.chunk_size, TREC_CHUNK_SIZE);
+    uint64_t size;
+    const uint8_t *ck = trec_container_find(&c, TREC_TAG("CKSM"), &size);
+    const uint8_t *b = trec_container_find(&c, TREC_TAG("BIG_"), NULL);
+    ck_assert_uint_eq(size, 8 + 4 * (4 + 1));
+    for (uint64_t k = 0; k < 4; k++) {
+        size_t n = k < 3 ? TREC_CHUNK_SIZE : TREC_CHUNK_SIZE / 2;
+        ck_assert_uint_eq(get32(ck + 8 + 4 * k), trec_crc32(0, b + k * TREC_CHUNK_SIZE, n));
+    }
+    ck_assert_uint_eq(get32(ck + 8 + 16), trec_crc32(0, small, sizeof small));
+    ck_assert_uint_eq(c.sections[0].crc, trec_crc32(0, b, big)); /* combined = whole */
+    long off = (long)c.sections[0].offset;
+    trec_container_free(&c);
+    /* a byte of the third chunk damaged: lazily, only that chunk is refused */
+    patch_byte(p, off + 2 * TREC_CHUNK_SIZE + 5, 0);
+    uint32_t lazy = TREC_TAG("BIG_");
+    ck_assert_int_eq(trec_container_map_lazy(p, 0, NULL, 0, &lazy, 1, &c, &err), 0);
+    ck_assert_int_eq(c.sections[0].lazy, 1);
+    ck_assert_ptr_null(trec_container_find(&c, lazy, NULL));
+    ck_assert_ptr_nonnull(trec_container_find_lazy(&c, lazy, NULL));
+    ck_assert_int_eq(trec_container_verify_range(&c, lazy, 0, 2 * TREC_CHUNK_SIZE, &err), 0);
+    ck_assert_int_eq(trec_container_verify_range(&c, lazy, big - 1, 1, &err), 0);
+    ck_assert_int_eq(trec_container_verify_range(&c, lazy, 2 * TREC_CHUNK_SIZE - 1, 2, &err),
+                     -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "checksum mismatch in section BIG_, bytes "
+                                          "2097152..3145728 (file is corrupt)"));
+    trec_container_free(&c);
+    expect_read_error(p, "checksum mismatch in section BIG_");
+    /* without CKSM (no section longer than a chunk) lazy sections are
+     * verified whole */
+    s[0].size = 1000;
+    ck_assert_int_eq(trec_container_write(p, TREC_KIND_MATRIX, s, 2, &err), 0);
+    ck_assert_int_eq(trec_container_map_lazy(p, 0, NULL, 0, &lazy, 1, &c, &err), 0);
+    ck_assert_uint_eq(c.count, 2);
+    ck_assert_int_eq(c.sections[0].lazy, 0);
+    ck_assert_ptr_nonnull(trec_container_find(&c, lazy, NULL));
+    trec_container_free(&c);
+    patch_byte(p, off + 10, 0);
+    ck_assert_int_eq(trec_container_map_lazy(p, 0, NULL, 0, &lazy, 1, &c, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "checksum mismatch in section BIG_"));
+}
+END_TEST
+
+/* A CKSM that does not fit the section table is refused by every reader. */
+START_TEST(chunk_checksums_rejected)
+{
+    trec_error err;
+    uint8_t ck[8 + 4 * 2] = {0};
+    static const char x[10] = "x";
+    trec_section s[2] = {{.tag = TREC_TAG("X___"), .size = sizeof x, .data = x},
+                         {.tag = TREC_TAG("CKSM"), .size = sizeof ck, .data = ck}};
+    const char *p = path_in("ck.trec");
+    uint64_t chunk = TREC_CHUNK_SIZE;
+    memcpy(ck, &chunk, 8); /* one section of one chunk: 4 bytes of CRCs, not 8 */
+    ck_assert_int_eq(trec_container_write(p, TREC_KIND_MATRIX, s, 2, &err), 0);
+    expect_read_error(p, "section CKSM does not match the section table (file is corrupt)");
+    s[1].size = 12;
+    chunk = 3 << 20; /* not a power of two */
+    memcpy(ck, &chunk, 8);
+    ck_assert_int_eq(trec_container_write(p, TREC_KIND_MATRIX, s, 2, &err), 0);
+    expect_read_error(p, "section CKSM does not match the section table");
+    chunk = TREC_CHUNK_SIZE;
+    memcpy(ck, &chunk, 8);
+    ck_assert_int_eq(trec_container_write(p, TREC_KIND_MATRIX, s, 2, &err), 0);
+    trec_container c;
+    ck_assert_int_eq(trec_container_read(p, 0, &c, &err), 0);
+    trec_container_free(&c);
+}
+END_TEST
+
+/* Rewrites the float at byte `at` of file p (in section sec, whose chunk
+ * CRC, table CRC and header CRC are recomputed, as a writer would have). */
+static void rewrite_float(const char *p, const char *sec, uint64_t at, float v)
+{
+    trec_container c;
+    trec_error err;
+    ck_assert_int_eq(trec_container_read(p, 0, &c, &err), 0);
+    uint8_t *buf = c.buf;
+    uint32_t i = 0, ck = 0;
+    while (c.sections[i].tag != TREC_TAG(sec))
+        i++;
+    while (c.sections[ck].tag != TREC_TAG("CKSM"))
+        ck++;
+    uint64_t off = c.sections[i].offset, size = c.sections[i].size, C = c.chunk_size;
+    memcpy(buf + off + at, &v, 4);
+    uint64_t k = at / C, n = size - k * C < C ? size - k * C : C;
+    uint32_t crc = trec_crc32(0, buf + off + k * C, n);
+    memcpy(buf + c.sections[ck].offset + 8 + 4 * (c.sections[i].chunk0 + k), &crc, 4);
+    crc = trec_crc32(0, buf + off, size);
+    memcpy(buf + 32 + 32 * i + 4, &crc, 4);
+    crc = trec_crc32(0, buf + c.sections[ck].offset, c.sections[ck].size);
+    memcpy(buf + 32 + 32 * ck + 4, &crc, 4);
+    crc = trec_crc32(trec_crc32(0, buf, 28), buf + 32, 32 * c.count);
+    memcpy(buf + 28, &crc, 4);
+    FILE *fp = fopen(p, "wb");
+    ck_assert_uint_eq(fwrite(buf, 1, c.len, fp), c.len);
+    fclose(fp);
+    trec_container_free(&c);
+}
+
+/* trec_model_map_queries: the user rows a query names are checked (their
+ * chunks, their numbers), the others not read. */
+START_TEST(model_map_queries)
+{
+    trec_model m, r;
+    trec_error err;
+    memset(&m, 0, sizeof m);
+    m.n_users = 5000;
+    m.n_items = 3;
+    m.k = 64; /* 1.28 MB of user representations: two chunks */
+    m.predict = TREC_PREDICT_DOT;
+    m.biases = 1;
+    m.user.repr = m.item.repr = TREC_REPR_LINEAR;
+    m.user.identity = m.item.identity = 1;
+    ck_assert_int_eq(trec_model_alloc(&m, &err), 0);
+    for (uint64_t i = 0; i < m.n_users * m.k; i++)
+        m.user_repr[i] = (float)(i % 97) / 97;
+    const char *p = path_in("q.trec");
+    ck_assert_int_eq(trec_model_write(p, &m, &err), 0);
+    ck_assert_int_eq(trec_model_map_queries(p, &r, &err), 0);
+    ck_assert_int_eq(r.users_lazy, 1);
+    uint64_t first = 0, last = 4999;
+    ck_assert_int_eq(trec_model_use_users(&r, &first, 1, &err), 0);
+    ck_assert_int_eq(trec_model_use_users(&r, &last, 1, &err), 0);
+    ck_assert(memcmp(r.user_repr + last * 64, m.user_repr + last * 64, 64 * 4) == 0);
+    trec_model copy;
+    ck_assert_int_eq(trec_model_copy(&copy, &r, &err), -1); /* its rows are unchecked */
+    trec_model_free(&r);
+    ck_assert_int_eq(trec_model_map(p, &r, &err), 0);
+    ck_assert_int_eq(r.users_lazy, 0);
+    trec_model_free(&r);
+    /* a damaged byte in the last user's chunk */
+    long urep = section_offset(p, "UREP");
+    patch_byte(p, urep + (long)(last * 64 * 4), 0x77);
+    ck_assert_int_eq(trec_model_map_queries(p, &r, &err), 0);
+    ck_assert_int_eq(trec_model_use_users(&r, &first, 1, &err), 0);
+    ck_assert_int_eq(trec_model_use_users(&r, &last, 1, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "q.trec: checksum mismatch in section UREP, bytes "
+                                          "1048576..1280000"));
+    trec_model_free(&r);
+    ck_assert_int_eq(trec_model_map(p, &r, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "checksum mismatch in section UREP"));
+    /* a NaN with every checksum right: refused for that user only */
+    ck_assert_int_eq(trec_model_write(p, &m, &err), 0);
+    rewrite_float(p, "UREP", (last * 64 + 3) * 4, NAN);
+    ck_assert_int_eq(trec_model_map_queries(p, &r, &err), 0);
+    ck_assert_int_eq(trec_model_use_users(&r, &first, 1, &err), 0);
+    ck_assert_int_eq(trec_model_use_users(&r, &last, 1, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "user representations: value 319939 is not finite"));
+    trec_model_free(&r);
+    ck_assert_int_eq(trec_model_map(p, &r, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "user representations: value 319939 is not finite"));
+    trec_model_free(&m);
+}
+END_TEST
+
 START_TEST(model_rejects_bad_meta)
 {
     trec_model m, r;
@@ -738,6 +922,9 @@ static Suite *container_suite(void)
     tcase_add_test(tc, model_rejects_corruption);
     tcase_add_test(tc, model_rejects_bad_meta);
     tcase_add_test(tc, model_optimiser_state);
+    tcase_add_test(tc, chunk_checksums);
+    tcase_add_test(tc, chunk_checksums_rejected);
+    tcase_add_test(tc, model_map_queries);
     suite_add_tcase(s, tc);
     return s;
 }
