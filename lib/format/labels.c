@@ -78,6 +78,28 @@ trec_section trec_labels_section(uint32_t tag, const trec_labels *l)
     return s;
 }
 
+/* Whether p[0..n) is all printable ASCII (0x20..0x7E), eight bytes at a
+ * time: then no label in it holds a control character or invalid UTF-8,
+ * and checking the labels one by one (a third of a 25M model's single
+ * query, for 500,000 user ids) reduces to finding empty ones. */
+static int printable_ascii(const unsigned char *p, uint64_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w, d;
+        memcpy(&w, p + i, 8);
+        d = w ^ (0x7F * ones);
+        /* a byte >= 0x80; below 0x20; equal to 0x7F (exact for "any") */
+        if ((w & high) | ((w - 0x20 * ones) & ~w & high) | ((d - ones) & ~d & high))
+            return 0;
+    }
+    for (; i < n; i++)
+        if (p[i] < 0x20 || p[i] >= 0x7F)
+            return 0;
+    return 1;
+}
+
 int trec_labels_parse(const void *data, uint64_t size, const char *file,
                       const char *what, trec_labels *l, trec_error *err)
 {
@@ -97,11 +119,13 @@ int trec_labels_parse(const void *data, uint64_t size, const char *file,
         return trec_fail(err, "%s: %s: offsets do not span the %llu-byte text",
                          file, what, (unsigned long long)blob_len);
     const char *blob = (const char *)data + head;
+    int ascii = printable_ascii((const unsigned char *)blob, blob_len);
     for (uint64_t i = 0; i < count; i++) {
         if (off[i + 1] < off[i] || off[i + 1] > blob_len)
             return trec_fail(err, "%s: %s: offsets not increasing at label %llu",
                              file, what, (unsigned long long)i);
-        const char *why = trec_label_problem(blob + off[i], (size_t)(off[i + 1] - off[i]));
+        size_t n = (size_t)(off[i + 1] - off[i]);
+        const char *why = ascii ? (n ? NULL : "empty") : trec_label_problem(blob + off[i], n);
         if (why)
             return trec_fail(err, "%s: %s: label %llu is %s", file, what,
                              (unsigned long long)i, why);

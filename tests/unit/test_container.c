@@ -358,6 +358,40 @@ START_TEST(labels_validation)
 }
 END_TEST
 
+/* A labels section is checked by a fast path when its text is printable
+ * ASCII: every byte value at every position of a 19-byte label (two
+ * 8-byte words and a tail), among other labels, gets the verdict of
+ * trec_label_problem, and an empty label is still named. */
+START_TEST(labels_section_fast_path)
+{
+    enum { LEN = 19 };
+    uint8_t sec[8 + 8 * 4 + 3 * LEN];
+    trec_labels l;
+    trec_error err;
+    uint64_t count = 3, offs[4] = {0, LEN, 2 * LEN, 3 * LEN};
+    memcpy(sec, &count, 8);
+    memcpy(sec + 8, offs, sizeof offs);
+    char *text = (char *)sec + 8 + sizeof offs;
+    for (int pos = 0; pos < LEN; pos++) {
+        for (int b = 0; b < 256; b++) {
+            memset(text, '7', 3 * LEN);
+            text[2 * LEN + pos] = (char)b; /* the last label: words and the tail */
+            const char *why = trec_label_problem(text + 2 * LEN, LEN);
+            int rc = trec_labels_parse(sec, sizeof sec, "f", "labels", &l, &err);
+            ck_assert_msg(rc == (why ? -1 : 0), "byte 0x%02x at %d: parse %d, problem %s", b,
+                          pos, rc, why ? why : "none");
+            if (why)
+                ck_assert_ptr_nonnull(strstr(err.msg, why));
+        }
+    }
+    offs[2] = offs[1]; /* label 1 empty, the text printable */
+    memcpy(sec + 8, offs, sizeof offs);
+    memset(text, '7', 3 * LEN);
+    ck_assert_int_eq(trec_labels_parse(sec, sizeof sec, "f", "labels", &l, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.msg, "f: labels: label 1 is empty"));
+}
+END_TEST
+
 START_TEST(labels_section_rejects_bad_offsets)
 {
     trec_error err;
@@ -912,6 +946,7 @@ static Suite *container_suite(void)
     tcase_add_test(tc, reject_inconsistent_matrices);
     tcase_add_test(tc, reject_section_size_mismatch);
     tcase_add_test(tc, labels_validation);
+    tcase_add_test(tc, labels_section_fast_path);
     tcase_add_test(tc, labels_section_rejects_bad_offsets);
     tcase_add_test(tc, idmap_first_seen_order_and_growth);
     tcase_add_test(tc, idmap_rejects_duplicate_labels);
