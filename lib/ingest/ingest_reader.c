@@ -13,9 +13,9 @@
 
 static int force_libcsv; /* trec_ingest_reader_force_libcsv */
 
-void trec_ingest_reader_force_libcsv(int on)
+void trec_ingest_reader_force_libcsv(int mode)
 {
-    force_libcsv = on;
+    force_libcsv = mode;
 }
 
 /* ---- dialect ---------------------------------------------------------- */
@@ -650,6 +650,20 @@ done:
     return rc;
 }
 
+/* With quoting off, NUL is what libcsv is told is the quote: refused, in
+ * either tokenizer, so that both read the same text. */
+static int check_no_nul(const trec_ingest_block *b, uint64_t *err_line, trec_error *err)
+{
+    const char *nul = memchr(b->text, 0, b->len);
+    if (!nul)
+        return 0;
+    uint64_t line = 0;
+    for (const char *q = b->text; q < nul; q++)
+        line += *q == '\n';
+    *err_line = line;
+    return trec_fail(err, "NUL byte in the input");
+}
+
 /* A block without quote characters: every newline ends a line outside
  * quotes, so libcsv can take the whole block in one call and the line of each
  * record is the count of LFs reported before it. */
@@ -657,14 +671,8 @@ static int tok_libcsv_block(const trec_ingest_dialect *d, const trec_ingest_bloc
                             size_t maxstore, trec_ingest_record_fn fn, void *ctx,
                             uint64_t *nlines, uint64_t *err_line, trec_error *err)
 {
-    const char *nul = d->quote < 0 ? memchr(b->text, 0, b->len) : NULL;
-    if (nul) { /* with quoting off, NUL is what libcsv is told is the quote */
-        uint64_t line = 0;
-        for (const char *q = b->text; q < nul; q++)
-            line += *q == '\n';
-        *err_line = line;
-        return trec_fail(err, "NUL byte in the input");
-    }
+    if (d->quote < 0 && check_no_nul(b, err_line, err) != 0)
+        return -1;
     struct csv_parser p;
     if (csv_init(&p, CSV_REPALL_NL) != 0)
         return trec_fail(err, "out of memory");
@@ -698,7 +706,11 @@ int trec_ingest_tokenize(const trec_ingest_dialect *d, const trec_ingest_block *
 {
     *nlines = 0;
     *err_line = 0;
-    if (d->quote >= 0 && (force_libcsv || memchr(b->text, d->quote, b->len)))
+    if (d->quote >= 0 && (force_libcsv == 1 || memchr(b->text, d->quote, b->len)))
         return tok_libcsv(d, b, maxstore, fn, ctx, nlines, err_line, err);
-    return tok_libcsv_block(d, b, maxstore, fn, ctx, nlines, err_line, err);
+    if (force_libcsv)
+        return tok_libcsv_block(d, b, maxstore, fn, ctx, nlines, err_line, err);
+    if (d->quote < 0 && check_no_nul(b, err_line, err) != 0)
+        return -1;
+    return trec_ingest_tokenize_plain(d, b, maxstore, fn, ctx, nlines, err_line, err);
 }

@@ -12,12 +12,14 @@
  * carried over to the next block, so every block starts at a record
  * boundary and can be tokenized on its own (in parallel with the others).
  *
- * Tokenizing is libcsv's. Blocks containing quote characters go through it
- * in strict mode, fed one physical line at a time so that each record knows
- * the line it starts on (a quoted field may span lines). Blocks without any
- * quote character (the usual ratings file) are given to libcsv whole, with
- * CSV_REPALL_NL so that every line end is reported and counted; tests check
- * that both ways give the same records. */
+ * Tokenizing: blocks containing quote characters go through libcsv in strict
+ * mode, fed one physical line at a time so that each record knows the line
+ * it starts on (a quoted field may span lines). Blocks without any quote
+ * character (the usual ratings file) are tokenized by
+ * trec_ingest_tokenize_plain, which follows libcsv's rules for unquoted text
+ * without its per-byte callbacks. libcsv can still take such a block whole
+ * (CSV_REPALL_NL, so that every line end is reported and counted): tests and
+ * the fuzzer check that the three ways give the same records. */
 #ifndef TREC_INGEST_READER_H
 #define TREC_INGEST_READER_H
 
@@ -143,9 +145,16 @@ int trec_ingest_tokenize(const trec_ingest_dialect *d, const trec_ingest_block *
  * bytes shown as '?', "..." when cut. */
 void trec_ingest_show(char *out, size_t outsz, const char *s, size_t n);
 
-/* For tests: 1 makes every block go through libcsv's record-by-record path,
- * quote-free ones too, process-wide (the fast whole-block path is tested
- * against it). */
-void trec_ingest_reader_force_libcsv(int on);
+/* trec_ingest_tokenize's way for a block without quote characters (the
+ * caller checks that none is there, and with quoting off that no NUL is). */
+int trec_ingest_tokenize_plain(const trec_ingest_dialect *d, const trec_ingest_block *b,
+                               size_t maxstore, trec_ingest_record_fn fn, void *ctx,
+                               uint64_t *nlines, uint64_t *err_line, trec_error *err);
+
+/* For tests, process-wide: 1 makes every block go through libcsv's
+ * record-by-record path (quote-free ones too, where quoting is on), 2 gives
+ * quote-free blocks to libcsv whole; 0 (the default) tokenizes them with
+ * trec_ingest_tokenize_plain. The ways are tested against each other. */
+void trec_ingest_reader_force_libcsv(int mode);
 
 #endif

@@ -5,7 +5,9 @@
  * --titles (CSV, and "::" Latin-1), --history and --liked (fold-in), an id
  * list (--users, --allow-items, --deny-items) looked up in a model's labels,
  * and trec-eval's --history file. Errors are fine; crashes, leaks and
- * out-of-bounds reads are not.
+ * out-of-bounds reads are not. The ratings modes also tokenize the text
+ * with the plain tokenizer and with libcsv, and abort if the records,
+ * lines or verdicts differ.
  *
  * The first byte picks the reader ('0'..'9', any byte minus '0' modulo 10),
  * the rest is the file: one reader per execution makes an execution several
@@ -27,6 +29,73 @@ const char *__asan_default_options(void)
     return "quarantine_size_mb=16";
 }
 
+/* A digest of what a tokenizer reports: each record's line, field count and
+ * stored fields, then its return code and line count or error line. */
+typedef struct digest { uint64_t h; } digest;
+
+static void mix(digest *g, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        g->h = (g->h ^ b[i]) * 1099511628211ULL;
+}
+
+static int digest_record(void *ctx, const trec_ingest_field *f, size_t nf, uint64_t line,
+                         trec_error *err)
+{
+    (void)err;
+    digest *g = ctx;
+    mix(g, &line, sizeof line);
+    mix(g, &nf, sizeof nf);
+    for (size_t i = 0; i < nf && i < 4; i++) {
+        mix(g, &f[i].n, sizeof f[i].n);
+        mix(g, f[i].p, f[i].n);
+    }
+    return 0;
+}
+
+static uint64_t tokenize_digest(const trec_ingest_dialect *d, const char *data, size_t len,
+                                int mode)
+{
+    trec_ingest_block b;
+    memset(&b, 0, sizeof b);
+    b.text = malloc(len + 1);
+    if (!b.text)
+        abort();
+    memcpy(b.text, data, len);
+    b.text[len] = '\n';
+    b.len = len;
+    b.last = 1;
+    trec_ingest_block_prepare(d, &b);
+    digest g = {14695981039346656037ULL};
+    uint64_t nlines = 0, err_line = 0;
+    trec_error err;
+    trec_ingest_reader_force_libcsv(mode);
+    int rc = trec_ingest_tokenize(d, &b, 4, digest_record, &g, &nlines, &err_line, &err);
+    trec_ingest_reader_force_libcsv(0);
+    mix(&g, &rc, sizeof rc);
+    uint64_t where = rc ? err_line : nlines;
+    mix(&g, &where, sizeof where);
+    free(b.text);
+    return g.h;
+}
+
+/* The plain tokenizer against libcsv taking the block whole (and, where
+ * quoting is on, line by line). Texts with the quote character go through
+ * libcsv whichever way is asked for: nothing to compare there. */
+static void tokenizers_agree(const char *data, size_t len, const char *sep)
+{
+    trec_ingest_dialect d;
+    trec_error err;
+    if (trec_ingest_dialect_init(&d, sep, NULL, &err) != 0)
+        abort();
+    uint64_t plain = tokenize_digest(&d, data, len, 0);
+    if (plain != tokenize_digest(&d, data, len, 2))
+        abort();
+    if (d.quote >= 0 && plain != tokenize_digest(&d, data, len, 1))
+        abort();
+}
+
 static void ratings(const char *data, size_t len, int v)
 {
     static const char *seps[] = {NULL, "tab", "::", ";"};
@@ -36,6 +105,7 @@ static void ratings(const char *data, size_t len, int v)
     o.block_size = 64;
     o.threads = 1 + (v & 1);
     o.skip_bad = v >= 2;
+    tokenizers_agree(data, len, seps[v]);
     trec_csr m;
     trec_ingest_stats st;
     trec_error err;

@@ -641,6 +641,119 @@ START_TEST(whole_block_tokenizing_matches_line_by_line)
 }
 END_TEST
 
+/* ---- tokenizing without quotes: the plain tokenizer against libcsv ---- */
+
+typedef struct transcript {
+    char text[8192];
+    size_t len;
+    int stop_at, stop_rc;   /* the callback's answer for record stop_at */
+    int seen;
+} transcript;
+
+static void put(transcript *t, const char *s, size_t n)
+{
+    if (t->len + n < sizeof t->text) {
+        memcpy(t->text + t->len, s, n);
+        t->len += n;
+    }
+}
+
+/* Writes each record down as "line:nf:field|field|...\n". */
+static int record_down(void *ctx, const trec_ingest_field *f, size_t nf, uint64_t line,
+                       trec_error *err)
+{
+    transcript *t = ctx;
+    char head[64];
+    put(t, head, (size_t)snprintf(head, sizeof head, "%llu:%zu:", (unsigned long long)line, nf));
+    for (size_t i = 0; i < nf && i < 3; i++) {
+        put(t, f[i].p, f[i].n);
+        put(t, "|", 1);
+    }
+    put(t, "\n", 1);
+    if (++t->seen == t->stop_at)
+        return t->stop_rc < 0 ? trec_fail(err, "stop") : t->stop_rc;
+    return 0;
+}
+
+/* The transcript of text tokenized one way (force_libcsv's mode), with its
+ * return code, line count or error line appended. */
+static void tokenize_way(const char *sep, const char *quote, const char *text, size_t n,
+                         int mode, int stop_at, int stop_rc, transcript *t)
+{
+    trec_ingest_dialect d;
+    trec_error err;
+    ck_assert_int_eq(trec_ingest_dialect_init(&d, sep, quote, &err), 0);
+    trec_ingest_block b;
+    memset(&b, 0, sizeof b);
+    b.text = malloc(n + 1);
+    memcpy(b.text, text, n);
+    b.len = n;
+    b.text[n] = '\n';
+    b.last = 1;
+    trec_ingest_block_prepare(&d, &b);
+    memset(t, 0, sizeof *t);
+    t->stop_at = stop_at;
+    t->stop_rc = stop_rc;
+    uint64_t nlines = 7, err_line = 7;
+    trec_ingest_reader_force_libcsv(mode);
+    int rc = trec_ingest_tokenize(&d, &b, 3, record_down, t, &nlines, &err_line, &err);
+    trec_ingest_reader_force_libcsv(0);
+    char tail[64];
+    put(t, tail, (size_t)snprintf(tail, sizeof tail, "rc %d lines %llu err_line %llu", rc,
+                                  (unsigned long long)(rc ? 0 : nlines),
+                                  (unsigned long long)(rc ? err_line : 0)));
+    free(b.text);
+}
+
+static void same_records(const char *sep, const char *quote, const char *text, size_t n,
+                         int stop_at, int stop_rc)
+{
+    transcript plain, whole, lines;
+    tokenize_way(sep, quote, text, n, 0, stop_at, stop_rc, &plain);
+    tokenize_way(sep, quote, text, n, 2, stop_at, stop_rc, &whole);
+    ck_assert_msg(plain.len == whole.len && memcmp(plain.text, whole.text, plain.len) == 0,
+                  "sep '%s', text '%.*s': plain\n%.*s\nlibcsv whole block\n%.*s",
+                  sep ? sep : ",", (int)n, text, (int)plain.len, plain.text,
+                  (int)whole.len, whole.text);
+    tokenize_way(sep, quote, text, n, 1, stop_at, stop_rc, &lines);
+    ck_assert_msg(plain.len == lines.len && memcmp(plain.text, lines.text, plain.len) == 0,
+                  "sep '%s', text '%.*s': plain\n%.*s\nlibcsv line by line\n%.*s",
+                  sep ? sep : ",", (int)n, text, (int)plain.len, plain.text,
+                  (int)lines.len, lines.text);
+}
+
+START_TEST(plain_tokenizer_matches_libcsv)
+{
+    static const char *texts[] = {
+        "", "\n", " \t \r\n", "1,2,3,4\n", "1,2,3,4", " 1 ,\t2\t, 3 3 ,4  \n",
+        "a,b,\n,\n,,\n", "x\r\ny\rz\n\n\nw", "1,2,3,4,5,6\n7\n", "  ,  \n",
+        "a b\tc,d\t \t\n", "::a::b::::c\n", "1 2  3\t4\n", "1\t2 \t 3\n",
+    };
+    static const struct { const char *sep, *quote; } dialects[] = {
+        {NULL, NULL}, {"tab", NULL}, {"space", NULL}, {"::", NULL}, {";", "none"},
+        {"|", "'"},
+    };
+    for (size_t di = 0; di < sizeof dialects / sizeof dialects[0]; di++)
+        for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+            for (int stop = 0; stop < 3; stop++)
+                same_records(dialects[di].sep, dialects[di].quote, texts[i],
+                             strlen(texts[i]), stop, stop == 1 ? 1 : -1);
+    /* Random texts over the bytes that matter. */
+    static const char alphabet[] = "1a,;: \t\r\n\x1f|";
+    uint64_t x = 42;
+    char text[48];
+    for (int k = 0; k < 3000; k++) {
+        size_t n = (size_t)(k % 48);
+        for (size_t i = 0; i < n; i++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            text[i] = alphabet[(x >> 33) % (sizeof alphabet - 1)];
+        }
+        const int di = k % (int)(sizeof dialects / sizeof dialects[0]);
+        same_records(dialects[di].sep, dialects[di].quote, text, n, k % 5, k % 2 ? 1 : -1);
+    }
+}
+END_TEST
+
 START_TEST(file_input)
 {
     char path[] = "/tmp/trec-ingest-test-XXXXXX";
@@ -712,6 +825,7 @@ static Suite *ingest_suite(void)
     tcase_add_test(tc, block_boundaries);
     tcase_add_test(tc, large_blocks_match_small);
     tcase_add_test(tc, whole_block_tokenizing_matches_line_by_line);
+    tcase_add_test(tc, plain_tokenizer_matches_libcsv);
     tcase_add_test(tc, file_input);
     tcase_add_test(tc, movielens_small);
     suite_add_tcase(s, tc);
