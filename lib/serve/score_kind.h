@@ -38,4 +38,9 @@ typedef struct trec_scorer_kind {
 
 extern const trec_scorer_kind trec_scorer_kind_factors, trec_scorer_kind_item_item;
 
+/* For tests, process-wide: 1 makes the factors scorer finish and select
+ * with its portable loop even where the CPU has AVX2 (the two are tested
+ * against each other). */
+void trec_scorer_portable_only(int on);
+
 #endif

@@ -19,5 +19,6 @@
 #include "prediction.h"
 #include "representation.h"
 #include "rng.h"
+#include "score_kind.h"
 
 #endif

@@ -209,9 +209,12 @@ START_TEST(select_sees_the_block_scores)
      * trec_score_block (bit for bit, NaN as -infinity) with !(v <= thr[r]),
      * in row and target order: thresholds NaN (all), -infinity (all but
      * the NaN ones), and the row's median. With and without target biases,
-     * block widths that leave a remainder after the vector chunks. */
+     * block widths that leave a remainder after the vector chunks; the
+     * AVX2 loop (where the CPU has it) and the portable one. */
+    for (int portable = 0; portable < 2; portable++)
     for (uint32_t p = 0; p < TREC_PREDICT_COUNT; p++)
         for (int nb = 0; nb < 2; nb++) {
+            trec_scorer_portable_only(portable);
             reps r;
             reps_make(&r, 9, 203, 8, 500 + p + 10 * (uint64_t)nb);
             r.q[3 * r.k] = NAN; /* row 3: NaN scores */
@@ -266,6 +269,7 @@ START_TEST(select_sees_the_block_scores)
             trec_qblock_free(&b, &s);
             trec_scorer_free(&s);
             reps_free(&r);
+            trec_scorer_portable_only(0);
         }
 }
 END_TEST

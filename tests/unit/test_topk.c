@@ -300,8 +300,11 @@ START_TEST(driver_biases_and_overflow)
     for (uint64_t q = 0; q < f.nq; q++)
         f.q[q * f.k] = f.q[q * f.k + 1] = q % 2 ? 1e30f : 1.0f;
     static const uint32_t tbs[] = {1, 16, 17, 100, 4096}, ks[] = {1, 5, 150, 300};
+    /* the AVX2 finishing loop (where the CPU has it) and the portable one */
+    for (int portable = 0; portable < 2; portable++)
     for (uint32_t p = 0; p < TREC_PREDICT_COUNT; p++)
         for (int bias = 0; bias < 2; bias++) {
+            trec_scorer_portable_only(portable);
             trec_scorer s;
             trec_error err;
             ck_assert_int_eq(trec_scorer_factors(&s, p, f.k, f.q, bias ? qb : NULL, f.nq, f.t,
@@ -319,6 +322,7 @@ START_TEST(driver_biases_and_overflow)
                     trec_topk_lists_free(&l);
                 }
             trec_scorer_free(&s);
+            trec_scorer_portable_only(0);
         }
     free(qb);
     free(tb);
