@@ -241,7 +241,7 @@ static int scatter(assembly *A, trec_ingest_part **parts, trec_csr *out, trec_er
             out->colidx[pos] = im[P->col[k]];
             out->vals[pos] = P->val[k];
             if (out->times)
-                out->times[pos] = P->time[k];
+                out->times[pos] = P->time32 ? (int64_t)P->time32[k] : P->time[k];
             if (A->lines)
                 A->lines[pos] = P->base + P->line[k];
         }

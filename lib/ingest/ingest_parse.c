@@ -33,6 +33,7 @@ void trec_ingest_part_free_entries(part *b)
     b->row = b->col = b->line = NULL;
     b->val = NULL;
     b->time = NULL;
+    b->time32 = NULL;
     b->n = b->cap = b->lim = 0;
 }
 
@@ -68,14 +69,16 @@ part *trec_ingest_part_new(const trec_ingest_config *c, trec_ingest_block *text,
  * the 8-byte one first, so that each is aligned in the shared region. */
 typedef struct array { void **p; size_t width; } array;
 
-static size_t arrays(part *b, array a[5])
+static size_t arrays(part *b, array a[6])
 {
-    a[0] = (array){(void **)&b->time, b->c->col[COL_TIME] >= 0 ? 8 : 0};
+    int has_time = b->c->col[COL_TIME] >= 0;
+    a[0] = (array){(void **)&b->time, has_time && b->wide_time ? 8 : 0};
     a[1] = (array){(void **)&b->row, 4};
     a[2] = (array){(void **)&b->col, 4};
     a[3] = (array){(void **)&b->val, 4};
     a[4] = (array){(void **)&b->line, b->c->keep_lines ? 4 : 0};
-    return 5;
+    a[5] = (array){(void **)&b->time32, has_time && !b->wide_time ? 4 : 0};
+    return 6;
 }
 
 /* Line ends (LF and CR: libcsv ends a record at either) in s[0..n). */
@@ -120,7 +123,7 @@ static size_t max_entries(const part *b)
  * per 4 KiB, each of which is expensive on a virtual machine. */
 static int reserve(part *b, size_t cap, trec_error *err)
 {
-    array a[5];
+    array a[6];
     size_t na = arrays(b, a), width = 0;
     for (size_t i = 0; i < na; i++)
         width += a[i].width;
@@ -131,7 +134,7 @@ static int reserve(part *b, size_t cap, trec_error *err)
     for (size_t i = 0, off = 0; i < na; i++) {
         if (!a[i].width)
             continue;
-        if (b->n)
+        if (b->n && *a[i].p) /* (not the times being widened: widen_times) */
             memcpy(r + off, *a[i].p, b->n * a[i].width);
         *a[i].p = r + off;
         off += cap * a[i].width;
@@ -333,7 +336,7 @@ static int room(part *b, trec_error *err)
     if (b->n == b->cap && reserve(b, b->cap ? 2 * b->cap : 16, err) != 0)
         return -1;
     size_t to = b->cap - b->n < POPULATE ? b->cap : b->n + POPULATE;
-    array a[5];
+    array a[6];
     size_t na = arrays(b, a);
     for (size_t i = 0; i < na; i++)
         if (a[i].width)
@@ -343,16 +346,39 @@ static int room(part *b, trec_error *err)
     return 0;
 }
 
+/* The block's timestamps from 4 bytes to 8: a new region (the arrays as
+ * they are, the times converted), the old one freed. */
+static int widen_times(part *b, trec_error *err)
+{
+    uint32_t *t32 = b->time32;
+    void *old = b->region;
+    size_t old_size = b->region_size;
+    b->region = NULL;   /* kept until the times are copied */
+    b->region_size = 0;
+    b->wide_time = 1;
+    b->time32 = NULL;
+    int rc = reserve(b, b->cap, err);
+    if (rc == 0)
+        for (size_t k = 0; k < b->n; k++)
+            b->time[k] = t32[k];
+    trec_ingest_mem_free(old, old_size);
+    return rc;
+}
+
 static int append(part *b, uint32_t uid, uint32_t iid, float v, int64_t t, uint64_t line,
                   trec_error *err)
 {
+    if (b->time32 && (t < 0 || t > (int64_t)UINT32_MAX) && widen_times(b, err) != 0)
+        return -1;
     if (b->n == b->lim && room(b, err) != 0)
         return -1;
     size_t k = b->n++;
     b->row[k] = uid;
     b->col[k] = iid;
     b->val[k] = v;
-    if (b->time)
+    if (b->time32)
+        b->time32[k] = (uint32_t)t;
+    else if (b->time)
         b->time[k] = t;
     if (b->line)
         b->line[k] = (uint32_t)line;

@@ -25,7 +25,12 @@ typedef struct trec_ingest_part {
     /* Entries: slices of one region (region_size bytes) of cap each. */
     uint32_t *row, *col, *line;  /* local ids; line relative to the block */
     float *val;
+    /* Timestamps take 4 bytes while they fit in [0, 2^32) (Unix seconds
+     * until 2106: the usual case), a third of an entry's memory at the peak;
+     * the first one that does not widens the block's to int64_t. */
+    uint32_t *time32;
     int64_t *time;
+    int wide_time;
     void *region;
     size_t region_size;
     size_t n, cap;

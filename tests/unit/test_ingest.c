@@ -641,6 +641,39 @@ START_TEST(whole_block_tokenizing_matches_line_by_line)
 }
 END_TEST
 
+START_TEST(timestamps_beyond_32_bits)
+{
+    /* A block keeps its timestamps in 4 bytes until one falls outside
+     * [0, 2^32), then widens them: in the first record, mid-block, in a
+     * later block only, or never; the same matrix whatever the blocks. */
+    const char *text =
+        "1,1,5,10\n1,2,4,4294967295\n2,1,3,4294967296\n2,2,1,-5\n3,3,2,7\n"
+        "4,1,1,0\n4,3,2,9223372036854775807\n5,2,3,-9223372036854775808\n";
+    static const int64_t want[] = {10, 4294967295LL, 4294967296LL, -5, 7, 0,
+                                   INT64_MAX, INT64_MIN};
+    static const size_t sizes[] = {1 << 20, 16, 24, 40, 64};
+    trec_csr first;
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        trec_ingest_opts o = opts();
+        o.block_size = sizes[k];
+        trec_csr m;
+        ingest_ok(text, &o, &m, NULL);
+        ck_assert_uint_eq(m.nnz, 8);
+        ck_assert_ptr_nonnull(m.times);
+        for (size_t i = 0; i < 8; i++)
+            ck_assert_msg(m.times[i] == want[i], "block %zu: entry %zu: %lld", sizes[k], i,
+                          (long long)m.times[i]);
+        if (k == 0) {
+            first = m;
+        } else {
+            assert_same(&first, &m);
+            trec_csr_free(&m);
+        }
+    }
+    trec_csr_free(&first);
+}
+END_TEST
+
 /* ---- tokenizing without quotes: the plain tokenizer against libcsv ---- */
 
 typedef struct transcript {
@@ -826,6 +859,7 @@ static Suite *ingest_suite(void)
     tcase_add_test(tc, large_blocks_match_small);
     tcase_add_test(tc, whole_block_tokenizing_matches_line_by_line);
     tcase_add_test(tc, plain_tokenizer_matches_libcsv);
+    tcase_add_test(tc, timestamps_beyond_32_bits);
     tcase_add_test(tc, file_input);
     tcase_add_test(tc, movielens_small);
     suite_add_tcase(s, tc);
