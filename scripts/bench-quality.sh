@@ -75,7 +75,7 @@ candidates() {
         # a search on the validation splits for the all-items convention
         # (README, "Walkthrough convention")
         printf 'sgd\t--loss warp --components 64 --alpha 2 --epochs 100 --max-sampled 50 --min-rating 3.5\n'
-        printf 'sgd-hybrid\t--loss warp --components 64 --alpha 2.25 --epochs 100 --max-sampled 50 --min-rating 3.5 --item-features %s\n' "$W/genres.csr"
+        printf 'sgd-hybrid\t--loss warp --components 64 --alpha 2.25 --epochs 110 --max-sampled 50 --min-rating 3.5 --item-features %s\n' "$W/genres.csr"
     fi
     [ "$GRID" = full ] || return 0
     for l in 50 800; do for w in 0.3 0.7; do
