@@ -79,7 +79,6 @@ typedef struct trec_sgd_table {
     uint64_t n, k, stride, bstride;
     int adagrad, biases;
     uint64_t acc;               /* offset of the accumulators */
-    uint64_t score_lines;       /* cache lines of the weights */
 } trec_sgd_table;
 
 int trec_sgd_table_alloc(trec_sgd_table *t, uint64_t n, uint64_t k, int adagrad, int biases,
@@ -175,7 +174,7 @@ typedef struct trec_sgd_stratum {
     trec_rng rng;
     uint32_t ahead[TREC_SGD_AHEAD]; /* the next draws (indices in the block), drawn ahead */
     unsigned next;
-    uint64_t draw_lines;        /* cache lines of a drawn item's record fetched ahead */
+    int draw_whole;             /* a drawn item's whole record is fetched ahead, not only its weights */
     double loss;                /* out: sum of the pair losses */
 } trec_sgd_stratum;
 

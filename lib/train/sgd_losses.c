@@ -87,12 +87,13 @@ HOT_INLINE float *bias_of(const trec_sgd_view *v, float *base, uint64_t r)
     return base + r * v->t->bstride;
 }
 
-HOT_INLINE const float *repr(const trec_sgd_view *v, uint64_t r, float *buf, float *bias)
+HOT_INLINE const float *repr(uint64_t k, const trec_sgd_view *v, uint64_t r, float *buf,
+                             float *bias)
 {
     const trec_features *f = v->f;
     const trec_csr *x = f->extra;
     const trec_sgd_table *t = v->t;
-    uint64_t k = t->k, e0 = x ? x->rowptr[r] : 0, e1 = x ? x->rowptr[r + 1] : 0;
+    uint64_t e0 = x ? x->rowptr[r] : 0, e1 = x ? x->rowptr[r + 1] : 0;
     const float *own = f->identity ? record(v, v->id, r) : NULL;
     float b = own && t->biases ? *bias_of(v, v->id_b, r) : 0.0f;
     if (own && e0 == e1) {
@@ -114,11 +115,10 @@ HOT_INLINE const float *repr(const trec_sgd_view *v, uint64_t r, float *buf, flo
 
 /* One feature's record: weights step with gradient s * vec, the bias (at
  * b) sb. */
-HOT_INLINE void record_update(const trec_sgd_rule *R, const trec_sgd_table *t, float *rec,
-                              float *b, float s, const float *vec, float sb)
+HOT_INLINE void record_update(uint64_t k, const trec_sgd_rule *R, const trec_sgd_table *t,
+                              float *rec, float *b, float s, const float *vec, float sb)
 {
     static const float one = 1.0f;
-    uint64_t k = t->k;
     sgd_update(R, rec, t->adagrad ? rec + t->acc : NULL, s, vec, k);
     if (t->biases)
         sgd_update(R, b, t->adagrad ? b + 1 : NULL, sb, &one, 1);
@@ -126,29 +126,29 @@ HOT_INLINE void record_update(const trec_sgd_rule *R, const trec_sgd_table *t, f
 
 /* Row r of a side: its representation's gradient is s * vec, its bias's
  * sb; every feature of the row takes its share (times the feature value). */
-HOT_INLINE void side_update(const trec_sgd_rule *R, const trec_sgd_view *v, uint64_t r, float s,
-                            const float *vec, float sb)
+HOT_INLINE void side_update(uint64_t k, const trec_sgd_rule *R, const trec_sgd_view *v,
+                            uint64_t r, float s, const float *vec, float sb)
 {
     const trec_csr *x = v->f->extra;
     if (v->f->identity)
-        record_update(R, v->t, record(v, v->id, r), bias_of(v, v->id_b, r), s, vec, sb);
+        record_update(k, R, v->t, record(v, v->id, r), bias_of(v, v->id_b, r), s, vec, sb);
     for (uint64_t e = x ? x->rowptr[r] : 0; x && e < x->rowptr[r + 1]; e++) {
         float fv = x->vals[e];
         uint32_t c = x->colidx[e];
-        record_update(R, v->t, record(v, v->meta, c), bias_of(v, v->meta_b, c), s * fv, vec,
-                      sb * fv);
+        record_update(k, R, v->t, record(v, v->meta, c), bias_of(v, v->meta_b, c), s * fv,
+                      vec, sb * fv);
     }
 }
 
-HOT_INLINE void pair_update(const trec_sgd_rule *rule, const trec_sgd_view *U,
+HOT_INLINE void pair_update(uint64_t k, const trec_sgd_rule *rule, const trec_sgd_view *U,
                             const trec_sgd_view *I, uint32_t u, uint32_t i, uint32_t j,
                             const float *pu, const float *qi, const float *qj, float gi,
                             float gj, float *dp)
 {
-    sgd_axpby(dp, gi, qi, gj, qj, rule->k); /* dl/dpu, before the items move */
-    side_update(rule, I, i, gi, pu, gi);
-    side_update(rule, I, j, gj, pu, gj);
-    side_update(rule, U, u, 1.0f, dp, gi + gj);
+    sgd_axpby(dp, gi, qi, gj, qj, k); /* dl/dpu, before the items move */
+    side_update(k, rule, I, i, gi, pu, gi);
+    side_update(k, rule, I, j, gj, pu, gj);
+    side_update(k, rule, U, u, 1.0f, dp, gi + gj);
 }
 
 /* ---- sampling ---- */
@@ -201,42 +201,56 @@ HOT_INLINE void prefetch_record(const trec_sgd_view *v, uint32_t r, uint64_t lin
     if (!v->f->identity)
         return;
     const float *rec = record(v, v->id, r);
+#pragma GCC unroll 16
     for (uint64_t q = 0; q < lines; q++)
         __builtin_prefetch(rec + 16 * q);
     if (v->t->biases)
         __builtin_prefetch(bias_of(v, v->id_b, r));
 }
 
-/* A whole record (parameters about to be updated). */
-HOT_INLINE void prefetch_all(const trec_sgd_view *v, uint32_t r)
+/* The cache lines of a record of k weights, and of a whole record (the
+ * accumulators too, Adagrad): constants in a stratum loop made for one k. */
+HOT_INLINE uint64_t weight_lines(uint64_t k)
 {
-    prefetch_record(v, r, v->t->stride / 16);
+    return (k + 15) / 16;
+}
+
+/* A whole record (parameters about to be updated). */
+HOT_INLINE void prefetch_all(uint64_t k, const trec_sgd_view *v, uint32_t r)
+{
+    if (v->t->adagrad)
+        prefetch_record(v, r, (2 * k + 15) / 16);
+    else
+        prefetch_record(v, r, weight_lines(k));
 }
 
 /* An index in the block, drawn uniformly; its item's record is fetched. */
-HOT_INLINE uint32_t draw_item(trec_sgd_stratum *s)
+HOT_INLINE uint32_t draw_item(uint64_t k, trec_sgd_stratum *s)
 {
     uint32_t b = draw(&s->rng, (uint32_t)s->n_block);
-    prefetch_record(&s->I, s->items[b], s->draw_lines);
+    if (s->draw_whole)
+        prefetch_all(k, &s->I, s->items[b]);
+    else
+        prefetch_record(&s->I, s->items[b], weight_lines(k));
     return b;
 }
 
 /* The next index drawn from the block: the draws are made TREC_SGD_AHEAD
  * ahead of their use, so that their parameters arrive in the meantime. */
-HOT_INLINE uint32_t next_draw(trec_sgd_stratum *s)
+HOT_INLINE uint32_t next_draw(uint64_t k, trec_sgd_stratum *s)
 {
     uint32_t b = s->ahead[s->next];
-    s->ahead[s->next] = draw_item(s);
+    s->ahead[s->next] = draw_item(k, s);
     s->next = (s->next + 1) % TREC_SGD_AHEAD;
     return b;
 }
 
 /* An item of the block that is not one of the user's positives (marked),
  * into *j; 0 when MAX_REJECTS draws in a row were positives. */
-HOT_INLINE int draw_negative(trec_sgd_stratum *s, uint32_t *j)
+HOT_INLINE int draw_negative(uint64_t k, trec_sgd_stratum *s, uint32_t *j)
 {
     for (int t = 0; t < MAX_REJECTS; t++) {
-        uint32_t b = next_draw(s);
+        uint32_t b = next_draw(k, s);
         if (!is_marked(s, b)) {
             *j = s->items[b];
             return 1;
@@ -247,30 +261,28 @@ HOT_INLINE int draw_negative(trec_sgd_stratum *s, uint32_t *j)
 
 /* ---- one pair ---- */
 
-HOT_INLINE void score_positive(trec_sgd_stratum *s, pair *p)
+HOT_INLINE void score_positive(uint64_t k, trec_sgd_stratum *s, pair *p)
 {
-    uint64_t k = s->rule.k;
     float bi;
-    p->pu = repr(&s->U, p->u, s->scratch, &p->bu);
-    p->qi = repr(&s->I, p->i, s->scratch + k, &bi);
+    p->pu = repr(k, &s->U, p->u, s->scratch, &p->bu);
+    p->qi = repr(k, &s->I, p->i, s->scratch + k, &bi);
     p->s_ui = sgd_dot(p->pu, p->qi, k) + p->bu + bi;
 }
 
-HOT_INLINE void score_negative(trec_sgd_stratum *s, pair *p)
+HOT_INLINE void score_negative(uint64_t k, trec_sgd_stratum *s, pair *p)
 {
-    uint64_t k = s->rule.k;
     float bj;
-    p->qj = repr(&s->I, p->j, s->scratch + 2 * k, &bj);
+    p->qj = repr(k, &s->I, p->j, s->scratch + 2 * k, &bj);
     p->s_uj = sgd_dot(p->pu, p->qj, k) + p->bu + bj;
 }
 
 /* pu . q_r + bias of item r as one dot product per feature of r, without
  * building q_r (most of warp's draws are only scored). */
-HOT_INLINE float score_item(const trec_sgd_view *v, const float *pu, uint32_t r)
+HOT_INLINE float score_item(uint64_t k, const trec_sgd_view *v, const float *pu, uint32_t r)
 {
     const trec_sgd_table *t = v->t;
     const trec_csr *x = v->f->extra;
-    uint64_t k = t->k, e0 = x ? x->rowptr[r] : 0, e1 = x ? x->rowptr[r + 1] : 0;
+    uint64_t e0 = x ? x->rowptr[r] : 0, e1 = x ? x->rowptr[r + 1] : 0;
     float sc = 0, b = 0;
     if (v->f->identity) {
         sc = sgd_dot(pu, record(v, v->id, r), k);
@@ -286,13 +298,13 @@ HOT_INLINE float score_item(const trec_sgd_view *v, const float *pu, uint32_t r)
 }
 
 /* s_uj without q_j (left NULL). */
-HOT_INLINE void score_negative_only(trec_sgd_stratum *s, pair *p)
+HOT_INLINE void score_negative_only(uint64_t k, trec_sgd_stratum *s, pair *p)
 {
     p->qj = NULL;
-    p->s_uj = score_item(&s->I, p->pu, p->j) + p->bu;
+    p->s_uj = score_item(k, &s->I, p->pu, p->j) + p->bu;
 }
 
-HOT_INLINE void step(trec_sgd_stratum *s, pair *p, double rank_weight)
+HOT_INLINE void step(uint64_t k, trec_sgd_stratum *s, pair *p, double rank_weight)
 {
     double gi, gj;
     s->loss += pair_loss(s->cfg->loss, p->w, rank_weight, p->s_ui, p->s_uj, &gi, &gj);
@@ -300,35 +312,35 @@ HOT_INLINE void step(trec_sgd_stratum *s, pair *p, double rank_weight)
         return;
     trec_sgd_rule rule = s->rule; /* the pair's L2 shrink is weighted as its loss */
     rule.alpha *= p->w;
-    pair_update(&rule, &s->U, &s->I, p->u, p->i, p->j, p->pu, p->qi, p->qj, (float)gi,
-                (float)gj, s->scratch + 3 * s->rule.k);
+    pair_update(k, &rule, &s->U, &s->I, p->u, p->i, p->j, p->pu, p->qi, p->qj, (float)gi,
+                (float)gj, s->scratch + 3 * k);
 }
 
 /* bpr and logistic: one uniformly drawn negative. */
-HOT_INLINE void one_negative(trec_sgd_stratum *s, pair *p)
+HOT_INLINE void one_negative(uint64_t k, trec_sgd_stratum *s, pair *p)
 {
-    if (!draw_negative(s, &p->j))
+    if (!draw_negative(k, s, &p->j))
         return;
-    score_positive(s, p);
-    score_negative(s, p);
-    step(s, p, 0);
+    score_positive(k, s, p);
+    score_negative(k, s, p);
+    step(k, s, p, 0);
 }
 
 /* warp: negatives until one violates the margin or max_sampled are drawn;
  * n_skip items of the block cannot be drawn (for the rank estimate). */
-HOT_INLINE void warp(trec_sgd_stratum *s, pair *p, uint64_t n_skip)
+HOT_INLINE void warp(uint64_t k, trec_sgd_stratum *s, pair *p, uint64_t n_skip)
 {
-    score_positive(s, p);
+    score_positive(k, s, p);
     uint64_t max_sampled = trec_sgd_max_sampled(s->cfg);
     for (uint64_t t = 1; t <= max_sampled; t++) {
-        if (!draw_negative(s, &p->j))
+        if (!draw_negative(k, s, &p->j))
             return;
-        score_negative_only(s, p);
+        score_negative_only(k, s, p);
         if (p->s_uj > p->s_ui - 1.0f) {
             float bj;
-            prefetch_all(&s->I, p->j); /* its accumulators, about to be updated */
-            p->qj = repr(&s->I, p->j, s->scratch + 2 * s->rule.k, &bj);
-            step(s, p, warp_rank_weight(s->n_block, n_skip, s->x->cols, t));
+            prefetch_all(k, &s->I, p->j); /* its accumulators, about to be updated */
+            p->qj = repr(k, &s->I, p->j, s->scratch + 2 * k, &bj);
+            step(k, s, p, warp_rank_weight(s->n_block, n_skip, s->x->cols, t));
             return;
         }
     }
@@ -369,21 +381,21 @@ HOT_INLINE void kos_sort(kos_draw *d, uint64_t n)
 /* warp-kos: kos_n of u's positives in the block (its run, pos[lo..hi))
  * drawn with replacement; the kos_k-th best scored (or the last, with fewer)
  * takes the WARP step. */
-HOT_INLINE void warp_kos(trec_sgd_stratum *s, pair *p, uint64_t lo, uint64_t hi)
+HOT_INLINE void warp_kos(uint64_t k, trec_sgd_stratum *s, pair *p, uint64_t lo, uint64_t hi)
 {
-    uint64_t k = s->rule.k, m = hi - lo, nd = m < s->kos_n ? m : s->kos_n;
+    uint64_t m = hi - lo, nd = m < s->kos_n ? m : s->kos_n;
     kos_draw *d = (kos_draw *)(s->scratch + 4 * k);
     float bu;
-    const float *pu = repr(&s->U, p->u, s->scratch, &bu);
+    const float *pu = repr(k, &s->U, p->u, s->scratch, &bu);
     for (uint64_t q = 0; q < nd; q++) {
         trec_sgd_pos ps = s->pos[lo + draw(&s->rng, (uint32_t)m)];
-        d[q] = (kos_draw){score_item(&s->I, pu, ps.item) + bu, ps};
+        d[q] = (kos_draw){score_item(k, &s->I, pu, ps.item) + bu, ps};
     }
     kos_sort(d, nd);
     uint64_t kos_k = trec_sgd_kos_k(s->cfg), pick = (kos_k < nd ? kos_k : nd) - 1;
     p->i = d[pick].pos.item;
     p->w = d[pick].pos.w;
-    warp(s, p, m);
+    warp(k, s, p, m);
 }
 
 uint64_t trec_sgd_scratch_floats(uint64_t k, uint64_t kos_n)
@@ -413,56 +425,68 @@ HOT_INLINE void shuffle_runs(trec_sgd_run *a, uint64_t n, trec_rng *r)
 
 /* The positives of user u, pos[lo..hi), in a seeded order; the next
  * positive's parameters are fetched ahead. */
-HOT_INLINE void run_user(trec_sgd_stratum *s, uint32_t u, uint64_t lo, uint64_t hi)
+HOT_INLINE void run_user(uint64_t k, trec_sgd_stratum *s, uint32_t u, uint64_t lo,
+                         uint64_t hi)
 {
     shuffle_pos(s->pos + lo, hi - lo, &s->rng);
     mark_run(s, lo, hi, 1);
     for (uint64_t q = lo; q < hi && q < lo + 2; q++)
-        prefetch_all(&s->I, s->pos[q].item);
+        prefetch_all(k, &s->I, s->pos[q].item);
     for (uint64_t q = lo; q < hi; q++) {
         if (q + 2 < hi)
-            prefetch_all(&s->I, s->pos[q + 2].item);
+            prefetch_all(k, &s->I, s->pos[q + 2].item);
         pair p = {.u = u, .i = s->pos[q].item, .w = s->pos[q].w};
         switch (s->cfg->loss) {
-        case TREC_LOSS_WARP: warp(s, &p, 1); break;
-        case TREC_LOSS_WARP_KOS: warp_kos(s, &p, lo, hi); break;
-        default: one_negative(s, &p); break;
+        case TREC_LOSS_WARP: warp(k, s, &p, 1); break;
+        case TREC_LOSS_WARP_KOS: warp_kos(k, s, &p, lo, hi); break;
+        default: one_negative(k, s, &p); break;
         }
     }
     mark_run(s, lo, hi, 0);
 }
 
 /* The next run's user parameters and positives. */
-HOT_INLINE void prefetch_run(const trec_sgd_stratum *s, const trec_sgd_run *r)
+HOT_INLINE void prefetch_run(uint64_t k, const trec_sgd_stratum *s, const trec_sgd_run *r)
 {
-    prefetch_all(&s->U, r->user);
+    prefetch_all(k, &s->U, r->user);
     __builtin_prefetch(s->pos + r->start);
 }
 
-/* The stratum loop, with everything it calls inlined, compiled for AVX2
- * and for generic x86-64 (the same results: see sgd_kernels.h). */
+/* The stratum loop for k weights a record: given a constant k, the k-length
+ * loops and the prefetches unroll (the same floats in the same order). */
+HOT_INLINE void run_stratum(uint64_t k, trec_sgd_stratum *s)
+{
+    shuffle_runs(s->runs, s->n_runs, &s->rng);
+    s->loss = 0;
+    /* bpr and logistic update every item they draw; most of warp's draws
+     * are only scored */
+    s->draw_whole = s->cfg->loss == TREC_LOSS_BPR || s->cfg->loss == TREC_LOSS_LOGISTIC;
+    for (s->next = 0; s->next < TREC_SGD_AHEAD; s->next++)
+        s->ahead[s->next] = draw_item(k, s);
+    s->next = 0;
+    for (uint64_t r = 0; r < s->n_runs && r < 2; r++)
+        prefetch_run(k, s, &s->runs[r]);
+    for (uint64_t r = 0; r < s->n_runs; r++) {
+        if (r + 2 < s->n_runs)
+            prefetch_run(k, s, &s->runs[r + 2]);
+        run_user(k, s, s->runs[r].user, s->runs[r].start, s->runs[r].start + s->runs[r].len);
+    }
+}
+
+/* The stratum loop, with everything it calls inlined, made for the usual
+ * numbers of components and for any k, each compiled for AVX2 and for
+ * generic x86-64 (the same results: see sgd_kernels.h). */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
     !defined(__SANITIZE_ADDRESS__)
 __attribute__((target_clones("avx2", "default")))
 #endif
 void trec_sgd_run_stratum(trec_sgd_stratum *s)
 {
-    shuffle_runs(s->runs, s->n_runs, &s->rng);
-    s->loss = 0;
-    /* bpr and logistic update every item they draw; most of warp's draws
-     * are only scored */
-    s->draw_lines = s->cfg->loss == TREC_LOSS_BPR || s->cfg->loss == TREC_LOSS_LOGISTIC
-                        ? s->I.t->stride / 16
-                        : s->I.t->score_lines;
-    for (s->next = 0; s->next < TREC_SGD_AHEAD; s->next++)
-        s->ahead[s->next] = draw_item(s);
-    s->next = 0;
-    for (uint64_t r = 0; r < s->n_runs && r < 2; r++)
-        prefetch_run(s, &s->runs[r]);
-    for (uint64_t r = 0; r < s->n_runs; r++) {
-        if (r + 2 < s->n_runs)
-            prefetch_run(s, &s->runs[r + 2]);
-        run_user(s, s->runs[r].user, s->runs[r].start, s->runs[r].start + s->runs[r].len);
+    switch (s->rule.k) {
+    case 32: run_stratum(32, s); break;
+    case 64: run_stratum(64, s); break;
+    case 128: run_stratum(128, s); break;
+    default: run_stratum(s->rule.k, s); break;
     }
 }
 
@@ -482,7 +506,7 @@ double trec_sgd_rank_weight(uint64_t n_block, uint64_t n_skip, uint64_t n_items,
 
 const float *trec_sgd_repr(const trec_sgd_view *v, uint64_t r, float *buf, float *bias)
 {
-    return repr(v, r, buf, bias);
+    return repr(v->t->k, v, r, buf, bias);
 }
 
 void trec_sgd_pair_update(const trec_sgd_rule *rule, const trec_sgd_view *U,
@@ -490,5 +514,5 @@ void trec_sgd_pair_update(const trec_sgd_rule *rule, const trec_sgd_view *U,
                           const float *pu, const float *qi, const float *qj, float gi,
                           float gj, float *dp)
 {
-    pair_update(rule, U, I, u, i, j, pu, qi, qj, gi, gj, dp);
+    pair_update(rule->k, rule, U, I, u, i, j, pu, qi, qj, gi, gj, dp);
 }

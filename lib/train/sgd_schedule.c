@@ -59,7 +59,7 @@ int trec_sgd_table_alloc(trec_sgd_table *t, uint64_t n, uint64_t k, int adagrad,
     uint64_t per = adagrad ? 2 : 1, rows = n ? n : 1;
     *t = (trec_sgd_table){.n = n, .k = k, .stride = (per * k + 15) / 16 * 16,
                           .bstride = biases ? per : 0, .adagrad = adagrad, .biases = biases,
-                          .acc = k, .score_lines = (k + 15) / 16};
+                          .acc = k};
     t->rec = trec_aligned_alloc(rows * t->stride * sizeof(float), err);
     t->brec = t->rec ? trec_aligned_alloc((rows * t->bstride + 1) * sizeof(float), err) : NULL;
     if (!t->brec)
