@@ -175,6 +175,12 @@ typedef struct trec_sgd_stratum {
     uint32_t ahead[TREC_SGD_AHEAD]; /* the next draws (indices in the block), drawn ahead */
     unsigned next;
     int draw_whole;             /* a drawn item's whole record is fetched ahead, not only its weights */
+    /* The item side's shape, read once per pass for the draws: identity
+     * records (NULL without), their biases (NULL without), strides, and
+     * whether an item is its identity record alone (no metadata). */
+    const float *item_w, *item_b;
+    uint64_t item_stride, item_bstride;
+    int item_plain;
     double loss;                /* out: sum of the pair losses */
 } trec_sgd_stratum;
 

@@ -224,6 +224,19 @@ HOT_INLINE void prefetch_all(uint64_t k, const trec_sgd_view *v, uint32_t r)
         prefetch_record(v, r, weight_lines(k));
 }
 
+/* What scoring item r reads: its identity weights and bias. */
+HOT_INLINE void prefetch_scored(uint64_t k, const trec_sgd_stratum *s, uint32_t r)
+{
+    if (!s->item_w)
+        return;
+    const float *rec = s->item_w + r * s->item_stride;
+#pragma GCC unroll 16
+    for (uint64_t q = 0; q < weight_lines(k); q++)
+        __builtin_prefetch(rec + 16 * q);
+    if (s->item_b)
+        __builtin_prefetch(s->item_b + r * s->item_bstride);
+}
+
 /* An index in the block, drawn uniformly; its item's record is fetched. */
 HOT_INLINE uint32_t draw_item(uint64_t k, trec_sgd_stratum *s)
 {
@@ -231,7 +244,7 @@ HOT_INLINE uint32_t draw_item(uint64_t k, trec_sgd_stratum *s)
     if (s->draw_whole)
         prefetch_all(k, &s->I, s->items[b]);
     else
-        prefetch_record(&s->I, s->items[b], weight_lines(k));
+        prefetch_scored(k, s, s->items[b]);
     return b;
 }
 
@@ -297,10 +310,16 @@ HOT_INLINE float score_item(uint64_t k, const trec_sgd_view *v, const float *pu,
     return sc + b;
 }
 
-/* s_uj without q_j (left NULL). */
+/* s_uj without q_j (left NULL); an item without metadata from the shape
+ * kept in the stratum (the same floats as score_item). */
 HOT_INLINE void score_negative_only(uint64_t k, trec_sgd_stratum *s, pair *p)
 {
     p->qj = NULL;
+    if (s->item_plain) {
+        float b = s->item_b ? s->item_b[p->j * s->item_bstride] : 0.0f;
+        p->s_uj = (sgd_dot(p->pu, s->item_w + p->j * s->item_stride, k) + b) + p->bu;
+        return;
+    }
     p->s_uj = score_item(k, &s->I, p->pu, p->j) + p->bu;
 }
 
@@ -461,6 +480,11 @@ HOT_INLINE void run_stratum(uint64_t k, trec_sgd_stratum *s)
     /* bpr and logistic update every item they draw; most of warp's draws
      * are only scored */
     s->draw_whole = s->cfg->loss == TREC_LOSS_BPR || s->cfg->loss == TREC_LOSS_LOGISTIC;
+    s->item_w = s->I.f->identity ? s->I.id : NULL;
+    s->item_b = s->I.f->identity && s->I.t->biases ? s->I.id_b : NULL;
+    s->item_stride = s->I.t->stride;
+    s->item_bstride = s->I.t->bstride;
+    s->item_plain = s->I.f->identity && !s->I.f->extra;
     for (s->next = 0; s->next < TREC_SGD_AHEAD; s->next++)
         s->ahead[s->next] = draw_item(k, s);
     s->next = 0;
@@ -482,12 +506,18 @@ __attribute__((target_clones("avx2", "default")))
 #endif
 void trec_sgd_run_stratum(trec_sgd_stratum *s)
 {
-    switch (s->rule.k) {
-    case 32: run_stratum(32, s); break;
-    case 64: run_stratum(64, s); break;
-    case 128: run_stratum(128, s); break;
-    default: run_stratum(s->rule.k, s); break;
+    /* A copy on the stack, whose address the compiler can see never
+     * escapes: its stores (the random state, the draws ahead) then cannot
+     * change a table's shape, which would otherwise be read again after
+     * every draw. */
+    trec_sgd_stratum local = *s;
+    switch (local.rule.k) {
+    case 32: run_stratum(32, &local); break;
+    case 64: run_stratum(64, &local); break;
+    case 128: run_stratum(128, &local); break;
+    default: run_stratum(local.rule.k, &local); break;
     }
+    *s = local;
 }
 
 /* ---- the same, as functions (sgd.h) ---- */
