@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "blis_arch.h"
 
@@ -74,5 +75,21 @@ void *trec_aligned_alloc(size_t n, trec_error *err)
         trec_fail(err, "out of memory allocating %zu bytes", n);
         return NULL;
     }
+    return p;
+}
+
+void *trec_aligned_alloc_huge(size_t n, trec_error *err)
+{
+    const size_t huge = (size_t)2 << 20;
+    if (n < huge)
+        return trec_aligned_alloc(n, err);
+    void *p = NULL;
+    size_t whole = (n + huge - 1) / huge * huge; /* the last page a huge one too */
+    if (whole < n || posix_memalign(&p, huge, whole) != 0) {
+        trec_fail(err, "out of memory allocating %zu bytes", n);
+        return NULL;
+    }
+    /* before the first touch: the pages are then huge as they fault in */
+    (void)madvise(p, whole, MADV_HUGEPAGE);
     return p;
 }

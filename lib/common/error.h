@@ -32,6 +32,10 @@ void *trec_calloc(size_t count, size_t size, trec_error *err);
 void *trec_realloc(void *p, size_t n, trec_error *err);
 /* 64-byte aligned allocation (free with free()). */
 void *trec_aligned_alloc(size_t n, trec_error *err);
+/* The same for a large table read at random: from 2 MiB up it is 2 MiB
+ * aligned and asks for transparent huge pages (madvise), so that its pages
+ * take fewer TLB entries. Free with free(). */
+void *trec_aligned_alloc_huge(size_t n, trec_error *err);
 
 #ifdef __cplusplus
 }

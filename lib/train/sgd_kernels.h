@@ -6,7 +6,9 @@
  * every code path computes the same floats in the same order, so a model
  * does not depend on the machine's vector unit. A file that includes this
  * header is compiled with -fno-math-errno (see the Makefile), without which
- * sqrtf does not vectorise. */
+ * sqrtf does not vectorise. The 8-lane loops are unrolled: the stratum
+ * loop is compiled for constant k (64 and others), where that removes the
+ * loop's own instructions. */
 #ifndef TREC_SGD_KERNELS_H
 #define TREC_SGD_KERNELS_H
 
@@ -53,6 +55,7 @@ SGD_KERNEL void sgd_axpby(float *restrict out, float ga, const float *restrict a
                           float gb, const float *restrict b, uint64_t k)
 {
     uint64_t c = 0;
+#pragma GCC unroll 16
     for (; c + SGD_LANES <= k; c += SGD_LANES)
         for (int l = 0; l < SGD_LANES; l++)
             out[c + l] = ga * a[c + l] + gb * b[c + l];
@@ -63,6 +66,7 @@ SGD_KERNEL void sgd_axpby(float *restrict out, float ga, const float *restrict a
 SGD_KERNEL void sgd_axpy(float *restrict out, float s, const float *restrict a, uint64_t k)
 {
     uint64_t c = 0;
+#pragma GCC unroll 16
     for (; c + SGD_LANES <= k; c += SGD_LANES)
         for (int l = 0; l < SGD_LANES; l++)
             out[c + l] += s * a[c + l];
@@ -87,6 +91,7 @@ SGD_KERNEL void sgd_adagrad(float *restrict w, float *restrict g2, float s,
     uint64_t c = 0;
     float shrink = alpha * lr;
     if (alpha > 0) {
+#pragma GCC unroll 16
         for (; c + SGD_LANES <= n; c += SGD_LANES)
             for (int l = 0; l < SGD_LANES; l++) {
                 float g = s * v[c + l], root = sqrtf(g2[c + l]);
@@ -94,6 +99,7 @@ SGD_KERNEL void sgd_adagrad(float *restrict w, float *restrict g2, float s,
                 g2[c + l] += g * g;
             }
     } else {
+#pragma GCC unroll 16
         for (; c + SGD_LANES <= n; c += SGD_LANES)
             for (int l = 0; l < SGD_LANES; l++) {
                 float g = s * v[c + l];
@@ -110,14 +116,17 @@ SGD_KERNEL void sgd_plain(float *restrict w, float s, const float *restrict v, u
 {
     float step = lr * s, shrink = 1.0f / (1.0f + alpha * lr);
     uint64_t c = 0;
-    if (alpha > 0)
+    if (alpha > 0) {
+#pragma GCC unroll 16
         for (; c + SGD_LANES <= n; c += SGD_LANES)
             for (int l = 0; l < SGD_LANES; l++)
                 w[c + l] = (w[c + l] - step * v[c + l]) * shrink;
-    else
+    } else {
+#pragma GCC unroll 16
         for (; c + SGD_LANES <= n; c += SGD_LANES)
             for (int l = 0; l < SGD_LANES; l++)
                 w[c + l] -= step * v[c + l];
+    }
     for (; c < n; c++)
         w[c] = alpha > 0 ? (w[c] - step * v[c]) * shrink : w[c] - step * v[c];
 }

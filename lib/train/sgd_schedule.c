@@ -60,7 +60,8 @@ int trec_sgd_table_alloc(trec_sgd_table *t, uint64_t n, uint64_t k, int adagrad,
     *t = (trec_sgd_table){.n = n, .k = k, .stride = (per * k + 15) / 16 * 16,
                           .bstride = biases ? per : 0, .adagrad = adagrad, .biases = biases,
                           .acc = k};
-    t->rec = trec_aligned_alloc(rows * t->stride * sizeof(float), err);
+    /* huge pages: a draw or a user's run reads a record at random */
+    t->rec = trec_aligned_alloc_huge(rows * t->stride * sizeof(float), err);
     t->brec = t->rec ? trec_aligned_alloc((rows * t->bstride + 1) * sizeof(float), err) : NULL;
     if (!t->brec)
         return -1;
