@@ -208,14 +208,15 @@ HOT_INLINE void prefetch_record(const trec_sgd_view *v, uint32_t r, uint64_t lin
         __builtin_prefetch(bias_of(v, v->id_b, r));
 }
 
-/* The cache lines of a record of k weights, and of a whole record (the
- * accumulators too, Adagrad): constants in a stratum loop made for one k. */
+/* The cache lines of a record's k weights: a constant in a stratum loop
+ * made for one k. */
 HOT_INLINE uint64_t weight_lines(uint64_t k)
 {
     return (k + 15) / 16;
 }
 
-/* A whole record (parameters about to be updated). */
+/* A whole record (parameters about to be updated): the weights and, with
+ * Adagrad, their accumulators. */
 HOT_INLINE void prefetch_all(uint64_t k, const trec_sgd_view *v, uint32_t r)
 {
     if (v->t->adagrad)
