@@ -6,9 +6,7 @@
  * every code path computes the same floats in the same order, so a model
  * does not depend on the machine's vector unit. A file that includes this
  * header is compiled with -fno-math-errno (see the Makefile), without which
- * sqrtf does not vectorise. The 8-lane loops are unrolled: the stratum
- * loop is compiled for constant k (64 and others), where that removes the
- * loop's own instructions. */
+ * sqrtf does not vectorise. */
 #ifndef TREC_SGD_KERNELS_H
 #define TREC_SGD_KERNELS_H
 
@@ -37,14 +35,26 @@ SGD_KERNEL float sgd_lane_sum(const float acc[SGD_LANES])
     return y[0] + y[2];
 }
 
+SGD_KERNEL void sgd_dot_lanes(float acc[SGD_LANES], const float *a, const float *b)
+{
+    for (int l = 0; l < SGD_LANES; l++)
+        acc[l] += a[l] * b[l];
+}
+
+/* Unrolled where k is a constant (the stratum loop made for one k): the
+ * scoring of warp's draws, most of an epoch. */
 SGD_KERNEL float sgd_dot(const float *a, const float *b, uint64_t k)
 {
     float acc[SGD_LANES] = {0};
     uint64_t c = 0;
+    if (__builtin_constant_p(k)) {
 #pragma GCC unroll 16
-    for (; c + SGD_LANES <= k; c += SGD_LANES)
-        for (int l = 0; l < SGD_LANES; l++)
-            acc[l] += a[c + l] * b[c + l];
+        for (; c + SGD_LANES <= k; c += SGD_LANES)
+            sgd_dot_lanes(acc, a + c, b + c);
+    } else {
+        for (; c + SGD_LANES <= k; c += SGD_LANES)
+            sgd_dot_lanes(acc, a + c, b + c);
+    }
     float tail = 0;
     for (; c < k; c++)
         tail += a[c] * b[c];
@@ -55,7 +65,6 @@ SGD_KERNEL void sgd_axpby(float *restrict out, float ga, const float *restrict a
                           float gb, const float *restrict b, uint64_t k)
 {
     uint64_t c = 0;
-#pragma GCC unroll 16
     for (; c + SGD_LANES <= k; c += SGD_LANES)
         for (int l = 0; l < SGD_LANES; l++)
             out[c + l] = ga * a[c + l] + gb * b[c + l];
@@ -66,7 +75,6 @@ SGD_KERNEL void sgd_axpby(float *restrict out, float ga, const float *restrict a
 SGD_KERNEL void sgd_axpy(float *restrict out, float s, const float *restrict a, uint64_t k)
 {
     uint64_t c = 0;
-#pragma GCC unroll 16
     for (; c + SGD_LANES <= k; c += SGD_LANES)
         for (int l = 0; l < SGD_LANES; l++)
             out[c + l] += s * a[c + l];
@@ -91,7 +99,6 @@ SGD_KERNEL void sgd_adagrad(float *restrict w, float *restrict g2, float s,
     uint64_t c = 0;
     float shrink = alpha * lr;
     if (alpha > 0) {
-#pragma GCC unroll 16
         for (; c + SGD_LANES <= n; c += SGD_LANES)
             for (int l = 0; l < SGD_LANES; l++) {
                 float g = s * v[c + l], root = sqrtf(g2[c + l]);
@@ -99,7 +106,6 @@ SGD_KERNEL void sgd_adagrad(float *restrict w, float *restrict g2, float s,
                 g2[c + l] += g * g;
             }
     } else {
-#pragma GCC unroll 16
         for (; c + SGD_LANES <= n; c += SGD_LANES)
             for (int l = 0; l < SGD_LANES; l++) {
                 float g = s * v[c + l];
@@ -116,17 +122,14 @@ SGD_KERNEL void sgd_plain(float *restrict w, float s, const float *restrict v, u
 {
     float step = lr * s, shrink = 1.0f / (1.0f + alpha * lr);
     uint64_t c = 0;
-    if (alpha > 0) {
-#pragma GCC unroll 16
+    if (alpha > 0)
         for (; c + SGD_LANES <= n; c += SGD_LANES)
             for (int l = 0; l < SGD_LANES; l++)
                 w[c + l] = (w[c + l] - step * v[c + l]) * shrink;
-    } else {
-#pragma GCC unroll 16
+    else
         for (; c + SGD_LANES <= n; c += SGD_LANES)
             for (int l = 0; l < SGD_LANES; l++)
                 w[c + l] -= step * v[c + l];
-    }
     for (; c < n; c++)
         w[c] = alpha > 0 ? (w[c] - step * v[c]) * shrink : w[c] - step * v[c];
 }

@@ -201,9 +201,14 @@ HOT_INLINE void prefetch_record(const trec_sgd_view *v, uint32_t r, uint64_t lin
     if (!v->f->identity)
         return;
     const float *rec = record(v, v->id, r);
+    if (__builtin_constant_p(lines)) {
 #pragma GCC unroll 16
-    for (uint64_t q = 0; q < lines; q++)
-        __builtin_prefetch(rec + 16 * q);
+        for (uint64_t q = 0; q < lines; q++)
+            __builtin_prefetch(rec + 16 * q);
+    } else {
+        for (uint64_t q = 0; q < lines; q++)
+            __builtin_prefetch(rec + 16 * q);
+    }
     if (v->t->biases)
         __builtin_prefetch(bias_of(v, v->id_b, r));
 }
@@ -231,9 +236,14 @@ HOT_INLINE void prefetch_scored(uint64_t k, const trec_sgd_stratum *s, uint32_t 
     if (!s->item_w)
         return;
     const float *rec = s->item_w + r * s->item_stride;
+    if (__builtin_constant_p(k)) {
 #pragma GCC unroll 16
-    for (uint64_t q = 0; q < weight_lines(k); q++)
-        __builtin_prefetch(rec + 16 * q);
+        for (uint64_t q = 0; q < weight_lines(k); q++)
+            __builtin_prefetch(rec + 16 * q);
+    } else {
+        for (uint64_t q = 0; q < weight_lines(k); q++)
+            __builtin_prefetch(rec + 16 * q);
+    }
     if (s->item_b)
         __builtin_prefetch(s->item_b + r * s->item_bstride);
 }
@@ -472,8 +482,8 @@ HOT_INLINE void prefetch_run(uint64_t k, const trec_sgd_stratum *s, const trec_s
     __builtin_prefetch(s->pos + r->start);
 }
 
-/* The stratum loop for k weights a record: given a constant k, the k-length
- * loops and the prefetches unroll (the same floats in the same order). */
+/* The stratum loop for k weights a record: given a constant k, the dot
+ * products and the prefetches unroll (the same floats in the same order). */
 HOT_INLINE void run_stratum(uint64_t k, trec_sgd_stratum *s)
 {
     shuffle_runs(s->runs, s->n_runs, &s->rng);
@@ -498,9 +508,11 @@ HOT_INLINE void run_stratum(uint64_t k, trec_sgd_stratum *s)
     }
 }
 
-/* The stratum loop, with everything it calls inlined, made for the usual
- * numbers of components and for any k, each compiled for AVX2 and for
- * generic x86-64 (the same results: see sgd_kernels.h). */
+/* The stratum loop, with everything it calls inlined, made for k = 64 (the
+ * usual number of components; a copy for each further k costs about 20 s
+ * of compiling) and for any k, each compiled for AVX2 and for generic
+ * x86-64 (the same results: see sgd_kernels.h). Sanitizer builds make the
+ * loop for any k only: a copy took minutes to compile there. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
     !defined(__SANITIZE_ADDRESS__)
 __attribute__((target_clones("avx2", "default")))
@@ -513,9 +525,9 @@ void trec_sgd_run_stratum(trec_sgd_stratum *s)
      * every draw. */
     trec_sgd_stratum local = *s;
     switch (local.rule.k) {
-    case 32: run_stratum(32, &local); break;
+#ifndef __SANITIZE_ADDRESS__
     case 64: run_stratum(64, &local); break;
-    case 128: run_stratum(128, &local); break;
+#endif
     default: run_stratum(local.rule.k, &local); break;
     }
     *s = local;
