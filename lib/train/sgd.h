@@ -187,6 +187,10 @@ typedef struct trec_sgd_stratum {
 uint64_t trec_sgd_scratch_floats(uint64_t k, uint64_t kos_n);
 /* One pass over the stratum: one step per pair. */
 void trec_sgd_run_stratum(trec_sgd_stratum *s);
+/* For tests, process-wide: 1 makes the stratum loop run its copy for any k
+ * and score every draw through the general path (metadata or not), which
+ * the fast paths are tested against. */
+void trec_sgd_reference_loop(int on);
 
 /* ---- the epochs (sgd_schedule.c) ---- */
 

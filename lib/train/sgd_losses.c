@@ -482,6 +482,13 @@ HOT_INLINE void prefetch_run(uint64_t k, const trec_sgd_stratum *s, const trec_s
     __builtin_prefetch(s->pos + r->start);
 }
 
+static int reference_loop; /* trec_sgd_reference_loop */
+
+void trec_sgd_reference_loop(int on)
+{
+    __atomic_store_n(&reference_loop, on, __ATOMIC_RELAXED);
+}
+
 /* The stratum loop for k weights a record: given a constant k, the dot
  * products and the prefetches unroll (the same floats in the same order). */
 HOT_INLINE void run_stratum(uint64_t k, trec_sgd_stratum *s)
@@ -495,7 +502,8 @@ HOT_INLINE void run_stratum(uint64_t k, trec_sgd_stratum *s)
     s->item_b = s->I.f->identity && s->I.t->biases ? s->I.id_b : NULL;
     s->item_stride = s->I.t->stride;
     s->item_bstride = s->I.t->bstride;
-    s->item_plain = s->I.f->identity && !s->I.f->extra;
+    s->item_plain = s->I.f->identity && !s->I.f->extra &&
+                    !__atomic_load_n(&reference_loop, __ATOMIC_RELAXED);
     for (s->next = 0; s->next < TREC_SGD_AHEAD; s->next++)
         s->ahead[s->next] = draw_item(k, s);
     s->next = 0;
@@ -524,7 +532,10 @@ void trec_sgd_run_stratum(trec_sgd_stratum *s)
      * change a table's shape, which would otherwise be read again after
      * every draw. */
     trec_sgd_stratum local = *s;
-    switch (local.rule.k) {
+    uint64_t k = local.rule.k;
+    if (__atomic_load_n(&reference_loop, __ATOMIC_RELAXED))
+        k = 0; /* no copy of its own */
+    switch (k) {
 #ifndef __SANITIZE_ADDRESS__
     case 64: run_stratum(64, &local); break;
 #endif

@@ -393,6 +393,51 @@ START_TEST(test_deterministic)
 }
 END_TEST
 
+/* The stratum loop's fast paths (its copy for k = 64, warp's scoring of a
+ * draw from the item side's shape) give the floats of the reference loop
+ * (the copy for any k, every draw scored through the general path): every
+ * loss, on identity features alone, with metadata on both sides, and with
+ * items described by their metadata alone. (A warp draw's score only
+ * decides whether it violates the margin, so a change in its last bit
+ * seldom shows; a wrong item, bias or stride does.) */
+static void fit_k64(int loss, int shape, int reference, const trec_csr *x,
+                    const trec_csr *ue, const trec_csr *ie, trec_model *m)
+{
+    trec_error err;
+    trec_fit_config cfg;
+    trec_fit_result res;
+    sgd_config(&cfg, loss);
+    cfg.components = 64;
+    cfg.epochs = 3;
+    cfg.alpha = 0.01;
+    cfg.item_identity = shape != 2;
+    trec_sgd_reference_loop(reference);
+    int rc = trec_fit(&cfg, x, shape ? ue : NULL, shape ? ie : NULL, NULL, m, &res, &err);
+    trec_sgd_reference_loop(0);
+    ck_assert_msg(rc == 0, "%s", err.msg);
+}
+
+START_TEST(test_fast_paths)
+{
+    int loss = LOSSES[_i / 3], shape = _i % 3;
+    trec_csr train, test, ue, ie;
+    make_groups(&train, &test, 21);
+    make_features(&ue, NU, 3, 3);
+    make_features(&ie, NI, 5, 4);
+    trec_model fast, ref;
+    fit_k64(loss, shape, 0, &train, &ue, &ie, &fast);
+    fit_k64(loss, shape, 1, &train, &ue, &ie, &ref);
+    ck_assert_msg(same_model(&fast, &ref), "%s, features %d: the fast paths differ",
+                  trec_loss_name(loss), shape);
+    trec_model_free(&fast);
+    trec_model_free(&ref);
+    trec_csr_free(&train);
+    trec_csr_free(&test);
+    trec_csr_free(&ue);
+    trec_csr_free(&ie);
+}
+END_TEST
+
 /* A content model of items (genres only) ranks by the item features: the
  * outputs are F W of the learned weights, and a new item with a known
  * group's features scores as that group's items. */
@@ -536,6 +581,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_loss_formulas);
     tcase_add_loop_test(tc, test_learns, 0, 4);
     tcase_add_loop_test(tc, test_deterministic, 0, 4);
+    tcase_add_loop_test(tc, test_fast_paths, 0, 12);
     tcase_add_test(tc, test_content_items);
     tcase_add_test(tc, test_defaults_and_checks);
     tcase_add_test(tc, test_bad_data);
